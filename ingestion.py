@@ -1,0 +1,165 @@
+"""Step 1 of the pipeline: Decision JSON files → redacted documents → embeddings → Chroma.
+
+    python ingestion.py --data-dir data            # the project's sample
+    python ingestion.py --data-dir /path/to/yours  # your own vagas/prospects/applicants.json
+
+Idempotent: documents are upserted by stable id and skipped when their content hash is
+unchanged, so re-running embeds nothing new and a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from recruta.documents import Document, build_documents
+from recruta.embeddings import Embedder, get_embedder
+from recruta.loaders import DataFileError, Skipped, load_dataset
+from recruta.settings import Settings, get_settings, quiet_telemetry
+from recruta.store import Store, collection_name, make_client
+
+log = logging.getLogger("recruta.ingestion")
+
+
+@dataclass(kw_only=True)
+class IngestReport:
+    collection: str
+    read: dict[str, int] = field(default_factory=dict)
+    missing_files: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    documents: int = 0
+    embedded: int = 0
+    unchanged: int = 0
+    pruned: int = 0
+    pii_redacted: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [
+            f"collection: {self.collection}",
+            "read: " + ", ".join(f"{k}={v}" for k, v in self.read.items()),
+            f"missing files: {', '.join(self.missing_files) or 'none'}",
+            f"skipped records: {len(self.skipped)}",
+            *(f"  - {s}" for s in self.skipped[:50]),
+            *([f"  … and {len(self.skipped) - 50} more"] if len(self.skipped) > 50 else []),
+            f"documents: {self.documents}  embedded: {self.embedded}  unchanged: {self.unchanged}  pruned: {self.pruned}",
+            "PII redacted in free text: " + (", ".join(f"{k}={v}" for k, v in sorted(self.pii_redacted.items())) or "none"),
+            f"time: {self.seconds:.1f}s",
+        ]
+        return "\n".join(lines)
+
+
+def _batches(docs: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    while batch := list(islice(docs, size)):
+        yield batch
+
+
+@contextmanager
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """One writer at a time on the embedded store (Chroma's PersistentClient is not process-safe)."""
+    if settings.chroma_host:
+        yield
+        return
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with open(settings.home / ".ingest.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another ingestion is writing to {settings.chroma_path}; wait for it to finish") from None
+        yield
+
+
+def open_index(settings: Settings, embedder: Embedder, *, create: bool = True) -> Store:
+    name = collection_name(settings.collection, embedder.name, settings.chunk_size)
+    return Store(make_client(settings), name, create=create)
+
+
+def ingest(
+    *,
+    data_dir: Path,
+    settings: Settings,
+    embedder: Embedder | None = None,
+    store: Store | None = None,
+    batch_size: int = 256,
+    prune: bool = False,
+    progress: bool = True,
+) -> IngestReport:
+    started = time.perf_counter()
+    embedder = embedder or get_embedder(settings.embedder)
+    ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
+    with writer_lock(settings):
+        store = store or open_index(settings, embedder)
+        report = IngestReport(
+            collection=store.name, missing_files=ds.missing_files, skipped=list(ds.skipped),
+            read={"vagas": len(ds.vagas), "applicants": len(ds.applicants), "prospects": len(ds.applications)},
+        )
+        seen: set[str] = set()
+        docs = build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+                               pii=report.pii_redacted)
+        bar = tqdm(desc="ingest", unit="doc", disable=not progress)
+        for batch in _batches(docs, batch_size):
+            seen.update(d.id for d in batch)
+            known = store.hashes([d.id for d in batch])
+            todo = [d for d in batch if known.get(d.id) != d.content_hash]
+            if todo:
+                vectors = embedder.embed([d.text for d in todo], batch_size=settings.embed_batch_size)
+                store.upsert(todo, vectors)
+            report.documents += len(batch)
+            report.embedded += len(todo)
+            report.unchanged += len(batch) - len(todo)
+            bar.update(len(batch))
+            bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
+        bar.close()
+        if prune:
+            stale = [i for i in store.all_ids() if i not in seen]
+            store.delete(stale)
+            report.pruned = len(stale)
+    report.seconds = time.perf_counter() - started
+    log.info("ingested %s: %d docs, %d embedded, %d unchanged, %d skipped", report.collection,
+             report.documents, report.embedded, report.unchanged, len(report.skipped))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    quiet_telemetry()
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=settings.data_dir,
+                        help="folder with vagas.json, prospects.json, applicants.json (default: %(default)s)")
+    parser.add_argument("--embedder", default=settings.embedder, help="minilm (default), hash, or a sentence-transformers id/folder")
+    parser.add_argument("--chunk-size", type=int, default=settings.chunk_size)
+    parser.add_argument("--batch-size", type=int, default=256, help="documents per store write")
+    parser.add_argument("--prune", action="store_true", help="delete indexed documents no longer in the data")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings.model_copy(update={"embedder": args.embedder, "chunk_size": args.chunk_size})
+    if not args.data_dir.is_dir():
+        print(f"error: data directory {args.data_dir} does not exist", file=sys.stderr)
+        return 2
+    try:
+        report = ingest(data_dir=args.data_dir, settings=settings, batch_size=args.batch_size,
+                        prune=args.prune, progress=not args.quiet)
+    except (DataFileError, RuntimeError) as exc:
+        print(f"error: {exc}\nNothing already indexed was removed.", file=sys.stderr)
+        return 1
+    print(report.summary())
+    if not any(report.read.values()):
+        print(f"error: no Decision files found in {args.data_dir}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""Step 2 of the pipeline: the RAG agent (retrieve → prompt → generate), and its MLflow pyfunc.
+
+    from model import RAGAgent, RAGConfig
+    agent = RAGAgent.from_config(RAGConfig(generator="extractive"))
+    agent.answer("Qual o nível de inglês exigido para a vaga 1003?")
+
+The pyfunc bundles a snapshot of the index (ids, texts, metadata, embeddings) with the
+config, so a model (and a Bento built from it) answers on a fresh machine: at load time the
+snapshot is materialised into an embedded Chroma under ``RECRUTA_HOME/served`` — or, when
+``RECRUTA_CHROMA_HOST`` is set, the server's collection of the same name is used instead.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import numpy as np
+
+from recruta.embeddings import Embedder, get_embedder
+from recruta.generators import GenerationInput, Generator, make_generator
+from recruta.prompting import detect_language, render
+from recruta.settings import Settings, get_settings, quiet_telemetry
+from recruta.store import Hit, Store, collection_name, make_client
+
+_VAGA_REF = re.compile(r"\b(?:vaga|job|puesto|vacante)\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b", re.I)
+_CAND_REF = re.compile(r"\b(?:c[oó]digo|candidat[oa]|code|applicant)\s*(?:n[º°o]\.?|#|:)?\s*(\d{3,7})\b", re.I)
+_CAND_PAREN = re.compile(r"\((?:c[oó]digo|code)\s*(\d{3,7})\)", re.I)
+
+
+@dataclass(kw_only=True)
+class RAGConfig:
+    """Everything that defines a variant; logged as MLflow params and the pyfunc's model_config."""
+
+    embedder: str = "minilm"
+    collection: str = "decision"
+    chunk_size: int = 800
+    top_k: int = 5
+    template: str = "rag"
+    generator: str = "smollm2"
+    max_new_tokens: int = 160
+    context_chars: int = 700
+    id_routing: bool = True
+    filters: dict[str, Any] | None = None
+
+    @property
+    def index_name(self) -> str:
+        embedder_name = "minilm" if self.embedder == "minilm" else get_embedder(self.embedder).name
+        return collection_name(self.collection, embedder_name, self.chunk_size)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> RAGConfig:
+        base = cls(embedder=settings.embedder, collection=settings.collection, chunk_size=settings.chunk_size,
+                   top_k=settings.top_k, template=settings.template, generator=settings.generator,
+                   max_new_tokens=settings.max_new_tokens)
+        return cls(**{**asdict(base), **overrides})
+
+
+@dataclass(kw_only=True)
+class Answer:
+    answer: str
+    sources: list[dict[str, Any]]
+    language: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def referenced_ids(question: str) -> dict[str, list[str]]:
+    """Vaga ids and candidate codes named in the question ("vaga 1234", "código 10023")."""
+    vagas = _VAGA_REF.findall(question)
+    cands = _CAND_REF.findall(question) + _CAND_PAREN.findall(question)
+    return {"vaga_id": sorted(set(vagas)), "candidate_id": sorted(set(cands) - set(vagas))}
+
+
+def _and(*clauses: dict[str, Any] | None) -> dict[str, Any] | None:
+    parts = [c for c in clauses if c]
+    return None if not parts else parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class RAGAgent:
+    def __init__(self, *, config: RAGConfig, store: Store, embedder: Embedder, generator: Generator) -> None:
+        self.config, self.store, self.embedder, self.generator = config, store, embedder, generator
+
+    @classmethod
+    def from_config(cls, config: RAGConfig, *, settings: Settings | None = None, snapshot: Path | None = None,
+                    generator: Generator | None = None) -> RAGAgent:
+        settings = settings or get_settings()
+        embedder = get_embedder(config.embedder)
+        if snapshot is not None and not settings.chroma_host:
+            store = materialise_snapshot(snapshot, settings=settings, name=config.index_name)
+        else:
+            store = Store(make_client(settings), config.index_name, create=False)
+        generator = generator or make_generator(
+            config.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype, threads=settings.torch_threads,
+            openai_base_url=settings.openai_base_url, openai_api_key=settings.openai_api_key,
+        )
+        return cls(config=config, store=store, embedder=embedder, generator=generator)
+
+    def retrieve(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Hit]:
+        k = k or self.config.top_k
+        base = _and(self.config.filters, filters)
+        vector = self.embedder.embed([question])[0]
+        hits: list[Hit] = []
+        if self.config.id_routing:
+            refs = referenced_ids(question)
+            routes = [{key: {"$in": ids}} for key, ids in refs.items() if ids]
+            if routes:
+                routed = routes[0] if len(routes) == 1 else {"$or": routes}
+                hits = self.store.query(vector, k=k, where=_and(base, routed))
+        seen = {h.id for h in hits}
+        if len(hits) < k:
+            hits += [h for h in self.store.query(vector, k=k, where=base) if h.id not in seen]
+        return hits[:k]
+
+    def answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
+        t0 = time.perf_counter()
+        hits = self.retrieve(question, k=k, filters=filters)
+        t1 = time.perf_counter()
+        lang = detect_language(question)
+        messages = render(self.config.template, question=question, hits=hits,
+                          max_chars=self.config.context_chars, lang=lang)
+        text = self.generator.generate(GenerationInput(question=question, hits=hits, messages=messages),
+                                       max_new_tokens=self.config.max_new_tokens)
+        t2 = time.perf_counter()
+        return Answer(
+            answer=text, sources=[h.source() for h in hits], language=lang,
+            timings_ms={"retrieve": round((t1 - t0) * 1000, 1), "generate": round((t2 - t1) * 1000, 1)},
+        )
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in ("manifest.json", "records.jsonl"):
+        with open(folder / name, "rb") as fh:
+            while block := fh.read(1 << 20):
+                h.update(block)
+    return h.hexdigest()[:12]
+
+
+def materialise_snapshot(snapshot: Path, *, settings: Settings, name: str) -> Store:
+    """Load a bundled index snapshot into an embedded Chroma once (reused across restarts)."""
+    target = settings.home / "served" / f"{name}-{_digest(snapshot)}"
+    target.mkdir(parents=True, exist_ok=True)
+    expected = json.loads((snapshot / "manifest.json").read_text())["count"]
+    with open(target / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        store = Store(make_client(settings, path=target), name)
+        if store.count() != expected:
+            store.import_snapshot(snapshot)
+    return store
+
+
+# --------------------------------------------------------------------------- MLflow pyfunc
+class RecrutaRAGModel(mlflow.pyfunc.PythonModel):
+    """Input: a DataFrame/list of dicts with ``pergunta`` (or a list of strings). Output: list of answers."""
+
+    def load_context(self, context: Any) -> None:
+        quiet_telemetry()
+        config = RAGConfig(**(context.model_config or {}))
+        self.agent = RAGAgent.from_config(config, snapshot=Path(context.artifacts["index"]))
+
+    def predict(self, context: Any, model_input: Any, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        if hasattr(model_input, "to_dict"):
+            rows = model_input.to_dict(orient="records")
+        elif isinstance(model_input, (str, dict)):
+            rows = [model_input]
+        else:
+            rows = list(model_input)
+        questions = [r if isinstance(r, str) else r.get("pergunta") or r.get("question", "") for r in rows]
+        return [self.agent.answer(q).to_dict() for q in questions]
+
+
+def log_rag_model(config: RAGConfig, *, snapshot: Path, name: str = "model") -> Any:
+    """Log the agent as a pyfunc in the active run, with config and the index snapshot."""
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, Schema
+
+    root = Path(__file__).resolve().parent
+    return mlflow.pyfunc.log_model(
+        name=name,
+        python_model=RecrutaRAGModel(),
+        artifacts={"index": str(snapshot)},
+        model_config=asdict(config),
+        code_paths=[str(root / "model.py"), str(root / "recruta")],
+        signature=ModelSignature(inputs=Schema([ColSpec("string", "pergunta")])),
+        pip_requirements=str(root / "requirements.txt"),
+    )
+
+
+def export_snapshot(store: Store, folder: Path) -> Path:
+    if not (folder / "manifest.json").exists() or json.loads((folder / "manifest.json").read_text())["count"] != store.count():
+        store.export(folder)
+    return folder
+
+
+__all__ = ["Answer", "RAGAgent", "RAGConfig", "RecrutaRAGModel", "export_snapshot", "log_rag_model", "np"]

