@@ -133,4 +133,4 @@ class Prospect(_Lenient):
 class VagaProspects(_Lenient):
     titulo: Text = ""
     modalidade: Text = ""
-    prospects: list[dict[str, Any]] = Field(default_factory=list)
+    prospects: list[Any] = Field(default_factory=list)

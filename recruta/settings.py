@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
 
     top_k: int = 5
-    template: str = "rag_pt"
+    template: str = "rag"
     max_question_chars: int = 2000
 
     # Registry / serving.

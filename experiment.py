@@ -1,0 +1,242 @@
+"""Step 3 of the pipeline: run RAG variants on the evaluation set and log them to MLflow.
+
+    python experiment.py                      # the default grid on data/
+    python experiment.py --grid quick         # 3 variants, a few minutes
+    python experiment.py --limit 20           # fewer questions per split
+
+Per variant (one MLflow run, nested under a grid run): params (the RAGConfig), ROUGE-1/2/L,
+BLEU, hit@k and MRR against the records that answer each question, latency p50/p95 — on the
+``dev`` split, and the same metrics prefixed ``test_`` on the held-out split — a per-question
+predictions table, a plot, and the pyfunc model (with its index snapshot). The grid run holds a
+comparison plot. Tracking URI: ``MLFLOW_TRACKING_URI``, default sqlite under ``RECRUTA_HOME``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from recruta import evalset as evalset_mod
+from recruta.settings import Settings, get_settings, quiet_telemetry
+
+quiet_telemetry()
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import mlflow  # noqa: E402
+
+from ingestion import ingest, open_index  # noqa: E402
+from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model  # noqa: E402
+from recruta.embeddings import get_embedder  # noqa: E402
+from recruta.generators import Generator, make_generator  # noqa: E402
+from recruta.metrics import bleu, hit_at_k, mrr, percentile, retrieval_rank, rouge  # noqa: E402
+
+log = logging.getLogger("recruta.experiment")
+EXPERIMENT = "recruta-rag"
+KIND_TAG = "recruta.kind"
+
+
+def grid(name: str, settings: Settings) -> list[RAGConfig]:
+    base = RAGConfig.from_settings(settings)
+
+    def v(**kw: Any) -> RAGConfig:
+        return RAGConfig(**{**asdict(base), **kw})
+
+    if name == "quick":
+        return [v(generator="extractive", top_k=3), v(generator="extractive", top_k=5),
+                v(generator="smollm2", top_k=3, template="rag")]
+    if name == "default":
+        return [
+            v(generator="extractive", top_k=3), v(generator="extractive", top_k=5),
+            v(generator="extractive", top_k=5, chunk_size=400),
+            v(generator="extractive", top_k=5, id_routing=False),
+            v(generator="smollm2", top_k=3, template="rag"), v(generator="smollm2", top_k=3, template="concise"),
+            v(generator="smollm2", top_k=5, template="rag"),
+        ]
+    if name == "test":  # fast, for the test suite: fake embedder and generators
+        return [v(embedder="hash", generator="extractive", top_k=3), v(embedder="hash", generator="echo", top_k=5)]
+    raise SystemExit(f"unknown grid {name!r}: quick, default, test")
+
+
+def setup_mlflow(settings: Settings, experiment: str) -> str:
+    uri = settings.mlflow_uri
+    mlflow.set_tracking_uri(uri)
+    if mlflow.get_experiment_by_name(experiment) is None:
+        location = settings.mlflow_artifacts.as_uri() if uri.startswith("sqlite:") else None
+        if location:
+            settings.mlflow_artifacts.mkdir(parents=True, exist_ok=True)
+        mlflow.create_experiment(experiment, artifact_location=location)
+    mlflow.set_experiment(experiment)
+    return uri
+
+
+def evaluate(agent: RAGAgent, items: list[evalset_mod.EvalItem], *, desc: str) -> tuple[dict[str, float], list[dict]]:
+    rows = []
+    for item in tqdm(items, desc=desc, unit="q", leave=False):
+        t0 = time.perf_counter()
+        ans = agent.answer(item.question)
+        latency = (time.perf_counter() - t0) * 1000
+        ids = [s["id"] for s in ans.sources]
+        r = rouge(ans.answer, item.reference)
+        rows.append({
+            "id": item.id, "split": item.split, "kind": item.kind, "question": item.question,
+            "reference": item.reference, "prediction": ans.answer, "sources": ", ".join(ids),
+            "rank": retrieval_rank(ids, item.record_ids), "latency_ms": round(latency, 1), **r,
+        })
+    return summarise(rows, k=agent.config.top_k), rows
+
+
+def summarise(rows: list[dict], *, k: int) -> dict[str, float]:
+    if not rows:
+        return {}
+    ranks = [r["rank"] for r in rows]
+    lat = [r["latency_ms"] for r in rows]
+    return {
+        "rouge1": sum(r["rouge1"] for r in rows) / len(rows),
+        "rouge2": sum(r["rouge2"] for r in rows) / len(rows),
+        "rougeL": sum(r["rougeL"] for r in rows) / len(rows),
+        "bleu": bleu([r["prediction"] for r in rows], [r["reference"] for r in rows]),
+        f"hit_at_{k}": hit_at_k(ranks, k), "hit_at_k": hit_at_k(ranks, k), "hit_at_1": hit_at_k(ranks, 1),
+        "mrr": mrr(ranks), "latency_p50_ms": percentile(lat, 50), "latency_p95_ms": percentile(lat, 95),
+        "n_questions": float(len(rows)),
+    }
+
+
+def _plot_run(rows: list[dict], path: Path, title: str) -> Path:
+    kinds = sorted({r["kind"] for r in rows})
+    means = [sum(r["rougeL"] for r in rows if r["kind"] == k) / max(1, sum(r["kind"] == k for r in rows)) for k in kinds]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.barh(kinds, means, color="#3b6ea8")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("ROUGE-L (mean)")
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _plot_grid(results: list[tuple[str, dict[str, float]]], path: Path) -> Path:
+    names = [n for n, _ in results]
+    metrics = ["rougeL", "rouge1", "hit_at_k", "mrr"]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.6 * len(names) + 2))
+    width = 0.8 / len(metrics)
+    for i, m in enumerate(metrics):
+        axes[0].barh([y + i * width for y in range(len(names))], [r.get(m, 0) for _, r in results], height=width, label=m)
+    axes[0].set_yticks([y + 0.4 - width / 2 for y in range(len(names))], names, fontsize=8)
+    axes[0].set_xlim(0, 1)
+    axes[0].legend(fontsize=8)
+    axes[0].set_title("quality (dev split)")
+    axes[1].barh(names, [r.get("latency_p50_ms", 0) for _, r in results], color="#c0504d")
+    axes[1].set_yticks(range(len(names)), names, fontsize=8)
+    axes[1].set_xlabel("latency p50 (ms)")
+    axes[1].set_title("latency")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def variant_name(c: RAGConfig) -> str:
+    return f"{c.generator}-{c.template}-k{c.top_k}-c{c.chunk_size}-{c.embedder}" + ("" if c.id_routing else "-norouting")
+
+
+def ensure_index(config: RAGConfig, settings: Settings, data_dir: Path) -> Path:
+    """Ingest (if needed) the collection this variant uses and export its snapshot."""
+    s = settings.model_copy(update={"embedder": config.embedder, "chunk_size": config.chunk_size})
+    embedder = get_embedder(config.embedder)
+    store = open_index(s, embedder)
+    if store.count() == 0:
+        log.info("index %s is empty: ingesting %s", store.name, data_dir)
+        ingest(data_dir=data_dir, settings=s, embedder=embedder, store=store)
+    return export_snapshot(store, settings.home / "snapshots" / store.name)
+
+
+def run_grid(
+    *, settings: Settings, configs: list[RAGConfig], data_dir: Path, limit: int | None = None,
+    experiment: str = EXPERIMENT, generators: dict[str, Generator] | None = None,
+) -> list[tuple[str, str, dict[str, float]]]:
+    """Run every variant; returns (run_id, name, dev metrics)."""
+    setup_mlflow(settings, experiment)
+    eval_path = data_dir / "evalset.jsonl"
+    if not eval_path.exists():
+        from recruta.loaders import load_dataset
+
+        evalset_mod.save(evalset_mod.build(load_dataset(data_dir, hired_statuses=settings.hired_statuses)), eval_path)
+    items = evalset_mod.load(eval_path)
+    dev = [i for i in items if i.split == "dev"][:limit]
+    test = [i for i in items if i.split == "test"][: (limit and max(1, limit // 3))]
+    if not dev:
+        raise SystemExit(f"{eval_path} has no dev questions")
+    generators = generators if generators is not None else {}
+    results: list[tuple[str, str, dict[str, float]]] = []
+    with mlflow.start_run(run_name=f"grid-{time.strftime('%Y%m%d-%H%M%S')}") as parent, \
+            tempfile.TemporaryDirectory() as tmp:
+        mlflow.set_tag(KIND_TAG, "grid")
+        mlflow.log_params({"n_variants": len(configs), "n_dev": len(dev), "n_test": len(test),
+                           "data_dir": str(data_dir)})
+        for config in configs:
+            name = variant_name(config)
+            snapshot = ensure_index(config, settings, data_dir)
+            if config.generator not in generators:
+                generators[config.generator] = make_generator(
+                    config.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype,
+                    threads=settings.torch_threads, openai_base_url=settings.openai_base_url,
+                    openai_api_key=settings.openai_api_key)
+            agent = RAGAgent.from_config(config, settings=settings, generator=generators[config.generator])
+            with mlflow.start_run(run_name=name, nested=True) as run:
+                mlflow.set_tag(KIND_TAG, "variant")
+                mlflow.set_tag("mlflow.parentRunId", parent.info.run_id)
+                mlflow.log_params({k: str(v) for k, v in asdict(config).items()})
+                dev_metrics, dev_rows = evaluate(agent, dev, desc=f"{name} dev")
+                test_metrics, test_rows = evaluate(agent, test, desc=f"{name} test")
+                mlflow.log_metrics(dev_metrics)
+                mlflow.log_metrics({f"test_{k}": v for k, v in test_metrics.items()})
+                mlflow.log_table({k: [r[k] for r in dev_rows + test_rows] for k in dev_rows[0]},
+                                 artifact_file="predictions.json")
+                mlflow.log_artifact(str(_plot_run(dev_rows, Path(tmp) / "rougeL_by_kind.png", name)), "plots")
+                log_rag_model(config, snapshot=snapshot)
+                results.append((run.info.run_id, name, dev_metrics))
+            print(f"{name}: rougeL={dev_metrics['rougeL']:.3f} bleu={dev_metrics['bleu']:.1f} "
+                  f"hit@k={dev_metrics['hit_at_k']:.2f} mrr={dev_metrics['mrr']:.2f} "
+                  f"p50={dev_metrics['latency_p50_ms']:.0f}ms")
+        mlflow.log_artifact(str(_plot_grid([(n, m) for _, n, m in results], Path(tmp) / "comparison.png")), "plots")
+        mlflow.log_table({"run_id": [r for r, _, _ in results], "variant": [n for _, n, _ in results],
+                          **{m: [x[2].get(m) for x in results] for m in ("rougeL", "rouge1", "rouge2", "bleu",
+                                                                          "hit_at_k", "mrr", "latency_p50_ms")}},
+                         artifact_file="comparison.json")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--grid", default="default", help="quick | default | test (default: %(default)s)")
+    parser.add_argument("--data-dir", type=Path, default=settings.data_dir)
+    parser.add_argument("--limit", type=int, default=None, help="max dev questions (test gets a third)")
+    parser.add_argument("--experiment", default=EXPERIMENT)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        results = run_grid(settings=settings, configs=grid(args.grid, settings), data_dir=args.data_dir,
+                           limit=args.limit, experiment=args.experiment)
+    except mlflow.exceptions.MlflowException as exc:
+        print(f"error: MLflow at {settings.mlflow_uri} failed: {exc}", file=sys.stderr)
+        return 1
+    best = max(results, key=lambda r: r[2].get(settings.select_metric, float("-inf")))
+    print(f"best by {settings.select_metric}: {best[1]} (run {best[0]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+import numpy as np
+import pytest
+
+from ingestion import IngestReport, ingest, main, open_index
+from recruta.embeddings import HashEmbedder
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self, fail_after: int | None = None) -> None:
+        super().__init__(256)
+        self.name = "hash256"
+        self.calls = self.texts = 0
+        self.fail_after = fail_after
+
+    def embed(self, texts, **kw) -> np.ndarray:
+        if self.fail_after is not None and self.calls >= self.fail_after:
+            raise KeyboardInterrupt("simulated kill")
+        self.calls += 1
+        self.texts += len(texts)
+        return super().embed(texts)
+
+
+def test_ingest_is_idempotent_and_reports_counts(small_data, settings):
+    emb = CountingEmbedder()
+    first = ingest(data_dir=small_data, settings=settings, embedder=emb, progress=False)
+    assert isinstance(first, IngestReport)
+    assert first.read == {"vagas": 30, "applicants": 80, "prospects": 200}
+    assert first.embedded == first.documents > 200 and first.unchanged == 0
+    store = open_index(settings, emb)
+    assert store.count() == first.documents
+    second = ingest(data_dir=small_data, settings=settings, embedder=emb, progress=False)
+    assert (second.embedded, second.unchanged) == (0, first.documents)
+    assert emb.texts == first.documents  # unchanged documents were not re-embedded
+    assert store.count() == first.documents
+
+
+def test_killed_run_resumes_and_equals_a_clean_run(small_data, settings, tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(fail_after=2),
+               batch_size=64, progress=False)
+    partial = open_index(settings, CountingEmbedder()).count()
+    assert 0 < partial < 200
+    resumed = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=64, progress=False)
+    assert resumed.unchanged == partial and resumed.embedded == resumed.documents - partial
+    clean_settings = settings.model_copy(update={"home": tmp_path / "clean"})
+    ingest(data_dir=small_data, settings=clean_settings, embedder=CountingEmbedder(), progress=False)
+    assert sorted(open_index(settings, CountingEmbedder()).all_ids()) == sorted(
+        open_index(clean_settings, CountingEmbedder()).all_ids())
+
+
+def test_changed_record_is_reembedded_and_prune_removes_stale(small_data, settings, tmp_path):
+    import json
+    import shutil
+
+    data = tmp_path / "d"
+    shutil.copytree(small_data, data)
+    ingest(data_dir=data, settings=settings, embedder=CountingEmbedder(), progress=False)
+    vagas = json.loads((data / "vagas.json").read_text())
+    first = next(iter(vagas))
+    vagas[first]["perfil_vaga"]["nivel_ingles"] = "Fluente (alterado)"
+    removed = list(vagas)[-1]
+    del vagas[removed]
+    (data / "vagas.json").write_text(json.dumps(vagas, ensure_ascii=False))
+    emb = CountingEmbedder()
+    report = ingest(data_dir=data, settings=settings, embedder=emb, prune=True, progress=False)
+    changed_chunks = [i for i in open_index(settings, emb).all_ids() if i.startswith(f"vaga:{first}:")]
+    assert 1 <= report.embedded <= len(changed_chunks)  # only the changed vaga's chunks
+    assert report.pruned >= 1
+    assert not [i for i in open_index(settings, emb).all_ids() if i.startswith(f"vaga:{removed}:")]
+
+
+def test_cli_prints_counts_and_rejects_missing_dir(small_data, tmp_path, monkeypatch, capsys):
+    from recruta import settings as settings_mod
+
+    monkeypatch.setenv("RECRUTA_HOME", str(tmp_path / "h"))
+    settings_mod.get_settings.cache_clear()
+    assert main(["--data-dir", str(small_data), "--embedder", "hash", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "read: vagas=30, applicants=80, prospects=200" in out and "embedded:" in out
+    assert main(["--data-dir", str(tmp_path / "nope"), "--embedder", "hash"]) == 2
+    settings_mod.get_settings.cache_clear()
+
+
+def test_truncated_file_fails_cleanly_without_losing_the_index(small_data, settings, tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from recruta import settings as settings_mod
+
+    data = tmp_path / "d"
+    shutil.copytree(small_data, data)
+    ingest(data_dir=data, settings=settings, embedder=CountingEmbedder(), progress=False)
+    before = open_index(settings, CountingEmbedder()).count()
+    raw = (data / "applicants.json").read_bytes()
+    (data / "applicants.json").write_bytes(raw[: len(raw) // 2])
+    monkeypatch.setenv("RECRUTA_HOME", str(settings.home))
+    monkeypatch.setenv("RECRUTA_CHUNK_SIZE", str(settings.chunk_size))
+    settings_mod.get_settings.cache_clear()
+    assert main(["--data-dir", str(data), "--embedder", "hash", "--quiet"]) == 1
+    assert "at byte" in capsys.readouterr().err
+    assert open_index(settings, CountingEmbedder()).count() == before
+    settings_mod.get_settings.cache_clear()
