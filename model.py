@@ -168,7 +168,7 @@ class RecrutaRAGModel(mlflow.pyfunc.PythonModel):
         config = RAGConfig(**(context.model_config or {}))
         self.agent = RAGAgent.from_config(config, snapshot=Path(context.artifacts["index"]))
 
-    def predict(self, context: Any, model_input: Any, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def predict(self, context, model_input, params=None):  # noqa: ANN001 (mlflow infers signatures from hints)
         if hasattr(model_input, "to_dict"):
             rows = model_input.to_dict(orient="records")
         elif isinstance(model_input, (str, dict)):

@@ -1,0 +1,107 @@
+import json
+
+import mlflow
+import pytest
+
+from ingestion import ingest, open_index
+from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model, referenced_ids
+from recruta.embeddings import get_embedder
+from recruta.generators import EchoGenerator, ExtractiveGenerator
+from recruta.prompting import detect_language, load_template, render
+from recruta.store import validate_filter
+
+
+@pytest.fixture
+def agent(small_data, settings):
+    ingest(data_dir=small_data, settings=settings, embedder=get_embedder("hash"), progress=False)
+    cfg = RAGConfig.from_settings(settings, generator="extractive", top_k=4)
+    return RAGAgent.from_config(cfg, settings=settings)
+
+
+def first_vaga(small_data):
+    vagas = json.loads((small_data / "vagas.json").read_text())
+    vid = next(iter(vagas))
+    return vid, vagas[vid]
+
+
+def test_referenced_ids():
+    assert referenced_ids("Quem foi contratado para a vaga 1234?") == {"vaga_id": ["1234"], "candidate_id": []}
+    assert referenced_ids("candidato Ana (código 10023) na vaga nº 1002") == {
+        "vaga_id": ["1002"], "candidate_id": ["10023"]}
+
+
+def test_answer_cites_the_vaga_asked_about(agent, small_data):
+    vid, vaga = first_vaga(small_data)
+    ans = agent.answer(f"Qual o nível de inglês exigido para a vaga {vid}?")
+    assert ans.sources[0]["id"].startswith(f"vaga:{vid}:")
+    assert vaga["perfil_vaga"]["nivel_ingles"] in ans.answer
+    assert {"id", "type", "score", "snippet"} <= set(ans.sources[0])
+    assert set(ans.timings_ms) == {"retrieve", "generate"}
+
+
+def test_metadata_filters_restrict_sources(agent):
+    ans = agent.answer("candidatos contratados com experiência", filters={"outcome": "hired"})
+    assert ans.sources and all(s["metadata"]["outcome"] == "hired" for s in ans.sources)
+    only_vagas = agent.answer("analista", filters={"type": "vaga"}, k=3)
+    assert len(only_vagas.sources) == 3 and {s["type"] for s in only_vagas.sources} == {"vaga"}
+
+
+@pytest.mark.parametrize("bad", [{"$bad": 1}, {"type": [1, 2]}, {"type": {"$regex": "x"}}, {"$and": [{"a": 1}]}])
+def test_bad_filters_are_value_errors(agent, bad):
+    with pytest.raises(ValueError):
+        agent.answer("analista", filters=bad)
+
+
+def test_validate_filter_accepts_chroma_syntax():
+    validate_filter({"$and": [{"type": "prospect"}, {"vaga_id": {"$in": ["1", "2"]}}]})
+
+
+def test_templates_are_files_and_follow_the_question_language():
+    assert detect_language("Qual o nível de inglês exigido para a vaga?") == "pt"
+    assert detect_language("What English level is required for this job?") == "en"
+    assert detect_language("¿Cuál es el nivel de inglés requerido para el puesto?") == "es"
+    system, user = load_template("rag", "en")
+    assert "English" in system and "{context}" in user
+    msgs = render("rag", question="What is required?", hits=[], max_chars=100)
+    assert msgs[0]["content"].startswith("You are") and "What is required?" in msgs[1]["content"]
+    with pytest.raises(ValueError, match="unknown prompt template"):
+        load_template("nope")
+
+
+def test_extractive_never_answers_outside_its_sources(agent, small_data):
+    vid, _ = first_vaga(small_data)
+    question = f"Quais são as principais atividades da vaga {vid}?"
+    hits = agent.retrieve(question)
+    corpus = " ".join(" ".join(h.text.split()) for h in hits)
+    ans = agent.answer(question)
+    assert isinstance(agent.generator, ExtractiveGenerator)
+    assert ans.answer.strip()
+    for line in ans.answer.splitlines():
+        for part in line.split(" — "):
+            assert part.rstrip("…").strip() in corpus
+
+
+def test_pyfunc_round_trip_bundles_the_index(small_data, settings, tmp_path, monkeypatch):
+    ingest(data_dir=small_data, settings=settings, embedder=get_embedder("hash"), progress=False)
+    store = open_index(settings, get_embedder("hash"))
+    snap = export_snapshot(store, tmp_path / "snap")
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'm.db'}")
+    exp = mlflow.create_experiment("t", artifact_location=(tmp_path / "art").as_uri())
+    cfg = RAGConfig.from_settings(settings, generator="echo", top_k=2)
+    with mlflow.start_run(experiment_id=exp):
+        info = log_rag_model(cfg, snapshot=snap)
+    # A fresh RECRUTA_HOME: the model must answer from its bundled snapshot alone.
+    from recruta import settings as settings_mod
+
+    monkeypatch.setenv("RECRUTA_HOME", str(tmp_path / "fresh"))
+    settings_mod.get_settings.cache_clear()
+    try:
+        loaded = mlflow.pyfunc.load_model(info.model_uri)
+        vid = next(iter(json.loads((small_data / "vagas.json").read_text())))
+        out = loaded.predict([{"pergunta": f"nível de inglês da vaga {vid}"}])
+        assert out[0]["sources"][0]["id"].startswith(f"vaga:{vid}:")
+        assert out[0]["answer"].startswith("Resposta:")
+        assert (tmp_path / "fresh" / "served").exists()
+        assert isinstance(loaded.unwrap_python_model().agent.generator, EchoGenerator)
+    finally:
+        settings_mod.get_settings.cache_clear()

@@ -1,0 +1,94 @@
+"""experiment.py + register.py on a sqlite MLflow, with the fake embedder and generators."""
+
+import mlflow
+import pytest
+from mlflow.tracking import MlflowClient
+
+import experiment
+import register
+from recruta.settings import Settings
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Settings:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.setenv("BENTOML_HOME", str(tmp_path / "home" / "bentoml"))
+    return Settings(home=tmp_path / "home", embedder="hash", chunk_size=600)
+
+
+def run(settings, small_data, configs=None):
+    return experiment.run_grid(settings=settings, configs=configs or experiment.grid("test", settings),
+                               data_dir=small_data, limit=12)
+
+
+def test_grid_logs_metrics_table_plots_and_model(home, small_data):
+    results = run(home, small_data)
+    assert len(results) == 2
+    client = MlflowClient(home.mlflow_uri)
+    for run_id, _name, metrics in results:
+        r = client.get_run(run_id)
+        for key in ("rouge1", "rouge2", "rougeL", "bleu", "hit_at_k", "mrr", "latency_p50_ms", "latency_p95_ms",
+                    "test_rougeL", "test_hit_at_k"):
+            assert key in r.data.metrics, key
+        assert 0 <= r.data.metrics["rougeL"] <= 1 and r.data.metrics["hit_at_k"] > 0.5
+        assert r.data.params["generator"] in ("extractive", "echo")
+        arts = {a.path for a in client.list_artifacts(run_id)}
+        assert {"predictions.json", "plots"} <= arts
+        assert mlflow.pyfunc.load_model(f"runs:/{run_id}/model") is not None
+    parent = client.get_run(client.get_run(results[0][0]).data.tags["mlflow.parentRunId"])
+    assert "comparison.json" in {a.path for a in client.list_artifacts(parent.info.run_id)}
+
+
+def test_register_picks_best_is_idempotent_and_rolls_back(home, small_data):
+    results = run(home, small_data)
+    best = max(results, key=lambda r: r[2]["rougeL"])
+    first = register.register(settings=home)
+    assert first.created and first.run_id == best[0] and first.version == "1"
+    again = register.register(settings=home)
+    assert not again.created and again.version == "1" and again.bento_tag == first.bento_tag
+    assert register.champion_exists(home)
+
+    # A second variant that wins on another metric becomes champion; the old one stays as "previous".
+    worst = min(results, key=lambda r: r[2]["rougeL"])
+    second = register.register(settings=home, metric="latency_p50_ms")
+    client = MlflowClient(home.mlflow_uri)
+    champion = client.get_model_version_by_alias(home.model_name, "champion")
+    previous = client.get_model_version_by_alias(home.model_name, "previous")
+    if second.created:
+        assert str(champion.version) == second.version and str(previous.version) == first.version
+        assert "v1" in register.rollback(settings=home)
+        assert str(client.get_model_version_by_alias(home.model_name, "champion").version) == "1"
+    else:  # both variants equally fast: latency picked the same run
+        assert worst[0] != best[0]
+
+    import bentoml
+
+    latest = bentoml.models.get(f"{home.model_name}:latest")
+    champion_now = client.get_model_version_by_alias(home.model_name, "champion")
+    assert latest.info.metadata["registry_version"] == str(champion_now.version)
+    assert "rougeL" in latest.info.metadata["metrics"] and latest.info.metadata["params"]["generator"]
+
+
+def test_register_errors_are_clear(home, small_data):
+    with pytest.raises(register.RegistryError, match="experiment.py"):
+        register.register(settings=home)
+    run(home, small_data, configs=experiment.grid("test", home)[:1])
+    with pytest.raises(register.RegistryError, match="available: .*rougeL"):
+        register.register(settings=home, metric="nope")
+    client = MlflowClient(home.mlflow_uri)
+    assert client.search_registered_models() == []  # nothing half-registered
+
+
+def test_register_twice_at_once_makes_one_champion(home, small_data):
+    import threading
+
+    run(home, small_data)
+    out = []
+    threads = [threading.Thread(target=lambda: out.append(register.register(settings=home))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(c.created for c in out) == [False, True]
+    versions = MlflowClient(home.mlflow_uri).search_model_versions(f"name='{home.model_name}'")
+    assert len(versions) == 1

@@ -1,0 +1,152 @@
+"""Real servers on 127.0.0.1: bentoml serve, mlflow server, chroma run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, free_port, stop, wait_http
+
+pytestmark = pytest.mark.server
+BIN = Path(sys.executable).parent
+
+
+def env_for(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RECRUTA_", "MLFLOW_TRACKING"))}
+    env.update(RECRUTA_HOME=str(home), BENTOML_HOME=str(home / "bentoml"), PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def served(small_data, tmp_path_factory):
+    """A champion (fake embedder, extractive) registered from real experiment runs, served by bentoml."""
+    home = tmp_path_factory.mktemp("served")
+    env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
+    run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "10"], **run)
+    subprocess.run([sys.executable, "register.py"], **run)
+    port = free_port()
+    log = open(home / "serve.log", "w")
+    proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/readyz", timeout=180, proc=proc)
+        yield f"http://127.0.0.1:{port}", home
+    finally:
+        stop(proc)
+        log.close()
+
+
+def test_responder_answers_with_sources(served, small_data):
+    url, _ = served
+    vagas = json.loads((small_data / "vagas.json").read_text())
+    vid = next(iter(vagas))
+    r = httpx.post(f"{url}/responder", json={"pergunta": f"Qual o nível de inglês exigido para a vaga {vid}?"}, timeout=60)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert vagas[vid]["perfil_vaga"]["nivel_ingles"] in body["resposta"]
+    assert body["fontes"][0]["id"].startswith(f"vaga:{vid}:")
+    assert {"id", "type", "score", "snippet"} <= set(body["fontes"][0])
+    assert body["modelo"] == "recruta-rag v1" and body["request_id"]
+
+
+def test_info_describes_the_champion(served):
+    url, _ = served
+    info = httpx.post(f"{url}/info", timeout=30).json()
+    assert info["registered_model"] == "recruta-rag" and info["alias"] == "champion"
+    assert info["registry_version"] == "1" and len(info["run_id"]) == 32
+    for key in ("rouge1", "rouge2", "rougeL", "bleu", "hit_at_k"):
+        assert key in info["metrics"]
+    assert info["params"]["top_k"] in ("3", "5")
+
+
+@pytest.mark.parametrize(
+    ("payload", "fragment"),
+    [
+        ({"pergunta": ""}, "vazia"),
+        ({"pergunta": "   \n\t"}, "vazia"),
+        ({"pergunta": "x" * 2001}, "limite"),
+        ({"pergunta": 42}, "valid string"),
+        ({}, "required"),
+        ({"pergunta": "analista", "filtros": {"$bad": 1}}, "unknown operator"),
+        ({"pergunta": "analista", "top_k": 0}, "greater than"),
+        ({"pergunta": "analista", "top_k": "muitos"}, "integer"),
+    ],
+)
+def test_bad_input_is_a_clear_4xx_and_service_keeps_serving(served, payload, fragment):
+    url, _ = served
+    r = httpx.post(f"{url}/responder", json=payload, timeout=30)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text)
+    assert fragment in r.text
+    assert httpx.post(f"{url}/responder", json={"pergunta": "analista"}, timeout=30).status_code == 200
+
+
+def test_invalid_utf8_and_broken_json_are_4xx(served):
+    url, _ = served
+    for body in (b'{"pergunta": "\xff\xfe"}', b'{"pergunta": "abc', b"not json"):
+        r = httpx.post(f"{url}/responder", content=body, headers={"content-type": "application/json"}, timeout=30)
+        assert 400 <= r.status_code < 500, (body, r.status_code)
+    assert httpx.post(f"{url}/responder", json={"pergunta": "analista"}, timeout=30).status_code == 200
+
+
+def test_mlflow_server_experiment_and_register(small_data, tmp_path):
+    port = free_port()
+    log = open(tmp_path / "mlflow.log", "w")
+    server = subprocess.Popen(
+        [str(BIN / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port),
+         "--backend-store-uri", f"sqlite:///{tmp_path / 'srv.db'}", "--artifacts-destination", str(tmp_path / "srv-art"),
+         "--workers", "1"],
+        stdout=log, stderr=subprocess.STDOUT, env=env_for(tmp_path / "unused"))
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health", timeout=120, proc=server)
+        home = tmp_path / "client"
+        env = env_for(home, RECRUTA_EMBEDDER="hash", MLFLOW_TRACKING_URI=f"http://127.0.0.1:{port}")
+        run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        exp = subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data),
+                              "--limit", "8"], **run)
+        assert exp.returncode == 0, exp.stderr[-2000:]
+        reg = subprocess.run([sys.executable, "register.py"], **run)
+        assert reg.returncode == 0, reg.stderr[-2000:]
+        assert "new champion: recruta-rag v1" in reg.stdout
+        assert not (home / "mlflow.db").exists()  # everything went to the server
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient(f"http://127.0.0.1:{port}")
+        assert client.get_model_version_by_alias("recruta-rag", "champion").version in (1, "1")
+    finally:
+        stop(server)
+        log.close()
+    # Server gone: a clear error, nothing half-registered, the previous champion stays in the Bento store.
+    reg = subprocess.run([sys.executable, "register.py"], **run)
+    assert reg.returncode == 1 and "MLflow" in reg.stderr and "Traceback" not in reg.stderr
+
+
+def test_ingest_into_a_chroma_server(small_data, tmp_path):
+    port = free_port()
+    log = open(tmp_path / "chroma.log", "w")
+    server = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env_for(tmp_path))
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60, proc=server)
+        from ingestion import ingest, open_index
+        from model import RAGAgent, RAGConfig
+        from recruta.embeddings import get_embedder
+        from recruta.settings import Settings
+
+        s = Settings(home=tmp_path / "home", embedder="hash", chroma_host="127.0.0.1", chroma_port=port)
+        first = ingest(data_dir=small_data, settings=s, embedder=get_embedder("hash"), progress=False)
+        again = ingest(data_dir=small_data, settings=s, embedder=get_embedder("hash"), progress=False)
+        assert first.embedded == first.documents and again.embedded == 0
+        assert open_index(s, get_embedder("hash")).count() == first.documents
+        assert not (tmp_path / "home" / "chroma").exists()  # nothing written to the embedded store
+        agent = RAGAgent.from_config(RAGConfig.from_settings(s, generator="extractive"), settings=s)
+        assert agent.answer("analista", filters={"type": "vaga"}).sources
+    finally:
+        stop(server)
+        log.close()
