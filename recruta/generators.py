@@ -48,9 +48,7 @@ class Generator(Protocol):
 
 # --------------------------------------------------------------------------- extractive
 _STOP = set(
-    "a o as os um uma de da do das dos em no na nos nas para por com sem que qual quais quem é e ou se sua seu "
-    "suas seus the of and or to in for is are what which who how me diga mostre sobre ao à vaga candidato "
-    "candidata código codigo".split()
+    ["a", "o", "as", "os", "um", "uma", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas", "para", "por", "com", "sem", "que", "qual", "quais", "quem", "é", "e", "ou", "se", "sua", "seu", "suas", "seus", "the", "of", "and", "or", "to", "in", "for", "is", "are", "what", "which", "who", "how", "me", "diga", "mostre", "sobre", "ao", "à", "vaga", "candidato", "candidata", "código", "codigo"]
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 

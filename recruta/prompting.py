@@ -17,12 +17,9 @@ from recruta.store import Hit
 
 LANGS = ("pt", "en", "es")
 _MARKERS = {
-    "pt": set("o a os as um uma de do da dos das que não para com qual quais quem é são vaga candidato foi "
-              "nível exigido inglês atividades principais conhecimentos técnicos contratado situação".split()),
-    "en": set("the a an of is are what which who was for with required level english job candidate skills "
-              "hired main activities does did how".split()),
-    "es": set("el la los las un una de del que no para con cuál cuáles quién es son fue nivel requerido "
-              "inglés puesto candidato contratado habilidades actividades".split()),
+    "pt": set(["o", "a", "os", "as", "um", "uma", "de", "do", "da", "dos", "das", "que", "não", "para", "com", "qual", "quais", "quem", "é", "são", "vaga", "candidato", "foi", "nível", "exigido", "inglês", "atividades", "principais", "conhecimentos", "técnicos", "contratado", "situação"]),
+    "en": set(["the", "a", "an", "of", "is", "are", "what", "which", "who", "was", "for", "with", "required", "level", "english", "job", "candidate", "skills", "hired", "main", "activities", "does", "did", "how"]),
+    "es": set(["el", "la", "los", "las", "un", "una", "de", "del", "que", "no", "para", "con", "cuál", "cuáles", "quién", "es", "son", "fue", "nivel", "requerido", "inglés", "puesto", "candidato", "contratado", "habilidades", "actividades"]),
 }
 
 

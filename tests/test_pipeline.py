@@ -25,7 +25,7 @@ def test_grid_logs_metrics_table_plots_and_model(home, small_data):
     results = run(home, small_data)
     assert len(results) == 2
     client = MlflowClient(home.mlflow_uri)
-    for run_id, _name, metrics in results:
+    for run_id, _name, _metrics in results:
         r = client.get_run(run_id)
         for key in ("rouge1", "rouge2", "rougeL", "bleu", "hit_at_k", "mrr", "latency_p50_ms", "latency_p95_ms",
                     "test_rougeL", "test_hit_at_k"):

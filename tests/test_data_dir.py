@@ -1,0 +1,33 @@
+"""data/ holds exactly what the project's generator writes, so it can't drift from the code."""
+
+import hashlib
+
+from recruta import evalset, sample
+from recruta.loaders import load_dataset
+from recruta.settings import DEFAULT_HIRED
+from tests.conftest import ROOT
+
+DATA = ROOT / "data"
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_committed_sample_is_the_generator_output(tmp_path):
+    sample.generate(tmp_path, **sample.SCALES["sample"])
+    for name in ("vagas.json", "applicants.json", "prospects.json"):
+        assert digest(tmp_path / name) == digest(DATA / name), name
+    items = evalset.build(load_dataset(tmp_path, hired_statuses=DEFAULT_HIRED))
+    evalset.save(items, tmp_path / "evalset.jsonl")
+    assert digest(tmp_path / "evalset.jsonl") == digest(DATA / "evalset.jsonl")
+
+
+def test_evalset_references_are_answers_not_questions():
+    items = evalset.load(DATA / "evalset.jsonl")
+    assert len(items) >= 60
+    assert {i.split for i in items} == {"dev", "test"}
+    assert 0.15 < sum(i.split == "test" for i in items) / len(items) < 0.4
+    assert len({i.kind for i in items}) >= 8
+    for i in items:
+        assert i.reference and i.reference != i.question and i.record_ids
