@@ -16,7 +16,7 @@ DATA ?= data
 PORT ?= 3000
 HOST ?= 127.0.0.1
 GRID ?= quick
-LIMIT ?= 30
+LIMIT ?= 16
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-10)
 
 .PHONY: serve test install data ingest experiment register champion mlflow-ui bento containerize lint notebooks bench clean

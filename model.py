@@ -32,6 +32,7 @@ from recruta.store import Hit, Store, collection_name, make_client
 
 _VAGA_REF = re.compile(r"\b(?:vaga|job|puesto|vacante)\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b", re.I)
 _CAND_REF = re.compile(r"\b(?:c[oó]digo|candidat[oa]|code|applicant)\s*(?:n[º°o]\.?|#|:)?\s*(\d{3,7})\b", re.I)
+_HIRED_INTENT = re.compile(r"\b(contratad[oa]s?|contrata[çc][ãa]o|admitid[oa]s?|hired|contratad[oa]s?)\b", re.I)
 _CAND_PAREN = re.compile(r"\((?:c[oó]digo|code)\s*(\d{3,7})\)", re.I)
 
 
@@ -45,7 +46,7 @@ class RAGConfig:
     top_k: int = 5
     template: str = "rag"
     generator: str = "smollm2"
-    max_new_tokens: int = 160
+    max_new_tokens: int = 128
     context_chars: int = 700
     id_routing: bool = True
     filters: dict[str, Any] | None = None
@@ -109,16 +110,30 @@ class RAGAgent:
         k = k or self.config.top_k
         base = _and(self.config.filters, filters)
         vector = self.embedder.embed([question])[0]
-        hits: list[Hit] = []
+        # (filter, how many) passes, most specific first; each adds what the previous ones missed.
+        passes: list[tuple[dict[str, Any] | None, int]] = []
         if self.config.id_routing:
             refs = referenced_ids(question)
             routes = [{key: {"$in": ids}} for key, ids in refs.items() if ids]
             if routes:
                 routed = routes[0] if len(routes) == 1 else {"$or": routes}
-                hits = self.store.query(vector, k=k, where=_and(base, routed))
-        seen = {h.id for h in hits}
-        if len(hits) < k:
-            hits += [h for h in self.store.query(vector, k=k, where=base) if h.id not in seen]
+                if _HIRED_INTENT.search(question):  # "quem foi contratado para a vaga X": the hires first
+                    passes.append((_and(base, routed, {"outcome": "hired"}), k))
+                if refs["vaga_id"] and refs["candidate_id"]:  # "situação de X (código C) na vaga V": that application
+                    passes.append((_and(base, *routes), k))
+                head = max(2, k // 2)  # the named records themselves, then their applications
+                if refs["vaga_id"]:
+                    passes.append((_and(base, {"vaga_id": {"$in": refs["vaga_id"]}}, {"type": "vaga"}), head))
+                if refs["candidate_id"]:
+                    passes.append((_and(base, {"candidate_id": {"$in": refs["candidate_id"]}}, {"type": "candidato"}), head))
+                passes.append((_and(base, routed), k))
+        passes.append((base, k))
+        hits: list[Hit] = []
+        for where, n in passes:
+            seen = {h.id for h in hits}
+            hits += [h for h in self.store.query(vector, k=n, where=where) if h.id not in seen][: k - len(hits)]
+            if len(hits) >= k:
+                break
         return hits[:k]
 
     def answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:

@@ -48,7 +48,9 @@ class Generator(Protocol):
 
 # --------------------------------------------------------------------------- extractive
 _STOP = set(
-    ["a", "o", "as", "os", "um", "uma", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas", "para", "por", "com", "sem", "que", "qual", "quais", "quem", "é", "e", "ou", "se", "sua", "seu", "suas", "seus", "the", "of", "and", "or", "to", "in", "for", "is", "are", "what", "which", "who", "how", "me", "diga", "mostre", "sobre", "ao", "à", "vaga", "candidato", "candidata", "código", "codigo"]
+    ["a", "o", "as", "os", "um", "uma", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas", "para", "por", "com", "sem", "que", "qual", "quais", "quem", "é", "e", "ou", "se", "sua", "seu", "suas", "seus", "the", "of", "and", "or", "to", "in", "for", "is", "are", "what", "which", "who", "how", "me", "diga", "mostre", "sobre", "ao", "à", "vaga", "candidato", "candidata", "código", "codigo",
+     # question framing: "qual o nível de inglês exigido" is about inglês, not nível
+     "nível", "nivel", "exigido", "exigida", "exige", "requerido", "level", "required"]
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -57,8 +59,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
+_STOP_FOLDED = {_fold(s) for s in _STOP}
+
+
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(_fold(text)) if w not in {_fold(s) for s in _STOP} and len(w) > 1}
+    return {w for w in _WORD.findall(_fold(text)) if w not in _STOP_FOLDED and len(w) > 1}
 
 
 _LABEL = re.compile(r"^[A-ZÀ-Ý][\w À-ÿ/()-]{1,45}: ")

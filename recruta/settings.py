@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     # any transformers hub id / local folder, "openai:<model>" or "extractive" also work.
     generator: str = "smollm2"
     llm_dtype: str = "bfloat16"
-    max_new_tokens: int = 160
+    max_new_tokens: int = 128
     torch_threads: int | None = None
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: str | None = None

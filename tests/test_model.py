@@ -105,3 +105,13 @@ def test_pyfunc_round_trip_bundles_the_index(small_data, settings, tmp_path, mon
         assert isinstance(loaded.unwrap_python_model().agent.generator, EchoGenerator)
     finally:
         settings_mod.get_settings.cache_clear()
+
+
+def test_hire_questions_route_to_the_hires_of_that_vaga(agent, small_data):
+    prospects = json.loads((small_data / "prospects.json").read_text())
+    vid, hires = next((v, [p for p in job["prospects"] if p["situacao_candidado"] == "Contratado pela Decision"])
+                      for v, job in prospects.items()
+                      if any(p["situacao_candidado"] == "Contratado pela Decision" for p in job["prospects"]))
+    ans = agent.answer(f"Quem foi contratado para a vaga {vid}?")
+    assert ans.sources[0]["id"] == f"prospect:{vid}:{hires[0]['codigo']}" or ans.sources[0]["metadata"]["outcome"] == "hired"
+    assert hires[0]["nome"] in ans.answer
