@@ -137,13 +137,23 @@ def import_to_bento(client: MlflowClient, *, name: str, version: Any, settings: 
     return str(bm.tag)
 
 
-def register(*, settings: Settings, metric: str | None = None, experiment: str = EXPERIMENT) -> Champion:
+def register(*, settings: Settings, metric: str | None = None, experiment: str = EXPERIMENT,
+             run_id: str | None = None) -> Champion:
+    """Promote the best run by ``metric`` (or the given ``run_id``) to champion."""
     metric = metric or settings.select_metric
     mlflow.set_tracking_uri(settings.mlflow_uri)
     client = MlflowClient()
     name = settings.model_name
     with _lock(settings):
-        best = best_run(client, experiment=experiment, metric=metric)
+        if run_id:
+            try:
+                best = client.get_run(run_id)
+            except MlflowException as exc:
+                raise RegistryError(f"no run {run_id!r} in {settings.mlflow_uri}") from exc
+            if metric not in best.data.metrics:
+                raise RegistryError(f"run {run_id} has no metric {metric!r}")
+        else:
+            best = best_run(client, experiment=experiment, metric=metric)
         current = _alias(client, name, CHAMPION)
         created = False
         if current is not None and current.run_id == best.info.run_id:
@@ -198,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--metric", default=settings.select_metric, help="metric to maximise (default: %(default)s)")
     parser.add_argument("--experiment", default=EXPERIMENT)
+    parser.add_argument("--run-id", help="promote this run instead of the best one")
     parser.add_argument("--if-missing", action="store_true", help="exit 0 at once if a champion is already served")
     parser.add_argument("--rollback", action="store_true", help="make the previous champion the champion again")
     args = parser.parse_args(argv)
@@ -207,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             print("champion already registered and in the Bento store: nothing to do")
             return 0
         print(rollback(settings=settings) if args.rollback else register(settings=settings, metric=args.metric,
-                                                                         experiment=args.experiment))
+                                                                         experiment=args.experiment, run_id=args.run_id))
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import contextlib
+import functools
 import io
 import logging
 import re
@@ -235,6 +236,9 @@ def _looks_like_text(data: bytes) -> bool:
 # --------------------------------------------------------------------------------------------------------------
 
 
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")  # C0 controls that text files do not use
+
+
 def _txt_text(data: bytes, *, warnings: list[str]) -> str:
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -244,21 +248,34 @@ def _txt_text(data: bytes, *, warnings: list[str]) -> str:
             except UnicodeDecodeError as e:
                 raise FileError("encoding", f"The text file says it is {enc.upper()} but cannot be decoded.") from e
     if b"\x00" in data:
+        # UTF-16 without a BOM: ASCII-range text has a NUL in every other byte.
+        sample = data[:4096]
+        half = max(len(sample) // 2, 1)
+        for enc, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+            if len(data) % 2 == 0 and zeros.count(0) >= 0.9 * half:
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError as e:
+                    raise FileError("encoding", "The text file looks like UTF-16 but cannot be decoded.") from e
+                warnings.append(f"decoded as {enc.upper()} (no byte order mark)")
+                return text
+        raise FileError("unsupported_type", f"The file looks binary, not text. Please upload a {ACCEPTED} file.")
+    if len(_BINARY_BYTES.findall(data[:65536])) > max(3, min(len(data), 65536) // 100):
         raise FileError("unsupported_type", f"The file looks binary, not text. Please upload a {ACCEPTED} file.")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-            warnings.append("decoded as Windows-1252 (the file is not valid UTF-8)")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-            warnings.append("decoded as Latin-1 (the file is not valid UTF-8)")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    if controls > max(3, len(text) // 50):
-        if warnings:  # a legacy-encoding guess produced control characters: the encoding is the problem
-            raise FileError("encoding", "The text file's encoding could not be recognised; please save it as UTF-8.")
-        raise FileError("unsupported_type", f"The file looks binary, not text. Please upload a {ACCEPTED} file.")
+        pass
+    try:
+        text = data.decode("cp1252")
+        warnings.append("decoded as Windows-1252 (the file is not valid UTF-8)")
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+        text = data.decode("latin-1")
+        warnings.append("decoded as Latin-1 (the file is not valid UTF-8)")
+    c1 = sum(1 for ch in text if "\x80" <= ch <= "\x9f")
+    letters = sum(1 for ch in text if ch.isalpha())
+    if c1 > max(3, len(text) // 100) or letters < len(text) // 4:
+        raise FileError("encoding", "The text file's encoding could not be recognised; please save it as UTF-8.")
     return text
 
 
@@ -541,7 +558,7 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int, warnings: list[str
                     texts.append(text)
                     visible_chars += len(text.strip())
                 n_chars += len(text)
-                if n_chars > max_chars * 2 and read < len(pages):
+                if n_chars > max_chars * 1.1 + 1000 and read < len(pages):  # cleaning shrinks text a little
                     warnings.append(f"stopped reading after page {read} of {len(pages)}: the text limit was reached")
                     break
 
@@ -551,8 +568,7 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int, warnings: list[str
         if scanned_pages:
             raise FileError(
                 "scanned",
-                "The PDF looks like a scanned image with no selectable text; upload a text PDF or DOCX "
-                "(or run it through OCR first).",
+                "The PDF looks like a scanned image (it has no selectable text); upload a text PDF or DOCX.",
             )
         if dropped:
             raise FileError("empty", "The PDF contains no visible text (only hidden text, which is ignored).")
@@ -648,17 +664,17 @@ def _pdf_page_text(pdf: Any, page: Any) -> tuple[str, Counter[str], bool]:
         else:
             chars.append(ch)
     chars = _dedupe_chars(chars)
-    scanned = False
-    if len(chars) < 20:
+    # A scanned page: mostly image, with at most a stamp ("Scanned with ...", a page number) as text.
+    n_visible = sum(1 for c in chars if c["text"].strip())
+    if n_visible < 100 and page.images:
         page_area = max((x1 - x0) * (bottom - top), 1.0)
-        image_area = sum(
+        image_share = sum(
             max(0.0, min(im["x1"], x1) - max(im["x0"], x0)) * max(0.0, min(im["bottom"], bottom) - max(im["top"], top))
             for im in page.images
-        )
-        scanned = image_area >= 0.2 * page_area
-        if scanned:
+        ) / page_area
+        if (n_visible < 20 and image_share >= 0.2) or image_share >= 0.6:
             return "", dropped, True
-    return _layout_text(chars), dropped, scanned
+    return _layout_text(chars), dropped, False
 
 
 def _dedupe_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -708,6 +724,13 @@ def _char_hidden_reason(ch: dict[str, Any], box: tuple[float, float, float, floa
 
 def _to_rgb(colour: Any, space: Any) -> tuple[float, float, float] | None:
     """A pdfminer colour as RGB in 0..1, or None when unknown (patterns, indexed, odd values)."""
+    try:
+        return _to_rgb_cached(colour, space)
+    except TypeError:  # unhashable colour value
+        return _to_rgb_uncached(colour, space)
+
+
+def _to_rgb_uncached(colour: Any, space: Any) -> tuple[float, float, float] | None:
     if colour is None:
         return None
     if not isinstance(colour, (tuple, list)):
@@ -732,12 +755,20 @@ def _to_rgb(colour: Any, space: Any) -> tuple[float, float, float] | None:
     return None
 
 
+_to_rgb_cached = functools.lru_cache(maxsize=1024)(_to_rgb_uncached)
+
+
 # --- columns ---------------------------------------------------------------------------------------------------
 
 GUTTER_MIN_WIDTH = 8.0  # pt of empty space between two columns
 GUTTER_MAX_CROSSING = 0.12  # share of text lines allowed to run across the gutter (headers, footers)
 COLUMN_MIN_SHARE = 0.08  # each column holds at least this share of the page's characters (sidebars are small)
 COLUMN_MIN_LINES = 5
+_DATE_LINE = re.compile(
+    r"[\s\d/.,|()–—-]*(?:(?:[A-Za-zçÇ]{3,9}\.?|present|current|now|atual|hoje)[\s\d/.,|()–—-]*)*\d{4}[\s\d/.,|()–—-]*"
+    r"(?:(?:present|current|now|atual|hoje|o momento)[\s.]*)?",
+    re.I,
+)
 
 
 def _layout_text(chars: list[dict[str, Any]]) -> str:
@@ -848,6 +879,11 @@ def _find_gutter(words: list[dict[str, Any]]) -> float | None:
     aligned = max(sum(v for k, v in starts.items() if abs(k - s) <= 2) for s in starts)
     if aligned < 0.5 * sum(starts.values()):
         return None
+    # A right-hand "column" made of dates is a single-column CV with right-aligned periods, not a sidebar.
+    right_text = [" ".join(w["text"] for w in line if w["x0"] >= gx) for line in lines]
+    right_text = [t for t in right_text if t]
+    if sum(bool(_DATE_LINE.fullmatch(t)) for t in right_text) >= 0.6 * len(right_text):
+        return None
     return gx
 
 
@@ -915,7 +951,9 @@ def _dehyphenate(text: str) -> str:
 
 def _truncate(text: str, limit: int) -> str:
     cut = text[:limit]
-    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if len(text) <= limit or text[limit].isspace():
+        return cut.rstrip()
+    space = max(cut.rfind(" "), cut.rfind("\n"))  # do not end on half a word
     if space >= limit - 200:
         cut = cut[:space]
     return cut.rstrip()
