@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,8 +24,9 @@ quiet_telemetry()
 os.environ.setdefault("BENTOML_HOME", str(settings.bentoml_home))
 
 import bentoml  # noqa: E402
-from bentoml.exceptions import InvalidArgument, ServiceUnavailable  # noqa: E402
+from bentoml.exceptions import InvalidArgument, NotFound, ServiceUnavailable  # noqa: E402
 
+from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
 from recruta.store import StoreUnavailable  # noqa: E402
 
 log = logging.getLogger("recruta.service")
@@ -66,6 +69,19 @@ class Recruta:
         self.model_info = {"bento_tag": str(self.champion.tag), **meta,
                            "generator": self.agent.config.generator, "embedder": self.agent.config.embedder}
         self.model_label = f"{meta.get('registered_model', settings.model_name)} v{meta.get('registry_version', '?')}"
+        self.screener = Screener(store=self.agent.store, embedder=self.agent.embedder)
+        # Profiles of every indexed candidate (~7 s per 1,000): built in the background, /rank waits if needed.
+        threading.Thread(target=lambda: self.screener.pool, daemon=True, name="candidate-pool").start()
+
+    def _screen(self, fn: Any, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return fn(**kwargs)
+        except ScreeningError as exc:
+            raise InvalidArgument(str(exc)) from exc
+        except UnknownVaga as exc:
+            raise NotFound(str(exc)) from exc
+        except StoreUnavailable as exc:
+            raise ServiceUnavailable("O índice (Chroma) está indisponível; tente novamente em instantes.") from exc
 
     @bentoml.api
     def responder(
@@ -87,6 +103,42 @@ class Recruta:
                  sum(ans.timings_ms.values()), len(ans.sources))
         return Resposta(resposta=ans.answer, fontes=[Fonte(**s) for s in ans.sources], idioma=ans.language,
                         tempos_ms=ans.timings_ms, modelo=self.model_label, request_id=request_id)
+
+    @bentoml.api
+    def match(
+        self,
+        cv_text: str = Field(description="O texto do CV."),
+        vaga_id: str | None = Field(default=None, description="Uma vaga do índice (ex. '1003')."),
+        job_text: str | None = Field(default=None, description="Ou o texto de uma vaga."),
+    ) -> dict[str, Any]:
+        """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict."""
+        return self._screen(self.screener.match, cv_text=cv_text, vaga_id=vaga_id, job_text=job_text)
+
+    @bentoml.api
+    def match_file(
+        self,
+        cv_file: Path = Field(description="CV em PDF, DOCX ou TXT (até 5 MB)."),
+        vaga_id: str | None = None,
+        job_text: str | None = None,
+    ) -> dict[str, Any]:
+        """Same as /match, for an uploaded CV file (multipart/form-data)."""
+        size = cv_file.stat().st_size
+        if size > 5_000_000:
+            raise InvalidArgument(f"cv_file: {size} bytes; the limit is 5,000,000")
+        return self._screen(self.screener.match, data=cv_file.read_bytes(), filename=cv_file.name,
+                            vaga_id=vaga_id, job_text=job_text)
+
+    @bentoml.api
+    def rank(
+        self,
+        vaga_id: str | None = None,
+        job_text: str | None = None,
+        cvs: list[str] | None = Field(default=None, max_length=200, description="CVs em texto; vazio = candidatos do índice."),
+        scope: Literal["all", "applicants"] = "all",
+        limit: int = Field(default=20, ge=1, le=1000),
+    ) -> dict[str, Any]:
+        """Candidates ordered by score; for a vaga with history, the actual hires are marked."""
+        return self._screen(self.screener.rank, vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
 
     @bentoml.api
     def info(self) -> dict[str, Any]:

@@ -1,0 +1,109 @@
+"""Candidate screening behind /match and /rank: resolve the job, parse the CV, score, explain.
+
+Callable without a server:
+
+    s = Screener(store=agent.store, embedder=agent.embedder)
+    s.match(cv_text="...", vaga_id="1003")
+    s.rank(vaga_id="1003", scope="applicants")
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from recruta.embeddings import Embedder
+from recruta.files import FileError, parse_file, parse_text
+from recruta.matching import CandidatePool, Profile, job_from_store, match, paragraphs, profile, rank
+
+
+class ScreeningError(ValueError):
+    """Bad input for screening (4xx)."""
+
+
+class UnknownVaga(LookupError):
+    pass
+
+
+@dataclass(kw_only=True)
+class Screener:
+    store: Any
+    embedder: Embedder | None
+    max_cv_chars: int = 60_000
+
+    def __post_init__(self) -> None:
+        self._pool: CandidatePool | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def pool(self) -> CandidatePool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = CandidatePool(self.store)
+            return self._pool
+
+    def job(self, *, vaga_id: str | None, job_text: str | None) -> tuple[Profile, dict[str, Any]]:
+        if vaga_id and str(vaga_id).strip():
+            vid = str(vaga_id).strip()
+            try:
+                job = job_from_store(self.store, vid)
+            except LookupError as exc:
+                raise UnknownVaga(f"vaga {vid} não encontrada no índice") from exc
+            return job, {"vaga_id": vid, "title": job.title}
+        if job_text and job_text.strip():
+            try:
+                text = parse_text(job_text, max_chars=self.max_cv_chars)
+            except FileError as exc:
+                raise ScreeningError(f"job_text [{exc.code}]: {exc}") from exc
+            return profile(text, is_job=True), {"vaga_id": None, "title": text.splitlines()[0][:120]}
+        raise ScreeningError("informe 'vaga_id' (uma vaga do índice) ou 'job_text' (o texto da vaga)")
+
+    def cv(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None) -> tuple[Profile, dict]:
+        if data is not None:
+            try:
+                parsed = parse_file(data, filename=filename, max_chars=self.max_cv_chars)
+            except FileError as exc:
+                raise ScreeningError(f"cv_file [{exc.code}]: {exc}") from exc
+            return profile(parsed.text, is_job=False), {"kind": parsed.kind, "pages": parsed.pages,
+                                                        "warnings": parsed.warnings}
+        if cv_text is None:
+            raise ScreeningError("envie o CV em 'cv_text' ou como arquivo")
+        try:
+            text = parse_text(cv_text, max_chars=self.max_cv_chars)
+        except FileError as exc:
+            raise ScreeningError(f"cv_text [{exc.code}]: {exc}") from exc
+        return profile(text, is_job=False), {"kind": "text", "pages": None, "warnings": []}
+
+    def match(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None,
+              vaga_id: str | None = None, job_text: str | None = None) -> dict[str, Any]:
+        job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
+        cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
+        result = match(cv, job, embedder=self.embedder)
+        return {**result.to_dict(), "job": job_info, "cv": cv_info}
+
+    def rank(self, *, vaga_id: str | None = None, job_text: str | None = None, cvs: list[str] | None = None,
+             scope: str = "all", limit: int = 20) -> dict[str, Any]:
+        job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
+        if cvs:
+            profiles = [self.cv(cv_text=t)[0] for t in cvs]
+            job_vec = self.embedder.embed([job.text[:2000]])[0] if self.embedder else None
+            rows = []
+            for n, p in enumerate(profiles):
+                vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else np.zeros((0, 0))
+                r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec)
+                rows.append({"index": n, "score": r.score, "signals": {k: v["value"] for k, v in r.signals.items()},
+                             "verdict": r.verdict})
+            rows.sort(key=lambda r: (-r["score"], r["index"]))
+            return {"job": job_info, "candidates": rows[:limit], "n_scored": len(rows)}
+        if scope not in ("all", "applicants"):
+            raise ScreeningError("scope deve ser 'all' ou 'applicants'")
+        if scope == "applicants" and not job_info["vaga_id"]:
+            raise ScreeningError("scope 'applicants' precisa de 'vaga_id'")
+        pool = self.pool
+        rows = rank(pool, job, embedder=self.embedder, vaga_id=job_info["vaga_id"], scope=scope, limit=limit)
+        hired = sorted(pool.hired.get(str(job_info["vaga_id"]), set())) if job_info["vaga_id"] else []
+        n = len(pool.applications.get(str(job_info["vaga_id"]), {})) if scope == "applicants" else len(pool)
+        return {"job": job_info, "candidates": rows, "hired": hired, "n_scored": n}

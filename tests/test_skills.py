@@ -1,0 +1,664 @@
+"""recruta.skills: skills, requirements, languages, experience, seniority, education, places, salary.
+
+Russian excerpts are copied from the llmmatch data set (MIT, /work/shared/data/llmmatch); the
+data-driven tests at the end read the files themselves when they are present.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from recruta import skills as S
+from recruta.skills import (
+    Evidence,
+    detect_language,
+    education_level,
+    electrical_safety_group,
+    extract_skills,
+    language_levels,
+    locations,
+    requirements,
+    salary,
+    seniority,
+    years_of_experience,
+)
+
+LLMMATCH = Path("/work/shared/data/llmmatch")
+
+PT_JOB = (
+    "Competências técnicas: Experiência com SAP FI e S/4HANA; Inglês avançado; Superior completo\n"
+    "- Domínio de Excel avançado e Power BI\n"
+    "• Boa comunicação oral e escrita\n"
+    "• Proatividade e autonomia"
+)
+EN_JOB = (
+    "Senior Backend Engineer\n"
+    "Requirements: 5+ years of Python, Django, PostgreSQL, AWS; Bachelor's degree in Computer Science.\n"
+    "Nice to have: Docker, Kubernetes, CI/CD. English: fluent. Remote."
+)
+ES_JOB = "Desarrollador Java. Experiencia con Java y Spring Boot, inglés intermedio. Trabajo en equipo."
+
+# --- real excerpts (llmmatch) ---------------------------------------------------------------------
+RU_CV_ASU = (
+    "Ищет работу на должность: Инженер АСУ ТП\n"
+    "Пол, возраст: Мужчина ,  29 лет , родился 9 июля 1989\n"
+    "Заработная плата: 70000 руб.\n"
+    "Город, переезд, командировки: Москва ,  м. Бульвар Рокоссовского , готов к переезду , готов к командировкам\n"
+    "Опыт работы: Опыт работы 3 года 11 месяцев  Декабрь 2016 — Апрель  2017 5 месяцев ФМ-инжиниринг Москва "
+    "Инженер АСУ ТП Установка , обслуживание систем автоматики , КИП , пожарных систем , ежедневная работа с "
+    "чертежами , схемами . Внедрение в производство и сдача SCADA систем Пуско-наладочные работы автоматической "
+    "системы • GE Fanuc ПЛК Series 90-30‚ 90-70, Rx3i‚ Rx7i, Versamax • Modbus‚ Profibus‚ TCP/IP\n"
+    "Образование и ВУЗ: Высшее образование 2014 Белорусская Государственная Академия Авиации  БГАА, Минск"
+)
+RU_VAC_ASU_2 = (
+    "Должность: Инженер-программист АСУ ТП\n"
+    "Заработная плата: Salary not specified\n"
+    "Локация: Москва\n"
+    "Тип занятости: Стажировка, полный день\n"
+    "Требуемый опыт работы: не требуется\n"
+    "Описание: Обязанности: -Программирование ПЛК на языках программирования стандарта МЭК 61131-3 (ST, SFC, FBD, "
+    "LD); -Программирование операторских панелей Magelis, WEINTEK -Реализация передачи данных с использованием "
+    "сетевых протоколов (Profibus, Modbus); -Создание ARM (Vijeo Citect); -Монтаж и пусконаладка на объекте "
+    "заказчика; - Удаленный формат работы не рассматриваем; -Работа с САПР: Autocad, опыт приветствуется\n"
+    "Навыки: Исполнительность Ответственность"
+)
+RU_VAC_ASU_3 = (
+    "Должность: Инженер АСУ ТП (с переездом)\n"
+    "Заработная плата: от 70 000 до 120 000 ₽ до вычета налогов\n"
+    "Локация: Location is not specified\n"
+    "Адрес: Белгород, проспект Богдана Хмельницкого, 111\n"
+    "Требуемый опыт работы: 1–3 года\n"
+    "Описание: написание программ для ПЛК на языках МЭК (Знание хотя бы одного из продуктов: CoDeSys, Step7, TIA "
+    "Portal или аналогов). разработка проектов в SCADA-системах (Знание хотя бы одной из продуктов: WinCC, "
+    "MasterSCADA)/ настройка и ввод в эксплуатацию оборудования (ПЛК, частотные преобразователи, регуляторы)\n"
+    "Навыки: Автоматизация технологических процессов АСУ ТП Автоматизация SCADA"
+)
+RU_CV_DEVOPS = (
+    "Ищет работу на должность: Системный администратор\n"
+    "Заработная плата: 29000 руб.\n"
+    "Город, переезд, командировки: Советск (Калининградская область) , не готов к переезду , не готов к командировкам\n"
+    "График: гибкий график, полный день, сменный график, вахтовый метод, удаленная работа\n"
+    "Опыт работы: Опыт работы 16 лет 10 месяцев  Август 2010 — по настоящее время 8 лет 10 месяцев МАОУ "
+    "\"СОШ № 1 г.Немана\" Системный администратор Обслуживание ПК,установка ПО, ремонт, периферийной техники, "
+    "Интернет локальная сеть.  Август 2002 — Август  2010 8 лет 1 месяц ТС \"ВЕСТЕР-ИНФО\" Старший продавец, "
+    "директор отдела Продажи компьютерной техники\n"
+    "Образование и ВУЗ: Неоконченное высшее образование 2000  Балтийская государственная академия "
+    "рыбопромыслового флота, Калининград судоводительский"
+)
+RU_VAC_DEVOPS_1 = (
+    "Должность: Системный администратор\n"
+    "Заработная плата: от 110 000 до 135 000 ₽ на руки\n"
+    "Город:  Москва, Профсоюзная улица, 93к4\n"
+    "Требуемый опыт работы: более 6 лет\n"
+    "Описание: опыт работы от 6 лет, высшее образование. Профессиональные требования: Высшее образование "
+    "(техническое); Профессиональные знания MS Windows 10/11, MS Office, MS Windows Server 2012 R2, MS SQL "
+    "Server, Active Directory, GPO, DNS, DHCP; Опыт работы с гипервизорами, в частности с VMware ESXi; "
+    "Опыт написания (программирования) скриптов – cmd, PowerShell, bash и т.д.; Опыт работы с 1С 8.х; "
+    "Технический английский.\n"
+    "Навыки: Администрирование серверов Windows Active Directory Английский — B1 — Средний"
+)
+RU_CV_ELECTRO = (
+    "Ищет работу на должность: кабельщик-спайщик,электромеханик связи\n"
+    "Заработная плата: 55000 руб.\n"
+    "Город, переезд, командировки: Москва , не готов к переезду , готов к командировкам\n"
+    "Опыт работы: Опыт работы 18 лет 3 месяца  Кабельщик-спайщик (бригадир) -Монтаж обслуживание и ремонт "
+    "кабельных линий связи -работа со сварочным аппаратом и оптическим рефлектометром. - 4 группа по "
+    "электробезопасности\n"
+    "Последняя/нынешняя должность: Кабельщик-спайщик (бригадир)\n"
+    "Образование и ВУЗ: Среднее специальное образование 2001 Чебоксарский техникум связи"
+)
+RU_VAC_ELECTRO_1 = (
+    "Должность: Кабельщик монтаж кабельных линий\n"
+    "Заработная плата: до 110 000 ₽ до вычета налогов\n"
+    "Требуемый опыт работы: 1–3 года\n"
+    "Описание: Требования:  Профильное образование; Опыт работы от 3-х лет; Группа допуска III, IV, V до и "
+    "выше 1000В; Обязателен опыт работы по монтажу ТП, прокладке КЛ"
+)
+RU_VAC_SALES_2 = (
+    "Должность: Менеджер по продажам образования по Искусственному Интеллекту (удаленно)\n"
+    "Заработная плата: до 300 000 ₽ на руки\n"
+    "Требуемый опыт работы: 1–3 года\n"
+    "Описание: Опыт работы в продажах от 2-х лет;  Знание amoCRM (желательно). Проведение Zoom презентаций с "
+    "клиентами и звонки с целью продажи;  Заполнение отчётности в AmoCrm; Выполнение поставленных показателей "
+    "плана продаж"
+)
+RU_VAC_C_3 = (
+    "Должность: Программист C/C++\n"
+    "Описание: Требования:  знание принципов объектно-ориентированного программирования хорошее знание С/C++ "
+    "знание WinAPI, технологии COM, базовое владение SQL, опыт работы с реляционными СУБД желательно знание .Net"
+)
+
+ALL_TEXTS = [PT_JOB, EN_JOB, ES_JOB, RU_CV_ASU, RU_VAC_ASU_2, RU_VAC_ASU_3, RU_CV_DEVOPS, RU_VAC_DEVOPS_1,
+             RU_CV_ELECTRO, RU_VAC_ELECTRO_1, RU_VAC_SALES_2, RU_VAC_C_3]
+
+
+def _assert_quotes(text: str, found: dict[str, Evidence]) -> None:
+    for name, ev in found.items():
+        assert ev.skill == name
+        assert ev.category in S.CATEGORIES
+        assert ev.quote and text[ev.start: ev.start + len(ev.quote)] == ev.quote, (name, ev)
+        assert ev.end == ev.start + len(ev.quote)
+
+
+# --- taxonomy ------------------------------------------------------------------------------------
+
+
+def test_taxonomy_is_large_consistent_and_unambiguous():
+    tax = S.load_taxonomy()
+    assert len(tax) >= 300
+    seen: dict[str, str] = {}
+    for skill in tax.skills.values():
+        assert skill.name == skill.name.strip().lower()
+        assert skill.category in S.CATEGORIES
+        assert all(parent in tax.skills for parent in skill.implies)
+        assert skill.name not in tax.parents[skill.name]
+        for alias in skill.aliases:
+            key = S.fold(alias.lstrip("~"))
+            assert seen.setdefault(key, skill.name) == skill.name, f"alias {alias!r} in {seen[key]!r} and {skill.name!r}"
+    for name in ("python", "sap fi", "project management", "excel", "industrial automation", "plc", "scada",
+                 "electrical safety group", "sales", "negotiation", "communication", "1c", "amocrm"):
+        assert name in tax.skills
+    categories = {s.category for s in tax.skills.values()}
+    assert categories == set(S.CATEGORIES)
+
+
+def test_taxonomy_errors_are_reported(tmp_path):
+    bad = tmp_path / "t.json"
+    bad.write_text(json.dumps({"skills": [{"skill": "a", "category": "hard", "aliases": ["a"], "implies": ["b"]}]}))
+    with pytest.raises(ValueError, match="unknown skill"):
+        S.load_taxonomy(bad)
+    bad.write_text(json.dumps({"skills": [{"skill": "a", "category": "nope", "aliases": ["a"]}]}))
+    with pytest.raises(ValueError, match="category"):
+        S.load_taxonomy(bad)
+    cyc = tmp_path / "c.json"
+    cyc.write_text(json.dumps({"skills": [
+        {"skill": "a", "category": "hard", "aliases": ["aaa"], "implies": ["b"]},
+        {"skill": "b", "category": "hard", "aliases": ["bbb"], "implies": ["a"]},
+    ]}))
+    with pytest.raises(ValueError, match="cycle"):
+        S.load_taxonomy(cyc)
+
+
+def test_custom_taxonomy_file(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"skills": [
+        {"skill": "widgets", "category": "domain", "aliases": ["widget*", "виджет*"], "implies": ["gadgets"]},
+        {"skill": "gadgets", "category": "domain", "aliases": ["gadget"]},
+    ]}), encoding="utf-8")
+    tax = S.load_taxonomy(path)
+    found = extract_skills("Experiência com Widgets e виджетами", taxonomy=tax)
+    assert list(found) == ["gadgets", "widgets"]
+    assert found["gadgets"].quote == found["widgets"].quote == "Widgets"
+
+
+def test_fold_keeps_length_and_strips_accents():
+    text = "Inglês AVANÇADO, São Paulo — Ёлка С++ 1С"
+    folded = S.fold(text)
+    assert len(folded) == len(text)
+    assert folded == "ingles avancado, sao paulo - елка c++ 1c"
+
+
+# --- skills: one snippet per language ------------------------------------------------------------
+
+
+def test_portuguese_decision_competencies():
+    found = extract_skills(PT_JOB)
+    _assert_quotes(PT_JOB, found)
+    for name in ("sap fi", "s/4hana", "sap", "excel", "power bi", "communication", "proactivity", "autonomy"):
+        assert name in found, name
+    assert found["sap fi"].quote == "SAP FI"
+    assert found["s/4hana"].quote == "S/4HANA"
+    assert found["sap"].quote == "SAP FI"  # implied parent carries the child's evidence
+    assert found["excel"].quote == "Excel avançado"
+    assert found["communication"].category == "soft"
+    assert "english" not in found  # languages go through language_levels
+
+
+def test_english_job_description():
+    found = extract_skills(EN_JOB)
+    _assert_quotes(EN_JOB, found)
+    for name in ("python", "django", "postgresql", "aws", "docker", "kubernetes", "ci/cd", "sql", "cloud"):
+        assert name in found, name
+    assert found["sql"].quote == "PostgreSQL"  # implied by postgresql
+    assert found["django"].category == "hard"
+    assert found["aws"].category == "tool"
+
+
+def test_spanish_snippet():
+    found = extract_skills(ES_JOB)
+    _assert_quotes(ES_JOB, found)
+    assert {"java", "spring boot", "spring", "teamwork"} <= set(found)
+    assert found["spring"].quote == "Spring Boot"
+
+
+def test_russian_asu_tp_vacancies_yield_automation_skills():
+    for text in (RU_VAC_ASU_2, RU_VAC_ASU_3):
+        found = extract_skills(text)
+        _assert_quotes(text, found)
+        assert {"industrial automation", "plc", "scada"} <= set(found), sorted(found)
+    v2 = extract_skills(RU_VAC_ASU_2)
+    assert {"plc programming", "hmi", "industrial protocols", "commissioning", "autocad", "cad", "diligence",
+            "responsibility"} <= set(v2)
+    assert v2["plc"].quote == "Программирование ПЛК"
+    v3 = extract_skills(RU_VAC_ASU_3)
+    assert v3["industrial automation"].quote == "АСУ ТП"
+    assert {"frequency converters", "hmi"} - set(v3) == {"hmi"}  # no operator panels named in this excerpt
+    assert v3["scada"].quote in ("SCADA-системах", "WinCC")
+
+
+def test_russian_cv_skills_and_inflection():
+    found = extract_skills(RU_CV_ASU)
+    _assert_quotes(RU_CV_ASU, found)
+    assert {"industrial automation", "instrumentation", "technical drawings", "scada", "plc", "commissioning",
+            "industrial protocols", "tcp/ip"} <= set(found)
+    assert found["technical drawings"].quote == "чертежами"
+    for form in ("продажи", "продажам", "продажах", "Продаж"):
+        assert extract_skills(f"опыт в {form} b2b")["sales"].quote == form
+    sales = extract_skills(RU_VAC_SALES_2)
+    assert {"sales", "amocrm", "crm", "presentation skills", "reporting"} <= set(sales)
+    assert sales["crm"].quote == "amoCRM"
+
+
+def test_cyrillic_c_and_1c():
+    found = extract_skills(RU_VAC_C_3)
+    assert {"c", "c++", "oop", "sql", "databases", ".net"} <= set(found)
+    assert found["c"].quote == "C"  # the Latin one in the title comes first
+    found = extract_skills("хорошее знание С/C++ и С#; 1С:Предприятие")
+    assert found["c"].quote == "С"  # Cyrillic letter, still an exact substring
+    assert {"c++", "c#", "1c", "erp"} <= set(found)
+
+
+def test_sap_module_lists():
+    text = "Consultor SAP FI/CO, sap pp/qm e SAP MM, SD e PP"
+    found = extract_skills(text)
+    _assert_quotes(text, found)
+    assert {"sap fi", "sap co", "sap pp", "sap qm", "sap mm", "sap sd", "sap"} <= set(found)
+    assert found["sap co"].quote == "CO"
+
+
+def test_strict_short_names_need_a_list_context():
+    assert {"c", "c++"} <= set(extract_skills("C/C++"))
+    assert {"go", "rust"} <= set(extract_skills("Стек: C++, GO/Rust, NodeJS"))
+    assert "go" in extract_skills("Go (golang)")
+    assert "go" in extract_skills("experiência com Golang")
+    assert {"python", "r", "sql"} <= set(extract_skills("Python, R e SQL"))
+    assert "r" in extract_skills("linguagem R para estatística")
+    assert "r" in extract_skills("R/RStudio")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("javascript, typescript e node.js", "java"),
+        ("Java Script developer", "java"),
+        ("Excelente comunicação e trabalho em equipe", "excel"),
+        ("go to market strategy and go-live support", "go"),
+        ("R$ 5.000,00 por mês", "r"),
+        ("Letra C do anexo", "c"),
+        ("SAPATOS e sapateiro", "sap"),
+        ("Компания работает уже 5 лет, аудитория 66 млн", "audit"),
+        ("Заработная плата до вычета налогов", "taxes"),
+        ("рекламации клиентов", "advertising"),
+        ("MasterSCADA", "r"),
+        ("trabalho no SQL Server", "nosql"),
+    ],
+)
+def test_no_false_positives(text, absent):
+    assert absent not in extract_skills(text)
+
+
+def test_excel_and_communication_together():
+    found = extract_skills("Excelente comunicação; Excel avançado")
+    assert found["communication"].quote == "comunicação"
+    assert found["excel"].quote == "Excel avançado"
+
+
+def test_no_skills_gives_empty_dict():
+    assert extract_skills("") == {}
+    assert extract_skills("Lorem ipsum dolor sit amet, consectetur adipiscing elit.") == {}
+    assert extract_skills("Olá, tudo bem? Привет, как дела?") == {}
+
+
+def test_quotes_are_exact_and_deterministic():
+    for text in ALL_TEXTS:
+        first = extract_skills(text)
+        _assert_quotes(text, first)
+        assert extract_skills(text) == first
+        assert list(extract_skills(text)) == list(first)
+        assert [e.start for e in first.values()] == sorted(e.start for e in first.values())
+    fresh = S.load_taxonomy(S.TAXONOMY_PATH)  # recompiled from the file, same answers
+    assert extract_skills(RU_VAC_DEVOPS_1, taxonomy=fresh) == extract_skills(RU_VAC_DEVOPS_1)
+
+
+def test_evidence_is_frozen_and_keyword_only():
+    ev = Evidence(skill="python", category="hard", quote="Python", start=3)
+    with pytest.raises(AttributeError):
+        ev.start = 4  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Evidence("python", "hard", "Python", 3)  # type: ignore[misc]
+
+
+# --- requirements ---------------------------------------------------------------------------------
+
+
+def test_requirements_split_and_dedup():
+    text = (
+        "Requisitos:\n- Experiência com SAP FI\n- Inglês avançado; Superior completo\n• Python\n"
+        "* Docker\n1. Kubernetes 2. Terraform\n- python\n\n   \nCompetências comportamentais:\n• Boa comunicação."
+    )
+    assert requirements(text) == [
+        "Experiência com SAP FI", "Inglês avançado", "Superior completo", "Python", "Docker", "Kubernetes",
+        "Terraform", "Boa comunicação",
+    ]
+    assert requirements("") == []
+
+
+def test_requirements_inline_russian_bullets():
+    reqs = requirements(RU_VAC_ASU_2)
+    assert "Программирование ПЛК на языках программирования стандарта МЭК 61131-3 (ST, SFC, FBD, LD)" in reqs
+    assert "Удаленный формат работы не рассматриваем" in reqs
+    assert all(r == r.strip() and r for r in reqs)
+    assert len(reqs) == len({S.fold(r) for r in reqs})
+
+
+# --- language of the text / language levels ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (PT_JOB, "pt"), (EN_JOB, "en"), (ES_JOB, "es"), (RU_CV_ASU, "ru"), ("Опыт работы", "ru"),
+        ("We are looking for a developer with experience in the cloud", "en"),
+        ("Buscamos un desarrollador con experiencia en el sector", "es"),
+        ("Procuramos um desenvolvedor com experiência em nuvem para atuar no projeto", "pt"),
+    ],
+)
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Inglês avançado", {"english": 3}),
+        ("Inglês: Fluente", {"english": 4}),
+        ("nivel_ingles: Técnico\nnivel_espanhol: Nenhum", {"english": 2, "spanish": 0}),
+        ("english B2/C1", {"english": 3}),
+        ("Upper-intermediate English", {"english": 3}),
+        ("Английский уровня Upper - Intermediate", {"english": 3}),
+        ("английский — B1", {"english": 2}),
+        ("Английский язык: читаю профессиональную литературу", {"english": 2}),
+        ("inglés intermedio", {"english": 2}),
+        ("Spanish C2, English A2", {"english": 1, "spanish": 4}),
+        ("Idiomas: Espanhol básico, inglês avançado", {"english": 3, "spanish": 1}),
+        ("fluent English and basic Spanish", {"english": 4, "spanish": 1}),
+        ("Знание языков Русский — Родной Английский — A1 — Начальный", {"english": 1}),
+        ("Inglês para reuniões com equipes globais", {}),
+        ("Python, SQL", {}),
+    ],
+)
+def test_language_levels(text, expected):
+    assert language_levels(text) == expected
+
+
+# --- years of experience --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "job", "expected"),
+    [
+        ("Опыт работы 3 года 11 месяцев", False, 3.9),
+        (RU_CV_ASU, None, 3.9),
+        (RU_CV_DEVOPS, None, 16.8),
+        ("Profissional com mais de 10 anos de experiência em consultoria", False, 10.0),
+        ("10 anos em SAP", False, 10.0),
+        ("5+ years of Python", None, 5.0),
+        ("Experiencia de 3 años y 6 meses en ventas", False, 3.5),
+        ("опыт работы от 3 лет", True, 3.0),
+        ("Опыт работы в продажах от 2-х лет", True, 2.0),
+        ("Опыт работы на аналогичной позиции от года", True, 1.0),
+        ("Experiência mínima de 2 anos com Java", True, 2.0),
+        ("At least 3 years of experience with AWS", True, 3.0),
+        ("Требуемый опыт работы: 1–3 года", True, 1.0),
+        (RU_VAC_ELECTRO_1, None, 1.0),  # the hh.ru field wins over "от 3-х лет" in the text
+        (RU_VAC_DEVOPS_1, None, 6.0),
+        (RU_VAC_ASU_2, None, 0.0),  # "не требуется"
+        ("Пол, возраст: Мужчина ,  29 лет , родился 9 июля 1989", False, None),
+        ("Empresa fundada há 20 anos", False, None),
+    ],
+)
+def test_years_of_experience(text, job, expected):
+    assert years_of_experience(text, job=job) == expected
+
+
+def test_years_derived_from_date_ranges():
+    cv = "empresa a – 04/2016 a 01/2018\nempresa b – 09/2012 a 12/2015\nempresa c – 01/2019 a atual\n(2023)"
+    # 22 + 40 + 60 months; "atual" = December of the latest year written (deterministic)
+    assert years_of_experience(cv, job=False) == pytest.approx(10.2)
+
+
+# --- seniority ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Estagiário de TI", 0),
+        (RU_VAC_ASU_2, 0),  # "Тип занятости: Стажировка" in the header
+        ("Analista de Suporte Jr", 1),
+        ("Начинающий системный администратор", 1),
+        ("consultor sap pp/qm pleno\n\nkarina machado almeida", 2),
+        ("Analista de Sistemas", 2),
+        ("Системный аналитик", 2),
+        ("Analista Sênior", 3),
+        ("Ведущий инженер", 3),
+        ("DBA SQL Server Especialista", 4),
+        ("Tech Lead Java", 4),
+        (RU_CV_ELECTRO, 4),  # "(бригадир)"
+        ("Руководитель ИТ-проектов", 5),
+        ("Senior Manager", 5),
+        ("Gerente de Projetos de TI", 5),
+        ("Менеджер по продажам", None),
+        ("Desenvolvedor PL/SQL", None),
+        (RU_CV_ASU, None),
+    ],
+)
+def test_seniority(text, expected):
+    assert seniority(text) == expected
+
+
+def test_seniority_explicit_level_beats_role_word():
+    assert seniority("titulo_vaga: Analista de Sistemas\nnivel profissional: Júnior") == 1
+
+
+def test_seniority_ignores_past_jobs():
+    cv = (
+        "analista de sistemas sênior\n\nhistórico profissional\nempresa a – 2019 a atual\n"
+        "cargo: analista de sistemas sênior\nempresa b – 2012 a 2018\ncargo: analista de sistemas jr"
+    )
+    assert seniority(cv) == 3
+    assert seniority("técnico de campo\n\ncargo: técnico de campo\ncargo: técnico de campo jr") is None
+
+
+def test_seniority_title_beats_body():
+    text = "Título: Desenvolvedor Júnior\n\nReporta ao gerente de TI e ao head de engenharia."
+    assert seniority(text) == 1
+
+
+# --- education ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "job", "expected"),
+    [
+        ("Образование и ВУЗ: Высшее образование 2014", False, 4),
+        ("Образование и ВУЗ: Неоконченное высшее образование 2000", False, 3),
+        ("Образование и ВУЗ: Среднее специальное образование 2001", False, 2),
+        (RU_CV_DEVOPS, None, 3),
+        (RU_VAC_DEVOPS_1, None, 4),
+        ("Требования: Высшее профессиональное среднее профессиональное (техническое) образование", True, 2),
+        ("Требования: Образование среднее/средне специальное", True, 1),
+        ("nivel_academico: Ensino Superior Completo", True, 4),
+        ("Ensino Superior Incompleto", False, 3),
+        ("Ensino Superior Cursando", False, 3),
+        ("Ensino Técnico Completo", False, 2),
+        ("Ensino Médio Completo", False, 1),
+        ("Bachelor's degree required", True, 4),
+        ("MBA em Gestão (cursando); Bacharel em Administração", False, 4),
+        ("Mestrado em Ciência da Computação", False, 5),
+        ("Магистр, МГУ", False, 5),
+        ("Ensino Superior Completo; desejável pós-graduação", True, 4),
+        ("продукт высшего качества; MasterSCADA", None, None),
+        ("formação acadêmica\nadministração de empresas, faculdade de informática prisma – conclusão em 2009", False, 4),
+        ("formação\nciência da computação, universidade federal do rio grande do sul – cursando", False, 3),
+        ("Ensino Médio Completo\nCurso livre na Universidade Aberta", False, 1),  # explicit level wins
+    ],
+)
+def test_education_level(text, job, expected):
+    assert education_level(text, job=job) == expected
+
+
+# --- locations ------------------------------------------------------------------------------------
+
+
+def test_locations_russian_fields_and_relocation():
+    assert locations(RU_CV_ASU) == {"moscow", "relocate"}
+    # "не готов к переезду": no relocate; only the labelled city (not the university's Калининград)
+    assert locations(RU_CV_DEVOPS) == {"sovetsk", "remote"}
+    assert locations(RU_CV_ELECTRO) == {"moscow"}
+    assert locations(RU_VAC_ASU_3) == {"belgorod", "relocate"}  # the job offers relocation
+    assert "remote" not in locations(RU_VAC_ASU_2)  # "Удаленный формат работы не рассматриваем"
+    assert locations("Москве, Санкт-Петербурге, Новосибирска, Калининград") >= {
+        "moscow", "saint petersburg", "novosibirsk", "kaliningrad"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vaga 100% remota, base em São Paulo - SP", {"são paulo", "remote"}),
+        ("Home office; Rio de Janeiro", {"rio de janeiro", "remote"}),
+        ("Acesso remoto a servidores; Belo Horizonte", {"belo horizonte"}),
+        ("Disponibilidade para mudança: sim. Curitiba", {"curitiba", "relocate"}),
+        ("Sem disponibilidade para mudança. Recife", {"recife"}),
+        ("Não tenho disponibilidade para mudança", set()),
+        ("Willing to relocate to New York", {"new york", "relocate"}),
+        ("Not willing to relocate", set()),
+        ("Teletrabajo desde Madrid o Buenos Aires", {"madrid", "buenos aires", "remote"}),
+        ("Maria Santos, Vitória Lima", set()),  # surnames/names are not cities without a state
+        ("Santos/SP e Vitória - ES", {"santos", "vitória"}),
+    ],
+)
+def test_locations(text, expected):
+    assert locations(text) == expected
+
+
+# --- salary ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Заработная плата: 70000 руб.", (70000.0, 70000.0, "RUB")),
+        ("Заработная плата: от 80 000 ₽ на руки", (80000.0, None, "RUB")),
+        ("Заработная плата: от 70 000 до 120 000 ₽ до вычета налогов", (70000.0, 120000.0, "RUB")),
+        ("Заработная плата: до 65 000 ₽ до вычета налогов", (None, 65000.0, "RUB")),
+        ("Заработная плата: Salary not specified", (None, None, None)),
+        ("Pretensão salarial: R$ 6.000,00", (6000.0, 6000.0, "BRL")),
+        ("Contratação PJ R$ 72,00/hora", (72.0, 72.0, "BRL/h")),
+        ("Salary: $120k-$150k", (120000.0, 150000.0, "USD")),
+        ("remuneracao: 6.600,00", (6600.0, 6600.0, "BRL")),
+        ("Faixa salarial: R$ 5.000 a R$ 7.500", (5000.0, 7500.0, "BRL")),
+        ("Salário: 5 a 7 mil reais", (5000.0, 7000.0, "BRL")),
+        ("Зарплата от 100 до 150 тыс. руб.", (100000.0, 150000.0, "RUB")),
+        ("Salary: USD 1.2 million", (1200000.0, 1200000.0, "USD")),
+        ("Python, Django, 5 anos", (None, None, None)),
+    ],
+)
+def test_salary(text, expected):
+    assert salary(text) == expected
+
+
+def test_salary_in_real_vacancy():
+    assert salary(RU_VAC_ASU_3) == (70000.0, 120000.0, "RUB")
+    assert salary(RU_VAC_SALES_2) == (None, 300000.0, "RUB")
+
+
+# --- electrical safety group ----------------------------------------------------------------------
+
+
+def test_electrical_safety_group():
+    assert electrical_safety_group(RU_CV_ELECTRO) == 4
+    assert electrical_safety_group(RU_VAC_ELECTRO_1) == 5
+    assert electrical_safety_group("Наличие группы по электробезопасности не ниже 3") == 3
+    assert electrical_safety_group("группа поддержки") is None
+    assert "electrical safety group" in extract_skills(RU_VAC_ELECTRO_1)
+    assert "high voltage" in extract_skills(RU_VAC_ELECTRO_1)
+
+
+# --- job vs CV ------------------------------------------------------------------------------------
+
+
+def test_looks_like_job():
+    for job in (RU_VAC_ASU_2, RU_VAC_ASU_3, RU_VAC_DEVOPS_1, RU_VAC_ELECTRO_1, PT_JOB):
+        assert S.looks_like_job(job)
+    for cv in (RU_CV_ASU, RU_CV_DEVOPS, RU_CV_ELECTRO):
+        assert not S.looks_like_job(cv)
+
+
+# --- the llmmatch files themselves (skipped when the data set is absent) ---------------------------
+
+needs_llmmatch = pytest.mark.skipif(not (LLMMATCH / "matches").is_dir(), reason="llmmatch data not present")
+
+
+def _llmmatch_pairs() -> list[tuple[str, int, str, str]]:
+    pairs = []
+    for path in sorted((LLMMATCH / "matches").glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith("***** vaca"))
+        cv = "\n".join(lines[:first])
+        blocks: list[list[str]] = []
+        for line in lines[first:]:
+            if re.match(r"\*\*\*\*\* vaca\w* \d+", line):
+                blocks.append([])
+            else:
+                blocks[-1].append(line)
+        for block in blocks:
+            score = int(re.match(r"\*\*\*\*\* Оценка (\d+)/10", block[0]).group(1))
+            pairs.append((path.stem, score, cv, "\n".join(block[1:])))
+    return pairs
+
+
+@needs_llmmatch
+def test_llmmatch_pairs_parse_and_extract():
+    pairs = _llmmatch_pairs()
+    assert len(pairs) == 18
+    for stem, _score, cv, vacancy in pairs:
+        assert S.looks_like_job(vacancy) and not S.looks_like_job(cv)
+        for text in (cv, vacancy):
+            found = extract_skills(text)
+            assert found, stem
+            _assert_quotes(text, found)
+        assert years_of_experience(cv, job=False) is not None
+        assert years_of_experience(vacancy, job=True) is not None
+        assert education_level(cv, job=False) in (2, 3, 4)
+        assert locations(cv) - {"remote", "relocate"}
+    asu_vacancies = [extract_skills(v) for stem, _, _, v in pairs if stem == "asu_tp"]
+    assert all("industrial automation" in f for f in asu_vacancies)
+    assert all({"plc", "scada"} <= set(f) for f in asu_vacancies[1:])
+
+
+@needs_llmmatch
+def test_llmmatch_cvs_file():
+    cvs = [c.strip() for c in (LLMMATCH / "CVs.txt").read_text(encoding="utf-8").split("***********") if c.strip()]
+    assert len(cvs) >= 15
+    for cv in cvs:
+        _assert_quotes(cv, extract_skills(cv))
+        assert detect_language(cv) == "ru"
+        assert years_of_experience(cv) is not None
+        assert education_level(cv) in (2, 3, 4, 5)
+        low, high, currency = salary(cv)
+        assert currency == "RUB" and low == high and low > 1000
