@@ -58,3 +58,28 @@ def test_real_decision_records_answer_about_a_real_vaga(tmp_path, minilm):
                    generator=make_generator("smollm2", cache_dir=tmp_path / "llm"))
     out = llm.answer("Qual o nível de inglês exigido para a vaga 5185?")
     assert out.answer.strip() and out.sources[0]["id"].startswith("vaga:5185:")
+
+
+LLMMATCH = DECISION.parent / "llmmatch" / "matches"
+
+
+@pytest.mark.skipif(not LLMMATCH.exists(), reason="../shared/data/llmmatch not present")
+def test_match_score_tracks_human_ratings_on_russian_pairs(minilm):
+    """bench/match_quality.py's headline number, kept from regressing: Spearman >= 0.5 (MiniLM cosine: ~0.08)."""
+    import sys
+
+    from scipy.stats import spearmanr
+
+    from recruta.matching import match, profile
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from match_quality import llmmatch_pairs, minilm_baseline
+
+    pairs = llmmatch_pairs(LLMMATCH)
+    assert len(pairs) == 18
+    human = [p["human"] for p in pairs]
+    ours = [match(profile(p["cv"], is_job=False), profile(p["vacancy"], is_job=True), embedder=minilm).score for p in pairs]
+    base = [minilm_baseline(minilm, p["cv"], p["vacancy"]) for p in pairs]
+    assert spearmanr(ours, human).statistic >= 0.5
+    assert spearmanr(ours, human).statistic > spearmanr(base, human).statistic + 0.3
