@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
-import numpy as np
 
 from recruta.embeddings import Embedder, get_embedder
 from recruta.generators import GenerationInput, Generator, make_generator
@@ -217,4 +216,4 @@ def export_snapshot(store: Store, folder: Path) -> Path:
     return folder
 
 
-__all__ = ["Answer", "RAGAgent", "RAGConfig", "RecrutaRAGModel", "export_snapshot", "log_rag_model", "np"]
+__all__ = ["Answer", "RAGAgent", "RAGConfig", "RecrutaRAGModel", "export_snapshot", "log_rag_model"]

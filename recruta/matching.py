@@ -292,7 +292,6 @@ def match(cv: Profile, job: Profile, *, embedder: Embedder | None, cv_vectors: n
                        advice=advice, verdict=verdict)
 
 
-__all__ = ["MatchResult", "Profile", "Sequence", "match", "paragraphs", "profile"]
 
 
 # --------------------------------------------------------------------------- indexed candidates

@@ -13,11 +13,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from recruta.embeddings import Embedder
 from recruta.files import FileError, parse_file, parse_text
-from recruta.matching import CandidatePool, Profile, job_from_store, match, paragraphs, profile, rank
+from recruta.matching import CandidatePool, Profile, job_focus_text, job_from_store, match, paragraphs, profile, rank
 
 
 class ScreeningError(ValueError):
@@ -89,10 +87,10 @@ class Screener:
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
         if cvs:
             profiles = [self.cv(cv_text=t)[0] for t in cvs]
-            job_vec = self.embedder.embed([job.text[:2000]])[0] if self.embedder else None
+            job_vec = self.embedder.embed([job_focus_text(job)[:2000]])[0] if self.embedder else None
             rows = []
             for n, p in enumerate(profiles):
-                vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else np.zeros((0, 0))
+                vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else None
                 r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec)
                 rows.append({"index": n, "score": r.score, "signals": {k: v["value"] for k, v in r.signals.items()},
                              "verdict": r.verdict})

@@ -140,3 +140,13 @@ def test_lexical_and_paragraph_helpers():
 def test_signals_without_embedder():
     s = score_signals(profile(GOOD_CV, is_job=False), profile(JOB, is_job=True), semantic=None, lexical=0.3)
     assert "semantic" not in s and "lexical" in s
+
+
+def test_rank_of_cv_texts_scores_like_match(tmp_path):
+    from recruta.screening import Screener
+
+    s = Screener(store=None, embedder=EMB)
+    ranked = s.rank(job_text=JOB, cvs=[WEAK_CV, GOOD_CV])["candidates"]
+    assert [r["index"] for r in ranked] == [1, 0]
+    assert ranked[0]["score"] == s.match(cv_text=GOOD_CV, job_text=JOB)["score"]
+    assert ranked[1]["score"] == s.match(cv_text=WEAK_CV, job_text=JOB)["score"]
