@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import uuid
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ os.environ.setdefault("BENTOML_HOME", str(settings.bentoml_home))
 import bentoml  # noqa: E402
 from bentoml.exceptions import InvalidArgument, NotFound, ServiceUnavailable  # noqa: E402
 
+from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter  # noqa: E402
 from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
 from recruta.store import StoreUnavailable  # noqa: E402
 
@@ -58,11 +58,17 @@ def clean_question(pergunta: str) -> str:
     return text
 
 
-@bentoml.service(name="recruta", traffic={"timeout": 300}, workers=1)
+@bentoml.service(
+    name="recruta", traffic={"timeout": 300}, workers=1,
+    http={"cors": {"enabled": bool(settings.cors_origins), "access_control_allow_origins": list(settings.cors_origins),
+                   "access_control_allow_methods": ["GET", "POST"], "access_control_allow_headers": ["*"]}},
+)
 class Recruta:
     champion = bentoml.models.BentoModel(f"{settings.model_name}:latest")
 
     def __init__(self) -> None:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RequestIdFilter())
         self.pyfunc = bentoml.mlflow.load_model(self.champion)
         self.agent = self.pyfunc.unwrap_python_model().agent
         meta = dict(self.champion.info.metadata)
@@ -90,7 +96,7 @@ class Recruta:
         filtros: dict[str, Any] | None = Field(default=None, description='Filtro de metadados Chroma, ex. {"type": "vaga"}.'),
         top_k: int | None = Field(default=None, ge=1, le=50),
     ) -> Resposta:
-        request_id = uuid.uuid4().hex[:12]
+        request_id = REQUEST_ID.get()
         question = clean_question(pergunta)
         try:
             ans = self.agent.answer(question, k=top_k, filters=filtros)
@@ -143,3 +149,6 @@ class Recruta:
     @bentoml.api
     def info(self) -> dict[str, Any]:
         return self.model_info
+
+
+Recruta.add_asgi_middleware(RecrutaMiddleware, api_key=settings.api_key)

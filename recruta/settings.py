@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     template: str = "rag"
     max_question_chars: int = 2000
 
+    # Recruiter database (chat sessions, generated JDs, feedback): sqlite under home unless a URL is given.
+    database_url: str | None = None
+    max_upload_bytes: int = 5_000_000
+
+    # Access: when set, every endpoint but health/readiness needs "Authorization: Bearer <key>".
+    api_key: str | None = None
+    cors_origins: tuple[str, ...] = ()  # closed by default
+
     # Registry / serving.
     model_name: str = "recruta-rag"
     select_metric: str = "rougeL"

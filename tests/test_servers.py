@@ -312,3 +312,29 @@ def test_rank_given_cv_texts(served):
                                         "cvs": ["auxiliar de cozinha", "desenvolvedor java spring boot sql"]}, timeout=60)
     assert r.status_code == 200, r.text
     assert [c["index"] for c in r.json()["candidates"]] == [1, 0]
+
+
+def test_api_key_cors_and_request_ids(served, tmp_path):
+    url, home = served
+    r = httpx.post(f"{url}/info", timeout=30, headers={"x-request-id": "abc123"})
+    assert r.headers["x-request-id"] == "abc123"  # ties client and server log lines
+    assert "access-control-allow-origin" not in httpx.options(
+        f"{url}/info", headers={"origin": "https://evil.example", "access-control-request-method": "POST"}).headers
+    env = env_for(home, RECRUTA_API_KEY="s3cret-key", RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
+    port = free_port()
+    with open(tmp_path / "key.log", "w") as log:
+        proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_http(f"{base}/readyz", timeout=180, proc=proc)
+            assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200  # health stays open
+            for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": "s3cret-key"}):
+                r = httpx.post(f"{base}/responder", json={"pergunta": "analista"}, headers=headers, timeout=30)
+                assert r.status_code == 401 and "API key" in r.text
+            ok = httpx.post(f"{base}/responder", json={"pergunta": "analista"}, timeout=30,
+                            headers={"authorization": "Bearer s3cret-key"})
+            assert ok.status_code == 200 and ok.json()["request_id"] == ok.headers["x-request-id"]
+        finally:
+            stop(proc)
+    assert "s3cret-key" not in (tmp_path / "key.log").read_text()  # secrets never logged
