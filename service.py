@@ -23,7 +23,8 @@ quiet_telemetry()
 os.environ.setdefault("BENTOML_HOME", str(settings.bentoml_home))
 
 import bentoml  # noqa: E402
-from bentoml.exceptions import InvalidArgument, NotFound, ServiceUnavailable  # noqa: E402
+from bentoml.exceptions import InvalidArgument, NotFound  # noqa: E402
+from starlette.responses import JSONResponse  # noqa: E402
 
 from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter  # noqa: E402
 from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
@@ -47,6 +48,14 @@ class Resposta(BaseModel):
     tempos_ms: dict[str, float]
     modelo: str
     request_id: str
+
+
+UNAVAILABLE = "O índice (Chroma) está indisponível; tente novamente em instantes."
+
+
+def unavailable() -> JSONResponse:
+    """503 with a readable message (BentoML would replace a raised 5xx's message with a generic one)."""
+    return JSONResponse({"error": UNAVAILABLE}, status_code=503, headers={"Retry-After": "5"})
 
 
 def clean_question(pergunta: str) -> str:
@@ -86,8 +95,8 @@ class Recruta:
             raise InvalidArgument(str(exc)) from exc
         except UnknownVaga as exc:
             raise NotFound(str(exc)) from exc
-        except StoreUnavailable as exc:
-            raise ServiceUnavailable("O índice (Chroma) está indisponível; tente novamente em instantes.") from exc
+        except StoreUnavailable:
+            return unavailable()
 
     @bentoml.api
     def responder(
@@ -95,16 +104,16 @@ class Recruta:
         pergunta: str = Field(description="A pergunta sobre o histórico de vagas, candidatos e contratações."),
         filtros: dict[str, Any] | None = Field(default=None, description='Filtro de metadados Chroma, ex. {"type": "vaga"}.'),
         top_k: int | None = Field(default=None, ge=1, le=50),
-    ) -> Resposta:
+    ) -> Resposta:  # or a 503 JSONResponse when the index is down
         request_id = REQUEST_ID.get()
         question = clean_question(pergunta)
         try:
             ans = self.agent.answer(question, k=top_k, filters=filtros)
         except ValueError as exc:
             raise InvalidArgument(str(exc)) from exc
-        except StoreUnavailable as exc:
+        except StoreUnavailable:
             log.warning("request %s: vector store unavailable", request_id)
-            raise ServiceUnavailable("O índice (Chroma) está indisponível; tente novamente em instantes.") from exc
+            return unavailable()
         log.info("request %s: answered in %s ms with %d sources", request_id,
                  sum(ans.timings_ms.values()), len(ans.sources))
         return Resposta(resposta=ans.answer, fontes=[Fonte(**s) for s in ans.sources], idioma=ans.language,

@@ -338,3 +338,39 @@ def test_api_key_cors_and_request_ids(served, tmp_path):
         finally:
             stop(proc)
     assert "s3cret-key" not in (tmp_path / "key.log").read_text()  # secrets never logged
+
+
+def test_chroma_server_down_is_503_and_service_recovers(small_data, tmp_path):
+    """Service on a Chroma server: stop the server → 503 with a clear message; restart it → answers again."""
+    cport, sport = free_port(), free_port()
+
+    def start_chroma() -> subprocess.Popen:
+        log = open(tmp_path / "chroma.log", "a")
+        p = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1",
+                              "--port", str(cport)], stdout=log, stderr=subprocess.STDOUT, env=env_for(tmp_path))
+        wait_http(f"http://127.0.0.1:{cport}/api/v2/heartbeat", timeout=60, proc=p)
+        return p
+
+    chroma = start_chroma()
+    home = tmp_path / "home"
+    env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHROMA_HOST="127.0.0.1", RECRUTA_CHROMA_PORT=str(cport))
+    run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run([sys.executable, "ingestion.py", "--data-dir", str(small_data), "--quiet"], **run)
+    subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "4"], **run)
+    subprocess.run([sys.executable, "register.py"], **run)
+    with open(tmp_path / "serve.log", "w") as log:
+        svc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(sport)],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{sport}"
+            wait_http(f"{base}/readyz", timeout=180, proc=svc)
+            ask = {"pergunta": "analista de sistemas"}
+            assert httpx.post(f"{base}/responder", json=ask, timeout=30).status_code == 200
+            stop(chroma)
+            down = httpx.post(f"{base}/responder", json=ask, timeout=60)
+            assert down.status_code == 503 and "indisponível" in down.text
+            chroma = start_chroma()
+            assert httpx.post(f"{base}/responder", json=ask, timeout=60).status_code == 200
+        finally:
+            stop(svc)
+            stop(chroma)
