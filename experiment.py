@@ -218,6 +218,21 @@ def run_grid(
     return results
 
 
+def log_jd_ratings(settings: Settings, experiment: str = "recruta-jd") -> dict[str, float]:
+    """Average recruiter rating (1–5) of generated JDs per generator variant, as one MLflow run."""
+    from recruta.db import database_url, make_sessionmaker
+    from recruta.jd import JDService, rating_metrics
+
+    service = JDService(sessionmaker=make_sessionmaker(database_url(settings.home, settings.database_url)), retrieve=None)
+    averages = service.average_ratings()
+    metrics = rating_metrics(averages)
+    setup_mlflow(settings, experiment)
+    with mlflow.start_run(run_name=f"jd-ratings-{time.strftime('%Y%m%d-%H%M%S')}"):
+        mlflow.log_metrics(metrics)
+        mlflow.log_dict(averages, "jd_ratings.json")
+    return metrics
+
+
 def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -225,8 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=settings.data_dir)
     parser.add_argument("--limit", type=int, default=None, help="max dev questions (test gets a third)")
     parser.add_argument("--experiment", default=EXPERIMENT)
+    parser.add_argument("--jd-ratings", action="store_true",
+                        help="only log the average JD rating per generator variant (from /jd/feedback) to MLflow")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.jd_ratings:
+        metrics = log_jd_ratings(settings)
+        print("\n".join(f"{k}: {v:.3f}" for k, v in sorted(metrics.items())) or "no JD feedback yet")
+        return 0
     try:
         results = run_grid(settings=settings, configs=grid(args.grid, settings), data_dir=args.data_dir,
                            limit=args.limit, experiment=args.experiment)

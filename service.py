@@ -24,9 +24,12 @@ os.environ.setdefault("BENTOML_HOME", str(settings.bentoml_home))
 
 import bentoml  # noqa: E402
 from bentoml.exceptions import InvalidArgument, NotFound  # noqa: E402
-from starlette.responses import JSONResponse  # noqa: E402
+from starlette.responses import JSONResponse, StreamingResponse  # noqa: E402
 
+from recruta.chat import ChatError, ChatService  # noqa: E402
+from recruta.db import database_url, make_sessionmaker  # noqa: E402
 from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter  # noqa: E402
+from recruta.jd import JDError, JDRequest, JDService, parse_request  # noqa: E402
 from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
 from recruta.store import StoreUnavailable  # noqa: E402
 
@@ -58,6 +61,18 @@ def unavailable() -> JSONResponse:
     return JSONResponse({"error": UNAVAILABLE}, status_code=503, headers={"Retry-After": "5"})
 
 
+class ChatUpload(BaseModel):
+    """multipart/form-data: the candidate's documents (PDF, DOCX or TXT). Only the CV is required."""
+
+    # Optional documents are lists of at most one file: BentoML 1.4 cannot build Optional[file] on Python 3.11
+    # (its annotated file type is unhashable inside a Union). Clients just send the form field, or not.
+    cv: Path = Field(description="CV do candidato — obrigatório.")
+    recommendation: list[Path] = Field(default_factory=list, max_length=1, description="Carta de recomendação.")
+    interests: list[Path] = Field(default_factory=list, max_length=1, description="Interesses pessoais.")
+    job_description: list[Path] = Field(default_factory=list, max_length=1, description="Descrição da vaga.")
+    title: str | None = None
+
+
 def clean_question(pergunta: str) -> str:
     text = pergunta.strip()
     if not text:
@@ -87,6 +102,18 @@ class Recruta:
         self.screener = Screener(store=self.agent.store, embedder=self.agent.embedder)
         # Profiles of every indexed candidate (~7 s per 1,000): built in the background, /rank waits if needed.
         threading.Thread(target=lambda: self.screener.pool, daemon=True, name="candidate-pool").start()
+        self.db = make_sessionmaker(database_url(settings.home, settings.database_url))
+        self.chat = ChatService(sessionmaker=self.db, generator=self.agent.generator, embedder=self.agent.embedder,
+                                retrieve=self.agent.retrieve, max_upload_bytes=settings.max_upload_bytes)
+        self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve)
+
+    def _chat(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (ChatError, JDError) as exc:
+            raise InvalidArgument(str(exc)) from exc
+        except LookupError as exc:
+            raise NotFound(str(exc).strip("'\"")) from exc
 
     def _screen(self, fn: Any, **kwargs: Any) -> dict[str, Any]:
         try:
@@ -154,6 +181,63 @@ class Recruta:
     ) -> dict[str, Any]:
         """Candidates ordered by score; for a vaga with history, the actual hires are marked."""
         return self._screen(self.screener.rank, vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
+
+    # ------------------------------------------------------------------ chat about a candidate
+    @bentoml.api(route="/chat/sessions", input_spec=ChatUpload)
+    def chat_create(self, **fields: Any) -> dict[str, Any]:
+        """Open a session with the candidate's documents; returns the CV summary and the loaded documents."""
+        docs = []
+        for kind in ("cv", "recommendation", "interests", "job_description"):
+            value = fields.get(kind)
+            for path in value if isinstance(value, list) else [value] if value is not None else []:
+                size = path.stat().st_size
+                if size > settings.max_upload_bytes:
+                    raise InvalidArgument(f"{kind}: {size} bytes; the limit is {settings.max_upload_bytes}")
+                docs.append((kind, path.name, path.read_bytes()))
+        return self._chat(self.chat.create_session, documents=docs, title=fields.get("title"))
+
+    @bentoml.api(route="/chat/message")
+    def chat_message(self, session_id: str, message: str, include_history_hires: bool = False) -> dict[str, Any]:
+        """Ask a question in a session; the whole answer with the passages it drew on."""
+        return self._chat(self.chat.send, session_id, message, include_history_hires=include_history_hires)
+
+    @bentoml.api(route="/chat/stream")
+    def chat_stream(self, session_id: str, message: str, include_history_hires: bool = False) -> str:
+        """Same as /chat/message, streamed as plain text pieces (validated before the stream starts)."""
+        pieces = self._chat(self.chat.stream, session_id, message, include_history_hires=include_history_hires)
+        return StreamingResponse(pieces, media_type="text/plain; charset=utf-8")
+
+    @bentoml.api(route="/chat/history")
+    def chat_history(self, session_id: str) -> dict[str, Any]:
+        return self._chat(self.chat.history, session_id)
+
+    @bentoml.api(route="/chat/list")
+    def chat_list(self) -> dict[str, Any]:
+        return {"sessions": self.chat.list_sessions()}
+
+    @bentoml.api(route="/chat/delete")
+    def chat_delete(self, session_id: str) -> dict[str, Any]:
+        self._chat(self.chat.delete, session_id)
+        return {"deleted": session_id}
+
+    # ------------------------------------------------------------------ job descriptions
+    @bentoml.api(input_spec=JDRequest)
+    def generate_jd(self, **fields: Any) -> dict[str, Any]:
+        """A structured JD (JSON + Markdown) grounded in the most similar historical vagas; nothing invented."""
+        return self._chat(self.jd.generate, parse_request(fields))
+
+    @bentoml.api(route="/jd/regenerate")
+    def jd_regenerate(self, jd_id: str, section: str, content: str | list[str]) -> dict[str, Any]:
+        """Keep the recruiter's edit of one section verbatim and regenerate the rest."""
+        return self._chat(self.jd.regenerate, jd_id, section=section, content=content)
+
+    @bentoml.api(route="/jd/feedback")
+    def jd_feedback(self, jd_id: str, rating: int = Field(ge=1, le=5), comment: str = Field(default="", max_length=4000)) -> dict[str, Any]:
+        return self._chat(self.jd.feedback, jd_id, rating=rating, comment=comment)
+
+    @bentoml.api(route="/jd/get")
+    def jd_get(self, jd_id: str) -> dict[str, Any]:
+        return self._chat(self.jd.get, jd_id)
 
     @bentoml.api
     def info(self) -> dict[str, Any]:

@@ -90,3 +90,19 @@ def test_register_twice_at_once_makes_one_champion(home, small_data):
     assert sorted(c.created for c in out) == [False, True]
     versions = MlflowClient(home.mlflow_uri).search_model_versions(f"name='{home.model_name}'")
     assert len(versions) == 1
+
+
+def test_experiment_logs_average_jd_rating_per_generator(home):
+    from recruta.db import database_url, make_sessionmaker
+    from recruta.jd import JDService
+
+    service = JDService(sessionmaker=make_sessionmaker(database_url(home.home)), retrieve=None)
+    jd = service.generate({"title": "Analista de Dados", "skills": ["SQL", "Power BI"]})
+    service.feedback(jd["id"], rating=4)
+    service.feedback(jd["id"], rating=2, comment="genérica demais")
+    metrics = experiment.log_jd_ratings(home)
+    assert metrics == {"jd_rating_mean/template": 3.0, "jd_rating_n/template": 2.0}
+    client = MlflowClient(home.mlflow_uri)
+    exp = client.get_experiment_by_name("recruta-jd")
+    run = client.search_runs([exp.experiment_id])[0]
+    assert run.data.metrics["jd_rating_mean/template"] == 3.0

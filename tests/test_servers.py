@@ -374,3 +374,112 @@ def test_chroma_server_down_is_503_and_service_recovers(small_data, tmp_path):
         finally:
             stop(svc)
             stop(chroma)
+
+
+def _docx(path: Path, paragraphs: list[str]) -> Path:
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    d.save(path)
+    return path
+
+
+@pytest.mark.skipif(not RESUMES.exists(), reason="../shared/data/resumes not present")
+def test_chat_multi_turn_with_real_documents_and_stream(served, tmp_path):
+    url, _ = served
+    letter = _docx(tmp_path / "carta.docx", ["Carta de recomendação", "John liderou a migração para microsserviços."])
+    files = {"cv": ("single-column.pdf", (RESUMES / "single-column.pdf").read_bytes(), "application/pdf"),
+             "recommendation": ("carta.docx", letter.read_bytes()),
+             "job_description": ("backend.txt", (RESUMES / "jds" / "backend-eng.txt").read_bytes(), "text/plain")}
+    r = httpx.post(f"{url}/chat/sessions", files=files, timeout=120)
+    assert r.status_code == 200, r.text
+    session = r.json()
+    assert {d["kind"] for d in session["documents"]} == {"cv", "recommendation", "job_description"}
+    assert session["summary"] and "interests" not in str(session["documents"])
+    sid = session["session_id"]
+    first = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"},
+                       timeout=120)
+    assert first.status_code == 200, first.text
+    assert first.json()["answer"]
+    second = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Qual o nome do cachorro do candidato?"},
+                        timeout=120).json()
+    assert "não trazem" in second["answer"]  # says so instead of inventing
+    with httpx.stream("POST", f"{url}/chat/stream", json={"session_id": sid, "message": "Summarise their Python experience"},
+                      timeout=120) as s:
+        assert s.status_code == 200
+        streamed = "".join(s.iter_text())
+    history = httpx.post(f"{url}/chat/history", json={"session_id": sid}, timeout=30).json()
+    assert [m["role"] for m in history["messages"]] == ["user", "assistant"] * 3
+    assert history["messages"][-1]["content"] == streamed
+    listed = httpx.post(f"{url}/chat/list", json={}, timeout=30).json()["sessions"]
+    assert any(x["session_id"] == sid for x in listed)
+    assert httpx.post(f"{url}/chat/delete", json={"session_id": sid}, timeout=30).status_code == 200
+    assert httpx.post(f"{url}/chat/history", json={"session_id": sid}, timeout=30).status_code == 404
+
+
+def test_chat_bad_uploads_and_unknown_sessions(served):
+    url, _ = served
+    assert httpx.post(f"{url}/chat/sessions", files={"interests": ("i.txt", b"gosto de xadrez")}, timeout=30).status_code == 400
+    r = httpx.post(f"{url}/chat/sessions", files={"cv": ("cv.exe", bytes(range(256)) * 10)}, timeout=30)
+    assert r.status_code == 400 and "cv.exe" in r.text
+    r = httpx.post(f"{url}/chat/message", json={"session_id": "nope", "message": "oi"}, timeout=30)
+    assert r.status_code == 404
+    r = httpx.post(f"{url}/chat/stream", json={"session_id": "nope", "message": "oi"}, timeout=30)
+    assert r.status_code == 404
+
+
+def test_chat_sessions_survive_a_service_restart(served, tmp_path):
+    _, home = served
+    env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
+
+    def serve() -> tuple[subprocess.Popen, str]:
+        port = free_port()
+        log = open(tmp_path / f"s{port}.log", "w")
+        p = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_http(f"http://127.0.0.1:{port}/readyz", timeout=180, proc=p)
+        return p, f"http://127.0.0.1:{port}"
+
+    proc, url = serve()
+    try:
+        cv = "Maria Souza\nAnalista SAP FI com 7 anos de experiência em S/4HANA.\nFormação: Ciências Contábeis."
+        sid = httpx.post(f"{url}/chat/sessions", files={"cv": ("cv.txt", cv.encode())}, timeout=60).json()["session_id"]
+        httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Resuma a experiência SAP"}, timeout=60)
+    finally:
+        stop(proc)
+    proc, url = serve()
+    try:
+        history = httpx.post(f"{url}/chat/history", json={"session_id": sid}, timeout=30).json()
+        assert [m["role"] for m in history["messages"]] == ["user", "assistant"]
+        assert history["messages"][0]["content"] == "Resuma a experiência SAP"
+    finally:
+        stop(proc)
+
+
+def test_generate_jd_edit_regenerate_and_feedback(served):
+    url, _ = served
+    req = {"title": "Desenvolvedor Java Sênior", "years_experience": 5, "skills": ["Java", "Spring Boot", "Kafka"],
+           "company": "Atlântica Automotiva", "company_description": "fabricante de autopeças",
+           "job_type": "CLT", "location": "Curitiba", "remote": "hibrido", "salary_min": 12000, "salary_max": 16000,
+           "benefits": ["Vale-refeição", "Plano de saúde"], "language": "pt"}
+    r = httpx.post(f"{url}/generate_jd", json=req, timeout=60)
+    assert r.status_code == 200, r.text
+    jd = r.json()
+    md = jd["markdown"]
+    for value in ("Desenvolvedor Java Sênior", "5", "Java", "Spring Boot", "Kafka", "Atlântica Automotiva",
+                  "fabricante de autopeças", "CLT", "Curitiba", "Vale-refeição", "Plano de saúde", "12.000", "16.000"):
+        assert value in md, value
+    assert jd["source_vaga_ids"]
+    bare = httpx.post(f"{url}/generate_jd", json={"title": "Analista de Suporte", "skills": ["ITIL"]}, timeout=60).json()
+    assert "R$" not in bare["markdown"] and "alár" not in bare["markdown"] and not bare["sections"]["benefits"]
+    edited = httpx.post(f"{url}/jd/regenerate", json={"jd_id": jd["id"], "section": "responsibilities",
+                                                       "content": ["Liderar a migração para Kafka"]}, timeout=60).json()
+    assert edited["sections"]["responsibilities"] == ["Liderar a migração para Kafka"] and edited["parent_id"] == jd["id"]
+    fb = httpx.post(f"{url}/jd/feedback", json={"jd_id": edited["id"], "rating": 4, "comment": "bom"}, timeout=30)
+    assert fb.status_code == 200, fb.text
+    assert httpx.post(f"{url}/jd/feedback", json={"jd_id": edited["id"], "rating": 6}, timeout=30).status_code == 400
+    assert httpx.post(f"{url}/jd/feedback", json={"jd_id": "nope", "rating": 3}, timeout=30).status_code == 404
+    assert httpx.post(f"{url}/generate_jd", json={"title": "  "}, timeout=30).status_code == 400
+    assert httpx.post(f"{url}/generate_jd", json={"title": "x", "salario": 1}, timeout=30).status_code == 400

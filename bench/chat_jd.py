@@ -1,0 +1,72 @@
+"""Issue-4 measurements: JD generation quality/latency and chat latency with the default local LLM.
+
+    .venv/bin/python bench/chat_jd.py          # needs an index (make ingest) and the SmolLM2 package
+
+JD: 20 requests built from data/vagas.json → share of given fields present, share with an invented salary
+when none was given, latency p50. Chat: a session with a sample CV + job, 6 questions through SmolLM2
+(stream) → first-token latency p50 and whole-answer latency p50.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from recruta.settings import get_settings, quiet_telemetry  # noqa: E402
+
+quiet_telemetry()
+
+QUESTIONS = ["Resuma a experiência profissional do candidato.", "Quais tecnologias o candidato domina?",
+             "O que devo perguntar na entrevista?", "Quais são os pontos fortes do candidato para esta vaga?",
+             "Onde o candidato estudou?", "Quais idiomas o candidato fala?"]
+
+
+def main() -> int:
+    from model import RAGAgent, RAGConfig
+    from recruta.chat import ChatService
+    from recruta.db import make_sessionmaker
+    from recruta.generators import make_generator
+    from recruta.jd import JDService, measure, sample_requests
+
+    settings = get_settings()
+    agent = RAGAgent.from_config(RAGConfig.from_settings(settings, generator="extractive"), settings=settings)
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sm = make_sessionmaker(f"sqlite:///{tmp}/bench.db")
+        out["jd"] = measure(JDService(sessionmaker=sm, retrieve=agent.retrieve), sample_requests(settings.data_dir, n=20))
+        llm = make_generator("smollm2", cache_dir=settings.llm_cache, dtype=settings.llm_dtype)
+        chat = ChatService(sessionmaker=sm, generator=llm, embedder=agent.embedder, retrieve=agent.retrieve,
+                           max_new_tokens=128)
+        applicants = json.loads((settings.data_dir / "applicants.json").read_text())
+        vagas = json.loads((settings.data_dir / "vagas.json").read_text())
+        cv = next(a["cv_pt"] for a in applicants.values() if len(a["cv_pt"]) > 1200)
+        v = next(iter(vagas.values()))["perfil_vaga"]
+        job = v["principais_atividades"] + "\n" + v["competencia_tecnicas_e_comportamentais"]
+        sid = chat.create_session(documents=[("cv", "cv.txt", cv.encode()), ("job_description", "vaga.txt", job.encode())])["session_id"]
+        first, whole, modes = [], [], []
+        for q in QUESTIONS:
+            t0 = time.perf_counter()
+            t_first = None
+            for _piece in chat.stream(sid, q):
+                t_first = t_first or time.perf_counter()
+            whole.append(time.perf_counter() - t0)
+            first.append((t_first or time.perf_counter()) - t0)
+            modes.append(chat.history(sid)["messages"][-1]["content"][:60])
+        out["chat"] = {"first_token_s_p50": round(statistics.median(first), 3),
+                       "whole_answer_s_p50": round(statistics.median(whole), 3), "questions": len(QUESTIONS),
+                       "model": "smollm2", "dtype": settings.llm_dtype}
+    print(json.dumps(out, indent=1, ensure_ascii=False, default=str))
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "out" / "chat_jd.json").write_text(json.dumps(out, indent=1, ensure_ascii=False, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,510 @@
+"""The recruiter chat (recruta/chat.py): uploads, summary, grounding, memory, persistence, streaming."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from recruta import skills as sk
+from recruta.chat import DOC_KINDS, MAX_MESSAGE_CHARS, ChatError, ChatService, SessionNotFound, top_skills
+from recruta.db import ChatDocument, ChatMessage, make_sessionmaker
+from recruta.embeddings import get_embedder
+from recruta.generators import EchoGenerator, ExtractiveGenerator, GenerationInput
+from recruta.matching import profile
+from recruta.store import Hit
+
+RESUMES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "resumes"
+
+CV = """Desenvolvedor Java Sênior
+
+Maria Souza
+São Paulo - SP
+
+Resumo profissional
+Profissional com 8 anos de experiência em desenvolvimento de sistemas com Java e Spring Boot.
+Conhecimentos em Java, Spring Boot, PostgreSQL, Docker, Kubernetes e AWS.
+
+Experiências
+Banco Alfa – 01/2016 a atual
+cargo: desenvolvedor java sênior
+- desenvolvimento de microsserviços com Spring Boot e Kafka
+- migração de sistemas legados para a AWS
+
+Formação
+Ciência da Computação, Universidade de São Paulo – conclusão em 2015
+
+Idiomas
+Inglês avançado
+Espanhol intermediário
+"""
+
+JD = [
+    "Vaga: Desenvolvedor Java Sênior",
+    "Requisitos:",
+    "- Java e Spring Boot",
+    "- Kafka",
+    "- Docker e Kubernetes",
+    "- Inglês avançado",
+    "- Ensino superior completo",
+]
+
+LETTER = [
+    "Carta de recomendação",
+    "Recomendo Maria Souza, que trabalhou conosco por cinco anos liderando a equipe de pagamentos.",
+    "Demonstrou comunicação clara, pontualidade e responsabilidade com prazos.",
+]
+
+NURSE_CV = """Enfermeira
+
+Ana Lima
+Recife - PE
+
+Resumo
+Enfermeira com 3 anos de experiência em unidade de terapia intensiva, cuidados a pacientes e administração de
+medicamentos.
+
+Formação
+Enfermagem, Universidade Federal de Pernambuco – conclusão em 2019
+"""
+
+
+def make_docx(lines: list[str]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def make_pdf(lines: list[str]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    y = 800
+    for line in lines:
+        c.drawString(40, y, line)
+        y -= 16
+    c.save()
+    return buf.getvalue()
+
+
+class Recorder:
+    """Records what the generator received; answers like the wrapped generator."""
+
+    def __init__(self, inner: Any = None) -> None:
+        self.inner = inner or EchoGenerator()
+        self.name = f"recorder-{self.inner.name}"
+        self.calls: list[GenerationInput] = []
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> str:
+        self.calls.append(inp)
+        return self.inner.generate(inp, max_new_tokens=max_new_tokens)
+
+    def stream(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> Iterator[str]:
+        self.calls.append(inp)
+        yield from self.inner.stream(inp, max_new_tokens=max_new_tokens)
+
+
+class Scripted:
+    """Answers with a fixed long text, so history sizes are known."""
+
+    name = "scripted"
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.calls: list[GenerationInput] = []
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> str:
+        self.calls.append(inp)
+        return self.answer
+
+    def stream(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> Iterator[str]:
+        self.calls.append(inp)
+        yield from re.split(r"(?<= )", self.answer)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/db.sqlite"
+
+
+def service(db_url: str, generator: Any = None, **kw: Any) -> ChatService:
+    return ChatService(sessionmaker=make_sessionmaker(db_url), generator=generator or Recorder(),
+                       embedder=get_embedder("hash"), **kw)
+
+
+def full_session(svc: ChatService, *, cv: str = CV) -> dict[str, Any]:
+    return svc.create_session(documents=[
+        ("cv", "maria.txt", cv.encode()),
+        ("job_description", "vaga.docx", make_docx(JD)),
+        ("recommendation", "carta.pdf", make_pdf(LETTER)),
+    ])
+
+
+def final_user(inp: GenerationInput) -> str:
+    assert inp.messages[-1]["role"] == "user"
+    return inp.messages[-1]["content"]
+
+
+# ----------------------------------------------------------------------------------------------- upload + summary
+def test_create_session_with_txt_docx_pdf(db_url: str) -> None:
+    svc = service(db_url)
+    s = full_session(svc)
+    assert s["session_id"] and s["title"] == "Desenvolvedor Java Sênior"
+    docs = {d["kind"]: d for d in s["documents"]}
+    assert list(docs) == ["cv", "recommendation", "job_description"]  # DOC_KINDS order
+    assert docs["cv"]["filename"] == "maria.txt" and docs["cv"]["chars"] > 300
+    assert docs["job_description"]["filename"] == "vaga.docx" and docs["recommendation"]["chars"] > 50
+    summary = s["summary"]
+    assert "Resumo automático do CV" in summary  # Portuguese CV → Portuguese summary
+    assert "Cargo/objetivo: Desenvolvedor Java Sênior" in summary
+    assert "8 anos" in summary and "superior completo" in summary
+    assert "inglês (avançado)" in summary and "espanhol (intermediário)" in summary
+    for skill in ("Java", "Spring Boot", "Kubernetes", "Docker"):
+        assert skill in summary
+    assert re.search(r"Aderência à vaga: \d{1,3}/100 — ", summary)
+    # every skill the summary names is one the CV has
+    assert set(sk.extract_skills(summary)) <= set(sk.extract_skills(CV))
+
+
+def test_summary_of_real_resume(db_url: str) -> None:
+    pdf = RESUMES / "single-column.pdf"
+    if not pdf.exists():
+        pytest.skip("../shared/data/resumes not present")
+    svc = service(db_url)
+    s = svc.create_session(documents=[("cv", pdf.name, pdf.read_bytes())])
+    stored = svc.history(s["session_id"])
+    assert stored["documents"] == [{"kind": "cv", "filename": pdf.name, "chars": s["documents"][0]["chars"]}]
+    summary = s["summary"]
+    assert summary.startswith("Automatic CV summary")  # English CV → English summary
+    assert "SENIOR SOFTWARE ENGINEER" in summary and "5 years" in summary
+    skills_line = next(line for line in summary.splitlines() if line.startswith("- Top skills: "))
+    listed = skills_line.removeprefix("- Top skills: ").split(", ")
+    assert 5 <= len(listed) <= 10 and {"Python", "Go", "Kubernetes"} <= set(listed)
+    with svc.sessionmaker() as db:
+        text = db.scalar(select(ChatDocument.text).where(ChatDocument.session_id == s["session_id"]))
+    folded = sk.fold(text)
+    assert all(sk.fold(item) in folded for item in listed)  # quoted from the CV, nothing invented
+    assert "github" not in skills_line  # a URL in the contact line is not a skill
+    assert set(sk.extract_skills(summary)) <= set(sk.extract_skills(text))
+    assert "Fit for the job" not in summary  # no job description loaded
+
+
+def test_top_skills_hard_first_and_capped() -> None:
+    p = profile(CV + "\nComunicação, liderança e trabalho em equipe.", is_job=False)
+    skills = top_skills(p, limit=10)
+    assert len(skills) <= 10 and skills[0] in ("Java", "Spring Boot")
+    cats = [p.skills[name].category for q in skills for name, ev in p.skills.items() if ev.quote == q]
+    first_soft = next((i for i, c in enumerate(cats) if c in ("soft", "domain")), len(cats))
+    assert all(c in ("hard", "tool") for c in cats[:first_soft])
+
+
+# ----------------------------------------------------------------------------------------------- bad input
+def test_upload_validation(db_url: str) -> None:
+    svc = service(db_url, max_upload_bytes=2_000)
+    with pytest.raises(ChatError, match="CV"):
+        svc.create_session(documents=[("job_description", "vaga.txt", b"Vaga: Java")])
+    with pytest.raises(ChatError, match="CV"):
+        svc.create_session(documents=[])
+    with pytest.raises(ChatError, match="duplicado"):
+        svc.create_session(documents=[("cv", "a.txt", CV.encode()), ("cv", "b.txt", CV.encode())])
+    with pytest.raises(ChatError, match="desconhecido"):
+        svc.create_session(documents=[("cv", "a.txt", CV.encode()), ("photo", "p.txt", b"x")])
+    with pytest.raises(ChatError) as big:
+        svc.create_session(documents=[("cv", "enorme.txt", b"Java " * 1000)])
+    assert big.value.code == "too_large" and "enorme.txt" in str(big.value) and "too large" in str(big.value)
+    with pytest.raises(ChatError) as bad:
+        svc.create_session(documents=[("cv", "quebrado.pdf", b"%PDF-1.4\n1 0 obj garbage")])
+    assert bad.value.code == "corrupt" and "quebrado.pdf" in str(bad.value)
+    with pytest.raises(ChatError) as empty:
+        svc.create_session(documents=[("cv", "vazio.txt", b"   \n")])
+    assert empty.value.code == "empty"
+    assert svc.list_sessions() == []  # nothing half-created
+
+
+def test_message_validation_and_unknown_session(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+    for bad in ("", "   \n ", "x" * (MAX_MESSAGE_CHARS + 1)):
+        with pytest.raises(ChatError):
+            svc.send(sid, bad)
+        with pytest.raises(ChatError):
+            svc.stream(sid, bad)  # raised at call time, not on first next()
+    for call in (lambda: svc.send("nope", "Java?"), lambda: svc.stream("nope", "Java?"),
+                 lambda: svc.history("nope"), lambda: svc.delete("nope"),
+                 lambda: svc.add_document("nope", kind="interests", filename="i.txt", data=b"Xadrez")):
+        with pytest.raises(SessionNotFound):
+            call()
+    assert gen.calls == [] and svc.history(sid)["messages"] == []
+
+
+# ----------------------------------------------------------------------------------------------- grounding
+def test_prompt_has_loaded_documents_only_and_no_placeholders(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+    out = svc.send(sid, "Qual a experiência com Kafka e microsserviços?")
+    assert out["mode"] == "generated" and out["turn"] == 1 and out["session_id"] == sid
+    prompt = final_user(gen.calls[0])
+    assert "[CV]" in prompt and "Kafka" in prompt
+    for absent in ("[Carta de recomendação]", "[Interesses]", "[Vaga]", "[Histórico]"):
+        assert absent not in prompt
+    everything = "\n".join(m["content"] for m in gen.calls[0].messages).casefold()
+    for placeholder in ("não fornecido", "nao fornecido", "n/a", "não informado", "nenhum documento", "(vazio)"):
+        assert placeholder not in everything
+    system = gen.calls[0].messages[0]
+    assert system["role"] == "system" and "rigoroso" in system["content"] and "não trazem" in system["content"]
+    # the hits the generator got are the CV's passages, best first
+    hits = gen.calls[0].hits
+    assert hits and all(h.metadata == {"type": "cv"} and h.id.startswith("cv:") for h in hits)
+    assert "Kafka" in hits[0].text
+    assert out["sources"][0]["document"] == "cv" and "Kafka" in out["sources"][0]["passage"]
+
+    # with all documents, every one is labelled in the prompt
+    sid2 = full_session(svc)["session_id"]
+    svc.send(sid2, "Ele tem experiência com Kafka, pagamentos e Spring Boot?")
+    prompt = final_user(gen.calls[-1])
+    assert "[CV]" in prompt and "[Vaga]" in prompt and "[Carta de recomendação]" in prompt
+    assert "[Interesses]" not in prompt
+
+
+def test_extractive_generator_answers_from_the_documents(db_url: str) -> None:
+    svc = service(db_url, ExtractiveGenerator())
+    sid = full_session(svc)["session_id"]
+    out = svc.send(sid, "Onde ele trabalhou com microsserviços e Kafka?")
+    assert "Banco Alfa" in out["answer"] or "microsserviços" in out["answer"]
+
+
+def test_english_question_gets_english_prompt(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    out = svc.send(sid, "What is their experience with Kafka?")
+    assert out["language"] == "en"
+    assert "Answer in English" in gen.calls[0].messages[0]["content"]
+    assert "[Job description]" in final_user(gen.calls[0]) and "Question: What is their" in final_user(gen.calls[0])
+
+
+def test_unanswerable_question_is_not_sent_to_the_generator(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    out = svc.send(sid, "Qual o nome do cachorro do candidato?")
+    assert out["answer"] == "Os documentos carregados não trazem essa informação."
+    assert out["mode"] == "not_found" and out["sources"] == [] and gen.calls == []
+    en = svc.send(sid, "What is the name of the candidate's dog?")
+    assert en["answer"] == "The uploaded documents do not contain that information."
+    # a skill no candidate document mentions
+    sap = svc.send(sid, "Summarise their SAP experience")
+    assert sap["mode"] == "not_found" and "SAP" in sap["answer"] and gen.calls == []
+    # a CV section that is absent (the CV states no salary)
+    assert svc.send(sid, "Qual a pretensão salarial dela?")["mode"] == "not_found"
+    # ... but present ones go to the generator, even without a shared word
+    assert svc.send(sid, "Onde ela estudou?")["mode"] == "generated"
+    assert any("Universidade de São Paulo" in h.text for h in gen.calls[-1].hits)
+    assert svc.send(sid, "O que devo perguntar na entrevista?")["mode"] == "generated"
+    # a skill named in other words ("nuvem" = cloud, which the CV's AWS implies) is related, and ranks AWS first
+    assert svc.send(sid, "Quais tecnologias de nuvem ela usa?")["mode"] == "generated"
+    assert "AWS" in gen.calls[-1].hits[0].text
+    assert len(svc.history(sid)["messages"]) == 14  # deterministic answers are stored too
+
+
+# ----------------------------------------------------------------------------------------------- fit
+def test_fit_question_recommends_against_unfit_cv(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc, cv=NURSE_CV)["session_id"]
+    out = svc.send(sid, "Ela é adequada para a vaga?")
+    m = re.search(r"Aderência à vaga: (\d+)/100", out["answer"])
+    assert out["mode"] == "fit" and m and int(m.group(1)) < 40
+    assert "não recomendo" in out["answer"] and "Lacunas" in out["answer"] and "Kafka" in out["answer"]
+    assert gen.calls == []
+    # same score as the summary's
+    assert f"{m.group(1)}/100" in svc.history(sid)["summary"]
+    en = svc.send(sid, "Is this candidate a fit for the role?")
+    assert "Fit for the job:" in en["answer"] and "do not recommend" in en["answer"]
+
+
+def test_fit_question_for_fitting_cv_quotes_evidence(db_url: str) -> None:
+    svc = service(db_url)
+    sid = full_session(svc)["session_id"]
+    out = svc.send(sid, "Is this candidate a fit for the role?")
+    score = int(re.search(r"Fit for the job: (\d+)/100", out["answer"]).group(1))
+    assert score >= 55 and "do not recommend" not in out["answer"] and "Strengths:" in out["answer"]
+    assert 'in the CV: "' in out["answer"] and "Kafka" in out["answer"]
+    # "recomenda perguntar" is an interview question, not a fit question
+    assert svc.send(sid, "O que você recomenda perguntar na entrevista?")["mode"] == "generated"
+
+
+def test_fit_question_without_job_description(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+    out = svc.send(sid, "Ela é adequada para a vaga?")
+    assert out["mode"] == "fit_needs_job" and "descrição da vaga" in out["answer"] and "Java" in out["answer"]
+    assert gen.calls == []
+    # adding the job description updates the summary with the score and makes the fit answerable
+    info = svc.add_document(sid, kind="job_description", filename="vaga.docx", data=make_docx(JD))
+    assert [d["kind"] for d in info["documents"]] == ["cv", "job_description"]
+    assert "Aderência à vaga:" in info["summary"]
+    assert svc.send(sid, "Ela é adequada para a vaga?")["mode"] == "fit"
+    # replacing a document keeps one per kind
+    info = svc.add_document(sid, kind="job_description", filename="v2.txt", data=b"Vaga: Enfermeira\nRequisitos: UTI")
+    assert [(d["kind"], d["filename"]) for d in info["documents"]] == [("cv", "cv.txt"), ("job_description", "v2.txt")]
+
+
+# ----------------------------------------------------------------------------------------------- memory
+def test_second_prompt_contains_the_first_turn(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    first = svc.send(sid, "Qual a experiência com Kafka?")
+    second = svc.send(sid, "E com Kubernetes?")
+    assert (first["turn"], second["turn"]) == (1, 2)
+    msgs = gen.calls[1].messages
+    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
+    assert msgs[1]["content"] == "Qual a experiência com Kafka?" and msgs[2]["content"] == first["answer"]
+    assert "E com Kubernetes?" in msgs[3]["content"]
+    stored = svc.history(sid)["messages"]
+    assert [(m["role"], m["content"]) for m in stored] == [
+        ("user", "Qual a experiência com Kafka?"), ("assistant", first["answer"]),
+        ("user", "E com Kubernetes?"), ("assistant", second["answer"])]
+    assert all(m["created_at"] for m in stored)
+
+
+def test_follow_ups_and_letter_questions_reach_the_generator(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    svc.send(sid, "Qual a experiência com Kafka?")
+    follow = svc.send(sid, "Pode detalhar melhor isso?")  # no word of its own in the documents
+    assert follow["mode"] == "generated" and any("Kafka" in h.text for h in gen.calls[-1].hits[:2])
+    letter = svc.send(sid, "O que diz a carta de recomendação?")  # "recomendação" is not a fit question
+    assert letter["mode"] == "generated"
+    assert "[Carta de recomendação]" in final_user(gen.calls[-1])
+
+
+def test_history_truncation_keeps_newest_turns_within_budget(db_url: str) -> None:
+    answer = "resposta longa " * 20  # 300 chars
+    gen = Scripted(answer)
+    budget = 2000
+    svc = service(db_url, gen, max_context_chars=budget)
+    sid = full_session(svc)["session_id"]
+    questions = [f"Pergunta {n}: fale da experiência com Java e Kafka" for n in range(1, 9)]
+    for q in questions:
+        svc.send(sid, q)
+    last = gen.calls[-1]
+    history = last.messages[1:-1]
+    assert [m["role"] for m in history] == ["user", "assistant"] * (len(history) // 2)
+    kept = [m["content"] for m in history if m["role"] == "user"]
+    assert kept and kept[-1] == questions[-2]  # the newest previous turn is there...
+    assert questions[0] not in kept  # ...the oldest is dropped
+    assert kept == questions[len(questions) - 1 - len(kept): -1]  # contiguous, newest first kept
+    passages = sum(len(f"[{h.metadata['type']}] {h.text}") for h in last.hits)
+    assert sum(len(m["content"]) for m in history) + passages <= budget + 100  # labels differ slightly in length
+    # a larger budget keeps more
+    gen2 = Scripted(answer)
+    svc2 = service(db_url, gen2, max_context_chars=20_000)
+    svc2.send(sid, "Pergunta final sobre Java e Kafka")
+    assert len(gen2.calls[-1].messages) > len(last.messages)
+
+
+# ----------------------------------------------------------------------------------------------- history hires
+def test_similar_hires_from_the_index(db_url: str) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def retrieve(question: str, *, k: int, filters: dict[str, Any]) -> list[Hit]:
+        calls.append((question, {"k": k, "filters": filters}))
+        return [Hit(id="p-1", text="Candidato contratado para a vaga 1003 | Java, Spring Boot, Kafka",
+                    metadata={"type": "prospect", "outcome": "hired"}, score=0.8)]
+
+    gen = Recorder()
+    svc = service(db_url, gen, retrieve=retrieve)
+    sid = full_session(svc)["session_id"]
+    svc.send(sid, "Qual a experiência com Kafka?")
+    assert calls == []  # not asked for
+    svc.send(sid, "Há candidatos parecidos contratados antes?")
+    question, kw = calls[-1]
+    assert kw == {"k": 3, "filters": {"$and": [{"type": "prospect"}, {"outcome": "hired"}]}}
+    assert "Desenvolvedor Java Sênior" in question and "Java" in question
+    prompt = final_user(gen.calls[-1])
+    assert "[Histórico] Candidato contratado para a vaga 1003" in prompt
+    assert gen.calls[-1].hits[0].id == "history:p-1"
+    out = svc.send(sid, "Qual a experiência com Kafka?", include_history_hires=True)
+    assert len(calls) == 2 and any(s["document"] == "history" for s in out["sources"])
+
+
+# ----------------------------------------------------------------------------------------------- streaming
+def test_stream_pieces_equal_the_stored_answer(db_url: str) -> None:
+    gen = Recorder()  # EchoGenerator streams word by word
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    pieces = list(svc.stream(sid, "Qual a experiência com Kafka?"))
+    assert len(pieces) > 1
+    stored = svc.history(sid)["messages"]
+    assert [m["role"] for m in stored] == ["user", "assistant"]
+    assert stored[1]["content"] == "".join(pieces)
+    # a deterministic answer streams in a few pieces too
+    pieces = list(svc.stream(sid, "Ela é adequada para a vaga?"))
+    assert len(pieces) > 1 and svc.history(sid)["messages"][-1]["content"] == "".join(pieces)
+    assert "".join(pieces).startswith("Aderência à vaga:")
+    # the extractive generator yields once
+    svc_x = service(db_url, ExtractiveGenerator())
+    pieces = list(svc_x.stream(sid, "Qual a experiência com Kafka?"))
+    assert len(pieces) == 1 and svc_x.history(sid)["messages"][-1]["content"] == pieces[0]
+
+
+def test_stream_stopped_early_stores_what_was_sent(db_url: str) -> None:
+    gen = Scripted("uma resposta com várias palavras para transmitir aos poucos")
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    it = svc.stream(sid, "Qual a experiência com Kafka?")
+    got = [next(it), next(it)]
+    it.close()  # the client went away
+    stored = svc.history(sid)["messages"]
+    assert [(m["role"], m["content"]) for m in stored] == [("user", "Qual a experiência com Kafka?"),
+                                                           ("assistant", "".join(got))]
+    # the next turn still sees it
+    svc.send(sid, "E Kubernetes?")
+    assert gen.calls[-1].messages[2]["content"] == "".join(got)
+
+
+# ----------------------------------------------------------------------------------------------- persistence
+def test_sessions_persist_across_services_and_delete_cascades(db_url: str) -> None:
+    svc = service(db_url)
+    a = full_session(svc)["session_id"]
+    b = svc.create_session(documents=[("cv", "ana.txt", NURSE_CV.encode())], title="Ana — UTI")["session_id"]
+    svc.send(a, "Qual a experiência com Kafka?")
+
+    fresh = service(db_url)  # e.g. after a restart
+    sessions = fresh.list_sessions()
+    assert [s["session_id"] for s in sessions] == [a, b]  # most recently active first
+    assert sessions[0]["n_messages"] == 2 and sessions[1]["n_messages"] == 0
+    assert sessions[0]["documents"] == ["cv", "recommendation", "job_description"]
+    assert sessions[1]["title"] == "Ana — UTI" and sessions[1]["documents"] == ["cv"]
+    assert sessions[0]["updated_at"] >= sessions[0]["created_at"]
+    h = fresh.history(a)
+    assert [m["role"] for m in h["messages"]] == ["user", "assistant"] and h["summary"].startswith("Resumo")
+    assert {d["kind"] for d in h["documents"]} <= set(DOC_KINDS)
+    fresh.send(a, "E com Docker?")
+    assert [m["content"] for m in svc.history(a)["messages"]][2] == "E com Docker?"
+
+    fresh.delete(a)
+    assert [s["session_id"] for s in svc.list_sessions()] == [b]
+    with svc.sessionmaker() as db:
+        assert db.scalar(select(func.count(ChatMessage.id)).where(ChatMessage.session_id == a)) == 0
+        assert db.scalar(select(func.count(ChatDocument.id)).where(ChatDocument.session_id == a)) == 0
+    with pytest.raises(SessionNotFound):
+        svc.history(a)
