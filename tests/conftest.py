@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from recruta.settings import Settings  # noqa: E402
 
+BIN = Path(sys.executable).parent
 needs_shared = pytest.mark.skipif(not DECISION.exists(), reason="../shared/data/decision not present")
 
 
@@ -72,3 +73,31 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def env_for(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RECRUTA_", "MLFLOW_TRACKING"))}
+    env.update(RECRUTA_HOME=str(home), BENTOML_HOME=str(home / "bentoml"), PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def served(small_data, tmp_path_factory):
+    """A champion (fake embedder, extractive) registered from real experiment runs, served by bentoml.
+
+    One server for the whole session (tests that restart or break a server start their own)."""
+    home = tmp_path_factory.mktemp("served")
+    env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
+    run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "10"], **run)
+    subprocess.run([sys.executable, "register.py"], **run)
+    port = free_port()
+    log = open(home / "serve.log", "w")
+    proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/readyz", timeout=180, proc=proc)
+        yield f"http://127.0.0.1:{port}", home
+    finally:
+        stop(proc)
+        log.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,36 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port, stop, wait_http
+from tests.conftest import BIN, ROOT, env_for, free_port, stop, wait_http
 
 pytestmark = pytest.mark.server
-BIN = Path(sys.executable).parent
-
-
-def env_for(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RECRUTA_", "MLFLOW_TRACKING"))}
-    env.update(RECRUTA_HOME=str(home), BENTOML_HOME=str(home / "bentoml"), PYTHONPATH=str(ROOT), **extra)
-    return env
-
-
-@pytest.fixture(scope="module")
-def served(small_data, tmp_path_factory):
-    """A champion (fake embedder, extractive) registered from real experiment runs, served by bentoml."""
-    home = tmp_path_factory.mktemp("served")
-    env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
-    run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
-    subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "10"], **run)
-    subprocess.run([sys.executable, "register.py"], **run)
-    port = free_port()
-    log = open(home / "serve.log", "w")
-    proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/readyz", timeout=180, proc=proc)
-        yield f"http://127.0.0.1:{port}", home
-    finally:
-        stop(proc)
-        log.close()
 
 
 def test_responder_answers_with_sources(served, small_data):
