@@ -16,7 +16,10 @@ What it defends against:
 - hidden text in DOCX: runs marked hidden (``w:vanish``), white runs without a highlight/shading and runs
   smaller than 1 pt are dropped the same way;
 - zero-width and other invisible Unicode characters (incl. bidi controls and tag characters) in any input;
-- DOCX zip bombs (declared sizes and per-member compression ratio, checked before python-docx opens the file).
+- DOCX zip bombs (declared sizes and per-member compression ratio, checked before python-docx opens the file);
+- PDF decompression bombs: every Flate stream is inflated with a bounded buffer before pdfminer (which inflates
+  without limit) sees the file, and the PDF is rejected when the total passes ``PDF_MAX_INFLATED``. Streams of
+  encrypted PDFs cannot be checked this way; their pages are still bounded by ``max_pages``.
 
 PDF layout: each page is checked for a vertical gutter (an x band no word crosses, apart from a few full-width
 lines such as a header); when one is found the left column is read before the right one, so two-column CVs
@@ -30,10 +33,12 @@ import codecs
 import contextlib
 import functools
 import io
+import itertools
 import logging
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -51,6 +56,10 @@ ZIP_MAX_TOTAL = 50 * 1024 * 1024
 ZIP_MAX_RATIO = 100
 ZIP_RATIO_MIN_SIZE = 64 * 1024  # a member this small cannot be a bomb, whatever its ratio
 ZIP_MAX_MEMBERS = 5_000
+
+# PDF decompression-bomb limit (all Flate streams together, inflated).
+PDF_MAX_INFLATED = 50_000_000
+_INFLATE_CHUNK = 1 << 20
 
 # PDF visibility thresholds.
 MIN_CHAR_SIZE = 1.0  # pt
@@ -516,6 +525,7 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int, warnings: list[str
     tail = data[-8192:].rstrip(b"\x00\r\n\t ")
     if b"%%EOF" not in tail:
         raise FileError("corrupt", "The PDF is incomplete or damaged (it may have been cut off during upload).")
+    _pdf_inflate_guard(data)
     import pdfplumber
 
     with _quiet_pdfminer():
@@ -523,16 +533,16 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int, warnings: list[str
             pdf = pdfplumber.open(io.BytesIO(data))
         except Exception as e:  # pdfminer raises many unrelated types for damaged files
             raise _pdf_error(e) from e
-        with pdf:
+        try:  # not `with pdf`: PDF.close() builds every page object first, thousands for a page bomb
             n_pages = _pdf_page_count(pdf)
             if n_pages is not None and n_pages > max_pages:
                 raise FileError("too_many_pages", f"The PDF has {n_pages} pages; the limit is {max_pages}.")
+            if _count_pages(pdf, max_pages + 1) > max_pages:  # the tree's /Count can lie
+                raise FileError("too_many_pages", f"The PDF has more than {max_pages} pages; the limit is {max_pages}.")
             try:
                 pages = pdf.pages
             except Exception as e:
                 raise _pdf_error(e) from e
-            if len(pages) > max_pages:
-                raise FileError("too_many_pages", f"The PDF has {len(pages)} pages; the limit is {max_pages}.")
             if not pages:
                 raise FileError("empty", "The PDF has no pages.")
 
@@ -561,6 +571,8 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int, warnings: list[str
                 if n_chars > max_chars * 1.1 + 1000 and read < len(pages):  # cleaning shrinks text a little
                     warnings.append(f"stopped reading after page {read} of {len(pages)}: the text limit was reached")
                     break
+        finally:
+            pdf.flush_cache()
 
     if dropped:
         warnings.append(f"ignored {sum(dropped.values())} hidden characters in the PDF ({_describe(dropped)})")
@@ -578,6 +590,41 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int, warnings: list[str
             f"page(s) {', '.join(map(str, scanned_pages))} look like scanned images; their content was not read"
         )
     return "\n\n".join(texts), len(pages)
+
+
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def _pdf_inflate_guard(data: bytes) -> None:
+    """Reject a PDF whose Flate streams inflate to more than PDF_MAX_INFLATED (a few MB can hold gigabytes)."""
+    budget = PDF_MAX_INFLATED
+    for m in _PDF_STREAM.finditer(data):
+        budget -= _inflated_size(data, m.end(), budget)
+        if budget < 0:
+            raise FileError(
+                "zip_bomb",
+                f"The PDF's compressed content would expand to more than {_human_size(PDF_MAX_INFLATED)}; "
+                "it was rejected for safety.",
+            )
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """How many bytes the zlib stream at ``data[start:]`` inflates to, counting no further than just past
+    ``limit`` and holding at most one chunk in memory; 0 when no zlib stream starts there."""
+    inflater = zlib.decompressobj()
+    view = memoryview(data)
+    size, pos, pending = 0, start, b""
+    try:
+        while size <= limit and not inflater.eof:
+            if not pending:
+                if pos >= len(data):
+                    break
+                pending, pos = view[pos : pos + _INFLATE_CHUNK], pos + _INFLATE_CHUNK
+            size += len(inflater.decompress(pending, _INFLATE_CHUNK))
+            pending = inflater.unconsumed_tail
+    except zlib.error:  # not Flate data (images, encrypted streams), or damaged after what was counted
+        pass
+    return size
 
 
 def _pdf_error(e: Exception) -> FileError:
@@ -602,6 +649,16 @@ def _pdf_page_count(pdf: Any) -> int | None:
         return int(count) if isinstance(count, (int, float)) and count >= 0 else None
     except Exception:
         return None
+
+
+def _count_pages(pdf: Any, limit: int) -> int:
+    """The page tree's leaves, walking at most ``limit`` of them and building no page."""
+    from pdfminer.pdfpage import PDFPage
+
+    try:
+        return sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), limit))
+    except Exception as e:
+        raise _pdf_error(e) from e
 
 
 def _render_mode_device(pdf: Any, page: Any) -> Any:

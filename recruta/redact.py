@@ -4,17 +4,28 @@ Structured PII fields (CPF, e-mail, phones, birth date, address, social links) a
 never copied into documents in the first place; this module cleans what hides in
 free text. Patterns come from the real Decision CVs: spaced-out e-mails
 ("j o a o @ g m a i l . c o m"), phones as "+55 11 9 8765-4321", "(34) 9 9986 – 1472"
-or "+5511-974-696-566", "data de nascimento: (05/03/1985)", "cep: 13024 - 045".
+or "+5511-974-696-566", "cep: 13024 - 045", and birth dates with or without a label:
+"data de nascimento: (05/03/1985)", "nasc.: 28/01/1985", "data de\n06/03/1980\nnascimento",
+"brasileiro, solteiro, 15/05/1991", "24 anos (08/01/1997)".
 Names stay: recruiters ask by name.
+
+A rule with a ``pii`` group replaces only that group (the label around it stays); other rules
+replace the whole match.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 _DASH = r"[-–—]"
 _SEP = r"[\s.\-–—]"
+_DATE = r"\d{1,4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}|\d{1,2}\s+de\s+\w+\s+de\s+\d{4}"
+_FULL_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}"
+_BIRTH_LABEL = r"(?:nascimento|nascid[oa] em|\bnasc\b\.?|date of birth|birth date|birthday|born on|\bdob)"
+# What CV headers put right before a bare birth date: civil status, nationality, age.
+_PERSONAL = r"(?:brasileir[oa]|solteir[oa]|casad[oa]|divorciad[oa]|separad[oa]|viúv[oa]|\b\d{2} anos)"
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     # Social / profile links before e-mails (URLs may contain '@').
@@ -25,22 +36,23 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     # E-mails, including "name @ gmail . com" and letter-by-letter spaced ones.
     ("EMAIL", re.compile(r"(?:\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*(?:\s?\.\s?\w(?:\s?\w)*)+)")),
     ("EMAIL", re.compile(r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:\s[A-Za-z]{1,3}\b)?)+")),
-    # Birth dates: a date near a birth keyword (the keyword stays, the date goes).
-    ("DATA_NASCIMENTO", re.compile(
-        r"((?:nascimento|nascido em|nascida em|date of birth|birth date|birthday|born on|\bdob)"
-        r"\s*(?:[:\-–]\s*)?)\(?\s*(\d{1,4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}|\d{1,2}\s+de\s+\w+\s+de\s+\d{4})\)?",
-        re.I)),
+    # Birth dates (the label stays, the date goes): after a birth label, just before "nascimento" (columns
+    # read out of order), or right after civil status / nationality / age in a CV header.
+    ("DATA_NASCIMENTO", re.compile(rf"{_BIRTH_LABEL}\s*(?:[:\-–]\s*)?(?P<pii>\(?\s*(?:{_DATE})\)?)", re.I)),
+    ("DATA_NASCIMENTO", re.compile(rf"(?P<pii>{_FULL_DATE})(?=\s{{0,3}}nascimento)", re.I)),
+    ("DATA_NASCIMENTO", re.compile(rf"{_PERSONAL}[\s,;:\-–]{{1,4}}(?P<pii>\(?{_FULL_DATE}\)?)", re.I)),
     # CPF (with or without punctuation) and CNPJ.
     ("CNPJ", re.compile(r"\b\d{2,3}\.\d{3}\.\d{3}\s?[/.]\s?\d{3,4}\s?[-/]\s?\d{2}\b")),
     ("CPF", re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b")),
-    ("CPF", re.compile(r"(\bcpf\s*[:.\-]?\s*)\d{11}\b", re.I)),
+    ("CPF", re.compile(r"\bcpf\s*[:.\-]?\s*(?P<pii>\d{11})\b", re.I)),
     # Phones: +55 prefixed anything; (DD) or DD-prefixed mobile/landline; labelled numbers.
     ("TELEFONE", re.compile(r"\+\s?\(?55\)?[\s.\-]*(?:\(?\d{2}\)?)?[\d\s().\-–]{7,16}\d")),
     ("TELEFONE", re.compile(rf"\(\s?\d{{2}}\s?\)\s*9?\s?\d{{4,5}}\s?{_DASH}?\s?\d{{4}}\b")),
     ("TELEFONE", re.compile(rf"\b\d{{2}}\s9\s?\d{{4}}{_SEP}{{0,3}}\d{{4}}\b")),
     ("TELEFONE", re.compile(rf"\b9\d{{4}}{_SEP}\d{{4}}\b")),
     ("TELEFONE", re.compile(
-        r"(\b(?:celular|telefone|whatsapp|contato|fone|tel|cel|mobile|phone)\.?\s*[:.\-]?\s*)(?:\+?\d[\d\s().\-–]{7,18}\d)", re.I)),
+        r"\b(?:celular|telefone|whatsapp|contato|fone|tel|cel|mobile|phone)\.?\s*[:.\-]?\s*(?P<pii>\+?\d[\d\s().\-–]{7,18}\d)",
+        re.I)),
     # Postal codes and street addresses.
     ("CEP", re.compile(r"\bcep\s*[:.]?\s*\d{2}\.?\d{3}\s*[-–]?\s*\d{3}\b", re.I)),
     ("CEP", re.compile(r"\b\d{5}-\d{3}\b")),
@@ -49,7 +61,14 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(?:,\s*|\s+)(?:n[º°o]\.?\s*)?\d{1,5}\b(?:[^\n]{0,30}?(?:apto?\.?|casa|bloco|sala)\s*\w+)?", re.I)),
 ]
 
-_LOOKBEHIND_GROUPS = {"DATA_NASCIMENTO", "CPF", "TELEFONE"}
+def _marker(kind: str) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        if "pii" not in m.re.groupindex:
+            return f"[{kind}]"
+        start, end = m.span("pii")
+        return f"{m.string[m.start():start]}[{kind}]{m.string[end:m.end()]}"
+
+    return replace
 
 
 def redact(text: str, *, counts: Counter[str] | None = None) -> str:
@@ -57,12 +76,7 @@ def redact(text: str, *, counts: Counter[str] | None = None) -> str:
     if not text:
         return text
     for kind, pattern in _RULES:
-        if pattern.groups and kind in _LOOKBEHIND_GROUPS:
-            def keep_prefix(m: re.Match[str], kind: str = kind) -> str:
-                return f"{m.group(1)}[{kind}]"
-            text, n = pattern.subn(keep_prefix, text)
-        else:
-            text, n = pattern.subn(f"[{kind}]", text)
+        text, n = pattern.subn(_marker(kind), text)
         if counts is not None and n:
             counts[kind] += n
     return text
