@@ -28,12 +28,14 @@ from starlette.responses import JSONResponse, StreamingResponse  # noqa: E402
 
 from recruta.chat import ChatError, ChatService  # noqa: E402
 from recruta.db import database_url, make_sessionmaker  # noqa: E402
-from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter  # noqa: E402
+from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter, harden_form_parsing  # noqa: E402
 from recruta.jd import JDError, JDRequest, JDService, parse_request  # noqa: E402
 from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
 from recruta.store import StoreUnavailable  # noqa: E402
+from recruta.web import web_app  # noqa: E402
 
 log = logging.getLogger("recruta.service")
+harden_form_parsing()  # malformed multipart → 400, file fields take uploads only
 
 
 class Fonte(BaseModel):
@@ -87,6 +89,7 @@ def clean_question(pergunta: str) -> str:
     http={"cors": {"enabled": bool(settings.cors_origins), "access_control_allow_origins": list(settings.cors_origins),
                    "access_control_allow_methods": ["GET", "POST"], "access_control_allow_headers": ["*"]}},
 )
+@bentoml.asgi_app(web_app, path="/ui")  # the recruiters' page (recruta/web): static files + read-only lookups
 class Recruta:
     champion = bentoml.models.BentoModel(f"{settings.model_name}:latest")
 

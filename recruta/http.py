@@ -1,4 +1,5 @@
-"""ASGI middleware for the service: optional bearer API key, and a request id on every response and log line."""
+"""HTTP glue for the service: optional bearer API key, a request id on every response and log line, and
+strict multipart parsing (:func:`harden_form_parsing`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from typing import Any
 
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 OPEN_PATHS = ("/healthz", "/livez", "/readyz", "/metrics")
+# The recruiters' page shell (static HTML/JS/CSS, no data) loads without the key; the page then asks for the
+# key and sends it with every data call (/ui/api/* and the API endpoints stay protected).
+OPEN_UI_PAGES, OPEN_UI_ASSETS = ("/ui", "/ui/"), "/ui/static/"
+
+
+def is_open(path: str) -> bool:
+    return path.startswith((*OPEN_PATHS, OPEN_UI_ASSETS)) or path in OPEN_UI_PAGES
 
 
 class RequestIdFilter(logging.Filter):
@@ -35,7 +43,7 @@ class RecrutaMiddleware:
         rid = headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:12]
         token = REQUEST_ID.set(rid)
         try:
-            if self.api_key and not scope["path"].startswith(OPEN_PATHS):
+            if self.api_key and not is_open(scope["path"]):
                 given = headers.get("authorization", "")
                 expected = f"Bearer {self.api_key}"
                 if not hmac.compare_digest(given.encode(), expected.encode()):
@@ -54,3 +62,31 @@ class RecrutaMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             REQUEST_ID.reset(token)
+
+
+def harden_form_parsing() -> None:
+    """Answer malformed form bodies with a 400, and accept only real uploads in file fields.
+
+    BentoML 1.4 turns the 400 that Starlette raises for a broken form (no boundary, bad part headers) into a
+    500, and treats a text value sent in a file field as a URL to download on the server (a 500 when it is not
+    a URL, a server-side fetch when it is). Both become a 400 naming the problem.
+    """
+    from _bentoml_impl import serde
+    from bentoml.exceptions import BadInput
+    from starlette.datastructures import UploadFile
+    from starlette.exceptions import HTTPException
+
+    class StrictMultipartSerde(serde.MultipartSerde):
+        async def parse_request(self, request: Any, cls: Any) -> Any:
+            try:
+                form = await request.form()  # cached by Starlette: the parent parses the same form
+            except HTTPException as exc:
+                raise BadInput(f"malformed form data: {exc.detail}") from exc
+            for name in cls.multipart_fields:
+                if any(not isinstance(v, UploadFile) for v in form.getlist(name)):
+                    raise BadInput(f"'{name}' must be a file upload (a form part with a filename), not a text value")
+            return await super().parse_request(request, cls)
+
+    for media_type, kind in list(serde.ALL_SERDE.items()):
+        if kind is serde.MultipartSerde:
+            serde.ALL_SERDE[media_type] = StrictMultipartSerde  # type: ignore[index]

@@ -1,0 +1,197 @@
+"""The ASGI app mounted at ``/ui``: the static page plus two read-only lookups over the served index.
+
+The app runs in the service's worker process; it reads the champion's Chroma store through
+``bentoml.get_current_service()`` (set by BentoML once ``Recruta.__init__`` has run), so it needs no
+settings, paths or objects of its own. ``create_app`` takes the store getter so tests can pass any store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from recruta.documents import record_id
+from recruta.skills import fold
+from recruta.store import HASH_KEY, StoreUnavailable
+
+STATIC = Path(__file__).parent / "static"
+# The page may load and call nothing but this server: no CDN, fonts or analytics, even by mistake.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+    "Cache-Control": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+UNAVAILABLE = "O índice (Chroma) está indisponível; tente novamente em instantes."
+MAX_LIMIT = 50
+HIDDEN_META = {HASH_KEY, "chunk"}
+
+StoreGetter = Callable[[], Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class VagaEntry:
+    vaga_id: str
+    title: str
+    client: str
+    level: str
+    location: str
+
+    @property
+    def key(self) -> str:
+        return fold(f"{self.vaga_id} {self.title} {self.client}")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"vaga_id": self.vaga_id, "title": self.title, "client": self.client, "level": self.level,
+                "location": self.location}
+
+
+def _id_order(vaga_id: str) -> tuple[int, str]:
+    return len(vaga_id), vaga_id
+
+
+def load_vagas(store: Any) -> list[VagaEntry]:
+    """One entry per indexed vaga (its first chunk's metadata), in id order."""
+    got = store.get(where={"$and": [{"type": "vaga"}, {"chunk": 0}]})
+    entries = {
+        str(m["vaga_id"]): VagaEntry(vaga_id=str(m["vaga_id"]), title=str(m.get("title", "")),
+                                     client=str(m.get("client", "")), level=str(m.get("level", "")),
+                                     location=str(m.get("location", "")))
+        for m in got["metadatas"] if m and m.get("vaga_id") not in (None, "")
+    }
+    return sorted(entries.values(), key=lambda e: _id_order(e.vaga_id))
+
+
+def search_vagas(entries: list[VagaEntry], query: str) -> list[VagaEntry]:
+    """Vagas whose id, title or client contain every word of ``query`` (accents and case ignored);
+    the exact id first, then ids starting with the query, then the rest in id order."""
+    q = query.strip()
+    words = fold(q).split()
+    found = [e for e in entries if all(w in e.key for w in words)]
+    return sorted(found, key=lambda e: (e.vaga_id != q, not e.vaga_id.startswith(q), _id_order(e.vaga_id)))
+
+
+def merge_chunks(chunks: list[str]) -> str:
+    """Chunks of one record back into its text, dropping the overlap each chunk repeats from the previous."""
+    text = ""
+    for chunk in chunks:
+        overlap = next((k for k in range(min(len(text), len(chunk), 400), 9, -1) if text.endswith(chunk[:k])), 0)
+        text = f"{text}{chunk[overlap:]}" if overlap else "\n".join(x for x in (text, chunk) if x)
+    return text
+
+
+def _where(kind: str, key: str) -> dict[str, Any]:
+    field = {"vaga": "vaga_id", "candidato": "candidate_id"}[kind]
+    return {"$and": [{"type": kind}, {field: key}]}
+
+
+def _prefix(kind: str, key: str, meta: dict[str, Any]) -> str:
+    """What chunks after the first start with (see ``documents._chunked``)."""
+    if kind == "vaga":
+        return f"Vaga {key} - {meta.get('title', '')} | "
+    return f"Candidato {meta.get('name', '')} ({key}) | "
+
+
+def load_record(store: Any, doc_id: str) -> dict[str, Any] | None:
+    """A vaga or candidate (all chunks, merged) or an application, by any of its document ids."""
+    rid = record_id(doc_id)
+    kind, _, key = rid.partition(":")
+    if kind == "prospect":
+        got = store.get(ids=[rid])
+    elif kind in ("vaga", "candidato") and key:
+        got = store.get(where=_where(kind, key))
+    else:
+        raise ValueError(f"id desconhecido: {doc_id!r} (esperado vaga:…, candidato:… ou prospect:…)")
+    if not got["ids"]:
+        return None
+    parts = sorted(zip(got["metadatas"], got["documents"], strict=True), key=lambda t: int(t[0].get("chunk", 0)))
+    meta = {k: v for k, v in parts[0][0].items() if k not in HIDDEN_META}
+    prefix = _prefix(kind, key, meta) if kind != "prospect" else ""
+    docs = [doc or "" for _, doc in parts]
+    text = merge_chunks([docs[0], *(doc.removeprefix(prefix) for doc in docs[1:])])
+    return {"id": rid, "type": kind, "metadata": meta, "text": text}
+
+
+class Catalog:
+    """The vaga list, read from the store once (the served index does not change while serving)."""
+
+    def __init__(self, store: StoreGetter) -> None:
+        self.store = store
+        self._entries: list[VagaEntry] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def entries(self) -> list[VagaEntry]:
+        with self._lock:
+            if self._entries is None:
+                self._entries = load_vagas(self.store())
+            return self._entries
+
+
+def _error(message: str, status: int, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+
+
+def _limit(raw: str | None) -> int:
+    try:
+        value = int(raw) if raw else 20
+    except ValueError:
+        raise ValueError(f"limit deve ser um número inteiro, recebido {raw!r}") from None
+    if not 1 <= value <= MAX_LIMIT:
+        raise ValueError(f"limit deve estar entre 1 e {MAX_LIMIT}")
+    return value
+
+
+def create_app(store: StoreGetter) -> Starlette:
+    catalog = Catalog(store)
+
+    def index(request: Request) -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
+
+    def vagas(request: Request) -> JSONResponse:
+        try:
+            limit = _limit(request.query_params.get("limit"))
+            found = search_vagas(catalog.entries, request.query_params.get("q", ""))
+        except ValueError as exc:
+            return _error(str(exc), 400)
+        except StoreUnavailable:
+            return _error(UNAVAILABLE, 503, **{"Retry-After": "5"})
+        return JSONResponse({"vagas": [e.to_dict() for e in found[:limit]], "total": len(found)})
+
+    def record(request: Request) -> JSONResponse:
+        doc_id = request.query_params.get("id", "").strip()
+        try:
+            found = load_record(store(), doc_id)
+        except ValueError as exc:
+            return _error(str(exc), 400)
+        except StoreUnavailable:
+            return _error(UNAVAILABLE, 503, **{"Retry-After": "5"})
+        return JSONResponse(found) if found else _error(f"registro {doc_id!r} não encontrado no índice", 404)
+
+    return Starlette(routes=[
+        Route("/", index),
+        Route("/api/vagas", vagas),
+        Route("/api/record", record),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ])
+
+
+def service_store() -> Any:
+    """The champion's store of the service running in this process."""
+    import bentoml
+
+    return bentoml.get_current_service().agent.store
+
+
+web_app = create_app(service_store)

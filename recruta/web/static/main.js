@@ -1,0 +1,48 @@
+// Entry point: tabs, dialogs, each panel, and the footer with the model being served (/info).
+
+import { postJSON } from "./api.js";
+import { initAsk } from "./ask.js";
+import { initChat, loadSessions } from "./chat.js";
+import { initJD } from "./jd.js";
+import { initMatch } from "./match.js";
+import { initRank } from "./rank.js";
+import { $, el, fmt, initDialogs, initTabs, showError } from "./ui.js";
+
+const METRICS = [["rougeL", "ROUGE-L"], ["rouge1", "ROUGE-1"], ["bleu", "BLEU"], ["hit_at_k", "hit@k"], ["mrr", "MRR"]];
+
+async function loadInfo() {
+  const footer = $("#model-info");
+  try {
+    const info = await postJSON("../info", {});
+    const metrics = info.metrics || {};
+    footer.replaceChildren(
+      el("span", {}, "Modelo em produção: ", el("strong", { "data-version": info.registry_version,
+        text: `${info.registered_model} v${info.registry_version}` })),
+      el("span", { text: `alias ${info.alias}` }),
+      el("span", { text: `gerador ${info.generator} · embeddings ${info.embedder}` }),
+      ...METRICS.filter(([key]) => typeof metrics[key] === "number")
+        .map(([key, label]) => el("span", { class: "metric", text: `${label} ${fmt(metrics[key], 3)}` })),
+      el("span", { class: "muted", text: `run ${info.run_name || info.run_id}` }),
+    );
+    footer.className = "footer";
+  } catch (err) {
+    showError(footer, err);
+    footer.classList.add("footer");
+  }
+}
+
+const opened = new Set();
+
+function onShow(panel) {
+  if (panel === "chat" && !opened.has(panel)) loadSessions();
+  opened.add(panel);
+}
+
+initDialogs();
+initTabs(onShow);
+initAsk();
+initMatch();
+initRank();
+initChat();
+initJD();
+loadInfo();

@@ -1,0 +1,225 @@
+// Small DOM helpers shared by the panels: element builder, progress/error status, tabs, the record
+// dialog and the searchable vaga picker. Text is always set with textContent (never parsed as HTML).
+
+import { ApiError, getJSON } from "./api.js";
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+/** el("p", {class: "x", text: "hi", onclick: fn, "aria-label": "…"}, child, …) */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "text") node.textContent = value;
+    else if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+export const fmt = (value, digits = 2) =>
+  new Intl.NumberFormat("pt-BR", { maximumFractionDigits: digits }).format(value);
+
+export function showError(status, err) {
+  const message = err instanceof ApiError ? err.message : "Algo deu errado nesta página. Recarregue e tente de novo.";
+  if (!(err instanceof ApiError)) console.error(err);
+  status.className = "status error";
+  status.replaceChildren(el("span", { role: "alert", text: message }));
+}
+
+export function showNote(status, message) {
+  status.className = "status ok";
+  status.replaceChildren(el("span", { text: message }));
+}
+
+/** Run `fn` with the form's buttons disabled and a progress bar with elapsed seconds; errors go to the status line. */
+export async function busy(form, fn, label = "Processando…") {
+  const status = $(".status", form);
+  const buttons = [...form.querySelectorAll("button")];
+  const text = el("span", { text: label });
+  const started = performance.now();
+  const timer = setInterval(() => {
+    text.textContent = `${label} ${Math.round((performance.now() - started) / 1000)} s`;
+  }, 1000);
+  buttons.forEach((b) => { b.disabled = true; });
+  form.setAttribute("aria-busy", "true");
+  status.className = "status working";
+  status.replaceChildren(el("progress", { "aria-label": label }), text);
+  try {
+    const result = await fn();
+    status.className = "status";
+    status.replaceChildren();
+    return result;
+  } catch (err) {
+    showError(status, err);
+    return undefined;
+  } finally {
+    clearInterval(timer);
+    buttons.forEach((b) => { b.disabled = false; });
+    form.removeAttribute("aria-busy");
+  }
+}
+
+// ------------------------------------------------------------------ tabs (arrow keys, Home/End)
+export function initTabs(onShow) {
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  const select = (tab) => {
+    for (const t of tabs) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+    }
+    onShow(tab.id.replace("tab-", ""));
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => select(tab));
+    tab.addEventListener("keydown", (event) => {
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      const target = tabs[(next + tabs.length) % tabs.length];
+      target.focus();
+      select(target);
+    });
+  });
+}
+
+// ------------------------------------------------------------------ dialogs and indexed records
+export function initDialogs() {
+  for (const dialog of document.querySelectorAll("dialog")) {
+    dialog.addEventListener("click", (event) => {
+      if (event.target === dialog || event.target.closest("[data-close]")) dialog.close();
+    });
+  }
+}
+
+const META_LABELS = {
+  title: "Título", client: "Cliente", level: "Nível", english: "Inglês", location: "Local", state: "Estado",
+  status: "Situação", outcome: "Resultado", hired: "Contratado",
+};
+const OUTCOMES = { hired: "contratado", not_approved: "não aprovado", withdrew: "desistiu", in_process: "em andamento" };
+
+export function recordTitle(meta) {
+  if (meta.type === "vaga") return `Vaga ${meta.vaga_id} — ${meta.title || ""}`;
+  if (meta.type === "candidato") return `${meta.name || "Candidato"} (código ${meta.candidate_id})`;
+  if (meta.type === "prospect") return `${meta.name || "Candidato"} na vaga ${meta.vaga_id} — ${meta.title || ""}`;
+  return meta.title || meta.type || "Registro";
+}
+
+function metaValue(name, value) {
+  if (name === "hired") return value ? "sim" : "não";
+  if (name === "outcome") return OUTCOMES[value] || value;
+  return String(value);
+}
+
+export async function openRecord(id) {
+  const dialog = $("#record-dialog");
+  const title = $("#record-title");
+  const meta = $("#record-meta");
+  const text = $("#record-text");
+  title.textContent = "Carregando registro…";
+  meta.replaceChildren();
+  text.textContent = "";
+  if (!dialog.open) dialog.showModal();
+  try {
+    const record = await getJSON(`api/record?id=${encodeURIComponent(id)}`);
+    title.textContent = recordTitle(record.metadata);
+    for (const [name, label] of Object.entries(META_LABELS)) {
+      const value = record.metadata[name];
+      if (value === undefined || value === "" || (name === "title" && record.type !== "candidato")) continue;
+      meta.append(el("dt", { text: label }), el("dd", { text: metaValue(name, value) }));
+    }
+    text.textContent = record.text;
+  } catch (err) {
+    title.textContent = "Não foi possível abrir o registro";
+    text.textContent = err instanceof ApiError ? err.message : "Erro inesperado na página.";
+  }
+}
+
+// ------------------------------------------------------------------ searchable vaga picker (ARIA combobox)
+export function vagaPicker(container) {
+  const id = container.id;
+  const input = el("input", {
+    id: `${id}-input`, type: "search", role: "combobox", autocomplete: "off", "aria-autocomplete": "list",
+    "aria-expanded": "false", "aria-controls": `${id}-list`, placeholder: "Ex.: 1003 ou Java",
+  });
+  const list = el("ul", { id: `${id}-list`, role: "listbox", class: "options", "aria-label": "Vagas encontradas", hidden: true });
+  const picked = el("p", { class: "picked muted small", "aria-live": "polite", text: "Nenhuma vaga escolhida." });
+  container.append(el("label", { for: input.id, text: container.dataset.label }), input, list, picked);
+
+  let options = [];
+  let active = -1;
+  let seq = 0;
+  let timer;
+  const state = { value: null };
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const choose = (vaga) => {
+    state.value = vaga;
+    input.value = `${vaga.vaga_id} — ${vaga.title}`;
+    picked.textContent = `Vaga escolhida: ${vaga.vaga_id} — ${vaga.title}${vaga.client ? ` (${vaga.client})` : ""}`;
+    picked.classList.remove("muted");
+    close();
+  };
+  const highlight = (n) => {
+    active = n;
+    [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === n)));
+    if (n >= 0 && list.children[n]) {
+      input.setAttribute("aria-activedescendant", list.children[n].id);
+      list.children[n].scrollIntoView({ block: "nearest" });
+    }
+  };
+  const render = (vagas, total) => {
+    options = vagas;
+    list.replaceChildren(...vagas.map((v, i) => el("li", {
+      id: `${id}-opt-${i}`, role: "option", "aria-selected": "false",
+      onmousedown: (event) => { event.preventDefault(); choose(v); },
+    }, el("strong", { text: v.vaga_id }), ` ${v.title}`, el("span", { class: "muted", text: v.client ? ` · ${v.client}` : "" }))));
+    if (!vagas.length) list.append(el("li", { class: "muted empty", text: "Nenhuma vaga encontrada." }));
+    else if (total > vagas.length) list.append(el("li", { class: "muted empty", text: `… e mais ${total - vagas.length}: refine a busca.` }));
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    highlight(-1);
+  };
+  const search = async () => {
+    const mine = ++seq;
+    try {
+      const found = await getJSON(`api/vagas?limit=12&q=${encodeURIComponent(input.value)}`);
+      if (mine === seq && document.activeElement === input) render(found.vagas, found.total);
+    } catch (err) {
+      picked.textContent = err instanceof ApiError ? err.message : "Erro ao buscar vagas.";
+    }
+  };
+
+  input.addEventListener("input", () => {
+    state.value = null;
+    picked.textContent = "Nenhuma vaga escolhida.";
+    picked.classList.add("muted");
+    clearTimeout(timer);
+    timer = setTimeout(search, 150);
+  });
+  input.addEventListener("focus", search);
+  input.addEventListener("blur", close);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (list.hidden) { search(); return; }
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      highlight(Math.max(0, Math.min(options.length - 1, active + step)));
+    } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+      event.preventDefault();
+      choose(options[active]);
+    } else if (event.key === "Escape") {
+      close();
+    }
+  });
+  return { get value() { return state.value; }, input };
+}
