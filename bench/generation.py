@@ -1,76 +1,250 @@
-"""Tokens/s and time to first token of the local LLM by dtype and torch threads, on a RAG-sized prompt.
+"""Generation: speed and quality of the default local LLM by dtype and torch threads (issue #6, part 4).
 
-    .venv/bin/python bench/generation.py                 # smollm2, bf16 and fp32, threads 1 and 2
-    .venv/bin/python bench/generation.py --repeats 5 --max-new-tokens 128
+    .venv/bin/python -m bench.generation                  # bf16/fp32 × 1/2 threads, 10 dev questions each
+    .venv/bin/python -m bench.generation --quick          # tiny generated sample, 1 thread, 2 questions, 16 tokens
+    .venv/bin/python -m bench.generation --dtypes bfloat16 --threads 2 --limit 20
+
+Every setting answers the same evaluation questions through the real RAG path (MiniLM retrieval with id
+routing, the `rag` prompt, greedy decoding, the project's TransformersGenerator). A streamer stamps each
+generated token, so every answer gives its time to first token (prompt processing) and its decode rate.
+Quality (ROUGE-L, hit@k, MRR) comes from experiment.evaluate, the same code the experiment grid logs to
+MLflow. The recommended default is the fastest setting whose ROUGE-L stays within 0.02 of fp32's.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
+import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from recruta.settings import get_settings, quiet_telemetry  # noqa: E402
+from recruta.settings import Settings, get_settings, quiet_telemetry
 
 quiet_telemetry()
 
-PROMPT = [
-    {"role": "system", "content": (ROOT / "recruta" / "prompts" / "rag_pt.txt").read_text().split("### user")[0]
-     .replace("### system", "").strip()},
-    {"role": "user", "content": "Contexto:\n" + "\n\n".join(
-        f"[{n}] Vaga: 100{n} - Analista Desenvolvedor Java\nCliente: Atlântica Automotiva\nInglês: Fluente\n"
-        "Principais atividades: manutenção evolutiva e corretiva de sistemas legados em Java EE; migração de "
-        "aplicações monolíticas para microsserviços; rotinas batch com Spring Batch; levantamento de requisitos."
-        for n in range(3)) + "\n\nPergunta: Qual o nível de inglês exigido para a vaga 1001?\nResposta:"},
-]
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from transformers.generation.streamers import BaseStreamer  # noqa: E402
+
+from bench.harness import (  # noqa: E402
+    BenchData,
+    Plots,
+    bench_home,
+    command,
+    committed_sample,
+    contention_note,
+    ensure_index,
+    machine_info,
+    table,
+    tiny_sample,
+    write_outputs,
+)
+from recruta.generators import GenerationInput, TransformersGenerator  # noqa: E402
+
+NAME = "generation"
+QUALITY_TOLERANCE = 0.02  # ROUGE-L points a faster setting may lose against fp32 and still be "the same quality"
+TARGET_TPS = 40.0
 
 
-def run(spec: str, dtype: str, threads: int, *, repeats: int, max_new_tokens: int) -> dict:
+@dataclass(frozen=True, kw_only=True)
+class Setting:
+    dtype: str
+    threads: int
+
+    @property
+    def label(self) -> str:
+        return f"{'bf16' if self.dtype == 'bfloat16' else 'fp32' if self.dtype == 'float32' else self.dtype}, " \
+               f"{self.threads} thread{'s' if self.threads > 1 else ''}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timing:
+    prompt_tokens: int
+    new_tokens: int
+    ttft_s: float
+    total_s: float
+
+    @property
+    def decode_s(self) -> float:
+        return self.total_s - self.ttft_s
+
+
+class TokenClock(BaseStreamer):
+    """A transformers streamer that only records when each new token arrives (the first put is the prompt)."""
+
+    def __init__(self) -> None:
+        self.stamps: list[float] = []
+        self._prompt_seen = False
+
+    def put(self, value: Any) -> None:
+        if self._prompt_seen:
+            self.stamps.append(time.perf_counter())
+        self._prompt_seen = True
+
+    def end(self) -> None:
+        return None
+
+
+class TimedGenerator:
+    """The project's TransformersGenerator with a TokenClock attached: same prompt, kwargs and output."""
+
+    def __init__(self, inner: TransformersGenerator) -> None:
+        self.inner, self.name = inner, inner.name
+        self.timings: list[Timing] = []
+
+    def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
+        torch = self.inner._torch
+        started = time.perf_counter()
+        enc = self.inner._inputs(inp.messages)
+        clock = TokenClock()
+        with self.inner._lock, torch.inference_mode():
+            out = self.inner.model.generate(**enc, **self.inner._kwargs(max_new_tokens), streamer=clock)
+        done = time.perf_counter()
+        prompt = enc["input_ids"].shape[1]
+        first = clock.stamps[0] if clock.stamps else done
+        self.timings.append(Timing(prompt_tokens=prompt, new_tokens=out.shape[1] - prompt,
+                                   ttft_s=first - started, total_s=done - started))
+        return self.inner.tokenizer.decode(out[0, prompt:], skip_special_tokens=True).strip()
+
+
+def speed(timings: list[Timing]) -> dict[str, float]:
+    """Decode rate over all answers (tokens after the first / time after the first), TTFT percentiles."""
+    decoded = sum(max(t.new_tokens - 1, 0) for t in timings)
+    decode_s = sum(t.decode_s for t in timings)
+    ttft = sorted(t.ttft_s for t in timings)
+    return {
+        "decode_tokens_per_s": decoded / decode_s if decode_s > 0 else 0.0,
+        "ttft_s_p50": statistics.median(ttft),
+        "ttft_s_p95": ttft[min(len(ttft) - 1, round(0.95 * (len(ttft) - 1)))],
+        "answer_s_p50": statistics.median(t.total_s for t in timings),
+        "new_tokens_mean": statistics.mean(t.new_tokens for t in timings),
+        "prompt_tokens_mean": statistics.mean(t.prompt_tokens for t in timings),
+    }
+
+
+def run_setting(setting: Setting, *, settings: Settings, items: list[Any], max_new_tokens: int,
+                loaded: dict[str, tuple[TransformersGenerator, float]]) -> dict[str, Any]:
     import torch
 
-    from recruta.generators import GenerationInput, TransformersGenerator
+    from experiment import evaluate
+    from model import RAGAgent, RAGConfig
 
-    torch.set_num_threads(threads)
-    gen = TransformersGenerator(spec, cache_dir=get_settings().llm_cache, dtype=dtype, threads=threads)
-    inp = GenerationInput(question="", hits=[], messages=PROMPT)
-    prompt_tokens = gen._inputs(PROMPT)["input_ids"].shape[1]
-    gen.generate(inp, max_new_tokens=8)  # warm-up
-    ttft, tps = [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        first = None
-        pieces = []
-        for piece in gen.stream(inp, max_new_tokens=max_new_tokens):
-            first = first or time.perf_counter()
-            pieces.append(piece)
-        total = time.perf_counter() - t0
-        n = len(gen.tokenizer("".join(pieces))["input_ids"])
-        ttft.append((first or time.perf_counter()) - t0)
-        tps.append(n / max(total - ttft[-1], 1e-6))
-    return {"model": spec, "dtype": dtype, "threads": threads, "prompt_tokens": prompt_tokens,
-            "ttft_s_p50": round(statistics.median(ttft), 3), "tokens_per_s_p50": round(statistics.median(tps), 1)}
+    torch.set_num_threads(setting.threads)  # process-wide: the generator and the query embedder
+    if setting.dtype not in loaded:
+        started = time.perf_counter()
+        gen = TransformersGenerator("smollm2", cache_dir=get_settings().llm_cache, dtype=setting.dtype)
+        loaded[setting.dtype] = gen, time.perf_counter() - started
+    gen, load_s = loaded[setting.dtype]
+    timed = TimedGenerator(gen)
+    config = RAGConfig.from_settings(settings, generator="smollm2", max_new_tokens=max_new_tokens)
+    agent = RAGAgent.from_config(config, settings=settings, generator=timed)
+    warm = [{"role": "user", "content": items[0].question}]
+    gen.generate(GenerationInput(question=items[0].question, hits=[], messages=warm), max_new_tokens=4)  # not timed
+    quality, rows = evaluate(agent, items, desc=setting.label)
+    result = {"setting": setting.label, **asdict(setting), "load_s": load_s, **speed(timed.timings),
+              "rougeL": quality["rougeL"], "hit_at_k": quality["hit_at_k"], "mrr": quality["mrr"],
+              "top_k": config.top_k, "questions": len(items),
+              "answers": [{"id": r["id"], "prediction": r["prediction"], "rougeL": r["rougeL"]} for r in rows]}
+    print(f"{setting.label}: {result['decode_tokens_per_s']:.1f} tok/s, TTFT p50 {result['ttft_s_p50']:.2f}s, "
+          f"ROUGE-L {result['rougeL']:.3f}, hit@k {result['hit_at_k']:.2f}", flush=True)
+    return result
+
+
+def recommend(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fastest setting whose ROUGE-L is within QUALITY_TOLERANCE of the best fp32 one (or of the best)."""
+    reference = max((r["rougeL"] for r in results if r["dtype"] == "float32"),
+                    default=max(r["rougeL"] for r in results))
+    keeps = [r for r in results if r["rougeL"] >= reference - QUALITY_TOLERANCE]
+    best = max(keeps, key=lambda r: (r["decode_tokens_per_s"], -r["ttft_s_p50"]))
+    return {"setting": best["setting"], "dtype": best["dtype"], "threads": best["threads"],
+            "reference_rougeL": reference, "tolerance": QUALITY_TOLERANCE}
+
+
+def plot(results: list[dict[str, Any]], path: Path) -> Path:
+    labels = [r["setting"] for r in results]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.5 * len(labels) + 2))
+    axes[0].barh(labels, [r["decode_tokens_per_s"] for r in results], color="#3b6ea8")
+    axes[0].axvline(TARGET_TPS, color="#c0504d", linestyle="--", label=f"target {TARGET_TPS:.0f} tok/s")
+    axes[0].set_xlabel("decode tokens/s (higher is better)")
+    axes[0].legend(fontsize=8)
+    axes[1].barh(labels, [r["ttft_s_p50"] for r in results], color="#9bbb59")
+    axes[1].set_xlabel("time to first token, p50 (s, lower is better)")
+    axes[1].set_yticks(range(len(labels)), [""] * len(labels))
+    fig.suptitle("SmolLM2-135M-Instruct on the RAG prompts, by dtype and torch threads", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -> str:
+    rec, shipped, r0 = data["recommended"], data["shipped_defaults"], data["results"][0]
+    threads_shipped = shipped["torch_threads"] or f"torch default = {data['machine']['cpus']}"
+    matches = rec["dtype"] == shipped["llm_dtype"] and rec["threads"] in (shipped["torch_threads"],
+                                                                           shipped["torch_threads"] or data["machine"]["cpus"])
+    cols = [("setting", "setting"), ("decode_tokens_per_s", "decode tokens/s", ".1f"), ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
+            ("ttft_s_p95", "TTFT p95 (s)", ".2f"), ("answer_s_p50", "answer p50 (s)", ".2f"),
+            ("new_tokens_mean", "new tokens (mean)", ".0f"), ("rougeL", "ROUGE-L", ".3f"),
+            ("hit_at_k", f"hit@{r0['top_k']}", ".2f"), ("mrr", "MRR", ".2f"), ("load_s", "load (s)", ".1f")]
+    return "\n".join([
+        "## Generation: SmolLM2-135M by dtype and torch threads",
+        "",
+        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+        "",
+        f"{r0['questions']} dev questions of {bench.label}, answered through the real RAG path (MiniLM retrieval "
+        f"with id routing, top-k {r0['top_k']}, `rag` prompt of ~{r0['prompt_tokens_mean']:.0f} tokens, greedy, "
+        f"at most {data['max_new_tokens']} new tokens). Decode tokens/s = tokens after the first / time after the "
+        "first, over all answers; TTFT = question → first generated token (tokenise + prompt prefill). "
+        "`load` includes the one-time GGUF → dtype conversion when the cached copy was missing.",
+        "",
+        table(data["results"], cols),
+        "",
+        f"**Fastest setting that keeps quality** (ROUGE-L within {rec['tolerance']} of fp32's {rec['reference_rougeL']:.3f}): "
+        f"**{rec['setting']}**. Shipped defaults (`recruta/settings.py`): `llm_dtype={shipped['llm_dtype']}`, "
+        f"`torch_threads={threads_shipped}` — {'the same' if matches else 'DIFFERENT: update the defaults'}.",
+        "",
+        plots.link(png, "decode tokens/s and time to first token by setting"),
+    ])
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", default="smollm2")
+    p.add_argument("--quick", action="store_true", help="tiny sample, 1 thread, 2 questions, 16 new tokens (CI)")
+    p.add_argument("--out", type=Path, default=Path("bench/out"))
     p.add_argument("--dtypes", default="bfloat16,float32")
-    p.add_argument("--threads", default="1,2")
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--max-new-tokens", type=int, default=96)
+    p.add_argument("--threads", default=None, help="comma-separated torch thread counts (default 2,1; quick 1)")
+    p.add_argument("--limit", type=int, default=None, help="dev questions per setting (default 10, quick 2)")
+    p.add_argument("--max-new-tokens", type=int, default=None, help="default: the shipped 128 (quick 24)")
     a = p.parse_args(argv)
-    rows = [run(a.model, d, int(t), repeats=a.repeats, max_new_tokens=a.max_new_tokens)
-            for d in a.dtypes.split(",") for t in a.threads.split(",")]
-    for r in rows:
-        print(json.dumps(r))
-    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "out" / "generation.json").write_text(json.dumps(rows, indent=1))
+    limit = a.limit or (2 if a.quick else 10)
+    max_new_tokens = a.max_new_tokens or (16 if a.quick else get_settings().max_new_tokens)
+    threads = a.threads or ("1" if a.quick else "2,1")
+    info = machine_info()
+    from recruta import evalset
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
+        settings = Settings(home=bench_home(a.quick, Path(tmp)), embedder="minilm")
+        _, index_s = ensure_index(bench, settings)
+        items = [i for i in evalset.load(bench.evalset) if i.split == "dev"][:limit]
+        loaded: dict[str, tuple[TransformersGenerator, float]] = {}
+        results = [run_setting(Setting(dtype=d, threads=int(t)), settings=settings, items=items,
+                               max_new_tokens=max_new_tokens, loaded=loaded)
+                   for d in a.dtypes.split(",") for t in threads.split(",")]
+    defaults = Settings.model_fields
+    data = {"command": command("bench." + NAME), "machine": info, "data": bench.label, "index_build_s": index_s,
+            "max_new_tokens": max_new_tokens, "results": results, "recommended": recommend(results),
+            "shipped_defaults": {"llm_dtype": defaults["llm_dtype"].default,
+                                 "torch_threads": defaults["torch_threads"].default}}
+    plots = Plots(name=NAME, out=a.out, quick=a.quick)
+    png = plot(results, plots.path("speed"))
+    write_outputs(NAME, a.out, data, render(data, bench=bench, plots=plots, png=png))
     return 0
 
 

@@ -1,0 +1,164 @@
+"""Shared by bench.generation, bench.responder, bench.load and bench.peer: data sets, indexes, output files.
+
+Full runs use the committed sample (``data/``) and one persistent benchmark home,
+``$RECRUTA_HOME/bench``, so the MiniLM index is built once and reused by every later run (and
+never touches the project's own champion). ``--quick`` runs generate a tiny sample into a
+temporary folder: same code paths, seconds instead of minutes.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "bench"
+VERSIONS = ("torch", "transformers", "sentence-transformers", "bentoml", "chromadb", "llama-index-core")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BenchData:
+    """A Decision-format data folder with its evaluation set."""
+
+    data_dir: Path
+    label: str
+
+    @property
+    def evalset(self) -> Path:
+        return self.data_dir / "evalset.jsonl"
+
+
+def tiny_sample(folder: Path, *, n_vagas: int = 12, n_applicants: int = 30, n_prospects: int = 60,
+                cv_chars: int = 700, n_questions: int = 24) -> BenchData:
+    """A small joinable sample from the project's own generator, plus its evaluation set."""
+    from recruta import evalset, sample
+    from recruta.loaders import load_dataset
+    from recruta.settings import DEFAULT_HIRED
+
+    if not (folder / "evalset.jsonl").exists():
+        sample.generate(folder, n_vagas=n_vagas, n_applicants=n_applicants, n_prospects=n_prospects,
+                        cv_chars=cv_chars, seed=5)
+        evalset.save(evalset.build(load_dataset(folder, hired_statuses=DEFAULT_HIRED), n=n_questions),
+                     folder / "evalset.jsonl")
+    return BenchData(data_dir=folder,
+                     label=f"generated sample ({n_vagas} vagas, {n_applicants} applicants, {n_prospects} applications)")
+
+
+def committed_sample() -> BenchData:
+    return BenchData(data_dir=ROOT / "data", label="the committed sample `data/` (300 vagas, 1,000 applicants, "
+                                                   "3,000 applications)")
+
+
+def bench_home(quick: bool, tmp: Path) -> Path:
+    """Where benchmark state lives: persistent for full runs (index reused), throwaway for --quick. Its LLM
+    cache is the project's (a link), so the GGUF → bf16/fp32 conversion happens once per machine."""
+    from recruta.settings import get_settings
+
+    project = get_settings()
+    home = tmp / "home" if quick else project.home / "bench"
+    home.mkdir(parents=True, exist_ok=True)
+    project.llm_cache.mkdir(parents=True, exist_ok=True)
+    if not (home / "llm").exists():
+        (home / "llm").symlink_to(project.llm_cache, target_is_directory=True)
+    return home
+
+
+def ensure_index(data: BenchData, settings: Any) -> tuple[Any, float]:
+    """The MiniLM index of ``data`` under ``settings.home`` (ingested if empty); returns (store, seconds spent)."""
+    from ingestion import ingest, open_index
+    from recruta.embeddings import get_embedder
+
+    embedder = get_embedder(settings.embedder)
+    store = open_index(settings, embedder)
+    started = time.perf_counter()
+    if store.count() == 0:
+        print(f"building the {settings.embedder} index of {data.data_dir} (once per benchmark home)", flush=True)
+        ingest(data_dir=data.data_dir, settings=settings, embedder=embedder, store=store, progress=False)
+    return store, time.perf_counter() - started
+
+
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a child process that must only see ``home`` (like tests/conftest.py's env_for)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("RECRUTA_", "MLFLOW_TRACKING", "BENTOML_HOME", "BENTOML_CONFIG"))}
+    env.update(RECRUTA_HOME=str(home), BENTOML_HOME=str(home / "bentoml"), PYTHONPATH=str(ROOT),
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MLFLOW_DISABLE_TELEMETRY="true",
+               BENTOML_DO_NOT_TRACK="True", ANONYMIZED_TELEMETRY="False", TOKENIZERS_PARALLELISM="false", **extra)
+    return env
+
+
+def machine_info() -> dict[str, Any]:
+    """CPU, cores, RAM, load (others' work makes numbers upper bounds) and library versions."""
+    from bench.run import machine
+
+    versions = {}
+    for name in VERSIONS:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return {"machine": machine(), "loadavg_1m_at_start": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+            "versions": versions, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+
+
+def contention_note(info: dict[str, Any]) -> str:
+    load = info["loadavg_1m_at_start"]
+    busy = load > 0.5
+    return (f"1-min load average when it started: {load:.2f} on {info['cpus']} cores"
+            + (" — **other work was running, so times are upper bounds**." if busy else " (machine idle)."))
+
+
+def command(module: str) -> str:
+    return f".venv/bin/python -m {module} " + shlex.join(sys.argv[1:])
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str] | tuple[str, str, str]]) -> str:
+    """Markdown table; ``columns`` are (key, header) or (key, header, format spec such as ".1f")."""
+    def cell(v: Any, fmt: str) -> str:
+        if v is None:
+            return ""
+        if fmt:
+            return format(v, fmt)
+        if isinstance(v, float):
+            return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}" if abs(v) < 1000 else f"{v:,.0f}"
+        return str(v)
+
+    specs = [(c[0], c[1], c[2] if len(c) > 2 else "") for c in columns]
+    head = "| " + " | ".join(h for _, h, _ in specs) + " |"
+    sep = "|" + "---|" * len(specs)
+    body = ["| " + " | ".join(cell(r.get(k), f) for k, _, f in specs) + " |" for r in rows]
+    return "\n".join([head, sep, *body])
+
+
+def write_outputs(name: str, out: Path, data: dict[str, Any], markdown: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str))
+    (out / f"{name}.md").write_text(markdown.strip() + "\n")
+    print(f"wrote {out / f'{name}.json'} and {out / f'{name}.md'}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plots:
+    """PNGs of one benchmark: under docs/bench/ for full runs, next to the outputs for --quick (CI never
+    rewrites the docs). Links are relative to where the assembled BENCHMARKS.md lives."""
+
+    name: str
+    out: Path
+    quick: bool
+
+    def path(self, suffix: str) -> Path:
+        folder = self.out if self.quick else DOCS
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{self.name}_{suffix}.png"
+
+    def link(self, path: Path, alt: str) -> str:
+        target = path.name if self.quick else path.relative_to(ROOT).as_posix()
+        return f"![{alt}]({target})"
