@@ -39,7 +39,7 @@ UI = 10_000  # ms: something the page does by itself
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 CPF = re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b")
 
-Shot = Callable[["Page", str], Path]
+Shot = Callable[..., Path]
 
 
 # ---------------------------------------------------------------------------------------------- fixtures
@@ -59,10 +59,10 @@ def shot(tmp_path_factory: pytest.TempPathFactory) -> Shot:
     if os.environ.get("RECRUTA_UI_SCREENSHOTS"):
         folders.append(Path(os.environ["RECRUTA_UI_SCREENSHOTS"]))
 
-    def save(page: Page, name: str) -> Path:
+    def save(page: Page, name: str, *, full_page: bool = True) -> Path:
         for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(folder / f"{name}.png"), full_page=True, animations="disabled")
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page, animations="disabled")
         return folders[0] / f"{name}.png"
 
     return save
@@ -244,8 +244,8 @@ def test_chat_streams_two_answers_and_reopens_the_session(served, page, shot):
     page.get_by_role("button", name="Abrir conversa").click()
     docs = page.locator("#chat-docs li")
     expect(docs).to_have_count(2, timeout=SLOW)
-    expect(docs.nth(0)).to_contain_text("two-column.pdf", timeout=UI)
-    expect(docs.nth(1)).to_contain_text("backend-eng.txt", timeout=UI)
+    expect(docs.nth(0)).to_contain_text(re.compile(r"^CV\s*two-column\.pdf"), timeout=UI)  # the client's name
+    expect(docs.nth(1)).to_contain_text(re.compile(r"^Vaga\s*backend-eng\.txt"), timeout=UI)
     expect(page.locator("#chat-summary")).not_to_be_empty(timeout=UI)
 
     answers = page.locator("#chat-messages .msg.assistant .msg-body")
@@ -266,7 +266,7 @@ def test_chat_streams_two_answers_and_reopens_the_session(served, page, shot):
     assert [m["content"].strip() for m in history["messages"][1::2]] == [t.strip() for t in texts]
     answers.last.scroll_into_view_if_needed()
     expect(page.locator("#chat-docs")).to_be_in_viewport(timeout=UI)  # the documents stay visible
-    shot(page, "ui_chat")
+    shot(page, "ui_chat", full_page=False)  # what the recruiter sees: sticky documents above the last answer
 
     page.reload()
     page.get_by_role("tab", name="Conversa").click()
