@@ -28,7 +28,7 @@ from starlette.responses import JSONResponse, StreamingResponse  # noqa: E402
 
 from recruta.chat import ChatError, ChatService  # noqa: E402
 from recruta.db import database_url, make_sessionmaker  # noqa: E402
-from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter, harden_form_parsing  # noqa: E402
+from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter, harden_form_parsing, upload_name  # noqa: E402
 from recruta.jd import JDError, JDRequest, JDService, parse_request  # noqa: E402
 from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
 from recruta.store import StoreUnavailable  # noqa: E402
@@ -170,7 +170,7 @@ class Recruta:
         size = cv_file.stat().st_size
         if size > 5_000_000:
             raise InvalidArgument(f"cv_file: {size} bytes; the limit is 5,000,000")
-        return self._screen(self.screener.match, data=cv_file.read_bytes(), filename=cv_file.name,
+        return self._screen(self.screener.match, data=cv_file.read_bytes(), filename=upload_name(cv_file),
                             vaga_id=vaga_id, job_text=job_text)
 
     @bentoml.api
@@ -196,7 +196,7 @@ class Recruta:
                 size = path.stat().st_size
                 if size > settings.max_upload_bytes:
                     raise InvalidArgument(f"{kind}: {size} bytes; the limit is {settings.max_upload_bytes}")
-                docs.append((kind, path.name, path.read_bytes()))
+                docs.append((kind, upload_name(path), path.read_bytes()))
         return self._chat(self.chat.create_session, documents=docs, title=fields.get("title"))
 
     @bentoml.api(route="/chat/message")

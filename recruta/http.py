@@ -7,7 +7,9 @@ import contextvars
 import hmac
 import json
 import logging
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -62,6 +64,14 @@ class RecrutaMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             REQUEST_ID.reset(token)
+
+
+_UPLOAD_TMP = re.compile(r"^tmp[a-z0-9_]{8}")
+
+
+def upload_name(path: Path) -> str:
+    """The client's file name of an upload: BentoML stores it as ``tmp<8 random chars><original name>``."""
+    return _UPLOAD_TMP.sub("", path.name, count=1) or path.name
 
 
 def harden_form_parsing() -> None:

@@ -369,6 +369,7 @@ def test_chat_multi_turn_with_real_documents_and_stream(served, tmp_path):
     assert r.status_code == 200, r.text
     session = r.json()
     assert {d["kind"] for d in session["documents"]} == {"cv", "recommendation", "job_description"}
+    assert sorted(d["filename"] for d in session["documents"]) == ["backend.txt", "carta.docx", "single-column.pdf"]
     assert session["summary"] and "interests" not in str(session["documents"])
     sid = session["session_id"]
     first = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"},
