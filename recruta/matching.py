@@ -344,7 +344,20 @@ def job_from_store(store: Any, vaga_id: str) -> Profile:
         raise LookupError(f"vaga {vaga_id} não está no índice")
     parts = sorted(zip(got["metadatas"], got["documents"], strict=True), key=lambda t: int(t[0].get("chunk", 0)))
     text = "\n".join(re.sub(r"^Vaga \d+ - .*? \| ", "", doc or "") for _, doc in parts)
-    return profile(text, title=str(parts[0][0].get("title", "")), is_job=True)
+    return profile(requirements_text(text), title=str(parts[0][0].get("title", "")), is_job=True)
+
+
+_NOT_REQUIREMENTS = re.compile(r"^(?:Cliente|Tipo de contratação): .*$", re.M)
+_SAP_FIELD = re.compile(r"^Vaga SAP: *(.*)$", re.M | re.I)
+
+
+def requirements_text(vaga_text: str) -> str:
+    """A vaga record without the fields that describe the deal rather than the job: the client's name and the
+    contract type ("PJ/Autônomo" is not the skill "autonomy"); "Vaga SAP: Sim" becomes a SAP requirement and
+    "Vaga SAP: Não" goes (it says SAP is *not* needed)."""
+    text = _NOT_REQUIREMENTS.sub("", vaga_text)
+    text = _SAP_FIELD.sub(lambda m: "Requer conhecimento em SAP" if sk.fold(m.group(1)).startswith("sim") else "", text)
+    return re.sub(r"\n{2,}", "\n", text).strip()
 
 
 def rank(pool: CandidatePool, job: Profile, *, embedder: Embedder | None, vaga_id: str | None = None,

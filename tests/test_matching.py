@@ -150,3 +150,18 @@ def test_rank_of_cv_texts_scores_like_match(tmp_path):
     assert [r["index"] for r in ranked] == [1, 0]
     assert ranked[0]["score"] == s.match(cv_text=GOOD_CV, job_text=JOB)["score"]
     assert ranked[1]["score"] == s.match(cv_text=WEAK_CV, job_text=JOB)["score"]
+
+
+def test_vaga_deal_fields_are_not_requirements():
+    from recruta.matching import requirements_text
+
+    record = ("Vaga: 1006 - Analista Desenvolvedor Java Pleno\nCliente: Grupo Boreal Digital\n"
+              "Tipo de contratação: PJ/Autônomo, CLT Full\nLocal: São Paulo\nVaga SAP: Não\n"
+              "Principais atividades: APIs em Java com Spring Boot")
+    text = requirements_text(record)
+    assert "Autônomo" not in text and "Boreal" not in text and "SAP" not in text
+    assert "Local: São Paulo" in text and "Spring Boot" in text
+    job = profile(text, is_job=True)
+    assert {"java", "spring boot"} <= set(job.skills) and not {"autonomy", "sap", "erp"} & set(job.skills)
+    sap = profile(requirements_text(record.replace("Vaga SAP: Não", "Vaga SAP: Sim")), is_job=True)
+    assert "sap" in sap.skills
