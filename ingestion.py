@@ -44,6 +44,7 @@ class IngestReport:
     pruned: int = 0
     pii_redacted: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # load, documents, lookup, embed, write
 
     def summary(self) -> str:
         lines = [
@@ -55,7 +56,7 @@ class IngestReport:
             *([f"  … and {len(self.skipped) - 50} more"] if len(self.skipped) > 50 else []),
             f"documents: {self.documents}  embedded: {self.embedded}  unchanged: {self.unchanged}  pruned: {self.pruned}",
             "PII redacted in free text: " + (", ".join(f"{k}={v}" for k, v in sorted(self.pii_redacted.items())) or "none"),
-            f"time: {self.seconds:.1f}s",
+            f"time: {self.seconds:.1f}s (" + ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items()) + ")",
         ]
         return "\n".join(lines)
 
@@ -97,7 +98,10 @@ def ingest(
 ) -> IngestReport:
     started = time.perf_counter()
     embedder = embedder or get_embedder(settings.embedder)
+    stages = dict.fromkeys(("load", "documents", "lookup", "embed", "write"), 0.0)
+    loading = time.perf_counter()
     ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
+    stages["load"] = time.perf_counter() - loading
     with writer_lock(settings):
         store = store or open_index(settings, embedder)
         report = IngestReport(
@@ -108,24 +112,34 @@ def ingest(
         docs = build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
                                pii=report.pii_redacted)
         bar = tqdm(desc="ingest", unit="doc", disable=not progress)
-        for batch in _batches(docs, batch_size):
+        previous = time.perf_counter()
+        for batch in _batches(docs, batch_size):  # documents are built lazily, while the batch is drawn
+            t0 = time.perf_counter()
+            stages["documents"] += t0 - previous
             seen.update(d.id for d in batch)
             known = store.hashes([d.id for d in batch])
             todo = [d for d in batch if known.get(d.id) != d.content_hash]
+            t1 = time.perf_counter()
+            stages["lookup"] += t1 - t0
             if todo:
                 vectors = embedder.embed([d.text for d in todo], batch_size=settings.embed_batch_size)
+                t2 = time.perf_counter()
+                stages["embed"] += t2 - t1
                 store.upsert(todo, vectors)
+                stages["write"] += time.perf_counter() - t2
             report.documents += len(batch)
             report.embedded += len(todo)
             report.unchanged += len(batch) - len(todo)
             bar.update(len(batch))
             bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
+            previous = time.perf_counter()
         bar.close()
         if prune:
             stale = [i for i in store.all_ids() if i not in seen]
             store.delete(stale)
             report.pruned = len(stale)
     report.seconds = time.perf_counter() - started
+    report.stage_seconds = {k: round(v, 3) for k, v in stages.items()}
     log.info("ingested %s: %d docs, %d embedded, %d unchanged, %d skipped", report.collection,
              report.documents, report.embedded, report.unchanged, len(report.skipped))
     return report

@@ -99,3 +99,12 @@ def test_truncated_file_fails_cleanly_without_losing_the_index(small_data, setti
     assert "at byte" in capsys.readouterr().err
     assert open_index(settings, CountingEmbedder()).count() == before
     settings_mod.get_settings.cache_clear()
+
+
+def test_report_times_every_stage(small_data, settings):
+    report = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), progress=False)
+    stages = report.stage_seconds
+    assert list(stages) == ["load", "documents", "lookup", "embed", "write"]
+    assert all(v > 0 for v in stages.values())
+    assert sum(stages.values()) <= report.seconds
+    assert "documents" in report.summary() and "embed" in report.summary()
