@@ -1,0 +1,242 @@
+"""Retrieval latency against index size (issue #6, part 3): embed + Chroma search, with and without filters.
+
+    .venv/bin/python -m bench.retrieval            # 10k, 100k and 500k chunks
+    .venv/bin/python -m bench.retrieval --quick    # 2k, 10k, 30k chunks (CI)
+    .venv/bin/python -m bench.retrieval --sizes 10000,100000 --queries 100
+
+The index grows in one embedded Chroma collection (the shipped store: HNSW, cosine, default parameters) and is
+measured at each size. Its vectors keep the geometry of real ones: every chunk of the committed sample, embedded
+by the shipped MiniLM (the benchmark home's index), and beyond those, copies of them with Gaussian noise
+(cosine ≈ 0.93 to their source) whose vaga/candidate ids are renumbered, so a vaga filter keeps matching a
+vaga's few chunks at every size, as in real data. Texts and metadata are the real chunks'.
+
+Per size, for the dev questions of the evaluation set (query embedded by the real MiniLM each time):
+- ``no filter``: top-5 over everything;
+- ``type = vaga``: a broad metadata filter (~10% of the chunks);
+- ``vaga_id = X``: a selective filter (the vaga the question names), as the agent's id routing issues it;
+- ``agent.retrieve``: the shipped retrieval path (id routing passes, then the unfiltered pass).
+The embed time is reported on its own; every search row includes it. Index sizes are reused from earlier runs
+of the same benchmark home when present (the build rate is reported from the run that built them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.harness import (
+    Plots,
+    bench_home,
+    command,
+    committed_sample,
+    contention_note,
+    ensure_index,
+    machine_info,
+    table,
+    tiny_sample,
+    write_outputs,
+)
+from recruta.settings import Settings, quiet_telemetry
+
+quiet_telemetry()
+
+NAME = "retrieval"
+NOISE = 0.02  # per-dimension σ of the copies' noise: cosine ≈ 1/√(1 + 384·σ²) ≈ 0.93 to the source
+ID_STRIDE = 1_000_000  # copy c of vaga 1003 is vaga 1003 + c·ID_STRIDE
+MODES = ("no filter", "type = vaga", "vaga_id = X", "agent.retrieve")
+
+
+def source_records(store: Any) -> dict[str, Any]:
+    """Every chunk of the real index: ids, texts, metadata, embeddings (in id order)."""
+    got = store.get(include_embeddings=True)
+    order = np.argsort(got["ids"])
+    return {"ids": [got["ids"][i] for i in order], "texts": [got["documents"][i] for i in order],
+            "metas": [got["metadatas"][i] for i in order],
+            "vectors": np.asarray(got["embeddings"], dtype=np.float32)[order]}
+
+
+def _renumber(meta: dict[str, Any], copy: int) -> dict[str, Any]:
+    out = dict(meta)
+    for key in ("vaga_id", "candidate_id"):
+        if out.get(key) not in (None, ""):
+            out[key] = str(int(out[key]) + copy * ID_STRIDE) if str(out[key]).isdigit() else f"{out[key]}-{copy}"
+    return out
+
+
+def grow(collection: Any, src: dict[str, Any], *, start: int, stop: int, batch: int) -> None:
+    """Add chunks number ``start`` … ``stop - 1`` (copy = n // len(src); copy 0 is the real chunk)."""
+    n_src = len(src["ids"])
+    rng = np.random.default_rng(start)
+    for lo in range(start, stop, batch):
+        idx = np.arange(lo, min(lo + batch, stop))
+        copy, at = idx // n_src, idx % n_src
+        vectors = src["vectors"][at] + (copy > 0)[:, None] * rng.normal(0, NOISE, (len(idx), src["vectors"].shape[1]))
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        collection.add(
+            ids=[f"{src['ids'][a]}#{c}" for a, c in zip(at, copy, strict=True)],
+            embeddings=vectors.astype(np.float32),
+            documents=[src["texts"][a] for a in at],
+            metadatas=[_renumber(src["metas"][a], int(c)) for a, c in zip(at, copy, strict=True)],
+        )
+
+
+def sized_index(client: Any, folder: Path, src: dict[str, Any], *, size: int, batch: int) -> tuple[Any, dict[str, Any]]:
+    """The collection of ``size`` chunks, built unless an earlier run of this home completed it."""
+    from recruta.store import Store
+
+    name, manifest = f"grown-{size}", folder / f"grown-{size}.json"
+    store = Store(client, name)
+    if manifest.exists() and store.count() == size:
+        return store, {**json.loads(manifest.read_text()), "reused": True}
+    if store.count():  # a build killed halfway
+        client.delete_collection(name)
+        store = Store(client, name)
+    print(f"building an index of {size:,} chunks …", flush=True)
+    started = time.perf_counter()
+    grow(store.collection, src, start=0, stop=size, batch=batch)
+    build = {"size": size, "chunks": size, "seconds": time.perf_counter() - started}
+    manifest.write_text(json.dumps(build))
+    return store, {**build, "reused": False}
+
+
+def percentiles(ms: list[float]) -> dict[str, float]:
+    return {"p50_ms": statistics.median(ms), "p95_ms": float(np.percentile(ms, 95)), "mean_ms": statistics.fmean(ms)}
+
+
+def measure(store: Any, agent: Any, questions: list[tuple[str, str | None]], *, k: int) -> dict[str, Any]:
+    """Latency per mode (embed + search), and the embed alone, over ``questions`` (text, vaga id or None)."""
+    embed_ms: list[float] = []
+    times: dict[str, list[float]] = {m: [] for m in MODES}
+    for question, vaga_id in questions:
+        t0 = time.perf_counter()
+        vector = agent.embedder.embed([question])[0]
+        embed = (time.perf_counter() - t0) * 1000
+        embed_ms.append(embed)
+        for mode, where in (("no filter", None), ("type = vaga", {"type": "vaga"}),
+                            ("vaga_id = X", {"vaga_id": vaga_id} if vaga_id else None)):
+            if mode == "vaga_id = X" and vaga_id is None:
+                continue
+            t0 = time.perf_counter()
+            store.query(vector, k=k, where=where)
+            times[mode].append(embed + (time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        agent.retrieve(question, k=k)
+        times["agent.retrieve"].append((time.perf_counter() - t0) * 1000)
+    return {"embed": percentiles(embed_ms), **{m: percentiles(v) for m, v in times.items() if v}}
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    sizes = [r["size"] for r in rows]
+    for mode, colour in zip(MODES, ("#3b6ea8", "#9bbb59", "#f79646", "#c0504d"), strict=True):
+        p50 = [r["latency"][mode]["p50_ms"] for r in rows]
+        p95 = [r["latency"][mode]["p95_ms"] for r in rows]
+        ax.plot(sizes, p50, marker="o", color=colour, label=f"{mode} (p50; band to p95)")
+        ax.fill_between(sizes, p50, p95, color=colour, alpha=0.15)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("chunks in the index")
+    ax.set_ylabel("query latency, ms (embed + search)")
+    ax.set_title("Retrieval latency against index size (Chroma embedded, HNSW cosine; k=5)", fontsize=10)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
+    rows = []
+    for r in data["results"]:
+        for mode in ("embed", *MODES):
+            lat = r["latency"].get(mode)
+            if lat:
+                rows.append({"size": f"{r['size']:,}", "mode": mode if mode != "embed" else "embed only",
+                             **lat})
+    build = data["build"]
+    return "\n".join([
+        "## Retrieval latency against index size",
+        "",
+        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+        "",
+        f"Index: one embedded Chroma collection grown to each size from the {data['real_chunks']:,} real MiniLM "
+        f"chunks of {data['data']} plus noisy copies (cosine ≈ 0.93, ids renumbered; see the module docstring). "
+        f"Built at {build['chunks_per_s']:,.0f} chunks/s ({build['chunks']:,} chunks in {build['seconds'] / 60:.1f} min"
+        f"{', in an earlier run of this benchmark home' if build['reused'] else ''}; one collection per size). {data['queries']} queries per "
+        f"size (the evaluation set's dev questions), k={data['k']}, one client, after {data['warmup']} warm-up queries.",
+        "",
+        table(rows, [("size", "chunks"), ("mode", "query"), ("p50_ms", "p50 (ms)", ".1f"), ("p95_ms", "p95 (ms)", ".1f"),
+                     ("mean_ms", "mean (ms)", ".1f")]),
+        "",
+        plots.link(png, "retrieval latency against index size"),
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="2k/10k/30k chunks, 10 queries (CI)")
+    p.add_argument("--out", type=Path, default=Path("bench/out"))
+    p.add_argument("--sizes", default=None, help="comma-separated index sizes (default 10000,100000,500000)")
+    p.add_argument("--queries", type=int, default=None, help="queries per size (default 60, quick 10)")
+    p.add_argument("--k", type=int, default=5)
+    a = p.parse_args(argv)
+    sizes = sorted(int(x) for x in (a.sizes or ("2000,10000,30000" if a.quick else "10000,100000,500000")).split(","))
+    n_queries = a.queries or (10 if a.quick else 60)
+    info = machine_info()
+    from model import RAGAgent, RAGConfig
+    from recruta import evalset
+    from recruta.embeddings import get_embedder
+    from recruta.generators import ExtractiveGenerator
+    from recruta.store import make_client
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
+        settings = Settings(home=bench_home(a.quick, Path(tmp)), embedder="minilm")
+        real_store, _ = ensure_index(bench, settings)
+        src = source_records(real_store)
+        items = [i for i in evalset.load(bench.evalset) if i.split == "dev"]
+        questions = []
+        for item in (items * (1 + n_queries // max(1, len(items))))[:n_queries]:
+            vaga = next((r.split(":")[1] for r in item.record_ids if r.startswith("vaga:")), None)
+            questions.append((item.question, vaga))
+        folder = settings.home / "retrieval" / real_store.name
+        client = make_client(settings, path=folder)
+        embedder = get_embedder("minilm")
+        batch = min(5000, client.get_max_batch_size())
+        results, builds = [], []
+        for size in sizes:
+            store, build = sized_index(client, folder, src, size=size, batch=batch)
+            builds.append(build)
+            agent = RAGAgent(config=RAGConfig(embedder="minilm", top_k=a.k), store=store, embedder=embedder,
+                             generator=ExtractiveGenerator())
+            measure(store, agent, questions[:5], k=a.k)  # warm-up
+            latency = measure(store, agent, questions, k=a.k)
+            results.append({"size": size, "latency": latency})
+            print(f"  {size:,}: " + ", ".join(f"{m} p50 {v['p50_ms']:.1f} ms" for m, v in latency.items()), flush=True)
+    chunks, seconds = sum(b["chunks"] for b in builds), sum(b["seconds"] for b in builds)
+    build = {"chunks": chunks, "seconds": seconds, "chunks_per_s": chunks / seconds if seconds else 0.0,
+             "reused": all(b["reused"] for b in builds)}
+    data = {"command": command("bench." + NAME), "machine": info, "data": bench.label, "real_chunks": len(src["ids"]),
+            "queries": len(questions), "warmup": 5, "k": a.k, "build": build, "builds": builds, "results": results}
+    plots = Plots(name=NAME, out=a.out, quick=a.quick)
+    png = plot(results, plots.path("latency"))
+    write_outputs(NAME, a.out, data, render(data, plots=plots, png=png))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
