@@ -105,10 +105,13 @@ class RAGAgent:
         )
         return cls(config=config, store=store, embedder=embedder, generator=generator)
 
-    def retrieve(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> list[Hit]:
+    def retrieve(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None,
+                 vector: Any = None) -> list[Hit]:
+        """The top ``k`` chunks for ``question`` (``vector``: its embedding, when already computed)."""
         k = k or self.config.top_k
         base = _and(self.config.filters, filters)
-        vector = self.embedder.embed([question])[0]
+        if vector is None:
+            vector = self.embedder.embed([question])[0]
         # (filter, how many) passes, most specific first; each adds what the previous ones missed.
         passes: list[tuple[dict[str, Any] | None, int]] = []
         if self.config.id_routing:
@@ -137,18 +140,25 @@ class RAGAgent:
 
     def answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
         t0 = time.perf_counter()
-        hits = self.retrieve(question, k=k, filters=filters)
+        vector = self.embedder.embed([question])[0]
         t1 = time.perf_counter()
+        hits = self.retrieve(question, k=k, filters=filters, vector=vector)
+        t2 = time.perf_counter()
         lang = detect_language(question)
         messages = render(self.config.template, question=question, hits=hits,
                           max_chars=self.config.context_chars, lang=lang)
+        t3 = time.perf_counter()
         text = self.generator.generate(GenerationInput(question=question, hits=hits, messages=messages),
                                        max_new_tokens=self.config.max_new_tokens)
-        t2 = time.perf_counter()
+        t4 = time.perf_counter()
         return Answer(
             answer=text, sources=[h.source() for h in hits], language=lang,
-            timings_ms={"retrieve": round((t1 - t0) * 1000, 1), "generate": round((t2 - t1) * 1000, 1)},
+            timings_ms={"embed": _ms(t1 - t0), "search": _ms(t2 - t1), "prompt": _ms(t3 - t2), "generate": _ms(t4 - t3)},
         )
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
 
 
 def _digest(folder: Path) -> str:
