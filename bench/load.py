@@ -94,7 +94,7 @@ class ServeConfig:
                f"{self.threads or f'{os.cpu_count()} (default)'} torch thread{'s' if self.threads != 1 else ''}"
 
     def env(self) -> dict[str, str]:
-        extra = {"BENTOML_CONFIG_OVERRIDES": json.dumps({"services": {"recruta": {"workers": self.workers}}})}
+        extra = {"RECRUTA_WORKERS": str(self.workers)}
         if self.threads:
             extra |= {"OMP_NUM_THREADS": str(self.threads), "MKL_NUM_THREADS": str(self.threads),
                       "RECRUTA_TORCH_THREADS": str(self.threads)}

@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     generator: str = "smollm2"
     llm_dtype: str = "bfloat16"
     max_new_tokens: int = 128
-    torch_threads: int | None = None
+    torch_threads: int | None = None  # intra-op threads per process (None: torch's default, one per core)
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: str | None = None
 
@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()  # closed by default
 
-    # Registry / serving.
+    # Registry / serving. `workers`: BentoML worker processes (each loads the model and the index).
+    workers: int = Field(default=1, ge=1, le=16)
     model_name: str = "recruta-rag"
     select_metric: str = "rougeL"
 
