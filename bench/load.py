@@ -58,7 +58,7 @@ BIN = Path(sys.executable).parent
 
 
 # --------------------------------------------------------------------------- champions and servers
-def register_champion(home: Path, data: BenchData, generator: str) -> str:
+def register_champion(home: Path, data: BenchData, generator: str, **env: str) -> str:
     """Run one experiment variant (the shipped RAGConfig with ``generator``) on 1 question and make it the
     champion of ``home`` — in a child process that only sees ``home`` (never the project's own registry)."""
     code = (
@@ -74,7 +74,7 @@ def register_champion(home: Path, data: BenchData, generator: str) -> str:
         "                  experiment='recruta-bench')[0][0]\n"
         "print(json.dumps({'champion': str(register(settings=s, run_id=run_id))}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean_env(home), capture_output=True,
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean_env(home, **env), capture_output=True,
                          text=True, timeout=900)
     if out.returncode:
         raise RuntimeError(f"registering a {generator} champion failed:\n{out.stderr[-3000:]}")

@@ -55,8 +55,9 @@ def parse_configs(text: str) -> list[ServeConfig]:
 
 
 def measure_variant(home: Path, data: Any, *, generator: str, configs: list[ServeConfig], window_s: float,
-                    llm_window_s: float, timeout: float, out: Path, with_match: bool) -> list[dict[str, Any]]:
-    champion = register_champion(home, data, generator)
+                    llm_window_s: float, timeout: float, out: Path, with_match: bool, clients: tuple[int, ...],
+                    max_new_tokens: int) -> list[dict[str, Any]]:
+    champion = register_champion(home, data, generator, RECRUTA_MAX_NEW_TOKENS=str(max_new_tokens))
     print(f"{generator} champion: {champion}", flush=True)
     works = workloads(data)
     rows = []
@@ -69,12 +70,10 @@ def measure_variant(home: Path, data: Any, *, generator: str, configs: list[Serv
             for key in keys:
                 label = f"/responder ({generator})" if key == "responder" else "/match"
                 window = llm_window_s if (key == "responder" and generator != "extractive") else window_s
-                for clients in CLIENTS:
-                    phase = run_phase(server, works[key], clients=clients, window_s=window, timeout=timeout)
-                    summary = phase.summary()
-                    rows.append({"workload": label, "config": config.label, "serve": asdict(config),
-                                 "start_s": server.started_s, **summary,
-                                 "breakdown": phase.breakdown() if clients == 1 else {}})
+                for n in clients:
+                    phase = run_phase(server, works[key], clients=n, window_s=window, timeout=timeout)
+                    rows.append({**phase.summary(), "workload": label, "config": config.label, "serve": asdict(config),
+                                 "start_s": server.started_s, "breakdown": phase.breakdown() if n == 1 else {}})
     return rows
 
 
@@ -159,7 +158,7 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="tiny sample, 4 s windows, 1×1 only, no LLM phases at 16")
+    p.add_argument("--quick", action="store_true", help="tiny sample, 4 s windows, 1×1 only, LLM: 1 client, 16 tokens")
     p.add_argument("--out", type=Path, default=Path("bench/out"))
     p.add_argument("--configs", default=None, help="workers×threads list (default 1x2,2x1; quick 1x1)")
     p.add_argument("--window", type=float, default=None, help="seconds per phase (default 15, quick 4)")
@@ -173,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     info = machine_info()
     from recruta.settings import Settings, get_settings
 
+    defaults = Settings.model_fields
+    max_new_tokens = 16 if a.quick else defaults["max_new_tokens"].default
+
     with tempfile.TemporaryDirectory() as tmp:
         data = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
         home = bench_home(a.quick, Path(tmp)) / "responder"
@@ -180,14 +182,14 @@ def main(argv: list[str] | None = None) -> int:
         llm = home / "llm"
         if not llm.exists():
             llm.symlink_to(get_settings().llm_cache, target_is_directory=True)
-        rows = measure_variant(home, data, generator="extractive", configs=configs, window_s=window,
-                               llm_window_s=llm_window, timeout=a.timeout, out=a.out, with_match=True)
-        if not a.no_llm:
-            rows += measure_variant(home, data, generator="smollm2", configs=configs, window_s=window,
-                                    llm_window_s=llm_window, timeout=a.timeout, out=a.out, with_match=False)
-    defaults = Settings.model_fields
+        common = {"configs": configs, "window_s": window, "llm_window_s": llm_window, "timeout": a.timeout,
+                  "out": a.out, "max_new_tokens": max_new_tokens}
+        rows = measure_variant(home, data, generator="extractive", with_match=True, clients=CLIENTS, **common)
+        if not a.no_llm:  # --quick: one client only (CI checks the path, not the LLM's queueing)
+            rows += measure_variant(home, data, generator="smollm2", with_match=False,
+                                    clients=(1,) if a.quick else CLIENTS, **common)
     out = {"command": command("bench." + NAME), "machine": info, "data": data.label, "window_s": window,
-           "llm_window_s": llm_window, "timeout_s": a.timeout, "max_new_tokens": defaults["max_new_tokens"].default,
+           "llm_window_s": llm_window, "timeout_s": a.timeout, "max_new_tokens": max_new_tokens,
            "rows": rows, "recommended": recommend(rows),
            "shipped": {"workers": 1, "torch_threads": defaults["torch_threads"].default}}
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
