@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -28,8 +28,15 @@ from starlette.responses import JSONResponse, StreamingResponse  # noqa: E402
 
 from recruta.chat import ChatError, ChatService  # noqa: E402
 from recruta.db import database_url, make_sessionmaker  # noqa: E402
-from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter, harden_form_parsing, upload_name  # noqa: E402
+from recruta.http import (  # noqa: E402
+    REQUEST_ID,
+    RecrutaMiddleware,
+    harden_form_parsing,
+    install_log_filters,
+    upload_name,
+)
 from recruta.jd import JDError, JDRequest, JDService, parse_request  # noqa: E402
+from recruta.prompting import guard_answer  # noqa: E402
 from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
 from recruta.store import StoreUnavailable  # noqa: E402
 from recruta.web import web_app  # noqa: E402
@@ -56,6 +63,9 @@ class Resposta(BaseModel):
 
 
 UNAVAILABLE = "O índice (Chroma) está indisponível; tente novamente em instantes."
+MAX_TEXT_CHARS = Screener.max_cv_chars  # pasted CV / job texts: longer is a 400, not a silent cut
+# A whole request: the four chat documents at the upload limit, plus the form around them.
+MAX_BODY_BYTES = 4 * settings.max_upload_bytes + 1_000_000
 
 
 def unavailable() -> JSONResponse:
@@ -85,7 +95,7 @@ def clean_question(pergunta: str) -> str:
 
 
 @bentoml.service(
-    name="recruta", traffic={"timeout": 300}, workers=1,
+    name="recruta", traffic={"timeout": 300}, workers=settings.workers,
     http={"cors": {"enabled": bool(settings.cors_origins), "access_control_allow_origins": list(settings.cors_origins),
                    "access_control_allow_methods": ["GET", "POST"], "access_control_allow_headers": ["*"]}},
 )
@@ -94,8 +104,12 @@ class Recruta:
     champion = bentoml.models.BentoModel(f"{settings.model_name}:latest")
 
     def __init__(self) -> None:
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(RequestIdFilter())
+        install_log_filters()  # request ids on every line; no request data in error lines
+        logging.getLogger("recruta").setLevel(logging.INFO)  # our per-request lines (ids, timings, counts only)
+        if settings.torch_threads:  # per worker: the embedder, the LLM and the screening share them
+            import torch
+
+            torch.set_num_threads(settings.torch_threads)
         self.pyfunc = bentoml.mlflow.load_model(self.champion)
         self.agent = self.pyfunc.unwrap_python_model().agent
         meta = dict(self.champion.info.metadata)
@@ -116,7 +130,7 @@ class Recruta:
         except (ChatError, JDError) as exc:
             raise InvalidArgument(str(exc)) from exc
         except LookupError as exc:
-            raise NotFound(str(exc).strip("'\"")) from exc
+            raise NotFound(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)) from exc
 
     def _screen(self, fn: Any, **kwargs: Any) -> dict[str, Any]:
         try:
@@ -146,15 +160,16 @@ class Recruta:
             return unavailable()
         log.info("request %s: answered in %s ms with %d sources", request_id,
                  sum(ans.timings_ms.values()), len(ans.sources))
-        return Resposta(resposta=ans.answer, fontes=[Fonte(**s) for s in ans.sources], idioma=ans.language,
+        answer = guard_answer(ans.answer, template=self.agent.config.template, lang=ans.language)
+        return Resposta(resposta=answer, fontes=[Fonte(**s) for s in ans.sources], idioma=ans.language,
                         tempos_ms=ans.timings_ms, modelo=self.model_label, request_id=request_id)
 
     @bentoml.api
     def match(
         self,
-        cv_text: str = Field(description="O texto do CV."),
-        vaga_id: str | None = Field(default=None, description="Uma vaga do índice (ex. '1003')."),
-        job_text: str | None = Field(default=None, description="Ou o texto de uma vaga."),
+        cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
+        vaga_id: str | None = Field(default=None, description="Uma vaga do índice (ex. '1003').", max_length=64),
+        job_text: str | None = Field(default=None, description="Ou o texto de uma vaga.", max_length=MAX_TEXT_CHARS),
     ) -> dict[str, Any]:
         """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict."""
         return self._screen(self.screener.match, cv_text=cv_text, vaga_id=vaga_id, job_text=job_text)
@@ -163,8 +178,8 @@ class Recruta:
     def match_file(
         self,
         cv_file: Path = Field(description="CV em PDF, DOCX ou TXT (até 5 MB)."),
-        vaga_id: str | None = None,
-        job_text: str | None = None,
+        vaga_id: str | None = Field(default=None, max_length=64),
+        job_text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS),
     ) -> dict[str, Any]:
         """Same as /match, for an uploaded CV file (multipart/form-data)."""
         size = cv_file.stat().st_size
@@ -176,9 +191,10 @@ class Recruta:
     @bentoml.api
     def rank(
         self,
-        vaga_id: str | None = None,
-        job_text: str | None = None,
-        cvs: list[str] | None = Field(default=None, max_length=200, description="CVs em texto; vazio = candidatos do índice."),
+        vaga_id: str | None = Field(default=None, max_length=64),
+        job_text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS),
+        cvs: list[Annotated[str, Field(max_length=MAX_TEXT_CHARS)]] | None = Field(
+            default=None, max_length=200, description="CVs em texto; vazio = candidatos do índice."),
         scope: Literal["all", "applicants"] = "all",
         limit: int = Field(default=20, ge=1, le=1000),
     ) -> dict[str, Any]:
@@ -247,4 +263,4 @@ class Recruta:
         return self.model_info
 
 
-Recruta.add_asgi_middleware(RecrutaMiddleware, api_key=settings.api_key)
+Recruta.add_asgi_middleware(RecrutaMiddleware, api_key=settings.api_key, max_body_bytes=MAX_BODY_BYTES)

@@ -75,11 +75,15 @@ def read_json_object(path: Path) -> dict[str, Any]:
     """Load a top-level JSON object; a truncated file is an error naming the byte position."""
     raw = path.read_bytes()
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataFileError(path, "not valid UTF-8", exc.start) from exc
-    except json.JSONDecodeError as exc:
-        raise DataFileError(path, f"invalid JSON ({exc.msg})", len(raw[: exc.pos].decode("utf-8", "replace").encode())) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:  # exc.pos counts characters; report bytes (what editors and `head -c` show)
+        raise DataFileError(path, f"invalid JSON ({exc.msg})", len(text[: exc.pos].encode("utf-8"))) from exc
+    except RecursionError as exc:
+        raise DataFileError(path, "invalid JSON (nested too deeply)") from exc
     if not isinstance(data, dict):
         raise DataFileError(path, f"expected a JSON object keyed by id, got {type(data).__name__}")
     return data

@@ -60,3 +60,33 @@ def render(name: str, *, question: str, hits: Sequence[Hit], max_chars: int, lan
         {"role": "system", "content": system},
         {"role": "user", "content": user.replace("{context}", context).replace("{question}", question)},
     ]
+
+
+_REFUSAL = {
+    "pt": "Não posso mostrar as instruções internas do assistente.",
+    "en": "I cannot show the assistant's internal instructions.",
+    "es": "No puedo mostrar las instrucciones internas del asistente.",
+}
+_LEAK_WORDS = 8  # this many consecutive words of the system prompt in an answer is a leak
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def reveals_prompt(answer: str, system: str, *, window: int = _LEAK_WORDS) -> bool:
+    """True when ``answer`` repeats ``window`` consecutive words of the system prompt (an injected
+    "print your system prompt" that worked)."""
+    sys_words, ans = _words(system), " " + " ".join(_words(answer)) + " "
+    return any(f" {' '.join(sys_words[i:i + window])} " in ans for i in range(len(sys_words) - window + 1))
+
+
+def guard_answer(answer: str, *, template: str, lang: str) -> str:
+    """What users get back: never the system prompt, never personal data (a generator may have been talked into
+    either by text planted in a question or a CV)."""
+    from recruta.redact import redact
+
+    system, _ = load_template(template, lang)
+    if reveals_prompt(answer, system):
+        return _REFUSAL.get(lang, _REFUSAL["pt"])
+    return redact(answer)

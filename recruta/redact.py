@@ -5,8 +5,8 @@ never copied into documents in the first place; this module cleans what hides in
 free text. Patterns come from the real Decision CVs: spaced-out e-mails
 ("j o a o @ g m a i l . c o m"), phones as "+55 11 9 8765-4321", "(34) 9 9986 – 1472"
 or "+5511-974-696-566", "cep: 13024 - 045", and birth dates with or without a label:
-"data de nascimento: (05/03/1985)", "nasc.: 28/01/1985", "data de\n06/03/1980\nnascimento",
-"brasileiro, solteiro, 15/05/1991", "24 anos (08/01/1997)".
+"data de nascimento: (17/06/1986)", "nasc.: 28/01/1985", "data de\n06/03/1980\nnascimento",
+"brasileiro, solteiro, 15/05/1991", "24 anos (08/01/1997)", "28 anos (14/07/93)".
 Names stay: recruiters ask by name.
 
 A rule with a ``pii`` group replaces only that group (the label around it stays); other rules
@@ -23,9 +23,11 @@ _DASH = r"[-–—]"
 _SEP = r"[\s.\-–—]"
 _DATE = r"\d{1,4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}|\d{1,2}\s+de\s+\w+\s+de\s+\d{4}"
 _FULL_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}"
+# Right after civil status or age a date is the birth date even with a two-digit year ("28 anos (14/07/93)").
+_SHORT_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})\b"
 _BIRTH_LABEL = r"(?:nascimento|nascid[oa] em|\bnasc\b\.?|date of birth|birth date|birthday|born on|\bdob)"
 # What CV headers put right before a bare birth date: civil status, nationality, age.
-_PERSONAL = r"(?:brasileir[oa]|solteir[oa]|casad[oa]|divorciad[oa]|separad[oa]|viúv[oa]|\b\d{2} anos)"
+_PERSONAL = r"(?:brasileir[oa]|solteir[oa]|casad[oa]|divorciad[oa]|separad[oa]|viúv[oa]|união estável|\b\d{2} anos)"
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     # Social / profile links before e-mails (URLs may contain '@').
@@ -40,7 +42,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     # read out of order), or right after civil status / nationality / age in a CV header.
     ("DATA_NASCIMENTO", re.compile(rf"{_BIRTH_LABEL}\s*(?:[:\-–]\s*)?(?P<pii>\(?\s*(?:{_DATE})\)?)", re.I)),
     ("DATA_NASCIMENTO", re.compile(rf"(?P<pii>{_FULL_DATE})(?=\s{{0,3}}nascimento)", re.I)),
-    ("DATA_NASCIMENTO", re.compile(rf"{_PERSONAL}[\s,;:\-–]{{1,4}}(?P<pii>\(?{_FULL_DATE}\)?)", re.I)),
+    ("DATA_NASCIMENTO", re.compile(rf"{_PERSONAL}[\s,;:\-–]{{1,4}}(?P<pii>\(?{_SHORT_DATE}\)?)", re.I)),
     # CPF (with or without punctuation) and CNPJ.
     ("CNPJ", re.compile(r"\b\d{2,3}\.\d{3}\.\d{3}\s?[/.]\s?\d{3,4}\s?[-/]\s?\d{2}\b")),
     ("CPF", re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b")),
@@ -82,14 +84,18 @@ def redact(text: str, *, counts: Counter[str] | None = None) -> str:
     return text
 
 
-# Detectors used by tests and audits to prove nothing slipped through.
+# Detectors used by tests and audits to prove nothing slipped through (broader than the rules' anchors: any
+# CPF shape, spaced e-mails, +55 / (DD) / 9xxxx-xxxx phones, a date right after a birth label, civil status or age).
 PII_DETECTORS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.]+"),
-    "cpf": re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"),
-    "phone": re.compile(r"(?:\(\d{2}\)\s?|\+55\s?\d{2}\s?)9?\s?\d{4}[-\s.]?\d{4}"),
-    "birth_date": re.compile(r"nascimento\s*[:\-]?\s*\(?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", re.I),
+    "email": re.compile(r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]{2,})+|\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*\s?\.\s?\w"),
+    "cpf": re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b|\bcpf\W{0,3}\d{11}\b", re.I),
+    "phone": re.compile(
+        r"\+\s?\(?55\)?[\s.\-]*\(?\d{2}\)?[\s.\-]*9?[\s.\-]?\d{4,5}[\s.\-–]*\d{4}"
+        r"|\(\s?\d{2}\s?\)\s*9?\s?\d{4,5}\s?[-–]?\s?\d{4}\b|\b9\d{4}[\s.\-]\d{4}\b"),
+    "birth_date": re.compile(
+        rf"(?:{_BIRTH_LABEL}|{_PERSONAL})\W{{0,25}}?\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:19|20)?\d{{2}}\b", re.I),
 }
 
 
 def find_pii(text: str) -> dict[str, list[str]]:
-    return {k: p.findall(text) for k, p in PII_DETECTORS.items() if p.search(text)}
+    return {k: p.findall(text) for k, p in PII_DETECTORS.items() if (k != "email" or "@" in text) and p.search(text)}

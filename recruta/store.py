@@ -7,6 +7,7 @@ embeds only what changed and a run killed halfway finishes on the next run.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,14 +47,28 @@ _FIELD_OPS = {"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"}
 
 def validate_filter(where: Any, *, path: str = "filtros") -> None:
     """Reject malformed metadata filters with a clear message (Chroma's own errors are opaque)."""
+    normalize_filter(where, path=path)
+
+
+def _check_value(value: Any, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where}: expected a finite number")
+
+
+def normalize_filter(where: Any, *, path: str = "filtros") -> dict[str, Any]:
+    """Validate a metadata filter and return it in the form Chroma accepts.
+
+    Several fields in one object (``{"type": "prospect", "outcome": "hired"}``) mean all of them: Chroma wants
+    exactly one key per object, so they become an ``$and``.
+    """
     if not isinstance(where, dict) or not where:
         raise ValueError(f"{path}: expected a non-empty object")
+    clauses: list[dict[str, Any]] = []
     for key, value in where.items():
         if key in ("$and", "$or"):
             if not isinstance(value, list) or len(value) < 2:
                 raise ValueError(f"{path}.{key}: expected a list of at least 2 filters")
-            for n, sub in enumerate(value):
-                validate_filter(sub, path=f"{path}.{key}[{n}]")
+            clauses.append({key: [normalize_filter(sub, path=f"{path}.{key}[{n}]") for n, sub in enumerate(value)]})
         elif key.startswith("$"):
             raise ValueError(f"{path}: unknown operator {key!r} (use $and, $or, or a metadata field)")
         elif isinstance(value, dict):
@@ -63,10 +78,21 @@ def validate_filter(where: Any, *, path: str = "filtros") -> None:
             if op in ("$in", "$nin"):
                 if not isinstance(arg, list) or not arg or not all(isinstance(a, _SCALAR) for a in arg):
                     raise ValueError(f"{path}.{key}.{op}: expected a non-empty list of values")
+                if len({type(a) for a in arg}) > 1:
+                    raise ValueError(f"{path}.{key}.{op}: all values must be of the same type")
+                for a in arg:
+                    _check_value(a, f"{path}.{key}.{op}")
             elif not isinstance(arg, _SCALAR):
                 raise ValueError(f"{path}.{key}.{op}: expected a string, number or boolean")
+            else:
+                _check_value(arg, f"{path}.{key}.{op}")
+            clauses.append({key: value})
         elif not isinstance(value, _SCALAR):
             raise ValueError(f"{path}.{key}: expected a string, number, boolean or operator object")
+        else:
+            _check_value(value, f"{path}.{key}")
+            clauses.append({key: value})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def collection_name(base: str, embedder_name: str, chunk_size: int) -> str:
@@ -121,14 +147,15 @@ class Store:
         )
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
-        if where:
-            validate_filter(where)
+        where = normalize_filter(where) if where else None
         try:
             res = self.collection.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1), n_results=k,
-                where=where or None, include=["documents", "metadatas", "distances"],
+                where=where, include=["documents", "metadatas", "distances"],
             )
         except Exception as exc:
+            if where and isinstance(exc, ValueError):  # chromadb's own filter check (before any I/O): bad input
+                raise ValueError(f"filtros: {exc}") from exc
             raise StoreUnavailable(f"Chroma query failed: {exc}") from exc
         return [
             Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - float(d))

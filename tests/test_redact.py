@@ -10,7 +10,7 @@ CASES = [
     ("celular: (34) 9 9986 – 1472", "celular: [TELEFONE]"),
     ("mobile: +5511-974-696-566", "mobile: [TELEFONE]"),
     ("(41) 99797 - 2828", "[TELEFONE]"),
-    ("data de nascimento: (05/03/1985)", "data de nascimento: [DATA_NASCIMENTO]"),
+    ("data de nascimento: (17/06/1986)", "data de nascimento: [DATA_NASCIMENTO]"),
     ("nascimento 01.05.1981 idade 39 anos", "nascimento [DATA_NASCIMENTO] idade 39 anos"),
     ("j u c a s s o l i @ g m a i l . c o m", "[EMAIL]"),
     ("e-mail: wesley.r@gmail.com", "e-mail: [EMAIL]"),
@@ -21,6 +21,16 @@ CASES = [
     ("rua das flores, 123 - apto 4", "[ENDERECO]"),
     ("https://www.linkedin.com/in/fulano-de-tal", "[LINK]"),
     ("skype: fulano.tal", "[LINK]"),
+    # Birth dates without a "nascimento" label right before them (CV headers of the real records).
+    ("brasileiro, solteiro, 15/05/1991", "brasileiro, solteiro, [DATA_NASCIMENTO]"),
+    ("brasileira, casada, 3 filhos", "brasileira, casada, 3 filhos"),
+    ("24 anos (08/01/1997)", "24 anos [DATA_NASCIMENTO]"),
+    ("28 anos (14/07/93) - união estável, 1 filho.", "28 anos [DATA_NASCIMENTO] - união estável, 1 filho."),
+    ("união estável, 01/02/1990", "união estável, [DATA_NASCIMENTO]"),
+    ("data de\n06/03/1980\nnascimento", "data de\n[DATA_NASCIMENTO]\nnascimento"),  # two columns read apart
+    ("nasc.: 28/01/1985", "nasc.: [DATA_NASCIMENTO]"),
+    ("brasileiro, casado, nascido em 21/10/1983 – 3 filhos", "brasileiro, casado, nascido em [DATA_NASCIMENTO] – 3 filhos"),
+    ("date of birth: 1985-03-05", "date of birth: [DATA_NASCIMENTO]"),
 ]
 
 KEEP = [
@@ -30,6 +40,12 @@ KEEP = [
     "R$ 6.000,00 – CLT Full",
     "sap ecc 6.0 ehp 7, iso 9001:2015",
     "windows 10, office 365, 10 anos em sap",
+    # Work-history dates, even next to words that precede birth dates elsewhere.
+    "admissão: 01/09/2005 saída: 04/09/2008",
+    "período: 13.10.2005 até 30.06.2016",
+    "10 anos de experiência, 01/2010 a 02/2015",
+    "casado, 2 filhos, 01/03/2010 a 05/06/2012 na empresa x",
+    "datas: 14/10/2009 á 10/11/2009",
 ]
 
 
@@ -52,3 +68,20 @@ def test_no_pii_left_in_real_cv_text():
         if found := find_pii(cleaned):
             leaks[code] = found
     assert leaks == {}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("email", "contato: j o a o @ g m a i l . c o m"),
+        ("cpf", "CPF 12345678909"),
+        ("phone", "fone 93456-1209"),
+        ("phone", "+55 (11) 9 8765-4321"),
+        ("birth_date", "28 anos (14/07/93)"),
+        ("birth_date", "solteiro, 15/05/1991"),
+    ],
+)
+def test_detectors_see_what_the_rules_remove(kind, text):
+    """The audit detectors (used over the index, prompts, logs and MLflow artifacts) flag each raw format..."""
+    assert kind in find_pii(text)
+    assert find_pii(redact(text)) == {}  # ...and nothing once redacted
