@@ -1,0 +1,50 @@
+"""bench.peer's LlamaIndex side keeps working: our chunks in, answers with sources out (extractive, no LLM)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.real
+
+
+def test_llamaindex_peer_indexes_the_same_slice_and_answers_with_sources(tmp_path: Path) -> None:
+    from bench.harness import tiny_sample
+    from bench.peer.__main__ import make_slice, pick_questions
+    from bench.peer.llamaindex_rag import LlamaIndexRAG, PeerConfig, local_embedding, use_local_models
+    from recruta import evalset
+    from recruta.documents import build_documents, record_id
+    from recruta.embeddings import minilm_path
+    from recruta.loaders import load_dataset
+    from recruta.settings import Settings
+
+    data = tiny_sample(tmp_path / "data", n_vagas=4, n_applicants=8, n_prospects=12, n_questions=10)
+    dev = [i for i in evalset.load(data.evalset) if i.split == "dev"]
+    picked = pick_questions(dev, 3)
+    assert len({i.kind for i in picked}) == len(picked) == min(3, len({i.kind for i in dev}))
+
+    settings = Settings(home=tmp_path / "home")
+    part = make_slice(data.data_dir, tmp_path / "slice", items=picked, target_chunks=15, parts=2, settings=settings)
+    docs = [d for folder in part.parts for d in build_documents(
+        load_dataset(folder, hired_statuses=settings.hired_statuses),
+        chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)]
+    assert len(docs) == part.chunks >= 15
+    records = {record_id(d.id) for d in docs}
+    assert all(r in records for i in picked for r in i.record_ids)  # every picked question can be answered
+
+    use_local_models(embed_model=local_embedding(batch_size=settings.embed_batch_size), llm=None,
+                     tokenizer_folder=minilm_path())
+    config = PeerConfig.from_settings(settings)
+    rag = LlamaIndexRAG(persist_dir=tmp_path / "llamaindex", config=config)
+    assert sum(rag.ingest(folder) for folder in part.parts) == rag.count() == part.chunks
+
+    question = picked[0].question
+    answer = rag.answer(question, mode="extractive")
+    assert answer.answer.strip()
+    ids = [s["id"] for s in answer.sources]
+    assert len(ids) == config.top_k and set(ids) <= {d.id for d in docs}
+    assert ids == [n.node.node_id for n in rag.retrieve(question)]
+    assert all(s["snippet"] and s["metadata"]["type"] == s["type"] for s in answer.sources)
+    with pytest.raises(ValueError, match="needs an llm"):
+        rag.answer(question, mode="llm")
