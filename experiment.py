@@ -37,7 +37,7 @@ import mlflow  # noqa: E402
 
 from ingestion import ingest, open_index  # noqa: E402
 from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model  # noqa: E402
-from recruta.embeddings import get_embedder  # noqa: E402
+from recruta.embeddings import embedder_for  # noqa: E402
 from recruta.generators import Generator, make_generator  # noqa: E402
 from recruta.metrics import bleu, hit_at_k, mrr, percentile, retrieval_rank, rouge  # noqa: E402
 
@@ -148,13 +148,15 @@ def _plot_grid(results: list[tuple[str, dict[str, float]]], path: Path) -> Path:
 
 
 def variant_name(c: RAGConfig) -> str:
-    return f"{c.generator}-{c.template}-k{c.top_k}-c{c.chunk_size}-{c.embedder}" + ("" if c.id_routing else "-norouting")
+    backend = "" if c.embedder_backend == "torch" else f"-{c.embedder_backend}"
+    return f"{c.generator}-{c.template}-k{c.top_k}-c{c.chunk_size}-{c.embedder}{backend}" + ("" if c.id_routing else "-norouting")
 
 
 def ensure_index(config: RAGConfig, settings: Settings, data_dir: Path) -> Path:
     """Ingest (if needed) the collection this variant uses and export its snapshot."""
-    s = settings.model_copy(update={"embedder": config.embedder, "chunk_size": config.chunk_size})
-    embedder = get_embedder(config.embedder)
+    s = settings.model_copy(update={"embedder": config.embedder, "embedder_backend": config.embedder_backend,
+                                    "chunk_size": config.chunk_size})
+    embedder = embedder_for(s)
     store = open_index(s, embedder)
     if store.count() == 0:
         log.info("index %s is empty: ingesting %s", store.name, data_dir)

@@ -24,7 +24,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from recruta.documents import Document, build_documents
-from recruta.embeddings import Embedder, get_embedder
+from recruta.embeddings import BACKENDS, Embedder, embedder_for
 from recruta.loaders import DataFileError, Skipped, load_dataset
 from recruta.settings import Settings, get_settings, quiet_telemetry
 from recruta.store import Store, collection_name, make_client
@@ -97,7 +97,7 @@ def ingest(
     progress: bool = True,
 ) -> IngestReport:
     started = time.perf_counter()
-    embedder = embedder or get_embedder(settings.embedder)
+    embedder = embedder or embedder_for(settings)
     stages = dict.fromkeys(("load", "documents", "lookup", "embed", "write"), 0.0)
     loading = time.perf_counter()
     ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
@@ -152,13 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=settings.data_dir,
                         help="folder with vagas.json, prospects.json, applicants.json (default: %(default)s)")
     parser.add_argument("--embedder", default=settings.embedder, help="minilm (default), hash, or a sentence-transformers id/folder")
+    parser.add_argument("--embedder-backend", choices=BACKENDS, default=settings.embedder_backend,
+                        help="how the embedder runs: torch, openvino (fp32) or openvino-int8 (default: %(default)s)")
     parser.add_argument("--chunk-size", type=int, default=settings.chunk_size)
     parser.add_argument("--batch-size", type=int, default=256, help="documents per store write")
     parser.add_argument("--prune", action="store_true", help="delete indexed documents no longer in the data")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = settings.model_copy(update={"embedder": args.embedder, "chunk_size": args.chunk_size})
+    settings = settings.model_copy(update={"embedder": args.embedder, "embedder_backend": args.embedder_backend,
+                                           "chunk_size": args.chunk_size})
     if not args.data_dir.is_dir():
         print(f"error: data directory {args.data_dir} does not exist", file=sys.stderr)
         return 2

@@ -23,10 +23,10 @@ from typing import Any
 
 import mlflow
 
-from recruta.embeddings import Embedder, get_embedder
+from recruta.embeddings import Embedder, embedder_name, get_embedder
 from recruta.generators import GenerationInput, Generator, make_generator
 from recruta.prompting import detect_language, render
-from recruta.settings import Settings, get_settings, quiet_telemetry
+from recruta.settings import EmbedderBackend, Settings, get_settings, quiet_telemetry
 from recruta.store import Hit, Store, collection_name, make_client
 
 _VAGA_REF = re.compile(r"\b(?:vaga|job|puesto|vacante)\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b", re.I)
@@ -40,6 +40,7 @@ class RAGConfig:
     """Everything that defines a variant; logged as MLflow params and the pyfunc's model_config."""
 
     embedder: str = "minilm"
+    embedder_backend: EmbedderBackend = "torch"  # absent from models logged before it existed: they used torch
     collection: str = "decision"
     chunk_size: int = 800
     top_k: int = 5
@@ -52,12 +53,13 @@ class RAGConfig:
 
     @property
     def index_name(self) -> str:
-        embedder_name = "minilm" if self.embedder == "minilm" else get_embedder(self.embedder).name
-        return collection_name(self.collection, embedder_name, self.chunk_size)
+        return collection_name(self.collection, embedder_name(self.embedder, backend=self.embedder_backend),
+                               self.chunk_size)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> RAGConfig:
-        base = cls(embedder=settings.embedder, collection=settings.collection, chunk_size=settings.chunk_size,
+        base = cls(embedder=settings.embedder, embedder_backend=settings.embedder_backend,
+                   collection=settings.collection, chunk_size=settings.chunk_size,
                    top_k=settings.top_k, template=settings.template, generator=settings.generator,
                    max_new_tokens=settings.max_new_tokens)
         return cls(**{**asdict(base), **overrides})
@@ -94,7 +96,8 @@ class RAGAgent:
     def from_config(cls, config: RAGConfig, *, settings: Settings | None = None, snapshot: Path | None = None,
                     generator: Generator | None = None) -> RAGAgent:
         settings = settings or get_settings()
-        embedder = get_embedder(config.embedder)
+        embedder = get_embedder(config.embedder, backend=config.embedder_backend, cache_dir=settings.embedder_cache,
+                                threads=settings.torch_threads)
         if snapshot is not None and not settings.chroma_host:
             store = materialise_snapshot(snapshot, settings=settings, name=config.index_name)
         else:

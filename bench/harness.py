@@ -58,29 +58,32 @@ def committed_sample() -> BenchData:
 
 
 def bench_home(quick: bool, tmp: Path) -> Path:
-    """Where benchmark state lives: persistent for full runs (index reused), throwaway for --quick. Its LLM
-    cache is the project's (a link), so the GGUF → bf16/fp32 conversion happens once per machine."""
+    """Where benchmark state lives: persistent for full runs (index reused), throwaway for --quick. Its LLM and
+    embedder caches are the project's (links), so the GGUF → bf16/fp32 and OpenVINO conversions happen once per
+    machine."""
     from recruta.settings import get_settings
 
     project = get_settings()
     home = tmp / "home" if quick else project.home / "bench"
     home.mkdir(parents=True, exist_ok=True)
-    project.llm_cache.mkdir(parents=True, exist_ok=True)
-    if not (home / "llm").exists():
-        (home / "llm").symlink_to(project.llm_cache, target_is_directory=True)
+    for cache in (project.llm_cache, project.embedder_cache):
+        cache.mkdir(parents=True, exist_ok=True)
+        if not (home / cache.name).exists():
+            (home / cache.name).symlink_to(cache, target_is_directory=True)
     return home
 
 
 def ensure_index(data: BenchData, settings: Any) -> tuple[Any, float]:
-    """The MiniLM index of ``data`` under ``settings.home`` (ingested if empty); returns (store, seconds spent)."""
+    """The index of ``data`` by ``settings``' embedder and backend under ``settings.home`` (ingested if empty);
+    returns (store, seconds spent)."""
     from ingestion import ingest, open_index
-    from recruta.embeddings import get_embedder
+    from recruta.embeddings import embedder_for
 
-    embedder = get_embedder(settings.embedder)
+    embedder = embedder_for(settings)
     store = open_index(settings, embedder)
     started = time.perf_counter()
     if store.count() == 0:
-        print(f"building the {settings.embedder} index of {data.data_dir} (once per benchmark home)", flush=True)
+        print(f"building the {store.name} index of {data.data_dir} (once per benchmark home)", flush=True)
         ingest(data_dir=data.data_dir, settings=settings, embedder=embedder, store=store, progress=False)
     return store, time.perf_counter() - started
 

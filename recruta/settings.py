@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,8 @@ DEFAULT_HIRED = (
     "Proposta Aceita",
 )
 
+EmbedderBackend = Literal["torch", "openvino", "openvino-bf16", "openvino-int8"]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RECRUTA_", env_file=".env", extra="ignore")
@@ -34,6 +37,9 @@ class Settings(BaseSettings):
     # any sentence-transformers model id or local folder works too.
     embedder: str = "minilm"
     embed_batch_size: int = 32
+    # How it runs (recruta/embeddings.py): "torch", "openvino" (fp32, same vectors as torch), "openvino-bf16" or
+    # "openvino-int8" (own collections). OpenVINO conversions are cached under home/embedders; threads: torch_threads.
+    embedder_backend: EmbedderBackend = "torch"
 
     # Chroma: embedded PersistentClient under home unless a server host is given.
     chroma_host: str | None = None
@@ -89,6 +95,10 @@ class Settings(BaseSettings):
     @property
     def llm_cache(self) -> Path:
         return self.home / "llm"
+
+    @property
+    def embedder_cache(self) -> Path:
+        return self.home / "embedders"
 
 
 @lru_cache
