@@ -17,11 +17,13 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import mlflow
+import numpy as np
 
 from recruta.embeddings import Embedder, embedder_name, get_embedder
 from recruta.generators import GenerationInput, Generator, make_generator
@@ -32,6 +34,7 @@ from recruta.store import Hit, Store, collection_name, make_client
 _VAGA_REF = re.compile(r"\b(?:vaga|job|puesto|vacante)\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b", re.I)
 _CAND_REF = re.compile(r"\b(?:c[oó]digo|candidat[oa]|code|applicant)\s*(?:n[º°o]\.?|#|:)?\s*(\d{3,7})\b", re.I)
 _HIRED_INTENT = re.compile(r"\b(contratad[oa]s?|contrata[çc][ãa]o|admitid[oa]s?|hired|contratad[oa]s?)\b", re.I)
+NAMED_LIMIT = 2000  # chunks of the records a question names, ranked in memory (a vaga's applications included)
 _CAND_PAREN = re.compile(r"\((?:c[oó]digo|code)\s*(\d{3,7})\)", re.I)
 
 
@@ -115,31 +118,56 @@ class RAGAgent:
         base = _and(self.config.filters, filters)
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        # (filter, how many) passes, most specific first; each adds what the previous ones missed.
-        passes: list[tuple[dict[str, Any] | None, int]] = []
+        # (filter, how many, the same filter as a test on a chunk's metadata) passes, most specific first; each
+        # adds what the previous ones missed.
+        passes: list[tuple[dict[str, Any] | None, int, Callable[[dict[str, Any]], bool] | None]] = []
+        routed: dict[str, Any] | None = None
         if self.config.id_routing:
             refs = referenced_ids(question)
+            vagas, cands = set(refs["vaga_id"]), set(refs["candidate_id"])
             routes = [{key: {"$in": ids}} for key, ids in refs.items() if ids]
             if routes:
                 routed = routes[0] if len(routes) == 1 else {"$or": routes}
                 if _HIRED_INTENT.search(question):  # "quem foi contratado para a vaga X": the hires first
-                    passes.append((_and(base, routed, {"outcome": "hired"}), k))
-                if refs["vaga_id"] and refs["candidate_id"]:  # "situação de X (código C) na vaga V": that application
-                    passes.append((_and(base, *routes), k))
+                    passes.append((_and(base, routed, {"outcome": "hired"}), k, lambda m: m.get("outcome") == "hired"))
+                if vagas and cands:  # "situação de X (código C) na vaga V": that application
+                    passes.append((_and(base, *routes), k,
+                                   lambda m: m.get("vaga_id") in vagas and m.get("candidate_id") in cands))
                 head = max(2, k // 2)  # the named records themselves, then their applications
-                if refs["vaga_id"]:
-                    passes.append((_and(base, {"vaga_id": {"$in": refs["vaga_id"]}}, {"type": "vaga"}), head))
-                if refs["candidate_id"]:
-                    passes.append((_and(base, {"candidate_id": {"$in": refs["candidate_id"]}}, {"type": "candidato"}), head))
-                passes.append((_and(base, routed), k))
-        passes.append((base, k))
+                if vagas:
+                    passes.append((_and(base, {"vaga_id": {"$in": refs["vaga_id"]}}, {"type": "vaga"}), head,
+                                   lambda m: m.get("type") == "vaga" and m.get("vaga_id") in vagas))
+                if cands:
+                    passes.append((_and(base, {"candidate_id": {"$in": refs["candidate_id"]}}, {"type": "candidato"}),
+                                   head, lambda m: m.get("type") == "candidato" and m.get("candidate_id") in cands))
+                passes.append((_and(base, routed), k, lambda m: True))
+        # The routed passes only ever see the chunks of the named records: fetch those once by metadata and rank
+        # them here (exact cosine, what a filtered vector search returns) instead of one filtered search each.
+        named = self._named_chunks(_and(base, routed), vector) if routed is not None else None
         hits: list[Hit] = []
-        for where, n in passes:
+        for where, n, test in [*passes, (base, k, None)]:  # the last pass: the whole index (within `base`)
             seen = {h.id for h in hits}
-            hits += [h for h in self.store.query(vector, k=n, where=where) if h.id not in seen][: k - len(hits)]
+            if test is not None and named is not None:
+                found = [h for h in named if test(h.metadata)][:n]
+            else:
+                found = self.store.query(vector, k=n, where=where)
+            hits += [h for h in found if h.id not in seen][: k - len(hits)]
             if len(hits) >= k:
                 break
         return hits[:k]
+
+    def _named_chunks(self, where: dict[str, Any], vector: Any) -> list[Hit] | None:
+        """Every chunk matching ``where``, most similar to ``vector`` first; None when there are more than
+        ``NAMED_LIMIT`` (then each routed pass asks the store itself)."""
+        got = self.store.get(where=where, limit=NAMED_LIMIT + 1, include_embeddings=True)
+        if len(got["ids"]) > NAMED_LIMIT:
+            return None
+        if not got["ids"]:
+            return []
+        scores = np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+        order = np.argsort(-scores, kind="stable")
+        return [Hit(id=got["ids"][i], text=got["documents"][i] or "", metadata=got["metadatas"][i] or {},
+                    score=float(scores[i])) for i in order]
 
     def answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
         t0 = time.perf_counter()

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = 32
     # How it runs (recruta/embeddings.py): "torch", "openvino" (fp32, same vectors as torch), "openvino-bf16" or
     # "openvino-int8" (own collections). OpenVINO conversions are cached under home/embedders; threads: torch_threads.
-    embedder_backend: EmbedderBackend = "torch"
+    embedder_backend: EmbedderBackend = "openvino-bf16"
 
     # Chroma: embedded PersistentClient under home unless a server host is given.
     chroma_host: str | None = None

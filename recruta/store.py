@@ -165,7 +165,13 @@ class Store:
     def get(self, *, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None,
             limit: int | None = None, include_embeddings: bool = False) -> dict[str, Any]:
         include = ["documents", "metadatas"] + (["embeddings"] if include_embeddings else [])
-        return self.collection.get(ids=list(ids) if ids else None, where=where or None, limit=limit, include=include)
+        where = normalize_filter(where) if where else None
+        try:
+            return self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit, include=include)
+        except Exception as exc:
+            if where and isinstance(exc, ValueError):  # chromadb's own filter check (before any I/O): bad input
+                raise ValueError(f"filtros: {exc}") from exc
+            raise StoreUnavailable(f"Chroma get failed: {exc}") from exc
 
     def all_ids(self) -> list[str]:
         return self.collection.get(include=[])["ids"]

@@ -115,3 +115,35 @@ def test_hire_questions_route_to_the_hires_of_that_vaga(agent, small_data):
     ans = agent.answer(f"Quem foi contratado para a vaga {vid}?")
     assert ans.sources[0]["id"] == f"prospect:{vid}:{hires[0]['codigo']}" or ans.sources[0]["metadata"]["outcome"] == "hired"
     assert hires[0]["nome"] in ans.answer
+
+
+def test_routing_ranks_named_records_in_memory_exactly_like_filtered_searches(agent, small_data, monkeypatch):
+    """The routed passes rank the named records' chunks fetched once; the same answers as one filtered vector
+    search per pass (the fallback when a question names more than NAMED_LIMIT chunks)."""
+    import model
+    from recruta import evalset
+
+    questions = [i.question for i in evalset.load(small_data / "evalset.jsonl")]
+    vid, _ = first_vaga(small_data)
+    questions += [f"Quem foi contratado para a vaga {vid}?", f"Situação do código 10001 na vaga {vid}",
+                  "Candidatos com Java e Kafka"]
+    assert sum(1 for q in questions if any(referenced_ids(q).values())) >= 20
+    calls = {"query": 0}
+    original = agent.store.query
+
+    def counting(*args, **kwargs):
+        calls["query"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(agent.store, "query", counting)
+    in_memory = [[(h.id, round(h.score, 4)) for h in agent.retrieve(q, k=5)] for q in questions]
+    assert calls["query"] <= len(questions)  # at most the final, unfiltered pass per question
+    monkeypatch.setattr(model, "NAMED_LIMIT", 0)
+    searched = [[(h.id, round(h.score, 4)) for h in agent.retrieve(q, k=5)] for q in questions]
+    assert calls["query"] > 2 * len(questions)
+    for got, want in zip(in_memory, searched, strict=True):  # equal, but for the order of exactly tied chunks
+        assert [score for _, score in got] == [score for _, score in want]
+        last = got[-1][1] if got else None  # chunks tied with the last one may be cut at k in either order
+        assert sorted(x for x in got if x[1] != last) == sorted(x for x in want if x[1] != last)
+    filtered = agent.retrieve(f"Quem foi contratado para a vaga {vid}?", k=5, filters={"type": "prospect"})
+    assert filtered and all(h.metadata["type"] == "prospect" for h in filtered)

@@ -36,13 +36,14 @@ def test_smollm2_generates_greedily_and_reproducibly(tmp_path_factory):
 
 
 @needs_shared
-def test_real_decision_records_answer_about_a_real_vaga(tmp_path, minilm):
+def test_real_decision_records_answer_about_a_real_vaga(tmp_path):
+    """The shipped embedder (MiniLM on the default backend) over the real records, end to end."""
     from ingestion import ingest
     from model import RAGAgent, RAGConfig
     from recruta.settings import Settings
 
     s = Settings(home=tmp_path / "home", embedder="minilm")
-    report = ingest(data_dir=DECISION, settings=s, embedder=minilm, progress=False)
+    report = ingest(data_dir=DECISION, settings=s, progress=False)
     assert report.read == {"vagas": 300, "applicants": 500, "prospects": 1936} and not report.skipped
     agent = RAGAgent.from_config(RAGConfig.from_settings(s, generator="extractive", top_k=5), settings=s)
     # By id (routed) ...
@@ -54,7 +55,7 @@ def test_real_decision_records_answer_about_a_real_vaga(tmp_path, minilm):
     assert any(s["id"].startswith("vaga:5185:") for s in ans.sources), [s["id"] for s in ans.sources]
     # The real LLM answers from the same retrieval.
     llm = RAGAgent(config=RAGConfig.from_settings(s, generator="smollm2", top_k=3, max_new_tokens=40),
-                   store=agent.store, embedder=minilm,
+                   store=agent.store, embedder=agent.embedder,
                    generator=make_generator("smollm2", cache_dir=tmp_path / "llm"))
     out = llm.answer("Qual o nível de inglês exigido para a vaga 5185?")
     assert out.answer.strip() and out.sources[0]["id"].startswith("vaga:5185:")
