@@ -1,8 +1,8 @@
 """Generation: speed and quality of the default local LLM by dtype and torch threads (issue #6, part 4).
 
-    .venv/bin/python -m bench.generation                  # bf16/fp32 × 1/2 threads, 10 dev questions each
+    .venv/bin/python -m bench.generation                  # int4 × 2/1 threads, bf16 and fp32 × 2, 8 questions each
     .venv/bin/python -m bench.generation --quick          # tiny generated sample, 1 thread, 2 questions, 16 tokens
-    .venv/bin/python -m bench.generation --dtypes bfloat16 --threads 2 --limit 20
+    .venv/bin/python -m bench.generation --settings bfloat16x2,bfloat16x1 --limit 20
 
 Every setting answers the same evaluation questions through the real RAG path (MiniLM retrieval with id
 routing, the `rag` prompt, greedy decoding, the project's TransformersGenerator). A streamer stamps each
@@ -59,7 +59,7 @@ class Setting:
 
     @property
     def label(self) -> str:
-        return f"{'bf16' if self.dtype == 'bfloat16' else 'fp32' if self.dtype == 'float32' else self.dtype}, " \
+        return f"{ {'bfloat16': 'bf16', 'float32': 'fp32', 'int4': 'int4 weights (bf16 compute)'}.get(self.dtype, self.dtype)}, " \
                f"{self.threads} thread{'s' if self.threads > 1 else ''}"
 
 
@@ -217,14 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="tiny sample, 1 thread, 2 questions, 16 new tokens (CI)")
     p.add_argument("--out", type=Path, default=Path("bench/out"))
-    p.add_argument("--dtypes", default="bfloat16,float32")
-    p.add_argument("--threads", default=None, help="comma-separated torch thread counts (default 2,1; quick 1)")
-    p.add_argument("--limit", type=int, default=None, help="dev questions per setting (default 10, quick 2)")
+    p.add_argument("--settings", default=None,
+                   help="dtype×threads list (default int4x2,int4x1,bfloat16x2,float32x2; quick int4x1,bfloat16x1)")
+    p.add_argument("--limit", type=int, default=None, help="dev questions per setting (default 8, quick 2)")
     p.add_argument("--max-new-tokens", type=int, default=None, help="default: the shipped 128 (quick 24)")
     a = p.parse_args(argv)
-    limit = a.limit or (2 if a.quick else 10)
+    limit = a.limit or (2 if a.quick else 8)
     max_new_tokens = a.max_new_tokens or (16 if a.quick else get_settings().max_new_tokens)
-    threads = a.threads or ("1" if a.quick else "2,1")
+    chosen = a.settings or ("int4x1,bfloat16x1" if a.quick else "int4x2,int4x1,bfloat16x2,float32x2")
+    grid = [Setting(dtype=d, threads=int(t)) for d, _, t in (x.strip().rpartition("x") for x in chosen.split(","))]
     info = machine_info()
     from recruta import evalset
 
@@ -234,9 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         _, index_s = ensure_index(bench, settings)
         items = [i for i in evalset.load(bench.evalset) if i.split == "dev"][:limit]
         loaded: dict[str, tuple[TransformersGenerator, float]] = {}
-        results = [run_setting(Setting(dtype=d, threads=int(t)), settings=settings, items=items,
-                               max_new_tokens=max_new_tokens, loaded=loaded)
-                   for d in a.dtypes.split(",") for t in threads.split(",")]
+        results = [run_setting(setting, settings=settings, items=items, max_new_tokens=max_new_tokens, loaded=loaded)
+                   for setting in grid]
     defaults = Settings.model_fields
     data = {"command": command("bench." + NAME), "machine": info, "data": bench.label, "index_build_s": index_s,
             "max_new_tokens": max_new_tokens, "results": results, "recommended": recommend(results),

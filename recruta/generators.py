@@ -153,8 +153,17 @@ def smollm2_gguf() -> Path:
     return path
 
 
+LLM_DTYPES = ("bfloat16", "float32", "int4")
+INT4_FILE = "int4.safetensors"
+
+
 def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
-    """Dequantise the packaged GGUF once into a plain transformers folder (bf16 reloads in ~0.1 s)."""
+    """Dequantise the packaged GGUF once into a plain transformers folder (bf16 reloads in ~0.1 s).
+
+    ``int4``: the bf16 folder plus ``int4.safetensors``, the block linears' Q4_1 weights recovered exactly from
+    the float32 dequantisation (see recruta/quant.py)."""
+    if dtype not in LLM_DTYPES:
+        raise ValueError(f"llm_dtype must be one of {', '.join(LLM_DTYPES)}, not {dtype!r}")
     target = cache_dir / f"smollm2-135m-instruct-{dtype}"
     if (target / "config.json").exists():
         return target
@@ -164,21 +173,36 @@ def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
     gguf = smollm2_gguf()
     log.info("converting %s to %s (one time)", gguf.name, target)
     tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=getattr(torch, dtype))
+    load_dtype = torch.float32 if dtype == "int4" else getattr(torch, dtype)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=load_dtype)
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     tmp = target.with_name(target.name + f".tmp{time.time_ns()}")
+    if dtype == "int4":
+        from safetensors.torch import save_file
+
+        from recruta.quant import quantize_int4
+
+        tensors = quantize_int4(model)
+        model = model.to(torch.bfloat16)
+        tmp.mkdir(parents=True)
+        save_file(tensors, tmp / INT4_FILE)
     model.save_pretrained(tmp)
     tok.save_pretrained(tmp)
-    tmp.rename(target) if not target.exists() else None
+    try:
+        tmp.rename(target)
+    except OSError:  # another process finished the same conversion first
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
 class TransformersGenerator:
     _lock = threading.Lock()
 
-    def __init__(self, spec: str, *, cache_dir: Path, dtype: str = "bfloat16", threads: int | None = None) -> None:
+    def __init__(self, spec: str, *, cache_dir: Path, dtype: str = "int4", threads: int | None = None) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -187,7 +211,18 @@ class TransformersGenerator:
         self.name = spec
         path = str(convert_smollm2(cache_dir, dtype=dtype)) if spec == "smollm2" else spec
         self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, dtype))
+        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16 if dtype == "int4" else getattr(torch, dtype))
+        if dtype == "int4":  # 4-bit weights for decoding (exactly the GGUF's for smollm2; group-wise otherwise)
+            from recruta.quant import apply_int4, quantize_int4
+
+            saved = Path(path) / INT4_FILE
+            if saved.exists():
+                from safetensors.torch import load_file
+
+                tensors = load_file(saved)
+            else:
+                tensors = quantize_int4(self.model)
+            apply_int4(self.model, tensors)
         self.model.eval()
         self._torch = torch
 
@@ -254,7 +289,7 @@ class OpenAIGenerator:
 
 
 def make_generator(
-    spec: str, *, cache_dir: Path, dtype: str = "bfloat16", threads: int | None = None,
+    spec: str, *, cache_dir: Path, dtype: str = "int4", threads: int | None = None,
     openai_base_url: str = "https://api.openai.com/v1", openai_api_key: str | None = None,
 ) -> Generator:
     """``extractive`` | ``echo`` | ``openai:<model>`` | ``smollm2`` | a transformers hub id or folder."""

@@ -24,15 +24,48 @@ def test_minilm_loads_offline_and_ranks_related_text(minilm):
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
 
-def test_smollm2_generates_greedily_and_reproducibly(tmp_path_factory):
+@pytest.mark.parametrize("dtype", ["int4", "bfloat16"])
+def test_smollm2_generates_greedily_and_reproducibly(tmp_path_factory, dtype):
+    from recruta.quant import Int4Linear
+
     cache = tmp_path_factory.getbasetemp() / "llm"
-    gen = make_generator("smollm2", cache_dir=cache)
+    gen = make_generator("smollm2", cache_dir=cache, dtype=dtype)
     inp = GenerationInput(question="q", hits=[], messages=[{"role": "user", "content": "What is the capital of France?"}])
     first = gen.generate(inp, max_new_tokens=20)
     assert "Paris" in first
     assert gen.generate(inp, max_new_tokens=20) == first  # greedy: same answer every time
     assert "".join(gen.stream(inp, max_new_tokens=20)).strip() == first
-    assert (cache / "smollm2-135m-instruct-bfloat16" / "config.json").exists()  # converted once, cached
+    assert (cache / f"smollm2-135m-instruct-{dtype}" / "config.json").exists()  # converted once, cached
+    int4 = [m for m in gen.model.modules() if isinstance(m, Int4Linear)]
+    assert len(int4) == (210 if dtype == "int4" else 0)  # 30 blocks × q, k, v, o, gate, up, down; lm_head stays
+
+
+def test_int4_weights_are_exactly_the_ggufs_q4_1_blocks(tmp_path_factory):
+    """The int4 copy is the packaged GGUF's own 4-bit data: dequantised again it equals the float32 load."""
+    import torch
+    from gguf import GGUFReader
+
+    from recruta.generators import INT4_FILE, convert_smollm2, smollm2_gguf
+
+    folder = convert_smollm2(tmp_path_factory.getbasetemp() / "llm", dtype="int4")
+    from safetensors.torch import load_file
+
+    tensors = load_file(folder / INT4_FILE)
+    reader = GGUFReader(str(smollm2_gguf()))
+    q4_1 = [t for t in reader.tensors if t.tensor_type.name == "Q4_1"]
+    assert len(tensors) == 2 * len(q4_1) == 420
+    # One of the GGUF's own blocks (ffn_down of block 0, row 0, first 32 weights): d·q + m, q in 0..15.
+    down = next(t for t in q4_1 if t.name == "blk.0.ffn_down.weight")
+    raw = np.frombuffer(bytes(down.data[0][:20]), dtype=np.uint8)  # d (f16), m (f16), 16 bytes of nibbles
+    d, m = np.frombuffer(raw[:4].tobytes(), dtype=np.float16).astype(np.float32)
+    q = np.concatenate([raw[4:] & 0xF, raw[4:] >> 4]).astype(np.float32)
+    expected = d * q + m
+    packed = tensors["model.layers.0.mlp.down_proj.qweight"][0, :16]
+    ours_q = torch.stack([packed & 0xF, packed >> 4], dim=1).reshape(-1).float().numpy()
+    scale, zero = tensors["model.layers.0.mlp.down_proj.scale_zero"][0, 0].float().numpy()
+    ours = (ours_q - 8) * scale + zero
+    np.testing.assert_allclose(ours, expected, atol=abs(d) * 0.05 + 1e-6)  # bf16 scale/zero: within 5% of a step
+    np.testing.assert_array_equal(np.argsort(ours, kind="stable"), np.argsort(expected, kind="stable"))
 
 
 @needs_shared
