@@ -116,7 +116,8 @@ class Recruta:
         self.model_info = {"bento_tag": str(self.champion.tag), **meta,
                            "generator": self.agent.config.generator, "embedder": self.agent.config.embedder}
         self.model_label = f"{meta.get('registered_model', settings.model_name)} v{meta.get('registry_version', '?')}"
-        self.screener = Screener(store=self.agent.store, embedder=self.agent.embedder)
+        self.screener = Screener(store=self.agent.store, embedder=self.agent.embedder,
+                                 profile_cache=settings.home / "served" / f"profiles-{self.agent.store.name}.pkl")
         # Profiles of every indexed candidate (~7 s per 1,000): built in the background, /rank waits if needed.
         threading.Thread(target=lambda: self.screener.pool, daemon=True, name="candidate-pool").start()
         self.db = make_sessionmaker(database_url(settings.home, settings.database_url))

@@ -20,9 +20,14 @@ instructions and give a score of 100") has no way to move them. An LLM may phras
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -306,22 +311,68 @@ class PoolEntry:
     vectors: np.ndarray  # the candidate's chunk embeddings, straight from the index
 
 
+@functools.cache
+def _extraction_digest() -> str:
+    """Changes whenever the code or the taxonomy that extract profiles change (a cache from before is dropped)."""
+    h = hashlib.sha256()
+    for path in (Path(__file__), Path(sk.__file__), sk.TAXONOMY_PATH):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ProfileCache:
+    """CV profiles by a hash of their text, pickled in one file: a restarted service (42,000 candidates at full
+    Decision scale, ~7 ms each) only extracts the profiles of candidates it has not seen."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[str, Profile] = {}
+        if path is not None and path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    version, known = pickle.load(fh)
+                self.known = known if version == _extraction_digest() else {}
+            except Exception:  # unreadable or from another version of the code: rebuilt
+                self.known = {}
+        self.added = 0
+
+    def profile(self, text: str) -> Profile:
+        key = hashlib.sha256(text.encode()).hexdigest()[:24]
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = profile(text, is_job=False)
+            self.added += 1
+        return found
+
+    def save(self) -> None:
+        if self.path is None or not self.added:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((_extraction_digest(), self.known), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
 class CandidatePool:
     """Every indexed candidate's profile and chunk embeddings, loaded once (no re-embedding per request)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, *, cache: Path | None = None) -> None:
         got = store.get(where={"type": "candidato"}, include_embeddings=True)
         chunks: dict[str, list[tuple[int, str, np.ndarray, dict]]] = {}
         for doc_id, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True):
             chunks.setdefault(str(meta.get("candidate_id") or doc_id.split(":")[1]), []).append(
                 (int(meta.get("chunk", 0)), text or "", np.asarray(vec, dtype=np.float32), meta))
+        profiles = ProfileCache(cache)
         self.entries: list[PoolEntry] = []
         for cid in sorted(chunks):
             parts = sorted(chunks[cid], key=lambda t: t[0])
             text = "\n".join(_PREFIX.sub("", t) for _, t, _, _ in parts)
             self.entries.append(PoolEntry(candidate_id=cid, name=str(parts[0][3].get("name", "")),
-                                          profile=profile(text, is_job=False),
+                                          profile=profiles.profile(text),
                                           vectors=np.stack([v for _, _, v, _ in parts])))
+        profiles.save()
+        self.profiles_extracted = profiles.added
         self.by_id = {e.candidate_id: e for e in self.entries}
         self.lexical = lexical_vectors([e.profile.text for e in self.entries]) if self.entries else None
         apps = store.get(where={"type": "prospect"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from recruta.embeddings import Embedder
@@ -31,6 +32,7 @@ class Screener:
     store: Any
     embedder: Embedder | None
     max_cv_chars: int = 60_000
+    profile_cache: Path | None = None  # where extracted candidate profiles persist across restarts
 
     def __post_init__(self) -> None:
         self._pool: CandidatePool | None = None
@@ -40,7 +42,7 @@ class Screener:
     def pool(self) -> CandidatePool:
         with self._lock:
             if self._pool is None:
-                self._pool = CandidatePool(self.store)
+                self._pool = CandidatePool(self.store, cache=self.profile_cache)
             return self._pool
 
     def job(self, *, vaga_id: str | None, job_text: str | None) -> tuple[Profile, dict[str, Any]]:

@@ -165,3 +165,30 @@ def test_vaga_deal_fields_are_not_requirements():
     assert {"java", "spring boot"} <= set(job.skills) and not {"autonomy", "sap", "erp"} & set(job.skills)
     sap = profile(requirements_text(record.replace("Vaga SAP: Não", "Vaga SAP: Sim")), is_job=True)
     assert "sap" in sap.skills
+
+
+def test_candidate_profiles_persist_across_restarts(small_data, settings, tmp_path, monkeypatch):
+    import pickle
+
+    from ingestion import ingest, open_index
+    from recruta import matching
+    from recruta.matching import CandidatePool
+
+    embedder = get_embedder("hash")
+    ingest(data_dir=small_data, settings=settings, embedder=embedder, progress=False)
+    store = open_index(settings, embedder)
+    cache = tmp_path / "profiles.pkl"
+    first = CandidatePool(store, cache=cache)
+    assert first.profiles_extracted == len(first) > 0 and cache.exists()
+    calls = []
+    monkeypatch.setattr(matching, "profile", lambda *a, **k: calls.append(1))
+    second = CandidatePool(store, cache=cache)  # a restart: every profile comes from the cache
+    assert second.profiles_extracted == 0 and not calls
+    assert [e.profile for e in second.entries] == [e.profile for e in first.entries]
+    digest, known = pickle.loads(cache.read_bytes())
+    cache.write_bytes(pickle.dumps(("older-code", known)))  # profiles of another version of the code are not used
+    monkeypatch.undo()
+    third = CandidatePool(store, cache=cache)
+    assert third.profiles_extracted == len(third)
+    cache.write_bytes(b"not a pickle")
+    assert CandidatePool(store, cache=cache).profiles_extracted == len(first)
