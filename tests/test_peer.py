@@ -48,3 +48,46 @@ def test_llamaindex_peer_indexes_the_same_slice_and_answers_with_sources(tmp_pat
     assert all(s["snippet"] and s["metadata"]["type"] == s["type"] for s in answer.sources)
     with pytest.raises(ValueError, match="needs an llm"):
         rag.answer(question, mode="llm")
+
+
+def test_ingestion_order_puts_every_system_in_every_position_equally() -> None:
+    from itertools import permutations
+
+    from bench.peer.__main__ import PEER, SHIPPED, SYSTEMS, part_orders
+
+    assert part_orders(["A", "B"], 4) == [["A", "B"], ["B", "A"], ["B", "A"], ["A", "B"]]  # ABBA, as before
+    orders = part_orders(["A", "B", "C"], 6)
+    assert sorted(map(tuple, orders)) == sorted(permutations("ABC"))
+    follows = [(o[i], o[i + 1]) for o in orders for i in range(2)]
+    assert all(follows.count(pair) == 2 for pair in permutations("ABC", 2))
+    assert SYSTEMS[0] == SHIPPED and SYSTEMS[-1] == PEER
+
+
+def test_shipped_system_reads_the_project_defaults() -> None:
+    from bench.peer.__main__ import SHIPPED_BACKEND, SHIPPED_DTYPE
+    from recruta.settings import Settings
+
+    assert Settings.model_fields["embedder_backend"].default == SHIPPED_BACKEND
+    assert Settings.model_fields["llm_dtype"].default == SHIPPED_DTYPE
+
+
+def test_aim_is_computed_from_speed_ratios_and_paired_quality() -> None:
+    from bench.peer.__main__ import OURS, PEER, SHIPPED, aim
+
+    def rows(ranks: list[int | None], rouge: list[float]) -> list[dict[str, object]]:
+        return [{"rank": r, "rougeL": x} for r, x in zip(ranks, rouge, strict=True)]
+
+    ingestion = {"ratio": {SHIPPED: 3.0, OURS: 0.98}}
+    latency = {"retrieval": {SHIPPED: {"p50_ms": 5.0}, OURS: {"p50_ms": 8.0}, PEER: {"p50_ms": 10.0}}}
+    answers = {"extractive": {SHIPPED: rows([1, 1, 2, 1], [0.5, 0.4, 0.3, 0.5]),
+                              OURS: rows([1, None, None, None], [0.1, 0.0, 0.0, 0.1]),
+                              PEER: rows([1, 2, 1, 3], [0.5, 0.4, 0.3, 0.5])},
+               "llm": {SHIPPED: rows([1, 1], [0.0, 0.3]), OURS: rows([1, 1], [0.0, 0.3]),
+                       PEER: rows([None, None], [0.3, 0.0])}}
+    shipped = aim(SHIPPED, ingestion=ingestion, latency=latency, rows=answers, k=5)
+    assert shipped["speed"] == {"ingestion": 3.0, "retrieval": 2.0}
+    assert shipped["met"] and not shipped["slower"] and not shipped["lower"]
+    assert shipped["quality"]["llm rougeL"]["diff"] == 0.0  # same answers, other order: paired, not pooled
+    ours = aim(OURS, ingestion=ingestion, latency=latency, rows=answers, k=5)
+    assert not ours["met"] and ours["slower"] == ["ingestion"]
+    assert set(ours["lower"]) == {"extractive rougeL", "extractive hit_at_k", "extractive mrr"}
