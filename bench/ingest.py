@@ -22,6 +22,7 @@ share is A's pipeline time over that total. Each phase runs in its own process (
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import resource
 import subprocess
@@ -50,6 +51,7 @@ from bench.harness import (
 NAME = "ingest"
 FULL = {"n_vagas": 14_000, "n_applicants": 42_000, "n_prospects": 54_000, "cv_chars": 2_700}
 QUICK_SCALE = 0.01
+BATCH = inspect.signature(__import__("ingestion").ingest).parameters["batch_size"].default  # the shipped batch
 OVERHEAD_TARGET = 0.10
 RSS_TARGET_MB = 3 * 1024
 
@@ -113,8 +115,8 @@ def child(mode: str, *, data_dir: Path, home: Path, result: Path) -> None:
         texts = [d.text for d in build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)]
         tokenizer = getattr(embedder, "tokenizer", None) or getattr(getattr(embedder, "model", None), "tokenizer", None)
         t0 = time.perf_counter()
-        for start in range(0, len(texts), 256):  # the pipeline's batches, without the pipeline
-            embedder.embed(texts[start:start + 256], batch_size=settings.embed_batch_size)
+        for start in range(0, len(texts), BATCH):  # the pipeline's batches, without the pipeline
+            embedder.embed(texts[start:start + BATCH], batch_size=settings.embed_batch_size)
         out["embed_alone_s"] = time.perf_counter() - t0
         out["chunks"] = len(texts)
         if tokenizer is not None:

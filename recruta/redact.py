@@ -63,6 +63,20 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(?:,\s*|\s+)(?:n[º°o]\.?\s*)?\d{1,5}\b(?:[^\n]{0,30}?(?:apto?\.?|casa|bloco|sala)\s*\w+)?", re.I)),
 ]
 
+# Cheap necessary conditions for the costliest rules, checked once per text: a rule whose guard fails cannot
+# match, so it is skipped (its regex would scan the whole text for nothing). Guards see ``text.casefold()``.
+_SHORT_DATE_ANYWHERE = re.compile(r"\d[/.\-]\d")
+_GUARDS: dict[int, Callable[[str, str], bool]] = {
+    0: lambda text, folded: any(d in folded for d in (
+        "linkedin.com", "facebook.com", "fb.com", "instagram.com", "twitter.com", "x.com", "github.com", "t.me",
+        "wa.me")),
+    2: lambda text, folded: "@" in text,
+    3: lambda text, folded: "@" in text,
+    4: lambda text, folded: any(w in folded for w in ("nasc", "birth", "born", "dob")),
+    6: lambda text, folded: _SHORT_DATE_ANYWHERE.search(text) is not None,
+}
+
+
 def _marker(kind: str) -> Callable[[re.Match[str]], str]:
     def replace(m: re.Match[str]) -> str:
         if "pii" not in m.re.groupindex:
@@ -77,7 +91,11 @@ def redact(text: str, *, counts: Counter[str] | None = None) -> str:
     """Replace PII in ``text`` with ``[KIND]`` markers; optionally count replacements."""
     if not text:
         return text
-    for kind, pattern in _RULES:
+    folded = text.casefold()
+    for n_rule, (kind, pattern) in enumerate(_RULES):
+        guard = _GUARDS.get(n_rule)
+        if guard is not None and not guard(text, folded):
+            continue
         text, n = pattern.subn(_marker(kind), text)
         if counts is not None and n:
             counts[kind] += n

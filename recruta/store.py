@@ -2,12 +2,19 @@
 
 Documents are upserted by stable id with a content hash in their metadata, so a re-run
 embeds only what changed and a run killed halfway finishes on the next run.
+
+On the embedded store, chunk texts live beside the collection in one SQLite table (``TextTable``) rather
+than in Chroma: Chroma writes every document three times (its write-ahead queue, its metadata table and a
+full-text index no query of ours uses, which local mode cannot switch off), and that was half the cost of a
+full-scale ingestion (bench/ingest). A server keeps the texts itself, so several hosts can share it.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +26,7 @@ from recruta.documents import Document
 from recruta.settings import Settings, quiet_telemetry
 
 HASH_KEY = "content_hash"
+TEXTS_KEY = "recruta:texts"  # collection metadata: where chunk texts live ("table"; absent: inside Chroma)
 
 
 class StoreUnavailable(RuntimeError):
@@ -114,20 +122,76 @@ def make_client(settings: Settings, *, path: Path | None = None) -> Any:
     return chromadb.PersistentClient(path=str(target))
 
 
+class TextTable:
+    """Chunk texts by id in one SQLite file (WAL: readers never wait for the writer)."""
+
+    _PARAMS = 900  # below SQLite's bound-parameter limit
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS texts (id TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID")
+
+    def put(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO texts (id, text) VALUES (?, ?)", zip(ids, texts, strict=True))
+
+    def get(self, ids: Sequence[str]) -> list[str]:
+        found: dict[str, str] = {}
+        with self._lock:
+            for start in range(0, len(ids), self._PARAMS):
+                part = list(ids[start : start + self._PARAMS])
+                marks = ",".join("?" * len(part))
+                found.update(self._db.execute(f"SELECT id, text FROM texts WHERE id IN ({marks})", part).fetchall())
+        return [found.get(i, "") for i in ids]
+
+    def delete(self, ids: Sequence[str]) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("DELETE FROM texts WHERE id = ?", ((i,) for i in ids))
+
+
+def _local_folder(client: Any) -> Path | None:
+    """The folder of an embedded (persistent) client; None for a server or an in-memory client."""
+    try:
+        conf = client.get_settings()
+    except Exception:
+        return None
+    if conf.is_persistent and conf.persist_directory and not getattr(conf, "chroma_server_host", None):
+        return Path(conf.persist_directory)
+    return None
+
+
 class Store:
     def __init__(self, client: Any, name: str, *, create: bool = True) -> None:
         self.client, self.name = client, name
+        folder = _local_folder(client)
         try:
-            if create:
-                self.collection = client.get_or_create_collection(
-                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-                )
-            else:
+            try:
                 self.collection = client.get_collection(name, embedding_function=None)
+            except Exception as exc:
+                if not create or not ("does not exist" in str(exc) or "not found" in str(exc).lower()):
+                    raise
+                self.collection = client.get_or_create_collection(
+                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+                    metadata={TEXTS_KEY: "table"} if folder else None,
+                )
         except Exception as exc:
             if "does not exist" in str(exc) or "not found" in str(exc).lower():
                 raise LookupError(f"no Chroma collection {name!r}: run `python ingestion.py` first") from exc
             raise StoreUnavailable(f"Chroma unavailable: {exc}") from exc
+        # Collections made before the text table (or on a server) keep their texts inside Chroma.
+        in_table = folder is not None and (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
+        self.texts = TextTable(folder / f"texts-{name}.sqlite3") if in_table else None
+
+    def _with_texts(self, got: dict[str, Any]) -> dict[str, Any]:
+        if self.texts is not None and got.get("ids"):
+            got["documents"] = self.texts.get(got["ids"])
+        return got
 
     def count(self) -> int:
         return self.collection.count()
@@ -139,35 +203,41 @@ class Store:
         return {i: (m or {}).get(HASH_KEY, "") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def upsert(self, docs: Sequence[Document], embeddings: np.ndarray) -> None:
-        self.collection.upsert(
-            ids=[d.id for d in docs],
-            embeddings=embeddings,
-            documents=[d.text for d in docs],
-            metadatas=[{**d.metadata, HASH_KEY: d.content_hash} for d in docs],
-        )
+        self._write(ids=[d.id for d in docs], texts=[d.text for d in docs], embeddings=embeddings,
+                    metadatas=[{**d.metadata, HASH_KEY: d.content_hash} for d in docs])
+
+    def _write(self, *, ids: list[str], texts: list[str], embeddings: Any, metadatas: list[dict[str, Any]]) -> None:
+        # Texts first: a run killed in between leaves a text whose vector (and hash) is missing or older, so the
+        # next run sees the hash differ and writes both again; the index never holds a vector without its text.
+        if self.texts is not None:
+            self.texts.put(ids, texts)
+        self.collection.upsert(ids=ids, embeddings=embeddings, metadatas=metadatas,
+                               documents=None if self.texts is not None else texts)
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         where = normalize_filter(where) if where else None
         try:
             res = self.collection.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1), n_results=k,
-                where=where, include=["documents", "metadatas", "distances"],
+                where=where, include=["metadatas", "distances"] + ([] if self.texts is not None else ["documents"]),
             )
+            texts = self.texts.get(res["ids"][0]) if self.texts is not None else res["documents"][0]
         except Exception as exc:
             if where and isinstance(exc, ValueError):  # chromadb's own filter check (before any I/O): bad input
                 raise ValueError(f"filtros: {exc}") from exc
             raise StoreUnavailable(f"Chroma query failed: {exc}") from exc
         return [
             Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - float(d))
-            for i, t, m, d in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
+            for i, t, m, d in zip(res["ids"][0], texts, res["metadatas"][0], res["distances"][0], strict=True)
         ]
 
     def get(self, *, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None,
             limit: int | None = None, include_embeddings: bool = False) -> dict[str, Any]:
-        include = ["documents", "metadatas"] + (["embeddings"] if include_embeddings else [])
+        include = ["metadatas"] + (["documents"] if self.texts is None else []) + (["embeddings"] if include_embeddings else [])
         where = normalize_filter(where) if where else None
         try:
-            return self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit, include=include)
+            return self._with_texts(self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit,
+                                                        include=include))
         except Exception as exc:
             if where and isinstance(exc, ValueError):  # chromadb's own filter check (before any I/O): bad input
                 raise ValueError(f"filtros: {exc}") from exc
@@ -179,6 +249,8 @@ class Store:
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             self.collection.delete(ids=list(ids))
+            if self.texts is not None:
+                self.texts.delete(ids)
 
     # --- portable snapshot (bundled with the MLflow model) -------------------------------
     def export(self, folder: Path, *, batch: int = 2000) -> int:
@@ -188,7 +260,7 @@ class Store:
         vectors = []
         with open(folder / "records.jsonl", "w", encoding="utf-8") as fh:
             for start in range(0, len(ids), batch):
-                got = self.collection.get(ids=ids[start : start + batch], include=["documents", "metadatas", "embeddings"])
+                got = self.get(ids=ids[start : start + batch], include_embeddings=True)
                 order = {i: n for n, i in enumerate(got["ids"])}
                 for i in ids[start : start + batch]:
                     n = order[i]
@@ -205,8 +277,6 @@ class Store:
             rows = [json.loads(line) for line in fh]
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
-            self.collection.upsert(
-                ids=[r["id"] for r in part], documents=[r["text"] for r in part],
-                metadatas=[r["metadata"] for r in part], embeddings=vectors[start : start + batch],
-            )
+            self._write(ids=[r["id"] for r in part], texts=[r["text"] for r in part],
+                        metadatas=[r["metadata"] for r in part], embeddings=vectors[start : start + batch])
         return len(rows)

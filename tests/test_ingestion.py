@@ -108,3 +108,61 @@ def test_report_times_every_stage(small_data, settings):
     assert all(v > 0 for v in stages.values())
     assert sum(stages.values()) <= report.seconds
     assert "documents" in report.summary() and "embed" in report.summary()
+
+
+def test_embedded_store_keeps_texts_in_its_table_not_in_chroma(small_data, settings):
+    """Texts live once, in the text table beside the collection; Chroma holds vectors and metadata only."""
+    ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), progress=False)
+    store = open_index(settings, CountingEmbedder(), create=False)
+    assert store.texts is not None and store.texts.path.parent == settings.chroma_path
+    raw = store.collection.get(include=["documents"])
+    assert raw["ids"] and not any(raw["documents"])  # nothing stored twice
+    got = store.get()
+    assert len(got["documents"]) == store.count() and all(got["documents"])
+    hit = store.query(CountingEmbedder().embed(["desenvolvedor java"])[0], k=3)[0]
+    assert hit.text == store.get(ids=[hit.id])["documents"][0]
+    store.delete([hit.id])
+    assert store.texts.get([hit.id]) == [""] and store.count() == len(got["ids"]) - 1
+
+
+def test_a_run_killed_between_text_and_vector_write_is_repaired(small_data, settings, monkeypatch):
+    """The text table is written before Chroma: a kill in between leaves texts without vectors, which the next
+    run embeds and writes (its hash check finds them missing), so the index ends complete."""
+    from recruta.store import Store
+
+    calls = {"n": 0}
+    real_upsert = Store.upsert
+
+    def upsert_then_die(self, docs, embeddings):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            self.texts.put([d.id for d in docs], [d.text for d in docs])  # the first write of the pair lands
+            raise KeyboardInterrupt("killed between the two writes")
+        real_upsert(self, docs, embeddings)
+
+    monkeypatch.setattr(Store, "upsert", upsert_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=64, progress=False)
+    monkeypatch.setattr(Store, "upsert", real_upsert)
+    report = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=64,
+                    progress=False)
+    store = open_index(settings, CountingEmbedder(), create=False)
+    got = store.get()
+    assert store.count() == report.documents and all(got["documents"])
+
+
+def test_collections_made_before_the_text_table_still_read_their_texts(tmp_path):
+    """An index built by an earlier version (texts inside Chroma) is read as it is, with no migration."""
+    import chromadb
+
+    from recruta.store import Store
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "old"))
+    old = client.get_or_create_collection("decision-old", embedding_function=None,
+                                          configuration={"hnsw": {"space": "cosine"}})
+    old.add(ids=["a", "b"], embeddings=np.eye(2, 8, dtype=np.float32), documents=["texto a", "texto b"],
+            metadatas=[{"type": "vaga"}, {"type": "vaga"}])
+    store = Store(client, "decision-old", create=False)
+    assert store.texts is None
+    assert store.query(np.eye(1, 8, dtype=np.float32)[0], k=1)[0].text == "texto a"
+    assert store.get(ids=["b"])["documents"] == ["texto b"]

@@ -126,7 +126,7 @@ def _index_state(home: Path) -> tuple[list[str], dict[str, tuple[str, str, np.nd
     from recruta.settings import Settings
 
     store = open_index(Settings(home=home, embedder="hash", chunk_size=600), get_embedder("hash"), create=False)
-    got = store.collection.get(include=["documents", "metadatas", "embeddings"])
+    got = store.get(include_embeddings=True)
     state = {i: (m["content_hash"], d, np.asarray(e)) for i, d, m, e in
              zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)}
     return list(got["ids"]), state
@@ -296,7 +296,7 @@ def test_no_personal_data_reaches_index_prompts_logs_or_mlflow(tmp_path, monkeyp
     assert report.documents > 5000 and report.pii_redacted["DATA_NASCIMENTO"] > 40
 
     # 1. Every indexed text and metadata value.
-    got = open_index(s, get_embedder("hash")).collection.get(include=["documents", "metadatas"])
+    got = open_index(s, get_embedder("hash")).get()
     docs = {i: text + "\n" + json.dumps(meta, ensure_ascii=False)
             for i, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
     if pii_problems("\n\x00\n".join(docs.values()), values):  # one pass; on a hit, name the documents
