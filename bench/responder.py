@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {"command": command("bench." + NAME), "machine": info, "data": data.label, "window_s": window,
            "llm_window_s": llm_window, "timeout_s": a.timeout, "max_new_tokens": max_new_tokens,
            "rows": rows, "recommended": recommend(rows),
-           "shipped": {"workers": 1, "torch_threads": defaults["torch_threads"].default}}
+           "shipped": {"workers": defaults["workers"].default, "torch_threads": defaults["torch_threads"].default}}
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(rows, plots.path("throughput"))
     write_outputs(NAME, a.out, out, render(out, plots=plots, png=png))
