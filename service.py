@@ -109,7 +109,9 @@ class Recruta:
         if settings.torch_threads:  # per worker: the embedder, the LLM and the screening share them
             import torch
 
-            torch.set_num_threads(settings.torch_threads)
+            from recruta import compute
+
+            compute.run(torch.set_num_threads, settings.torch_threads)  # the thread that runs torch (compute.py)
         self.pyfunc = bentoml.mlflow.load_model(self.champion)
         self.agent = self.pyfunc.unwrap_python_model().agent
         meta = dict(self.champion.info.metadata)

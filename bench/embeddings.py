@@ -304,12 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="tiny generated sample, no batch-size sweep (CI)")
     p.add_argument("--out", type=Path, default=Path("bench/out"))
-    p.add_argument("--chunks", type=int, default=None, help="texts for the headline setting (default 1500, quick 120)")
+    p.add_argument("--chunks", type=int, default=None, help="texts for the headline setting (default 1000, quick 120)")
     p.add_argument("--sweep-chunks", type=int, default=None, help="texts per other setting (default 300, quick 60)")
     p.add_argument("--batches", default=None, help="other batch sizes, at 2 threads (default 16,64; quick none)")
     p.add_argument("--threads", default="1", help="other thread counts, at batch 32 (default %(default)s)")
     a = p.parse_args(argv)
-    n_chunks, n_sweep = a.chunks or (120 if a.quick else 1500), a.sweep_chunks or (60 if a.quick else 300)
+    n_chunks, n_sweep = a.chunks or (120 if a.quick else 1000), a.sweep_chunks or (60 if a.quick else 300)
     batches = [int(b) for b in (a.batches if a.batches is not None else ("" if a.quick else "16,64")).split(",") if b]
     threads = [int(t) for t in a.threads.split(",") if t]
     info = machine_info()

@@ -161,14 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="tiny sample, 4 s windows, 1×1 only, LLM: 1 client, 16 tokens")
     p.add_argument("--out", type=Path, default=Path("bench/out"))
     p.add_argument("--configs", default=None, help="workers×threads list (default 1x2,2x1; quick 1x1)")
-    p.add_argument("--window", type=float, default=None, help="seconds per phase (default 15, quick 4)")
-    p.add_argument("--llm-window", type=float, default=None, help="seconds per LLM phase (default 30, quick 4)")
+    p.add_argument("--window", type=float, default=None, help="seconds per phase (default 10, quick 4)")
+    p.add_argument("--llm-window", type=float, default=None, help="seconds per LLM phase (default 20, quick 4)")
     p.add_argument("--timeout", type=float, default=300.0, help="per-request timeout (the service's own is 300 s)")
     p.add_argument("--no-llm", action="store_true", help="skip the LLM variant")
     a = p.parse_args(argv)
     configs = parse_configs(a.configs or ("1x1" if a.quick else "1x2,2x1"))
-    window = a.window or (4.0 if a.quick else 15.0)
-    llm_window = a.llm_window or (4.0 if a.quick else 30.0)
+    window = a.window or (4.0 if a.quick else 10.0)
+    llm_window = a.llm_window or (4.0 if a.quick else 20.0)
     info = machine_info()
     from recruta.settings import Settings, get_settings
 

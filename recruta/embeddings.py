@@ -35,6 +35,7 @@ from typing import Any, Protocol, get_args
 
 import numpy as np
 
+from recruta.compute import compute
 from recruta.settings import DEFAULT_HIRED, EmbedderBackend, Settings, get_settings
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -90,6 +91,9 @@ def embedder_name(spec: str, *, backend: str = "torch") -> str:
 
 
 class SentenceTransformerEmbedder:
+    """Loading and encoding run on the process's compute thread (recruta/compute.py)."""
+
+    @compute
     def __init__(self, spec: str, *, device: str = "cpu", threads: int | None = None) -> None:
         from sentence_transformers import SentenceTransformer
 
@@ -103,6 +107,7 @@ class SentenceTransformerEmbedder:
         dim = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") else None
         self.dim = int(dim or self.model.get_sentence_embedding_dimension())
 
+    @compute
     def embed(self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
         vectors = self.model.encode(
             list(texts), batch_size=batch_size, normalize_embeddings=True,

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from recruta.compute import compute, on_compute_thread
+from recruta.compute import executor as compute_executor
 from recruta.store import Hit
 
 log = logging.getLogger("recruta.generators")
@@ -200,8 +202,12 @@ def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
 
 
 class TransformersGenerator:
+    """Loading and generating run on the process's compute thread (recruta/compute.py: 2× faster decoding in a
+    threaded server)."""
+
     _lock = threading.Lock()
 
+    @compute
     def __init__(self, spec: str, *, cache_dir: Path, dtype: str = "int4", threads: int | None = None) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -237,6 +243,7 @@ class TransformersGenerator:
             "pad_token_id": self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
         }
 
+    @compute
     def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
         enc = self._inputs(inp.messages)
         with self._lock, self._torch.inference_mode():
@@ -250,13 +257,20 @@ class TransformersGenerator:
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
 
         def run() -> None:
-            with self._lock, self._torch.inference_mode():
-                self.model.generate(**enc, **self._kwargs(max_new_tokens), streamer=streamer)
+            try:
+                with self._lock, self._torch.inference_mode():
+                    self.model.generate(**enc, **self._kwargs(max_new_tokens), streamer=streamer)
+            except BaseException:
+                streamer.end()  # the reader stops waiting; the error is raised below
+                raise
 
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
+        if on_compute_thread():  # already there: generate whole, then hand the pieces out
+            run()
+            yield from (t for t in streamer if t)
+            return
+        done = compute_executor().submit(run)  # the compute thread generates; this one reads the stream
         yield from (t for t in streamer if t)
-        thread.join()
+        done.result()
 
 
 # --------------------------------------------------------------------------- OpenAI-compatible

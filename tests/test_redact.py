@@ -85,3 +85,20 @@ def test_detectors_see_what_the_rules_remove(kind, text):
     """The audit detectors (used over the index, prompts, logs and MLflow artifacts) flag each raw format..."""
     assert kind in find_pii(text)
     assert find_pii(redact(text)) == {}  # ...and nothing once redacted
+
+
+def test_guards_skip_only_rules_that_cannot_match(monkeypatch):
+    """The needle guards are an optimisation: with every guard forced open, the output is the same."""
+    from recruta import redact as mod
+
+    texts = [
+        "Contato: (11) 98765-4321, email j o a o @ g m a i l . c o m, linkedin.com/in/fulano, skype: fulano.x",
+        "Brasileiro, solteiro, 15/05/1991. Rua das Flores, 123 apto 4, CEP: 13024-045. CPF 12345678901",
+        "data de nascimento: (17/06/1986) — nasc.: 28/01/1985 — 06/03/1980 nascimento — Tel. +55 11 9 8765 4321",
+        "Experiência com estrutura de dados e excelente comunicação; WhatsApp 11 9 8765 4321; X.com/perfil",
+        "Sem dados pessoais aqui, apenas Java, SAP e 2019-2021.",
+    ]
+    guarded = [mod.redact(t) for t in texts]
+    monkeypatch.setattr(mod, "_may_match", lambda rule, text, folded: True)
+    assert [mod.redact(t) for t in texts] == guarded
+    assert any("[TELEFONE]" in g for g in guarded) and any("[DATA_NASCIMENTO]" in g for g in guarded)

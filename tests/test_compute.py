@@ -1,0 +1,42 @@
+"""recruta/compute.py: every torch computation of a process runs on one thread."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from recruta import compute
+
+
+def test_calls_from_many_threads_run_on_one_thread():
+    with ThreadPoolExecutor(4) as pool:
+        threads = set(pool.map(lambda _: compute.run(threading.current_thread), range(12)))
+    assert len(threads) == 1 and next(iter(threads)) is not threading.current_thread()
+
+
+def test_nested_calls_do_not_deadlock_and_errors_propagate():
+    @compute.compute
+    def inner(x: int) -> int:
+        if x < 0:
+            raise ValueError("negative")
+        return x + 1
+
+    @compute.compute
+    def outer(x: int) -> tuple[int, bool]:
+        return inner(x), compute.on_compute_thread()
+
+    assert outer(1) == (2, True)
+    with pytest.raises(ValueError, match="negative"):
+        outer(-1)
+    assert not compute.on_compute_thread()
+
+
+def test_the_models_compute_on_that_thread(monkeypatch):
+    """The torch embedder and the transformers generator are wrapped (loading included)."""
+    from recruta.embeddings import SentenceTransformerEmbedder
+    from recruta.generators import TransformersGenerator
+
+    for fn in (SentenceTransformerEmbedder.__init__, SentenceTransformerEmbedder.embed,
+               TransformersGenerator.__init__, TransformersGenerator.generate):
+        assert fn.__wrapped__ is not fn  # functools.wraps of compute.compute
+        assert fn.__code__ is compute.compute(lambda: None).__code__
