@@ -87,6 +87,7 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick
+	$(BIN)/python -m bench.load --quick --out bench/out/quick
 
 clean:
 	rm -rf $(RECRUTA_HOME)
