@@ -69,4 +69,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from recruta import compute
+
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)

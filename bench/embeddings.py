@@ -383,4 +383,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from recruta import compute
+
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)

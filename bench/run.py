@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.run            # full scale (< 30 min on a 2-core CPU), rewrites BENCHMARKS.md
     .venv/bin/python -m bench.run --quick    # tiny scale (CI): same code paths, output under bench/out only
-    .venv/bin/python -m bench.run --only ingest,retrieval
+    .venv/bin/python -m bench.run --only ingest,retrieval   # re-run some; BENCHMARKS.md keeps the others' latest
 
 Each bench module is `python -m bench.<name> [--quick] --out DIR` and writes DIR/<name>.json and DIR/<name>.md
 (a `## ...` section with the command that reproduces it, its tables and links to PNGs under docs/bench/).
@@ -12,6 +12,7 @@ Benchmarks run one after another, never in parallel: they share two cores and ea
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import subprocess
@@ -57,7 +58,7 @@ def assemble(names: list[str], *, out: Path, timings: dict[str, float], quick: b
         "| benchmark | wall time |",
         "|---|---|",
         *(f"| [{n}](#{n}) | {timings[n] / 60:.1f} min |" for n in names if n in timings),
-        f"| **total** | **{sum(timings.values()) / 60:.1f} min** |",
+        f"| **total** | **{sum(timings[n] for n in names if n in timings) / 60:.1f} min** |",
         "",
     ]
     sections = [(out / f"{n}.md").read_text().strip() for n in names if (out / f"{n}.md").exists()]
@@ -76,19 +77,24 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHES)}")
     out = args.out or ROOT / "bench" / "out" / ("quick" if args.quick else "")
     out.mkdir(parents=True, exist_ok=True)
-    timings: dict[str, float] = {}
+    saved = out / "timings.json"  # wall time of each benchmark's latest successful run in this folder
+    timings: dict[str, float] = json.loads(saved.read_text()) if saved.exists() else {}
     failed = []
     for name in names:
         seconds, code = run_one(name, quick=args.quick, out=out)
-        timings[name] = seconds
         if code:
             failed.append(name)
-    report = assemble(names, out=out, timings=timings, quick=args.quick)
+            timings.pop(name, None)
+        else:
+            timings[name] = seconds
+        saved.write_text(json.dumps(timings))
+    every = [n for n in BENCHES if n in timings and (out / f"{n}.md").exists()]
+    report = assemble(every if not failed else names, out=out, timings=timings, quick=args.quick)
     (out / "BENCHMARKS.md").write_text(report)
-    if not args.quick and not failed and names == list(BENCHES):
+    if not args.quick and not failed and every == list(BENCHES):
         (ROOT / "BENCHMARKS.md").write_text(report)
         print(f"\nwrote {ROOT / 'BENCHMARKS.md'}")
-    print(f"\n{len(names) - len(failed)}/{len(names)} benchmarks ok in {sum(timings.values()) / 60:.1f} min; "
+    print(f"\n{len(names) - len(failed)}/{len(names)} benchmarks ok in {sum(timings.get(n, 0.0) for n in names) / 60:.1f} min; "
           f"report: {out / 'BENCHMARKS.md'}")
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
