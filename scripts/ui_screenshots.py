@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         page.get_by_label("Título da vaga").fill("Desenvolvedor Java Sênior")
         page.get_by_label("Competências (separadas por vírgula)").fill("Java, Spring Boot, Kafka")
         page.get_by_label("Empresa", exact=True).fill("Atlântica Automotiva")
-        page.get_by_label("Local").fill("Curitiba")
+        page.get_by_role("textbox", name="Local").fill("Curitiba")
         page.get_by_label("Salário mínimo").fill("12000")
         page.get_by_label("Salário máximo").fill("16000")
         page.get_by_role("button", name="Gerar descrição").click()
