@@ -81,6 +81,9 @@ def writer_lock(settings: Settings) -> Iterator[None]:
         yield
 
 
+WRITE_BATCH = 1024  # documents per store write: 9% faster writes than 256 (bench/ingest)
+
+
 def open_index(settings: Settings, embedder: Embedder, *, create: bool = True) -> Store:
     name = collection_name(settings.collection, embedder.name, settings.chunk_size)
     return Store(make_client(settings), name, create=create)
@@ -92,7 +95,7 @@ def ingest(
     settings: Settings,
     embedder: Embedder | None = None,
     store: Store | None = None,
-    batch_size: int = 1024,
+    batch_size: int = WRITE_BATCH,
     prune: bool = False,
     progress: bool = True,
 ) -> IngestReport:
@@ -155,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder-backend", choices=BACKENDS, default=settings.embedder_backend,
                         help="how the embedder runs: torch, openvino (fp32) or openvino-int8 (default: %(default)s)")
     parser.add_argument("--chunk-size", type=int, default=settings.chunk_size)
-    parser.add_argument("--batch-size", type=int, default=1024, help="documents per store write (1024: 9%% faster writes than 256, bench/ingest)")
+    parser.add_argument("--batch-size", type=int, default=WRITE_BATCH, help="documents per store write (default: %(default)s)")
     parser.add_argument("--prune", action="store_true", help="delete indexed documents no longer in the data")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)

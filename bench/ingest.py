@@ -22,18 +22,14 @@ share is A's pipeline time over that total. Each phase runs in its own process (
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from bench.harness import (
     ROOT,
@@ -46,18 +42,17 @@ from bench.harness import (
     table,
     write_outputs,
 )
+from recruta.embeddings import HashEmbedder
 
 NAME = "ingest"
 FULL = {"n_vagas": 14_000, "n_applicants": 42_000, "n_prospects": 54_000, "cv_chars": 2_700}
 QUICK_SCALE = 0.01
-BATCH = inspect.signature(__import__("ingestion").ingest).parameters["batch_size"].default  # the shipped batch
 OVERHEAD_TARGET = 0.10
 RSS_TARGET_MB = 3 * 1024
 
 
-class ReplayEmbedder:
-    """The pipeline without the model: a bag-of-words hashing vector per text (``HashEmbedder``'s, with each word's
-    bucket cached), at a few µs per text.
+class ReplayEmbedder(HashEmbedder):
+    """The pipeline without the model: the project's bag-of-words hashing vectors (``HashEmbedder``), 384-d.
 
     Not iid random vectors: what a Chroma write costs depends on the vectors, since HNSW insertion walks the graph
     towards each new point's neighbours. On 80k chunks of the full-scale set, iid random unit vectors were written
@@ -65,31 +60,9 @@ class ReplayEmbedder:
     share words are near each other, as with the real model. This stand-in's own time is not counted (the
     ``embed`` stage is subtracted from the pipeline's time)."""
 
-    name, dim = "replay", 384
-
     def __init__(self) -> None:
-        from recruta.embeddings import HashEmbedder
-
-        self._hash = HashEmbedder(self.dim)
-        self._buckets: dict[str, tuple[int, float]] = {}
-
-    def _bucket(self, word: str) -> tuple[int, float]:
-        if (hit := self._buckets.get(word)) is None:
-            one = self._hash.embed([word])[0]
-            at = int(np.flatnonzero(one)[0]) if one.any() else 0
-            hit = self._buckets[word] = (at, float(np.sign(one[at]) or 1.0))
-        return hit
-
-    def embed(self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        from recruta.embeddings import _WORD
-
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in _WORD.findall(text.casefold()):
-                at, sign = self._bucket(word)
-                out[i, at] += sign
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
+        super().__init__(384)
+        self.name = "replay"
 
 
 def scaled(fraction: float) -> dict[str, int]:
@@ -112,7 +85,7 @@ def generate(folder: Path, counts: dict[str, int]) -> float:
 # --------------------------------------------------------------------------- the measured child processes
 def child(mode: str, *, data_dir: Path, home: Path, result: Path) -> None:
     """Run one phase in this (fresh) process and write its figures to ``result``."""
-    from ingestion import ingest
+    from ingestion import WRITE_BATCH, ingest
     from recruta.documents import build_documents
     from recruta.embeddings import embedder_for
     from recruta.loaders import load_dataset
@@ -139,8 +112,8 @@ def child(mode: str, *, data_dir: Path, home: Path, result: Path) -> None:
         texts = [d.text for d in build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)]
         tokenizer = getattr(embedder, "tokenizer", None) or getattr(getattr(embedder, "model", None), "tokenizer", None)
         t0 = time.perf_counter()
-        for start in range(0, len(texts), BATCH):  # the pipeline's batches, without the pipeline
-            embedder.embed(texts[start:start + BATCH], batch_size=settings.embed_batch_size)
+        for start in range(0, len(texts), WRITE_BATCH):  # the pipeline's batches, without the pipeline
+            embedder.embed(texts[start:start + WRITE_BATCH], batch_size=settings.embed_batch_size)
         out["embed_alone_s"] = time.perf_counter() - t0
         out["chunks"] = len(texts)
         if tokenizer is not None:
