@@ -29,64 +29,52 @@ _BIRTH_LABEL = r"(?:nascimento|nascid[oa] em|\bnasc\b\.?|date of birth|birth dat
 # What CV headers put right before a bare birth date: civil status, nationality, age.
 _PERSONAL = r"(?:brasileir[oa]|solteir[oa]|casad[oa]|divorciad[oa]|separad[oa]|viúv[oa]|união estável|\b\d{2} anos)"
 
-_RULES: list[tuple[str, re.Pattern[str]]] = [
+# Each rule: (kind, pattern, guard). The guard is a cheap necessary condition, checked before the rule runs: a
+# rule whose guard fails cannot match, so its regex does not scan the text for nothing (1.85× faster redaction,
+# identical output on 63,797 real texts). Needles are searched in the casefolded text as it stands after the
+# rules before (their markers included); a pattern guard is searched in the text; () means always run.
+Guard = tuple[str, ...] | re.Pattern[str]
+_SHORT_DATE_ANYWHERE = re.compile(r"\d[/.\-]\d")  # the birth date after civil status or age ends in one
+
+_RULES: list[tuple[str, re.Pattern[str], Guard]] = [
     # Social / profile links before e-mails (URLs may contain '@').
     ("LINK", re.compile(
         r"(?:https?://)?(?:[\w-]+\.)?(?:linkedin\.com|facebook\.com|fb\.com|instagram\.com|twitter\.com|x\.com"
-        r"|github\.com|t\.me|wa\.me)/\S*", re.I)),
-    ("LINK", re.compile(r"\b(?:skype|linkedin|facebook|instagram|twitter)\s*[:=]\s*\S+", re.I)),
+        r"|github\.com|t\.me|wa\.me)/\S*", re.I), ("linkedin.com", "facebook.com", "fb.com", "instagram.com", "twitter.com", "x.com", "github.com", "t.me",
+      "wa.me")),
+    ("LINK", re.compile(r"\b(?:skype|linkedin|facebook|instagram|twitter)\s*[:=]\s*\S+", re.I), ("skype", "linkedin", "facebook", "instagram", "twitter")),
     # E-mails, including "name @ gmail . com" and letter-by-letter spaced ones.
-    ("EMAIL", re.compile(r"(?:\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*(?:\s?\.\s?\w(?:\s?\w)*)+)")),
-    ("EMAIL", re.compile(r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:\s[A-Za-z]{1,3}\b)?)+")),
+    ("EMAIL", re.compile(r"(?:\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*(?:\s?\.\s?\w(?:\s?\w)*)+)"), ("@",)),
+    ("EMAIL", re.compile(r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:\s[A-Za-z]{1,3}\b)?)+"), ("@",)),
     # Birth dates (the label stays, the date goes): after a birth label, just before "nascimento" (columns
     # read out of order), or right after civil status / nationality / age in a CV header.
-    ("DATA_NASCIMENTO", re.compile(rf"{_BIRTH_LABEL}\s*(?:[:\-–]\s*)?(?P<pii>\(?\s*(?:{_DATE})\)?)", re.I)),
-    ("DATA_NASCIMENTO", re.compile(rf"(?P<pii>{_FULL_DATE})(?=\s{{0,3}}nascimento)", re.I)),
-    ("DATA_NASCIMENTO", re.compile(rf"{_PERSONAL}[\s,;:\-–]{{1,4}}(?P<pii>\(?{_SHORT_DATE}\)?)", re.I)),
+    ("DATA_NASCIMENTO", re.compile(rf"{_BIRTH_LABEL}\s*(?:[:\-–]\s*)?(?P<pii>\(?\s*(?:{_DATE})\)?)", re.I), ("nasc", "birth", "born", "dob")),
+    ("DATA_NASCIMENTO", re.compile(rf"(?P<pii>{_FULL_DATE})(?=\s{{0,3}}nascimento)", re.I), ("nascimento",)),
+    ("DATA_NASCIMENTO", re.compile(rf"{_PERSONAL}[\s,;:\-–]{{1,4}}(?P<pii>\(?{_SHORT_DATE}\)?)", re.I), _SHORT_DATE_ANYWHERE),
     # CPF (with or without punctuation) and CNPJ.
-    ("CNPJ", re.compile(r"\b\d{2,3}\.\d{3}\.\d{3}\s?[/.]\s?\d{3,4}\s?[-/]\s?\d{2}\b")),
-    ("CPF", re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b")),
-    ("CPF", re.compile(r"\bcpf\s*[:.\-]?\s*(?P<pii>\d{11})\b", re.I)),
+    ("CNPJ", re.compile(r"\b\d{2,3}\.\d{3}\.\d{3}\s?[/.]\s?\d{3,4}\s?[-/]\s?\d{2}\b"), ()),
+    ("CPF", re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b"), ()),
+    ("CPF", re.compile(r"\bcpf\s*[:.\-]?\s*(?P<pii>\d{11})\b", re.I), ("cpf",)),
     # Phones: +55 prefixed anything; (DD) or DD-prefixed mobile/landline; labelled numbers.
-    ("TELEFONE", re.compile(r"\+\s?\(?55\)?[\s.\-]*(?:\(?\d{2}\)?)?[\d\s().\-–]{7,16}\d")),
-    ("TELEFONE", re.compile(rf"\(\s?\d{{2}}\s?\)\s*9?\s?\d{{4,5}}\s?{_DASH}?\s?\d{{4}}\b")),
-    ("TELEFONE", re.compile(rf"\b\d{{2}}\s9\s?\d{{4}}{_SEP}{{0,3}}\d{{4}}\b")),
-    ("TELEFONE", re.compile(rf"\b9\d{{4}}{_SEP}\d{{4}}\b")),
+    ("TELEFONE", re.compile(r"\+\s?\(?55\)?[\s.\-]*(?:\(?\d{2}\)?)?[\d\s().\-–]{7,16}\d"), ()),
+    ("TELEFONE", re.compile(rf"\(\s?\d{{2}}\s?\)\s*9?\s?\d{{4,5}}\s?{_DASH}?\s?\d{{4}}\b"), ()),
+    ("TELEFONE", re.compile(rf"\b\d{{2}}\s9\s?\d{{4}}{_SEP}{{0,3}}\d{{4}}\b"), ()),
+    ("TELEFONE", re.compile(rf"\b9\d{{4}}{_SEP}\d{{4}}\b"), ()),
     ("TELEFONE", re.compile(
         r"\b(?:celular|telefone|whatsapp|contato|fone|tel|cel|mobile|phone)\.?\s*[:.\-]?\s*(?P<pii>\+?\d[\d\s().\-–]{7,18}\d)",
-        re.I)),
+        re.I), ("whatsapp", "contato", "fone", "tel", "cel", "mobile", "phone")),
     # Postal codes and street addresses.
-    ("CEP", re.compile(r"\bcep\s*[:.]?\s*\d{2}\.?\d{3}\s*[-–]?\s*\d{3}\b", re.I)),
-    ("CEP", re.compile(r"\b\d{5}-\d{3}\b")),
+    ("CEP", re.compile(r"\bcep\s*[:.]?\s*\d{2}\.?\d{3}\s*[-–]?\s*\d{3}\b", re.I), ("cep",)),
+    ("CEP", re.compile(r"\b\d{5}-\d{3}\b"), ()),
     ("ENDERECO", re.compile(
         r"\b(?:rua|avenida|av\.|alameda|al\.|travessa|rodovia|estrada|praça|largo)\s+[^\n,;]{2,60}?"
-        r"(?:,\s*|\s+)(?:n[º°o]\.?\s*)?\d{1,5}\b(?:[^\n]{0,30}?(?:apto?\.?|casa|bloco|sala)\s*\w+)?", re.I)),
+        r"(?:,\s*|\s+)(?:n[º°o]\.?\s*)?\d{1,5}\b(?:[^\n]{0,30}?(?:apto?\.?|casa|bloco|sala)\s*\w+)?", re.I), ("rua", "avenida", "av.", "alameda", "al.", "travessa", "rodovia", "estrada", "praça", "largo")),
 ]
 
-# Cheap necessary conditions, checked before each rule runs: a rule whose guard fails cannot match, so its regex
-# does not scan the text for nothing (1.85× faster redaction, identical output on 63,797 real texts).
-# Needles are searched in the casefolded text as it stands after the rules before (their markers included).
-_NEEDLES: dict[int, tuple[str, ...]] = {
-    0: ("linkedin.com", "facebook.com", "fb.com", "instagram.com", "twitter.com", "x.com", "github.com", "t.me",
-        "wa.me"),
-    1: ("skype", "linkedin", "facebook", "instagram", "twitter"),
-    2: ("@",),
-    3: ("@",),
-    4: ("nasc", "birth", "born", "dob"),
-    5: ("nascimento",),
-    9: ("cpf",),
-    14: ("whatsapp", "contato", "fone", "tel", "cel", "mobile", "phone"),
-    15: ("cep",),
-    17: ("rua", "avenida", "av.", "alameda", "al.", "travessa", "rodovia", "estrada", "praça", "largo"),
-}
-_SHORT_DATE_ANYWHERE = re.compile(r"\d[/.\-]\d")  # rule 6 ends in a date after civil status or age
-
-
-def _may_match(rule: int, text: str, folded: str) -> bool:
-    if rule == 6:
-        return _SHORT_DATE_ANYWHERE.search(text) is not None
-    needles = _NEEDLES.get(rule)
-    return needles is None or any(n in folded for n in needles)
+def _may_match(guard: Guard, text: str, folded: str) -> bool:
+    if isinstance(guard, re.Pattern):
+        return guard.search(text) is not None
+    return not guard or any(needle in folded for needle in guard)
 
 
 def _marker(kind: str) -> Callable[[re.Match[str]], str]:
@@ -104,8 +92,8 @@ def redact(text: str, *, counts: Counter[str] | None = None) -> str:
     if not text:
         return text
     folded = text.casefold()
-    for rule, (kind, pattern) in enumerate(_RULES):
-        if not _may_match(rule, text, folded):
+    for kind, pattern, guard in _RULES:
+        if not _may_match(guard, text, folded):
             continue
         text, n = pattern.subn(_marker(kind), text)
         if n:

@@ -99,6 +99,6 @@ def test_guards_skip_only_rules_that_cannot_match(monkeypatch):
         "Sem dados pessoais aqui, apenas Java, SAP e 2019-2021.",
     ]
     guarded = [mod.redact(t) for t in texts]
-    monkeypatch.setattr(mod, "_may_match", lambda rule, text, folded: True)
+    monkeypatch.setattr(mod, "_may_match", lambda guard, text, folded: True)
     assert [mod.redact(t) for t in texts] == guarded
     assert any("[TELEFONE]" in g for g in guarded) and any("[DATA_NASCIMENTO]" in g for g in guarded)
