@@ -15,7 +15,8 @@ import json
 import math
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,22 @@ def _local_folder(client: Any) -> Path | None:
     return None
 
 
+def _missing(exc: Exception) -> bool:
+    """Chroma's way of saying a collection does not exist (its exception types vary by client and version)."""
+    return "does not exist" in str(exc) or "not found" in str(exc).lower()
+
+
+@contextmanager
+def _chroma_errors(action: str, where: dict[str, Any] | None) -> Iterator[None]:
+    """Chroma's own filter check (before any I/O) is bad input, a ValueError; anything else: the store is down."""
+    try:
+        yield
+    except Exception as exc:
+        if where and isinstance(exc, ValueError):
+            raise ValueError(f"filtros: {exc}") from exc
+        raise StoreUnavailable(f"Chroma {action} failed: {exc}") from exc
+
+
 class Store:
     def __init__(self, client: Any, name: str, *, create: bool = True) -> None:
         self.client, self.name = client, name
@@ -174,24 +191,24 @@ class Store:
             try:
                 self.collection = client.get_collection(name, embedding_function=None)
             except Exception as exc:
-                if not create or not ("does not exist" in str(exc) or "not found" in str(exc).lower()):
+                if not create or not _missing(exc):
                     raise
                 self.collection = client.get_or_create_collection(
                     name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
                     metadata={TEXTS_KEY: "table"} if folder else None,
                 )
         except Exception as exc:
-            if "does not exist" in str(exc) or "not found" in str(exc).lower():
+            if _missing(exc):
                 raise LookupError(f"no Chroma collection {name!r}: run `python ingestion.py` first") from exc
             raise StoreUnavailable(f"Chroma unavailable: {exc}") from exc
         # Collections made before the text table (or on a server) keep their texts inside Chroma.
         in_table = folder is not None and (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
         self.texts = TextTable(folder / f"texts-{name}.sqlite3") if in_table else None
 
-    def _with_texts(self, got: dict[str, Any]) -> dict[str, Any]:
-        if self.texts is not None and got.get("ids"):
-            got["documents"] = self.texts.get(got["ids"])
-        return got
+    @property
+    def _documents(self) -> list[str]:
+        """What to ask Chroma for besides metadata: the texts, unless the text table holds them."""
+        return [] if self.texts is not None else ["documents"]
 
     def count(self) -> int:
         return self.collection.count()
@@ -216,16 +233,12 @@ class Store:
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         where = normalize_filter(where) if where else None
-        try:
+        with _chroma_errors("query", where):
             res = self.collection.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1), n_results=k,
-                where=where, include=["metadatas", "distances"] + ([] if self.texts is not None else ["documents"]),
+                where=where, include=["metadatas", "distances", *self._documents],
             )
             texts = self.texts.get(res["ids"][0]) if self.texts is not None else res["documents"][0]
-        except Exception as exc:
-            if where and isinstance(exc, ValueError):  # chromadb's own filter check (before any I/O): bad input
-                raise ValueError(f"filtros: {exc}") from exc
-            raise StoreUnavailable(f"Chroma query failed: {exc}") from exc
         return [
             Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - float(d))
             for i, t, m, d in zip(res["ids"][0], texts, res["metadatas"][0], res["distances"][0], strict=True)
@@ -233,15 +246,13 @@ class Store:
 
     def get(self, *, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None,
             limit: int | None = None, include_embeddings: bool = False) -> dict[str, Any]:
-        include = ["metadatas"] + (["documents"] if self.texts is None else []) + (["embeddings"] if include_embeddings else [])
+        include = ["metadatas", *self._documents, *(["embeddings"] if include_embeddings else [])]
         where = normalize_filter(where) if where else None
-        try:
-            return self._with_texts(self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit,
-                                                        include=include))
-        except Exception as exc:
-            if where and isinstance(exc, ValueError):  # chromadb's own filter check (before any I/O): bad input
-                raise ValueError(f"filtros: {exc}") from exc
-            raise StoreUnavailable(f"Chroma get failed: {exc}") from exc
+        with _chroma_errors("get", where):
+            got = self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit, include=include)
+            if self.texts is not None and got.get("ids"):
+                got["documents"] = self.texts.get(got["ids"])
+        return got
 
     def all_ids(self) -> list[str]:
         return self.collection.get(include=[])["ids"]
