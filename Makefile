@@ -41,10 +41,10 @@ browser:
 install: $(STAMP)
 
 $(DATA)/vagas.json: | $(STAMP)
-	$(BIN)/python -m recruta.sample --out $(DATA)
+	$(BIN)/python -m devtools.sample --out $(DATA)
 
 $(DATA)/evalset.jsonl: $(DATA)/vagas.json
-	$(BIN)/python -m recruta.evalset --data-dir $(DATA)
+	$(BIN)/python -m recruta.rag.evalset --data-dir $(DATA)
 
 data: $(DATA)/evalset.jsonl
 

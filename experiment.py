@@ -24,8 +24,8 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from recruta import evalset as evalset_mod
-from recruta.settings import Settings, get_settings, quiet_telemetry
+from recruta.core.settings import Settings, get_settings, quiet_telemetry
+from recruta.rag import evalset as evalset_mod
 
 quiet_telemetry()
 
@@ -37,9 +37,9 @@ import mlflow  # noqa: E402
 
 from ingestion import ingest, open_index  # noqa: E402
 from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model  # noqa: E402
-from recruta.embeddings import embedder_for  # noqa: E402
-from recruta.generators import Generator, make_generator  # noqa: E402
-from recruta.metrics import bleu, hit_at_k, mrr, percentile, retrieval_rank, rouge  # noqa: E402
+from recruta.ingest.embeddings import embedder_for  # noqa: E402
+from recruta.rag.generators import Generator, make_generator  # noqa: E402
+from recruta.rag.metrics import bleu, hit_at_k, mrr, percentile, retrieval_rank, rouge  # noqa: E402
 
 log = logging.getLogger("recruta.experiment")
 EXPERIMENT = "recruta-rag"
@@ -172,7 +172,7 @@ def run_grid(
     setup_mlflow(settings, experiment)
     eval_path = data_dir / "evalset.jsonl"
     if not eval_path.exists():
-        from recruta.loaders import load_dataset
+        from recruta.ingest.loaders import load_dataset
 
         evalset_mod.save(evalset_mod.build(load_dataset(data_dir, hired_statuses=settings.hired_statuses)), eval_path)
     items = evalset_mod.load(eval_path)
@@ -222,8 +222,8 @@ def run_grid(
 
 def log_jd_ratings(settings: Settings, experiment: str = "recruta-jd") -> dict[str, float]:
     """Average recruiter rating (1–5) of generated JDs per generator variant, as one MLflow run."""
-    from recruta.db import database_url, make_sessionmaker
-    from recruta.jd import JDService, rating_metrics
+    from recruta.core.db import database_url, make_sessionmaker
+    from recruta.jd.service import JDService, rating_metrics
 
     service = JDService(sessionmaker=make_sessionmaker(database_url(settings.home, settings.database_url)), retrieve=None)
     averages = service.average_ratings()

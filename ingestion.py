@@ -23,11 +23,11 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from recruta.documents import Document, build_documents
-from recruta.embeddings import BACKENDS, Embedder, embedder_for
-from recruta.loaders import DataFileError, Skipped, load_dataset
-from recruta.settings import Settings, get_settings, quiet_telemetry
-from recruta.store import Store, collection_name, make_client
+from recruta.core.settings import Settings, get_settings, quiet_telemetry
+from recruta.ingest.documents import Document, build_documents
+from recruta.ingest.embeddings import BACKENDS, Embedder, embedder_for
+from recruta.ingest.loaders import DataFileError, Skipped, load_dataset
+from recruta.ingest.store import Store, collection_name, make_client
 
 log = logging.getLogger("recruta.ingestion")
 

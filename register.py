@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recruta.settings import Settings, get_settings, quiet_telemetry
+from recruta.core.settings import Settings, get_settings, quiet_telemetry
 
 quiet_telemetry()
 

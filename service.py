@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from recruta.settings import get_settings, quiet_telemetry
+from recruta.core.settings import get_settings, quiet_telemetry
 
 settings = get_settings()
 quiet_telemetry()
@@ -26,19 +26,20 @@ import bentoml  # noqa: E402
 from bentoml.exceptions import InvalidArgument, NotFound  # noqa: E402
 from starlette.responses import JSONResponse, StreamingResponse  # noqa: E402
 
-from recruta.chat import ChatError, ChatService  # noqa: E402
-from recruta.db import database_url, make_sessionmaker  # noqa: E402
-from recruta.http import (  # noqa: E402
+from recruta.chat.service import ChatService  # noqa: E402
+from recruta.core.db import database_url, make_sessionmaker  # noqa: E402
+from recruta.core.errors import NotFound as DomainNotFound  # noqa: E402
+from recruta.core.errors import RecrutaError, Unavailable  # noqa: E402
+from recruta.core.http import (  # noqa: E402
     REQUEST_ID,
     RecrutaMiddleware,
     harden_form_parsing,
     install_log_filters,
     upload_name,
 )
-from recruta.jd import JDError, JDRequest, JDService, parse_request  # noqa: E402
-from recruta.prompting import guard_answer  # noqa: E402
-from recruta.screening import Screener, ScreeningError, UnknownVaga  # noqa: E402
-from recruta.store import StoreUnavailable  # noqa: E402
+from recruta.jd.service import JDRequest, JDService, parse_request  # noqa: E402
+from recruta.rag.prompting import guard_answer  # noqa: E402
+from recruta.screening.screener import Screener  # noqa: E402
 from recruta.web import web_app  # noqa: E402
 
 log = logging.getLogger("recruta.service")
@@ -109,7 +110,7 @@ class Recruta:
         if settings.torch_threads:  # per worker: the embedder, the LLM and the screening share them
             import torch
 
-            from recruta import compute
+            from recruta.core import compute
 
             compute.run(torch.set_num_threads, settings.torch_threads)  # the thread that runs torch (compute.py)
         self.pyfunc = bentoml.mlflow.load_model(self.champion)
@@ -127,23 +128,17 @@ class Recruta:
                                 retrieve=self.agent.retrieve, max_upload_bytes=settings.max_upload_bytes)
         self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve)
 
-    def _chat(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run domain code; its errors become HTTP errors in this one place (recruta/core/errors.py)."""
         try:
             return fn(*args, **kwargs)
-        except (ChatError, JDError) as exc:
-            raise InvalidArgument(str(exc)) from exc
-        except LookupError as exc:
-            raise NotFound(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)) from exc
-
-    def _screen(self, fn: Any, **kwargs: Any) -> dict[str, Any]:
-        try:
-            return fn(**kwargs)
-        except ScreeningError as exc:
-            raise InvalidArgument(str(exc)) from exc
-        except UnknownVaga as exc:
-            raise NotFound(str(exc)) from exc
-        except StoreUnavailable:
+        except Unavailable:
+            log.warning("request %s: a backing service is unavailable", REQUEST_ID.get())
             return unavailable()
+        except DomainNotFound as exc:
+            raise NotFound(str(exc)) from exc
+        except RecrutaError as exc:
+            raise InvalidArgument(str(exc)) from exc
 
     @bentoml.api
     def responder(
@@ -154,13 +149,9 @@ class Recruta:
     ) -> Resposta:  # or a 503 JSONResponse when the index is down
         request_id = REQUEST_ID.get()
         question = clean_question(pergunta)
-        try:
-            ans = self.agent.answer(question, k=top_k, filters=filtros)
-        except ValueError as exc:
-            raise InvalidArgument(str(exc)) from exc
-        except StoreUnavailable:
-            log.warning("request %s: vector store unavailable", request_id)
-            return unavailable()
+        ans = self._call(self.agent.answer, question, k=top_k, filters=filtros)
+        if isinstance(ans, JSONResponse):
+            return ans
         log.info("request %s: answered in %s ms with %d sources", request_id,
                  sum(ans.timings_ms.values()), len(ans.sources))
         answer = guard_answer(ans.answer, template=self.agent.config.template, lang=ans.language)
@@ -175,7 +166,7 @@ class Recruta:
         job_text: str | None = Field(default=None, description="Ou o texto de uma vaga.", max_length=MAX_TEXT_CHARS),
     ) -> dict[str, Any]:
         """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict."""
-        return self._screen(self.screener.match, cv_text=cv_text, vaga_id=vaga_id, job_text=job_text)
+        return self._call(self.screener.match, cv_text=cv_text, vaga_id=vaga_id, job_text=job_text)
 
     @bentoml.api
     def match_file(
@@ -188,7 +179,7 @@ class Recruta:
         size = cv_file.stat().st_size
         if size > 5_000_000:
             raise InvalidArgument(f"cv_file: {size} bytes; the limit is 5,000,000")
-        return self._screen(self.screener.match, data=cv_file.read_bytes(), filename=upload_name(cv_file),
+        return self._call(self.screener.match, data=cv_file.read_bytes(), filename=upload_name(cv_file),
                             vaga_id=vaga_id, job_text=job_text)
 
     @bentoml.api
@@ -202,7 +193,7 @@ class Recruta:
         limit: int = Field(default=20, ge=1, le=1000),
     ) -> dict[str, Any]:
         """Candidates ordered by score; for a vaga with history, the actual hires are marked."""
-        return self._screen(self.screener.rank, vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
+        return self._call(self.screener.rank, vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
 
     # ------------------------------------------------------------------ chat about a candidate
     @bentoml.api(route="/chat/sessions", input_spec=ChatUpload)
@@ -216,22 +207,22 @@ class Recruta:
                 if size > settings.max_upload_bytes:
                     raise InvalidArgument(f"{kind}: {size} bytes; the limit is {settings.max_upload_bytes}")
                 docs.append((kind, upload_name(path), path.read_bytes()))
-        return self._chat(self.chat.create_session, documents=docs, title=fields.get("title"))
+        return self._call(self.chat.create_session, documents=docs, title=fields.get("title"))
 
     @bentoml.api(route="/chat/message")
     def chat_message(self, session_id: str, message: str, include_history_hires: bool = False) -> dict[str, Any]:
         """Ask a question in a session; the whole answer with the passages it drew on."""
-        return self._chat(self.chat.send, session_id, message, include_history_hires=include_history_hires)
+        return self._call(self.chat.send, session_id, message, include_history_hires=include_history_hires)
 
     @bentoml.api(route="/chat/stream")
     def chat_stream(self, session_id: str, message: str, include_history_hires: bool = False) -> str:
         """Same as /chat/message, streamed as plain text pieces (validated before the stream starts)."""
-        pieces = self._chat(self.chat.stream, session_id, message, include_history_hires=include_history_hires)
+        pieces = self._call(self.chat.stream, session_id, message, include_history_hires=include_history_hires)
         return StreamingResponse(pieces, media_type="text/plain; charset=utf-8")
 
     @bentoml.api(route="/chat/history")
     def chat_history(self, session_id: str) -> dict[str, Any]:
-        return self._chat(self.chat.history, session_id)
+        return self._call(self.chat.history, session_id)
 
     @bentoml.api(route="/chat/list")
     def chat_list(self) -> dict[str, Any]:
@@ -239,27 +230,27 @@ class Recruta:
 
     @bentoml.api(route="/chat/delete")
     def chat_delete(self, session_id: str) -> dict[str, Any]:
-        self._chat(self.chat.delete, session_id)
+        self._call(self.chat.delete, session_id)
         return {"deleted": session_id}
 
     # ------------------------------------------------------------------ job descriptions
     @bentoml.api(input_spec=JDRequest)
     def generate_jd(self, **fields: Any) -> dict[str, Any]:
         """A structured JD (JSON + Markdown) grounded in the most similar historical vagas; nothing invented."""
-        return self._chat(self.jd.generate, parse_request(fields))
+        return self._call(self.jd.generate, parse_request(fields))
 
     @bentoml.api(route="/jd/regenerate")
     def jd_regenerate(self, jd_id: str, section: str, content: str | list[str]) -> dict[str, Any]:
         """Keep the recruiter's edit of one section verbatim and regenerate the rest."""
-        return self._chat(self.jd.regenerate, jd_id, section=section, content=content)
+        return self._call(self.jd.regenerate, jd_id, section=section, content=content)
 
     @bentoml.api(route="/jd/feedback")
     def jd_feedback(self, jd_id: str, rating: int = Field(ge=1, le=5), comment: str = Field(default="", max_length=4000)) -> dict[str, Any]:
-        return self._chat(self.jd.feedback, jd_id, rating=rating, comment=comment)
+        return self._call(self.jd.feedback, jd_id, rating=rating, comment=comment)
 
     @bentoml.api(route="/jd/get")
     def jd_get(self, jd_id: str) -> dict[str, Any]:
-        return self._chat(self.jd.get, jd_id)
+        return self._call(self.jd.get, jd_id)
 
     @bentoml.api
     def info(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from recruta.settings import get_settings, quiet_telemetry  # noqa: E402
+from recruta.core.settings import get_settings, quiet_telemetry  # noqa: E402
 
 quiet_telemetry()
 
@@ -30,10 +30,10 @@ QUESTIONS = ["Resuma a experiência profissional do candidato.", "Quais tecnolog
 
 def main() -> int:
     from model import RAGAgent, RAGConfig
-    from recruta.chat import ChatService
-    from recruta.db import make_sessionmaker
-    from recruta.generators import make_generator
-    from recruta.jd import JDService, measure, sample_requests
+    from recruta.chat.service import ChatService
+    from recruta.core.db import make_sessionmaker
+    from recruta.jd.service import JDService, measure, sample_requests
+    from recruta.rag.generators import make_generator
 
     settings = get_settings()
     agent = RAGAgent.from_config(RAGConfig.from_settings(settings, generator="extractive"), settings=settings)
@@ -69,6 +69,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    from recruta import compute
+    from recruta.core import compute
 
-    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from recruta.settings import Settings, quiet_telemetry
+from recruta.core.settings import Settings, quiet_telemetry
 
 quiet_telemetry()
 
@@ -55,7 +55,7 @@ from bench.harness import (  # noqa: E402
     tiny_sample,
     write_outputs,
 )
-from recruta.embeddings import Embedder, OpenVINOEmbedder, SentenceTransformerEmbedder, get_embedder  # noqa: E402
+from recruta.ingest.embeddings import Embedder, OpenVINOEmbedder, SentenceTransformerEmbedder, get_embedder  # noqa: E402
 
 NAME = "embeddings"
 HEADLINE_BATCH, HEADLINE_THREADS = 32, 2
@@ -75,8 +75,8 @@ class Config:
 
 def chunk_texts(bench: BenchData, settings: Settings, *, n: int) -> list[str]:
     """A fixed random subset of the sample's chunks as ingestion makes them."""
-    from recruta.documents import build_documents
-    from recruta.loaders import load_dataset
+    from recruta.ingest.documents import build_documents
+    from recruta.ingest.loaders import load_dataset
 
     docs = list(build_documents(load_dataset(bench.data_dir, hired_statuses=settings.hired_statuses),
                                 chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap))
@@ -173,8 +173,8 @@ def retrieval_quality(backend: str, emb: Embedder, store: Any, items: list[Any],
     by a question or two between runs on the same index (seen here: torch found 9, 10 or 11 of 58), as much as the
     backends differ; the exact search shows what the embedder alone decides."""
     from model import RAGAgent, RAGConfig
-    from recruta.generators import ExtractiveGenerator
-    from recruta.metrics import hit_at_k, mrr, retrieval_rank
+    from recruta.rag.generators import ExtractiveGenerator
+    from recruta.rag.metrics import hit_at_k, mrr, retrieval_rank
 
     def row(mode: str, ranks: list[int | None]) -> dict[str, Any]:
         return {"backend": backend, "label": LABELS[backend], "routing": mode, "hit_at_5": hit_at_k(ranks, k),
@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     threads = [int(t) for t in a.threads.split(",") if t]
     info = machine_info()
     started = time.perf_counter()
-    from recruta import evalset
+    from recruta.rag import evalset
 
     with tempfile.TemporaryDirectory() as tmp:
         bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
@@ -383,6 +383,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from recruta import compute
+    from recruta.core import compute
 
-    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from recruta.settings import Settings, get_settings, quiet_telemetry
+from recruta.core.settings import Settings, get_settings, quiet_telemetry
 
 quiet_telemetry()
 
@@ -45,7 +45,7 @@ from bench.harness import (  # noqa: E402
     tiny_sample,
     write_outputs,
 )
-from recruta.generators import GenerationInput, TransformersGenerator  # noqa: E402
+from recruta.rag.generators import GenerationInput, TransformersGenerator  # noqa: E402
 
 NAME = "generation"
 QUALITY_TOLERANCE = 0.02  # ROUGE-L points a faster setting may lose against fp32 and still be "the same quality"
@@ -206,7 +206,7 @@ def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -
         table(data["results"], cols),
         "",
         f"**Fastest setting that keeps quality** (ROUGE-L within {rec['tolerance']} of fp32's {rec['reference_rougeL']:.3f}): "
-        f"**{rec['setting']}**. Shipped defaults (`recruta/settings.py`): `llm_dtype={shipped['llm_dtype']}`, "
+        f"**{rec['setting']}**. Shipped defaults (`recruta/core/settings.py`): `llm_dtype={shipped['llm_dtype']}`, "
         f"`torch_threads={threads_shipped}` — {'the same' if matches else 'DIFFERENT: update the defaults'}.",
         "",
         plots.link(png, "decode tokens/s and time to first token by setting"),
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = a.settings or ("int4x1,bfloat16x1" if a.quick else "int4x2,int4x1,bfloat16x2,float32x2")
     grid = [Setting(dtype=d, threads=int(t)) for d, _, t in (x.strip().rpartition("x") for x in chosen.split(","))]
     info = machine_info()
-    from recruta import evalset
+    from recruta.rag import evalset
 
     with tempfile.TemporaryDirectory() as tmp:
         bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
@@ -249,6 +249,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from recruta import compute
+    from recruta.core import compute
 
-    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

@@ -39,9 +39,10 @@ class BenchData:
 def tiny_sample(folder: Path, *, n_vagas: int = 12, n_applicants: int = 30, n_prospects: int = 60,
                 cv_chars: int = 700, n_questions: int = 24) -> BenchData:
     """A small joinable sample from the project's own generator, plus its evaluation set."""
-    from recruta import evalset, sample
-    from recruta.loaders import load_dataset
-    from recruta.settings import DEFAULT_HIRED
+    from devtools import sample
+    from recruta.core.settings import DEFAULT_HIRED
+    from recruta.ingest.loaders import load_dataset
+    from recruta.rag import evalset
 
     if not (folder / "evalset.jsonl").exists():
         sample.generate(folder, n_vagas=n_vagas, n_applicants=n_applicants, n_prospects=n_prospects,
@@ -61,7 +62,7 @@ def bench_home(quick: bool, tmp: Path) -> Path:
     """Where benchmark state lives: persistent for full runs (index reused), throwaway for --quick. Its LLM and
     embedder caches are the project's (links), so the GGUF → bf16/fp32 and OpenVINO conversions happen once per
     machine."""
-    from recruta.settings import get_settings
+    from recruta.core.settings import get_settings
 
     project = get_settings()
     home = tmp / "home" if quick else project.home / "bench"
@@ -77,7 +78,7 @@ def ensure_index(data: BenchData, settings: Any) -> tuple[Any, float]:
     """The index of ``data`` by ``settings``' embedder and backend under ``settings.home`` (ingested if empty);
     returns (store, seconds spent)."""
     from ingestion import ingest, open_index
-    from recruta.embeddings import embedder_for
+    from recruta.ingest.embeddings import embedder_for
 
     embedder = embedder_for(settings)
     store = open_index(settings, embedder)

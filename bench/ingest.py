@@ -42,7 +42,7 @@ from bench.harness import (
     table,
     write_outputs,
 )
-from recruta.embeddings import HashEmbedder
+from recruta.ingest.embeddings import HashEmbedder
 
 NAME = "ingest"
 FULL = {"n_vagas": 14_000, "n_applicants": 42_000, "n_prospects": 54_000, "cv_chars": 2_700}
@@ -71,7 +71,7 @@ def scaled(fraction: float) -> dict[str, int]:
 
 def generate(folder: Path, counts: dict[str, int]) -> float:
     """The project's generator at ``counts`` into ``folder`` (kept when already there); returns seconds spent."""
-    from recruta import sample
+    from devtools import sample
 
     stamp = folder / "counts.json"
     if stamp.exists() and json.loads(stamp.read_text()) == counts:
@@ -86,10 +86,10 @@ def generate(folder: Path, counts: dict[str, int]) -> float:
 def child(mode: str, *, data_dir: Path, home: Path, result: Path) -> None:
     """Run one phase in this (fresh) process and write its figures to ``result``."""
     from ingestion import WRITE_BATCH, ingest
-    from recruta.documents import build_documents
-    from recruta.embeddings import embedder_for
-    from recruta.loaders import load_dataset
-    from recruta.settings import get_settings
+    from recruta.core.settings import get_settings
+    from recruta.ingest.documents import build_documents
+    from recruta.ingest.embeddings import embedder_for
+    from recruta.ingest.loaders import load_dataset
 
     shipped = get_settings()  # RECRUTA_HOME is the benchmark home: the embedder converted once per machine
     settings = shipped.model_copy(update={"home": home})
@@ -194,7 +194,7 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
         "",
         f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
         "",
-        f"Data: the project's generator (`recruta.sample`, seed 42) at {data['scale_label']}: "
+        f"Data: the project's generator (`devtools.sample`, seed 42) at {data['scale_label']}: "
         f"{full['read']['vagas']:,} vagas, {full['read']['applicants']:,} applicants (CVs of ~2.7k characters), "
         f"{full['read']['prospects']:,} applications → **{full['documents']:,} chunks** "
         f"(generated in {data['generate_s']:.0f} s; reused when present). Embedder: `{real['embedder']}` on the "
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
 
     if a.child:
         child(a.child, data_dir=a.data_dir, home=a.home, result=a.result)
@@ -272,6 +272,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from recruta import compute
+    from recruta.core import compute
 
-    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

@@ -66,7 +66,7 @@ def register_champion(home: Path, data: BenchData, generator: str, **env: str) -
         "from pathlib import Path\n"
         "from experiment import run_grid\n"
         "from model import RAGConfig\n"
-        "from recruta.settings import get_settings\n"
+        "from recruta.core.settings import get_settings\n"
         "from register import register\n"
         "s = get_settings()\n"
         f"config = RAGConfig.from_settings(s, generator={generator!r})\n"
@@ -213,7 +213,7 @@ class Workload:
 
 
 def responder_bodies(data: BenchData) -> list[dict[str, Any]]:
-    from recruta import evalset
+    from recruta.rag import evalset
 
     return [{"pergunta": item.question} for item in evalset.load(data.evalset)]
 

@@ -27,7 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from recruta.settings import get_settings, quiet_telemetry  # noqa: E402
+from recruta.core.settings import get_settings, quiet_telemetry  # noqa: E402
 
 quiet_telemetry()
 LLMMATCH = ROOT.parent / "shared" / "data" / "llmmatch" / "matches"
@@ -57,7 +57,7 @@ def minilm_baseline(embedder, cv: str, job: str) -> float:
 def bench_llmmatch(embedder) -> dict:
     from scipy.stats import spearmanr
 
-    from recruta.matching import match, profile
+    from recruta.screening.matching import match, profile
 
     pairs = llmmatch_pairs()
     ours, base, human = [], [], []
@@ -75,7 +75,7 @@ def bench_llmmatch(embedder) -> dict:
 def bench_sample(screener, pool) -> dict:
     from sklearn.metrics import roc_auc_score
 
-    from recruta.matching import job_from_store, rank
+    from recruta.screening.matching import job_from_store, rank
 
     labels, scores, p_at_5, hires_in_top5 = [], [], [], []
     for vaga_id, apps in sorted(pool.applications.items()):
@@ -99,7 +99,7 @@ def bench_sample(screener, pool) -> dict:
 
 
 def bench_stability(embedder) -> dict:
-    from recruta.matching import match, profile
+    from recruta.screening.matching import match, profile
 
     pairs = llmmatch_pairs()[:6]
     jds = sorted((ROOT.parent / "shared" / "data" / "resumes" / "jds").glob("*.txt"))
@@ -119,7 +119,7 @@ def bench_stability(embedder) -> dict:
 
 
 def bench_throughput(screener, pool) -> dict:
-    from recruta.matching import job_from_store, rank
+    from recruta.screening.matching import job_from_store, rank
 
     vaga_id = sorted(pool.applications)[0]
     job = job_from_store(screener.store, vaga_id)
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="llmmatch + stability only (no index needed)")
     parser.add_argument("--no-mlflow", action="store_true")
     args = parser.parse_args(argv)
-    from recruta.embeddings import get_embedder
+    from recruta.ingest.embeddings import get_embedder
 
     settings = get_settings()
     embedder = get_embedder(settings.embedder)
@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     metrics.update(st)
     if not args.quick:
         from ingestion import open_index
-        from recruta.matching import CandidatePool
-        from recruta.screening import Screener
+        from recruta.screening.matching import CandidatePool
+        from recruta.screening.screener import Screener
 
         store = open_index(settings, embedder, create=False)
         screener = Screener(store=store, embedder=embedder)
@@ -180,6 +180,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from recruta import compute
+    from recruta.core import compute
 
-    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

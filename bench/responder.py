@@ -167,7 +167,7 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
         "**Tuned settings** (best error-free throughput at 16 clients): "
         + "; ".join(f"{w}: {v['config']} ({v['throughput_rps']:.2f} req/s)" for w, v in rec.items())
         + f". Shipped: `workers={data['shipped']['workers']}`, `RECRUTA_TORCH_THREADS="
-          f"{data['shipped']['torch_threads']}` (torch's default: one thread per core; `recruta/settings.py`, "
+          f"{data['shipped']['torch_threads']}` (torch's default: one thread per core; `recruta/core/settings.py`, "
           "`service.py`): where a second worker wins it wins by a few percent, while it doubles the memory and "
           "loses on `/match` — at 16 clients, shipped vs best: " + "; ".join(
             shipped_vs_best(data["rows"], data["shipped"], cpus=data["machine"]["cpus"]))
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     window = a.window or (4.0 if a.quick else 10.0)
     llm_window = a.llm_window or (4.0 if a.quick else 20.0)
     info = machine_info()
-    from recruta.settings import Settings, get_settings
+    from recruta.core.settings import Settings, get_settings
 
     defaults = Settings.model_fields
     max_new_tokens = 16 if a.quick else defaults["max_new_tokens"].default

@@ -45,7 +45,7 @@ from bench.harness import (
     tiny_sample,
     write_outputs,
 )
-from recruta.settings import Settings, quiet_telemetry
+from recruta.core.settings import Settings, quiet_telemetry
 
 quiet_telemetry()
 
@@ -182,10 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     n_queries = a.queries or (10 if a.quick else 60)
     info = machine_info()
     from model import RAGAgent, RAGConfig
-    from recruta import evalset
-    from recruta.embeddings import embedder_for
-    from recruta.generators import ExtractiveGenerator
-    from recruta.store import Store, make_client
+    from recruta.ingest.embeddings import embedder_for
+    from recruta.ingest.store import Store, make_client
+    from recruta.rag import evalset
+    from recruta.rag.generators import ExtractiveGenerator
 
     with tempfile.TemporaryDirectory() as tmp:
         bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
@@ -224,6 +224,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from recruta import compute
+    from recruta.core import compute
 
-    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

@@ -20,7 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(ROOT))
 
-from recruta.settings import Settings  # noqa: E402
+from recruta.core.settings import Settings  # noqa: E402
 
 BIN = Path(sys.executable).parent
 needs_shared = pytest.mark.skipif(not DECISION.exists(), reason="../shared/data/decision not present")
@@ -29,9 +29,10 @@ needs_shared = pytest.mark.skipif(not DECISION.exists(), reason="../shared/data/
 @pytest.fixture(scope="session")
 def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small joinable sample from the project's own generator (+ its evaluation set)."""
-    from recruta import evalset, sample
-    from recruta.loaders import load_dataset
-    from recruta.settings import DEFAULT_HIRED
+    from devtools import sample
+    from recruta.core.settings import DEFAULT_HIRED
+    from recruta.ingest.loaders import load_dataset
+    from recruta.rag import evalset
 
     out = tmp_path_factory.mktemp("data")
     sample.generate(out, n_vagas=30, n_applicants=80, n_prospects=200, cv_chars=900, seed=3)

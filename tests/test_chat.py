@@ -1,4 +1,4 @@
-"""The recruiter chat (recruta/chat.py): uploads, summary, grounding, memory, persistence, streaming."""
+"""The recruiter chat (recruta/chat/service.py): uploads, summary, grounding, memory, persistence, streaming."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from recruta import skills as sk
-from recruta.chat import DOC_KINDS, MAX_MESSAGE_CHARS, ChatError, ChatService, SessionNotFound, top_skills
-from recruta.db import ChatDocument, ChatMessage, make_sessionmaker
-from recruta.embeddings import get_embedder
-from recruta.generators import EchoGenerator, ExtractiveGenerator, GenerationInput
-from recruta.matching import profile
-from recruta.store import Hit
+from recruta import facts as sk
+from recruta.chat.service import DOC_KINDS, MAX_MESSAGE_CHARS, ChatError, ChatService, SessionNotFound, top_skills
+from recruta.core.db import ChatDocument, ChatMessage, make_sessionmaker
+from recruta.ingest.embeddings import get_embedder
+from recruta.ingest.store import Hit
+from recruta.rag.generators import EchoGenerator, ExtractiveGenerator, GenerationInput
+from recruta.screening.matching import profile
 
 RESUMES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "resumes"
 

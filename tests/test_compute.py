@@ -1,11 +1,11 @@
-"""recruta/compute.py: every torch computation of a process runs on one thread."""
+"""recruta/core/compute.py: every torch computation of a process runs on one thread."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from recruta import compute
+from recruta.core import compute
 
 
 def test_calls_from_many_threads_run_on_one_thread():
@@ -33,8 +33,8 @@ def test_nested_calls_do_not_deadlock_and_errors_propagate():
 
 def test_the_models_compute_on_that_thread(monkeypatch):
     """The torch embedder and the transformers generator are wrapped (loading included)."""
-    from recruta.embeddings import SentenceTransformerEmbedder
-    from recruta.generators import TransformersGenerator
+    from recruta.ingest.embeddings import SentenceTransformerEmbedder
+    from recruta.rag.generators import TransformersGenerator
 
     for fn in (SentenceTransformerEmbedder.__init__, SentenceTransformerEmbedder.embed,
                TransformersGenerator.__init__, TransformersGenerator.generate):

@@ -2,9 +2,10 @@
 
 import hashlib
 
-from recruta import evalset, sample
-from recruta.loaders import load_dataset
-from recruta.settings import DEFAULT_HIRED
+from devtools import sample
+from recruta.core.settings import DEFAULT_HIRED
+from recruta.ingest.loaders import load_dataset
+from recruta.rag import evalset
 from tests.conftest import ROOT
 
 DATA = ROOT / "data"

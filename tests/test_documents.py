@@ -1,9 +1,9 @@
 import json
 
-from recruta.documents import build_documents, chunk_text, record_id
-from recruta.loaders import load_dataset
-from recruta.redact import find_pii
-from recruta.settings import DEFAULT_HIRED
+from recruta.core.settings import DEFAULT_HIRED
+from recruta.ingest.documents import build_documents, chunk_text, record_id
+from recruta.ingest.loaders import load_dataset
+from recruta.text.redact import find_pii
 from tests.conftest import DECISION, needs_shared
 
 

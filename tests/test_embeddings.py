@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from recruta import embeddings
-from recruta.embeddings import (
+from recruta.core.settings import Settings
+from recruta.ingest import embeddings
+from recruta.ingest.embeddings import (
     MANIFEST,
     HashEmbedder,
     OpenVINOEmbedder,
@@ -26,7 +27,6 @@ from recruta.embeddings import (
     get_embedder,
     ir_folder,
 )
-from recruta.settings import Settings
 from tests.conftest import ROOT
 
 
@@ -157,7 +157,7 @@ def test_killed_conversion_never_leaves_a_broken_cache(tmp_path):
 import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
-from recruta.embeddings import build_once
+from recruta.ingest.embeddings import build_once
 
 def build(tmp):
     (tmp / "openvino_model.xml").write_text("<half")
@@ -207,9 +207,9 @@ def texts() -> list[str]:
     """CV-like chunks (and a few vagas) of the committed sample, as the document builder makes them."""
     import random
 
-    from recruta.documents import build_documents
-    from recruta.loaders import load_dataset
-    from recruta.settings import DEFAULT_HIRED
+    from recruta.core.settings import DEFAULT_HIRED
+    from recruta.ingest.documents import build_documents
+    from recruta.ingest.loaders import load_dataset
 
     docs = list(build_documents(load_dataset(ROOT / "data", hired_statuses=DEFAULT_HIRED),
                                 chunk_size=800, chunk_overlap=100))
@@ -302,7 +302,7 @@ def test_unsupported_models_fail_clearly(tmp_path, ov_cache):
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
 
-    from recruta.embeddings import minilm_path
+    from recruta.ingest.embeddings import minilm_path
 
     cls_model = tmp_path / "minilm-cls"
     SentenceTransformer(modules=[Transformer(minilm_path()), Pooling(384, pooling_mode="cls")]).save(str(cls_model))

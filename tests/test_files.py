@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from recruta import files
+from recruta.core.errors import InvalidInput
 from recruta.files import FileError, ParsedFile, parse_file, parse_text
 
 RESUMES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "resumes"
@@ -519,7 +520,7 @@ def test_parse_text_normalises() -> None:
 
 
 def test_api_shapes() -> None:
-    assert issubclass(FileError, ValueError)
+    assert issubclass(FileError, InvalidInput)
     assert FileError("empty", "x").code == "empty"
     with pytest.raises(ValueError):
         FileError("nope", "x")

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from ingestion import IngestReport, ingest, main, open_index
-from recruta.embeddings import HashEmbedder
+from recruta.ingest.embeddings import HashEmbedder
 
 
 class CountingEmbedder(HashEmbedder):
@@ -70,7 +70,7 @@ def test_changed_record_is_reembedded_and_prune_removes_stale(small_data, settin
 
 
 def test_cli_prints_counts_and_rejects_missing_dir(small_data, tmp_path, monkeypatch, capsys):
-    from recruta import settings as settings_mod
+    from recruta.core import settings as settings_mod
 
     monkeypatch.setenv("RECRUTA_HOME", str(tmp_path / "h"))
     settings_mod.get_settings.cache_clear()
@@ -84,7 +84,7 @@ def test_cli_prints_counts_and_rejects_missing_dir(small_data, tmp_path, monkeyp
 def test_truncated_file_fails_cleanly_without_losing_the_index(small_data, settings, tmp_path, capsys, monkeypatch):
     import shutil
 
-    from recruta import settings as settings_mod
+    from recruta.core import settings as settings_mod
 
     data = tmp_path / "d"
     shutil.copytree(small_data, data)
@@ -128,7 +128,7 @@ def test_embedded_store_keeps_texts_in_its_table_not_in_chroma(small_data, setti
 def test_a_run_killed_between_text_and_vector_write_is_repaired(small_data, settings, monkeypatch):
     """The text table is written before Chroma: a kill in between leaves texts without vectors, which the next
     run embeds and writes (its hash check finds them missing), so the index ends complete."""
-    from recruta.store import Store
+    from recruta.ingest.store import Store
 
     calls = {"n": 0}
     real_upsert = Store.upsert
@@ -155,7 +155,7 @@ def test_collections_made_before_the_text_table_still_read_their_texts(tmp_path)
     """An index built by an earlier version (texts inside Chroma) is read as it is, with no migration."""
     import chromadb
 
-    from recruta.store import Store
+    from recruta.ingest.store import Store
 
     client = chromadb.PersistentClient(path=str(tmp_path / "old"))
     old = client.get_or_create_collection("decision-old", embedding_function=None,

@@ -1,7 +1,7 @@
-"""Job-description generation (recruta/jd.py): grounded, deterministic, never inventing salary or benefits.
+"""Job-description generation (recruta/jd/service.py): grounded, deterministic, never inventing salary or benefits.
 
 The index is faked: the project's real ``data/vagas.json`` records, turned into chunks exactly as ingestion does
-(``recruta.documents.vaga_documents``), and a lexical retrieve that honours the metadata filters.
+(``recruta.ingest.documents.vaga_documents``), and a lexical retrieve that honours the metadata filters.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from recruta.db import GeneratedJD, JDFeedback, make_sessionmaker
-from recruta.documents import vaga_documents
-from recruta.generators import GenerationInput
-from recruta.jd import (
+from recruta.core.db import GeneratedJD, JDFeedback, make_sessionmaker
+from recruta.core.errors import NotFound
+from recruta.facts import detect_language, fold, requirements
+from recruta.ingest.documents import vaga_documents
+from recruta.ingest.schema import Vaga
+from recruta.ingest.store import Hit
+from recruta.jd.service import (
     JDError,
     JDRequest,
     JDService,
@@ -30,9 +33,7 @@ from recruta.jd import (
     salary_line,
     sample_requests,
 )
-from recruta.schema import Vaga
-from recruta.skills import detect_language, fold, requirements
-from recruta.store import Hit
+from recruta.rag.generators import GenerationInput
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 _W = re.compile(r"\w+")
@@ -337,7 +338,7 @@ def test_regenerate_errors(service: JDService) -> None:
         service.regenerate(first["id"], section="summary", content="  ")
     with pytest.raises(JDError, match="expected a list"):
         service.regenerate(first["id"], section="requirements", content=[1, 2])  # type: ignore[list-item]
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         service.regenerate("nope", section="summary", content="x")
 
 
@@ -366,10 +367,10 @@ def test_feedback_rating_must_be_1_to_5(service: JDService, rating: Any) -> None
         service.feedback(jd["id"], rating=rating)
 
 
-def test_unknown_ids_are_lookup_errors(service: JDService) -> None:
-    with pytest.raises(LookupError):
+def test_unknown_ids_are_not_found(service: JDService) -> None:
+    with pytest.raises(NotFound):
         service.feedback("0" * 32, rating=3)
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         service.get("0" * 32)
 
 

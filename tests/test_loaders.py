@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from recruta.loaders import DataFileError, load_dataset
-from recruta.settings import DEFAULT_HIRED
+from recruta.core.settings import DEFAULT_HIRED
+from recruta.ingest.loaders import DataFileError, load_dataset
 from tests.conftest import DECISION, needs_shared
 
 

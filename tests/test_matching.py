@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from recruta.embeddings import get_embedder
-from recruta.matching import combine, lexical_similarity, match, paragraphs, profile, score_signals
+from recruta.ingest.embeddings import get_embedder
+from recruta.screening.matching import combine, lexical_similarity, match, paragraphs, profile, score_signals
 
 JOB = """Desenvolvedor Java Sênior
 Competências técnicas:
@@ -143,7 +143,7 @@ def test_signals_without_embedder():
 
 
 def test_rank_of_cv_texts_scores_like_match(tmp_path):
-    from recruta.screening import Screener
+    from recruta.screening.screener import Screener
 
     s = Screener(store=None, embedder=EMB)
     ranked = s.rank(job_text=JOB, cvs=[WEAK_CV, GOOD_CV])["candidates"]
@@ -153,7 +153,7 @@ def test_rank_of_cv_texts_scores_like_match(tmp_path):
 
 
 def test_vaga_deal_fields_are_not_requirements():
-    from recruta.matching import requirements_text
+    from recruta.screening.matching import requirements_text
 
     record = ("Vaga: 1006 - Analista Desenvolvedor Java Pleno\nCliente: Grupo Boreal Digital\n"
               "Tipo de contratação: PJ/Autônomo, CLT Full\nLocal: São Paulo\nVaga SAP: Não\n"
@@ -171,8 +171,8 @@ def test_candidate_profiles_persist_across_restarts(small_data, settings, tmp_pa
     import pickle
 
     from ingestion import ingest, open_index
-    from recruta import matching
-    from recruta.matching import CandidatePool
+    from recruta.screening.matching import CandidatePool
+    from recruta.screening import matching
 
     embedder = get_embedder("hash")
     ingest(data_dir=small_data, settings=settings, embedder=embedder, progress=False)

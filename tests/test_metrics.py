@@ -1,4 +1,4 @@
-from recruta.metrics import PortugueseTokenizer, bleu, hit_at_k, mrr, retrieval_rank, rouge
+from recruta.rag.metrics import PortugueseTokenizer, bleu, hit_at_k, mrr, retrieval_rank, rouge
 
 
 def test_tokenizer_keeps_portuguese_words():

@@ -13,11 +13,11 @@ def test_llamaindex_peer_indexes_the_same_slice_and_answers_with_sources(tmp_pat
     from bench.harness import tiny_sample
     from bench.peer.__main__ import make_slice, pick_questions
     from bench.peer.llamaindex_rag import LlamaIndexRAG, PeerConfig, local_embedding, use_local_models
-    from recruta import evalset
-    from recruta.documents import build_documents, record_id
-    from recruta.embeddings import minilm_path
-    from recruta.loaders import load_dataset
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
+    from recruta.ingest.documents import build_documents, record_id
+    from recruta.ingest.embeddings import minilm_path
+    from recruta.ingest.loaders import load_dataset
+    from recruta.rag import evalset
 
     data = tiny_sample(tmp_path / "data", n_vagas=4, n_applicants=8, n_prospects=12, n_questions=10)
     dev = [i for i in evalset.load(data.evalset) if i.split == "dev"]
@@ -65,7 +65,7 @@ def test_ingestion_order_puts_every_system_in_every_position_equally() -> None:
 
 def test_shipped_system_reads_the_project_defaults() -> None:
     from bench.peer.__main__ import SHIPPED_BACKEND, SHIPPED_DTYPE
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
 
     assert Settings.model_fields["embedder_backend"].default == SHIPPED_BACKEND
     assert Settings.model_fields["llm_dtype"].default == SHIPPED_DTYPE

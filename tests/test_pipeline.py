@@ -6,7 +6,7 @@ from mlflow.tracking import MlflowClient
 
 import experiment
 import register
-from recruta.settings import Settings
+from recruta.core.settings import Settings
 
 
 @pytest.fixture
@@ -93,8 +93,8 @@ def test_register_twice_at_once_makes_one_champion(home, small_data):
 
 
 def test_experiment_logs_average_jd_rating_per_generator(home):
-    from recruta.db import database_url, make_sessionmaker
-    from recruta.jd import JDService
+    from recruta.core.db import database_url, make_sessionmaker
+    from recruta.jd.service import JDService
 
     service = JDService(sessionmaker=make_sessionmaker(database_url(home.home)), retrieve=None)
     jd = service.generate({"title": "Analista de Dados", "skills": ["SQL", "Power BI"]})

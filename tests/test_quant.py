@@ -1,11 +1,11 @@
-"""4-bit weights for decoding (recruta/quant.py), on small layers: exact recovery, both compute paths."""
+"""4-bit weights for decoding (recruta/rag/quant.py), on small layers: exact recovery, both compute paths."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from recruta.quant import GROUP, INT4_MAX_ROWS, Int4Linear, apply_int4, quantize_int4
+from recruta.rag.quant import GROUP, INT4_MAX_ROWS, Int4Linear, apply_int4, quantize_int4
 
 
 def q4_1_weights(n: int, k: int, *, seed: int = 0) -> torch.Tensor:

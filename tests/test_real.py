@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recruta.embeddings import get_embedder
-from recruta.generators import GenerationInput, make_generator
+from recruta.ingest.embeddings import get_embedder
+from recruta.rag.generators import GenerationInput, make_generator
 from tests.conftest import DECISION, needs_shared
 
 pytestmark = pytest.mark.real
@@ -26,7 +26,7 @@ def test_minilm_loads_offline_and_ranks_related_text(minilm):
 
 @pytest.mark.parametrize("dtype", ["int4", "bfloat16"])
 def test_smollm2_generates_greedily_and_reproducibly(tmp_path_factory, dtype):
-    from recruta.quant import Int4Linear
+    from recruta.rag.quant import Int4Linear
 
     cache = tmp_path_factory.getbasetemp() / "llm"
     gen = make_generator("smollm2", cache_dir=cache, dtype=dtype)
@@ -45,7 +45,7 @@ def test_int4_weights_are_exactly_the_ggufs_q4_1_blocks(tmp_path_factory):
     import torch
     from gguf import GGUFReader
 
-    from recruta.generators import INT4_FILE, convert_smollm2, smollm2_gguf
+    from recruta.rag.generators import INT4_FILE, convert_smollm2, smollm2_gguf
 
     folder = convert_smollm2(tmp_path_factory.getbasetemp() / "llm", dtype="int4")
     from safetensors.torch import load_file
@@ -73,7 +73,7 @@ def test_real_decision_records_answer_about_a_real_vaga(tmp_path):
     """The shipped embedder (MiniLM on the default backend) over the real records, end to end."""
     from ingestion import ingest
     from model import RAGAgent, RAGConfig
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
 
     s = Settings(home=tmp_path / "home", embedder="minilm")
     report = ingest(data_dir=DECISION, settings=s, progress=False)
@@ -104,7 +104,7 @@ def test_match_score_tracks_human_ratings_on_russian_pairs(minilm):
 
     from scipy.stats import spearmanr
 
-    from recruta.matching import match, profile
+    from recruta.screening.matching import match, profile
     from tests.conftest import ROOT
 
     sys.path.insert(0, str(ROOT / "bench"))

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from recruta.redact import find_pii, redact
+from recruta.text.redact import find_pii, redact
 from tests.conftest import DECISION, needs_shared
 
 CASES = [
@@ -89,7 +89,7 @@ def test_detectors_see_what_the_rules_remove(kind, text):
 
 def test_guards_skip_only_rules_that_cannot_match(monkeypatch):
     """The needle guards are an optimisation: with every guard forced open, the output is the same."""
-    from recruta import redact as mod
+    from recruta.text import redact as mod
 
     texts = [
         "Contato: (11) 98765-4321, email j o a o @ g m a i l . c o m, linkedin.com/in/fulano, skype: fulano.x",

@@ -30,8 +30,8 @@ import httpx
 import numpy as np
 import pytest
 
-from recruta.prompting import LANGS, guard_answer, load_template, reveals_prompt
-from recruta.redact import find_pii
+from recruta.rag.prompting import LANGS, guard_answer, load_template, reveals_prompt
+from recruta.text.redact import find_pii
 from tests.conftest import BIN, DECISION, ROOT, env_for, free_port, needs_shared, stop, wait_http
 from tests.test_files import build_pdf, lzw_bomb, make_docx, make_pdf, pages_pdf, pdf_stream, text_page, write_bomb
 
@@ -122,8 +122,8 @@ def _ingest_env(home: Path) -> dict[str, str]:
 
 def _index_state(home: Path) -> tuple[list[str], dict[str, tuple[str, str, np.ndarray]]]:
     from ingestion import open_index
-    from recruta.embeddings import get_embedder
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
+    from recruta.ingest.embeddings import get_embedder
 
     store = open_index(Settings(home=home, embedder="hash", chunk_size=600), get_embedder("hash"), create=False)
     got = store.get(include_embeddings=True)
@@ -184,7 +184,7 @@ def test_ingestion_killed_with_sigkill_resumes_to_the_clean_index(small_data, tm
 
 def test_malformed_records_are_reported_and_skipped(small_data, tmp_path, monkeypatch, capsys):
     import ingestion
-    from recruta import settings as settings_mod
+    from recruta.core import settings as settings_mod
 
     data = tmp_path / "d"
     shutil.copytree(small_data, data)
@@ -213,8 +213,8 @@ def test_malformed_records_are_reported_and_skipped(small_data, tmp_path, monkey
                  "prospects.json [9003]: prospects", f"prospects.json [{first}/"):
         assert line in out, line
     from ingestion import open_index
-    from recruta.embeddings import get_embedder
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
+    from recruta.ingest.embeddings import get_embedder
 
     ids = open_index(Settings(home=tmp_path / "home", embedder="hash"), get_embedder("hash")).all_ids()
     assert not [i for i in ids if i.split(":")[1] in {"9001", "9002", "99001", "99002", "9003"}]
@@ -225,9 +225,9 @@ def test_truncated_or_undecodable_file_is_an_error_at_the_exact_byte_and_loses_n
         small_data, tmp_path, monkeypatch, capsys):
     import ingestion
     from ingestion import open_index
-    from recruta import settings as settings_mod
-    from recruta.embeddings import get_embedder
-    from recruta.settings import Settings
+    from recruta.core import settings as settings_mod
+    from recruta.core.settings import Settings
+    from recruta.ingest.embeddings import get_embedder
 
     data = tmp_path / "d"
     shutil.copytree(small_data, data)
@@ -274,9 +274,10 @@ def test_no_personal_data_reaches_index_prompts_logs_or_mlflow(tmp_path, monkeyp
     import experiment
     from ingestion import ingest, open_index
     from model import RAGAgent, RAGConfig
-    from recruta.embeddings import get_embedder
-    from recruta.prompting import detect_language, render
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
+    from recruta.ingest.embeddings import get_embedder
+    from recruta.rag.prompting import render
+    from recruta.text.language import detect_language
 
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     caplog.set_level(logging.DEBUG)
@@ -375,8 +376,8 @@ class RepeatsItsPrompt:
 @pytest.fixture(scope="module")
 def injected_index(small_data, tmp_path_factory):
     from ingestion import ingest
-    from recruta.embeddings import get_embedder
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
+    from recruta.ingest.embeddings import get_embedder
 
     root = tmp_path_factory.mktemp("injected")
     data = root / "data"
@@ -399,7 +400,7 @@ def injected_index(small_data, tmp_path_factory):
 @pytest.mark.parametrize("generator", ["extractive", "echo", "repeats-its-prompt"])
 def test_injected_questions_and_cvs_reveal_no_prompt_and_no_redacted_field(injected_index, generator):
     from model import RAGAgent, RAGConfig
-    from recruta.generators import EchoGenerator, ExtractiveGenerator
+    from recruta.rag.generators import EchoGenerator, ExtractiveGenerator
 
     s, values = injected_index
     gen = {"extractive": ExtractiveGenerator(), "echo": EchoGenerator(), "repeats-its-prompt": RepeatsItsPrompt()}
@@ -417,8 +418,8 @@ def test_injected_questions_and_cvs_reveal_no_prompt_and_no_redacted_field(injec
 
 
 def test_injected_cv_does_not_move_the_match_score(injected_index):
-    from recruta.embeddings import get_embedder
-    from recruta.screening import Screener
+    from recruta.ingest.embeddings import get_embedder
+    from recruta.screening.screener import Screener
 
     screener = Screener(store=None, embedder=get_embedder("hash"))
     job = "Desenvolvedor Python Sênior: Django, PostgreSQL, Docker, AWS. Inglês avançado. 5 anos de experiência."
@@ -452,7 +453,7 @@ def test_client_error_log_lines_carry_no_input_values():
     from bentoml.exceptions import InvalidArgument
     from pydantic import BaseModel, ValidationError
 
-    from recruta.http import SafeErrorLogFilter
+    from recruta.core.http import SafeErrorLogFilter
 
     class Input(BaseModel):
         pergunta: str
@@ -478,7 +479,7 @@ def test_server_error_tracebacks_stay_but_without_input_values_or_pii():
 
     from pydantic import BaseModel, ValidationError
 
-    from recruta.http import SafeErrorLogFilter
+    from recruta.core.http import SafeErrorLogFilter
 
     class Row(BaseModel):
         n: int
@@ -501,7 +502,7 @@ def test_request_ids_are_added_to_log_lines_and_only_plain_ids_are_echoed():
     import asyncio
     import logging
 
-    from recruta.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter
+    from recruta.core.http import REQUEST_ID, RecrutaMiddleware, RequestIdFilter
 
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
     record.trace_msg = " (trace=1)"
@@ -961,8 +962,8 @@ def test_restart_keeps_chat_sessions_and_jd_feedback(served, tmp_path):
         assert httpx.post(f"{url}/jd/feedback", json={"jd_id": jd["id"], "rating": 3}, timeout=30).status_code == 200
     finally:
         stop(proc)
-    from recruta.db import make_sessionmaker
-    from recruta.jd import JDService
+    from recruta.core.db import make_sessionmaker
+    from recruta.jd.service import JDService
 
     ratings = JDService(sessionmaker=make_sessionmaker(f"sqlite:///{db}"), retrieve=None).average_ratings()
     assert [(v["n"], v["mean"]) for v in ratings.values()] == [(2, 4.0)]  # the rating given before the restart

@@ -1,4 +1,4 @@
-"""Tests of the synthetic Decision data generator (recruta.sample)."""
+"""Tests of the synthetic Decision data generator (devtools.sample)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from recruta import sample
-from recruta.sample import HIRE_STATUSES, SCALES, STATUS_MIX, cpf_is_valid, generate
+from devtools import sample
+from devtools.sample import HIRE_STATUSES, SCALES, STATUS_MIX, cpf_is_valid, generate
 
 REAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "decision"
 FILES = ("vagas.json", "applicants.json", "prospects.json")

@@ -108,8 +108,8 @@ def test_ingest_into_a_chroma_server(small_data, tmp_path):
         wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60, proc=server)
         from ingestion import ingest, open_index
         from model import RAGAgent, RAGConfig
-        from recruta.embeddings import get_embedder
-        from recruta.settings import Settings
+        from recruta.core.settings import Settings
+        from recruta.ingest.embeddings import get_embedder
 
         s = Settings(home=tmp_path / "home", embedder="hash", chroma_host="127.0.0.1", chroma_port=port)
         first = ingest(data_dir=small_data, settings=s, embedder=get_embedder("hash"), progress=False)

@@ -1,4 +1,4 @@
-"""recruta.skills: skills, requirements, languages, experience, seniority, education, places, salary.
+"""recruta.facts: skills, requirements, languages, experience, seniority, education, places, salary.
 
 Russian excerpts are copied from the llmmatch data set (MIT, /work/shared/data/llmmatch); the
 data-driven tests at the end read the files themselves when they are present.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from recruta import skills as S
-from recruta.skills import (
+from recruta import facts as S
+from recruta.facts import (
     Evidence,
     detect_language,
     education_level,

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from recruta.settings import DEFAULT_HIRED
+from recruta.core.settings import DEFAULT_HIRED
 from tests.conftest import BIN, ROOT, SHARED, env_for, free_port, stop, wait_http
 
 if TYPE_CHECKING:

@@ -9,9 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from ingestion import ingest, open_index
-from recruta.documents import chunk_text
-from recruta.embeddings import get_embedder
-from recruta.store import StoreUnavailable
+from recruta.ingest.documents import chunk_text
+from recruta.ingest.embeddings import get_embedder
+from recruta.ingest.store import StoreUnavailable
 from recruta.web.app import PAGE_HEADERS, STATIC, VagaEntry, create_app, merge_chunks, search_vagas
 
 # Anything the browser could fetch from elsewhere: absolute or protocol-relative URLs, CSS imports.
@@ -30,7 +30,7 @@ def test_static_assets_fetch_nothing_from_elsewhere():
 
 @pytest.fixture(scope="module")
 def indexed(small_data: Path, tmp_path_factory: pytest.TempPathFactory):
-    from recruta.settings import Settings
+    from recruta.core.settings import Settings
 
     settings = Settings(home=tmp_path_factory.mktemp("web"), embedder="hash", generator="extractive", chunk_size=300,
                         chunk_overlap=60)

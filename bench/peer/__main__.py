@@ -8,7 +8,7 @@ Same data (the same chunk texts, ids and metadata), embedder weights (all-MiniLM
 (embedded Chroma), top-k, prompt file and LLM weights (SmolLM2-135M-Instruct from the packaged GGUF, greedy) on
 every side; see bench/peer/llamaindex_rag.py for how the LlamaIndex side is built. Three systems:
 
-- ``ours (as shipped)``: our pipeline with the shipped runtime defaults, read from ``recruta.settings.Settings``'
+- ``ours (as shipped)``: our pipeline with the shipped runtime defaults, read from ``recruta.core.settings.Settings``'
   field defaults (``embedder_backend``: OpenVINO bf16 today; ``llm_dtype``: int4 today, the GGUF's Q4_1 blocks);
 - ``ours (same runtime)``: our pipeline on LlamaIndex's runtimes (MiniLM on torch, the bf16 SmolLM2 folder), so
   only the framework differs; its ``no id routing`` variant retrieves exactly what LlamaIndex retrieves;
@@ -23,7 +23,7 @@ In one process, alternating the systems so other work on the machine hits them a
 2. retrieval-only latency (query embedding + vector search) on every dev question, the order rotating per query;
 3. end to end with the extractive answerer (the same answer rule on every side, so only retrieval and framework
    differ) on every dev question, and with the LLM on ``--questions`` of them (one per question kind in turn);
-   quality (ROUGE-L, BLEU, hit@k, MRR) by the project's own metric code (recruta.metrics, experiment.summarise).
+   quality (ROUGE-L, BLEU, hit@k, MRR) by the project's own metric code (recruta.rag.metrics, experiment.summarise).
 
 Ratios are LlamaIndex / ours: above 1 means ours is faster. The aim (ours faster at equal quality) is judged
 for each of our two systems from the numbers: every ratio (ingestion, p50 of each query measure) above 1, and
@@ -48,7 +48,7 @@ from typing import Any
 
 STARTED = time.perf_counter()  # before the heavy imports below: "whole run" counts them too
 
-from recruta.settings import Settings, get_settings, quiet_telemetry  # noqa: E402
+from recruta.core.settings import Settings, get_settings, quiet_telemetry  # noqa: E402
 
 quiet_telemetry()
 
@@ -80,11 +80,11 @@ from bench.peer.llamaindex_rag import (  # noqa: E402
     local_llm,
     use_local_models,
 )
-from recruta import evalset  # noqa: E402
-from recruta.documents import build_documents  # noqa: E402
-from recruta.evalset import EvalItem  # noqa: E402
-from recruta.loaders import FILES, load_dataset  # noqa: E402
-from recruta.metrics import hit_at_k, mrr, percentile, retrieval_rank, rouge  # noqa: E402
+from recruta.ingest.documents import build_documents  # noqa: E402
+from recruta.ingest.loaders import FILES, load_dataset  # noqa: E402
+from recruta.rag import evalset  # noqa: E402
+from recruta.rag.evalset import EvalItem  # noqa: E402
+from recruta.rag.metrics import hit_at_k, mrr, percentile, retrieval_rank, rouge  # noqa: E402
 
 NAME = "peer"
 SHIPPED, OURS, PEER = "ours (as shipped)", "ours (same runtime)", "LlamaIndex"
@@ -438,7 +438,7 @@ def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -
         "",
         "**The runtimes**: LlamaIndex runs them the common way, " + systems[PEER]["runtime"] + ". "
         f"**{OURS}** runs the same: {systems[OURS]['runtime']}, so only the framework differs. "
-        f"**{SHIPPED}** runs the project's shipped defaults (`recruta/settings.py`: "
+        f"**{SHIPPED}** runs the project's shipped defaults (`recruta/core/settings.py`: "
         f"`embedder_backend={shipped['embedder_backend']}`, `llm_dtype={shipped['llm_dtype']}`): "
         f"{systems[SHIPPED]['runtime']} — same weights, measured in bench/embeddings.py and bench/generation.py "
         "to keep retrieval and answer quality. **Different by design**: ours routes a question that names a vaga "
@@ -509,8 +509,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from ingestion import ingest, open_index
     from model import RAGAgent, RAGConfig
-    from recruta.embeddings import get_embedder, minilm_path
-    from recruta.generators import ExtractiveGenerator, GenerationInput, TransformersGenerator, convert_smollm2
+    from recruta.ingest.embeddings import get_embedder, minilm_path
+    from recruta.rag.generators import ExtractiveGenerator, GenerationInput, TransformersGenerator, convert_smollm2
 
     project = get_settings()  # its model caches: the GGUF and OpenVINO conversions happen once per machine
     with tempfile.TemporaryDirectory() as tmp:
@@ -669,6 +669,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from recruta import compute
+    from recruta.core import compute
 
-    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/compute.py)
+    sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

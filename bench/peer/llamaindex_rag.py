@@ -2,13 +2,13 @@
 
 Same data, embedder, vector store, top-k, prompt and LLM as recruta's pipeline, wired LlamaIndex's way:
 
-    nodes  = our documents (``recruta.documents.build_documents``: the exact chunk texts, ids and metadata)
+    nodes  = our documents (``recruta.ingest.documents.build_documents``: the exact chunk texts, ids and metadata)
              as TextNodes, so no LlamaIndex splitter re-cuts them
     embed  = HuggingFaceEmbedding(all-MiniLM-L6-v2 folder, same batch size)
     store  = ChromaVectorStore on an embedded chromadb.PersistentClient collection (LlamaIndex's defaults)
     index  = VectorStoreIndex(nodes, storage_context=...); later parts via index.insert_nodes
     answer = index.as_query_engine(similarity_top_k=K, llm=HuggingFaceLLM(same bf16 SmolLM2 folder),
-                                   text_qa_template=<recruta/prompts/rag_pt.txt as a ChatPromptTemplate>)
+                                   text_qa_template=<recruta/rag/prompts/rag_pt.txt as a ChatPromptTemplate>)
 
 Offline: LlamaIndex's defaults (OpenAI LLM and embeddings, tiktoken) would reach the network, so
 :func:`use_local_models` points ``llama_index.core.Settings`` at the local models first. Metadata is excluded
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from recruta.settings import DEFAULT_HIRED, Settings, quiet_telemetry
+from recruta.core.settings import DEFAULT_HIRED, Settings, quiet_telemetry
 
 quiet_telemetry()
 
@@ -41,12 +41,12 @@ from llama_index.embeddings.huggingface import HuggingFaceEmbedding  # noqa: E40
 from llama_index.llms.huggingface import HuggingFaceLLM  # noqa: E402
 from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: E402
 
-from recruta.documents import build_documents  # noqa: E402
-from recruta.embeddings import minilm_path  # noqa: E402
-from recruta.generators import ExtractiveGenerator, GenerationInput  # noqa: E402
-from recruta.loaders import load_dataset  # noqa: E402
-from recruta.prompting import load_template  # noqa: E402
-from recruta.store import Hit  # noqa: E402
+from recruta.ingest.documents import build_documents  # noqa: E402
+from recruta.ingest.embeddings import minilm_path  # noqa: E402
+from recruta.ingest.loaders import load_dataset  # noqa: E402
+from recruta.ingest.store import Hit  # noqa: E402
+from recruta.rag.generators import ExtractiveGenerator, GenerationInput  # noqa: E402
+from recruta.rag.prompting import load_template  # noqa: E402
 
 Mode = Literal["llm", "extractive"]
 

@@ -19,9 +19,10 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from recruta.documents import record_id
-from recruta.skills import fold
-from recruta.store import HASH_KEY, StoreUnavailable
+from recruta.core.errors import InvalidInput
+from recruta.facts import fold
+from recruta.ingest.documents import record_id
+from recruta.ingest.store import HASH_KEY, StoreUnavailable
 
 STATIC = Path(__file__).parent / "static"
 # The page may load and call nothing but this server: no CDN, fonts or analytics, even by mistake.
@@ -112,7 +113,7 @@ def load_record(store: Any, doc_id: str) -> dict[str, Any] | None:
     elif kind in ("vaga", "candidato") and key:
         got = store.get(where=_where(kind, key))
     else:
-        raise ValueError(f"id desconhecido: {doc_id!r} (esperado vaga:…, candidato:… ou prospect:…)")
+        raise InvalidInput(f"id desconhecido: {doc_id!r} (esperado vaga:…, candidato:… ou prospect:…)")
     if not got["ids"]:
         return None
     parts = sorted(zip(got["metadatas"], got["documents"], strict=True), key=lambda t: int(t[0].get("chunk", 0)))
@@ -147,9 +148,9 @@ def _limit(raw: str | None) -> int:
     try:
         value = int(raw) if raw else 20
     except ValueError:
-        raise ValueError(f"limit deve ser um número inteiro, recebido {raw!r}") from None
+        raise InvalidInput(f"limit deve ser um número inteiro, recebido {raw!r}") from None
     if not 1 <= value <= MAX_LIMIT:
-        raise ValueError(f"limit deve estar entre 1 e {MAX_LIMIT}")
+        raise InvalidInput(f"limit deve estar entre 1 e {MAX_LIMIT}")
     return value
 
 
@@ -163,7 +164,7 @@ def create_app(store: StoreGetter) -> Starlette:
         try:
             limit = _limit(request.query_params.get("limit"))
             found = search_vagas(catalog.entries, request.query_params.get("q", ""))
-        except ValueError as exc:
+        except InvalidInput as exc:
             return _error(str(exc), 400)
         except StoreUnavailable:
             return _error(UNAVAILABLE, 503, **{"Retry-After": "5"})
@@ -173,7 +174,7 @@ def create_app(store: StoreGetter) -> Starlette:
         doc_id = request.query_params.get("id", "").strip()
         try:
             found = load_record(store(), doc_id)
-        except ValueError as exc:
+        except InvalidInput as exc:
             return _error(str(exc), 400)
         except StoreUnavailable:
             return _error(UNAVAILABLE, 503, **{"Retry-After": "5"})

@@ -36,8 +36,9 @@ from typing import Any, Protocol, get_args
 
 import numpy as np
 
-from recruta.compute import compute
-from recruta.settings import DEFAULT_HIRED, EmbedderBackend, Settings, get_settings
+from recruta.core.compute import compute
+from recruta.core.errors import InvalidInput
+from recruta.core.settings import EmbedderBackend, Settings, get_settings
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -58,7 +59,7 @@ class Embedder(Protocol):
         ...
 
 
-class UnsupportedModel(ValueError):
+class UnsupportedModel(InvalidInput):
     """The model cannot run on the OpenVINO backends (not a transformer + mean pooling + normalisation)."""
 
 
@@ -92,7 +93,7 @@ def embedder_name(spec: str, *, backend: str = "torch") -> str:
 
 
 class SentenceTransformerEmbedder:
-    """Loading and encoding run on the process's compute thread (recruta/compute.py)."""
+    """Loading and encoding run on the process's compute thread (recruta/core/compute.py)."""
 
     @compute
     def __init__(self, spec: str, *, device: str = "cpu", threads: int | None = None) -> None:
@@ -168,23 +169,13 @@ def ir_folder(spec: str, *, int8: bool, cache_root: Path) -> Path:
     return cache_root / f"{_base_name(spec)}-{kind}-{_fingerprint(spec, int8=int8)}"
 
 
-def calibration_texts(*, n_chunks: int = 60, n_questions: int = 20, seed: int = 7) -> list[str]:
-    """Chunks and questions as the index and the service see them, from the project's own sample generator and
-    document builder (they ship with the code, so a Bento can quantise too). Seed 7, not the committed data/'s 42:
-    the int8 model is never calibrated on the records its retrieval quality is measured on."""
-    import random
+CALIBRATION_PATH = Path(__file__).with_name("calibration_texts.json")
 
-    from recruta import evalset, sample
-    from recruta.documents import build_documents
-    from recruta.loaders import load_dataset
 
-    with tempfile.TemporaryDirectory() as tmp:
-        sample.generate(Path(tmp), n_vagas=30, n_applicants=60, n_prospects=90, seed=seed)
-        ds = load_dataset(Path(tmp), hired_statuses=DEFAULT_HIRED)
-    chunks = [d.text for d in build_documents(ds, chunk_size=800, chunk_overlap=100)]
-    questions = [item.question for item in evalset.build(ds, n=n_questions * 2, seed=seed)]
-    rng = random.Random(seed)
-    return rng.sample(chunks, min(n_chunks, len(chunks))) + rng.sample(questions, min(n_questions, len(questions)))
+def calibration_texts() -> list[str]:
+    """The int8 model's calibration texts: chunks and questions as the index and the service see them, shipped as
+    a data file beside this module (written by ``python -m devtools.calibration`` from the synthetic sample)."""
+    return list(json.loads(CALIBRATION_PATH.read_text()))
 
 
 def _mean_pooled(spec: str) -> tuple[Any, Any, int]:

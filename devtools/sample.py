@@ -15,7 +15,7 @@ Same arguments give byte-identical files: every record draws from its own ``rand
 string (hashed with SHA-512 by ``random``, so independent of ``PYTHONHASHSEED``) and nothing reads the
 clock. The files are written record by record, so memory stays low at the full scale.
 
-    python -m recruta.sample --out data [--scale sample|full] [--seed 42] [--quiet]
+    python -m devtools.sample --out data [--scale sample|full] [--seed 42] [--quiet]
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ _STATUS_SLOPE: dict[str, float] = {
     "Desistiu da Contratação": 2.5,
     "Documentação PJ": 4.0,
 }
-# Same as recruta.settings.DEFAULT_HIRED; a vaga gets at most one or two of these.
+# Same as recruta.core.settings.DEFAULT_HIRED; a vaga gets at most one or two of these.
 HIRE_STATUSES: tuple[str, ...] = (
     "Contratado pela Decision",
     "Contratado como Hunting",
@@ -1637,7 +1637,7 @@ def generate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m recruta.sample", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.sample", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="output folder for the three json files")
     parser.add_argument("--scale", choices=sorted(SCALES), default="sample")
     parser.add_argument("--seed", type=int, default=42)

@@ -55,7 +55,7 @@ def _client_error(exc: BaseException) -> tuple[int, str] | None:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return 400, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['type']}" for e in errors[:5])
     if isinstance(exc, BentoMLException) and exc.error_code.value < 500:
-        from recruta.redact import redact
+        from recruta.text.redact import redact
 
         message = " ".join(str(exc).split())
         return exc.error_code.value, f"{type(exc).__name__}: {redact(message[:200])}"
@@ -85,7 +85,7 @@ class SafeErrorLogFilter(logging.Filter):
             if hasattr(record, "levelname_bracketed"):
                 record.levelname_bracketed = "[WARNING]"
             return True
-        from recruta.redact import redact
+        from recruta.text.redact import redact
 
         text = record.exc_text or logging.Formatter().formatException(record.exc_info)
         record.exc_text = redact(_INPUT_VALUE.sub("input_value=…", text))

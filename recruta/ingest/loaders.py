@@ -10,12 +10,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from recruta.schema import Applicant, Prospect, Vaga, VagaProspects
+from recruta.core.errors import InvalidInput
+from recruta.ingest.schema import Applicant, Prospect, Vaga, VagaProspects
 
 FILES = {"vagas": "vagas.json", "applicants": "applicants.json", "prospects": "prospects.json"}
 
 
-class DataFileError(ValueError):
+class DataFileError(InvalidInput):
     """A data file that cannot be read at all (truncated or not JSON)."""
 
     def __init__(self, path: Path, reason: str, position: int | None = None) -> None:

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from recruta import skills as sk
-from recruta.embeddings import Embedder
+from recruta import facts as sk
+from recruta.ingest.embeddings import Embedder
 
 WEIGHTS = {"skills": 0.35, "semantic": 0.2, "lexical": 0.15, "experience": 0.1, "languages": 0.1,
            "education": 0.05, "location": 0.05, "salary": 0.1}

@@ -23,14 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from recruta.documents import Document
-from recruta.settings import Settings, quiet_telemetry
+from recruta.core.errors import InvalidInput, Unavailable
+from recruta.core.settings import Settings, quiet_telemetry
+from recruta.ingest.documents import Document
 
 HASH_KEY = "content_hash"
 TEXTS_KEY = "recruta:texts"  # collection metadata: where chunk texts live ("table"; absent: inside Chroma)
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(Unavailable):
     """The vector store cannot be reached (server down, path unreadable)."""
 
 
@@ -61,7 +62,7 @@ def validate_filter(where: Any, *, path: str = "filtros") -> None:
 
 def _check_value(value: Any, where: str) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{where}: expected a finite number")
+        raise InvalidInput(f"{where}: expected a finite number")
 
 
 def normalize_filter(where: Any, *, path: str = "filtros") -> dict[str, Any]:
@@ -71,33 +72,33 @@ def normalize_filter(where: Any, *, path: str = "filtros") -> dict[str, Any]:
     exactly one key per object, so they become an ``$and``.
     """
     if not isinstance(where, dict) or not where:
-        raise ValueError(f"{path}: expected a non-empty object")
+        raise InvalidInput(f"{path}: expected a non-empty object")
     clauses: list[dict[str, Any]] = []
     for key, value in where.items():
         if key in ("$and", "$or"):
             if not isinstance(value, list) or len(value) < 2:
-                raise ValueError(f"{path}.{key}: expected a list of at least 2 filters")
+                raise InvalidInput(f"{path}.{key}: expected a list of at least 2 filters")
             clauses.append({key: [normalize_filter(sub, path=f"{path}.{key}[{n}]") for n, sub in enumerate(value)]})
         elif key.startswith("$"):
-            raise ValueError(f"{path}: unknown operator {key!r} (use $and, $or, or a metadata field)")
+            raise InvalidInput(f"{path}: unknown operator {key!r} (use $and, $or, or a metadata field)")
         elif isinstance(value, dict):
             if len(value) != 1 or next(iter(value)) not in _FIELD_OPS:
-                raise ValueError(f"{path}.{key}: expected one of {sorted(_FIELD_OPS)}")
+                raise InvalidInput(f"{path}.{key}: expected one of {sorted(_FIELD_OPS)}")
             op, arg = next(iter(value.items()))
             if op in ("$in", "$nin"):
                 if not isinstance(arg, list) or not arg or not all(isinstance(a, _SCALAR) for a in arg):
-                    raise ValueError(f"{path}.{key}.{op}: expected a non-empty list of values")
+                    raise InvalidInput(f"{path}.{key}.{op}: expected a non-empty list of values")
                 if len({type(a) for a in arg}) > 1:
-                    raise ValueError(f"{path}.{key}.{op}: all values must be of the same type")
+                    raise InvalidInput(f"{path}.{key}.{op}: all values must be of the same type")
                 for a in arg:
                     _check_value(a, f"{path}.{key}.{op}")
             elif not isinstance(arg, _SCALAR):
-                raise ValueError(f"{path}.{key}.{op}: expected a string, number or boolean")
+                raise InvalidInput(f"{path}.{key}.{op}: expected a string, number or boolean")
             else:
                 _check_value(arg, f"{path}.{key}.{op}")
             clauses.append({key: value})
         elif not isinstance(value, _SCALAR):
-            raise ValueError(f"{path}.{key}: expected a string, number, boolean or operator object")
+            raise InvalidInput(f"{path}.{key}: expected a string, number, boolean or operator object")
         else:
             _check_value(value, f"{path}.{key}")
             clauses.append({key: value})
@@ -179,7 +180,7 @@ def _chroma_errors(action: str, where: dict[str, Any] | None) -> Iterator[None]:
         yield
     except Exception as exc:
         if where and isinstance(exc, ValueError):
-            raise ValueError(f"filtros: {exc}") from exc
+            raise InvalidInput(f"filtros: {exc}", field="filtros") from exc
         raise StoreUnavailable(f"Chroma {action} failed: {exc}") from exc
 
 

@@ -49,6 +49,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from recruta.core.errors import InvalidInput
+
 __all__ = ["ERROR_CODES", "FileError", "ParsedFile", "parse_file", "parse_text"]
 
 ERROR_CODES = frozenset(
@@ -75,7 +77,7 @@ STROKE_ONLY_RENDER_MODES = frozenset({1, 5})
 log = logging.getLogger(__name__)
 
 
-class FileError(ValueError):
+class FileError(InvalidInput):
     """An upload we cannot (or will not) turn into text; ``code`` is a short slug, ``str()`` a user message."""
 
     def __init__(self, code: str, message: str) -> None:

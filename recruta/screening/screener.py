@@ -14,16 +14,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recruta.embeddings import Embedder
+from recruta.core.errors import InvalidInput, NotFound
 from recruta.files import FileError, parse_file, parse_text
-from recruta.matching import CandidatePool, Profile, job_focus_text, job_from_store, match, paragraphs, profile, rank
+from recruta.ingest.embeddings import Embedder
+from recruta.screening.matching import (
+    CandidatePool,
+    Profile,
+    job_focus_text,
+    job_from_store,
+    match,
+    paragraphs,
+    profile,
+    rank,
+)
 
 
-class ScreeningError(ValueError):
+class ScreeningError(InvalidInput):
     """Bad input for screening (4xx)."""
 
 
-class UnknownVaga(LookupError):
+class UnknownVaga(NotFound):
     pass
 
 

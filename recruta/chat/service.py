@@ -7,8 +7,8 @@ from similar past hires in the index); the conversation is stored so a recruiter
 What is computed rather than generated, so it cannot be invented:
 
 - the summary returned on upload (title, years, education, languages, top skills, and the match score when a
-  job description is loaded) comes from :mod:`recruta.skills` / :mod:`recruta.matching`;
-- "is this candidate a fit?" is answered from :func:`recruta.matching.match` (score, strengths and gaps quoting
+  job description is loaded) comes from :mod:`recruta.facts` / :mod:`recruta.screening.matching`;
+- "is this candidate a fit?" is answered from :func:`recruta.screening.matching.match` (score, strengths and gaps quoting
   the evidence, a recommendation — against the role below 40);
 - a question that shares nothing with the documents (no content word, low similarity), or that asks about a
   skill no document mentions, gets "the documents do not contain that" without calling the generator.
@@ -36,12 +36,15 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from recruta import skills as sk
-from recruta.db import ChatDocument, ChatMessage, ChatSession
-from recruta.embeddings import Embedder
+from recruta import facts as sk
+from recruta.core.db import ChatDocument, ChatMessage, ChatSession
+from recruta.core.errors import InvalidInput, NotFound
 from recruta.files import FileError, parse_file
-from recruta.generators import GenerationInput, Generator, content_words
-from recruta.matching import (
+from recruta.ingest.embeddings import Embedder
+from recruta.ingest.store import Hit
+from recruta.rag.generators import GenerationInput, Generator
+from recruta.rag.prompting import load_template, prompt_language
+from recruta.screening.matching import (
     EDU_NAMES,
     LEVEL_NAMES,
     MatchResult,
@@ -53,10 +56,9 @@ from recruta.matching import (
     paragraphs,
     profile,
 )
-from recruta.prompting import detect_language, load_template
-from recruta.store import Hit
+from recruta.text.fold import content_words
 
-log = logging.getLogger("recruta.chat")
+log = logging.getLogger("recruta.chat.service")
 
 __all__ = ["DOC_KINDS", "MAX_MESSAGE_CHARS", "ChatError", "ChatService", "SessionNotFound"]
 
@@ -67,7 +69,7 @@ MAX_DOC_CHARS = 100_000
 HIRES_FILTER: dict[str, Any] = {"$and": [{"type": "prospect"}, {"outcome": "hired"}]}
 
 
-class ChatError(ValueError):
+class ChatError(InvalidInput):
     """Bad input (HTTP 400); ``code`` is the file parser's code for upload errors, else ``"invalid"``."""
 
     def __init__(self, message: str, *, code: str = "invalid") -> None:
@@ -75,7 +77,7 @@ class ChatError(ValueError):
         self.code = code
 
 
-class SessionNotFound(LookupError):
+class SessionNotFound(NotFound):
     """No chat session with that id (HTTP 404)."""
 
 
@@ -146,7 +148,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "rec_yes": "Recomendación: avanzar a entrevista.",
     },
 }
-_VERDICTS = {  # same thresholds as recruta.matching.advise
+_VERDICTS = {  # same thresholds as recruta.screening.matching.advise
     "pt": ("Perfil muito aderente à vaga.", "Perfil aderente, com algumas lacunas.",
            "Aderência parcial: lacunas importantes em relação à vaga.", "Perfil pouco aderente à vaga."),
     "en": ("Very strong fit for the job.", "Good fit, with some gaps.", "Partial fit: important gaps for this job.",
@@ -242,15 +244,8 @@ def _fold(text: str) -> str:
 
 
 def question_language(question: str) -> str:
-    """pt / en / es: :func:`recruta.prompting.detect_language`, with the taxonomy's stopwords as a second opinion
-    when the question has no Portuguese cue ("Summarise their SAP experience" → en)."""
-    lang = detect_language(question)
-    if lang != "pt":
-        return lang
-    other = sk.detect_language(question)
-    if other in ("en", "es") and not _PT_HINT.search(_fold(question)):
-        return other
-    return "pt"
+    """pt / en / es: the language the chat answers ``question`` in."""
+    return prompt_language(question)
 
 
 def question_words(question: str) -> set[str]:

@@ -14,8 +14,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_HIRED = (
     "Contratado pela Decision",
@@ -37,7 +36,7 @@ class Settings(BaseSettings):
     # any sentence-transformers model id or local folder works too.
     embedder: str = "minilm"
     embed_batch_size: int = 32
-    # How it runs (recruta/embeddings.py): "torch", "openvino" (fp32, same vectors as torch), "openvino-bf16" or
+    # How it runs (recruta/ingest/embeddings.py): "torch", "openvino" (fp32, same vectors as torch), "openvino-bf16" or
     # "openvino-int8" (own collections). OpenVINO conversions are cached under home/embedders; threads: torch_threads.
     embedder_backend: EmbedderBackend = "openvino-bf16"
 

@@ -1,4 +1,4 @@
-"""Prompt templates are data files in ``recruta/prompts`` (``<name>_<lang>.txt``).
+"""Prompt templates are data files in ``recruta/rag/prompts`` (``<name>_<lang>.txt``).
 
 A file has a ``### system`` and a ``### user`` section; ``{context}`` and ``{question}``
 are filled in. The question's language picks the file (pt by default, en, es), so the
@@ -12,22 +12,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from recruta.settings import PROMPTS_DIR
-from recruta.store import Hit
+from recruta.ingest.store import Hit
+from recruta.text.language import detect_language
 
 LANGS = ("pt", "en", "es")
-_MARKERS = {
-    "pt": set(["o", "a", "os", "as", "um", "uma", "de", "do", "da", "dos", "das", "que", "não", "para", "com", "qual", "quais", "quem", "é", "são", "vaga", "candidato", "foi", "nível", "exigido", "inglês", "atividades", "principais", "conhecimentos", "técnicos", "contratado", "situação"]),
-    "en": set(["the", "a", "an", "of", "is", "are", "what", "which", "who", "was", "for", "with", "required", "level", "english", "job", "candidate", "skills", "hired", "main", "activities", "does", "did", "how"]),
-    "es": set(["el", "la", "los", "las", "un", "una", "de", "del", "que", "no", "para", "con", "cuál", "cuáles", "quién", "es", "son", "fue", "nivel", "requerido", "inglés", "puesto", "candidato", "contratado", "habilidades", "actividades"]),
-}
+PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 
 
-def detect_language(text: str) -> str:
-    words = re.findall(r"\w+", text.casefold())
-    scores = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
-    best = max(LANGS, key=lambda lang: (scores[lang], lang == "pt"))
-    return best if scores[best] > scores["pt"] else "pt"
+def prompt_language(text: str) -> str:
+    """The template language for ``text``: its own when a template exists for it, else Portuguese."""
+    lang = detect_language(text)
+    return lang if lang in LANGS else "pt"
 
 
 @lru_cache
@@ -54,7 +49,7 @@ def format_context(hits: Sequence[Hit], *, max_chars: int) -> str:
 
 
 def render(name: str, *, question: str, hits: Sequence[Hit], max_chars: int, lang: str | None = None) -> list[dict[str, str]]:
-    system, user = load_template(name, lang or detect_language(question))
+    system, user = load_template(name, lang or prompt_language(question))
     context = format_context(hits, max_chars=max_chars) or "(nenhum registro encontrado)"
     return [
         {"role": "system", "content": system},
@@ -84,7 +79,7 @@ def reveals_prompt(answer: str, system: str, *, window: int = _LEAK_WORDS) -> bo
 def guard_answer(answer: str, *, template: str, lang: str) -> str:
     """What users get back: never the system prompt, never personal data (a generator may have been talked into
     either by text planted in a question or a CV)."""
-    from recruta.redact import redact
+    from recruta.text.redact import redact
 
     system, _ = load_template(template, lang)
     if reveals_prompt(answer, system):

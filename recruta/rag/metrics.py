@@ -9,7 +9,7 @@ import numpy as np
 import sacrebleu
 from rouge_score import rouge_scorer
 
-from recruta.documents import record_id
+from recruta.ingest.documents import record_id
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -21,7 +21,7 @@ output language (history is Portuguese, so en/es outputs mostly fall back to the
 An LLM (``generator``) may only rephrase the summary; the rephrasing is kept only if it still contains every
 given value verbatim and no number, money or benefit that the template summary did not have.
 
-Vaga documents in the index are chunks (``recruta.documents.vaga_documents``) that cut lines in the middle;
+Vaga documents in the index are chunks (``recruta.ingest.documents.vaga_documents``) that cut lines in the middle;
 the chunks of each retrieved vaga are fetched together (one extra ``retrieve`` call filtered on their ids),
 stitched on their overlap, and lines cut at a chunk boundary are never used.
 """
@@ -46,14 +46,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from sqlalchemy import func, orm, select
 
-from recruta.db import GeneratedJD, JDFeedback
-from recruta.generators import GenerationInput, Generator, content_words
-from recruta.schema import Vaga
-from recruta.skills import Evidence, detect_language, extract_skills, fold, load_taxonomy, locations, requirements
-from recruta.skills import years_of_experience as _years_of_experience
-from recruta.store import Hit
+from recruta.core.db import GeneratedJD, JDFeedback
+from recruta.core.errors import InvalidInput, NotFound
+from recruta.facts import Evidence, detect_language, extract_skills, fold, load_taxonomy, locations, requirements
+from recruta.facts import years_of_experience as _years_of_experience
+from recruta.ingest.schema import Vaga
+from recruta.ingest.store import Hit
+from recruta.rag.generators import GenerationInput, Generator
+from recruta.text.fold import content_words
 
-log = logging.getLogger("recruta.jd")
+log = logging.getLogger("recruta.jd.service")
 
 Language = Literal["pt", "en", "es"]
 Remote = Literal["remoto", "hibrido", "presencial"]
@@ -66,7 +68,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-class JDError(ValueError):
+class JDError(InvalidInput):
     """Bad input for a job description (the message says which field and why)."""
 
 
@@ -958,7 +960,7 @@ class JDService:
     def _row(session: orm.Session, jd_id: Any) -> GeneratedJD:
         row = session.get(GeneratedJD, jd_id) if isinstance(jd_id, str) and jd_id else None
         if row is None:
-            raise LookupError(f"no generated job description with id {jd_id!r}")
+            raise NotFound(f"no generated job description with id {jd_id!r}")
         return row
 
     def _save(self, req: JDRequest, result: dict[str, Any], *, parent_id: str | None) -> dict[str, Any]:

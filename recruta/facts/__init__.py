@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+
+from recruta.text.fold import fold
+from recruta.text.language import detect_language
 
 __all__ = [
     "CATEGORIES",
@@ -79,52 +81,6 @@ LEVELS: dict[str, dict[int, str]] = {
 # --------------------------------------------------------------------------------------------------
 
 
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    ranges = ((0x0041, 0x005A), (0x00C0, 0x024F), (0x1E00, 0x1EFF), (0x0400, 0x04FF))
-    for lo, hi in ranges:
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            low = ch.lower()
-            if len(low) != 1:
-                low = ch
-            if 0x0400 <= cp <= 0x04FF:
-                if low == "ё":
-                    low = "е"
-            else:
-                base = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
-                if len(base) == 1:
-                    low = base
-            if low != ch:
-                table[cp] = low
-    for cp in (*range(0x2010, 0x2016), 0x2212):
-        table[cp] = "-"
-    for cp in (0x00A0, 0x2007, 0x2009, 0x202F, 0x200A):
-        table[cp] = " "
-    table[0x201A] = ","
-    for cp in (0x2018, 0x2019, 0x00B4):
-        table[cp] = "'"
-    for cp in (0x201C, 0x201D, 0x00AB, 0x00BB):
-        table[cp] = '"'
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-# Cyrillic "С" typed for Latin "C" in "С++", "С#", "С/C++" and "1С".
-_CYR_C_LANG = re.compile(r"(?<!\w)с(?=\+\+|#)")
-_CYR_C_LIST = re.compile(r"(?<!\w)с(?=/c\+\+)")
-_CYR_1C = re.compile(r"(?<!\w)1с(?!\w)")
-
-
-@lru_cache(maxsize=128)  # every helper folds the same CV/job text: fold it once
-def fold(text: str) -> str:
-    """Case/accent-fold ``text`` keeping its length (so offsets map 1:1 to the original)."""
-    out = text.translate(_FOLD_TABLE)
-    if "с" in out:
-        out = _CYR_C_LANG.sub("c", out)
-        out = _CYR_C_LIST.sub("c", out)
-        out = _CYR_1C.sub("1c", out)
-    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -413,39 +369,6 @@ def requirements(job_text: str) -> list[str]:
 
 _WORDS = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "pt": _wordset(
-        "e do da dos das na nos nas em com nao um uma os ao aos pelo pela pelos pelas voce sao tambem "
-        "conhecimento conhecimentos atuar vaga ate isso sua seu ou mais"
-    ),
-    "es": _wordset(
-        "el del los las con en un una y es por tambien conocimiento conocimientos muy al lo "
-        "su sus trabajo puesto desarrollo empresa"
-    ),
-    "en": _wordset(
-        "the and of to in with for is are on you we our your experience knowledge years will be an "
-        "this that as work team skills"
-    ),
-}
-
-
-def detect_language(text: str) -> str:
-    """"ru" for Cyrillic text, else "pt" / "en" / "es" by distinctive stopword counts (ties → "pt")."""
-    letters = sum(1 for ch in text if ch.isalpha())
-    if letters and len(_CYRILLIC.findall(text)) >= 0.3 * letters:
-        return "ru"
-    words = _WORDS.findall(fold(text))
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
-    raw = text.lower()
-    scores["pt"] += 2 * (raw.count("ção") + raw.count("ções") + raw.count("ã") + raw.count("õ"))
-    scores["es"] += 2 * (raw.count("ñ") + raw.count("ción") + raw.count("¿") + raw.count("¡"))
-    return max(("pt", "en", "es"), key=lambda lang: scores[lang])
 
 
 # --------------------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ class JDFeedback(Base):
 
 
 def database_url(home: Path, url: str | None = None) -> str:
-    return url or f"sqlite:///{home / 'recruta.db'}"
+    return url or f"sqlite:///{home / 'recruta.core.db'}"
 
 
 def make_sessionmaker(url: str) -> sessionmaker:

@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from recruta.loaders import Dataset, ProspectRecord
-from recruta.redact import redact
-from recruta.schema import Applicant, Vaga
+from recruta.ingest.loaders import Dataset, ProspectRecord
+from recruta.ingest.schema import Applicant, Vaga
+from recruta.text.redact import redact
 
 Meta = dict[str, str | int | float | bool]
 

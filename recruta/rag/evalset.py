@@ -4,7 +4,7 @@ Each item names the record(s) that answer it (``vaga:1003``, ``candidato:10042``
 ``prospect:1003:10042``) so retrieval is scored too (hit@k, MRR). The reference is never
 the question. A stable hash of the item id puts ~25% of items in the held-out ``test`` split.
 
-    python -m recruta.evalset --data-dir data --out data/evalset.jsonl
+    python -m recruta.rag.evalset --data-dir data --out data/evalset.jsonl
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from recruta.loaders import Dataset, load_dataset
-from recruta.redact import redact
-from recruta.settings import DEFAULT_HIRED
+from recruta.core.settings import DEFAULT_HIRED
+from recruta.ingest.loaders import Dataset, load_dataset
+from recruta.text.redact import redact
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,17 +18,17 @@ import math
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from recruta.compute import compute, on_compute_thread
-from recruta.compute import executor as compute_executor
-from recruta.store import Hit
+from recruta.core.compute import compute, on_compute_thread
+from recruta.core.compute import executor as compute_executor
+from recruta.ingest.store import Hit
+from recruta.text.fold import content_words
 
-log = logging.getLogger("recruta.generators")
+log = logging.getLogger("recruta.rag.generators")
 
 Messages = list[dict[str, str]]
 
@@ -49,25 +49,6 @@ class Generator(Protocol):
 
 
 # --------------------------------------------------------------------------- extractive
-_STOP = set(
-    ["a", "o", "as", "os", "um", "uma", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas", "para", "por", "com", "sem", "que", "qual", "quais", "quem", "é", "e", "ou", "se", "sua", "seu", "suas", "seus", "the", "of", "and", "or", "to", "in", "for", "is", "are", "what", "which", "who", "how", "me", "diga", "mostre", "sobre", "ao", "à", "vaga", "candidato", "candidata", "código", "codigo",
-     # question framing: "qual o nível de inglês exigido" is about inglês, not nível
-     "nível", "nivel", "exigido", "exigida", "exige", "requerido", "level", "required"]
-)
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
-_STOP_FOLDED = {_fold(s) for s in _STOP}
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(_fold(text)) if w not in _STOP_FOLDED and len(w) > 1}
-
-
 _LABEL = re.compile(r"^[A-ZÀ-Ý][\w À-ÿ/()-]{1,45}: ")
 
 
@@ -163,7 +144,7 @@ def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
     """Dequantise the packaged GGUF once into a plain transformers folder (bf16 reloads in ~0.1 s).
 
     ``int4``: the bf16 folder plus ``int4.safetensors``, the block linears' Q4_1 weights recovered exactly from
-    the float32 dequantisation (see recruta/quant.py)."""
+    the float32 dequantisation (see recruta/rag/quant.py)."""
     if dtype not in LLM_DTYPES:
         raise ValueError(f"llm_dtype must be one of {', '.join(LLM_DTYPES)}, not {dtype!r}")
     target = cache_dir / f"smollm2-135m-instruct-{dtype}"
@@ -184,7 +165,7 @@ def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
     if dtype == "int4":
         from safetensors.torch import save_file
 
-        from recruta.quant import quantize_int4
+        from recruta.rag.quant import quantize_int4
 
         tensors = quantize_int4(model)
         model = model.to(torch.bfloat16)
@@ -202,7 +183,7 @@ def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
 
 
 class TransformersGenerator:
-    """Loading and generating run on the process's compute thread (recruta/compute.py: 2× faster decoding in a
+    """Loading and generating run on the process's compute thread (recruta/core/compute.py: 2× faster decoding in a
     threaded server)."""
 
     _lock = threading.Lock()
@@ -219,7 +200,7 @@ class TransformersGenerator:
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16 if dtype == "int4" else getattr(torch, dtype))
         if dtype == "int4":  # 4-bit weights for decoding (exactly the GGUF's for smollm2; group-wise otherwise)
-            from recruta.quant import apply_int4, quantize_int4
+            from recruta.rag.quant import apply_int4, quantize_int4
 
             saved = Path(path) / INT4_FILE
             if saved.exists():

@@ -1,0 +1,211 @@
+"""The RAG agent: retrieve (metadata filters, id routing) → prompt from a template file → generate.
+
+    from recruta.rag.agent import RAGAgent, RAGConfig
+    agent = RAGAgent.from_config(RAGConfig(generator="extractive"))
+    agent.answer("Qual o nível de inglês exigido para a vaga 1003?")
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recruta.core.settings import EmbedderBackend, Settings, get_settings
+from recruta.ingest.embeddings import Embedder, embedder_name, get_embedder
+from recruta.ingest.store import Hit, Store, collection_name, make_client
+from recruta.rag.generators import GenerationInput, Generator, make_generator
+from recruta.rag.prompting import prompt_language, render
+
+_VAGA_REF = re.compile(r"\b(?:vaga|job|puesto|vacante)\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b", re.I)
+_CAND_REF = re.compile(r"\b(?:c[oó]digo|candidat[oa]|code|applicant)\s*(?:n[º°o]\.?|#|:)?\s*(\d{3,7})\b", re.I)
+_HIRED_INTENT = re.compile(r"\b(contratad[oa]s?|contrata[çc][ãa]o|admitid[oa]s?|hired|contratad[oa]s?)\b", re.I)
+NAMED_LIMIT = 2000  # chunks of the records a question names, ranked in memory (a vaga's applications included)
+_CAND_PAREN = re.compile(r"\((?:c[oó]digo|code)\s*(\d{3,7})\)", re.I)
+
+
+@dataclass(kw_only=True)
+class RAGConfig:
+    """Everything that defines a variant; logged as MLflow params and the pyfunc's model_config."""
+
+    embedder: str = "minilm"
+    embedder_backend: EmbedderBackend = "torch"  # absent from models logged before it existed: they used torch
+    collection: str = "decision"
+    chunk_size: int = 800
+    top_k: int = 5
+    template: str = "rag"
+    generator: str = "smollm2"
+    max_new_tokens: int = 128
+    context_chars: int = 700
+    id_routing: bool = True
+    filters: dict[str, Any] | None = None
+
+    @property
+    def index_name(self) -> str:
+        return collection_name(self.collection, embedder_name(self.embedder, backend=self.embedder_backend),
+                               self.chunk_size)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> RAGConfig:
+        base = cls(embedder=settings.embedder, embedder_backend=settings.embedder_backend,
+                   collection=settings.collection, chunk_size=settings.chunk_size,
+                   top_k=settings.top_k, template=settings.template, generator=settings.generator,
+                   max_new_tokens=settings.max_new_tokens)
+        return cls(**{**asdict(base), **overrides})
+
+
+@dataclass(kw_only=True)
+class Answer:
+    answer: str
+    sources: list[dict[str, Any]]
+    language: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def referenced_ids(question: str) -> dict[str, list[str]]:
+    """Vaga ids and candidate codes named in the question ("vaga 1234", "código 10023")."""
+    vagas = _VAGA_REF.findall(question)
+    cands = _CAND_REF.findall(question) + _CAND_PAREN.findall(question)
+    return {"vaga_id": sorted(set(vagas)), "candidate_id": sorted(set(cands) - set(vagas))}
+
+
+def _and(*clauses: dict[str, Any] | None) -> dict[str, Any] | None:
+    parts = [c for c in clauses if c]
+    return None if not parts else parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class RAGAgent:
+    def __init__(self, *, config: RAGConfig, store: Store, embedder: Embedder, generator: Generator) -> None:
+        self.config, self.store, self.embedder, self.generator = config, store, embedder, generator
+
+    @classmethod
+    def from_config(cls, config: RAGConfig, *, settings: Settings | None = None, snapshot: Path | None = None,
+                    generator: Generator | None = None) -> RAGAgent:
+        settings = settings or get_settings()
+        embedder = get_embedder(config.embedder, backend=config.embedder_backend, cache_dir=settings.embedder_cache,
+                                threads=settings.torch_threads)
+        if snapshot is not None and not settings.chroma_host:
+            store = materialise_snapshot(snapshot, settings=settings, name=config.index_name)
+        else:
+            store = Store(make_client(settings), config.index_name, create=False)
+        generator = generator or make_generator(
+            config.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype, threads=settings.torch_threads,
+            openai_base_url=settings.openai_base_url, openai_api_key=settings.openai_api_key,
+        )
+        return cls(config=config, store=store, embedder=embedder, generator=generator)
+
+    def retrieve(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None,
+                 vector: Any = None) -> list[Hit]:
+        """The top ``k`` chunks for ``question`` (``vector``: its embedding, when already computed)."""
+        k = k or self.config.top_k
+        base = _and(self.config.filters, filters)
+        if vector is None:
+            vector = self.embedder.embed([question])[0]
+        # (filter, how many, the same filter as a test on a chunk's metadata) passes, most specific first; each
+        # adds what the previous ones missed.
+        passes: list[tuple[dict[str, Any] | None, int, Callable[[dict[str, Any]], bool] | None]] = []
+        routed: dict[str, Any] | None = None
+        if self.config.id_routing:
+            refs = referenced_ids(question)
+            vagas, cands = set(refs["vaga_id"]), set(refs["candidate_id"])
+            routes = [{key: {"$in": ids}} for key, ids in refs.items() if ids]
+            if routes:
+                routed = routes[0] if len(routes) == 1 else {"$or": routes}
+                if _HIRED_INTENT.search(question):  # "quem foi contratado para a vaga X": the hires first
+                    passes.append((_and(base, routed, {"outcome": "hired"}), k, lambda m: m.get("outcome") == "hired"))
+                if vagas and cands:  # "situação de X (código C) na vaga V": that application
+                    passes.append((_and(base, *routes), k,
+                                   lambda m: m.get("vaga_id") in vagas and m.get("candidate_id") in cands))
+                head = max(2, k // 2)  # the named records themselves, then their applications
+                if vagas:
+                    passes.append((_and(base, {"vaga_id": {"$in": refs["vaga_id"]}}, {"type": "vaga"}), head,
+                                   lambda m: m.get("type") == "vaga" and m.get("vaga_id") in vagas))
+                if cands:
+                    passes.append((_and(base, {"candidate_id": {"$in": refs["candidate_id"]}}, {"type": "candidato"}),
+                                   head, lambda m: m.get("type") == "candidato" and m.get("candidate_id") in cands))
+                passes.append((_and(base, routed), k, lambda m: True))
+        # The routed passes only ever see the chunks of the named records: fetch those once by metadata and rank
+        # them here (exact cosine, what a filtered vector search returns) instead of one filtered search each.
+        named = self._named_chunks(_and(base, routed), vector) if routed is not None else None
+        hits: list[Hit] = []
+        for where, n, test in [*passes, (base, k, None)]:  # the last pass: the whole index (within `base`)
+            seen = {h.id for h in hits}
+            if test is not None and named is not None:
+                found = [h for h in named if test(h.metadata)][:n]
+            else:
+                found = self.store.query(vector, k=n, where=where)
+            hits += [h for h in found if h.id not in seen][: k - len(hits)]
+            if len(hits) >= k:
+                break
+        return hits[:k]
+
+    def _named_chunks(self, where: dict[str, Any], vector: Any) -> list[Hit] | None:
+        """Every chunk matching ``where``, most similar to ``vector`` first; None when there are more than
+        ``NAMED_LIMIT`` (then each routed pass asks the store itself)."""
+        got = self.store.get(where=where, limit=NAMED_LIMIT + 1, include_embeddings=True)
+        if len(got["ids"]) > NAMED_LIMIT:
+            return None
+        if not got["ids"]:
+            return []
+        scores = np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+        order = np.argsort(-scores, kind="stable")
+        return [Hit(id=got["ids"][i], text=got["documents"][i] or "", metadata=got["metadatas"][i] or {},
+                    score=float(scores[i])) for i in order]
+
+    def answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
+        t0 = time.perf_counter()
+        vector = self.embedder.embed([question])[0]
+        t1 = time.perf_counter()
+        hits = self.retrieve(question, k=k, filters=filters, vector=vector)
+        t2 = time.perf_counter()
+        lang = prompt_language(question)
+        messages = render(self.config.template, question=question, hits=hits,
+                          max_chars=self.config.context_chars, lang=lang)
+        t3 = time.perf_counter()
+        text = self.generator.generate(GenerationInput(question=question, hits=hits, messages=messages),
+                                       max_new_tokens=self.config.max_new_tokens)
+        t4 = time.perf_counter()
+        return Answer(
+            answer=text, sources=[h.source() for h in hits], language=lang,
+            timings_ms={"embed": _ms(t1 - t0), "search": _ms(t2 - t1), "prompt": _ms(t3 - t2), "generate": _ms(t4 - t3)},
+        )
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in ("manifest.json", "records.jsonl"):
+        with open(folder / name, "rb") as fh:
+            while block := fh.read(1 << 20):
+                h.update(block)
+    return h.hexdigest()[:12]
+
+
+def materialise_snapshot(snapshot: Path, *, settings: Settings, name: str) -> Store:
+    """Load a bundled index snapshot into an embedded Chroma once (reused across restarts)."""
+    target = settings.home / "served" / f"{name}-{_digest(snapshot)}"
+    target.mkdir(parents=True, exist_ok=True)
+    expected = json.loads((snapshot / "manifest.json").read_text())["count"]
+    with open(target / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        store = Store(make_client(settings, path=target), name)
+        if store.count() != expected:
+            store.import_snapshot(snapshot)
+    return store
+
+
+__all__ = ["Answer", "RAGAgent", "RAGConfig", "materialise_snapshot", "referenced_ids"]

@@ -1,0 +1,73 @@
+"""The language of a text: one detector for questions, CVs, jobs and generated lines.
+
+``detect_language`` returns "ru" for mostly Cyrillic text, else "pt", "en" or "es" by counting each language's
+distinctive function and domain words (folded, so "nível"/"nivel" count alike) plus orthographic cues (ç, ã, ñ,
+¿). Ties, and texts with no cue at all, are Portuguese: the Decision data's language.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+from recruta.text.fold import fold, wordset
+
+Language = Literal["pt", "en", "es", "ru"]
+LANGUAGES: tuple[Language, ...] = ("pt", "en", "es", "ru")
+LATIN: tuple[Language, ...] = ("pt", "en", "es")
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+# Words that tell the three Latin-script languages apart (articles and prepositions shared by two of them, such as
+# "a", "de", "que", "para", "con", count for both).
+_CUES: dict[str, frozenset[str]] = {
+    "pt": wordset(
+        "o a os as um uma de do da dos das e em na nos nas no com nao que para qual quais quem e sao vaga candidato "
+        "foi nivel exigido ingles atividades principais conhecimento conhecimentos tecnicos contratado situacao "
+        "ao aos pelo pela pelos pelas voce tambem atuar ate isso sua seu ou mais"
+    ),
+    "en": wordset(
+        "the a an of is are what which who was for with required level english job candidate skills hired main "
+        "activities does did how and to in on you we our your experience knowledge years will be this that as "
+        "work team"
+    ),
+    "es": wordset(
+        "el la los las un una de del que no para con cual cuales quien es son fue nivel requerido ingles puesto "
+        "candidato contratado habilidades actividades en y por tambien conocimiento conocimientos muy al lo su sus "
+        "trabajo desarrollo empresa"
+    ),
+}
+
+
+def language_scores(text: str) -> dict[str, int]:
+    """How many cues of each Latin-script language ``text`` holds."""
+    words = _WORDS.findall(fold(text).casefold())
+    scores = {lang: sum(1 for w in words if w in cues) for lang, cues in _CUES.items()}
+    raw = text.lower()
+    scores["pt"] += 2 * (raw.count("ção") + raw.count("ções") + raw.count("ã") + raw.count("õ"))
+    scores["es"] += 2 * (raw.count("ñ") + raw.count("ción") + raw.count("¿") + raw.count("¡"))
+    return scores
+
+
+@lru_cache(maxsize=4096)
+def detect_language(text: str) -> Language:
+    """"ru" for Cyrillic text, else "pt" / "en" / "es" by cue counts (ties → "pt")."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters and len(_CYRILLIC.findall(text)) >= 0.3 * letters:
+        return "ru"
+    scores = language_scores(text)
+    return max(LATIN, key=lambda lang: (scores[lang], lang == "pt"))
+
+
+def fits_language(text: str, lang: str) -> bool:
+    """True when nothing in ``text`` argues for a language other than ``lang`` (a short line made only of skill
+    names or numbers fits every language)."""
+    if lang == "ru":
+        return detect_language(text) == "ru"
+    scores = language_scores(text)
+    return scores.get(lang, 0) >= max(scores.values())
+
+
+__all__ = ["LANGUAGES", "LATIN", "Language", "detect_language", "fits_language", "language_scores"]
