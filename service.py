@@ -177,8 +177,8 @@ class Recruta:
     ) -> dict[str, Any]:
         """Same as /match, for an uploaded CV file (multipart/form-data)."""
         size = cv_file.stat().st_size
-        if size > 5_000_000:
-            raise InvalidArgument(f"cv_file: {size} bytes; the limit is 5,000,000")
+        if size > settings.max_upload_bytes:
+            raise InvalidArgument(f"cv_file: {size} bytes; the limit is {settings.max_upload_bytes:,}")
         return self._call(self.screener.match, data=cv_file.read_bytes(), filename=upload_name(cv_file),
                             vaga_id=vaga_id, job_text=job_text)
 

@@ -44,6 +44,7 @@ from recruta.ingest.embeddings import Embedder
 from recruta.ingest.store import Hit
 from recruta.rag.generators import GenerationInput, Generator
 from recruta.rag.prompting import load_template, prompt_language
+from recruta.screening.bands import advised_against, verdict
 from recruta.screening.matching import (
     EDU_NAMES,
     LEVEL_NAMES,
@@ -148,14 +149,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "rec_yes": "Recomendación: avanzar a entrevista.",
     },
 }
-_VERDICTS = {  # same thresholds as recruta.screening.matching.advise
-    "pt": ("Perfil muito aderente à vaga.", "Perfil aderente, com algumas lacunas.",
-           "Aderência parcial: lacunas importantes em relação à vaga.", "Perfil pouco aderente à vaga."),
-    "en": ("Very strong fit for the job.", "Good fit, with some gaps.", "Partial fit: important gaps for this job.",
-           "Weak fit for the job."),
-    "es": ("Perfil muy adecuado para la vacante.", "Perfil adecuado, con algunas brechas.",
-           "Adecuación parcial: brechas importantes respecto a la vacante.", "Perfil poco adecuado para la vacante."),
-}
 _LEVELS = {"pt": LEVEL_NAMES,
            "en": {0: "none", 1: "basic", 2: "intermediate", 3: "advanced", 4: "fluent"},
            "es": {0: "ninguno", 1: "básico", 2: "intermedio", 3: "avanzado", 4: "fluido"}}
@@ -173,11 +166,6 @@ _SIGNAL_NAMES = {"pt": {"languages": "idiomas", "education": "formação", "expe
                         "location": "location", "salary": "salary"},
                  "es": {"languages": "idiomas", "education": "formación", "experience": "experiencia",
                         "location": "ubicación", "salary": "salario"}}
-
-
-def verdict(score: int, lang: str) -> str:
-    v = _VERDICTS.get(lang, _VERDICTS["pt"])
-    return v[0] if score >= 75 else v[1] if score >= 55 else v[2] if score >= 40 else v[3]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -686,7 +674,7 @@ class ChatService:
                 lines.append(f"- {label}: {t['job_asks']} \"{_clip(str(g['requirement']), 100)}\"; {t['no_evidence']}")
             for g in other_gaps:
                 lines.append(f"- {_SIGNAL_NAMES[lang].get(str(g['requirement']), g['requirement'])}: {g['evidence']}")
-        if result.score < 40:
+        if advised_against(result.score):
             lines.append(t["rec_no"])
         elif result.score < 55:
             lines.append(t["rec_maybe"])

@@ -34,6 +34,7 @@ import numpy as np
 
 from recruta import facts as sk
 from recruta.ingest.embeddings import Embedder
+from recruta.screening.bands import verdict as band_verdict
 
 WEIGHTS = {"skills": 0.35, "semantic": 0.2, "lexical": 0.15, "experience": 0.1, "languages": 0.1,
            "education": 0.05, "location": 0.05, "salary": 0.1}
@@ -260,12 +261,7 @@ def advise(score: int, strengths: list, gaps: list, sections: dict[str, bool]) -
         if g["requirement"] == "languages":
             advice.append(f"Idiomas abaixo do exigido ({g['evidence']}): informe o nível real e, se for o caso, estude.")
     advice.append("Não declare competências que não tem: só descreva no CV o que pode comprovar em entrevista.")
-    verdict = (
-        "Perfil muito aderente à vaga." if score >= 75 else
-        "Perfil aderente, com algumas lacunas." if score >= 55 else
-        "Aderência parcial: lacunas importantes em relação à vaga." if score >= 40 else
-        "Perfil pouco aderente à vaga."
-    )
+    verdict = band_verdict(score, "pt")
     top = [s["skill"] for s in strengths[:3]]
     if top:
         verdict += " Pontos fortes: " + ", ".join(top) + "."
