@@ -19,6 +19,10 @@ CASES = [
     ("cpf 12345678909", "cpf [CPF]"),
     ("cep: 13024 - 045 - cambuí", "[CEP] - cambuí"),
     ("rua das flores, 123 - apto 4", "[ENDERECO]"),
+    # An e-mail line followed by an address line: the e-mail rule once took "rua" as the e-mail's last piece
+    # and left "dos girassóis, 263" (5 of the sample's 1,000 candidates).
+    ("e-mail: a.almeida@yahoo.com.br\nrua dos girassóis, 263 - cep 21951-748", "e-mail: [EMAIL]\n[ENDERECO] - [CEP]"),
+    ("e-mail: x@gmail.com\ncpf: 123.456.789-09", "e-mail: [EMAIL]\ncpf: [CPF]"),
     ("https://www.linkedin.com/in/fulano-de-tal", "[LINK]"),
     ("skype: fulano.tal", "[LINK]"),
     # Birth dates without a "nascimento" label right before them (CV headers of the real records).

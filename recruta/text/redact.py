@@ -25,6 +25,7 @@ _DATE = r"\d{1,4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}|\d{1,2}\s+de\s+\w+\s+de\
 _FULL_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}"
 # Right after civil status or age a date is the birth date even with a two-digit year ("28 anos (14/07/93)").
 _SHORT_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})\b"
+_STREET = r"(?:rua|r\.|av\.?|avenida|alameda|al\.?|travessa|tv\.?|rodovia|estrada|praça|praca|largo)"
 _BIRTH_LABEL = r"(?:nascimento|nascid[oa] em|\bnasc\b\.?|date of birth|birth date|birthday|born on|\bdob)"
 # What CV headers put right before a bare birth date: civil status, nationality, age.
 _PERSONAL = r"(?:brasileir[oa]|solteir[oa]|casad[oa]|divorciad[oa]|separad[oa]|viúv[oa]|união estável|\b\d{2} anos)"
@@ -45,7 +46,10 @@ _RULES: list[tuple[str, re.Pattern[str], Guard]] = [
     ("LINK", re.compile(r"\b(?:skype|linkedin|facebook|instagram|twitter)\s*[:=]\s*\S+", re.I), ("skype", "linkedin", "facebook", "instagram", "twitter")),
     # E-mails, including "name @ gmail . com" and letter-by-letter spaced ones.
     ("EMAIL", re.compile(r"(?:\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*(?:\s?\.\s?\w(?:\s?\w)*)+)"), ("@",)),
-    ("EMAIL", re.compile(r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:\s[A-Za-z]{1,3}\b)?)+"), ("@",)),
+    # The domain may end in a spaced-out short piece ("gmail . com br"), on the same line only and never an address
+    # word: "…@yahoo.com.br\nrua dos girassóis, 263" once lost its "rua" here and kept the street and number.
+    ("EMAIL", re.compile(
+        rf"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:[^\S\n](?!{_STREET}\b)[A-Za-z]{{1,3}}\b)?)+", re.I), ("@",)),
     # Birth dates (the label stays, the date goes): after a birth label, just before "nascimento" (columns
     # read out of order), or right after civil status / nationality / age in a CV header.
     ("DATA_NASCIMENTO", re.compile(rf"{_BIRTH_LABEL}\s*(?:[:\-–]\s*)?(?P<pii>\(?\s*(?:{_DATE})\)?)", re.I), ("nasc", "birth", "born", "dob")),
