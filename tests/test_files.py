@@ -19,7 +19,11 @@ import pytest
 
 from recruta import files
 from recruta.core.errors import InvalidInput
-from recruta.files import FileError, ParsedFile, parse_file, parse_text
+from recruta.core.settings import Settings, get_settings
+from recruta.files import FileError, ParsedFile, parse_file, parse_text, pdf_guard
+from recruta.files import docx as docx_reader
+from recruta.files import parse as parse_mod
+from recruta.files import pdf as pdf_reader
 
 RESUMES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "resumes"
 needs_resumes = pytest.mark.skipif(not RESUMES.exists(), reason="../shared/data/resumes not present")
@@ -274,7 +278,7 @@ def test_too_many_pages_checked_before_reading(monkeypatch: pytest.MonkeyPatch) 
     def boom(*_a, **_k):
         raise AssertionError("a page was parsed")
 
-    monkeypatch.setattr(files, "_pdf_page_text", boom)
+    monkeypatch.setattr(pdf_reader, "_page_text", boom)
     err = expect_error("too_many_pages", data, max_pages=30)
     assert "40" in str(err) and "30" in str(err)
     monkeypatch.undo()
@@ -391,7 +395,7 @@ def test_docx_zip_bomb(tmp_path: Path) -> None:
 
 
 def test_docx_total_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "ZIP_MAX_TOTAL", 1000)
+    monkeypatch.setattr(docx_reader, "ZIP_MAX_TOTAL", 1000)
     err = expect_error("zip_bomb", make_docx())
     assert "expand" in str(err)
 
@@ -486,8 +490,15 @@ def test_txt_rejections() -> None:
 def test_too_large_is_checked_first() -> None:
     expect_error("too_large", b"%PDF-1.4" + bytes(2000), max_bytes=1000)
     t = time.perf_counter()
-    expect_error("too_large", b"a" * 5_000_001)
+    expect_error("too_large", b"a" * (get_settings().max_upload_bytes + 1))  # the default: the one upload setting
     assert time.perf_counter() - t < 0.5
+
+
+def test_default_size_limit_follows_the_upload_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_mod, "get_settings", lambda: Settings(max_upload_bytes=1000))
+    err = expect_error("too_large", b"a" * 1001)
+    assert "1 KB" in str(err)
+    assert parse_file(b"a" * 1000).text == "a" * 1000
 
 
 def test_txt_truncated_with_warning() -> None:
@@ -520,6 +531,8 @@ def test_parse_text_normalises() -> None:
 
 
 def test_api_shapes() -> None:
+    assert set(files.__all__) == {"ERROR_CODES", "FileError", "ParsedFile", "parse_file", "parse_text"}
+    assert files.parse_file is parse_file and files.FileError is FileError
     assert issubclass(FileError, InvalidInput)
     assert FileError("empty", "x").code == "empty"
     with pytest.raises(ValueError):
@@ -614,7 +627,7 @@ def test_flate_bomb_rejected_before_pdfminer(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_flate_budget_is_per_file_not_per_stream(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "PDF_MAX_INFLATED", 1_000_000)
+    monkeypatch.setattr(pdf_guard, "PDF_MAX_INFLATED", 1_000_000)
     streams = [pdf_stream(zlib.compress(b" " * 400_000), [b"/FlateDecode"]) for _ in range(3)]  # 1.2 MB in all
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", FONT,
                pdf_stream(zlib.compress(TEXT), [b"/FlateDecode"]), PAGE, *streams]
@@ -634,9 +647,9 @@ def test_flate_budget_is_per_file_not_per_stream(monkeypatch: pytest.MonkeyPatch
 )
 def test_bombs_the_first_pass_cannot_see_stop_while_decoding(monkeypatch, name, stream) -> None:
     """Filter chains hide a bomb from the raw Flate pass; pdfminer's decoders then share the same budget."""
-    monkeypatch.setattr(files, "PDF_MAX_INFLATED", 2_000_000)
+    monkeypatch.setattr(pdf_guard, "PDF_MAX_INFLATED", 2_000_000)
     bomb = pages_pdf(1, content=stream(zlib.compress(TEXT + b" " * 5_000_000, 9)))
-    files._pdf_inflate_guard(bomb)  # passes the first pass...
+    pdf_guard.inflate_guard(bomb)  # passes the first pass...
     expect_error("zip_bomb", bomb)  # ...and is stopped anyway
 
 
@@ -653,8 +666,8 @@ def test_encrypted_pdf_streams_count_too(monkeypatch: pytest.MonkeyPatch) -> Non
     c.save()
     data = buf.getvalue()
     assert parse_file(data).text == "Encrypted CV of Maria Souza"
-    monkeypatch.setattr(files, "PDF_MAX_INFLATED", 50_000)
-    files._pdf_inflate_guard(data)  # the first pass sees ciphertext only
+    monkeypatch.setattr(pdf_guard, "PDF_MAX_INFLATED", 50_000)
+    pdf_guard.inflate_guard(data)  # the first pass sees ciphertext only
     expect_error("zip_bomb", data)
 
 
@@ -662,7 +675,7 @@ def test_decoders_are_unchanged_outside_a_parse(monkeypatch: pytest.MonkeyPatch)
     parse_file(pages_pdf(1))  # installs the bounded decoders
     from pdfminer import pdftypes
 
-    monkeypatch.setattr(files, "PDF_MAX_INFLATED", 1000)
+    monkeypatch.setattr(pdf_guard, "PDF_MAX_INFLATED", 1000)
     assert pdftypes.zlib.decompress(zlib.compress(b" " * 5000)) == b" " * 5000  # no parse, no budget
     assert pdftypes.lzwdecode(lzw_bomb(1)) == b"A" * (sum(range(2, 4096 - 256)) + 1)
 
@@ -671,7 +684,7 @@ def test_lying_page_count_is_caught_before_reading(monkeypatch: pytest.MonkeyPat
     def boom(*_a, **_k):
         raise AssertionError("a page was parsed")
 
-    monkeypatch.setattr(files, "_pdf_page_text", boom)
+    monkeypatch.setattr(pdf_reader, "_page_text", boom)
     err = expect_error("too_many_pages", pages_pdf(5000, count=1))  # /Count says 1, the tree holds 5000
     assert "more than 30" in str(err)
     expect_error("too_many_pages", pages_pdf(31, count=1))
