@@ -165,7 +165,7 @@ def test_ask_shows_answer_and_clickable_sources(served, page, shot, hired_vaga, 
     expect(dialog).to_be_hidden(timeout=UI)
 
 
-def test_match_uploaded_pdf_shows_score_and_breakdown(served, page, shot, data):
+def test_match_uploaded_pdf_shows_score_and_breakdown(served, page, shot, data, tmp_path):
     base, _ = served
     vid = next((v for v, rec in data["vagas"].items() if "Java" in rec["informacoes_basicas"]["titulo_vaga"]),
                next(iter(data["vagas"])))
@@ -198,6 +198,14 @@ def test_match_uploaded_pdf_shows_score_and_breakdown(served, page, shot, data):
                          data={"job_text": json.dumps(job_text)}, timeout=60).json()
     assert by_text["score"] != api["score"]  # so the page below must have redrawn
     expect(page.locator("#match-gauge .gauge-value")).to_have_text(str(by_text["score"]), timeout=SLOW)
+
+    # a failing request clears the previous result: no error above a stale score
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"this is not a PDF")
+    page.get_by_label("CV do candidato").set_input_files(str(bad))
+    page.get_by_role("button", name="Calcular compatibilidade").click()
+    expect(page.locator("#match-form [role=alert]")).to_be_visible(timeout=SLOW)
+    expect(page.locator("#match-result")).to_be_hidden(timeout=UI)
 
 
 def test_rank_marks_actual_hires_and_opens_pii_free_records(served, page, shot, hired_vaga, data):
@@ -304,7 +312,9 @@ def test_jd_generate_edit_regenerate_and_rate(served, page, shot):
     expect(section("summary").locator(".badge.edited")).to_be_visible(timeout=UI)
     expect(section("requirements")).to_contain_text("Kafka", timeout=UI)
 
-    page.locator("label[for=jd-r4]").click()
+    four = page.get_by_role("radio", name="4 de 5")
+    four.click()  # the radio itself is the click target, not only its label
+    expect(four).to_be_checked(timeout=UI)
     page.get_by_label("Comentário").fill("Boa base, ajustei o resumo.")
     page.get_by_role("button", name="Enviar avaliação").click()
     expect(page.locator("#jd-rating .status")).to_have_text("Obrigado! Avaliação 4/5 registrada.", timeout=SLOW)

@@ -42,7 +42,7 @@ export function initAsk() {
     const body = { pergunta: question.value, top_k: Number($("#ask-k").value) || undefined };
     const filter = FILTERS[$("#ask-scope").value];
     if (filter) body.filtros = filter;
-    const answer = await busy(form, () => postJSON("../responder", body), "Buscando no histórico…");
+    const answer = await busy(form, () => postJSON("../responder", body), "Buscando no histórico…", { clears: "#ask-result" });
     if (answer) render(answer);
   });
 }

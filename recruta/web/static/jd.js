@@ -83,7 +83,8 @@ export function initJD() {
   const form = $("#jd-form");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const result = await busy(form, () => postJSON("../generate_jd", requestBody(form)), "Gerando a descrição…");
+    const result = await busy(form, () => postJSON("../generate_jd", requestBody(form)), "Gerando a descrição…",
+      { clears: "#jd-result" });
     if (!result) return;
     $("#jd-rating").reset();
     render(result);

@@ -75,7 +75,7 @@ export function initMatch() {
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const result = await busy(form, () => postForm("../match_file", formData(picker)), "Lendo o CV e calculando…");
+    const result = await busy(form, () => postForm("../match_file", formData(picker)), "Lendo o CV e calculando…", { clears: "#match-result" });
     if (result) render(result);
   });
 }

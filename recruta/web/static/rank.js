@@ -42,7 +42,7 @@ export function initRank() {
       if (!picker.value) throw new ApiError("Escolha uma vaga na lista (busque por título ou código).");
       return postJSON("../rank", { vaga_id: picker.value.vaga_id, scope: $("#rank-scope").value,
         limit: Number($("#rank-limit").value) || 20 });
-    }, "Ordenando candidatos…");
+    }, "Ordenando candidatos…", { clears: "#rank-result" });
     if (result) render(result);
   });
 }

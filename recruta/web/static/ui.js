@@ -35,7 +35,10 @@ export function showNote(status, message) {
 }
 
 /** Run `fn` with the form's buttons disabled and a progress bar with elapsed seconds; errors go to the status line. */
-export async function busy(form, fn, label = "Processando…") {
+// While a request runs: progress with elapsed seconds, buttons disabled; `clears` (the previous result) is hidden at
+// once, so an error never sits above a stale result of an earlier request.
+export async function busy(form, fn, label = "Processando…", { clears } = {}) {
+  if (clears) $(clears).hidden = true;
   const status = $(".status", form);
   const buttons = [...form.querySelectorAll("button")];
   const text = el("span", { text: label });
