@@ -29,10 +29,11 @@ QUESTIONS = ["Resuma a experiência profissional do candidato.", "Quais tecnolog
 
 
 def main() -> int:
+    from bench.jd_quality import measure, sample_requests
     from model import RAGAgent, RAGConfig
     from recruta.chat.service import ChatService
     from recruta.core.db import make_sessionmaker
-    from recruta.jd.service import JDService, measure, sample_requests
+    from recruta.jd import JDService
     from recruta.rag.generators import make_generator
 
     settings = get_settings()

@@ -1,4 +1,4 @@
-"""Job-description generation (recruta/jd/service.py): grounded, deterministic, never inventing salary or benefits.
+"""Job-description generation (recruta/jd/): grounded, deterministic, never inventing salary or benefits.
 
 The index is faked: the project's real ``data/vagas.json`` records, turned into chunks exactly as ingestion does
 (``recruta.ingest.documents.vaga_documents``), and a lexical retrieve that honours the metadata filters.
@@ -16,22 +16,21 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bench.jd_quality import measure, sample_requests
 from recruta.core.db import GeneratedJD, JDFeedback, make_sessionmaker
 from recruta.core.errors import NotFound
 from recruta.facts import detect_language, fold, requirements
 from recruta.ingest.documents import vaga_documents
 from recruta.ingest.schema import Vaga
 from recruta.ingest.store import Hit
-from recruta.jd.service import (
+from recruta.jd import (
     JDError,
     JDRequest,
     JDService,
     field_values,
-    measure,
     parse_request,
     rating_metrics,
     salary_line,
-    sample_requests,
 )
 from recruta.rag.generators import GenerationInput
 
@@ -283,7 +282,8 @@ def test_same_request_same_output(service: JDService) -> None:
 def test_bad_requests_are_rejected_with_clear_messages(service: JDService, data: dict[str, Any], message: str) -> None:
     with pytest.raises(JDError, match=re.escape(message)):
         parse_request(data)
-    with pytest.raises(ValueError):  # the pydantic model itself (ValidationError is a ValueError)
+    # the pydantic model itself (ValidationError is a ValueError) says the same: BentoML validates it directly
+    with pytest.raises(ValueError, match=re.escape(message)):
         JDRequest.model_validate(data)
     with pytest.raises(JDError):
         service.generate(data)
