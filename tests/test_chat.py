@@ -1,4 +1,4 @@
-"""The recruiter chat (recruta/chat/service.py): uploads, summary, grounding, memory, persistence, streaming."""
+"""The recruiter chat (recruta/chat/): uploads, summary, grounding, memory, persistence, streaming."""
 
 from __future__ import annotations
 
