@@ -1,4 +1,4 @@
-"""The recruiter chat (recruta/chat/service.py): uploads, summary, grounding, memory, persistence, streaming."""
+"""The recruiter chat (recruta/chat/): uploads, summary, grounding, memory, persistence, streaming."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from recruta import facts as sk
-from recruta.chat.service import DOC_KINDS, MAX_MESSAGE_CHARS, ChatError, ChatService, SessionNotFound, top_skills
+from recruta.chat.service import DOC_KINDS, MAX_MESSAGE_CHARS, ChatError, ChatService, SessionNotFound
+from recruta.chat.summary import top_skills
 from recruta.core.db import ChatDocument, ChatMessage, make_sessionmaker
 from recruta.ingest.embeddings import get_embedder
 from recruta.ingest.store import Hit
@@ -508,3 +509,37 @@ def test_sessions_persist_across_services_and_delete_cascades(db_url: str) -> No
         assert db.scalar(select(func.count(ChatDocument.id)).where(ChatDocument.session_id == a)) == 0
     with pytest.raises(SessionNotFound):
         svc.history(a)
+
+
+# ----------------------------------------------------------------------------------------------- limits and caches
+def test_default_upload_limit_comes_from_settings(db_url: str) -> None:
+    from recruta.core.settings import get_settings
+
+    svc = ChatService(sessionmaker=make_sessionmaker(db_url), generator=Recorder(), embedder=None)
+    assert svc.max_upload_bytes == get_settings().max_upload_bytes
+
+
+def test_passage_vectors_are_cached_bounded_and_embedded_in_batches() -> None:
+    from recruta.chat.profiles import Analyst
+
+    class Counting:
+        def __init__(self) -> None:
+            self.inner = get_embedder("hash")
+            self.name, self.dim = self.inner.name, self.inner.dim
+            self.batches: list[list[str]] = []
+
+        def embed(self, texts: Any, **kw: Any) -> Any:
+            self.batches.append(list(texts))
+            return self.inner.embed(texts, **kw)
+
+    emb = Counting()
+    analyst = Analyst(embedder=emb, max_vectors=3)
+    first = analyst.vectors(["java", "kafka", "docker", "java"])
+    assert emb.batches == [["java", "kafka", "docker"]]  # one call, each new text once
+    assert first.shape == (4, emb.dim) and (first[0] == first[3]).all()
+    again = analyst.vectors(["java", "aws"])  # java from the cache; aws evicts the least recently used (kafka)
+    assert emb.batches[-1] == ["aws"] and (again[0] == first[0]).all()
+    analyst.vectors(["docker", "java", "aws"])
+    assert len(emb.batches) == 2  # all three still cached
+    analyst.vectors(["kafka"])
+    assert emb.batches[-1] == ["kafka"]  # was evicted
