@@ -620,6 +620,8 @@ def test_locations(text, expected):
         ("Salário: 5 a 7 mil reais", (5000.0, 7000.0, "BRL")),
         ("Зарплата от 100 до 150 тыс. руб.", (100000.0, 150000.0, "RUB")),
         ("Salary: USD 1.2 million", (1200000.0, 1200000.0, "USD")),
+        ("remuneracao: R$ 4.000.00 mensal", (4000.0, 4000.0, "BRL")),  # a real applicant's typo: was a ValueError
+        ("Salary: $12,500,50", (12500.5, 12500.5, "USD")),
         ("Python, Django, 5 anos", (None, None, None)),
     ],
 )

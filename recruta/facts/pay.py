@@ -60,8 +60,8 @@ def _amount(digits: str, mult: str | None) -> float:
         parts = s.split(sep)
         if len(parts[-1]) == 3 and (len(parts) > 2 or 1 <= len(parts[0]) <= 3):
             s = s.replace(sep, "")
-        else:
-            s = s.replace(sep, ".")
+        else:  # the last separator is the decimal point, any before it group thousands ("R$ 4.000.00")
+            s = "".join(parts[:-1]) + "." + parts[-1]
     value = float(s)
     if mult:
         value *= 1_000_000 if mult in ("млн", "mi", "million") else 1000  # k, mil, тыс.
