@@ -18,6 +18,8 @@ __all__ = ["Evidence", "extract_skills"]
 
 @dataclass(frozen=True, kw_only=True)
 class Evidence:
+    """Why a skill was found: the exact words of the text, so a match can quote them instead of asserting."""
+
     skill: str  # canonical name (English), e.g. "python", "sap fi"
     category: str  # "hard" | "tool" | "soft" | "domain"
     quote: str  # exact substring of the input text that matched

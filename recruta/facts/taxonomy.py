@@ -26,6 +26,8 @@ CATEGORIES = ("hard", "tool", "soft", "domain")
 
 @dataclass(frozen=True, kw_only=True)
 class Skill:
+    """One taxonomy entry: a canonical (English) name, its category, its aliases as written in the file."""
+
     name: str
     category: str
     aliases: tuple[str, ...]
@@ -45,6 +47,8 @@ class Alias:
 
 @dataclass(frozen=True, kw_only=True)
 class Taxonomy:
+    """A compiled taxonomy: what :func:`~recruta.facts.extract_skills` scans with."""
+
     skills: dict[str, Skill]
     index: dict[str, tuple[Alias, ...]]  # first 1-3 literal folded chars -> aliases
     parents: dict[str, tuple[str, ...]]  # skill -> all implied ancestors, nearest first
