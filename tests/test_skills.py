@@ -195,6 +195,51 @@ def test_custom_taxonomy_file(tmp_path):
     assert found["gadgets"].quote == found["widgets"].quote == "Widgets"
 
 
+# --- the package: one module per extractor, tables as data --------------------------------------
+
+
+def test_source_files_are_every_module_and_table():
+    root = Path(S.__file__).parent
+    files = {p.relative_to(root).as_posix() for p in S.source_files()}
+    modules = {"__init__.py", "tables.py", "taxonomy.py", "skills.py", "job_requirements.py", "kind.py",
+               "languages.py", "experience.py", "titles.py", "education.py", "location.py", "pay.py", "electrical.py"}
+    tables = {"cities", "currencies", "education", "languages", "months", "numbers", "sap_modules", "scales",
+              "seniority"}
+    assert files == modules | {"skills_taxonomy.json"} | {f"data/{name}.json" for name in tables}
+    for name in tables:
+        data = json.loads((root / "data" / f"{name}.json").read_text(encoding="utf-8"))
+        assert isinstance(data["about"], str) and len(data) > 1, name
+    assert S.LEVELS["language"][4] == "fluent/native" and sorted(S.LEVELS["education"]) == list(range(6))
+    assert sorted(S.LEVELS) == ["education", "language", "seniority"]
+
+
+def test_profile_cache_digest_follows_every_facts_file(tmp_path, monkeypatch):
+    """A change to any extractor module or table drops the matcher's cached CV profiles."""
+    from recruta.screening import matching
+
+    root = Path(S.__file__).parent
+    copies = []
+    for path in S.source_files():
+        copy = tmp_path / path.relative_to(root)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(S, "source_files", lambda: list(copies))
+    matching._extraction_digest.cache_clear()
+    try:
+        base = matching._extraction_digest()
+        for copy in copies:
+            original = copy.read_bytes()
+            copy.write_bytes(original + b" ")
+            matching._extraction_digest.cache_clear()
+            assert matching._extraction_digest() != base, copy.name
+            copy.write_bytes(original)
+        matching._extraction_digest.cache_clear()
+        assert matching._extraction_digest() == base
+    finally:
+        matching._extraction_digest.cache_clear()
+
+
 def test_fold_keeps_length_and_strips_accents():
     text = "Inglês AVANÇADO, São Paulo — Ёлка С++ 1С"
     folded = S.fold(text)
@@ -575,6 +620,8 @@ def test_locations(text, expected):
         ("Salário: 5 a 7 mil reais", (5000.0, 7000.0, "BRL")),
         ("Зарплата от 100 до 150 тыс. руб.", (100000.0, 150000.0, "RUB")),
         ("Salary: USD 1.2 million", (1200000.0, 1200000.0, "USD")),
+        ("remuneracao: R$ 4.000.00 mensal", (4000.0, 4000.0, "BRL")),  # a real applicant's typo: was a ValueError
+        ("Salary: $12,500,50", (12500.5, 12500.5, "USD")),
         ("Python, Django, 5 anos", (None, None, None)),
     ],
 )

@@ -309,10 +309,11 @@ class PoolEntry:
 
 @functools.cache
 def _extraction_digest() -> str:
-    """Changes whenever the code or the taxonomy that extract profiles change (a cache from before is dropped)."""
+    """Changes whenever the code or the tables that extract profiles change (a cache from before is dropped):
+    this module and every module and data file of :mod:`recruta.facts`, each with its name."""
     h = hashlib.sha256()
-    for path in (Path(__file__), Path(sk.__file__), sk.TAXONOMY_PATH):
-        h.update(path.read_bytes())
+    for path in (Path(__file__), *sk.source_files()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
 
