@@ -3,7 +3,8 @@
 Full runs use the committed sample (``data/``) and one persistent benchmark home,
 ``$RECRUTA_HOME/bench``, so the MiniLM index is built once and reused by every later run (and
 never touches the project's own champion). ``--quick`` runs generate a tiny sample into a
-temporary folder: same code paths, seconds instead of minutes.
+temporary folder: same code paths, seconds instead of minutes. Child processes' environment and servers:
+devtools.servers (shared with the tests).
 """
 
 from __future__ import annotations
@@ -87,16 +88,6 @@ def ensure_index(data: BenchData, settings: Any) -> tuple[Any, float]:
         print(f"building the {store.name} index of {data.data_dir} (once per benchmark home)", flush=True)
         ingest(data_dir=data.data_dir, settings=settings, embedder=embedder, store=store, progress=False)
     return store, time.perf_counter() - started
-
-
-def clean_env(home: Path, **extra: str) -> dict[str, str]:
-    """The environment of a child process that must only see ``home`` (like tests/conftest.py's env_for)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("RECRUTA_", "MLFLOW_TRACKING", "BENTOML_HOME", "BENTOML_CONFIG"))}
-    env.update(RECRUTA_HOME=str(home), BENTOML_HOME=str(home / "bentoml"), PYTHONPATH=str(ROOT),
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MLFLOW_DISABLE_TELEMETRY="true",
-               BENTOML_DO_NOT_TRACK="True", ANONYMIZED_TELEMETRY="False", TOKENIZERS_PARALLELISM="false", **extra)
-    return env
 
 
 def machine_info() -> dict[str, Any]:

@@ -35,13 +35,13 @@ from bench.harness import (
     ROOT,
     Plots,
     bench_home,
-    clean_env,
     command,
     contention_note,
     machine_info,
     table,
     write_outputs,
 )
+from devtools.servers import env_for
 from recruta.ingest.embeddings import HashEmbedder
 
 NAME = "ingest"
@@ -127,7 +127,7 @@ def run_child(mode: str, *, data_dir: Path, home: Path, env_home: Path) -> dict[
            "--result", str(result)]
     print(f"  {mode}: ingesting {data_dir.name} …", flush=True)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=clean_env(env_home), capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env_for(env_home), capture_output=True, text=True)
     if proc.returncode:
         raise RuntimeError(f"bench.ingest --child {mode} failed:\n{proc.stderr[-3000:]}")
     figures = json.loads(result.read_text())
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     data = {"command": command("bench." + NAME), "machine": info, "scale": scale, "subset_share": subset,
             "scale_label": "full Decision scale" if scale == 1 else f"{scale:.0%} of full Decision scale (--quick)",
             "generate_s": generate_s, "full": full, "real": real, "summary": summary,
-            "backend": Settings.model_fields["embedder_backend"].default}  # what the child sees (clean_env)
+            "backend": Settings.model_fields["embedder_backend"].default}  # what the child sees (env_for)
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(full, summary, plots.path("stages"))
     write_outputs(NAME, a.out, data, render(data, plots=plots, png=png))

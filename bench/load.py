@@ -22,8 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,7 +41,6 @@ from bench.harness import (
     ROOT,
     BenchData,
     bench_home,
-    clean_env,
     command,
     committed_sample,
     contention_note,
@@ -52,9 +49,10 @@ from bench.harness import (
     tiny_sample,
     write_outputs,
 )
+from devtools import servers
+from devtools.servers import env_for
 
 NAME = "load_soak"
-BIN = Path(sys.executable).parent
 
 
 # --------------------------------------------------------------------------- champions and servers
@@ -74,7 +72,7 @@ def register_champion(home: Path, data: BenchData, generator: str, **env: str) -
         "                  experiment='recruta-bench')[0][0]\n"
         "print(json.dumps({'champion': str(register(settings=s, run_id=run_id))}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean_env(home, **env), capture_output=True,
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env_for(home, **env), capture_output=True,
                          text=True, timeout=900)
     if out.returncode:
         raise RuntimeError(f"registering a {generator} champion failed:\n{out.stderr[-3000:]}")
@@ -101,23 +99,24 @@ class ServeConfig:
         return extra
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@dataclass(frozen=True, kw_only=True)
+class ServedTree:
+    """A `bentoml serve service:Recruta` (devtools.servers.Server, in its own process group) and the psutil views
+    of its process tree the load run samples."""
 
+    server: servers.Server
 
-@dataclass(kw_only=True)
-class Server:
-    """A `bentoml serve service:Recruta` on 127.0.0.1 in its own process group, and its process tree."""
+    @property
+    def url(self) -> str:
+        return self.server.url
 
-    proc: subprocess.Popen
-    url: str
-    started_s: float
+    @property
+    def started_s(self) -> float:
+        return self.server.started_s
 
     def tree(self) -> list[psutil.Process]:
         try:
-            root = psutil.Process(self.proc.pid)
+            root = psutil.Process(self.server.proc.pid)
             return [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return []
@@ -160,48 +159,13 @@ class Server:
 
 
 @contextmanager
-def serve(home: Path, config: ServeConfig, *, log_path: Path) -> Iterator[Server]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1",
-                                 "--port", str(port)], cwd=ROOT, env=clean_env(home, **config.env()),
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_ready(url, proc, timeout=300)
-            server = Server(proc=proc, url=url, started_s=time.perf_counter() - started)
-            server.settle()
-            yield server
-        finally:
-            stop(proc)
-
-
-def wait_ready(url: str, proc: subprocess.Popen, *, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"bentoml serve exited with {proc.returncode}; see its log")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url}/readyz not ready after {timeout}s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to the server's own process group (the arbiter and its workers), SIGKILL if it lingers."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+def serve(home: Path, config: ServeConfig, *, log_path: Path) -> Iterator[ServedTree]:
+    """The champion of ``home`` served with ``config``, settled after start-up; the whole tree stopped on exit."""
+    with servers.serve("bentoml", "service:Recruta", env=env_for(home, **config.env()), log=log_path, timeout=300,
+                       group=True) as server:
+        tree = ServedTree(server=server)
+        tree.settle()
+        yield tree
 
 
 # --------------------------------------------------------------------------- workloads
@@ -314,7 +278,7 @@ async def _client(i: int, phase: Phase, work: Workload, client: httpx.AsyncClien
         phase.samples.append(Sample(path=path, latency_s=latency, error=error, stages_ms=stages))
 
 
-async def _sample_rss(server: Server, phase: Phase, stop_event: asyncio.Event) -> None:
+async def _sample_rss(server: ServedTree, phase: Phase, stop_event: asyncio.Event) -> None:
     while not stop_event.is_set():
         phase.rss_mb.append(server.rss_mb())
         try:
@@ -324,7 +288,7 @@ async def _sample_rss(server: Server, phase: Phase, stop_event: asyncio.Event) -
     phase.rss_mb.append(server.rss_mb())
 
 
-async def _run_phase(server: Server, work: Workload, clients: int, window_s: float, timeout: float) -> Phase:
+async def _run_phase(server: ServedTree, work: Workload, clients: int, window_s: float, timeout: float) -> Phase:
     phase = Phase(workload=work.name, clients=clients, window_s=window_s)
     me = psutil.Process()
     cpu0, srv0 = sum(me.cpu_times()[:2]), server.cpu_seconds()
@@ -343,7 +307,7 @@ async def _run_phase(server: Server, work: Workload, clients: int, window_s: flo
     return phase
 
 
-def run_phase(server: Server, work: Workload, *, clients: int, window_s: float, timeout: float = 120.0) -> Phase:
+def run_phase(server: ServedTree, work: Workload, *, clients: int, window_s: float, timeout: float = 120.0) -> Phase:
     """``clients`` closed-loop clients for ``window_s`` seconds; in-flight requests finish (≤ ``timeout``)."""
     phase = asyncio.run(_run_phase(server, work, clients, window_s, timeout))
     s = phase.summary()
@@ -353,7 +317,7 @@ def run_phase(server: Server, work: Workload, *, clients: int, window_s: float, 
     return phase
 
 
-def warm_up(server: Server, works: list[Workload], *, clients: int = 2, window_s: float = 3.0) -> None:
+def warm_up(server: ServedTree, works: list[Workload], *, clients: int = 2, window_s: float = 3.0) -> None:
     """A few requests of each workload on every worker (first-request costs: lazy imports, caches)."""
     for work in works:
         asyncio.run(_run_phase(server, work, clients, window_s, 300.0))

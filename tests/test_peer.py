@@ -11,8 +11,8 @@ pytestmark = pytest.mark.real
 
 def test_llamaindex_peer_indexes_the_same_slice_and_answers_with_sources(tmp_path: Path) -> None:
     from bench.harness import tiny_sample
-    from bench.peer.__main__ import make_slice, pick_questions
     from bench.peer.llamaindex_rag import LlamaIndexRAG, PeerConfig, local_embedding, use_local_models
+    from bench.peer.slicing import make_slice, pick_questions
     from recruta.core.settings import Settings
     from recruta.ingest.documents import build_documents, record_id
     from recruta.ingest.embeddings import minilm_path
@@ -53,7 +53,8 @@ def test_llamaindex_peer_indexes_the_same_slice_and_answers_with_sources(tmp_pat
 def test_ingestion_order_puts_every_system_in_every_position_equally() -> None:
     from itertools import permutations
 
-    from bench.peer.__main__ import PEER, SHIPPED, SYSTEMS, part_orders
+    from bench.peer.passes import part_orders
+    from bench.peer.systems import PEER, SHIPPED, SYSTEMS
 
     assert part_orders(["A", "B"], 4) == [["A", "B"], ["B", "A"], ["B", "A"], ["A", "B"]]  # ABBA, as before
     orders = part_orders(["A", "B", "C"], 6)
@@ -64,7 +65,7 @@ def test_ingestion_order_puts_every_system_in_every_position_equally() -> None:
 
 
 def test_shipped_system_reads_the_project_defaults() -> None:
-    from bench.peer.__main__ import SHIPPED_BACKEND, SHIPPED_DTYPE
+    from bench.peer.systems import SHIPPED_BACKEND, SHIPPED_DTYPE
     from recruta.core.settings import Settings
 
     assert Settings.model_fields["embedder_backend"].default == SHIPPED_BACKEND
@@ -72,7 +73,7 @@ def test_shipped_system_reads_the_project_defaults() -> None:
 
 
 def test_aim_is_computed_from_speed_ratios_and_paired_quality() -> None:
-    from bench.peer.__main__ import OURS, PEER, SHIPPED, aim
+    from bench.peer.systems import OURS, PEER, SHIPPED, aim
 
     def rows(ranks: list[int | None], rouge: list[float]) -> list[dict[str, object]]:
         return [{"rank": r, "rougeL": x} for r, x in zip(ranks, rouge, strict=True)]

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from recruta.core.settings import DEFAULT_HIRED, Settings, quiet_telemetry
+from devtools.servers import quiet_env
+from recruta.core.settings import DEFAULT_HIRED, Settings
 
-quiet_telemetry()
+quiet_env()  # telemetry off and offline, before llama_index and chromadb are imported
 
 import chromadb  # noqa: E402
 from llama_index.core import Settings as LlamaSettings  # noqa: E402
