@@ -162,7 +162,7 @@ def final_user(inp: GenerationInput) -> str:
 def test_create_session_with_txt_docx_pdf(db_url: str) -> None:
     svc = service(db_url)
     s = full_session(svc)
-    assert s["session_id"] and s["title"] == "Desenvolvedor Java Sênior"
+    assert s["session_id"] and s["title"] == "Maria Souza — Desenvolvedor Java Sênior"  # name, then role (#18)
     docs = {d["kind"]: d for d in s["documents"]}
     assert list(docs) == ["cv", "recommendation", "job_description"]  # DOC_KINDS order
     assert docs["cv"]["filename"] == "maria.txt" and docs["cv"]["chars"] > 300
@@ -275,7 +275,7 @@ def test_prompt_has_loaded_documents_only_and_no_placeholders(db_url: str) -> No
 
     # with all documents, every one is labelled in the prompt
     sid2 = full_session(svc)["session_id"]
-    svc.send(sid2, "Ele tem experiência com Kafka, pagamentos e Spring Boot?")
+    svc.send(sid2, "Descreva o trabalho dela com Kafka, pagamentos e Spring Boot.")
     prompt = final_user(gen.calls[-1])
     assert "[CV]" in prompt and "[Vaga]" in prompt and "[Carta de recomendação]" in prompt
     assert "[Interesses]" not in prompt
@@ -304,21 +304,27 @@ def test_unanswerable_question_is_not_sent_to_the_generator(db_url: str) -> None
     sid = full_session(svc)["session_id"]
     out = svc.send(sid, "Qual o nome do cachorro do candidato?")
     assert out["answer"] == "Os documentos carregados não trazem essa informação."
-    assert out["mode"] == "not_found" and out["sources"] == [] and gen.calls == []
+    assert out["found"] is False and out["mode"] == "extracted" and out["sources"] == [] and gen.calls == []
     en = svc.send(sid, "What is the name of the candidate's dog?")
-    assert en["answer"] == "The uploaded documents do not contain that information."
+    assert en["answer"] == "The uploaded documents do not contain that information." and en["found"] is False
     # a skill no candidate document mentions
     sap = svc.send(sid, "Summarise their SAP experience")
-    assert sap["mode"] == "not_found" and "SAP" in sap["answer"] and gen.calls == []
-    # a CV section that is absent (the CV states no salary)
-    assert svc.send(sid, "Qual a pretensão salarial dela?")["mode"] == "not_found"
-    # ... but present ones go to the generator, even without a shared word
-    assert svc.send(sid, "Onde ela estudou?")["mode"] == "generated"
-    assert any("Universidade de São Paulo" in h.text for h in gen.calls[-1].hits)
-    assert svc.send(sid, "O que devo perguntar na entrevista?")["mode"] == "generated"
-    # a skill named in other words ("nuvem" = cloud, which the CV's AWS implies) is related, and ranks AWS first
-    assert svc.send(sid, "Quais tecnologias de nuvem ela usa?")["mode"] == "generated"
-    assert "AWS" in gen.calls[-1].hits[0].text
+    assert sap["found"] is False and "SAP" in sap["answer"] and gen.calls == []
+    # a CV section that is absent (the CV states no salary): "não consta", not a passage
+    salary = svc.send(sid, "Qual a pretensão salarial dela?")
+    assert salary["intent"] == "salary" and salary["found"] is False and "Não consta" in salary["answer"]
+    assert salary["sources"] == []
+    # ... but present ones are answered from the facts, quoting the line, even without a shared word
+    study = svc.send(sid, "Onde ela estudou?")
+    assert study["intent"] == "education" and study["found"] and study["mode"] == "extracted"
+    assert "Universidade de São Paulo" in study["answer"] and "superior completo" in study["answer"]
+    assert any("Universidade de São Paulo" in src["passage"] for src in study["sources"])
+    interview = svc.send(sid, "O que devo perguntar na entrevista?")
+    assert interview["intent"] == "interview" and interview["found"] and interview["mode"] == "computed"
+    # a skill named in other words ("nuvem" = cloud, which the CV's AWS implies) is related: AWS is listed
+    cloud = svc.send(sid, "Quais tecnologias de nuvem ela usa?")
+    assert cloud["intent"] == "technologies" and cloud["found"] and "AWS" in cloud["answer"]
+    assert gen.calls == []  # none of these needed the generator
     assert len(svc.history(sid)["messages"]) == 14  # deterministic answers are stored too
 
 
@@ -329,7 +335,7 @@ def test_fit_question_recommends_against_unfit_cv(db_url: str) -> None:
     sid = full_session(svc, cv=NURSE_CV)["session_id"]
     out = svc.send(sid, "Ela é adequada para a vaga?")
     m = re.search(r"Aderência à vaga: (\d+)/100", out["answer"])
-    assert out["mode"] == "fit" and m and int(m.group(1)) < 40
+    assert out["intent"] == "fit" and out["mode"] == "computed" and m and int(m.group(1)) < 40
     assert "não recomendo" in out["answer"] and "Lacunas" in out["answer"] and "Kafka" in out["answer"]
     assert gen.calls == []
     # same score as the summary's
@@ -346,7 +352,8 @@ def test_fit_question_for_fitting_cv_quotes_evidence(db_url: str) -> None:
     assert score >= 55 and "do not recommend" not in out["answer"] and "Strengths:" in out["answer"]
     assert 'in the CV: "' in out["answer"] and "Kafka" in out["answer"]
     # "recomenda perguntar" is an interview question, not a fit question
-    assert svc.send(sid, "O que você recomenda perguntar na entrevista?")["mode"] == "generated"
+    asked = svc.send(sid, "O que você recomenda perguntar na entrevista?")
+    assert asked["intent"] == "interview" and "Aderência à vaga" not in asked["answer"]
 
 
 def test_fit_question_without_job_description(db_url: str) -> None:
@@ -354,13 +361,17 @@ def test_fit_question_without_job_description(db_url: str) -> None:
     svc = service(db_url, gen)
     sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
     out = svc.send(sid, "Ela é adequada para a vaga?")
-    assert out["mode"] == "fit_needs_job" and "descrição da vaga" in out["answer"] and "Java" in out["answer"]
-    assert gen.calls == []
+    # a general assessment of the competences from the extracted facts, not just "upload the job" (#16)
+    assert out["intent"] == "fit" and out["mode"] == "extracted" and out["found"]
+    assert "avaliação geral" in out["answer"] and "descrição da vaga" in out["answer"]
+    assert "Java" in out["answer"] and "8 anos" in out["answer"] and "“" in out["answer"]  # quotes its lines
+    assert "Aderência à vaga" not in out["answer"] and gen.calls == []
     # adding the job description updates the summary with the score and makes the fit answerable
     info = svc.add_document(sid, kind="job_description", filename="vaga.docx", data=make_docx(JD))
     assert [d["kind"] for d in info["documents"]] == ["cv", "job_description"]
     assert "Aderência à vaga:" in info["summary"]
-    assert svc.send(sid, "Ela é adequada para a vaga?")["mode"] == "fit"
+    fit = svc.send(sid, "Ela é adequada para a vaga?")
+    assert fit["mode"] == "computed" and "Aderência à vaga:" in fit["answer"]
     # replacing a document keeps one per kind
     info = svc.add_document(sid, kind="job_description", filename="v2.txt", data=b"Vaga: Enfermeira\nRequisitos: UTI")
     assert [(d["kind"], d["filename"]) for d in info["documents"]] == [("cv", "cv.txt"), ("job_description", "v2.txt")]

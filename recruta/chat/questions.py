@@ -1,9 +1,9 @@
-"""What a recruiter's question is: its language, its content words, and what kind of question it is.
+"""The words of a question the generated path needs: its language, its content words, and a few cues.
 
-Pure functions of the question text (folded with :mod:`recruta.text.fold`), so the planner's decisions can be read
-and tested one cue at a time: a fit question is answered from the match score, an interview or open question
-("resuma", "pontos fortes") is never "not in the documents", a concept question ("onde estudou?") is checked
-against the CV's sections rather than its words.
+Pure functions of the question text (folded with :mod:`recruta.text.fold`). Which *intent* a message has is
+:mod:`recruta.chat.intents`; this module serves the passage-grounded path that follows for everything else: an
+open question ("resuma", "pontos fortes") is never "not in the documents", a concept question ("onde estudou?")
+is checked against the CV's sections rather than its words, a follow-up ("isso") ranks with the previous turn.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from recruta.rag.prompting import prompt_language
 from recruta.screening.matching import Profile
 from recruta.text.fold import content_words, fold
 
-__all__ = ["CONCEPTS", "Concept", "about_job", "concepts_in", "fold_question", "is_fit_question", "is_interview",
-           "is_open", "points_back", "question_language", "question_words", "stems", "wants_hires"]
+__all__ = ["CONCEPTS", "Concept", "about_job", "concepts_in", "fold_question", "is_open", "points_back",
+           "question_language", "question_words", "stems", "wants_hires"]
 
 # Words that frame a question without saying what it is about ("qual o nome dele", "tell me about their ...").
 _FRAMING = content_words(
@@ -37,12 +37,6 @@ _FRAMING = content_words(
     "también del los las la lo al un una en con para preguntar preguntas entrevista debo"
 )
 
-_FIT = re.compile(
-    r"\b(?:adequad[oa]s?|aderente|aderencia|encaixa\w*|apt[oa]s?|recomend(?:a|as|aria|ar|o)|recomiend(?:a|as|o)|"
-    r"recommend(?:s|ed)?|fit|fits|suitable|"
-    r"qualified|good match|right candidate|se ajusta|ajusta|adecuad[oa]s?|idone[oa]s?|encaja\w*|bom candidato)\b"
-)
-_INTERVIEW = re.compile(r"\b(?:entrevista\w*|interview\w*|pergunt\w*|ask|preguntar?\w*)\b")
 _OPEN = re.compile(
     r"\b(?:resum\w*|summar\w*|overview|visao geral|sintetiz\w*|pontos? fortes?|pontos? fracos?|strengths?|"
     r"weakness\w*|fortalezas?|debilidad\w*|lacunas?|gaps?|brechas?|riscos?|risks?|riesgos?|perfil|profile)\b"
@@ -109,12 +103,6 @@ def stems(words: set[str]) -> set[str]:
     return {w[:5] for w in words}
 
 
-def is_fit_question(question: str) -> bool:
-    """"Is this candidate a fit?" — but not "what do you recommend asking in the interview?"."""
-    q = fold_question(question)
-    return bool(_FIT.search(q)) and not _INTERVIEW.search(q)
-
-
 def wants_hires(question: str) -> bool:
     """The question asks about similar past hires (from the index, not the session's documents)."""
     return bool(_HIRES.search(fold_question(question)))
@@ -122,10 +110,6 @@ def wants_hires(question: str) -> bool:
 
 def about_job(folded: str) -> bool:
     return bool(_ABOUT_JOB.search(folded))
-
-
-def is_interview(folded: str) -> bool:
-    return bool(_INTERVIEW.search(folded))
 
 
 def is_open(folded: str) -> bool:
