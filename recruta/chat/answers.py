@@ -24,8 +24,8 @@ from recruta.facts.tables import table
 from recruta.i18n import message, messages
 from recruta.text.fold import fold
 
-__all__ = ["Reply", "candidate_text", "education", "experience", "job_requirements", "location", "quote_lines",
-           "salary", "skill_check", "soft_skill_lines", "spoken_languages", "summary", "technologies"]
+__all__ = ["Reply", "candidate_text", "education", "experience", "job_requirements", "location", "personal",
+           "quote_lines", "salary", "skill_check", "soft_skill_lines", "spoken_languages", "summary", "technologies"]
 
 
 @dataclass(kw_only=True)
@@ -284,6 +284,54 @@ def salary(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
     values = " – ".join(f"{v:,.0f}".replace(",", ".") for v in (low, high) if v is not None)
     lines = [f"**{t['fact.salary']}:** {currency + ' ' if currency else ''}{values}", *quote_lines(found, lang),
              "", t["note.extracted"]]
+    return Reply(answer="\n".join(lines), sources=_sources(found))
+
+
+# (fact, what the question says, what a document line that states it says) — all folded
+_PERSONAL_FACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("age", re.compile(r"\b(?:idade|age|edad|how old|quantos anos|cuantos anos|nasceu|nascimento|born|birth\w*|nacio|"
+                       r"nacimiento)\b"),
+     re.compile(r"\b(?:idade|age|edad|data de nascimento|nascimento|nascid[oa]|date of birth|born|birth ?date|"
+                r"fecha de nacimiento|nacid[oa])\b|\b\d{2} anos\b|\b\d{2} years old\b|\b\d{2} anos de idade\b")),
+    ("family", re.compile(r"\b(?:estado civil|marital|casad[oa]|married|solteir[oa]|solter[oa]|single|filhos?|"
+                          r"children|kids|hijos?)\b"),
+     re.compile(r"\b(?:estado civil|marital status|casad[oa]|married|solteir[oa]|solter[oa]|divorciad[oa]|"
+                r"divorced|filhos?|children|hijos?)\b")),
+    ("notice", re.compile(r"\b(?:aviso previo|notice|preaviso|periodo de aviso)\b"),
+     re.compile(r"\b(?:aviso previo|notice period|preaviso|periodo de aviso)\b")),
+    ("start", re.compile(r"\b(?:comecar|iniciar|inicio|start\w*|available|disponib\w*|disponivel|empezar|"
+                         r"incorpora\w*)\b"),
+     re.compile(r"\b(?:disponibilidade (?:imediata|para inicio|para comecar)|inicio imediato|available "
+                r"(?:immediately|from|to start)|availability|disponibilidad (?:inmediata|para incorporarse)|"
+                r"incorporacion inmediata)\b")),
+    ("permit", re.compile(r"\b(?:vistos?|visa|sponsor\w*|work permit|work authori[sz]ation|permiso de trabajo|"
+                          r"autorizacao de trabalho|cidadania|citizenship|ciudadania|nacionalidade|nationality|"
+                          r"nacionalidad)\b"),
+     re.compile(r"\b(?:vistos?|visa|work permit|right to work|work authori[sz]ation|permiso de trabajo|cidadania|"
+                r"citizenship|ciudadania|nacionalidade|nationality|nacionalidad|passaporte|passport|pasaporte)\b")),
+    ("contact", re.compile(r"\b(?:telefone|phone|celular|whatsapp|telefono|e-?mail|contato|contact|contacto)\b"),
+     re.compile(r"@|\b(?:telefone|phone|celular|whatsapp|telefono|tel\.?)\b|\+?\d[\d\s().-]{7,}\d")),
+    ("licence", re.compile(r"\b(?:cnh|carteira de motorista|habilitacao|driver'?s licen[cs]e|driving licen[cs]e|"
+                           r"licencia de conducir|permiso de conducir|carne de conducir)\b"),
+     re.compile(r"\b(?:cnh|carteira de motorista|habilitacao|driver'?s licen[cs]e|driving licen[cs]e|"
+                r"licencia de conducir)\b")),
+)
+
+
+def personal(question: str, documents: dict[str, str], *, lang: str) -> Reply:
+    """Age, family, notice period, start date, work permit, contact: quoted when a document states it, else
+    "não consta" (CVs seldom state these, and guessing them from another line is what must not happen)."""
+    t = messages("chat", lang)
+    q = it.folded(question)
+    asked = [(name, evidence) for name, cue, evidence in _PERSONAL_FACTS if cue.search(q)] or \
+        [(name, evidence) for name, _, evidence in _PERSONAL_FACTS[:1]]
+    name, evidence = asked[0]
+    found = find_pattern(documents, evidence, limit=2)
+    what = t[f"personal.{name}"]
+    if not found:
+        return Reply(answer="\n".join([message("chat", "answer.not_stated", lang, what=what), t["personal.ask"]]),
+                     found=False)
+    lines = [f"**{what[:1].upper() + what[1:]}:**", *quote_lines(found, lang), "", t["note.extracted"]]
     return Reply(answer="\n".join(lines), sources=_sources(found))
 
 

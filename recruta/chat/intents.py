@@ -9,7 +9,8 @@ goes to the passage-grounded generator. Everything here is deterministic: same q
 intent.
 
 Intents: ``fit``, ``technologies``, ``skill_check``, ``interview``, ``summary``, ``education``, ``experience``,
-``spoken_languages``, ``location``, ``salary``, ``job``, ``document``, ``hires``, ``general``.
+``spoken_languages``, ``location``, ``salary``, ``personal`` (age, family, notice period, start date, work permit,
+contact), ``job``, ``document``, ``hires``, ``general``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ __all__ = ["INTENTS", "Intent", "IntentData", "detect", "intent_data", "is_yes_n
 
 DATA_PATH = Path(__file__).with_name("data") / "intents.json"
 INTENTS = ("fit", "technologies", "skill_check", "interview", "summary", "education", "experience",
-           "spoken_languages", "location", "salary", "job", "document", "hires", "general")
+           "spoken_languages", "location", "salary", "personal", "job", "document", "hires", "general")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,13 +91,14 @@ _HIRES = _rx(
 _INTERVIEW = _rx(
     r"\b(?:entrevist\w*|interview\w*|perguntas|perguntar\w*|pergunte|pergunto|questionar|"
     r"preguntas|preguntar\w*|pregunte|pregunto|questions (?:to|for|i|we|should|could|about)|questions$|ask (?:him|her|them|the candidate|about)|"
-    r"should i ask|could i ask|can i ask|do i ask|to ask|roteiro|screening call|phone screen)\b"
+    r"should i ask|could i ask|can i ask|do i ask|to ask|roteiro|guion|script|screening[- ]call|phone[- ]screen|"
+    r"grill\w*|quiz\w*|sabatin\w*)\b"
 )
 _LETTER = _rx(r"\b(?:carta|letter|referencias?|references?|recomendacao|recomendacion|recommendation)\b")
 _FIT = _rx(
     r"\b(?:adequad[oa]s?|adequa(?:do|da|cao)?|aderen\w*|encaix\w*|apt[oa]s?|compativ\w*|compatib\w*|"
     r"perfil (?:certo|ideal|adequado|compativel|bom|esperado)|fit|fits|fitting|suitable|suited|suit|qualified|"
-    r"good match|strong match|right (?:candidate|person|profile|fit)|match(?:es)? (?:the|this|our) (?:job|role|"
+    r"match|matches|right (?:candidate|person|profile|fit)|match(?:es)? (?:the|this|our) (?:job|role|"
     r"position|vacancy|opening|requirements)|meets? (?:the|our|all)|cumpl\w*|idone\w*|adecuad\w*|encaj\w*|"
     r"se ajusta|sirve para|serve (?:para|pra)|atend\w* (?:a|aos|as|o|ao|bem|os|essa|esta)\b|"
     r"combina\w* com|bo[am] candidat[oa]|buen candidat[oa]|good candidate|strong candidate|worth (?:interviewing|"
@@ -109,6 +111,46 @@ _FIT = _rx(
     r"pergunte))|recommend (?:him|her|them|hiring|this)|recomiend\w*|avalia\w* (?:para|o perfil|ela|ele)|"
     r"evaluat\w* (?:for|against)|how (?:well|good)|quao (?:bem|bom|boa)|que tan bien)\b"
 )
+# A decision about moving the candidate on is a fit question, even when it names the interview ("avançar pra
+# entrevista com o gestor?", "shortlist", "pass her to the next round", "strong hire").
+_ADVANCE = _rx(
+    r"\b(?:shortlist\w*|short-list\w*|short list|lista (?:final|curta|corta)|finalist\w*|pre-?selec\w*|"
+    r"pre-?seleccion\w*|(?:strong|good|great|solid|safe|weak|bad|risky) hire|(?:avanc\w*|passar|pasar\w*|pasarias|"
+    r"pasaria|levar|leva-l[oa]|chamar|convidar|mover|move|moving|advance|advancing|invite|aprovar|aprobar|seguir|"
+    r"sigue|continuar|continue|take|put|send|pass|colocar|poner|mandar|enviar|vale a pena|vale la pena|worth)\b"
+    r"(?:\W+\w+){0,4}?\W+(?:entrevist\w*|interview\w*|etapa|fase|stage|round|step|processo|proceso|process|gestor|"
+    r"hiring manager|onsite|lista|list))\b"
+)
+# Comparing the candidate with the job ("vs a vaga", "line up with what the manager asked", "frente a la vacante").
+_AGAINST_JOB = _rx(
+    r"\b(?:vs\.?|versus|frente a|frente à|em relacao a|comparad\w*|compared?|against|contra|line[sd]? up|lines up|"
+    r"stack(?:s)? up|measure[sd]? up|alinhad\w*|alinead\w*|aligned?|dentro ou fora|in or out|dentro o fuera)\b"
+)
+# Personal facts a CV seldom states: age, family, notice period, start date, work permit, contact.
+_PERSONAL = _rx(
+    r"\b(?:idade|age|edad|how old|quantos anos (?!de\b)(?:\w+ ){0,3}tem|cuantos anos (?!de\b)(?:\w+ ){0,3}tiene|"
+    r"nasceu|nascimento|born|birth\w*|nacio|nacimiento|estado civil|marital|casad[oa]|married|solteir[oa]|"
+    r"solter[oa]|filhos?|children|kids|hijos?|aviso previo|notice period|notice|preaviso|periodo de aviso|"
+    r"disponibilidade para (?:comecar|iniciar|inicio|entrar)|disponivel para (?:comecar|iniciar)|comecar "
+    r"(?:imediatamente|logo|agora)|start (?:date|immediately|right away|asap)|when (?:can|could) (?:he|she|they) "
+    r"start|available to start|disponibilidad (?:para )?(?:empezar|incorporarse|inmediata)|incorporacion|"
+    r"cuando (?:puede|podria) (?:empezar|incorporarse)|empezar (?:de inmediato|ya)|vistos?|visa|sponsorship|"
+    r"sponsor|work permit|work authori[sz]ation|permiso de trabajo|autorizacao de trabalho|cidadania|citizenship|"
+    r"ciudadania|nacionalidade|nationality|nacionalidad|genero|gender|religi\w*|telefone|phone|celular|whatsapp|"
+    r"telefono|e-?mail|contato|contact|contacto|cnh|carteira de motorista|habilitacao|driver'?s licen[cs]e|"
+    r"driving licen[cs]e|licencia de conducir|permiso de conducir|carne de conducir)\b"
+)
+_LANGUAGE_NAME = _rx(
+    r"\b(?:ingles|english|espanhol|espanol|spanish|castellano|frances|french|alemao|aleman|german|italiano|italian|"
+    r"mandarim|mandarin|chines|chinese|portugues|portuguese|japones|japanese|russo|ruso|russian)\b"
+)
+# What the job side asked for, in words other than "vaga/job" ("what the hiring manager asked for").
+_ASKED_FOR = _rx(
+    r"\b(?:hiring manager|gestor da vaga|requisitos?|requirements?|(?:asked|asks|looking) for|o que (?:o gestor|o "
+    r"cliente|pedimos|precisamos|buscamos)|what (?:we|they|the client) (?:need|want|asked)|lo que (?:pedimos|"
+    r"necesitamos|buscamos|pide))\b"
+)
+_QUESTIONS_WORD = _rx(r"\b(?:perguntas|questions|preguntas)\b")
 _JOB_WORD = _rx(r"\b(?:vaga|vagas|job|role|position|puesto|vacante|vacancy|opening|oportunidade|cargo da vaga)\b")
 _JOB_ONLY = _rx(
     r"\b(?:requisitos?|exig\w*|requir\w*|pede|pedem|pide|piden|ask(?:s|ing)? for|looking for|procura\w*|busca\w*|"
@@ -136,10 +178,11 @@ _LOCATION = _rx(
     r"de donde)\b"
 )
 _PROGRAMMING = _rx(
-    r"\b(?:linguage(?:m|ns)|lenguajes?|programa\w*|coding|codes?|codif\w*|tecnolog\w*|technolog\w*|tech|stack|"
+    r"\b(?:linguage(?:m|ns)|lenguajes?|program\w*|coding|codes?|codif\w*|tecnolog\w*|technolog\w*|tech|stack|"
     r"frameworks?|bibliotecas?|librar(?:y|ies)|librerias?|ferramentas?|tools?|tooling|herramientas?|softwares?|"
     r"plataformas?|platforms?|competencias tecnicas|habilidades tecnicas|conhecimentos tecnicos|hard skills|"
-    r"technical skills|conocimientos tecnicos|skills tecnic\w*|tecnic[oa]s?|technical)\b"
+    r"technical skills|conocimientos tecnicos|skills tecnic\w*|tecnic[oa]s?|technical|toolbox|toolkit|databases?|"
+    r"bancos? de dados|bases? de datos|cloud|nuvem|nube)\b"
 )
 _SPOKEN = _rx(
     r"\b(?:idiomas?|linguas?(?! de programacao)|lenguas?|ingles|english|espanhol|espanol|spanish|frances|french|"
@@ -148,7 +191,7 @@ _SPOKEN = _rx(
 )
 _LANGUAGES_WORD = _rx(r"\blanguages?\b")
 _EDUCATION = _rx(
-    r"\b(?:estud\w*|study\w*|studied|formacao|formad[oa]|formou|formo|gradua\w*|faculdade|universi\w*|college|"
+    r"\b(?:estud\w*|study\w*|studied|formacao|formad[oa]|formou|formo|gradu\w*|faculdade|universi\w*|college|"
     r"degree|diploma|escolaridade|escolaridad|educa\w*|academ\w*|curso superior|ensino|bacharel\w*|bachelor\w*|"
     r"licenciatura|licenciad[oa]|mestrado|master'?s?|maestria|doutorado|doctorado|phd|mba|pos-?graduacao|"
     r"postgrad\w*|posgrado|certifica\w*|titulo universitario|tecnologo|school|escola|carrera universitaria)\b"
@@ -162,7 +205,11 @@ _EXPERIENCE = _rx(
     r"employer|position)|previous (?:jobs?|roles?|employers?)|trabajo actual|ultimo trabajo|donde trabaj\w*|"
     r"carreira|career|trajetoria|trayectoria|historico profissional|work history|employment history|"
     r"experiencia profissional|professional experience|experiencia laboral|cargos?|roles (?:has|did)|"
-    r"senioridade|seniority|senior|junior|pleno|nivel (?:de senioridade|profissional))\b"
+    r"senioridade|seniority|senior|junior|pleno|nivel (?:de senioridade|profissional)|"
+    r"(?:ultimo|ultima|atual|actual|current|last|previous|anterior|presente) (?:puesto|posto|cargo|posicao|position|"
+    r"role|funcao|funcion|empresa|empleador)|(?:puesto|cargo|posicao|position|role|funcao) (?:atual|actual|anterior)|"
+    r"o que (?:ele |ela )?(?:fazia|faz|fez) (?:na|no|em)|what (?:has|did|does|was) (?:he|she|they) (?:been )?do(?:ing)?|"
+    r"que (?:hacia|hace|hizo|ha hecho) (?:en|ella|el)|ultimos anos|last (?:few )?years|past (?:few )?years)\b"
 )
 _SUMMARY = _rx(
     r"\b(?:resum\w*|summar\w*|overview|visao geral|sintetiz\w*|sintese|synthes\w*|panorama|quem e|who is|quien es|"
@@ -273,21 +320,28 @@ def rule_intent(text: str) -> Intent | None:
 
 
 def _rule(q: str, *, skills: tuple[str, ...], traits: tuple[str, ...]) -> str | None:
+    programming = bool(_PROGRAMMING.search(q))
     if _HIRES.search(q):
         return "hires"
+    if _ADVANCE.search(q):
+        return "fit"
+    # "how good is her English?", "consegue fazer entrevista em espanhol?": a spoken language is the subject
+    if _LANGUAGE_NAME.search(q) and not programming and not _QUESTIONS_WORD.search(q):
+        return "spoken_languages"
     if _INTERVIEW.search(q):
         return "interview"
     letter = bool(_LETTER.search(q)) and not re.search(r"\brecomend\w* (?:ela|ele|o candidato|a candidata|contrat)", q)
     if letter or (_INTERESTS.search(q) and not skills):
         return "document"
-    if _FIT.search(q):
+    if _PERSONAL.search(q) and not skills:
+        return "personal"
+    if _FIT.search(q) or (_AGAINST_JOB.search(q) and (_JOB_WORD.search(q) or _ASKED_FOR.search(q))):
         return "fit"
     if _SALARY.search(q) and not skills:
         return "salary"
     if _JOB_WORD.search(q) and _JOB_ONLY.search(q) and not re.search(r"\b(?:ele|ela|dele|dela|he|she|his|her|"
                                                                      r"candidat\w*|cv|curriculo|resume)\b", q):
         return "job"
-    programming = bool(_PROGRAMMING.search(q))
     if (_SPOKEN.search(q) or (_LANGUAGES_WORD.search(q) and not programming)) and not programming:
         return "spoken_languages"
     if _LOCATION.search(q) and not skills and not programming:
@@ -295,16 +349,16 @@ def _rule(q: str, *, skills: tuple[str, ...], traits: tuple[str, ...]) -> str | 
     yes_no = is_yes_no(q) or bool(_EVIDENCE_ASK.search(q))
     if _EDUCATION.search(q) and not (yes_no and (skills or traits)):
         return "education"
-    if (skills or traits or _TRAIT_GENERIC.search(q)) and yes_no:
+    if traits:  # "how many people did she manage?" is answered by the evidence of leadership, whatever the form
+        return "skill_check"
+    if (skills or _TRAIT_GENERIC.search(q)) and yes_no:
         return "skill_check"
     if programming:
         return "technologies"
     if _EXPERIENCE.search(q) and not re.search(r"\bexperien\w* (?:com|em|en|with|in|como|as)\b", q):
         return "experience"
-    if re.search(r"\bexperien\w* (?:com|em|en|with|in)\b", q):
-        # "qual a experiência dele com liderança?" → the evidence of the trait; "... com Kafka?" → described from
-        # the passages (a yes/no "tem experiência com Kafka?" was a skill check above)
-        return "skill_check" if traits else "general" if skills else None
+    if re.search(r"\bexperien\w* (?:com|em|en|with|in)\b", q) and skills:
+        return "general"  # "qual a experiência com Kafka?": described from the passages
     if _SUMMARY.search(q) and not skills:
         return "summary"
     return None

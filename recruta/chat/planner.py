@@ -4,8 +4,8 @@ The message's intent (:mod:`recruta.chat.intents`) decides:
 
 - fit → :func:`recruta.chat.fit.fit_answer` (the match score against the loaded job, mode "computed"; without a
   job, a general assessment of the candidate from the extracted facts, mode "extracted");
-- technologies, a yes/no competence check, education, experience, spoken languages, location, salary, summary,
-  the job's requirements → :mod:`recruta.chat.answers` (facts with the lines they come from, mode "extracted";
+- technologies, a yes/no competence check, education, experience, spoken languages, location, salary, personal
+  facts (age, notice period, work permit...), summary, the job's requirements → :mod:`recruta.chat.answers` (facts with the lines they come from, mode "extracted";
   "não consta" when the documents do not state it);
 - interview → :mod:`recruta.chat.interview` (questions from the gaps against the job, mode "computed");
 - anything else (and a document or past-hires question) → the generator, after the old checks: a hard skill no
@@ -35,13 +35,14 @@ from recruta.chat.documents import CANDIDATE_KINDS, DOC_KINDS
 from recruta.chat.fit import fit_answer
 from recruta.chat.interview import interview_questions
 from recruta.chat.profiles import Analyst
-from recruta.chat.summary import clip, cv_title, top_skills
+from recruta.chat.summary import SUMMARY_LANGS, clip, cv_title, top_skills
 from recruta.i18n import message, messages
 from recruta.ingest.store import Hit
 from recruta.rag.generators import GenerationInput
 from recruta.rag.prompting import load_template
 from recruta.screening.matching import check_sections, lexical_similarity, paragraphs
 from recruta.text.fold import content_words
+from recruta.text.language import language_scores
 
 __all__ = ["HIRES_FILTER", "MODES", "NOT_FOUND_MODE", "Plan", "Planner", "pair_turns"]
 
@@ -52,7 +53,7 @@ MODES = ("extracted", "computed", "generated")
 NOT_FOUND_MODE = "extracted"  # "not in the documents" is read off the documents, nothing is generated
 _ELLIPSIS = re.compile(r"^(?:e|and|y|what about|how about|e quanto a|e sobre|y (?:que tal|sobre)|tambem|also)\b")
 # fact answers that do not look at the skills a message names: a named hard skill must be in the documents first
-_SKILL_BLIND = frozenset({"summary", "education", "experience", "spoken_languages", "location", "salary"})
+_SKILL_BLIND = frozenset({"summary", "education", "experience", "spoken_languages", "location", "salary", "personal"})
 _LETTER_WORDS = re.compile(r"\b(?:carta|letter|referencias?|references?|recomendacao|recomendacion|recommendation)\b")
 
 
@@ -113,7 +114,7 @@ class Planner:
              include_history_hires: bool) -> Plan:
         """The plan for ``text`` given the session's ``documents`` by kind and its ``history`` (role, content)."""
         docs = documents
-        lang = q.question_language(text)
+        lang = self._language(text, docs, history)
         plan = Plan(lang=lang, turn=sum(role == "user" for role, _ in history) + 1)
         intent = self.intent(text, history)
         plan.intent = intent.name
@@ -125,6 +126,26 @@ class Planner:
         if reply is not None:
             return plan.take(reply)
         return self._generated(plan, docs, history, text, intent=intent, include_history_hires=include_history_hires)
+
+    def _language(self, text: str, docs: dict[str, str], history: Sequence[tuple[str, str]]) -> str:
+        """The question's language. When the detector's cues tie or are absent ("tech stack?", "herramientas de
+        testing que conoce": "de"/"que" are Portuguese and Spanish alike), the tie is broken by the question's
+        pronouns/verbs, then by the previous question's language, then by the CV's."""
+        scores = language_scores(text)
+        top = max(scores.get(lang, 0) for lang in SUMMARY_LANGS)
+        leaders = [lang for lang in SUMMARY_LANGS if scores.get(lang, 0) == top]
+        if len(leaders) == 1:
+            return q.question_language(text)
+        framing = q.framing_language(text)  # "ele sabe python?": the pronoun says Portuguese
+        if framing in leaders:
+            return framing
+        previous = next((content for role, content in reversed(history) if role == "user"), None)
+        if previous is not None and any(language_scores(previous).values()):
+            before = q.question_language(previous)
+            if before in leaders:
+                return before
+        cv_lang = self.analyst.profile(docs["cv"], is_job=False).language
+        return cv_lang if cv_lang in leaders else q.question_language(text)
 
     def _facts(self, intent: it.Intent, text: str, docs: dict[str, str], *, lang: str) -> Reply | None:
         """The deterministic answer of a fact intent, or None for the generator."""
@@ -150,6 +171,8 @@ class Planner:
             return answers.location(text, docs, lang=lang, analyst=a)
         if name == "salary":
             return answers.salary(docs, lang=lang, analyst=a)
+        if name == "personal":
+            return answers.personal(text, docs, lang=lang)
         if name == "job":
             return answers.job_requirements(docs, lang=lang, analyst=a)
         if name == "document":

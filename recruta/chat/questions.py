@@ -16,8 +16,8 @@ from recruta.rag.prompting import prompt_language
 from recruta.screening.matching import Profile
 from recruta.text.fold import content_words, fold
 
-__all__ = ["CONCEPTS", "Concept", "about_job", "concepts_in", "fold_question", "is_open", "points_back",
-           "question_language", "question_words", "stems", "wants_hires"]
+__all__ = ["CONCEPTS", "Concept", "about_job", "concepts_in", "fold_question", "framing_language", "is_open",
+           "points_back", "question_language", "question_words", "stems", "wants_hires"]
 
 # Words that frame a question without saying what it is about ("qual o nome dele", "tell me about their ...").
 _FRAMING = content_words(
@@ -91,6 +91,27 @@ def fold_question(text: str) -> str:
 def question_language(question: str) -> str:
     """pt / en / es: the language the chat answers ``question`` in (the one its prompt template is in)."""
     return prompt_language(question)
+
+
+# Pronouns and verbs of short questions the language detector has no cue for ("ele sabe python?", "does she know
+# Go?", "¿él maneja Java?"), by language; a word shared by two languages ("sabe") is in neither.
+_FRAMING_BY_LANG = {
+    "pt": content_words("ele ela dele dela eles elas você voce tem têm possui conhece domina fala usa já pode"),
+    "en": content_words("he she his her him they their them does know knows has have can uses speak speaks any"),
+    "es": content_words("él ella ellos ellas tiene tienen posee conoce maneja habla usa ya puede"),
+}
+
+
+def framing_language(question: str) -> str | None:
+    """The one language whose question framing words the message uses, else None."""
+    words = {w for w in content_words(question)}
+    found = [lang for lang, cues in _FRAMING_BY_LANG.items() if words & (cues - _shared_framing())]
+    return found[0] if len(found) == 1 else None
+
+
+def _shared_framing() -> set[str]:
+    langs = list(_FRAMING_BY_LANG.values())
+    return {w for i, a in enumerate(langs) for b in langs[i + 1:] for w in a & b}
 
 
 def question_words(question: str) -> set[str]:

@@ -126,11 +126,17 @@ class ChatService:
         return {"answer": answer, "sources": plan.sources, "session_id": session_id, "turn": plan.turn,
                 "mode": plan.mode, "intent": plan.intent, "found": plan.found, "language": plan.lang}
 
-    def ask(self, session_id: str, message: str) -> tuple[str, str, bool]:
-        """``(intent, mode, found)`` a message would get, without storing it or calling the generator (for
-        measuring intent detection on a session's documents)."""
-        plan = self._plan(session_id, _check_message(message), include_history_hires=False)
-        return plan.intent, plan.mode, plan.found
+    def explain(self, session_id: str, message: str) -> dict[str, Any]:
+        """How ``message`` would be answered in this session, without storing it or calling the generator: its
+        intent (and how it was found: rule, similar example, follow-up or default), the competences and skills it
+        names, the answer's mode and whether the documents hold it."""
+        message = _check_message(message)
+        conversation = self._store.conversation(session_id)
+        planner = self._planner()
+        intent = planner.intent(message, conversation.messages)
+        plan = self._plan(session_id, message, include_history_hires=False)
+        return {"intent": plan.intent, "via": intent.via, "score": intent.score, "traits": list(intent.traits),
+                "skills": list(intent.skills), "mode": plan.mode, "found": plan.found}
 
     def stream(self, session_id: str, message: str, *, include_history_hires: bool = False) -> Iterator[str]:
         """Answer as text pieces. Input is validated now (errors raise here, not on first ``next``); the user
@@ -167,14 +173,16 @@ class ChatService:
 
     def _plan(self, session_id: str, message: str, *, include_history_hires: bool) -> Plan:
         conversation = self._store.conversation(session_id)
-        # built per message, so the service's settings (retrieve, budgets) are read as they are now
-        planner = Planner(analyst=self._analyst, retrieve=self.retrieve, max_context_chars=self.max_context_chars,
-                          passage_share=self.passage_share, min_similarity=self.min_similarity)
-        plan = planner.plan(conversation.documents, conversation.messages, message,
+        plan = self._planner().plan(conversation.documents, conversation.messages, message,
                             include_history_hires=include_history_hires)
         if plan.mode == "generated" and getattr(self.generator, "name", "") == "extractive":
             plan.mode = "extracted"  # the extractive baseline pastes passages: nothing is written by a model
         return plan
+
+    def _planner(self) -> Planner:
+        # built per message, so the service's settings (retrieve, budgets) are read as they are now
+        return Planner(analyst=self._analyst, retrieve=self.retrieve, max_context_chars=self.max_context_chars,
+                       passage_share=self.passage_share, min_similarity=self.min_similarity)
 
     def _summarise(self, texts: dict[str, str]) -> str:
         return summarise(texts, analyst=self._analyst)
