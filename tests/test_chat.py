@@ -554,3 +554,133 @@ def test_passage_vectors_are_cached_bounded_and_embedded_in_batches() -> None:
     assert len(emb.batches) == 2  # all three still cached
     analyst.vectors(["kafka"])
     assert emb.batches[-1] == ["kafka"]  # was evicted
+
+
+# ----------------------------------------------------------------------------------------------- answers from facts
+def test_languages_question_lists_the_extracted_technologies_with_the_cv_line(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+    out = svc.send(sid, "Quais linguagens de programação o candidato usa?")
+    assert out["intent"] == "technologies" and out["mode"] == "extracted" and out["found"] and gen.calls == []
+    answer = out["answer"]
+    assert re.search(r"\*\*Linguagens de programação:\*\* Java\b", answer)
+    assert re.search(r"\*\*Frameworks e bibliotecas:\*\* Spring Boot\b", answer)
+    for tool in ("PostgreSQL", "Docker", "Kubernetes", "AWS", "Kafka"):
+        assert tool in answer
+    assert "Conhecimentos em Java, Spring Boot" in answer  # the CV line it read them from
+    assert "Inglês" not in answer and "espanhol" not in answer.casefold()  # spoken languages are another question
+    assert all(src["document"] == "cv" and src["passage"] in CV for src in out["sources"])
+    # not a 700-character slice of the CV (#13.5)
+    assert len(answer) < 1200 and "Formação" not in answer
+
+
+def test_leadership_is_yes_with_evidence_or_the_documents_dont_say(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]  # the letter says "liderando a equipe de pagamentos"
+    out = svc.send(sid, "Ele tem experiência com liderança?")
+    assert out["intent"] == "skill_check" and out["found"] and out["answer"].startswith("**Sim.**")
+    assert "liderando a equipe de pagamentos" in out["answer"] and out["sources"][0]["document"] == "recommendation"
+    nurse = svc.create_session(documents=[("cv", "ana.txt", NURSE_CV.encode())])["session_id"]
+    no = svc.send(nurse, "Ela já liderou uma equipe?")
+    assert no["found"] is False and no["answer"].startswith("**Os documentos não dizem.**")
+    assert "liderança" in no["answer"] and no["sources"] == []
+    # a CV that says it plainly: "no" with the line
+    negative = svc.create_session(documents=[("cv", "x.txt", (NURSE_CV + "\nSem experiência em liderança.\n").encode())])
+    said = svc.send(negative["session_id"], "Does she have leadership experience?")
+    assert said["answer"].startswith("**No.**") and "Sem experiência em liderança" in said["answer"]
+    # a named tool: yes with the line, or the documents don't mention it
+    assert svc.send(sid, "Ela sabe Kubernetes?")["answer"].startswith("**Sim.**")
+    python = svc.send(sid, "Ela sabe Python?")
+    assert python["found"] is False and "Python" in python["answer"]
+    assert gen.calls == []
+
+
+def test_interview_questions_come_from_the_gaps_against_the_job(db_url: str) -> None:
+    svc = service(db_url)
+    sid = full_session(svc, cv=NURSE_CV)["session_id"]
+    out = svc.send(sid, "O que perguntar na entrevista?")
+    assert out["intent"] == "interview" and out["mode"] == "computed"
+    numbered = re.findall(r"^\d+\. \*\*(.+?)\*\*", out["answer"], re.M)
+    assert len(numbered) == 5  # the default count
+    assert {"Java", "Kafka"} & set(numbered)  # gaps of the job, in the job's wording
+    assert "o CV não mostra" in out["answer"]
+    three = svc.send(sid, "Sugira três perguntas técnicas para a entrevista dela")
+    assert len(re.findall(r"^\d+\. ", three["answer"], re.M)) == 3
+    assert "Idiomas" not in three["answer"]  # technical only
+    # without a job: questions that check the CV's own claims, and the answer says what a job would add
+    cv_only = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+    plain = svc.send(cv_only, "What should I ask her in the interview?")
+    assert plain["mode"] == "extracted" and "Add the job" in plain["answer"]
+    assert len(re.findall(r"^\d+\. ", plain["answer"], re.M)) >= 3 and "Java" in plain["answer"]
+
+
+def test_facts_the_documents_do_not_hold_are_not_answered_with_other_facts(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    for question in ("Quantos anos ela tem?", "What is her notice period?", "¿Tiene permiso de trabajo?",
+                     "Qual a pretensão salarial dela?"):
+        out = svc.send(sid, question)
+        assert out["found"] is False and out["sources"] == [], (question, out["answer"])
+        assert re.search(r"Não consta|Not in the|No consta", out["answer"]), out["answer"]
+    city = svc.send(sid, "Em que cidade ela mora?")  # the CV says São Paulo - SP
+    assert city["found"] and "São Paulo" in city["answer"] and city["mode"] == "extracted"
+    years = svc.send(sid, "Quantos anos de experiência ela tem?")
+    assert years["intent"] == "experience" and "8 anos" in years["answer"]
+    assert gen.calls == []
+
+
+def test_modes_are_labelled_truthfully(db_url: str) -> None:
+    svc = service(db_url, Recorder())  # a generator that writes: "generated"
+    sid = full_session(svc)["session_id"]
+    assert svc.send(sid, "Conte como foi o trabalho dela no Banco Alfa.")["mode"] == "generated"
+    assert svc.send(sid, "Ela é adequada para a vaga?")["mode"] == "computed"
+    assert svc.send(sid, "Quais frameworks ela conhece?")["mode"] == "extracted"
+    pasted = service(db_url, ExtractiveGenerator())  # the baseline pastes passages: "extracted", never "generated"
+    out = pasted.send(sid, "Conte como foi o trabalho dela no Banco Alfa.")
+    assert out["intent"] == "general" and out["mode"] == "extracted"
+    why = svc.explain(sid, "A Maria tem o perfil certo para essa vaga?")
+    assert why["intent"] == "fit" and why["via"] == "rule" and why["mode"] == "computed"
+    assert len(svc.history(sid)["messages"]) == 8  # explain() stores nothing
+
+
+def test_an_elliptical_follow_up_keeps_the_previous_intent(db_url: str) -> None:
+    svc = service(db_url)
+    sid = full_session(svc)["session_id"]
+    assert svc.send(sid, "Ela sabe Docker?")["intent"] == "skill_check"
+    follow = svc.send(sid, "E Terraform?")
+    assert follow["intent"] == "skill_check" and follow["found"] is False and "Terraform" in follow["answer"]
+
+
+# ----------------------------------------------------------------------------------------------- documents in a conversation
+def test_adding_and_replacing_documents_is_noted_and_used_by_the_next_answers(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    created = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])
+    sid = created["session_id"]
+    assert created["title"] == "Maria Souza — Desenvolvedor Java Sênior"  # the name, not the CV's second line
+    assert svc.send(sid, "Ela tem experiência com liderança?")["found"] is False  # not yet: only the CV
+    info = svc.add_document(sid, kind="recommendation", filename="carta.pdf", data=make_pdf(LETTER))
+    assert [d["kind"] for d in info["documents"]] == ["cv", "recommendation"]
+    events = [m for m in info["messages"] if m["role"] == "event"]
+    assert len(events) == 1 and "Documento adicionado: Carta de recomendação (carta.pdf)" in events[0]["content"]
+    after = svc.send(sid, "Ela tem experiência com liderança?")
+    assert after["found"] and "liderando a equipe de pagamentos" in after["answer"]  # the letter is read now
+    # a newer CV replaces the old one, retitles the session, and is noted as a replacement
+    newer = CV.replace("Maria Souza", "Maria Souza Lima").replace("8 anos", "9 anos")
+    info = svc.add_document(sid, kind="cv", filename="cv-2026.txt", data=newer.encode())
+    assert info["title"] == "Maria Souza Lima — Desenvolvedor Java Sênior" and "9 anos" in info["summary"]
+    assert "Documento substituído: CV agora é cv-2026.txt (antes: cv.txt)" in info["messages"][-1]["content"]
+    assert "9 anos" in svc.send(sid, "Quantos anos de experiência ela tem?")["answer"]
+    # the turn count and the prompt's history ignore the notes
+    svc.send(sid, "Conte como foi o trabalho dela no Banco Alfa.")
+    assert [m["role"] for m in gen.calls[-1].messages[1:-1]] == ["user", "assistant"] * 3
+    # a title the user gave is kept when the CV changes
+    mine = svc.create_session(documents=[("cv", "cv.txt", CV.encode())], title="Vaga 1003 — Maria")["session_id"]
+    assert svc.add_document(mine, kind="cv", filename="n.txt", data=newer.encode())["title"] == "Vaga 1003 — Maria"
+    # a bad upload changes nothing
+    with pytest.raises(ChatError):
+        svc.add_document(sid, kind="photo", filename="p.txt", data=b"x")
+    assert [m["role"] for m in svc.history(sid)["messages"]].count("event") == 2

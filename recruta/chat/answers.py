@@ -17,7 +17,16 @@ from typing import Any
 
 from recruta.chat import intents as it
 from recruta.chat.documents import CANDIDATE_KINDS
-from recruta.chat.evidence import Found, direct_skills, evidence_line, find_pattern, find_skill, negated
+from recruta.chat.evidence import (
+    Found,
+    direct_skills,
+    evidence_line,
+    find_pattern,
+    find_skill,
+    in_address,
+    line_at,
+    negated,
+)
 from recruta.chat.profiles import Analyst
 from recruta.chat.summary import cv_title, fact_lines
 from recruta.facts.tables import table
@@ -75,27 +84,35 @@ def candidate_text(documents: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------------------------------------- technologies
 def technologies(documents: dict[str, str], *, lang: str) -> Reply:
-    """Programming languages, frameworks and other tools the extractor found, as written, with their lines."""
+    """Programming languages, frameworks and tools the extractor found, as written, with the lines they are on.
+
+    Only what the text names itself (no implied parents: "Spring Boot" does not add "Java"); "other" holds the
+    taxonomy's tools (databases, clouds, platforms), not its broad concepts ("cloud", "testing", "analytics").
+    """
     t = messages("chat", lang)
     data = it.intent_data()
     groups: dict[str, list[str]] = {"languages": [], "frameworks": [], "other": []}
     found: list[Found] = []
     seen: set[str] = set()
+    lines_seen: set[tuple[str, int]] = set()
     for kind in CANDIDATE_KINDS:
         text = documents.get(kind)
         if not text:
             continue
         for name, ev in direct_skills(text).items():
-            if ev.category not in ("hard", "tool"):
-                continue
+            group = "languages" if name in data.languages else "frameworks" if name in data.frameworks else \
+                "other" if ev.category == "tool" else None
             quote = " ".join(ev.quote.split())
             key = fold(quote)
-            if key in seen or name in seen:
+            if group is None or key in seen or name in seen or in_address(text, ev.start):
                 continue
             seen.update((key, name))
-            group = "languages" if name in data.languages else "frameworks" if name in data.frameworks else "other"
             groups[group].append(quote)
-            found.append(Found(kind=kind, quote=ev.quote, line=evidence_line(text, ev.start, ev.quote), start=ev.start))
+            begin, _ = line_at(text, ev.start)
+            if (kind, begin) not in lines_seen:  # one quote per line of the document
+                lines_seen.add((kind, begin))
+                found.append(Found(kind=kind, quote=ev.quote, line=evidence_line(text, ev.start, ev.quote),
+                                   start=ev.start))
     if not found:
         return _not_found(lang, "tech.none")
     lines = []
@@ -109,14 +126,13 @@ def technologies(documents: dict[str, str], *, lang: str) -> Reply:
 
 
 # ---------------------------------------------------------------------------------------------- yes/no checks
-def _subjects(question: str, intent: it.Intent) -> list[tuple[str, str, str]]:
-    """(kind, key, label): the traits and skills a check asks about, each once ("leadership" as trait wins)."""
-    q = it.folded(question)
-    data = it.intent_data()
+def _subjects(question: str, intent: it.Intent, lang: str) -> list[tuple[str, str, str]]:
+    """(kind, key, label): the traits and skills a check asks about, each once ("leadership" as trait wins); a
+    trait is named in the answer's language ("liderança"), a skill as the question wrote it ("Python")."""
+    t = messages("chat", lang)
     out: list[tuple[str, str, str]] = []
     for trait in intent.traits:
-        m = data.trait_cues[trait].search(q)
-        out.append(("trait", trait, m.group(0) if m else trait))
+        out.append(("trait", trait, t.get(f"trait.{trait}", trait)))
     for skill in intent.skills:
         if skill in intent.traits:
             continue
@@ -127,7 +143,7 @@ def _subjects(question: str, intent: it.Intent) -> list[tuple[str, str, str]]:
 def skill_check(question: str, intent: it.Intent, documents: dict[str, str], *, lang: str) -> Reply | None:
     """Yes with the lines that show it, no when a line negates it, else "the documents don't say"; None when
     the question names nothing the facts can check (then the planner answers from passages)."""
-    subjects = _subjects(question, intent)
+    subjects = _subjects(question, intent, lang)
     if not subjects:
         return None
     t = messages("chat", lang)

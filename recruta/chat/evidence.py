@@ -18,7 +18,7 @@ from recruta.chat.documents import CANDIDATE_KINDS
 from recruta.facts.taxonomy import Taxonomy, load_taxonomy
 from recruta.text.fold import fold
 
-__all__ = ["Found", "direct_skills", "evidence_line", "find_pattern", "find_skill", "line_at", "negated"]
+__all__ = ["Found", "direct_skills", "evidence_line", "find_pattern", "find_skill", "in_address", "line_at", "negated"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +41,16 @@ def _flat_taxonomy() -> Taxonomy:
 def direct_skills(text: str) -> dict[str, sk.Evidence]:
     """Skills the text names itself, first evidence each, in order of appearance."""
     return sk.extract_skills(text, taxonomy=_flat_taxonomy())
+
+
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|io|net|br|dev|example)(?:/\S*)?")
+
+
+def in_address(text: str, start: int) -> bool:
+    """``start`` falls inside an e-mail address or a URL ("github.com/maria" names no skill of hers)."""
+    _, line = line_at(text, start)
+    begin = start - (text.rfind("\n", 0, start) + 1)
+    return any(m.start() <= begin < m.end() for m in _ADDRESS.finditer(line))
 
 
 def line_at(text: str, start: int) -> tuple[int, str]:

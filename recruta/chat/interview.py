@@ -47,7 +47,11 @@ def _from_match(documents: dict[str, str], *, lang: str, analyst: Analyst, wante
     job = analyst.profile(documents["job_description"], is_job=True)
     result = analyst.match(cv, job)
     gaps: list[str] = []
-    for label, g in by_job_wording([g for g in result.gaps if g["skill"]], job, limit=MAX_QUESTIONS):
+    # technical gaps stated on a requirement line first; a word from the job's introduction ("marketing") last
+    required = {" ".join(r.split()) for r in job.requirements}
+    skill_gaps = sorted((g for g in result.gaps if g["skill"]), key=lambda g: (
+        job.skills[str(g["skill"])].category not in ("hard", "tool"), " ".join(str(g["requirement"]).split()) not in required))
+    for label, g in by_job_wording(skill_gaps, job, limit=MAX_QUESTIONS):
         gaps.append(message("chat", "interview.gap", lang, skill=label, requirement=clip(str(g["requirement"]), 90)))
     others: list[str] = []
     if not technical:
