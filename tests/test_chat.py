@@ -162,7 +162,7 @@ def final_user(inp: GenerationInput) -> str:
 def test_create_session_with_txt_docx_pdf(db_url: str) -> None:
     svc = service(db_url)
     s = full_session(svc)
-    assert s["session_id"] and s["title"] == "Desenvolvedor Java Sênior"
+    assert s["session_id"] and s["title"] == "Maria Souza — Desenvolvedor Java Sênior"  # name, then role (#18)
     docs = {d["kind"]: d for d in s["documents"]}
     assert list(docs) == ["cv", "recommendation", "job_description"]  # DOC_KINDS order
     assert docs["cv"]["filename"] == "maria.txt" and docs["cv"]["chars"] > 300
@@ -275,7 +275,7 @@ def test_prompt_has_loaded_documents_only_and_no_placeholders(db_url: str) -> No
 
     # with all documents, every one is labelled in the prompt
     sid2 = full_session(svc)["session_id"]
-    svc.send(sid2, "Ele tem experiência com Kafka, pagamentos e Spring Boot?")
+    svc.send(sid2, "Descreva o trabalho dela com Kafka, pagamentos e Spring Boot.")
     prompt = final_user(gen.calls[-1])
     assert "[CV]" in prompt and "[Vaga]" in prompt and "[Carta de recomendação]" in prompt
     assert "[Interesses]" not in prompt
@@ -304,21 +304,27 @@ def test_unanswerable_question_is_not_sent_to_the_generator(db_url: str) -> None
     sid = full_session(svc)["session_id"]
     out = svc.send(sid, "Qual o nome do cachorro do candidato?")
     assert out["answer"] == "Os documentos carregados não trazem essa informação."
-    assert out["mode"] == "not_found" and out["sources"] == [] and gen.calls == []
+    assert out["found"] is False and out["mode"] == "extracted" and out["sources"] == [] and gen.calls == []
     en = svc.send(sid, "What is the name of the candidate's dog?")
-    assert en["answer"] == "The uploaded documents do not contain that information."
+    assert en["answer"] == "The uploaded documents do not contain that information." and en["found"] is False
     # a skill no candidate document mentions
     sap = svc.send(sid, "Summarise their SAP experience")
-    assert sap["mode"] == "not_found" and "SAP" in sap["answer"] and gen.calls == []
-    # a CV section that is absent (the CV states no salary)
-    assert svc.send(sid, "Qual a pretensão salarial dela?")["mode"] == "not_found"
-    # ... but present ones go to the generator, even without a shared word
-    assert svc.send(sid, "Onde ela estudou?")["mode"] == "generated"
-    assert any("Universidade de São Paulo" in h.text for h in gen.calls[-1].hits)
-    assert svc.send(sid, "O que devo perguntar na entrevista?")["mode"] == "generated"
-    # a skill named in other words ("nuvem" = cloud, which the CV's AWS implies) is related, and ranks AWS first
-    assert svc.send(sid, "Quais tecnologias de nuvem ela usa?")["mode"] == "generated"
-    assert "AWS" in gen.calls[-1].hits[0].text
+    assert sap["found"] is False and "SAP" in sap["answer"] and gen.calls == []
+    # a CV section that is absent (the CV states no salary): "não consta", not a passage
+    salary = svc.send(sid, "Qual a pretensão salarial dela?")
+    assert salary["intent"] == "salary" and salary["found"] is False and "Não consta" in salary["answer"]
+    assert salary["sources"] == []
+    # ... but present ones are answered from the facts, quoting the line, even without a shared word
+    study = svc.send(sid, "Onde ela estudou?")
+    assert study["intent"] == "education" and study["found"] and study["mode"] == "extracted"
+    assert "Universidade de São Paulo" in study["answer"] and "superior completo" in study["answer"]
+    assert any("Universidade de São Paulo" in src["passage"] for src in study["sources"])
+    interview = svc.send(sid, "O que devo perguntar na entrevista?")
+    assert interview["intent"] == "interview" and interview["found"] and interview["mode"] == "computed"
+    # a skill named in other words ("nuvem" = cloud, which the CV's AWS implies) is related: AWS is listed
+    cloud = svc.send(sid, "Quais tecnologias de nuvem ela usa?")
+    assert cloud["intent"] == "technologies" and cloud["found"] and "AWS" in cloud["answer"]
+    assert gen.calls == []  # none of these needed the generator
     assert len(svc.history(sid)["messages"]) == 14  # deterministic answers are stored too
 
 
@@ -329,7 +335,7 @@ def test_fit_question_recommends_against_unfit_cv(db_url: str) -> None:
     sid = full_session(svc, cv=NURSE_CV)["session_id"]
     out = svc.send(sid, "Ela é adequada para a vaga?")
     m = re.search(r"Aderência à vaga: (\d+)/100", out["answer"])
-    assert out["mode"] == "fit" and m and int(m.group(1)) < 40
+    assert out["intent"] == "fit" and out["mode"] == "computed" and m and int(m.group(1)) < 40
     assert "não recomendo" in out["answer"] and "Lacunas" in out["answer"] and "Kafka" in out["answer"]
     assert gen.calls == []
     # same score as the summary's
@@ -346,7 +352,8 @@ def test_fit_question_for_fitting_cv_quotes_evidence(db_url: str) -> None:
     assert score >= 55 and "do not recommend" not in out["answer"] and "Strengths:" in out["answer"]
     assert 'in the CV: "' in out["answer"] and "Kafka" in out["answer"]
     # "recomenda perguntar" is an interview question, not a fit question
-    assert svc.send(sid, "O que você recomenda perguntar na entrevista?")["mode"] == "generated"
+    asked = svc.send(sid, "O que você recomenda perguntar na entrevista?")
+    assert asked["intent"] == "interview" and "Aderência à vaga" not in asked["answer"]
 
 
 def test_fit_question_without_job_description(db_url: str) -> None:
@@ -354,13 +361,17 @@ def test_fit_question_without_job_description(db_url: str) -> None:
     svc = service(db_url, gen)
     sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
     out = svc.send(sid, "Ela é adequada para a vaga?")
-    assert out["mode"] == "fit_needs_job" and "descrição da vaga" in out["answer"] and "Java" in out["answer"]
-    assert gen.calls == []
+    # a general assessment of the competences from the extracted facts, not just "upload the job" (#16)
+    assert out["intent"] == "fit" and out["mode"] == "extracted" and out["found"]
+    assert "avaliação geral" in out["answer"] and "descrição da vaga" in out["answer"]
+    assert "Java" in out["answer"] and "8 anos" in out["answer"] and "“" in out["answer"]  # quotes its lines
+    assert "Aderência à vaga" not in out["answer"] and gen.calls == []
     # adding the job description updates the summary with the score and makes the fit answerable
     info = svc.add_document(sid, kind="job_description", filename="vaga.docx", data=make_docx(JD))
     assert [d["kind"] for d in info["documents"]] == ["cv", "job_description"]
     assert "Aderência à vaga:" in info["summary"]
-    assert svc.send(sid, "Ela é adequada para a vaga?")["mode"] == "fit"
+    fit = svc.send(sid, "Ela é adequada para a vaga?")
+    assert fit["mode"] == "computed" and "Aderência à vaga:" in fit["answer"]
     # replacing a document keeps one per kind
     info = svc.add_document(sid, kind="job_description", filename="v2.txt", data=b"Vaga: Enfermeira\nRequisitos: UTI")
     assert [(d["kind"], d["filename"]) for d in info["documents"]] == [("cv", "cv.txt"), ("job_description", "v2.txt")]
@@ -543,3 +554,133 @@ def test_passage_vectors_are_cached_bounded_and_embedded_in_batches() -> None:
     assert len(emb.batches) == 2  # all three still cached
     analyst.vectors(["kafka"])
     assert emb.batches[-1] == ["kafka"]  # was evicted
+
+
+# ----------------------------------------------------------------------------------------------- answers from facts
+def test_languages_question_lists_the_extracted_technologies_with_the_cv_line(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+    out = svc.send(sid, "Quais linguagens de programação o candidato usa?")
+    assert out["intent"] == "technologies" and out["mode"] == "extracted" and out["found"] and gen.calls == []
+    answer = out["answer"]
+    assert re.search(r"\*\*Linguagens de programação:\*\* Java\b", answer)
+    assert re.search(r"\*\*Frameworks e bibliotecas:\*\* Spring Boot\b", answer)
+    for tool in ("PostgreSQL", "Docker", "Kubernetes", "AWS", "Kafka"):
+        assert tool in answer
+    assert "Conhecimentos em Java, Spring Boot" in answer  # the CV line it read them from
+    assert "Inglês" not in answer and "espanhol" not in answer.casefold()  # spoken languages are another question
+    assert all(src["document"] == "cv" and src["passage"] in CV for src in out["sources"])
+    # not a 700-character slice of the CV (#13.5)
+    assert len(answer) < 1200 and "Formação" not in answer
+
+
+def test_leadership_is_yes_with_evidence_or_the_documents_dont_say(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]  # the letter says "liderando a equipe de pagamentos"
+    out = svc.send(sid, "Ele tem experiência com liderança?")
+    assert out["intent"] == "skill_check" and out["found"] and out["answer"].startswith("**Sim.**")
+    assert "liderando a equipe de pagamentos" in out["answer"] and out["sources"][0]["document"] == "recommendation"
+    nurse = svc.create_session(documents=[("cv", "ana.txt", NURSE_CV.encode())])["session_id"]
+    no = svc.send(nurse, "Ela já liderou uma equipe?")
+    assert no["found"] is False and no["answer"].startswith("**Os documentos não dizem.**")
+    assert "liderança" in no["answer"] and no["sources"] == []
+    # a CV that says it plainly: "no" with the line
+    negative = svc.create_session(documents=[("cv", "x.txt", (NURSE_CV + "\nSem experiência em liderança.\n").encode())])
+    said = svc.send(negative["session_id"], "Does she have leadership experience?")
+    assert said["answer"].startswith("**No.**") and "Sem experiência em liderança" in said["answer"]
+    # a named tool: yes with the line, or the documents don't mention it
+    assert svc.send(sid, "Ela sabe Kubernetes?")["answer"].startswith("**Sim.**")
+    python = svc.send(sid, "Ela sabe Python?")
+    assert python["found"] is False and "Python" in python["answer"]
+    assert gen.calls == []
+
+
+def test_interview_questions_come_from_the_gaps_against_the_job(db_url: str) -> None:
+    svc = service(db_url)
+    sid = full_session(svc, cv=NURSE_CV)["session_id"]
+    out = svc.send(sid, "O que perguntar na entrevista?")
+    assert out["intent"] == "interview" and out["mode"] == "computed"
+    numbered = re.findall(r"^\d+\. \*\*(.+?)\*\*", out["answer"], re.M)
+    assert len(numbered) == 5  # the default count
+    assert {"Java", "Kafka"} & set(numbered)  # gaps of the job, in the job's wording
+    assert "o CV não mostra" in out["answer"]
+    three = svc.send(sid, "Sugira três perguntas técnicas para a entrevista dela")
+    assert len(re.findall(r"^\d+\. ", three["answer"], re.M)) == 3
+    assert "Idiomas" not in three["answer"]  # technical only
+    # without a job: questions that check the CV's own claims, and the answer says what a job would add
+    cv_only = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+    plain = svc.send(cv_only, "What should I ask her in the interview?")
+    assert plain["mode"] == "extracted" and "Add the job" in plain["answer"]
+    assert len(re.findall(r"^\d+\. ", plain["answer"], re.M)) >= 3 and "Java" in plain["answer"]
+
+
+def test_facts_the_documents_do_not_hold_are_not_answered_with_other_facts(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    sid = full_session(svc)["session_id"]
+    for question in ("Quantos anos ela tem?", "What is her notice period?", "¿Tiene permiso de trabajo?",
+                     "Qual a pretensão salarial dela?"):
+        out = svc.send(sid, question)
+        assert out["found"] is False and out["sources"] == [], (question, out["answer"])
+        assert re.search(r"Não consta|Not in the|No consta", out["answer"]), out["answer"]
+    city = svc.send(sid, "Em que cidade ela mora?")  # the CV says São Paulo - SP
+    assert city["found"] and "São Paulo" in city["answer"] and city["mode"] == "extracted"
+    years = svc.send(sid, "Quantos anos de experiência ela tem?")
+    assert years["intent"] == "experience" and "8 anos" in years["answer"]
+    assert gen.calls == []
+
+
+def test_modes_are_labelled_truthfully(db_url: str) -> None:
+    svc = service(db_url, Recorder())  # a generator that writes: "generated"
+    sid = full_session(svc)["session_id"]
+    assert svc.send(sid, "Conte como foi o trabalho dela no Banco Alfa.")["mode"] == "generated"
+    assert svc.send(sid, "Ela é adequada para a vaga?")["mode"] == "computed"
+    assert svc.send(sid, "Quais frameworks ela conhece?")["mode"] == "extracted"
+    pasted = service(db_url, ExtractiveGenerator())  # the baseline pastes passages: "extracted", never "generated"
+    out = pasted.send(sid, "Conte como foi o trabalho dela no Banco Alfa.")
+    assert out["intent"] == "general" and out["mode"] == "extracted"
+    why = svc.explain(sid, "A Maria tem o perfil certo para essa vaga?")
+    assert why["intent"] == "fit" and why["via"] == "rule" and why["mode"] == "computed"
+    assert len(svc.history(sid)["messages"]) == 8  # explain() stores nothing
+
+
+def test_an_elliptical_follow_up_keeps_the_previous_intent(db_url: str) -> None:
+    svc = service(db_url)
+    sid = full_session(svc)["session_id"]
+    assert svc.send(sid, "Ela sabe Docker?")["intent"] == "skill_check"
+    follow = svc.send(sid, "E Terraform?")
+    assert follow["intent"] == "skill_check" and follow["found"] is False and "Terraform" in follow["answer"]
+
+
+# ----------------------------------------------------------------------------------------------- documents in a conversation
+def test_adding_and_replacing_documents_is_noted_and_used_by_the_next_answers(db_url: str) -> None:
+    gen = Recorder()
+    svc = service(db_url, gen)
+    created = svc.create_session(documents=[("cv", "cv.txt", CV.encode())])
+    sid = created["session_id"]
+    assert created["title"] == "Maria Souza — Desenvolvedor Java Sênior"  # the name, not the CV's second line
+    assert svc.send(sid, "Ela tem experiência com liderança?")["found"] is False  # not yet: only the CV
+    info = svc.add_document(sid, kind="recommendation", filename="carta.pdf", data=make_pdf(LETTER))
+    assert [d["kind"] for d in info["documents"]] == ["cv", "recommendation"]
+    events = [m for m in info["messages"] if m["role"] == "event"]
+    assert len(events) == 1 and "Documento adicionado: Carta de recomendação (carta.pdf)" in events[0]["content"]
+    after = svc.send(sid, "Ela tem experiência com liderança?")
+    assert after["found"] and "liderando a equipe de pagamentos" in after["answer"]  # the letter is read now
+    # a newer CV replaces the old one, retitles the session, and is noted as a replacement
+    newer = CV.replace("Maria Souza", "Maria Souza Lima").replace("8 anos", "9 anos")
+    info = svc.add_document(sid, kind="cv", filename="cv-2026.txt", data=newer.encode())
+    assert info["title"] == "Maria Souza Lima — Desenvolvedor Java Sênior" and "9 anos" in info["summary"]
+    assert "Documento substituído: CV agora é cv-2026.txt (antes: cv.txt)" in info["messages"][-1]["content"]
+    assert "9 anos" in svc.send(sid, "Quantos anos de experiência ela tem?")["answer"]
+    # the turn count and the prompt's history ignore the notes
+    svc.send(sid, "Conte como foi o trabalho dela no Banco Alfa.")
+    assert [m["role"] for m in gen.calls[-1].messages[1:-1]] == ["user", "assistant"] * 3
+    # a title the user gave is kept when the CV changes
+    mine = svc.create_session(documents=[("cv", "cv.txt", CV.encode())], title="Vaga 1003 — Maria")["session_id"]
+    assert svc.add_document(mine, kind="cv", filename="n.txt", data=newer.encode())["title"] == "Vaga 1003 — Maria"
+    # a bad upload changes nothing
+    with pytest.raises(ChatError):
+        svc.add_document(sid, kind="photo", filename="p.txt", data=b"x")
+    assert [m["role"] for m in svc.history(sid)["messages"]].count("event") == 2

@@ -126,6 +126,13 @@ def api_error(response: httpx.Response) -> str:
     return (body[0] if isinstance(body, list) else body)["error"]
 
 
+def shown(markdown: str) -> str:
+    """The words a chat answer shows once its Markdown is rendered (no **, list markers or line breaks)."""
+    text = re.sub(r"\*\*|`|^\s*(?:[-*•]|\d{1,3}[.)])\s+|^\s*>\s?|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])", "", markdown,
+                  flags=re.M)
+    return " ".join(text.split())
+
+
 def assert_no_pii(text: str, applicant: dict) -> None:
     personal = applicant["informacoes_pessoais"]
     for value in (personal["cpf"], personal["email"], personal["telefone_celular"], personal["data_nascimento"]):
@@ -271,7 +278,7 @@ def test_chat_streams_two_answers_and_reopens_the_session(served, page, shot):
     session_id = page.locator('#chat-sessions button[aria-current="true"]').get_attribute("data-session")
     history = httpx.post(f"{base}/chat/history", json={"session_id": session_id}, timeout=30).json()
     assert [m["role"] for m in history["messages"]] == ["user", "assistant"] * 2
-    assert [m["content"].strip() for m in history["messages"][1::2]] == [t.strip() for t in texts]
+    assert [shown(m["content"]) for m in history["messages"][1::2]] == [shown(t) for t in texts]  # Markdown rendered
     answers.last.scroll_into_view_if_needed()
     expect(page.locator("#chat-docs")).to_be_in_viewport(timeout=UI)  # the documents stay visible
     shot(page, "ui_chat", full_page=False)  # what the recruiter sees: sticky documents above the last answer

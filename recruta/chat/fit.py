@@ -3,7 +3,9 @@
 The score, strengths and gaps come from :func:`recruta.screening.matching.match`; each strength quotes the job's
 requirement and the CV line that evidences it. The recommendation follows the score's band
 (:mod:`recruta.screening.bands`): weak → advised against, partial → only if the gaps can be closed, good/strong →
-interview. Without a job description the answer asks for one and lists what the CV shows.
+interview. Without a job description the answer is a general assessment of the candidate's competences from the
+extracted facts (title, years, education, languages, the technical and behavioural competences the documents
+evidence, each with its line), and says that loading the job gives the fit.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from recruta.chat.answers import Reply, soft_skill_lines, technologies
+from recruta.chat.evidence import evidence_line
 from recruta.chat.profiles import Analyst
 from recruta.chat.summary import clip, fact_lines, score_line
 from recruta.i18n import messages
@@ -18,38 +22,54 @@ from recruta.screening.bands import band
 from recruta.screening.matching import MatchResult, Profile
 from recruta.text.fold import fold
 
-__all__ = ["fit_answer"]
+__all__ = ["assessment", "by_job_wording", "fit_answer"]
 
 
-def fit_answer(documents: dict[str, str], *, lang: str, analyst: Analyst) -> tuple[str, str]:
-    """``(mode, answer)``: mode "fit", or "fit_needs_job" when no job description is loaded."""
+def fit_answer(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
+    """The match against the loaded job (mode "computed"), else the general assessment (mode "extracted")."""
     t = messages("chat", lang)
     cv = analyst.profile(documents["cv"], is_job=False)
     if "job_description" not in documents:
-        return "fit_needs_job", "\n".join([t["fit.needs_job"], *fact_lines(cv, lang=lang)])
+        return assessment(documents, lang=lang, analyst=analyst)
     job = analyst.profile(documents["job_description"], is_job=True)
     result = analyst.match(cv, job)
     lines = [score_line(result, lang)]
-    strengths = _by_job_wording(result.strengths, job, limit=5)
+    strengths = by_job_wording(result.strengths, job, limit=5)
     if strengths:
-        lines.append(f"{t['fit.strengths']}:")
+        lines.append(f"**{t['fit.strengths']}:**")
         for label, s in strengths:
             ev = cv.skills[str(s["skill"])]
             lines.append(f"- {label}: {t['fit.job_asks']} \"{clip(str(s['requirement']), 100)}\"; {t['fit.in_cv']}: "
-                         f"\"{_evidence_line(cv.text, ev.start, ev.quote)}\"")
-    skill_gaps = _by_job_wording([g for g in result.gaps if g["skill"]], job, limit=5)
+                         f"\"{evidence_line(cv.text, ev.start, ev.quote, limit=100)}\"")
+    skill_gaps = by_job_wording([g for g in result.gaps if g["skill"]], job, limit=5)
     other_gaps = [g for g in result.gaps if not g["skill"]][:3]
     if skill_gaps or other_gaps:
-        lines.append(f"{t['fit.gaps']}:")
+        lines.append(f"**{t['fit.gaps']}:**")
         for label, g in skill_gaps:
             lines.append(f"- {label}: {t['fit.job_asks']} \"{clip(str(g['requirement']), 100)}\"; "
                          f"{t['fit.no_evidence']}")
         for g in other_gaps:
             signal = str(g["requirement"])
             lines.append(f"- {t.get(f'signal.{signal}', signal)}: {g['evidence']}")
-    lines.append(_advice(result, t))
+    lines.append(f"**{_advice(result, t)}**")
     lines.append(t["fit.computed"])
-    return "fit", "\n".join(lines)
+    return Reply(answer="\n".join(lines), mode="computed")
+
+
+def assessment(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
+    """No job loaded: what the candidate's documents evidence, from the extracted facts, quoting their lines."""
+    t = messages("chat", lang)
+    cv = analyst.profile(documents["cv"], is_job=False)
+    lines = [t["assess.heading"], "", *fact_lines(cv, lang=lang)]
+    tech = technologies(documents, lang=lang)
+    if tech.found:
+        lines += ["", f"**{t['assess.technical']}:**",
+                  *(line for line in tech.answer.splitlines() if line.startswith(("**", "- ")))]
+    soft, _ = soft_skill_lines(documents, lang=lang)
+    if soft:
+        lines += ["", f"**{t['assess.soft']}:**", *soft]
+    lines += ["", t["assess.needs_job"], t["note.extracted"]]
+    return Reply(answer="\n".join(lines), sources=tech.sources)
 
 
 def _advice(result: MatchResult, t: dict[str, str]) -> str:
@@ -61,22 +81,10 @@ def _advice(result: MatchResult, t: dict[str, str]) -> str:
     return t["fit.advice.with_gaps"] if result.gaps else t["fit.advice.clear"]
 
 
-def _by_job_wording(items: Sequence[dict[str, Any]], job: Profile, *, limit: int) -> list[tuple[str, dict[str, Any]]]:
+def by_job_wording(items: Sequence[dict[str, Any]], job: Profile, *, limit: int) -> list[tuple[str, dict[str, Any]]]:
     """Strengths/gaps labelled by the job's own wording of the skill, one per wording ("AWS" names aws and cloud)."""
     out: dict[str, tuple[str, dict[str, Any]]] = {}
     for item in items:
         label = " ".join(job.skills[str(item["skill"])].quote.split())
         out.setdefault(fold(label), (label, item))
     return list(out.values())[:limit]
-
-
-def _evidence_line(text: str, start: int, quote: str, *, limit: int = 100) -> str:
-    """The CV line holding a skill's evidence, clipped around the quote."""
-    begin = text.rfind("\n", 0, start) + 1
-    end = text.find("\n", start)
-    line = text[begin: end if end >= 0 else len(text)]
-    offset = start - begin
-    if len(line) > limit:
-        lo = max(0, min(offset - limit // 3, len(line) - limit))
-        line = ("…" if lo else "") + line[lo: lo + limit].strip() + ("…" if lo + limit < len(line) else "")
-    return " ".join(line.split()) or quote

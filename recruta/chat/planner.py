@@ -1,41 +1,60 @@
-"""How to answer one message: a computed answer, "not in the documents", or the generator with a prompt.
+"""How to answer one message: from the facts, "not in the documents", or the generator with passages.
 
-In order:
+The message's intent (:mod:`recruta.chat.intents`) decides:
 
-1. a fit question → :func:`recruta.chat.fit.fit_answer` (computed);
-2. a question whose subject cannot be in the documents → "the documents do not contain that", without calling
-   the generator: a hard skill no relevant document mentions, a CV section the candidate's documents lack, or no
-   shared content word and a low similarity (unless it is a follow-up of the previous turn);
-3. otherwise the best passages (as ``Hit`` objects, so the extractive baseline answers from them too; similar
-   past hires from the index when asked) fill ``passage_share`` of ``max_context_chars`` and the most recent
-   turns the rest, in the chat prompt template of the question's language.
+- fit → :func:`recruta.chat.fit.fit_answer` (the match score against the loaded job, mode "computed"; without a
+  job, a general assessment of the candidate from the extracted facts, mode "extracted");
+- technologies, a yes/no competence check, education, experience, spoken languages, location, salary, personal
+  facts (age, notice period, work permit...), summary, the job's requirements → :mod:`recruta.chat.answers` (facts with the lines they come from, mode "extracted";
+  "não consta" when the documents do not state it);
+- interview → :mod:`recruta.chat.interview` (questions from the gaps against the job, mode "computed");
+- anything else (and a document or past-hires question) → the generator, after the old checks: a hard skill no
+  relevant document mentions, a CV section the documents lack, or no shared content word and a low similarity
+  (unless it is a follow-up of the previous turn) → "the documents do not contain that"; otherwise the best
+  passages (as ``Hit`` objects, so the extractive baseline answers from them too; similar past hires from the
+  index when asked) fill ``passage_share`` of ``max_context_chars`` and the most recent turns the rest, in the
+  chat prompt template of the question's language (mode "generated").
+
+A short elliptical follow-up ("E com Kubernetes?", "what about Go?") keeps the previous question's intent.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from recruta import facts as sk
+from recruta.chat import answers
+from recruta.chat import intents as it
 from recruta.chat import questions as q
+from recruta.chat.answers import Reply
 from recruta.chat.documents import CANDIDATE_KINDS, DOC_KINDS
 from recruta.chat.fit import fit_answer
+from recruta.chat.interview import interview_questions
 from recruta.chat.profiles import Analyst
-from recruta.chat.summary import clip, cv_title, top_skills
+from recruta.chat.summary import SUMMARY_LANGS, clip, cv_title, top_skills
 from recruta.i18n import message, messages
 from recruta.ingest.store import Hit
 from recruta.rag.generators import GenerationInput
 from recruta.rag.prompting import load_template
 from recruta.screening.matching import check_sections, lexical_similarity, paragraphs
 from recruta.text.fold import content_words
+from recruta.text.language import language_scores
 
-__all__ = ["HIRES_FILTER", "Plan", "Planner", "pair_turns"]
+__all__ = ["HIRES_FILTER", "MODES", "NOT_FOUND_MODE", "Plan", "Planner", "pair_turns"]
 
 log = logging.getLogger("recruta.chat.planner")
 
 HIRES_FILTER: dict[str, Any] = {"$and": [{"type": "prospect"}, {"outcome": "hired"}]}
+MODES = ("extracted", "computed", "generated")
+NOT_FOUND_MODE = "extracted"  # "not in the documents" is read off the documents, nothing is generated
+_ELLIPSIS = re.compile(r"^(?:e|and|y|what about|how about|e quanto a|e sobre|y (?:que tal|sobre)|tambem|also)\b")
+# fact answers that do not look at the skills a message names: a named hard skill must be in the documents first
+_SKILL_BLIND = frozenset({"summary", "education", "experience", "spoken_languages", "location", "salary", "personal"})
+_LETTER_WORDS = re.compile(r"\b(?:carta|letter|referencias?|references?|recomendacao|recomendacion|recommendation)\b")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,10 +72,20 @@ class _Passage:
 class Plan:
     lang: str
     turn: int
-    mode: str  # "generated" | "not_found" | "fit" | "fit_needs_job"
+    intent: str = "general"
+    mode: str = "generated"  # one of MODES: how the answer is made
+    found: bool = True  # False: the answer says the documents do not hold it
     answer: str | None = None  # set for deterministic answers
     inp: GenerationInput | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def take(self, reply: Reply) -> Plan:
+        self.mode, self.answer, self.found, self.sources = reply.mode, reply.answer, reply.found, reply.sources
+        return self
+
+    def not_found(self, answer: str) -> Plan:
+        self.mode, self.answer, self.found = NOT_FOUND_MODE, answer, False
+        return self
 
 
 @dataclass(kw_only=True)
@@ -67,32 +96,109 @@ class Planner:
     passage_share: float = 0.6  # of max_context_chars for document passages; history turns get the rest
     min_similarity: float = 0.4  # below this best cosine, and with no shared content word: "not in the documents"
 
+    def intent(self, text: str, history: Sequence[tuple[str, str]] = ()) -> it.Intent:
+        """The message's intent; a short elliptical follow-up takes the previous question's intent."""
+        embedder = self.analyst.embedder
+        vectors = self.analyst.vectors if embedder is not None else None
+        name = embedder.name if embedder is not None else ""
+        found = it.detect(text, vectors=vectors, embedder_name=name)
+        folded = it.folded(text)
+        previous = next((content for role, content in reversed(history) if role == "user"), None)
+        if previous and _ELLIPSIS.search(folded) and len(folded.split()) <= 6 and found.via != "rule":
+            before = it.detect(previous, vectors=vectors, embedder_name=name)
+            if before.name != found.name and before.name in ("general", "skill_check", "technologies"):
+                return it.Intent(name=before.name, via="follow-up", traits=found.traits, skills=found.skills)
+        return found
+
     def plan(self, documents: dict[str, str], history: Sequence[tuple[str, str]], text: str, *,
              include_history_hires: bool) -> Plan:
         """The plan for ``text`` given the session's ``documents`` by kind and its ``history`` (role, content)."""
         docs = documents
-        turns = pair_turns(history)
-        lang = q.question_language(text)
-        plan = Plan(lang=lang, turn=sum(role == "user" for role, _ in history) + 1, mode="generated")
-        folded = q.fold_question(text)
+        lang = self._language(text, docs, history)
+        plan = Plan(lang=lang, turn=sum(role == "user" for role, _ in history) + 1)
+        intent = self.intent(text, history)
+        plan.intent = intent.name
+        if intent.name in _SKILL_BLIND:  # "summarise their SAP experience": SAP must be in the documents first
+            missing = self._unmentioned_skills(text, docs, about_job=intent.name == "job")
+            if missing:
+                return plan.not_found(message("chat", "answer.not_mentioned", lang, skills=", ".join(missing)))
+        reply = self._facts(intent, text, docs, lang=lang)
+        if reply is not None:
+            return plan.take(reply)
+        return self._generated(plan, docs, history, text, intent=intent, include_history_hires=include_history_hires)
 
-        if q.is_fit_question(text):
-            plan.mode, plan.answer = fit_answer(docs, lang=lang, analyst=self.analyst)
-            return plan
+    def _language(self, text: str, docs: dict[str, str], history: Sequence[tuple[str, str]]) -> str:
+        """The question's language. When the detector's cues tie or are absent ("tech stack?", "herramientas de
+        testing que conoce": "de"/"que" are Portuguese and Spanish alike), the tie is broken by the question's
+        pronouns/verbs, then by the previous question's language, then by the CV's."""
+        scores = language_scores(text)
+        top = max(scores.get(lang, 0) for lang in SUMMARY_LANGS)
+        leaders = [lang for lang in SUMMARY_LANGS if scores.get(lang, 0) == top]
+        if len(leaders) == 1:
+            return q.question_language(text)
+        framing = q.framing_language(text)  # "ele sabe python?": the pronoun says Portuguese
+        if framing in leaders:
+            return framing
+        previous = next((content for role, content in reversed(history) if role == "user"), None)
+        if previous is not None and any(language_scores(previous).values()):
+            before = q.question_language(previous)
+            if before in leaders:
+                return before
+        cv_lang = self.analyst.profile(docs["cv"], is_job=False).language
+        return cv_lang if cv_lang in leaders else q.question_language(text)
+
+    def _facts(self, intent: it.Intent, text: str, docs: dict[str, str], *, lang: str) -> Reply | None:
+        """The deterministic answer of a fact intent, or None for the generator."""
+        a = self.analyst
+        name = intent.name
+        if name == "fit":
+            return fit_answer(docs, lang=lang, analyst=a)
+        if name == "interview":
+            return interview_questions(text, docs, lang=lang, analyst=a)
+        if name == "technologies":
+            return answers.technologies(docs, lang=lang)
+        if name == "skill_check":
+            return answers.skill_check(text, intent, docs, lang=lang)
+        if name == "summary":
+            return answers.summary(docs, lang=lang, analyst=a)
+        if name == "education":
+            return answers.education(docs, lang=lang, analyst=a)
+        if name == "experience":
+            return answers.experience(docs, lang=lang, analyst=a)
+        if name == "spoken_languages":
+            return answers.spoken_languages(text, docs, lang=lang, analyst=a)
+        if name == "location":
+            return answers.location(text, docs, lang=lang, analyst=a)
+        if name == "salary":
+            return answers.salary(docs, lang=lang, analyst=a)
+        if name == "personal":
+            return answers.personal(text, docs, lang=lang)
+        if name == "job":
+            return answers.job_requirements(docs, lang=lang, analyst=a)
+        if name == "document":
+            kind = "recommendation" if _LETTER_WORDS.search(it.folded(text)) else "interests"
+            if kind not in docs:
+                label = messages("chat", lang)["label." + kind]
+                return Reply(answer=message("chat", "doc.missing", lang, kind=label), found=False)
+        return None
+
+    def _generated(self, plan: Plan, docs: dict[str, str], history: Sequence[tuple[str, str]], text: str, *,
+                   intent: it.Intent, include_history_hires: bool) -> Plan:
+        turns = pair_turns(history)
+        lang = plan.lang
+        folded = q.fold_question(text)
         about_job = q.about_job(folded)
-        interview = q.is_interview(folded)
-        open_question = interview or q.is_open(folded)
+        interview = intent.name == "interview"
+        open_question = interview or q.is_open(folded) or intent.name == "document"
 
         hires: list[Hit] = []
-        if self.retrieve is not None and (include_history_hires or q.wants_hires(text)):
+        if self.retrieve is not None and (include_history_hires or intent.name == "hires" or q.wants_hires(text)):
             hires = self._hires(docs["cv"])
         checked = not hires and not interview  # questions whose subject must be in the documents
 
         missing = self._unmentioned_skills(text, docs, about_job=about_job) if checked else []
         if missing:
-            plan.mode = "not_found"
-            plan.answer = message("chat", "answer.not_mentioned", lang, skills=", ".join(missing))
-            return plan
+            return plan.not_found(message("chat", "answer.not_mentioned", lang, skills=", ".join(missing)))
 
         q_words = q.question_words(text)
         doc_words = set().union(*(content_words(docs[k]) for k in docs))
@@ -105,8 +211,7 @@ class Planner:
             present = [c for c in concepts if q.CONCEPTS[c].present(candidate, sections)]
             other_words = {w for w in q_words if not any(q.CONCEPTS[c].cue.search(w) for c in concepts)}
             if checked and not present and not q.stems(other_words) & q.stems(doc_words):
-                plan.mode, plan.answer = "not_found", message("chat", "answer.not_found", lang)
-                return plan
+                return plan.not_found(message("chat", "answer.not_found", lang))
 
         query = " ".join([text, *(q.CONCEPTS[c].query_words for c in present)])
         q_words = q_words | set().union(*(content_words(q.CONCEPTS[c].query_words) for c in present))
@@ -126,8 +231,7 @@ class Planner:
                             prefer_candidate=not about_job, named=named)
         best = max((cos for cos, _ in scored), default=0.0)
         if checked and unrelated and best < self.min_similarity and not open_question:
-            plan.mode, plan.answer = "not_found", message("chat", "answer.not_found", lang)
-            return plan
+            return plan.not_found(message("chat", "answer.not_found", lang))
 
         chosen, used = self._choose(scored, hires, lang=lang, hires_first=q.wants_hires(text))
         hits = [hit for hit, _ in chosen]

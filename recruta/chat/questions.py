@@ -1,9 +1,9 @@
-"""What a recruiter's question is: its language, its content words, and what kind of question it is.
+"""The words of a question the generated path needs: its language, its content words, and a few cues.
 
-Pure functions of the question text (folded with :mod:`recruta.text.fold`), so the planner's decisions can be read
-and tested one cue at a time: a fit question is answered from the match score, an interview or open question
-("resuma", "pontos fortes") is never "not in the documents", a concept question ("onde estudou?") is checked
-against the CV's sections rather than its words.
+Pure functions of the question text (folded with :mod:`recruta.text.fold`). Which *intent* a message has is
+:mod:`recruta.chat.intents`; this module serves the passage-grounded path that follows for everything else: an
+open question ("resuma", "pontos fortes") is never "not in the documents", a concept question ("onde estudou?")
+is checked against the CV's sections rather than its words, a follow-up ("isso") ranks with the previous turn.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from recruta.rag.prompting import prompt_language
 from recruta.screening.matching import Profile
 from recruta.text.fold import content_words, fold
 
-__all__ = ["CONCEPTS", "Concept", "about_job", "concepts_in", "fold_question", "is_fit_question", "is_interview",
-           "is_open", "points_back", "question_language", "question_words", "stems", "wants_hires"]
+__all__ = ["CONCEPTS", "Concept", "about_job", "concepts_in", "fold_question", "framing_language", "is_open",
+           "points_back", "question_language", "question_words", "stems", "wants_hires"]
 
 # Words that frame a question without saying what it is about ("qual o nome dele", "tell me about their ...").
 _FRAMING = content_words(
@@ -37,12 +37,6 @@ _FRAMING = content_words(
     "también del los las la lo al un una en con para preguntar preguntas entrevista debo"
 )
 
-_FIT = re.compile(
-    r"\b(?:adequad[oa]s?|aderente|aderencia|encaixa\w*|apt[oa]s?|recomend(?:a|as|aria|ar|o)|recomiend(?:a|as|o)|"
-    r"recommend(?:s|ed)?|fit|fits|suitable|"
-    r"qualified|good match|right candidate|se ajusta|ajusta|adecuad[oa]s?|idone[oa]s?|encaja\w*|bom candidato)\b"
-)
-_INTERVIEW = re.compile(r"\b(?:entrevista\w*|interview\w*|pergunt\w*|ask|preguntar?\w*)\b")
 _OPEN = re.compile(
     r"\b(?:resum\w*|summar\w*|overview|visao geral|sintetiz\w*|pontos? fortes?|pontos? fracos?|strengths?|"
     r"weakness\w*|fortalezas?|debilidad\w*|lacunas?|gaps?|brechas?|riscos?|risks?|riesgos?|perfil|profile)\b"
@@ -99,6 +93,27 @@ def question_language(question: str) -> str:
     return prompt_language(question)
 
 
+# Pronouns and verbs of short questions the language detector has no cue for ("ele sabe python?", "does she know
+# Go?", "¿él maneja Java?"), by language; a word shared by two languages ("sabe") is in neither.
+_FRAMING_BY_LANG = {
+    "pt": content_words("ele ela dele dela eles elas você voce tem têm possui conhece domina fala usa já pode"),
+    "en": content_words("he she his her him they their them does know knows has have can uses speak speaks any"),
+    "es": content_words("él ella ellos ellas tiene tienen posee conoce maneja habla usa ya puede"),
+}
+
+
+def framing_language(question: str) -> str | None:
+    """The one language whose question framing words the message uses, else None."""
+    words = {w for w in content_words(question)}
+    found = [lang for lang, cues in _FRAMING_BY_LANG.items() if words & (cues - _shared_framing())]
+    return found[0] if len(found) == 1 else None
+
+
+def _shared_framing() -> set[str]:
+    langs = list(_FRAMING_BY_LANG.values())
+    return {w for i, a in enumerate(langs) for b in langs[i + 1:] for w in a & b}
+
+
 def question_words(question: str) -> set[str]:
     """Content words that say what the question is about (framing words removed)."""
     return content_words(question) - _FRAMING
@@ -109,12 +124,6 @@ def stems(words: set[str]) -> set[str]:
     return {w[:5] for w in words}
 
 
-def is_fit_question(question: str) -> bool:
-    """"Is this candidate a fit?" — but not "what do you recommend asking in the interview?"."""
-    q = fold_question(question)
-    return bool(_FIT.search(q)) and not _INTERVIEW.search(q)
-
-
 def wants_hires(question: str) -> bool:
     """The question asks about similar past hires (from the index, not the session's documents)."""
     return bool(_HIRES.search(fold_question(question)))
@@ -122,10 +131,6 @@ def wants_hires(question: str) -> bool:
 
 def about_job(folded: str) -> bool:
     return bool(_ABOUT_JOB.search(folded))
-
-
-def is_interview(folded: str) -> bool:
-    return bool(_INTERVIEW.search(folded))
 
 
 def is_open(folded: str) -> bool:

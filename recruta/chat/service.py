@@ -4,14 +4,23 @@ A session holds the candidate's CV (required) and, optionally, a recommendation 
 document and the job description. Questions are answered from passages of those documents (and, when asked,
 from similar past hires in the index); the conversation is stored so a recruiter can come back to it.
 
-What is computed rather than generated, so it cannot be invented:
+Every answer says how it was made (``mode``): ``extracted`` (facts or passages copied from the documents, with
+the lines they come from), ``computed`` (from the CV-vs-job match score) or ``generated`` (an LLM wrote it from
+the passages; the extractive baseline, which only pastes passages, is labelled ``extracted``). ``intent`` says
+what the message was taken to ask (:mod:`recruta.chat.intents`) and ``found`` whether the documents hold it.
+What is not generated, so it cannot be invented:
 
 - the summary returned on upload (title, years, education, languages, top skills, and the match score when a
   job description is loaded): :mod:`recruta.chat.summary`;
 - "is this candidate a fit?": :mod:`recruta.chat.fit` (score, strengths and gaps quoting the evidence, a
-  recommendation by the score's band);
-- a question that shares nothing with the documents, or that asks about a skill no document mentions, gets
+  recommendation by the score's band; without a job, a general assessment from the extracted facts);
+- the technologies the candidate uses, yes/no competence checks, education, experience, languages, location,
+  salary: :mod:`recruta.chat.answers`; interview questions from the gaps: :mod:`recruta.chat.interview`;
+- a question that shares nothing with the documents, or that asks about something no document states, gets
   "the documents do not contain that" without calling the generator: :mod:`recruta.chat.planner`.
+
+Adding or replacing a document in an open conversation (:meth:`ChatService.add_document`) recomputes the summary,
+notes the change in the history (a message with role ``event``) and the next answers read the new set.
 
 This module only orchestrates: validation of uploads (:mod:`recruta.chat.documents`), persistence
 (:mod:`recruta.chat.store`), planning an answer (:mod:`recruta.chat.planner`, with :mod:`recruta.chat.questions`),
@@ -37,7 +46,7 @@ from recruta.chat.errors import ChatError, SessionNotFound
 from recruta.chat.planner import Plan, Planner
 from recruta.chat.profiles import Analyst
 from recruta.chat.store import ChatStore
-from recruta.chat.summary import cv_title, summarise
+from recruta.chat.summary import SUMMARY_LANGS, cv_title, session_title, summarise
 from recruta.core.settings import get_settings
 from recruta.i18n import message as i18n_message
 from recruta.ingest.embeddings import Embedder
@@ -78,13 +87,18 @@ class ChatService:
         if title is not None and not isinstance(title, str):
             raise ChatError("title deve ser texto")
         texts = {k: doc.text for k, doc in parsed.items()}
-        title = " ".join((title or "").split())[:200] or cv_title(texts["cv"])[:200] or parsed["cv"].filename[:200]
+        title = " ".join((title or "").split())[:200] or session_title(texts["cv"], fallback=parsed["cv"].filename)
         return self._store.create(title=title, summary=self._summarise(texts), documents=parsed)
 
     def add_document(self, session_id: str, *, kind: str, filename: str, data: bytes) -> dict[str, Any]:
-        """Add a document to a session, replacing the one of the same kind; the summary is recomputed."""
+        """Add a document to an open session, replacing the one of the same kind. The summary is recomputed, a
+        new CV retitles a session whose title was the old CV's, the change is noted in the history (role
+        ``event``, in the CV's language) and the next answers read the new set of documents. Returns the
+        session as :meth:`history` does."""
         document = parse_upload(kind=kind, filename=filename, data=data, max_bytes=self.max_upload_bytes)
-        return self._store.replace_document(session_id, document, summarise=self._summarise)
+        self._store.replace_document(session_id, document, summarise=self._summarise, retitle=_retitle,
+                                     note=self._note)
+        return self._store.history(session_id)
 
     def history(self, session_id: str) -> dict[str, Any]:
         """The session (title, summary, documents, dates) and its messages in order."""
@@ -110,7 +124,19 @@ class ChatService:
             answer = answer or i18n_message("chat", "answer.not_found", plan.lang)
         self._store.append(session_id, [("user", message), ("assistant", answer)])
         return {"answer": answer, "sources": plan.sources, "session_id": session_id, "turn": plan.turn,
-                "mode": plan.mode, "language": plan.lang}
+                "mode": plan.mode, "intent": plan.intent, "found": plan.found, "language": plan.lang}
+
+    def explain(self, session_id: str, message: str) -> dict[str, Any]:
+        """How ``message`` would be answered in this session, without storing it or calling the generator: its
+        intent (and how it was found: rule, similar example, follow-up or default), the competences and skills it
+        names, the answer's mode and whether the documents hold it."""
+        message = _check_message(message)
+        conversation = self._store.conversation(session_id)
+        planner = self._planner()
+        intent = planner.intent(message, conversation.messages)
+        plan = self._plan(session_id, message, include_history_hires=False)
+        return {"intent": plan.intent, "via": intent.via, "score": intent.score, "traits": list(intent.traits),
+                "skills": list(intent.skills), "mode": plan.mode, "found": plan.found}
 
     def stream(self, session_id: str, message: str, *, include_history_hires: bool = False) -> Iterator[str]:
         """Answer as text pieces. Input is validated now (errors raise here, not on first ``next``); the user
@@ -147,14 +173,34 @@ class ChatService:
 
     def _plan(self, session_id: str, message: str, *, include_history_hires: bool) -> Plan:
         conversation = self._store.conversation(session_id)
-        # built per message, so the service's settings (retrieve, budgets) are read as they are now
-        planner = Planner(analyst=self._analyst, retrieve=self.retrieve, max_context_chars=self.max_context_chars,
-                          passage_share=self.passage_share, min_similarity=self.min_similarity)
-        return planner.plan(conversation.documents, conversation.messages, message,
+        plan = self._planner().plan(conversation.documents, conversation.messages, message,
                             include_history_hires=include_history_hires)
+        if plan.mode == "generated" and getattr(self.generator, "name", "") == "extractive":
+            plan.mode = "extracted"  # the extractive baseline pastes passages: nothing is written by a model
+        return plan
+
+    def _planner(self) -> Planner:
+        # built per message, so the service's settings (retrieve, budgets) are read as they are now
+        return Planner(analyst=self._analyst, retrieve=self.retrieve, max_context_chars=self.max_context_chars,
+                       passage_share=self.passage_share, min_similarity=self.min_similarity)
 
     def _summarise(self, texts: dict[str, str]) -> str:
         return summarise(texts, analyst=self._analyst)
+
+    def _note(self, texts: dict[str, str], kind: str, filename: str, previous: str | None) -> str:
+        """The history's note of an added/replaced document, in the language of the session's summary."""
+        lang = self._analyst.profile(texts["cv"], is_job=False).language
+        lang = lang if lang in SUMMARY_LANGS else "pt"
+        label = i18n_message("chat", f"label.{kind}", lang)
+        if previous is None:
+            return i18n_message("chat", "event.added", lang, kind=label, filename=filename)
+        return i18n_message("chat", "event.replaced", lang, kind=label, filename=filename, previous=previous)
+
+
+def _retitle(title: str, old_cv: str, new_cv: str, filename: str) -> str:
+    """A new CV retitles the session only when its title was the old CV's default one (not one the user gave)."""
+    defaults = {session_title(old_cv, fallback=""), cv_title(old_cv)[:200], ""}  # cv_title: sessions made before names
+    return session_title(new_cv, fallback=filename) if title in defaults else title
 
 
 def _check_message(message: object) -> str:

@@ -27,7 +27,7 @@ class Conversation:
     """What answering a message needs from the database: the documents' text by kind and the turns so far."""
 
     documents: dict[str, str]
-    messages: list[tuple[str, str]]  # (role, content) in order
+    messages: list[tuple[str, str]]  # (role, content) in order; role "user", "assistant" or "event"
 
 
 @dataclass(kw_only=True)
@@ -43,16 +43,30 @@ class ChatStore:
         return _info(obj)
 
     def replace_document(self, session_id: str, document: Document, *,
-                         summarise: Callable[[dict[str, str]], str]) -> dict[str, Any]:
-        """Put ``document`` in place of the session's one of the same kind; the summary is recomputed from the
-        new set of documents in the same transaction (a concurrent upload cannot leave a stale summary)."""
+                         summarise: Callable[[dict[str, str]], str],
+                         retitle: Callable[[str, str, str, str], str] | None = None,
+                         note: Callable[[dict[str, str], str, str, str | None], str] | None = None) -> dict[str, Any]:
+        """Put ``document`` in place of the session's one of the same kind. In the same transaction (a concurrent
+        upload cannot leave a stale summary): the summary is recomputed from the new set of documents, a new CV
+        may retitle the session (``retitle(title, old_cv, new_cv, filename)``), and ``note(texts, kind, filename,
+        previous_filename)`` is stored as the next message with role ``event``, so the history shows the change."""
         with self.sessionmaker.begin() as db:
             obj = _get(db, session_id)
-            for doc in [d for d in obj.documents if d.kind == document.kind]:
+            old = [d for d in obj.documents if d.kind == document.kind]
+            previous = old[0].filename if old else None
+            old_text = old[0].text if old else ""
+            for doc in old:
                 obj.documents.remove(doc)
             db.flush()
             obj.documents.append(ChatDocument(kind=document.kind, filename=document.filename, text=document.text))
-            obj.summary = summarise({d.kind: d.text for d in obj.documents})
+            texts = {d.kind: d.text for d in obj.documents}
+            obj.summary = summarise(texts)
+            if retitle is not None and document.kind == "cv":
+                obj.title = retitle(obj.title, old_text, document.text, document.filename)[:200]
+            if note is not None:
+                seq = max((m.seq for m in obj.messages), default=0) + 1
+                db.add(ChatMessage(session_id=obj.id, seq=seq, role="event",
+                                   content=note(texts, document.kind, document.filename, previous)))
             obj.updated_at = datetime.now(UTC)
             db.flush()
             return _info(obj)

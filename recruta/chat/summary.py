@@ -16,7 +16,8 @@ from recruta.screening.bands import verdict
 from recruta.screening.matching import MatchResult, Profile
 from recruta.text.fold import fold
 
-__all__ = ["SUMMARY_LANGS", "clip", "cv_title", "fact_lines", "score_line", "summarise", "top_skills"]
+__all__ = ["SUMMARY_LANGS", "candidate_name", "clip", "cv_title", "fact_lines", "score_line", "session_title",
+           "summarise", "top_skills"]
 
 SUMMARY_LANGS = ("pt", "en", "es")  # the CV's own language when the catalogue has it, else Portuguese
 
@@ -70,6 +71,62 @@ def cv_title(text: str) -> str:
         if folded.strip(" :") in _OBJECTIVE_HEADINGS and n + 1 < len(lines) and _meaningful(lines[n + 1]):
             return lines[n + 1][:120]
     return meaningful[0][:120] if meaningful else ""
+
+
+_NAME_FIELD = re.compile(r"^(?:nome(?: completo)?|name|full name|nombre(?: completo)?)\s*[:\-]\s*(.+)$")
+_PARTICLES = {"da", "de", "do", "das", "dos", "e", "del", "la", "las", "los", "van", "von", "der", "di", "du", "y"}
+_NOT_NAME_WORDS = {"resumo", "profissional", "experiencia", "experiencias", "formacao", "objetivo", "contato",
+                   "curriculo", "curriculum", "vitae", "dados", "pessoais", "informacoes", "summary", "experience",
+                   "education", "contact", "skills", "profile", "resumen", "perfil", "habilidades", "idiomas",
+                   "languages", "competencias", "carta", "recomendacao", "vaga", "requisitos", "sobre", "about"}
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:['’\-][^\W\d_]+)*\.?$")
+
+
+def candidate_name(text: str) -> str:
+    """The person's name as the CV writes it at the top ("Maria Souza", "JOHN DOE" → "John Doe"), or "": a
+    "Nome:" field, else the first early line of 2-5 capitalised words that is no heading, role, place or
+    contact line."""
+    lines = [re.sub(r"\s+", " ", raw).strip(" \t-•*|") for raw in text.splitlines()]
+    lines = [line for line in lines if line][:12]
+    for line in lines:
+        m = _NAME_FIELD.match(_folded(line))
+        if m:
+            value = line[m.start(1):].strip()
+            if _looks_like_name(value):
+                return _name_case(value)
+    for line in lines[:8]:
+        if _looks_like_name(line):
+            return _name_case(line)
+    return ""
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    if not 2 <= len(words) <= 5 or len(line) > 60:
+        return False
+    folded = _folded(line)
+    if _CONTACT.search(folded) or _ROLE.search(folded) or sk.seniority(line) is not None or sk.locations(line):
+        return False
+    if any(w in _NOT_NAME_WORDS for w in folded.split()) or folded.strip(" :") in _HEADINGS:
+        return False
+    if sk.extract_skills(line):
+        return False
+    names = [w for w in words if _folded(w) not in _PARTICLES]
+    return len(names) >= 2 and all(_NAME_WORD.match(w) and w[0].isupper() for w in names)
+
+
+def _name_case(line: str) -> str:
+    if line.upper() != line:
+        return line
+    return " ".join(w.lower() if _folded(w) in _PARTICLES else w.capitalize() for w in line.split())
+
+
+def session_title(text: str, *, fallback: str) -> str:
+    """A chat session's default title: "Name — Role" from the CV (either alone when the other is not found)."""
+    name, role = candidate_name(text), cv_title(text)
+    if name and role and _folded(name) != _folded(role):
+        return f"{name} — {role}"[:200]
+    return (name or role or fallback)[:200]
 
 
 def top_skills(cv: Profile, *, limit: int = 10) -> list[str]:

@@ -1,5 +1,10 @@
 // "Conversa": a chat about one candidate (/chat/*). The loaded documents stay visible above the messages,
-// answers stream in (/chat/stream read with a ReadableStream), and past sessions can be reopened.
+// answers stream in (/chat/stream read with a ReadableStream), and past sessions can be reopened. A document can be
+// added or replaced in an open conversation (/chat/documents); the change shows in the history.
+//
+// Answers are a small Markdown subset (paragraphs, "-" and "1." lists, **bold**, _italic_, `code`, "> " quotes),
+// rendered by building DOM nodes whose text is set with textContent: the model's text is never parsed as HTML, so
+// nothing in it (tags, scripts, event attributes, links) can run or load anything.
 
 import { ApiError, formText, postForm, postJSON, request } from "./api.js";
 import { $, busy, el, showError } from "./ui.js";
@@ -8,13 +13,73 @@ const KIND_LABELS = { cv: "CV", recommendation: "Recomendação", interests: "In
 const DATE = new Intl.DateTimeFormat("pt-BR", { dateStyle: "short", timeStyle: "short" });
 
 let current = null;
+let currentKinds = [];
+
+const INLINE = /(\*\*[^*\n]+?\*\*|`[^`\n]+`|(?<![\w*])\*(?![\s*])[^*\n]+?\*(?![\w*])|(?<![\w_])_(?![\s_])[^_\n]+?_(?![\w_]))/;
+
+/** Inline Markdown of one line as nodes: strong, em and code elements around text nodes. */
+function inline(text) {
+  const nodes = [];
+  for (const [i, part] of text.split(INLINE).entries()) {
+    if (!part) continue;
+    if (i % 2 === 0) nodes.push(document.createTextNode(part));
+    else if (part.startsWith("**")) nodes.push(el("strong", { text: part.slice(2, -2) }));
+    else if (part.startsWith("`")) nodes.push(el("code", { text: part.slice(1, -1) }));
+    else nodes.push(el("em", { text: part.slice(1, -1) }));
+  }
+  return nodes;
+}
+
+/** The Markdown subset as a DocumentFragment (see the header): built node by node, never through innerHTML. */
+export function renderMarkdown(text) {
+  const out = document.createDocumentFragment();
+  let block = null;  // the open <p>, <ul>, <ol> or <blockquote>
+  const open = (tag, attrs = {}) => {
+    if (!block || block.tagName !== tag.toUpperCase()) {
+      block = el(tag, attrs);
+      out.append(block);
+    }
+    return block;
+  };
+  for (const line of String(text).split(/\r?\n/)) {
+    let m;
+    if (!line.trim()) {
+      block = null;
+    } else if ((m = line.match(/^\s*[-*•]\s+(.*)$/))) {
+      open("ul").append(el("li", {}, ...inline(m[1])));
+    } else if ((m = line.match(/^\s*(\d{1,3})[.)]\s+(.*)$/))) {
+      open("ol", { start: m[1] }).append(el("li", {}, ...inline(m[2])));
+    } else if ((m = line.match(/^\s*>\s?(.*)$/))) {
+      const quote = open("blockquote");
+      if (quote.childNodes.length) quote.append(el("br"));
+      quote.append(...inline(m[1]));
+    } else if ((m = line.match(/^\s*#{1,6}\s+(.*)$/))) {
+      block = null;
+      out.append(el("p", {}, el("strong", { text: m[1] })));
+    } else {
+      const p = open("p");
+      if (p.childNodes.length) p.append(el("br"));
+      p.append(...inline(line.trim()));
+    }
+  }
+  return out;
+}
+
+const ROLES = { user: "Você", assistant: "Assistente", event: "Documentos" };
 
 function message(role, content) {
-  const body = el("p", { class: "msg-body", text: content });
-  const item = el("li", { class: `msg ${role}` }, el("span", { class: "msg-role", text: role === "user" ? "Você" : "Assistente" }), body);
+  const body = el("div", { class: role === "assistant" ? "msg-body md" : "msg-body" });
+  if (role === "assistant") body.append(renderMarkdown(content));
+  else body.textContent = content;
+  const item = el("li", { class: `msg ${role}` }, el("span", { class: "msg-role", text: ROLES[role] || role }), body);
   $("#chat-messages").append(item);
   item.scrollIntoView({ block: "nearest" });
   return body;
+}
+
+function kindButton() {
+  const kind = $("#chat-doc-kind").value;
+  $("#chat-doc-submit").textContent = currentKinds.includes(kind) ? "Substituir documento" : "Adicionar documento";
 }
 
 function showSession(info, messages = []) {
@@ -26,6 +91,8 @@ function showSession(info, messages = []) {
   $("#chat-docs").replaceChildren(...info.documents.map((d) => el("li", { class: "doc", "data-kind": d.kind },
     el("strong", { text: KIND_LABELS[d.kind] || d.kind }), ` ${d.filename}`,
     el("span", { class: "muted small", text: ` · ${d.chars.toLocaleString("pt-BR")} caracteres` }))));
+  currentKinds = info.documents.map((d) => d.kind);
+  kindButton();
   $("#chat-messages").replaceChildren();
   for (const m of messages) message(m.role, m.content);
   $("#chat-message").focus();
@@ -71,20 +138,38 @@ async function stream(text, into) {
   });
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
+  let answer = "";
   into.textContent = "";
   into.classList.add("streaming");
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      into.textContent += decoder.decode(value, { stream: true });
+      answer += decoder.decode(value, { stream: true });
+      into.textContent = answer;  // plain text while it arrives; Markdown once it is whole
     }
-    into.textContent += decoder.decode();
+    answer += decoder.decode();
   } catch {
     throw new ApiError("A resposta foi interrompida (conexão perdida). O que chegou até aqui foi guardado na conversa.");
   } finally {
     into.classList.remove("streaming");
+    into.replaceChildren(renderMarkdown(answer));
   }
+}
+
+async function addDocument(form) {
+  const input = $("#chat-doc-file");
+  const file = input.files[0];
+  if (!current || !file) return;
+  const data = new FormData();
+  data.append("session_id", formText(current));
+  data.append("kind", formText($("#chat-doc-kind").value));
+  data.append("file", file, file.name);
+  const history = await busy(form, () => postForm("../chat/documents", data), "Lendo o documento…");
+  if (!history) return;
+  form.reset();
+  showSession(history, history.messages);
+  loadSessions();
 }
 
 function uploads(form) {
@@ -134,6 +219,12 @@ export function initChat() {
     $("#chat-cv").focus();
     markActive();
   });
+  const docForm = $("#chat-doc-form");
+  docForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    addDocument(docForm);
+  });
+  $("#chat-doc-kind").addEventListener("change", kindButton);
   $("#chat-delete").addEventListener("click", async () => {
     if (!current || !window.confirm("Excluir esta conversa, com os documentos e mensagens?")) return;
     const deleted = await busy(form, () => postJSON("../chat/delete", { session_id: current }), "Excluindo…");
