@@ -19,7 +19,7 @@ GRID ?= quick
 LIMIT ?= 16
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-10)
 
-.PHONY: serve test install browser bench bench-quick data ingest experiment register champion mlflow-ui bento containerize lint notebooks clean
+.PHONY: serve test install browser bench bench-quick data ingest experiment register champion mlflow-ui bento containerize lint format notebooks clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -68,6 +68,12 @@ test: install browser
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 notebooks: data
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
