@@ -184,6 +184,7 @@ _TYPE_KEYS = {
     "too_short": "list.too_short", "greater_than_equal": "range.min", "less_than_equal": "range.max",
     "greater_than": "range.above", "less_than": "range.below", "literal_error": "choice", "enum": "choice",
     "extra_forbidden": "unknown_field", "json_invalid": "body.invalid_json", "json_type": "body.invalid_json",
+    "path_type": "type.file", "file_type": "type.file",
 }
 _LIMIT_CTX = ("ge", "le", "gt", "lt", "max_length", "min_length")
 # A pydantic location part that names a union member or a validator, not a field ("str", "list[str]",
