@@ -191,7 +191,7 @@ def test_file_errors_name_the_field_and_the_file_in_the_requests_language():
     api = localize(info.value)
     assert api is not None and api.field == "cv_text" and api.message_key == "file.empty"
     got = body(describe(info.value))
-    assert got["field"] == "cv_text" and got["message"].startswith("cv_text: o arquivo não tem texto")
+    assert got["field"] == "cv_text" and got["message"].startswith("cv_text: não há texto para ler")
     with pytest.raises(ApiError) as renamed, domain_errors(rename={"cv_text": "cvs"}):
         raise info.value
     assert renamed.value.field == "cvs"

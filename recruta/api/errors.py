@@ -159,8 +159,8 @@ def _number(value: float, lang: str) -> str:
         text = f"{value:,.2f}".rstrip("0").rstrip(".")
     else:
         text = f"{int(value):,}"
-    separators = {"en": (",", "."), "ru": ("\u00a0", ",")}.get(lang, (".", ","))
-    return text.translate(str.maketrans({",": separators[0], ".": separators[1]}))
+    separators = {"en": ",.", "ru": "\u00a0,"}.get(lang, ".,")  # thousands, decimals
+    return text.translate(str.maketrans(",.", separators))
 
 
 def _shown(key: str, value: Any, lang: str) -> Any:

@@ -144,7 +144,7 @@ class RecrutaMiddleware:
         await send(start)
         await send(body)
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -173,7 +173,7 @@ class RecrutaMiddleware:
             rewrite = not path.startswith(OPEN_PATHS)
             held: dict[str, Any] = {}
 
-            async def send_with_id(message: dict) -> None:
+            async def send_with_id(message: dict[str, Any]) -> None:
                 if message["type"] == "http.response.start":
                     status = int(message["status"])
                     kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _BODY_HEADERS]
@@ -198,6 +198,7 @@ class RecrutaMiddleware:
 
 
 _BODY_HEADERS = {b"content-type", b"content-length", b"x-request-id"}
+_HOOKED: dict[str, bool] = {}  # BentoML methods already wrapped in this process (wrap once)
 
 
 def answer_errors_with(handler: Callable[[BaseException, Any, Any], Awaitable[Any]]) -> None:
@@ -213,9 +214,10 @@ def answer_errors_with(handler: Callable[[BaseException, Any, Any], Awaitable[An
     from _bentoml_impl.server.app import ServiceAppFactory
     from bentoml._internal.server.http_app import log_exception
 
-    original = ServiceAppFactory.api_endpoint
-    if getattr(original, "__recruta_errors__", False):
+    if _HOOKED.get("api_endpoint"):
         return
+    _HOOKED["api_endpoint"] = True
+    original = ServiceAppFactory.api_endpoint
 
     async def api_endpoint(self: Any, name: str, request: Any) -> Any:
         try:
@@ -224,7 +226,6 @@ def answer_errors_with(handler: Callable[[BaseException, Any, Any], Awaitable[An
             log_exception(request)
             return await handler(exc, request, self.service.apis[name])
 
-    api_endpoint.__recruta_errors__ = True  # type: ignore[attr-defined]
     ServiceAppFactory.api_endpoint = api_endpoint  # type: ignore[method-assign]
 
 
@@ -281,9 +282,12 @@ def harden_form_parsing() -> None:
 
     from recruta.api.errors import ApiError
 
-    def is_text(annotation: Any) -> bool:
-        return annotation is str or (typing.get_origin(annotation) in (typing.Union, types.UnionType)
-                                     and str in typing.get_args(annotation))
+    def is_text(annotation: Any) -> bool:  # str, Annotated[str, ...], or a union holding one of them
+        if typing.get_origin(annotation) is typing.Annotated:
+            return is_text(typing.get_args(annotation)[0])
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            return any(is_text(a) for a in typing.get_args(annotation))
+        return annotation is str
 
     class StrictMultipartSerde(serde.MultipartSerde):
         async def parse_request(self, request: Any, cls: Any) -> Any:
