@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -384,7 +385,11 @@ async def endpoint_error(exc: BaseException, request: Any, api: Any) -> Any:
 
     rid = REQUEST_ID.get()
     spec = getattr(api, "input_spec", None)
-    problem = describe(exc, request_id=rid, fields=getattr(spec, "model_fields", None),
-                       input_model=getattr(spec, "__name__", None))
-    lang = request_language(accept_language=request.headers.get("accept-language"), payload=payload_of(request))
+    try:
+        problem = describe(exc, request_id=rid, fields=getattr(spec, "model_fields", None),
+                           input_model=getattr(spec, "__name__", None))
+        lang = request_language(accept_language=request.headers.get("accept-language"), payload=payload_of(request))
+    except Exception:  # describing the error must never be a second error: a plain 500 in the same shape
+        logging.getLogger("recruta.api").exception("request %s: could not describe %s", rid, type(exc).__name__)
+        problem, lang = status_problem(500, request_id=rid), DEFAULT_LANGUAGE
     return error_response(problem, lang=lang, request_id=rid)
