@@ -1,9 +1,15 @@
-"""Step 5 of the pipeline: the BentoML service (HTTP glue only; the logic lives in model.py).
+"""Step 5 of the pipeline: the BentoML service (HTTP glue only; the logic lives in the ``recruta`` packages).
 
-    bentoml serve service:Recruta            # http://127.0.0.1:3000
+    bentoml serve service:Recruta            # http://127.0.0.1:3000 — OpenAPI page at /, schema at /docs.json
 
 POST /responder {"pergunta": "..."} → {"resposta", "fontes": [...], ...}
 POST /info → the served champion: registry version, alias, run id, params, ROUGE/BLEU/hit@k.
+POST /match, /match_file, /rank → CV ↔ job scores; /chat/* → a conversation about a candidate's documents;
+POST /generate_jd, /jd/* → grounded job descriptions.
+
+Every endpoint has a response model (``recruta/api/models.py``), so ``/docs.json`` describes what it returns, and
+every error, wherever it comes from, has one shape worded in the request's language (``recruta/api/errors.py``,
+hooked into BentoML once by :func:`recruta.core.http.answer_errors_with`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from recruta.core.settings import get_settings, quiet_telemetry
 
@@ -23,76 +29,96 @@ quiet_telemetry()
 os.environ.setdefault("BENTOML_HOME", str(settings.bentoml_home))
 
 import bentoml  # noqa: E402
-from bentoml.exceptions import InvalidArgument, NotFound  # noqa: E402
-from starlette.responses import JSONResponse, StreamingResponse  # noqa: E402
+from starlette.responses import StreamingResponse  # noqa: E402
 
-from recruta.chat.service import ChatService  # noqa: E402
+from recruta.api.errors import ApiError, ErrorBody, domain_errors, endpoint_error  # noqa: E402
+from recruta.api.models import (  # noqa: E402
+    ChatAnswer,
+    ChatDeleted,
+    ChatHistory,
+    ChatList,
+    ChatSession,
+    ChatUpload,
+    Fonte,
+    JDFeedback,
+    JDInput,
+    JobDescription,
+    MatchResult,
+    ModelInfo,
+    RankResult,
+    Resposta,
+    VagaId,
+    respond,
+)
+from recruta.chat.service import MAX_MESSAGE_CHARS, ChatService  # noqa: E402
 from recruta.core.db import database_url, make_sessionmaker  # noqa: E402
-from recruta.core.errors import NotFound as DomainNotFound  # noqa: E402
-from recruta.core.errors import RecrutaError, Unavailable  # noqa: E402
 from recruta.core.http import (  # noqa: E402
     REQUEST_ID,
     RecrutaMiddleware,
+    answer_errors_with,
+    document_errors,
     harden_form_parsing,
     install_log_filters,
     upload_name,
 )
-from recruta.jd.service import JDRequest, JDService, parse_request  # noqa: E402
+from recruta.jd.service import LIST_SECTIONS, SECTIONS, JDService  # noqa: E402
 from recruta.rag.prompting import guard_answer  # noqa: E402
 from recruta.screening.screener import Screener  # noqa: E402
 from recruta.web import web_app  # noqa: E402
 
 log = logging.getLogger("recruta.service")
 harden_form_parsing()  # malformed multipart → 400, file fields take uploads only
+answer_errors_with(endpoint_error)  # every error of every endpoint: one shape, in the request's language
+_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+document_errors(_schema, defs=_schema.pop("$defs", {}))
 
-
-class Fonte(BaseModel):
-    id: str
-    type: str
-    score: float
-    snippet: str
-    metadata: dict[str, Any] = Field(default_factory=dict)
-
-
-class Resposta(BaseModel):
-    resposta: str
-    fontes: list[Fonte]
-    idioma: str
-    tempos_ms: dict[str, float]
-    modelo: str
-    request_id: str
-
-
-UNAVAILABLE = "O índice (Chroma) está indisponível; tente novamente em instantes."
 MAX_TEXT_CHARS = Screener.max_cv_chars  # pasted CV / job texts: longer is a 400, not a silent cut
 # A whole request: the four chat documents at the upload limit, plus the form around them.
 MAX_BODY_BYTES = 4 * settings.max_upload_bytes + 1_000_000
+JobText = Annotated[str, Field(max_length=MAX_TEXT_CHARS, description="The job's text (instead of a vaga_id).")]
 
 
-def unavailable() -> JSONResponse:
-    """503 with a readable message (BentoML would replace a raised 5xx's message with a generic one)."""
-    return JSONResponse({"error": UNAVAILABLE}, status_code=503, headers={"Retry-After": "5"})
-
-
-class ChatUpload(BaseModel):
-    """multipart/form-data: the candidate's documents (PDF, DOCX or TXT). Only the CV is required."""
-
-    # Optional documents are lists of at most one file: BentoML 1.4 cannot build Optional[file] on Python 3.11
-    # (its annotated file type is unhashable inside a Union). Clients just send the form field, or not.
-    cv: Path = Field(description="CV do candidato — obrigatório.")
-    recommendation: list[Path] = Field(default_factory=list, max_length=1, description="Carta de recomendação.")
-    interests: list[Path] = Field(default_factory=list, max_length=1, description="Interesses pessoais.")
-    job_description: list[Path] = Field(default_factory=list, max_length=1, description="Descrição da vaga.")
-    title: str | None = None
-
-
-def clean_question(pergunta: str) -> str:
-    text = pergunta.strip()
+def clean_text(value: str, *, field: str, limit: int, key: str | None = None) -> str:
+    """Stripped text; blank or over ``limit`` characters is a 400 (``key``: a field-specific wording)."""
+    text = value.strip()
     if not text:
-        raise InvalidArgument("'pergunta' está vazia: envie uma pergunta em texto.")
-    if len(text) > settings.max_question_chars:
-        raise InvalidArgument(f"'pergunta' tem {len(text)} caracteres; o limite é {settings.max_question_chars}.")
+        raise ApiError(f"{key}.blank" if key else "text.blank", field=field)
+    if len(text) > limit:
+        raise ApiError(f"{key}.too_long" if key else "text.too_long", field=field, size=len(text), limit=limit)
     return text
+
+
+def one_job(vaga_id: str | None, job_text: str | None) -> None:
+    """A job is named by a vaga of the index or by its text: exactly one of them."""
+    has_id, has_text = bool(vaga_id and vaga_id.strip()), bool(job_text and job_text.strip())
+    if has_id and has_text:
+        raise ApiError("job.both", field="vaga_id")
+    if not has_id and not has_text:
+        raise ApiError("job.missing", field="vaga_id")
+
+
+def check_upload(path: Path, *, field: str) -> tuple[str, bytes]:
+    """(client file name, bytes) of an upload within the size limit (413 otherwise)."""
+    name, size = upload_name(path), path.stat().st_size
+    if size > settings.max_upload_bytes:
+        raise ApiError("file.too_large", status=413, field=field, name=name, limit=settings.max_upload_bytes)
+    return name, path.read_bytes()
+
+
+def check_section(section: str, content: str | list[str]) -> None:
+    """The limits ``JDService.regenerate`` applies to an edited section, checked here to word them."""
+    if isinstance(content, list):
+        if len([x for x in content if x.strip()]) > 60:
+            raise ApiError("list.too_long", field="content", limit=60)
+        for n, item in enumerate(content):
+            if len(item.strip()) > 1000:
+                raise ApiError("text.too_long", field=f"content[{n}]", limit=1000)
+    elif section not in LIST_SECTIONS:
+        text = content.strip()
+        if len(text) > 5000:
+            raise ApiError("text.too_long", field="content", limit=5000)
+        if section == "summary" and not text:
+            raise ApiError("text.blank", field="content")
 
 
 @bentoml.service(
@@ -128,133 +154,159 @@ class Recruta:
                                 retrieve=self.agent.retrieve, max_upload_bytes=settings.max_upload_bytes)
         self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve)
 
-    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run domain code; its errors become HTTP errors in this one place (recruta/core/errors.py)."""
-        try:
-            return fn(*args, **kwargs)
-        except Unavailable:
-            log.warning("request %s: a backing service is unavailable", REQUEST_ID.get())
-            return unavailable()
-        except DomainNotFound as exc:
-            raise NotFound(str(exc)) from exc
-        except RecrutaError as exc:
-            raise InvalidArgument(str(exc)) from exc
-
+    # ------------------------------------------------------------------ questions about the history
     @bentoml.api
     def responder(
         self,
         pergunta: str = Field(description="A pergunta sobre o histórico de vagas, candidatos e contratações."),
-        filtros: dict[str, Any] | None = Field(default=None, description='Filtro de metadados Chroma, ex. {"type": "vaga"}.'),
-        top_k: int | None = Field(default=None, ge=1, le=50),
-    ) -> Resposta:  # or a 503 JSONResponse when the index is down
+        filtros: dict[str, Any] | None = Field(
+            default=None, description='Filtro de metadados (sintaxe Chroma), ex. {"type": "vaga"} ou '
+                                      '{"type": "prospect", "outcome": "hired"}; chave desconhecida = 400.'),
+        top_k: int | None = Field(default=None, ge=1, le=50, description="Quantas fontes recuperar."),
+    ) -> Resposta:
+        """Answer a question about the hiring history, citing the indexed records it drew on."""
         request_id = REQUEST_ID.get()
-        question = clean_question(pergunta)
-        ans = self._call(self.agent.answer, question, k=top_k, filters=filtros)
-        if isinstance(ans, JSONResponse):
-            return ans
+        question = clean_text(pergunta, field="pergunta", limit=settings.max_question_chars, key="question")
+        ans = self.agent.answer(question, k=top_k, filters=filtros)
         log.info("request %s: answered in %s ms with %d sources", request_id,
                  sum(ans.timings_ms.values()), len(ans.sources))
         answer = guard_answer(ans.answer, template=self.agent.config.template, lang=ans.language)
-        return Resposta(resposta=answer, fontes=[Fonte(**s) for s in ans.sources], idioma=ans.language,
+        return Resposta(resposta=answer, fontes=[Fonte.model_validate(s) for s in ans.sources], idioma=ans.language,
                         tempos_ms=ans.timings_ms, modelo=self.model_label, request_id=request_id)
 
+    @bentoml.api
+    def info(self) -> ModelInfo:
+        """The champion being served: registry name, version, alias, run, params and metrics."""
+        return respond(ModelInfo, self.model_info)
+
+    # ------------------------------------------------------------------ screening
     @bentoml.api
     def match(
         self,
         cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
-        vaga_id: str | None = Field(default=None, description="Uma vaga do índice (ex. '1003').", max_length=64),
-        job_text: str | None = Field(default=None, description="Ou o texto de uma vaga.", max_length=MAX_TEXT_CHARS),
-    ) -> dict[str, Any]:
-        """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict."""
-        return self._call(self.screener.match, cv_text=cv_text, vaga_id=vaga_id, job_text=job_text)
+        vaga_id: VagaId | None = None,
+        job_text: JobText | None = None,
+    ) -> MatchResult:
+        """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict.
+        Name the job by `vaga_id` or by `job_text`, not both."""
+        one_job(vaga_id, job_text)
+        with domain_errors(not_found=("vaga_id", vaga_id)):
+            return respond(MatchResult, self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text))
 
     @bentoml.api
     def match_file(
         self,
         cv_file: Path = Field(description="CV em PDF, DOCX ou TXT (até 5 MB)."),
-        vaga_id: str | None = Field(default=None, max_length=64),
-        job_text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS),
-    ) -> dict[str, Any]:
+        vaga_id: VagaId | None = None,
+        job_text: JobText | None = None,
+    ) -> MatchResult:
         """Same as /match, for an uploaded CV file (multipart/form-data)."""
-        size = cv_file.stat().st_size
-        if size > settings.max_upload_bytes:
-            raise InvalidArgument(f"cv_file: {size} bytes; the limit is {settings.max_upload_bytes:,}")
-        return self._call(self.screener.match, data=cv_file.read_bytes(), filename=upload_name(cv_file),
-                            vaga_id=vaga_id, job_text=job_text)
+        one_job(vaga_id, job_text)
+        name, data = check_upload(cv_file, field="cv_file")
+        with domain_errors(uploads={"cv_file": name}, not_found=("vaga_id", vaga_id)):
+            return respond(MatchResult, self.screener.match(data=data, filename=name, vaga_id=vaga_id,
+                                                             job_text=job_text))
 
     @bentoml.api
     def rank(
         self,
-        vaga_id: str | None = Field(default=None, max_length=64),
-        job_text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS),
+        vaga_id: VagaId | None = None,
+        job_text: JobText | None = None,
         cvs: list[Annotated[str, Field(max_length=MAX_TEXT_CHARS)]] | None = Field(
             default=None, max_length=200, description="CVs em texto; vazio = candidatos do índice."),
-        scope: Literal["all", "applicants"] = "all",
+        scope: Literal["all", "applicants"] = Field(
+            default="all", description="Without `cvs`: every indexed candidate, or the vaga's applicants."),
         limit: int = Field(default=20, ge=1, le=1000),
-    ) -> dict[str, Any]:
+    ) -> RankResult:
         """Candidates ordered by score; for a vaga with history, the actual hires are marked."""
-        return self._call(self.screener.rank, vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
+        one_job(vaga_id, job_text)
+        if scope == "applicants" and not cvs and not vaga_id:
+            raise ApiError("rank.scope_needs_vaga", field="scope")
+        for n, cv in enumerate(cvs or []):
+            if not cv.strip():
+                raise ApiError("text.blank", field=f"cvs[{n}]")
+        with domain_errors(rename={"cv_text": "cvs"}, not_found=("vaga_id", vaga_id)):
+            return respond(RankResult, self.screener.rank(vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope,
+                                                          limit=limit))
 
     # ------------------------------------------------------------------ chat about a candidate
     @bentoml.api(route="/chat/sessions", input_spec=ChatUpload)
-    def chat_create(self, **fields: Any) -> dict[str, Any]:
+    def chat_create(self, **fields: Any) -> ChatSession:
         """Open a session with the candidate's documents; returns the CV summary and the loaded documents."""
-        docs = []
+        docs, names = [], {}
         for kind in ("cv", "recommendation", "interests", "job_description"):
             value = fields.get(kind)
             for path in value if isinstance(value, list) else [value] if value is not None else []:
-                size = path.stat().st_size
-                if size > settings.max_upload_bytes:
-                    raise InvalidArgument(f"{kind}: {size} bytes; the limit is {settings.max_upload_bytes}")
-                docs.append((kind, upload_name(path), path.read_bytes()))
-        return self._call(self.chat.create_session, documents=docs, title=fields.get("title"))
+                name, data = check_upload(path, field=kind)
+                docs.append((kind, name, data))
+                names[kind] = name
+        with domain_errors(uploads=names):
+            return respond(ChatSession, self.chat.create_session(documents=docs, title=fields.get("title")))
 
     @bentoml.api(route="/chat/message")
-    def chat_message(self, session_id: str, message: str, include_history_hires: bool = False) -> dict[str, Any]:
+    def chat_message(self, session_id: str, message: str, include_history_hires: bool = False) -> ChatAnswer:
         """Ask a question in a session; the whole answer with the passages it drew on."""
-        return self._call(self.chat.send, session_id, message, include_history_hires=include_history_hires)
+        text = clean_text(message, field="message", limit=MAX_MESSAGE_CHARS, key="message")
+        with domain_errors(not_found=("session_id", session_id)):
+            return respond(ChatAnswer, self.chat.send(session_id, text, include_history_hires=include_history_hires))
 
     @bentoml.api(route="/chat/stream")
     def chat_stream(self, session_id: str, message: str, include_history_hires: bool = False) -> str:
         """Same as /chat/message, streamed as plain text pieces (validated before the stream starts)."""
-        pieces = self._call(self.chat.stream, session_id, message, include_history_hires=include_history_hires)
-        return StreamingResponse(pieces, media_type="text/plain; charset=utf-8")
+        text = clean_text(message, field="message", limit=MAX_MESSAGE_CHARS, key="message")
+        with domain_errors(not_found=("session_id", session_id)):
+            pieces = self.chat.stream(session_id, text, include_history_hires=include_history_hires)
+        return StreamingResponse(pieces, media_type="text/plain; charset=utf-8")  # type: ignore[return-value]
 
     @bentoml.api(route="/chat/history")
-    def chat_history(self, session_id: str) -> dict[str, Any]:
-        return self._call(self.chat.history, session_id)
+    def chat_history(self, session_id: str) -> ChatHistory:
+        """The session (title, summary, documents, dates) and its messages in order."""
+        with domain_errors(not_found=("session_id", session_id)):
+            return respond(ChatHistory, self.chat.history(session_id))
 
     @bentoml.api(route="/chat/list")
-    def chat_list(self) -> dict[str, Any]:
-        return {"sessions": self.chat.list_sessions()}
+    def chat_list(self) -> ChatList:
+        """Every session, most recently active first."""
+        return respond(ChatList, {"sessions": self.chat.list_sessions()})
 
     @bentoml.api(route="/chat/delete")
-    def chat_delete(self, session_id: str) -> dict[str, Any]:
-        self._call(self.chat.delete, session_id)
-        return {"deleted": session_id}
+    def chat_delete(self, session_id: str) -> ChatDeleted:
+        """Delete a session with its documents and messages."""
+        with domain_errors(not_found=("session_id", session_id)):
+            self.chat.delete(session_id)
+        return ChatDeleted(deleted=session_id)
 
     # ------------------------------------------------------------------ job descriptions
-    @bentoml.api(input_spec=JDRequest)
-    def generate_jd(self, **fields: Any) -> dict[str, Any]:
+    @bentoml.api(input_spec=JDInput)
+    def generate_jd(self, **fields: Any) -> JobDescription:
         """A structured JD (JSON + Markdown) grounded in the most similar historical vagas; nothing invented."""
-        return self._call(self.jd.generate, parse_request(fields))
+        with domain_errors():
+            return respond(JobDescription, self.jd.generate(JDInput.model_validate(fields).to_domain()))
 
     @bentoml.api(route="/jd/regenerate")
-    def jd_regenerate(self, jd_id: str, section: str, content: str | list[str]) -> dict[str, Any]:
+    def jd_regenerate(
+        self,
+        jd_id: str,
+        section: Literal[SECTIONS] = Field(description="The section you edited."),  # type: ignore[valid-type]
+        content: str | list[str] = Field(description="Its new text (summary, salary) or items (the lists)."),
+    ) -> JobDescription:
         """Keep the recruiter's edit of one section verbatim and regenerate the rest."""
-        return self._call(self.jd.regenerate, jd_id, section=section, content=content)
+        check_section(section, content)
+        with domain_errors(not_found=("jd_id", jd_id)):
+            return respond(JobDescription, self.jd.regenerate(jd_id, section=section, content=content))
 
     @bentoml.api(route="/jd/feedback")
-    def jd_feedback(self, jd_id: str, rating: int = Field(ge=1, le=5), comment: str = Field(default="", max_length=4000)) -> dict[str, Any]:
-        return self._call(self.jd.feedback, jd_id, rating=rating, comment=comment)
+    def jd_feedback(self, jd_id: str, rating: int = Field(ge=1, le=5),
+                    comment: str = Field(default="", max_length=4000)) -> JDFeedback:
+        """Store a 1–5 rating (and a comment) of a generated JD."""
+        with domain_errors(not_found=("jd_id", jd_id)):
+            return respond(JDFeedback, self.jd.feedback(jd_id, rating=rating, comment=comment))
 
     @bentoml.api(route="/jd/get")
-    def jd_get(self, jd_id: str) -> dict[str, Any]:
-        return self._call(self.jd.get, jd_id)
-
-    @bentoml.api
-    def info(self) -> dict[str, Any]:
-        return self.model_info
+    def jd_get(self, jd_id: str) -> JobDescription:
+        """A generated JD by id."""
+        with domain_errors(not_found=("jd_id", jd_id)):
+            return respond(JobDescription, self.jd.get(jd_id))
 
 
 Recruta.add_asgi_middleware(RecrutaMiddleware, api_key=settings.api_key, max_body_bytes=MAX_BODY_BYTES)

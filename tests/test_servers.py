@@ -38,24 +38,34 @@ def test_info_describes_the_champion(served):
     assert info["params"]["top_k"] in ("3", "5")
 
 
+def error_of(r: httpx.Response) -> dict:
+    """The service's one error shape: {"error": {status, code, message, field}, "request_id"} (no pydantic URL)."""
+    body = r.json()
+    assert set(body) == {"error", "request_id"} and set(body["error"]) == {"status", "code", "message", "field"}, body
+    assert body["error"]["status"] == r.status_code and body["request_id"] == r.headers["x-request-id"]
+    assert "errors.pydantic.dev" not in r.text and "validation error" not in r.text
+    return body["error"]
+
+
 @pytest.mark.parametrize(
-    ("payload", "fragment"),
+    ("payload", "code", "field", "message"),
     [
-        ({"pergunta": ""}, "vazia"),
-        ({"pergunta": "   \n\t"}, "vazia"),
-        ({"pergunta": "x" * 2001}, "limite"),
-        ({"pergunta": 42}, "valid string"),
-        ({}, "required"),
-        ({"pergunta": "analista", "filtros": {"$bad": 1}}, "unknown operator"),
-        ({"pergunta": "analista", "top_k": 0}, "greater than"),
-        ({"pergunta": "analista", "top_k": "muitos"}, "integer"),
+        ({"pergunta": ""}, "question.blank", "pergunta", "'pergunta' está vazia: envie uma pergunta em texto."),
+        ({"pergunta": "   \n\t"}, "question.blank", "pergunta", "'pergunta' está vazia: envie uma pergunta em texto."),
+        ({"pergunta": "x" * 2001}, "question.too_long", "pergunta", "'pergunta' tem 2.001 caracteres; o limite é 2.000."),
+        ({"pergunta": 42}, "type.string", "pergunta", "pergunta: deve ser um texto."),
+        ({}, "missing", "pergunta", "pergunta: campo obrigatório."),
+        ({"pergunta": "analista", "filtros": {"$bad": 1}}, "filter.unknown_operator", "filtros",
+         "filtros: operador desconhecido '$bad'; use $and, $or ou uma chave de metadados."),
+        ({"pergunta": "analista", "top_k": 0}, "range.min", "top_k", "top_k: deve ser no mínimo 1."),
+        ({"pergunta": "analista", "top_k": "muitos"}, "type.integer", "top_k", "top_k: deve ser um número inteiro."),
     ],
 )
-def test_bad_input_is_a_clear_4xx_and_service_keeps_serving(served, payload, fragment):
+def test_bad_input_is_a_clear_4xx_and_service_keeps_serving(served, payload, code, field, message):
     url, _ = served
     r = httpx.post(f"{url}/responder", json=payload, timeout=30)
-    assert 400 <= r.status_code < 500, (r.status_code, r.text)
-    assert fragment in r.text
+    assert r.status_code == 400, (r.status_code, r.text)
+    assert error_of(r) == {"status": 400, "code": code, "field": field, "message": message}
     assert httpx.post(f"{url}/responder", json={"pergunta": "analista"}, timeout=30).status_code == 200
 
 
@@ -63,8 +73,78 @@ def test_invalid_utf8_and_broken_json_are_4xx(served):
     url, _ = served
     for body in (b'{"pergunta": "\xff\xfe"}', b'{"pergunta": "abc', b"not json"):
         r = httpx.post(f"{url}/responder", content=body, headers={"content-type": "application/json"}, timeout=30)
-        assert 400 <= r.status_code < 500, (body, r.status_code)
+        assert r.status_code == 400, (body, r.status_code)
+        assert error_of(r)["code"] == "body.invalid_json"
     assert httpx.post(f"{url}/responder", json={"pergunta": "analista"}, timeout=30).status_code == 200
+
+
+def test_errors_speak_the_requests_language(served):
+    """Accept-Language first, else the language of the request's text, else Portuguese; same code and field."""
+    url, _ = served
+    bad = {"pergunta": "What English level does the job require?", "top_k": 0}
+    by_text = error_of(httpx.post(f"{url}/responder", json=bad, timeout=30))
+    assert by_text == {"status": 400, "code": "range.min", "field": "top_k", "message": "top_k: must be at least 1."}
+    spanish = error_of(httpx.post(f"{url}/responder", json=bad, headers={"accept-language": "es-ES,es;q=0.9"},
+                                  timeout=30))
+    assert spanish["message"] == "top_k: debe ser como mínimo 1." and spanish["code"] == "range.min"
+    assert error_of(httpx.post(f"{url}/responder", json={"pergunta": "analista", "top_k": 0}, timeout=30)
+                    )["message"] == "top_k: deve ser no mínimo 1."
+    r = httpx.post(f"{url}/chat/message", json={"session_id": "nope", "message": "Is this candidate a fit?"}, timeout=30)
+    assert r.status_code == 404 and error_of(r) == {"status": 404, "code": "not_found.session_id",
+                                                    "field": "session_id", "message": "Chat session nope not found."}
+    r = httpx.get(f"{url}/no/such/route", headers={"accept-language": "ru"}, timeout=30)  # outside any endpoint
+    assert r.status_code == 404 and error_of(r)["message"] == "Адрес не найден: /no/such/route."
+    r = httpx.get(f"{url}/match", timeout=30)
+    assert r.status_code == 405 and error_of(r)["code"] == "http.405"
+
+
+def test_filters_name_their_valid_keys_and_take_ids_as_numbers(served, small_data):
+    """{"tipo": "vaga"} used to answer 200 "não encontrei"; {"vaga_id": 1212} found nothing (ids are text)."""
+    url, _ = served
+    r = httpx.post(f"{url}/responder", json={"pergunta": "oi", "filtros": {"tipo": "vaga"}}, timeout=30)
+    assert r.status_code == 400
+    error = error_of(r)
+    assert error["code"] == "filter.unknown_key" and error["field"] == "filtros.tipo"
+    assert "'tipo'" in error["message"] and "type, vaga_id" in error["message"]
+    r = httpx.post(f"{url}/responder", json={"pergunta": "oi", "filtros": {"type": "vagas"}}, timeout=30)
+    assert r.status_code == 400 and "vaga, candidato, prospect" in error_of(r)["message"]
+    vid = next(iter(json.loads((small_data / "vagas.json").read_text())))
+    r = httpx.post(f"{url}/responder", json={"pergunta": "Qual o título desta vaga?", "filtros": {"vaga_id": int(vid)}},
+                   timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.json()["fontes"] and all(f["metadata"]["vaga_id"] == vid for f in r.json()["fontes"])
+
+
+def test_openapi_describes_every_response_and_the_error_shape(served):
+    """BentoML 1.4 serves the OpenAPI page at / and the schema at /docs.json (not /docs)."""
+    url, _ = served
+    assert "swagger" in httpx.get(f"{url}/", timeout=30).text.casefold()
+    spec = httpx.get(f"{url}/docs.json", timeout=30).json()
+    schemas = spec["components"]["schemas"]
+
+    def resolve(node: dict) -> dict:
+        return schemas[node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
+
+    def returns(path: str) -> set[str]:
+        ok = spec["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+        return set(resolve(ok)["properties"])
+
+    assert returns("/match") >= {"score", "signals", "strengths", "gaps", "sections", "advice", "verdict", "job", "cv"}
+    assert returns("/rank") >= {"job", "candidates", "hired", "n_scored"}
+    assert returns("/chat/message") >= {"answer", "sources", "session_id", "turn", "mode", "language"}
+    assert returns("/generate_jd") >= {"id", "sections", "markdown", "source_vaga_ids", "language", "request"}
+    assert returns("/responder") >= {"resposta", "fontes", "idioma", "tempos_ms", "modelo", "request_id"}
+    for path in ("/info", "/match_file", "/chat/sessions", "/chat/history", "/chat/list", "/chat/delete",
+                 "/jd/regenerate", "/jd/feedback", "/jd/get"):
+        assert returns(path), path  # a model, not dict[str, Any]
+    assert set(resolve(schemas["JobDescriptionIODescriptor"]["properties"]["sections"])["properties"]) == {
+        "summary", "responsibilities", "requirements", "nice_to_have", "benefits", "salary"}
+    remote = schemas["JDInputIODescriptor"]["properties"]["remote"]
+    assert "remote" in json.dumps(remote) and "remoto" not in json.dumps(remote)  # English values documented
+    for status in ("400", "404", "413", "500", "503"):
+        error = spec["paths"]["/match"]["post"]["responses"][status]["content"]["application/json"]["schema"]
+        assert set(resolve(error)["properties"]) == {"error", "request_id"}, status
+    assert set(schemas["ErrorDetail"]["properties"]) == {"status", "code", "message", "field"}
 
 
 def test_mlflow_server_experiment_and_register(small_data, tmp_path):
@@ -253,14 +333,25 @@ def test_empty_pdf_is_a_clear_error_not_a_zero(served, tmp_path):
     assert 400 <= r.status_code < 500 and "score" not in r.text
 
 
-def test_match_needs_a_job_and_knows_unknown_vagas(served):
+def test_match_needs_one_job_and_knows_unknown_vagas(served, small_data):
     url, _ = served
     r = httpx.post(f"{url}/match", json={"cv_text": "java"}, timeout=30)
-    assert r.status_code == 400 and "vaga_id" in r.text
-    r = httpx.post(f"{url}/match", json={"cv_text": "java", "vaga_id": "999999"}, timeout=30)
-    assert r.status_code == 404 and "999999" in r.text
+    assert r.status_code == 400 and error_of(r) == {
+        "status": 400, "code": "job.missing", "field": "vaga_id",
+        "message": "Informe 'vaga_id' (uma vaga do índice) ou 'job_text' (o texto da vaga)."}
+    vid = next(iter(json.loads((small_data / "vagas.json").read_text())))
+    r = httpx.post(f"{url}/match", json={"cv_text": "java", "vaga_id": vid, "job_text": "Desenvolvedor Java"}, timeout=30)
+    assert r.status_code == 400 and error_of(r) == {  # was: job_text silently ignored
+        "status": 400, "code": "job.both", "field": "vaga_id",
+        "message": "Envie 'vaga_id' ou 'job_text', não os dois: informe só uma vaga."}
+    for unknown in ("999999", 999999):
+        r = httpx.post(f"{url}/match", json={"cv_text": "java", "vaga_id": unknown}, timeout=30)
+        assert r.status_code == 404 and error_of(r) == {"status": 404, "code": "not_found.vaga_id", "field": "vaga_id",
+                                                        "message": "Vaga 999999 não encontrada no índice."}
+    as_number = httpx.post(f"{url}/match", json={"cv_text": "Desenvolvedor Java", "vaga_id": int(vid)}, timeout=30)
+    assert as_number.status_code == 200 and as_number.json()["job"]["vaga_id"] == vid  # a number is its text
     r = httpx.post(f"{url}/match", json={"cv_text": "  ", "job_text": "java"}, timeout=30)
-    assert r.status_code == 400
+    assert r.status_code == 400 and error_of(r)["code"] == "file.empty" and error_of(r)["field"] == "cv_text"
 
 
 def test_rank_marks_actual_hires(served, small_data):
@@ -303,7 +394,11 @@ def test_api_key_cors_and_request_ids(served, tmp_path):
             assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200  # health stays open
             for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": "s3cret-key"}):
                 r = httpx.post(f"{base}/responder", json={"pergunta": "analista"}, headers=headers, timeout=30)
-                assert r.status_code == 401 and "API key" in r.text
+                assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+                assert error_of(r) == {"status": 401, "code": "unauthorized", "field": None, "message":
+                                       "Chave de API ausente ou inválida: envie o cabeçalho Authorization: Bearer <chave>."}
+            r = httpx.post(f"{base}/info", headers={"accept-language": "en"}, timeout=30)
+            assert r.status_code == 401 and "API key" in error_of(r)["message"]
             ok = httpx.post(f"{base}/responder", json={"pergunta": "analista"}, timeout=30,
                             headers={"authorization": "Bearer s3cret-key"})
             assert ok.status_code == 200 and ok.json()["request_id"] == ok.headers["x-request-id"]
@@ -340,7 +435,9 @@ def test_chroma_server_down_is_503_and_service_recovers(small_data, tmp_path):
             assert httpx.post(f"{base}/responder", json=ask, timeout=30).status_code == 200
             stop(chroma)
             down = httpx.post(f"{base}/responder", json=ask, timeout=60)
-            assert down.status_code == 503 and "indisponível" in down.text
+            assert down.status_code == 503 and down.headers["retry-after"] == "5"
+            assert error_of(down) == {"status": 503, "code": "unavailable", "field": None,
+                                      "message": "O índice (Chroma) está indisponível; tente novamente em instantes."}
             chroma = start_chroma()
             assert httpx.post(f"{base}/responder", json=ask, timeout=60).status_code == 200
         finally:
@@ -394,13 +491,19 @@ def test_chat_multi_turn_with_real_documents_and_stream(served, tmp_path):
 
 def test_chat_bad_uploads_and_unknown_sessions(served):
     url, _ = served
-    assert httpx.post(f"{url}/chat/sessions", files={"interests": ("i.txt", b"gosto de xadrez")}, timeout=30).status_code == 400
+    r = httpx.post(f"{url}/chat/sessions", files={"interests": ("i.txt", b"gosto de xadrez")}, timeout=30)
+    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "missing", "field": "cv",
+                                                    "message": "cv: campo obrigatório."}
     r = httpx.post(f"{url}/chat/sessions", files={"cv": ("cv.exe", bytes(range(256)) * 10)}, timeout=30)
-    assert r.status_code == 400 and "cv.exe" in r.text
+    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "file.unsupported_type", "field": "cv",
+                                                    "message": "cv.exe: tipo de arquivo não aceito; envie PDF, DOCX ou TXT."}
+    r = httpx.post(f"{url}/chat/sessions", files={"cv": ("cv.txt", b"Analista SAP"),
+                                                  "job_description": ("vaga.pdf", b"%PDF-1.4 broken")}, timeout=30)
+    assert r.status_code == 400 and error_of(r)["field"] == "job_description" and "vaga.pdf" in error_of(r)["message"]
     r = httpx.post(f"{url}/chat/message", json={"session_id": "nope", "message": "oi"}, timeout=30)
-    assert r.status_code == 404
+    assert r.status_code == 404 and error_of(r)["message"] == "Sessão de conversa nope não encontrada."
     r = httpx.post(f"{url}/chat/stream", json={"session_id": "nope", "message": "oi"}, timeout=30)
-    assert r.status_code == 404
+    assert r.status_code == 404 and error_of(r)["code"] == "not_found.session_id"
 
 
 def test_chat_sessions_survive_a_service_restart(served, tmp_path):
@@ -435,7 +538,7 @@ def test_generate_jd_edit_regenerate_and_feedback(served):
     url, _ = served
     req = {"title": "Desenvolvedor Java Sênior", "years_experience": 5, "skills": ["Java", "Spring Boot", "Kafka"],
            "company": "Atlântica Automotiva", "company_description": "fabricante de autopeças",
-           "job_type": "CLT", "location": "Curitiba", "remote": "hibrido", "salary_min": 12000, "salary_max": 16000,
+           "job_type": "CLT", "location": "Curitiba", "remote": "hybrid", "salary_min": 12000, "salary_max": 16000,
            "benefits": ["Vale-refeição", "Plano de saúde"], "language": "pt"}
     r = httpx.post(f"{url}/generate_jd", json=req, timeout=60)
     assert r.status_code == 200, r.text
@@ -444,7 +547,9 @@ def test_generate_jd_edit_regenerate_and_feedback(served):
     for value in ("Desenvolvedor Java Sênior", "5", "Java", "Spring Boot", "Kafka", "Atlântica Automotiva",
                   "fabricante de autopeças", "CLT", "Curitiba", "Vale-refeição", "Plano de saúde", "12.000", "16.000"):
         assert value in md, value
-    assert jd["source_vaga_ids"]
+    assert jd["source_vaga_ids"] and jd["request"]["remote"] == "hybrid" and "Híbrido" in md
+    old_value = httpx.post(f"{url}/generate_jd", json={**req, "remote": "hibrido"}, timeout=60)  # the old value works
+    assert old_value.status_code == 200 and old_value.json()["request"]["remote"] == "hybrid"
     bare = httpx.post(f"{url}/generate_jd", json={"title": "Analista de Suporte", "skills": ["ITIL"]}, timeout=60).json()
     assert "R$" not in bare["markdown"] and "alár" not in bare["markdown"] and not bare["sections"]["benefits"]
     edited = httpx.post(f"{url}/jd/regenerate", json={"jd_id": jd["id"], "section": "responsibilities",
@@ -452,7 +557,16 @@ def test_generate_jd_edit_regenerate_and_feedback(served):
     assert edited["sections"]["responsibilities"] == ["Liderar a migração para Kafka"] and edited["parent_id"] == jd["id"]
     fb = httpx.post(f"{url}/jd/feedback", json={"jd_id": edited["id"], "rating": 4, "comment": "bom"}, timeout=30)
     assert fb.status_code == 200, fb.text
-    assert httpx.post(f"{url}/jd/feedback", json={"jd_id": edited["id"], "rating": 6}, timeout=30).status_code == 400
-    assert httpx.post(f"{url}/jd/feedback", json={"jd_id": "nope", "rating": 3}, timeout=30).status_code == 404
-    assert httpx.post(f"{url}/generate_jd", json={"title": "  "}, timeout=30).status_code == 400
-    assert httpx.post(f"{url}/generate_jd", json={"title": "x", "salario": 1}, timeout=30).status_code == 400
+    assert fb.json() == {"id": fb.json()["id"], "jd_id": edited["id"], "rating": 4, "comment": "bom",
+                         "generator": edited["generator"]}
+    r = httpx.post(f"{url}/jd/feedback", json={"jd_id": edited["id"], "rating": 6}, timeout=30)
+    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "range.max", "field": "rating",
+                                                    "message": "rating: deve ser no máximo 5."}
+    r = httpx.post(f"{url}/jd/feedback", json={"jd_id": "nope", "rating": 3}, timeout=30)
+    assert r.status_code == 404 and error_of(r)["message"] == "Descrição de vaga nope não encontrada."
+    r = httpx.post(f"{url}/generate_jd", json={"title": "  "}, timeout=30)
+    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "jd.title", "field": "title",
+                                                    "message": "title: obrigatório, um texto de até 150 caracteres."}
+    r = httpx.post(f"{url}/generate_jd", json={"title": "Data analyst", "salario": 1, "language": "en"}, timeout=30)
+    assert r.status_code == 400 and error_of(r)["code"] == "unknown_field" and error_of(r)["field"] == "salario"
+    assert error_of(r)["message"].startswith("salario: unknown field; the accepted fields are: benefits, company,")

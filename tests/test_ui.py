@@ -121,9 +121,8 @@ def pick_vaga(page: Page, picker: str, query: str, vaga_id: str) -> None:
 
 
 def api_error(response: httpx.Response) -> str:
-    """The message of an error response: BentoML sends {"error": …} or, for errors raised by an endpoint, [{"error": …}]."""
-    body = response.json()
-    return (body[0] if isinstance(body, list) else body)["error"]
+    """The message of an error response (one shape: {"error": {"status", "code", "message", "field"}, "request_id"})."""
+    return response.json()["error"]["message"]
 
 
 def shown(markdown: str) -> str:

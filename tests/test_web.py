@@ -68,10 +68,25 @@ def test_vaga_search_by_id_title_and_client_ignores_accents(client, small_data):
     assert everything["total"] == len(vagas) and len(everything["vagas"]) == min(50, len(vagas))
 
 
-@pytest.mark.parametrize("limit", ["0", "51", "x"])
-def test_vaga_search_rejects_bad_limits(client, limit):
+def error_of(r) -> dict:
+    """The one error shape of the service: {"error": {status, code, message, field}, "request_id"}."""
+    body = r.json()
+    assert set(body) == {"error", "request_id"} and set(body["error"]) == {"status", "code", "message", "field"}
+    assert body["error"]["status"] == r.status_code and body["error"]["message"].strip()
+    return body["error"]
+
+
+@pytest.mark.parametrize(("limit", "code", "message"), [
+    ("0", "range.min", "limit: deve ser no mínimo 1."),
+    ("51", "range.max", "limit: deve ser no máximo 50."),
+    ("x", "type.integer", "limit: deve ser um número inteiro."),
+])
+def test_vaga_search_rejects_bad_limits(client, limit, code, message):
     r = client.get("/api/vagas", params={"limit": limit})
-    assert r.status_code == 400 and "limit" in r.json()["error"]
+    assert r.status_code == 400
+    assert error_of(r) == {"status": 400, "code": code, "message": message, "field": "limit"}
+    english = error_of(client.get("/api/vagas", params={"limit": limit}, headers={"accept-language": "en-US,en;q=0.9"}))
+    assert english["code"] == code and english["message"].startswith("limit: must be")
 
 
 def test_search_orders_exact_id_first():
@@ -109,10 +124,16 @@ def test_merge_chunks_undoes_chunking():
     assert merge_chunks(pieces) == text
 
 
-@pytest.mark.parametrize(("doc_id", "status"), [("vaga:999999", 404), ("outro:1", 400), ("", 400)])
-def test_record_errors(client, doc_id, status):
+@pytest.mark.parametrize(("doc_id", "status", "code", "fragment"), [
+    ("vaga:999999", 404, "not_found.record", "Registro 'vaga:999999' não encontrado no índice."),
+    ("outro:1", 400, "record.bad_id", "formato desconhecido 'outro:1'"),
+    ("", 400, "record.bad_id", "use vaga:…, candidato:… ou prospect:…"),
+])
+def test_record_errors(client, doc_id, status, code, fragment):
     r = client.get("/api/record", params={"id": doc_id})
-    assert r.status_code == status and r.json()["error"]
+    assert r.status_code == status
+    error = error_of(r)
+    assert error["code"] == code and error["field"] == "id" and fragment in error["message"]
 
 
 def test_store_down_is_a_503_with_retry_after():
@@ -122,4 +143,8 @@ def test_store_down_is_a_503_with_retry_after():
     c = TestClient(create_app(down))
     for path in ("/api/vagas", "/api/record?id=vaga:1"):
         r = c.get(path)
-        assert r.status_code == 503 and r.headers["retry-after"] == "5" and "indisponível" in r.json()["error"]
+        assert r.status_code == 503 and r.headers["retry-after"] == "5"
+        error = error_of(r)
+        assert error["code"] == "unavailable" and "indisponível" in error["message"] and error["field"] is None
+        r = c.get(path, headers={"accept-language": "es"})
+        assert error_of(r)["message"] == "El índice (Chroma) no está disponible; inténtelo de nuevo en unos instantes."

@@ -1,5 +1,9 @@
-"""HTTP glue for the service: optional bearer API key, a request id on every response and log line, and
-strict multipart parsing (:func:`harden_form_parsing`)."""
+"""HTTP glue for the service: optional bearer API key, a request id on every response and log line, strict
+multipart parsing (:func:`harden_form_parsing`), and one error shape for every 4xx/5xx
+(:func:`answer_errors_with`, :func:`document_errors`, and the middleware for errors raised outside endpoints).
+
+The shape and wording live in ``recruta.api.errors``; this module only hooks them into BentoML and Starlette.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import logging
 import re
 import types
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,18 +52,24 @@ _INPUT_VALUE = re.compile(r"input_value=.*?(?=, input_type=|\]$)", re.M)
 
 
 def _client_error(exc: BaseException) -> tuple[int, str] | None:
-    """(status, summary without any input values) when ``exc`` is answered with a 4xx, else None."""
+    """(status, summary without any input values) when ``exc`` is an expected error — a 4xx, or one of our
+    errors (``RecrutaError``, e.g. the index unavailable: 503) — else None (a bug: its traceback is kept)."""
     from bentoml.exceptions import BentoMLException
     from pydantic import ValidationError
+
+    from recruta.core.errors import RecrutaError
 
     if isinstance(exc, ValidationError):
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return 400, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['type']}" for e in errors[:5])
-    if isinstance(exc, BentoMLException) and exc.error_code.value < 500:
+    if isinstance(exc, RecrutaError) or (isinstance(exc, BentoMLException) and exc.error_code.value < 500):
         from recruta.text.redact import redact
 
+        status = getattr(exc, "http_status", None) or getattr(exc, "status", None)
+        if status is None:
+            status = exc.error_code.value  # type: ignore[union-attr]
         message = " ".join(str(exc).split())
-        return exc.error_code.value, f"{type(exc).__name__}: {redact(message[:200])}"
+        return int(status), f"{type(exc).__name__}: {redact(message[:200])}"
     return None
 
 
@@ -79,7 +90,8 @@ class SafeErrorLogFilter(logging.Filter):
         if client is not None:
             status, summary = client
             where = record.getMessage().replace("Exception on ", "", 1)
-            record.msg, record.args = f"client error {status} on {where}: {summary}", None
+            kind = "client error" if status < 500 else "service error"
+            record.msg, record.args = f"{kind} {status} on {where}: {summary}", None
             record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             if hasattr(record, "levelname_bracketed"):
@@ -101,20 +113,38 @@ def install_log_filters() -> None:
             handler.addFilter(RequestIdFilter())
 
 
+def _error_message(problem: Any, *, lang: str, rid: str, headers: list[tuple[bytes, bytes]] | None = None
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ASGI start and body messages of an error in the API's one shape (``recruta.api.errors``)."""
+    from recruta.api.errors import error_body
+
+    body = json.dumps(error_body(problem, lang=lang, request_id=rid), ensure_ascii=False).encode()
+    extra = [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
+    start = {"type": "http.response.start", "status": problem.status, "headers": [
+        *(headers or []), (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", rid.encode()), *extra]}
+    return start, {"type": "http.response.body", "body": body}
+
+
 class RecrutaMiddleware:
     """Bearer-token check (constant time) when an API key is configured; X-Request-ID in and out; a 413 for a
-    body declared larger than ``max_body_bytes``, before any of it is read."""
+    body declared larger than ``max_body_bytes``, before any of it is read.
+
+    Errors answered outside our endpoints — Starlette's 404/405 for an unknown route or method, a missing static
+    file, BentoML's own plain-text errors — are rewritten into the API's error shape, so a client parses one
+    kind of error body. Health and metrics routes keep BentoML's answers (probes read the status only).
+    """
 
     def __init__(self, app: Any, api_key: str | None = None, max_body_bytes: int | None = None) -> None:
         self.app, self.api_key, self.max_body_bytes = app, (api_key or None), max_body_bytes
 
     @staticmethod
-    async def _reject(send: Any, status: int, message: str, rid: str, extra: list | None = None) -> None:
-        await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", b"application/json"), (b"x-request-id", rid.encode()), *(extra or [])]})
-        await send({"type": "http.response.body", "body": json.dumps({"error": message}).encode()})
+    async def _reject(send: Any, problem: Any, lang: str, rid: str) -> None:
+        start, body = _error_message(problem, lang=lang, rid=rid)
+        await send(start)
+        await send(body)
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -123,28 +153,107 @@ class RecrutaMiddleware:
         # A client id is echoed and logged only when it is plain (no spaces, quotes or control characters).
         rid = given_id if _SAFE_REQUEST_ID.fullmatch(given_id) else uuid.uuid4().hex[:12]
         token = REQUEST_ID.set(rid)
+        from recruta.api.errors import Problem, negotiate, status_problem
+
+        lang = negotiate(headers.get("accept-language")) or "pt"
+        path = str(scope.get("path", ""))
         try:
-            if self.api_key and not is_open(scope["path"]):
+            if self.api_key and not is_open(path):
                 given = headers.get("authorization", "")
                 expected = f"Bearer {self.api_key}"
                 if not hmac.compare_digest(given.encode(), expected.encode()):
-                    await self._reject(send, 401, "missing or invalid API key (Authorization: Bearer …)", rid,
-                                       [(b"www-authenticate", b"Bearer")])
+                    await self._reject(send, status_problem(401), lang, rid)
                     return
             declared = headers.get("content-length", "")
             if self.max_body_bytes and declared.isdigit() and int(declared) > self.max_body_bytes:
-                await self._reject(send, 413, f"request body of {int(declared):,} bytes; the limit is "
-                                              f"{self.max_body_bytes:,}", rid)
+                problem = Problem(status=413, code="body.too_large",
+                                  params={"size": int(declared), "limit": self.max_body_bytes})
+                await self._reject(send, problem, lang, rid)
                 return
+            rewrite = not path.startswith(OPEN_PATHS)
+            held: dict[str, Any] = {}
 
-            async def send_with_id(message: dict) -> None:
+            async def send_with_id(message: dict[str, Any]) -> None:
                 if message["type"] == "http.response.start":
+                    status = int(message["status"])
+                    kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _BODY_HEADERS]
+                    ctype = dict((k.lower(), v) for k, v in message.get("headers", [])).get(b"content-type", b"")
+                    if rewrite and status >= 400 and not ctype.startswith(b"application/json"):
+                        held["start"] = _error_message(
+                            status_problem(status, method=str(scope.get("method", "")), path=path, request_id=rid),
+                            lang=lang, rid=rid, headers=kept)
+                        return
                     message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", rid.encode())]}
+                elif message["type"] == "http.response.body" and held:
+                    if not message.get("more_body", False):  # the original body is dropped; ours goes instead
+                        start, body = held.pop("start")
+                        await send(start)
+                        await send(body)
+                    return
                 await send(message)
 
             await self.app(scope, receive, send_with_id)
         finally:
             REQUEST_ID.reset(token)
+
+
+_BODY_HEADERS = {b"content-type", b"content-length", b"x-request-id"}
+_HOOKED: dict[str, bool] = {}  # BentoML methods already wrapped in this process (wrap once)
+
+
+def answer_errors_with(handler: Callable[[BaseException, Any, Any], Awaitable[Any]]) -> None:
+    """Route every exception out of a BentoML endpoint through ``handler(exc, request, api) -> Response``.
+
+    BentoML 1.4 formats errors in ``ServiceAppFactory.api_endpoint_wrapper`` (``_bentoml_impl/server/app.py``):
+    a pydantic ValidationError of the request as ``{"error": "1 validation error for Input", "detail": [...]}``
+    with pydantic's URLs and model names, an exception it knows as ``[{"error": str(exc)}]`` (a one-item list),
+    anything else as a generic 500. That wrapper calls ``api_endpoint`` (input parsing + the endpoint itself):
+    wrapping that one method catches every error before BentoML formats it. The exception is still logged as
+    BentoML does (``log_exception``), so :class:`SafeErrorLogFilter` turns client errors into one line.
+    """
+    from _bentoml_impl.server.app import ServiceAppFactory
+    from bentoml._internal.server.http_app import log_exception
+
+    if _HOOKED.get("api_endpoint"):
+        return
+    _HOOKED["api_endpoint"] = True
+    original = ServiceAppFactory.api_endpoint
+
+    async def api_endpoint(self: Any, name: str, request: Any) -> Any:
+        try:
+            return await original(self, name, request)
+        except Exception as exc:
+            log_exception(request)
+            return await handler(exc, request, self.service.apis[name])
+
+    ServiceAppFactory.api_endpoint = api_endpoint  # type: ignore[method-assign]
+
+
+def document_errors(schema: dict[str, Any], *, defs: dict[str, Any] | None = None,
+                    statuses: dict[int, str] | None = None) -> None:
+    """Make ``/docs.json`` describe our error body instead of BentoML's ``{"error", "detail"}``.
+
+    BentoML documents 400/404/500 with components named InvalidArgument, NotFound and InternalServerError,
+    built in ``_bentoml_sdk.service.openapi``; those names now hold ``schema`` (the ErrorBody model), and the
+    statuses we also answer (401, 413, 503 by default) are listed on every endpoint.
+    """
+    from _bentoml_sdk.service import openapi
+    from bentoml._internal.service.openapi.specification import MediaType, Reference, Response, Schema
+
+    names = {400: "InvalidArgument", 404: "NotFound", 500: "InternalServerError"}
+    extra = statuses if statuses is not None else {401: "Unauthorized", 413: "Content Too Large",
+                                                   503: "Service Unavailable"}
+
+    def components() -> dict[str, Any]:
+        found = {name: Schema(**{**schema, "title": name}) for name in names.values()}
+        found.update({name: Schema(**value) for name, value in (defs or {}).items()})
+        return found
+
+    openapi.exception_components_schema = components  # type: ignore[assignment]
+    ref = Reference(openapi.REF_TEMPLATE.format(model=names[400]))
+    for status, description in extra.items():
+        openapi.error_responses[status] = Response(description=description,
+                                                   content={"application/json": MediaType(schema=ref)})
 
 
 _UPLOAD_TMP = re.compile(r"^tmp[a-z0-9_]{8}")
@@ -160,30 +269,35 @@ def harden_form_parsing() -> None:
 
     BentoML 1.4 turns the 400 that Starlette raises for a broken form (no boundary, bad part headers) into a
     500, and treats a text value sent in a file field as a URL to download on the server (a 500 when it is not
-    a URL, a server-side fetch when it is). Both become a 400 naming the problem. It also JSON-decodes every
+    a URL, a server-side fetch when it is). Both become a 400 naming the problem (``body.malformed_form``,
+    ``type.file``). It also JSON-decodes every
     text field, so ``vaga_id=1003`` arrived as the number 1003 and was refused as "not a valid string": a field
     declared as text now gets the text as sent (or the string inside, when a client JSON-encoded it).
     """
     import typing
 
     from _bentoml_impl import serde
-    from bentoml.exceptions import BadInput
     from starlette.datastructures import UploadFile
     from starlette.exceptions import HTTPException
 
-    def is_text(annotation: Any) -> bool:
-        return annotation is str or (typing.get_origin(annotation) in (typing.Union, types.UnionType)
-                                     and str in typing.get_args(annotation))
+    from recruta.api.errors import ApiError
+
+    def is_text(annotation: Any) -> bool:  # str, Annotated[str, ...], or a union holding one of them
+        if typing.get_origin(annotation) is typing.Annotated:
+            return is_text(typing.get_args(annotation)[0])
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            return any(is_text(a) for a in typing.get_args(annotation))
+        return annotation is str
 
     class StrictMultipartSerde(serde.MultipartSerde):
         async def parse_request(self, request: Any, cls: Any) -> Any:
             try:
                 form = await request.form()  # cached by Starlette: the parent parses the same form
             except HTTPException as exc:
-                raise BadInput(f"malformed form data: {exc.detail}") from exc
+                raise ApiError("body.malformed_form") from exc
             for name in cls.multipart_fields:
                 if any(not isinstance(v, UploadFile) for v in form.getlist(name)):
-                    raise BadInput(f"'{name}' must be a file upload (a form part with a filename), not a text value")
+                    raise ApiError("type.file", field=name)
             data: dict[str, Any] = {}
             for name in form:  # as BentoML's MultipartSerde, except for text fields
                 field = cls.model_fields.get(name)

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import numpy as np
 
 from recruta.core.errors import InvalidInput, Unavailable
 from recruta.core.settings import Settings, quiet_telemetry
-from recruta.ingest.documents import Document
+from recruta.ingest.documents import Document, candidate_documents, prospect_document, vaga_documents
 
 HASH_KEY = "content_hash"
 TEXTS_KEY = "recruta:texts"  # collection metadata: where chunk texts live ("table"; absent: inside Chroma)
@@ -52,7 +53,44 @@ class Hit:
 
 
 _SCALAR = (str, int, float, bool)
-_FIELD_OPS = {"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"}
+_FIELD_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin")
+
+
+class FilterError(InvalidInput):
+    """A metadata filter the index cannot answer as meant. ``message_key``/``params`` name the user message in
+    the ``api`` catalogue (recruta/i18n), so the service words it in the request's language; ``str()`` is a
+    short English description for logs and in-process callers."""
+
+    def __init__(self, message_key: str, *, field: str, **params: Any) -> None:
+        detail = ", ".join(f"{k}={v}" for k, v in params.items() if k != "allowed")
+        super().__init__(f"{field}: {message_key}" + (f" ({detail})" if detail else ""), field=field)
+        self.message_key = message_key
+        self.params: dict[str, Any] = params
+
+
+@cache
+def _sample_documents() -> tuple[Document, ...]:
+    """One document of each kind, built by ``recruta.ingest.documents`` from empty records: what its metadata
+    looks like, with no second list of keys to keep in step with it."""
+    from recruta.ingest.loaders import ProspectRecord
+    from recruta.ingest.schema import Applicant, Prospect, Vaga
+
+    return (
+        *vaga_documents("0", Vaga(), size=1000, overlap=0),
+        *candidate_documents("0", Applicant(), hired=False, size=1000, overlap=0),
+        prospect_document(ProspectRecord(vaga_id="0", vaga_titulo="", prospect=Prospect(codigo="0"), hired=False)),
+    )
+
+
+def metadata_schema() -> dict[str, type]:
+    """Every metadata key the index's documents carry, with its value type (str, int or bool).
+    ``content_hash`` (added by the store) is not something to filter on and is left out."""
+    return {k: type(v) for d in _sample_documents() for k, v in d.metadata.items()}
+
+
+def document_types() -> tuple[str, ...]:
+    """The values of the ``type`` key: one per kind of document (vaga, candidato, prospect)."""
+    return tuple(dict.fromkeys(str(d.metadata["type"]) for d in _sample_documents()))
 
 
 def validate_filter(where: Any, *, path: str = "filtros") -> None:
@@ -60,48 +98,69 @@ def validate_filter(where: Any, *, path: str = "filtros") -> None:
     normalize_filter(where, path=path)
 
 
-def _check_value(value: Any, where: str) -> None:
+def _value(key: str, value: Any, where: str) -> Any:
+    """One filter value for ``key``, checked against the type the index stores.
+
+    A whole number given for a text key (``{"vaga_id": 1212}``) is that text: ids are stored as strings, and the
+    number would silently match nothing. Any other type mismatch would too, so it is a 400.
+    """
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidInput(f"{where}: expected a finite number")
+        raise FilterError("number.finite", field=where)
+    kind = metadata_schema()[key]
+    if kind is str and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if kind is bool and not isinstance(value, bool):
+        raise FilterError("filter.value_type", field=where, expected="boolean")
+    if kind is str and not isinstance(value, str):
+        raise FilterError("filter.value_type", field=where, expected="text")
+    if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise FilterError("filter.value_type", field=where, expected="number")
+    if key == "type" and value not in document_types():
+        raise FilterError("filter.unknown_type", field=where, value=value, allowed=", ".join(document_types()))
+    return value
 
 
 def normalize_filter(where: Any, *, path: str = "filtros") -> dict[str, Any]:
     """Validate a metadata filter and return it in the form Chroma accepts.
 
     Several fields in one object (``{"type": "prospect", "outcome": "hired"}``) mean all of them: Chroma wants
-    exactly one key per object, so they become an ``$and``.
+    exactly one key per object, so they become an ``$and``. Keys must be metadata the documents carry
+    (:func:`metadata_schema`): Chroma answers an unknown key with no match at all, which reads as "no such
+    records" rather than "you misspelt the key".
     """
     if not isinstance(where, dict) or not where:
-        raise InvalidInput(f"{path}: expected a non-empty object")
+        raise FilterError("filter.not_object", field=path)
+    schema = metadata_schema()
     clauses: list[dict[str, Any]] = []
     for key, value in where.items():
+        at = f"{path}.{key}"
         if key in ("$and", "$or"):
             if not isinstance(value, list) or len(value) < 2:
-                raise InvalidInput(f"{path}.{key}: expected a list of at least 2 filters")
-            clauses.append({key: [normalize_filter(sub, path=f"{path}.{key}[{n}]") for n, sub in enumerate(value)]})
+                raise FilterError("filter.list", field=at)
+            clauses.append({key: [normalize_filter(sub, path=f"{at}[{n}]") for n, sub in enumerate(value)]})
         elif key.startswith("$"):
-            raise InvalidInput(f"{path}: unknown operator {key!r} (use $and, $or, or a metadata field)")
+            raise FilterError("filter.unknown_operator", field=path, op=key)
+        elif key not in schema:
+            raise FilterError("filter.unknown_key", field=at, key=key, allowed=", ".join(sorted(schema)))
         elif isinstance(value, dict):
             if len(value) != 1 or next(iter(value)) not in _FIELD_OPS:
-                raise InvalidInput(f"{path}.{key}: expected one of {sorted(_FIELD_OPS)}")
+                raise FilterError("filter.field_operator", field=at, allowed=", ".join(_FIELD_OPS))
             op, arg = next(iter(value.items()))
             if op in ("$in", "$nin"):
                 if not isinstance(arg, list) or not arg or not all(isinstance(a, _SCALAR) for a in arg):
-                    raise InvalidInput(f"{path}.{key}.{op}: expected a non-empty list of values")
+                    raise FilterError("filter.values", field=f"{at}.{op}")
                 if len({type(a) for a in arg}) > 1:
-                    raise InvalidInput(f"{path}.{key}.{op}: all values must be of the same type")
-                for a in arg:
-                    _check_value(a, f"{path}.{key}.{op}")
+                    raise FilterError("filter.same_type", field=f"{at}.{op}")
+                arg = [_value(key, a, f"{at}.{op}") for a in arg]
             elif not isinstance(arg, _SCALAR):
-                raise InvalidInput(f"{path}.{key}.{op}: expected a string, number or boolean")
+                raise FilterError("filter.scalar", field=f"{at}.{op}")
             else:
-                _check_value(arg, f"{path}.{key}.{op}")
-            clauses.append({key: value})
+                arg = _value(key, arg, f"{at}.{op}")
+            clauses.append({key: {op: arg}})
         elif not isinstance(value, _SCALAR):
-            raise InvalidInput(f"{path}.{key}: expected a string, number, boolean or operator object")
+            raise FilterError("filter.scalar", field=at)
         else:
-            _check_value(value, f"{path}.{key}")
-            clauses.append({key: value})
+            clauses.append({key: _value(key, value, at)})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
@@ -180,7 +239,7 @@ def _chroma_errors(action: str, where: dict[str, Any] | None) -> Iterator[None]:
         yield
     except Exception as exc:
         if where and isinstance(exc, ValueError):
-            raise InvalidInput(f"filtros: {exc}", field="filtros") from exc
+            raise FilterError("filter.invalid", field="filtros", reason=str(exc)[:200]) from exc
         raise StoreUnavailable(f"Chroma {action} failed: {exc}") from exc
 
 

@@ -19,10 +19,12 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from recruta.core.errors import InvalidInput
+from recruta.api.errors import ApiError, Problem, describe, error_response, negotiate
+from recruta.core.errors import RecrutaError
+from recruta.core.http import REQUEST_ID
 from recruta.facts import fold
 from recruta.ingest.documents import record_id
-from recruta.ingest.store import HASH_KEY, StoreUnavailable
+from recruta.ingest.store import HASH_KEY
 
 STATIC = Path(__file__).parent / "static"
 # The page may load and call nothing but this server: no CDN, fonts or analytics, even by mistake.
@@ -34,7 +36,6 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-UNAVAILABLE = "O índice (Chroma) está indisponível; tente novamente em instantes."
 MAX_LIMIT = 50
 HIDDEN_META = {HASH_KEY, "chunk"}
 
@@ -113,7 +114,7 @@ def load_record(store: Any, doc_id: str) -> dict[str, Any] | None:
     elif kind in ("vaga", "candidato") and key:
         got = store.get(where=_where(kind, key))
     else:
-        raise InvalidInput(f"id desconhecido: {doc_id!r} (esperado vaga:…, candidato:… ou prospect:…)")
+        raise ApiError("record.bad_id", field="id", id=repr(doc_id))
     if not got["ids"]:
         return None
     parts = sorted(zip(got["metadatas"], got["documents"], strict=True), key=lambda t: int(t[0].get("chunk", 0)))
@@ -140,17 +141,24 @@ class Catalog:
             return self._entries
 
 
-def _error(message: str, status: int, **headers: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+def _error(request: Request, problem: RecrutaError | Problem) -> JSONResponse:
+    """The API's one error shape (``recruta.api.errors``), in the language the browser asks for."""
+    rid = REQUEST_ID.get()
+    found = problem if isinstance(problem, Problem) else describe(problem, request_id=rid)
+    lang = negotiate(request.headers.get("accept-language")) or "pt"
+    response: JSONResponse = error_response(found, lang=lang, request_id=rid)
+    return response
 
 
 def _limit(raw: str | None) -> int:
     try:
         value = int(raw) if raw else 20
     except ValueError:
-        raise InvalidInput(f"limit deve ser um número inteiro, recebido {raw!r}") from None
-    if not 1 <= value <= MAX_LIMIT:
-        raise InvalidInput(f"limit deve estar entre 1 e {MAX_LIMIT}")
+        raise ApiError("type.integer", field="limit") from None
+    if value < 1:
+        raise ApiError("range.min", field="limit", limit=1)
+    if value > MAX_LIMIT:
+        raise ApiError("range.max", field="limit", limit=MAX_LIMIT)
     return value
 
 
@@ -164,21 +172,20 @@ def create_app(store: StoreGetter) -> Starlette:
         try:
             limit = _limit(request.query_params.get("limit"))
             found = search_vagas(catalog.entries, request.query_params.get("q", ""))
-        except InvalidInput as exc:
-            return _error(str(exc), 400)
-        except StoreUnavailable:
-            return _error(UNAVAILABLE, 503, **{"Retry-After": "5"})
+        except RecrutaError as exc:  # a bad limit (400), the index unavailable (503)
+            return _error(request, exc)
         return JSONResponse({"vagas": [e.to_dict() for e in found[:limit]], "total": len(found)})
 
     def record(request: Request) -> JSONResponse:
         doc_id = request.query_params.get("id", "").strip()
         try:
             found = load_record(store(), doc_id)
-        except InvalidInput as exc:
-            return _error(str(exc), 400)
-        except StoreUnavailable:
-            return _error(UNAVAILABLE, 503, **{"Retry-After": "5"})
-        return JSONResponse(found) if found else _error(f"registro {doc_id!r} não encontrado no índice", 404)
+        except RecrutaError as exc:  # a malformed id (400), the index unavailable (503)
+            return _error(request, exc)
+        if not found:
+            return _error(request, Problem(status=404, code="not_found.record", field="id",
+                                           params={"id": repr(doc_id)}))
+        return JSONResponse(found)
 
     return Starlette(routes=[
         Route("/", index),

@@ -37,22 +37,12 @@ function askForKey(reason) {
   return pendingKey;
 }
 
-function detailText(detail) {
-  return detail.map((d) => {
-    const where = (d.loc || []).join(".");
-    const what = String(d.msg || "").replace(/^Value error, /, "");
-    return where ? `${where}: ${what}` : what;
-  }).join("; ");
-}
-
-// BentoML answers {"error": …}, [{"error": …}] (errors raised by an endpoint) or, for invalid input,
-// {"error": "1 validation error for Input", "detail": [{"loc": […], "msg": …}]}.
+// Every error of the service has one shape: {"error": {"status", "code", "message", "field"}, "request_id"},
+// its message already in the language the page asks for (Accept-Language below).
 async function readError(res) {
   let message = "";
   try {
-    const parsed = JSON.parse(await res.text());
-    const body = Array.isArray(parsed) ? parsed[0] : parsed;
-    message = Array.isArray(body.detail) && body.detail.length ? detailText(body.detail) : body.error;
+    message = JSON.parse(await res.text()).error.message;
   } catch {
     message = "";
   }
@@ -64,7 +54,7 @@ async function readError(res) {
 }
 
 function build(method, json, form, key) {
-  const headers = {};
+  const headers = { "Accept-Language": document.documentElement.lang || "pt-BR" };  // the page's language
   if (key) headers.Authorization = `Bearer ${key}`;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";

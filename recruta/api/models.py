@@ -1,0 +1,309 @@
+"""Request and response models of the HTTP API: what ``/docs.json`` shows for every endpoint.
+
+Response models describe what the domain code returns today (``recruta.screening``, ``recruta.chat``,
+``recruta.jd``, ``recruta.rag``); ``respond`` validates a domain result against its model, so a change of shape
+there is a 500 naming the drift in the server log (and a failing test), never a silently different API.
+Fields keep the domain's names; unknown extra keys are dropped (``/info``'s model metadata excepted).
+
+Naming convention (README, "The HTTP API"): English snake_case for every field and value, with two exceptions
+kept for their users — ``/responder``'s original Portuguese contract (``pergunta``, ``filtros`` → ``resposta``,
+``fontes``, ``idioma``, ``tempos_ms``, ``modelo``) and the data's own noun ``vaga`` (``vaga_id``,
+``source_vaga_ids``: the Decision job openings, named as in the index and its filters). Old spellings stay
+accepted where clients send them: ``remote`` in Portuguese (``remoto``, ``hibrido``, ``presencial``), a vaga id
+sent as a number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from recruta.jd.service import JDError, JDRequest, parse_request
+
+__all__ = [
+    "ChatAnswer", "ChatDeleted", "ChatHistory", "ChatList", "ChatSession", "ChatUpload", "Fonte", "JDFeedback",
+    "JDInput", "JobDescription", "MatchResult", "ModelInfo", "RankResult", "Resposta", "VagaId", "respond",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def respond(model: type[M], data: Any) -> M:
+    """``data`` (a domain result) as ``model``; a mismatch is our bug (500), never the client's (400)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RuntimeError(f"{model.__name__}: the domain result no longer fits the response model") from exc
+
+
+def _id_text(value: Any) -> Any:
+    """A whole number sent for an id is that id's text (ids are stored as strings: 1003 means "1003")."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+VagaId = Annotated[str, BeforeValidator(_id_text), Field(
+    max_length=64, description="A vaga of the index, e.g. \"1003\" (a number is accepted as its text).")]
+
+
+# --------------------------------------------------------------------------- /responder, /info
+class Fonte(BaseModel):
+    """One indexed passage the answer drew on."""
+
+    id: str = Field(description="Chunk id: `vaga:<id>:<n>`, `candidato:<código>:<n>` or `prospect:<vaga>:<código>`.")
+    type: str = Field(description="vaga, candidato or prospect.")
+    score: float = Field(description="Cosine similarity to the question (1 = identical).")
+    snippet: str
+    metadata: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+class Resposta(BaseModel):
+    resposta: str
+    fontes: list[Fonte]
+    idioma: str = Field(description="Language of the question and the answer: pt, en, es or ru.")
+    tempos_ms: dict[str, float] = Field(description="embed, search, prompt, generate.")
+    modelo: str = Field(description="Registered model and version, e.g. `recruta-rag v3`.")
+    request_id: str
+
+
+class ModelInfo(BaseModel):
+    """The champion being served, as registered (register.py); further metadata keys pass through."""
+
+    model_config = ConfigDict(extra="allow")
+
+    bento_tag: str
+    registered_model: str
+    registry_version: str
+    alias: str
+    run_id: str
+    run_name: str | None = None
+    tracking_uri: str | None = None
+    params: dict[str, str]
+    metrics: dict[str, float]
+    generator: str
+    embedder: str
+
+
+# --------------------------------------------------------------------------- /match, /match_file, /rank
+class Signal(BaseModel):
+    value: float = Field(ge=0, le=1)
+    weight: float
+    detail: str
+
+
+class Strength(BaseModel):
+    requirement: str = Field(description="The job's line naming the skill.")
+    skill: str
+    evidence: str = Field(description="Where the CV shows it (quoted).")
+
+
+class Gap(BaseModel):
+    requirement: str = Field(description="The job's line, or a signal name (languages, education, …).")
+    skill: str | None
+    evidence: str | None = Field(description="null for a missing skill; the signal's detail otherwise.")
+
+
+class Sections(BaseModel):
+    experience: bool
+    education: bool
+    hard_skills: bool
+    soft_skills: bool
+    languages: bool
+
+
+class JobInfo(BaseModel):
+    vaga_id: str | None = Field(description="The vaga scored against; null for a pasted job text.")
+    title: str
+
+
+class CVInfo(BaseModel):
+    kind: str = Field(description="pdf, docx, txt (uploads) or text (pasted).")
+    pages: int | None
+    warnings: list[str] = Field(description="What the parser ignored or cut (hidden text, AI instructions, …).")
+
+
+class MatchResult(BaseModel):
+    score: int = Field(ge=0, le=100)
+    signals: dict[str, Signal] = Field(description="skills, semantic, lexical, experience, languages, education, "
+                                                   "location, salary — those that could be judged.")
+    strengths: list[Strength]
+    gaps: list[Gap]
+    sections: Sections
+    advice: list[str]
+    verdict: str
+    job: JobInfo
+    cv: CVInfo
+
+
+class RankedCandidate(BaseModel):
+    """An indexed candidate (no ``cvs`` sent)."""
+
+    candidate_id: str
+    name: str
+    score: int = Field(ge=0, le=100)
+    signals: dict[str, float]
+    applied: bool = Field(description="Applied to this vaga.")
+    status: str | None = Field(description="Their application's status in this vaga, if they applied.")
+    hired: bool = Field(description="Actually hired for this vaga.")
+
+
+class RankedCV(BaseModel):
+    """One of the ``cvs`` sent, by its position in the list."""
+
+    index: int
+    score: int = Field(ge=0, le=100)
+    signals: dict[str, float]
+    verdict: str
+
+
+class RankResult(BaseModel):
+    job: JobInfo
+    candidates: list[RankedCandidate | RankedCV]
+    hired: list[str] = Field(default_factory=list, description="Candidate ids actually hired for the vaga "
+                                                               "(empty when ranking sent CVs).")
+    n_scored: int
+
+
+# --------------------------------------------------------------------------- /chat/*
+class ChatUpload(BaseModel):
+    """multipart/form-data: the candidate's documents (PDF, DOCX or TXT). Only the CV is required."""
+
+    # Optional documents are lists of at most one file: BentoML 1.4 cannot build Optional[file] on Python 3.11
+    # (its annotated file type is unhashable inside a Union). Clients just send the form field, or not.
+    cv: Path = Field(description="CV do candidato — obrigatório.")
+    recommendation: list[Path] = Field(default_factory=list, max_length=1, description="Carta de recomendação.")
+    interests: list[Path] = Field(default_factory=list, max_length=1, description="Interesses pessoais.")
+    job_description: list[Path] = Field(default_factory=list, max_length=1, description="Descrição da vaga.")
+    title: str | None = None
+
+
+class ChatDocument(BaseModel):
+    kind: Literal["cv", "recommendation", "interests", "job_description"]
+    filename: str
+    chars: int
+
+
+class ChatSession(BaseModel):
+    session_id: str
+    title: str
+    summary: str = Field(description="Built from the CV's extracted facts (never generated).")
+    documents: list[ChatDocument]
+
+
+class ChatSource(BaseModel):
+    document: str = Field(description="cv, recommendation, interests, job_description, or history (a past hire).")
+    passage: str
+    id: str
+    score: float
+
+
+class ChatAnswer(BaseModel):
+    answer: str
+    sources: list[ChatSource]
+    session_id: str
+    turn: int
+    mode: str = Field(description="generated, not_found (the documents do not say), fit (the match score), "
+                                  "fit_needs_job.")
+    language: str
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    created_at: str | None
+
+
+class ChatHistory(ChatSession):
+    created_at: str | None
+    updated_at: str | None
+    messages: list[ChatMessage]
+
+
+class ChatListItem(BaseModel):
+    session_id: str
+    title: str
+    created_at: str | None
+    updated_at: str | None
+    n_messages: int
+    documents: list[str]
+
+
+class ChatList(BaseModel):
+    sessions: list[ChatListItem] = Field(description="Most recently active first.")
+
+
+class ChatDeleted(BaseModel):
+    deleted: str = Field(description="The session id that was deleted.")
+
+
+# --------------------------------------------------------------------------- /generate_jd, /jd/*
+_REMOTE = {"remoto": "remote", "hibrido": "hybrid", "presencial": "onsite"}
+
+
+class JDInput(JDRequest):
+    """The job's structured fields (the JD domain's request), with the API's English values for ``remote``.
+
+    ``remote``: remote, hybrid or onsite; the Portuguese values (remoto, hibrido/híbrido, presencial) and other
+    spellings the domain knows are accepted as well.
+    """
+
+    remote: Literal["remote", "hybrid", "onsite"] | None = None  # type: ignore[assignment]
+
+    @field_validator("remote", mode="before")
+    @classmethod
+    def _remote(cls, v: Any) -> str | None:  # overrides JDRequest._remote: English values
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if not isinstance(v, str):
+            raise PydanticCustomError("type.string", "must be text")
+        try:
+            domain = parse_request({"title": "-", "remote": v}).remote
+        except JDError:
+            raise PydanticCustomError("choice", "must be one of {choices}",
+                                      {"choices": "remote, hybrid, onsite"}) from None
+        return _REMOTE.get(domain or "", domain)
+
+    @model_validator(mode="after")
+    def _salary_order(self) -> JDInput:  # overrides JDRequest._salary_order: a catalogue key, not English
+        if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
+            raise PydanticCustomError("jd.salary_order", "salary_min must not exceed salary_max",
+                                      {"low": self.salary_min, "high": self.salary_max})
+        return self
+
+    def to_domain(self) -> JDRequest:
+        return parse_request(self.model_dump())
+
+
+class JDSections(BaseModel):
+    summary: str
+    responsibilities: list[str]
+    requirements: list[str]
+    nice_to_have: list[str]
+    benefits: list[str] | None = Field(description="Only when benefits were given (or edited in).")
+    salary: str | None = Field(description="Only when a salary was given (or edited in).")
+
+
+class JobDescription(BaseModel):
+    id: str
+    sections: JDSections
+    markdown: str
+    source_vaga_ids: list[str] = Field(description="The historical vagas retrieved to ground the text.")
+    used_vaga_ids: list[str] = Field(description="Those whose lines made it into the text.")
+    language: Literal["pt", "en", "es"]
+    generator: str
+    summary_source: str = Field(description="template, llm (rephrased and checked) or edited.")
+    edits: dict[str, str | list[str] | None] = Field(description="Sections kept as the recruiter edited them.")
+    parent_id: str | None = Field(description="The JD this one regenerated, if any.")
+    request: JDInput = Field(description="The fields it was generated from.")
+    timings_ms: dict[str, float]
+    created_at: str | None
+
+
+class JDFeedback(BaseModel):
+    id: int
+    jd_id: str
+    rating: int = Field(ge=1, le=5)
+    comment: str
+    generator: str
