@@ -35,6 +35,7 @@ from recruta.api.errors import ApiError, ErrorBody, domain_errors, endpoint_erro
 from recruta.api.models import (  # noqa: E402
     ChatAnswer,
     ChatDeleted,
+    ChatDocumentUpload,
     ChatHistory,
     ChatList,
     ChatSession,
@@ -242,6 +243,14 @@ class Recruta:
                 names[kind] = name
         with domain_errors(uploads=names):
             return respond(ChatSession, self.chat.create_session(documents=docs, title=fields.get("title")))
+
+    @bentoml.api(route="/chat/documents", input_spec=ChatDocumentUpload)
+    def chat_add_document(self, session_id: str, kind: str, file: Path) -> ChatHistory:
+        """Add a document to an open session, or replace the one of the same kind (a newer CV, the job); the
+        change is noted in the history and the next answers use it."""
+        name, data = check_upload(file, field="file")
+        with domain_errors(uploads={kind: name}, not_found=("session_id", session_id)):
+            return respond(ChatHistory, self.chat.add_document(session_id, kind=kind, filename=name, data=data))
 
     @bentoml.api(route="/chat/message")
     def chat_message(self, session_id: str, message: str, include_history_hires: bool = False) -> ChatAnswer:

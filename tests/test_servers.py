@@ -489,6 +489,32 @@ def test_chat_multi_turn_with_real_documents_and_stream(served, tmp_path):
     assert httpx.post(f"{url}/chat/history", json={"session_id": sid}, timeout=30).status_code == 404
 
 
+def test_chat_documents_added_mid_conversation_are_used(served):
+    """/chat/documents: the job loaded after the first answer is noted in the history and used by the next one."""
+    url, _ = served
+    cv = ("single-column.pdf", (RESUMES / "single-column.pdf").read_bytes(), "application/pdf")
+    sid = httpx.post(f"{url}/chat/sessions", files={"cv": cv}, timeout=120).json()["session_id"]
+    before = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"},
+                        timeout=120).json()
+    assert before["intent"] == "fit" and before["mode"] == "extracted"  # no job yet: an assessment from the facts
+    job = ("backend.txt", (RESUMES / "jds" / "backend-eng.txt").read_bytes(), "text/plain")
+    r = httpx.post(f"{url}/chat/documents", data={"session_id": json.dumps(sid), "kind": json.dumps("job_description")},
+                   files={"file": job}, timeout=120)
+    assert r.status_code == 200, r.text
+    history = r.json()
+    assert {d["kind"] for d in history["documents"]} == {"cv", "job_description"}
+    assert history["messages"][-1]["role"] == "event" and "backend.txt" in history["messages"][-1]["content"]
+    after = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"},
+                       timeout=120).json()
+    assert after["mode"] == "computed" and "/100" in after["answer"]  # the match score against the loaded job
+    r = httpx.post(f"{url}/chat/documents", data={"session_id": json.dumps("nope"), "kind": json.dumps("cv")},
+                   files={"file": job}, timeout=30)
+    assert r.status_code == 404 and error_of(r)["code"] == "not_found.session_id"
+    r = httpx.post(f"{url}/chat/documents", data={"session_id": json.dumps(sid), "kind": json.dumps("photo")},
+                   files={"file": job}, timeout=30)
+    assert r.status_code == 400 and error_of(r)["field"] == "kind"
+
+
 def test_chat_bad_uploads_and_unknown_sessions(served):
     url, _ = served
     r = httpx.post(f"{url}/chat/sessions", files={"interests": ("i.txt", b"gosto de xadrez")}, timeout=30)

@@ -203,6 +203,10 @@ def _field_path(loc: tuple[int | str, ...]) -> str | None:
     return path or None
 
 
+_JD_RULE_KINDS = frozenset({"string_too_short", "string_too_long", "missing", "string_pattern_mismatch",
+                            "too_short", "too_long"})
+
+
 def _validation_problem(exc: Any, *, fields: Mapping[str, Any] | None) -> Problem:
     """The first problem of a pydantic ValidationError of the request (the others are usually its echoes)."""
     errors = exc.errors(include_url=False, include_input=False)
@@ -220,7 +224,8 @@ def _validation_problem(exc: Any, *, fields: Mapping[str, Any] | None) -> Proble
             return Problem(status=400, code="body.not_object")
         return Problem(status=400, code="invalid.request")
     top = where.split(".")[0].split("[")[0]
-    if kind == "value_error":
+    if kind == "value_error" or (f"jd.{top}" in keys and kind in _JD_RULE_KINDS):
+        # A JD field's own rule ("obrigatório, um texto de até 150 caracteres") says more than a generic limit.
         return Problem(status=400, code=f"jd.{top}" if f"jd.{top}" in keys else "invalid", field=where)
     params: dict[str, Any] = {}
     for name in _LIMIT_CTX:

@@ -204,15 +204,27 @@ class ChatAnswer(BaseModel):
     sources: list[ChatSource]
     session_id: str
     turn: int
-    mode: str = Field(description="generated, not_found (the documents do not say), fit (the match score), "
-                                  "fit_needs_job.")
+    mode: Literal["extracted", "computed", "generated"] = Field(
+        description="How the answer was made: extracted (facts or passages copied from the documents), computed "
+                    "(the match score, questions from the gaps), generated (an LLM wrote it).")
+    intent: str = Field(description="What the message asks: fit, technologies, skill_check, interview, summary, "
+                                    "education, experience, … (recruta/chat/intents.py).")
+    found: bool = Field(description="False when the answer says the documents do not hold it.")
     language: str
 
 
 class ChatMessage(BaseModel):
-    role: Literal["user", "assistant"]
+    role: Literal["user", "assistant", "event"] = Field(description="event: a note such as a document added.")
     content: str
     created_at: str | None
+
+
+class ChatDocumentUpload(BaseModel):
+    """multipart/form-data: one document to add to an open session (replacing the one of the same kind)."""
+
+    session_id: str
+    kind: Literal["cv", "recommendation", "interests", "job_description"]
+    file: Path = Field(description="PDF, DOCX or TXT.")
 
 
 class ChatHistory(ChatSession):

@@ -21,10 +21,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    ValidatorFunctionWrapHandler,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from recruta.core.errors import InvalidInput
 from recruta.text.fold import fold
@@ -145,21 +143,6 @@ class JDRequest(BaseModel):
             raise ValueError(f"salary_min ({self.salary_min:g}) must not exceed salary_max ({self.salary_max:g})")
         return self
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _readable(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> JDRequest:
-        """Every error of the request as a sentence (:func:`_sentence`), wherever the model is validated."""
-        try:
-            req: JDRequest = handler(data)
-        except ValidationError as exc:
-            details: list[InitErrorDetails] = [
-                {"type": PydanticCustomError("jd_field", "{text}", {"text": _sentence(err)}),
-                 "loc": err["loc"], "input": err.get("input")}
-                for err in exc.errors()
-            ]
-            raise ValidationError.from_exception_data(exc.title, details) from None
-        return req
-
     @property
     def has_salary(self) -> bool:
         return self.salary_min is not None or self.salary_max is not None
@@ -209,7 +192,7 @@ def parse_request(data: JDRequest | Mapping[str, Any]) -> JDRequest:
     try:
         return JDRequest.model_validate(dict(data))
     except ValidationError as exc:
-        raise JDError("; ".join(str(err["msg"]) for err in exc.errors())) from None
+        raise JDError("; ".join(_sentence(err) for err in exc.errors())) from None
 
 
 __all__ = ["FIELDS", "LANGUAGES", "JDError", "JDRequest", "Language", "Remote", "parse_request"]
