@@ -46,7 +46,8 @@ class Answerer:
         self.executor = Executor(table=table, gazetteer=self.gazetteer, vagas=self.vagas)
         name = str(getattr(generator, "name", ""))
         self.llm = generator if name.startswith("openai:") else None
-        self.planner.plan("Quem foi contratado para a vaga de analista com Java em 2022?")  # load the lazy parts now
+        self.executor.warm()  # the lazy parts, now rather than on the first question
+        self.planner.plan("Quem foi contratado para a vaga de analista com Java em 2022?")
 
     @classmethod
     def load(cls, path: Path, *, embedder: Embedder | None = None, generator: Any = None) -> Answerer | None:

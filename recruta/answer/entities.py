@@ -175,6 +175,7 @@ class VagaIndex:
     titles: list[frozenset[str]]
     idf: dict[str, float]
     postings: dict[str, list[int]]
+    positions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, table: RecordsTable) -> VagaIndex:
@@ -187,7 +188,7 @@ class VagaIndex:
         for pos, t in enumerate(titles):
             for w in t:
                 postings.setdefault(w, []).append(pos)
-        return cls(ids=ids, titles=titles, idf=idf, postings=postings)
+        return cls(ids=ids, titles=titles, idf=idf, postings=postings, positions={v: i for i, v in enumerate(ids)})
 
     def known(self, word: str) -> bool:
         return word in self.idf
@@ -201,7 +202,10 @@ class VagaIndex:
         if not q:
             return []
         q_weight = sum(self.idf[w] for w in q)
-        cands = {pos for w in q for pos in self.postings[w]}
+        if allowed is not None and len(allowed) < 1000:
+            cands = {self.positions[v] for v in allowed if v in self.positions and q & self.titles[self.positions[v]]}
+        else:
+            cands = {pos for w in q for pos in self.postings[w]}
         out = []
         for pos in cands:
             vid = self.ids[pos]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 CLOSE = 0.05  # vagas whose description score is this close to the best one are equally meant
 MIN_SCORE = 0.34  # below this a description does not name a vaga
 MAX_SOURCES = 10
+ROWS = 50  # rows a count or ranking lists at most (sources: the first MAX_SOURCES)
 
 
 @dataclass(kw_only=True)
@@ -50,6 +51,15 @@ class Executor:
             self.table._cache[key] = getattr(self.table, frame)[column].map(_f)
         series: pd.Series = self.table._cache[key]
         return series
+
+    def mapping(self, frame: str, column: str) -> dict[str, str]:
+        """A column as a plain dict by row id (per-row access to pandas' arrow strings is slow)."""
+        key = f"map:{frame}:{column}"
+        if key not in self.table._cache:
+            df = getattr(self.table, frame)
+            self.table._cache[key] = dict(zip(df.index.tolist(), df[column].tolist(), strict=True))
+        mapped: dict[str, str] = self.table._cache[key]
+        return mapped
 
     def canonical(self, kind: str, text: str) -> set[str]:
         """The table values of ``kind`` that ``text`` names (a plan's literal, resolved like a question's)."""
@@ -92,6 +102,16 @@ class Executor:
             codes = sorted({c for n in names_hit for c in known.get(n, ())} or known.get(item, set()), key=_id_key)
             out.append(codes)
         return out
+
+    def warm(self) -> None:
+        """Build the lookups every first question would otherwise pay for."""
+        for frame, columns in (("vagas", ("client", "city", "state", "level", "analyst")),
+                               ("applications", ("client", "recruiter")),
+                               ("applicants", ("city", "level", "title"))):
+            for column in columns:
+                self.folded(frame, column)
+        _ = self.table.skill_index, self.table.by_vaga, self.table.by_code, self.table.names()
+        self.mapping("applicants", "english")
 
     # ---------------------------------------------------------------------------------------- run
     def run(self, plan: Plan) -> Result | None:
@@ -202,17 +222,16 @@ class Executor:
         codes, relaxed = self.search_codes(f)
         if codes is None:
             return None
-        a = self.table.applicants
         index = self.table.skill_index
         order = lexicon()["language_order"]
+        english = self.mapping("applicants", "english")
         ranked = []
         for code in codes:
             matched = [s for s in (*f.skills, *f.keywords) if code in index.get(s, ())]
-            english = a.at[code, "english"]
-            rank = order.index(english) if english in order else -1
             score = 2 * sum(s in f.skills for s in matched) + len(matched)
-            ranked.append((-score, -rank, _id_key(code), code, matched))
-        ranked.sort(key=lambda r: r[:3])
+            level = order.index(english[code]) if english[code] in order else -1
+            ranked.append((-score, -level, _id_key(code), code, matched))
+        ranked.sort(key=lambda r: (r[0], r[1], r[2]))
         rows = [{**self.person_row(code), "matched": m} for *_, code, m in ranked[: plan.n]]
         return Result(kind="search", facts={"total": len(codes), "people": rows, "filters": f, "relaxed": relaxed,
                                            "n": plan.n},
@@ -335,12 +354,12 @@ class Executor:
 
     def rows_of(self, frame: pd.DataFrame, measure: str) -> list[dict[str, Any]]:
         if measure == "vagas":
-            ids = sorted(frame.index, key=lambda i: (frame.at[i, "requested"], _id_key(i)), reverse=True)
-            return [self.vaga_row(i) for i in ids[:MAX_SOURCES * 5]]
-        if measure == "candidates":
-            return [self.person_row(c) for c in list(frame.index)[:MAX_SOURCES * 5]]
-        part = frame.sort_values(["updated", "vaga_id", "code"], ascending=[False, True, True]).head(MAX_SOURCES * 5)
-        return part.to_dict(orient="records")
+            part = frame.sort_values("requested", ascending=False, kind="stable").head(ROWS)
+        elif measure == "candidates":
+            part = frame.head(ROWS)
+        else:
+            part = frame.sort_values(["updated", "vaga_id", "code"], ascending=[False, True, True]).head(ROWS)
+        return list(part.to_dict(orient="records"))
 
     # ---------------------------------------------------------------------------------------- rows
     def vaga_row(self, vid: str) -> dict[str, Any]:

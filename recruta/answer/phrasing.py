@@ -31,6 +31,10 @@ class Phraser:
     def t(self, key: str, **fields: Any) -> str:
         return self.m[key].format(**fields)
 
+    def tn(self, key: str, n: int, **fields: Any) -> str:
+        """``key``, or its singular ``key_one`` when ``n`` is 1."""
+        return self.t(f"{key}_one" if n == 1 and f"{key}_one" in self.m else key, **fields)
+
     def value(self, text: Any) -> str:
         raw = str(text).strip()
         return self.m.get(f"value.{fold(raw).casefold()}", raw)
@@ -167,7 +171,8 @@ class Phraser:
         if not f["people"]:
             return self.t("search.none", criteria=crit)
         shown = self.t("search.shown", n=len(f["people"]))
-        head = self.t("search.relaxed" if f["relaxed"] else "search.head", total=f["total"], criteria=crit, shown=shown)
+        key = "search.relaxed" if f["relaxed"] else "search.head"
+        head = self.tn(key, f["total"], total=f["total"], criteria=crit, shown=shown).replace("  ", " ")
         lines = []
         for p in f["people"]:
             bits = [p.get("title", ""), self.t("label.english", value=self.value(p["english"])) if p["english"] else "",
@@ -209,15 +214,15 @@ class Phraser:
         measure, flt = f["measure"], f["filters"]
         crit = self.criteria(flt, measure, vaga=measure == "vagas")
         if f.get("vaga"):
-            text = _cap(self.t("count.applications_vaga", vaga=self.vaga(f["vaga"]), total=f["total"]))
+            text = _cap(self.tn("count.applications_vaga", f["total"], vaga=self.vaga(f["vaga"]), total=f["total"]))
         elif measure == "hires":
             key = "count.hires_same" if f["people"] == f["total"] else "count.hires"
-            text = self.t(key, people=f["people"], total=f["total"], criteria=crit).replace("  ", " ").replace(" .", ".")
+            text = self.tn(key, f["people"], people=f["people"], total=f["total"], criteria=crit)
             if flt.year:
                 text += " " + self.t("count.hires_basis")
         else:
-            text = self.t(f"count.{measure}", total=f["total"], criteria=crit)
-        text = text.replace("  ", " ").replace(" (", " (").replace(" .", ".")
+            text = self.tn(f"count.{measure}", f["total"], total=f["total"], criteria=crit)
+        text = text.replace("  ", " ").replace(" .", ".").replace(" (", " (")
         if f["group_by"] and f.get("groups"):
             items = [f"{k if f['group_by'] != 'year' else k}: {c}" for k, c in f["groups"]]
             text += " " + self.t("count.groups", group=self.t(f"groupw.{f['group_by']}"), list="; ".join(items)) \

@@ -309,7 +309,7 @@ class Planner:
         vaga = self._vaga_ref(p)
         if len(candidates) >= 2 and (COMPARE.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
-        if RANK.search(q) and not COUNT.search(q):
+        if RANK.search(q) and (not COUNT.search(q) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
             if group and measure != "candidates":
