@@ -158,7 +158,7 @@ class Executor:
         apps = self.applications_of(vid)
         hires = [a for a in apps if a["hired"]]
         return Result(kind="vaga_hires", facts={"vaga": row, "hires": hires, "applications": len(apps)},
-                      sources=[vaga_source(row), *(application_source(a) for a in hires)][:MAX_SOURCES])
+                      sources=[*(application_source(a) for a in hires), vaga_source(row)][:MAX_SOURCES])
 
     def _people(self, plan: Plan, wanted: int) -> tuple[list[str], Result | None]:
         resolved = self.resolve_people(plan.candidates[:wanted])
