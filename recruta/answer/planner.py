@@ -292,7 +292,7 @@ class Planner:
             recruiter=person if staff == "recruiter" else "", analyst=person if staff == "analyst" else "",
             city=p.first("city"), state="" if p.first("city") else p.first("state"),
             level=p.levels[0] if p.levels and not p.description else "", english=p.english, spanish=p.spanish,
-            skills=tuple(p.skills[:6]), title=" ".join(p.description),
+            skills=tuple(p.skills[:6]) if measure == "candidates" else (), title=" ".join(p.description),
             outcome="hired" if measure == "hires" else "",
         )
 
