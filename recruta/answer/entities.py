@@ -64,9 +64,7 @@ def title_word(word: str) -> str:
         word = word[:-2]
     elif len(word) > 4 and word.endswith("s"):
         word = word[:-1]
-    if len(word) > 5 and word.endswith("a") and word[-2] in "rd":
-        word = word[:-1]
-    elif len(word) > 5 and word[-1] in "ao":
+    if len(word) > 5 and word[-1] in "ao":
         word = word[:-1]
     return _synonyms().get(word, word)
 

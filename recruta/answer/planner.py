@@ -184,7 +184,7 @@ def _language_level(folded: str, cue: str) -> str:
         for w in [*after, *reversed(before)]:
             w = w.strip(",.;:?!()")
             if w in levels and not (w == "no" and w in before):
-                return levels[w]
+                return str(levels[w])
     return ""
 
 
@@ -368,7 +368,9 @@ class Planner:
         the slots its intent needs are there."""
         if self.embedder is None:
             return None
-        (intent, skeleton), score = nearest_example(self.embedder, p.masked)
+        if self._examples is None:  # the example questions' vectors, once per planner
+            self._examples = example_vectors(self.embedder)
+        (intent, skeleton), score = nearest_example(self.embedder, p.masked, vectors=self._examples)
         if score < SIMILARITY_MIN:
             return None
         names = tuple(dict.fromkeys((*p.codes, *(m.text for m in p.people()))))
@@ -404,19 +406,20 @@ def load_examples() -> tuple[tuple[str, str, str, dict[str, Any]], ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=8)
-def _example_vectors(embedder: Embedder) -> Any:
+def example_vectors(embedder: Embedder) -> Any:
+    """The example questions (their words, placeholders as plain words) embedded."""
     import numpy as np
 
     masked = [" ".join(words(q)) for _, _, q, _ in load_examples()]
     return np.asarray(embedder.embed(masked), dtype=np.float32)
 
 
-def nearest_example(embedder: Embedder, masked_question: str) -> tuple[tuple[str, dict[str, Any]], float]:
+def nearest_example(embedder: Embedder, masked_question: str, *, vectors: Any = None
+                    ) -> tuple[tuple[str, dict[str, Any]], float]:
     """(intent, plan skeleton) of the example most similar to ``masked_question``, and the cosine similarity."""
     import numpy as np
 
-    vectors = _example_vectors(embedder)
+    vectors = example_vectors(embedder) if vectors is None else vectors
     v = np.asarray(embedder.embed([masked_question])[0], dtype=np.float32)
     scores = vectors @ v
     best = int(np.argmax(scores))
@@ -424,4 +427,4 @@ def nearest_example(embedder: Embedder, masked_question: str) -> tuple[tuple[str
     return (intent, skeleton), float(scores[best])
 
 
-__all__ = ["EXAMPLES_PATH", "Parsed", "Planner", "load_examples", "nearest_example", "parse"]
+__all__ = ["EXAMPLES_PATH", "Parsed", "Planner", "example_vectors", "load_examples", "nearest_example", "parse"]

@@ -90,7 +90,7 @@ def _skills(*texts: str) -> str:
 
 
 def vaga_rows(ds: Dataset, *, pii: Counter[str] | None = None) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for vid, v in ds.vagas.items():
         b, p = v.informacoes_basicas, v.perfil_vaga
         extra = b.model_extra or {}
@@ -108,7 +108,7 @@ def vaga_rows(ds: Dataset, *, pii: Counter[str] | None = None) -> list[tuple[str
 
 
 def applicant_rows(ds: Dataset, *, pii: Counter[str] | None = None) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for code, a in ds.applicants.items():
         pr, fo, ib = a.informacoes_profissionais, a.formacao_e_idiomas, a.infos_basicas
         declared = redact(pr.conhecimentos_tecnicos, counts=pii)
