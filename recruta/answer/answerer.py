@@ -18,7 +18,7 @@ from recruta.answer.entities import VagaIndex, build_gazetteer
 from recruta.answer.executor import Executor
 from recruta.answer.phrasing import phrase
 from recruta.answer.plan import Plan
-from recruta.answer.planner import Planner
+from recruta.answer.planner import Parsed, Planner
 from recruta.answer.table import RecordsTable
 from recruta.text.redact import redact
 
@@ -35,6 +35,7 @@ class PlannedAnswer:
     plan: Plan
     kind: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    language: str = "pt"
 
 
 class Answerer:
@@ -58,16 +59,22 @@ class Answerer:
         return cls(RecordsTable.load(path), embedder=embedder, generator=generator)
 
     def plan(self, question: str) -> Plan:
-        plan, _ = self.planner.plan(question)
+        return self._plan(question)[0]
+
+    def _plan(self, question: str) -> tuple[Plan, Parsed]:
+        plan, parsed = self.planner.plan(question)
         if plan.intent == "retrieval" and self.llm is not None:
             from recruta.answer.llm import propose_plan
 
             plan = propose_plan(self.llm, question) or plan
-        return plan
+        return plan, parsed
 
     def answer(self, question: str, *, lang: str) -> PlannedAnswer | None:
+        """The planned answer, or None. ``lang`` is the question's language; when the values the question names
+        ("São Paulo", "Ipê Roxo Bank") argue for another language than its own words, its words decide."""
         t0 = time.perf_counter()
-        plan = self.plan(question)
+        plan, parsed = self._plan(question)
+        lang = words_language(question, parsed) or lang
         t1 = time.perf_counter()
         if plan.intent == "retrieval":
             return None
@@ -80,7 +87,21 @@ class Answerer:
         ms = {"plan": round((t1 - t0) * 1000, 1), "execute": round((t2 - t1) * 1000, 1),
               "phrase": round((t3 - t2) * 1000, 1)}
         log.info("planned %s (%s) → %s in %s ms", plan.intent, plan.source, result.kind, ms)
-        return PlannedAnswer(text=text, sources=result.sources, plan=plan, kind=result.kind, timings_ms=ms)
+        return PlannedAnswer(text=text, sources=result.sources, plan=plan, kind=result.kind, timings_ms=ms,
+                             language=lang)
+
+
+def words_language(question: str, parsed: Parsed) -> str:
+    """The language of the question without the table values it names ("¿Cuántas vacantes hay en São Paulo?" is
+    Spanish, whatever "São" says); "" when nothing is left to tell."""
+    from recruta.rag.prompting import prompt_language
+    from recruta.text.fold import fold
+
+    named = {w for m in parsed.mentions for w in m.text.split()}
+    if not named:
+        return ""
+    kept = [w for w in question.split() if fold(w).casefold().strip("¿?¡!.,;:()\"'") not in named]
+    return prompt_language(" ".join(kept)) if kept else ""
 
 
 __all__ = ["Answerer", "PlannedAnswer"]

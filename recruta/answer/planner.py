@@ -64,7 +64,7 @@ SEARCH = _rx(r"indique\w*", r"indica\w*", r"recomend\w*", r"recommend\w*", r"sug
              r"profissionais com", r"perfis com", r"people with")
 PERSON_WORDS = _rx(r"candidat[oa]s?", r"candidates?", r"applicants?", r"profissionais", r"professionals",
                    r"perfis", r"profiles", r"pessoas", r"people", r"talentos", r"postulantes?")
-VAGA_LIST = _rx(r"quais vagas", r"que vagas", r"which (?:jobs|positions|vacancies|openings)",
+VAGA_LIST = _rx(r"quais (?:sao )?(?:as )?vagas", r"que vagas", r"(?:cuales|que) son las vacantes", r"which (?:jobs|positions|vacancies|openings)",
                 r"what (?:jobs|positions)", r"(?:liste|list|mostre|show)(?: \w+)? (?:as |the )?(?:vagas|jobs|positions)",
                 r"(?:cuales|que) (?:vacantes|puestos)", r"vagas (?:que|com|de nivel)", r"jobs (?:that|with|requiring)")
 APPLIED = _rx(r"candidaturas?", r"inscri\w*", r"applications?", r"applicants?", r"postulacion\w*",
@@ -285,14 +285,21 @@ class Planner:
                        level="")
 
     def _filters(self, p: Parsed, *, measure: str) -> Filters:
+        """Filters for counts and rankings. Level words alone ("vagas sênior", "nível Pleno") filter by the level
+        field; with other title words ("Desenvolvedor Java Sênior") they are part of the title."""
+        from recruta.answer.entities import title_word
+
+        level_titles = {title_word(w) for ws in lexicon()["levels"].values() for w in ws}
+        only_levels = bool(p.description) and set(p.description) <= level_titles and bool(p.levels)
+        title = "" if only_levels else " ".join(p.description)
         staff = "analyst" if measure == "vagas" else "recruiter"
         person = p.first(staff) or (p.first("analyst" if staff == "recruiter" else "recruiter") and "")
         return Filters(
             year=p.years[0] if p.years else None, client=p.first("client"),
             recruiter=person if staff == "recruiter" else "", analyst=person if staff == "analyst" else "",
             city=p.first("city"), state="" if p.first("city") else p.first("state"),
-            level=p.levels[0] if p.levels and not p.description else "", english=p.english, spanish=p.spanish,
-            skills=tuple(p.skills[:6]) if measure == "candidates" else (), title=" ".join(p.description),
+            level=p.levels[0] if p.levels and (only_levels or not p.description) else "", english=p.english,
+            spanish=p.spanish, skills=tuple(p.skills[:6]) if measure == "candidates" else (), title=title,
             outcome="hired" if measure == "hires" else "",
         )
 

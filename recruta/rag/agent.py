@@ -197,8 +197,8 @@ class RAGAgent:
         planned = self.answerer.answer(question, lang=lang)
         if planned is not None:
             sources = planned.sources[:k] if k else planned.sources
-            return Answer(answer=planned.text, sources=sources, language=lang, timings_ms=planned.timings_ms,
-                          route=f"plan:{planned.plan.intent}")
+            return Answer(answer=planned.text, sources=sources, language=planned.language,
+                          timings_ms=planned.timings_ms, route=f"plan:{planned.plan.intent}")
         from recruta.i18n import message
 
         ans = self.generate_answer(question, k=k, filters=filters, lang=lang)
