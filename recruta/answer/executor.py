@@ -241,12 +241,12 @@ class Executor:
         """Candidates meeting every filter (every required skill; if nobody has them all, any of them)."""
         a = self.table.applicants
         mask = a["code"] != ""
-        if not (f.skills or f.keywords or f.english or f.city or f.state or f.level):
+        if not (f.skills or f.keywords or f.english or f.spanish or f.city or f.state or f.level):
             return None, False
-        if f.english:
-            order = lexicon()["language_order"]
-            at_least = set(order[order.index(f.english):]) if f.english in order else {f.english}
-            mask &= a["english"].isin(at_least)
+        order = lexicon()["language_order"]
+        for column, wanted in (("english", f.english), ("spanish", f.spanish)):
+            if wanted:
+                mask &= a[column].isin(set(order[order.index(wanted):]) if wanted in order else {wanted})
         if f.city:
             mask &= self.folded("applicants", "city").isin({_f(x) for x in self.canonical("city", f.city)})
         if f.level:
@@ -327,8 +327,8 @@ class Executor:
         year_col = {"vagas": "year", "applications": "applied_year", "hires": "hire_year"}[plan.measure]
         if f.year:
             mask &= frame[year_col] == str(f.year)
-        vaga_cols = {"client": f.client, "city": f.city, "state": f.state, "level": f.level,
-                     "english": f.english, "analyst": f.analyst or (f.recruiter if frame_name == "vagas" else "")}
+        vaga_cols = {"client": f.client, "city": f.city, "state": f.state, "level": f.level, "english": f.english,
+                     "spanish": f.spanish, "analyst": f.analyst or (f.recruiter if frame_name == "vagas" else "")}
         for col, value in vaga_cols.items():
             if not value:
                 continue

@@ -155,6 +155,9 @@ class Phraser:
         if flt.english:
             key = "crit.english_vaga" if vaga else "crit.english"
             bits.append(self.t(key, value=self.value(flt.english)))
+        if flt.spanish:
+            key = "crit.spanish_vaga" if vaga else "crit.spanish"
+            bits.append(self.t(key, value=self.value(flt.spanish)))
         for key in ("client", "recruiter", "analyst", "city", "state"):
             if getattr(flt, key):
                 bits.append(self.t(f"crit.{key}", value=getattr(flt, key)))

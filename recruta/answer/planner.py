@@ -76,7 +76,7 @@ GROUP_NOUNS: tuple[tuple[str, str], ...] = (
     ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
     ("client", r"clientes?|clients?|empresas?|compan(?:y|ies)"),
     ("recruiter", r"recrutador(?:es|as?)?|recruiters?|reclutador(?:es|as?)?"),
-    ("analyst", r"analistas? responsave\w*|responsave\w*|analysts?|responsables?"),
+    ("analyst", r"analistas? responsave\w*|responsave\w*|analistas|analysts?|responsables?"),
     ("city", r"cidades?|cit(?:y|ies)|ciudad(?:es)?"),
     ("state", r"estados|states"),
     ("year", r"anos?|years?|anios?"),
@@ -341,8 +341,8 @@ class Planner:
                             vaga=None if vaga.empty() else vaga)
             return Plan(intent="candidate_profile", candidates=candidates[:1],
                         field=_field(q, CANDIDATE_CUES) or "summary")
-        if PERSON_WORDS.search(q) and (SEARCH.search(q) or p.skills or p.english) and not vaga.ids \
-                and (p.skills or p.english or p.levels or p.first("city") or p.first("state")):
+        if PERSON_WORDS.search(q) and (SEARCH.search(q) or p.skills or p.english or p.spanish) and not vaga.ids \
+                and (p.skills or p.english or p.spanish or p.levels or p.first("city") or p.first("state")):
             return Plan(intent="candidate_search", n=p.n or 5, filters=self._search_filters(p))
         if VAGA_LIST.search(q) and not vaga.ids:
             return Plan(intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas"))
@@ -365,7 +365,7 @@ class Planner:
             before = set(skills_in(p.question[: cut.start()]))
             required = [s for s in p.skills if s in before or s not in after]
             context = [s for s in p.skills if s in after and s not in before]
-        return Filters(skills=tuple(required[:6]), keywords=tuple(context[:6]), english=p.english,
+        return Filters(skills=tuple(required[:6]), keywords=tuple(context[:6]), english=p.english, spanish=p.spanish,
                        city=p.first("city"), state="" if p.first("city") else p.first("state"),
                        level=p.levels[0] if p.levels else "")
 
