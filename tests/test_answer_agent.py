@@ -4,6 +4,7 @@ intents; a language model's plan proposals pass the plan schema or are dropped."
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,3 +147,31 @@ def test_the_plan_schema_rejects_what_it_does_not_name():
                 {"intent": "count", "candidates": ["a"] * 20}, {"measure": "vagas"}, {"intent": "count", "n": True}):
         with pytest.raises(InvalidPlan):
             Plan.from_dict(bad)
+
+
+def test_a_close_example_lends_its_plan_when_no_rule_fires(agent, small_data, monkeypatch):
+    from recruta.answer import planner as planner_mod
+    from recruta.answer.entities import words
+
+    assert agent.answerer is not None
+    embedder = agent.answerer.planner.embedder
+    for intent, _, question, skeleton in load_examples():  # each example is its own nearest example
+        (got, got_skeleton), score = planner_mod.nearest_example(embedder, " ".join(words(question)))
+        assert score > 0.99 and (got, got_skeleton) == (intent, skeleton)
+    question = "Quais clientes tiveram o maior volume de vagas?"  # no rule: "maior volume" is no ranking cue
+    rules_only = planner_mod.Planner(gazetteer=agent.answerer.gazetteer, vagas=agent.answerer.vagas)
+    assert rules_only.plan(question)[0].intent == "retrieval"
+    monkeypatch.setattr(planner_mod, "SIMILARITY_MIN", 0.6)  # the hash embedder's similarities run low
+    plan = agent.answerer.plan(question)
+    assert (plan.intent, plan.measure, plan.group_by, plan.source) == ("ranking", "vagas", "client", "examples")
+    vagas = vagas_of(small_data)
+    top = Counter(v["informacoes_basicas"]["cliente"] for v in vagas.values()).most_common(1)[0][1]
+    assert agent.answer(question).answer.startswith("Clientes com mais vagas: ") and f"({top})" in agent.answer(
+        question).answer
+
+
+def test_the_answer_speaks_the_questions_language_not_its_place_names(agent):
+    ans = agent.answer("¿Cuántas vacantes hay en São Paulo?")
+    assert ans.route == "plan:count" and ans.language == "es" and ans.answer.startswith("Hay ")
+    ans = agent.answer("How many jobs are there in São Paulo?")
+    assert ans.language == "en" and ans.answer.startswith("There are ")
