@@ -206,7 +206,9 @@ class Phraser:
         return "\n".join(lines)
 
     # ------------------------------------------------------------------------------------ counts, ranks
-    def row(self, r: dict[str, Any], measure: str) -> str:
+    def row(self, r: dict[str, Any], measure: str, *, one_vaga: bool = False) -> str:
+        if one_vaga:
+            return f"{self.person(r)} — {r['status']}"
         if measure == "vagas":
             return f"{r['vaga_id']} {r['title']} ({', '.join(x for x in (r['client'], self.date(r['requested'])) if x)})"
         if measure == "candidates":
@@ -233,7 +235,9 @@ class Phraser:
         elif f["op"] == "list" or (measure == "hires" and 0 < f["total"] <= LIST_MAX):
             rows = f["rows"]
             if rows:
-                text += "\n" + "\n".join(f"- {self.row(r, measure)}" for r in rows) + self.more(f["total"], len(rows))
+                one = bool(f.get("vaga"))
+                text += "\n" + "\n".join(f"- {self.row(r, measure, one_vaga=one)}" for r in rows) \
+                    + self.more(f["total"], len(rows))
         return text
 
     def ranking(self, f: dict[str, Any]) -> str:

@@ -71,6 +71,9 @@ APPLIED = _rx(r"candidaturas?", r"inscri\w*", r"applications?", r"applicants?", 
               r"postulantes?", r"prospects?", r"se candidat\w*", r"applied", r"candidatos", r"candidates")
 VAGA_WORDS = _rx(r"vagas?", r"jobs?", r"positions?", r"openings?", r"vacantes?", r"vacanc\w*", r"puestos?",
                  r"requisic\w*", r"ofertas?")
+VAGA_APPS = _rx(r"se candidat\w*", r"applied", r"inscrit\w*", r"candidat[oa]s? (?:da|de|na|para a|a|à) vaga",
+                r"candidates? (?:for|of|to|in) (?:the )?(?:job|position|vacancy)", r"applicants? (?:for|of|to)",
+                r"postul\w*", r"candidat[oa]s? (?:de|a|para) la vacante", r"concorr\w*", r"disputa\w*")
 BY = r"(?:por|per|by|each|cada|de cada|for each)"
 GROUP_NOUNS: tuple[tuple[str, str], ...] = (
     ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
@@ -341,6 +344,8 @@ class Planner:
                             vaga=None if vaga.empty() else vaga)
             return Plan(intent="candidate_profile", candidates=candidates[:1],
                         field=_field(q, CANDIDATE_CUES) or "summary")
+        if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q):
+            return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
         if PERSON_WORDS.search(q) and (SEARCH.search(q) or p.skills or p.english or p.spanish) and not vaga.ids \
                 and (p.skills or p.english or p.spanish or p.levels or p.first("city") or p.first("state")):
             return Plan(intent="candidate_search", n=p.n or 5, filters=self._search_filters(p))
