@@ -180,6 +180,14 @@ def test_counts(answerer, raw):
     got = ask(answerer, f"Quantas candidaturas teve a vaga {vid}?")
     assert got.text.startswith(f"A vaga {vid} (") and f"teve {len(raw.apps_of(vid))} candidatura" in got.text
 
+    vid = next(v for v in raw.unique_vagas() if 2 <= len(raw.apps_of(v)) <= 10)
+    b = raw.basic(vid)
+    got = ask(answerer, f"Quem se candidatou à vaga de {b['titulo_vaga']} da {b['cliente']}?")
+    assert got.plan.intent == "count" and got.plan.op == "list"
+    assert got.text.startswith(f"A vaga {vid} (") and f"teve {len(raw.apps_of(vid))} candidaturas" in got.text
+    for a in raw.apps_of(vid):
+        assert f"- {a['nome']} (código {a['codigo']}) — {a['situacao_candidado']}" in got.text
+
     per = Counter(a["recrutador"] for a in raw.apps if a["hired"])
     got = ask(answerer, "Quantas contratações por recrutador?")
     assert got.plan.group_by == "recruiter"
