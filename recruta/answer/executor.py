@@ -271,7 +271,9 @@ class Executor:
         facts: dict[str, Any] = {"measure": plan.measure, "filters": plan.filters, "group_by": plan.group_by,
                                  "op": plan.op, "n": plan.n, "total": len(frame)}
         if plan.vaga is not None and not plan.vaga.empty():
-            facts["vaga"] = self.vaga_row(str(frame.attrs.get("vaga_id"))) if frame.attrs.get("vaga_id") else None
+            vid = frame.attrs.get("vaga_id")
+            facts["vaga"] = self.vaga_row(str(vid)) if vid and vid in self.table.vagas.index else None
+            facts["vaga_total"] = len(self.table.by_vaga.get(str(vid), [])) if vid else 0
         if plan.measure == "hires":
             facts["people"] = int(frame["code"].nunique())
         if plan.group_by:

@@ -163,6 +163,8 @@ class Phraser:
                 bits.append(self.t(f"crit.{key}", value=getattr(flt, key)))
         if flt.level:
             bits.append(self.t("crit.level", value=self.value(flt.level)))
+        if flt.outcome and flt.outcome != "hired":
+            bits.append(self.t(f"crit.outcome.{flt.outcome}"))
         if flt.title:
             bits.append(self.t("crit.title", value=flt.title))
         if flt.year:
@@ -218,7 +220,10 @@ class Phraser:
     def count(self, f: dict[str, Any]) -> str:
         measure, flt = f["measure"], f["filters"]
         crit = self.criteria(flt, measure, vaga=measure == "vagas")
-        if f.get("vaga"):
+        if f.get("vaga") and flt.outcome and measure == "applications":
+            text = _cap(self.t("count.applications_vaga_outcome", vaga=self.vaga(f["vaga"]), total=f["total"],
+                               outcome=self.t(f"crit.outcome.{flt.outcome}"), all=f["vaga_total"]))
+        elif f.get("vaga"):
             text = _cap(self.tn("count.applications_vaga", f["total"], vaga=self.vaga(f["vaga"]), total=f["total"]))
         elif measure == "hires":
             key = "count.hires_same" if f["people"] == f["total"] else "count.hires"

@@ -74,6 +74,10 @@ VAGA_WORDS = _rx(r"vagas?", r"jobs?", r"positions?", r"openings?", r"vacantes?",
 VAGA_APPS = _rx(r"se candidat\w*", r"applied", r"inscrit\w*", r"candidat[oa]s? (?:da|de|na|para a|a|à) vaga",
                 r"candidates? (?:for|of|to|in) (?:the )?(?:job|position|vacancy)", r"applicants? (?:for|of|to)",
                 r"postul\w*", r"candidat[oa]s? (?:de|a|para) la vacante", r"concorr\w*", r"disputa\w*")
+OUTCOME_CUES = (("in_process", _rx(r"em (?:processo|andamento|aberto)", r"in (?:process|progress)", r"en (?:proceso|curso)",
+                                   r"ainda no processo", r"still in")),
+                ("not_approved", _rx(r"reprovad\w*", r"nao aprovad\w*", r"rejected", r"rechazad\w*", r"no aprobad\w*")),
+                ("withdrew", _rx(r"desist\w*", r"withdr\w*", r"gave up")))
 BY = r"(?:por|per|by|each|cada|de cada|for each)"
 GROUP_NOUNS: tuple[tuple[str, str], ...] = (
     ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
@@ -303,7 +307,8 @@ class Planner:
             city=p.first("city"), state="" if p.first("city") else p.first("state"),
             level=p.levels[0] if p.levels and (only_levels or not p.description) else "", english=p.english,
             spanish=p.spanish, skills=tuple(p.skills[:6]) if measure == "candidates" else (), title=title,
-            outcome="hired" if measure == "hires" else "",
+            outcome="hired" if measure == "hires" else next(
+                (name for name, rx in OUTCOME_CUES if rx.search(p.folded)), "") if measure == "applications" else "",
         )
 
     def _rules(self, p: Parsed) -> Plan | None:
@@ -331,7 +336,7 @@ class Planner:
             plan = Plan(intent="count", measure=measure, group_by=group, n=p.n or 10,
                         filters=self._filters(p, measure=measure))
             if measure in ("applications", "hires") and (vaga.ids or vaga.title) and not group:
-                plan = replace(plan, vaga=vaga)
+                plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
             return plan
         if HIRE.search(q) and not candidates:
             if vaga.ids or (vaga.title and not p.years):
