@@ -40,11 +40,8 @@ _JSON = re.compile(r"\{.*\}", re.S)
 def _examples() -> str:
     from recruta.answer.planner import load_examples
 
-    lines = []
-    for intent, lang, question, skeleton in load_examples()[::4][:12]:
-        if lang == "en":
-            lines.append(f"Q: {question}\nA: {json.dumps({'intent': intent, **skeleton}, ensure_ascii=False)}")
-    return "\n".join(lines)
+    return "\n".join(f"Q: {question}\nA: {json.dumps({'intent': intent, **skeleton}, ensure_ascii=False)}"
+                     for intent, lang, question, skeleton in load_examples() if lang == "en")
 
 
 def propose_plan(generator: Any, question: str) -> Plan | None:
