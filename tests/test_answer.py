@@ -331,3 +331,19 @@ def test_planned_answers_are_fast(answerer, raw):
         ask(answerer, q)
         times.append(time.perf_counter() - t0)
     assert sorted(times)[len(times) // 2] < 0.15
+
+
+def test_contract_type_count_by_candidate_and_state_ranking(answerer, raw):
+    vid = raw.unique_vagas()[1]
+    b = raw.basic(vid)
+    got = ask(answerer, f"Qual é o tipo de contratação da vaga de {b['titulo_vaga']} da {b['cliente']}?")
+    assert got.plan.intent == "vaga_field" and got.plan.field == "contract"  # "contratação" here is no hire
+    assert b["tipo_contratacao"] in got.text
+    name, code = next((n, c) for n, c in raw.unique_names().items() if any(a["codigo"] == c for a in raw.apps))
+    mine = sum(a["codigo"] == code for a in raw.apps)
+    got = ask(answerer, f"Em quantas vagas {name} se candidatou?")
+    assert re.match(rf"Há {mine} candidaturas? de {name} \(código {code}\)", got.text), got.text
+    states = Counter(v["perfil_vaga"]["estado"] for v in raw.vagas.values())
+    state, n = sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    got = ask(answerer, "Qual estado tem mais vagas?")
+    assert got.text.startswith(f"Estados com mais vagas: {state} ({n})")

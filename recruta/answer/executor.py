@@ -276,6 +276,8 @@ class Executor:
             facts["vaga_total"] = len(self.table.by_vaga.get(str(vid), [])) if vid else 0
         if plan.measure == "hires":
             facts["people"] = int(frame["code"].nunique())
+        if frame.attrs.get("person"):
+            facts["person"] = self.person_row(str(frame.attrs["person"]))
         if plan.group_by:
             facts["groups"] = self.grouped(frame, plan)
             facts["n_groups"] = len(facts["groups"])
@@ -316,6 +318,13 @@ class Executor:
         frame = t.vagas if frame_name == "vagas" else t.applications
         mask = frame[frame.columns[0]].notna()
         vaga_id = None
+        person = None
+        if plan.candidates and frame_name == "applications":
+            codes, other = self._people(plan, 1)
+            if not codes:
+                return None, other
+            mask &= frame["code"].isin(codes)
+            person = codes[0]
         if plan.vaga is not None and not plan.vaga.empty() and frame_name == "applications":
             vid, other = self._one_vaga(plan.vaga)
             if vid is None:
@@ -352,6 +361,7 @@ class Executor:
             mask &= (frame["vaga_id"] if frame_name == "applications" else frame.index.to_series()).isin(ok)
         out = frame[mask]
         out.attrs["vaga_id"] = vaga_id
+        out.attrs["person"] = person
         return out, None
 
     def rows_of(self, frame: pd.DataFrame, measure: str) -> list[dict[str, Any]]:

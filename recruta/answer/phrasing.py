@@ -220,6 +220,8 @@ class Phraser:
     def count(self, f: dict[str, Any]) -> str:
         measure, flt = f["measure"], f["filters"]
         crit = self.criteria(flt, measure, vaga=measure == "vagas")
+        if f.get("person"):
+            crit = f"{self.t('crit.candidate', value=self.person(f['person']))} {crit}".strip()
         if f.get("vaga") and flt.outcome and measure == "applications":
             text = _cap(self.t("count.applications_vaga_outcome", vaga=self.vaga(f["vaga"]), total=f["total"],
                                outcome=self.t(f"crit.outcome.{flt.outcome}"), all=f["vaga_total"]))

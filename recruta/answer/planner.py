@@ -78,6 +78,8 @@ OUTCOME_CUES = (("in_process", _rx(r"em (?:processo|andamento|aberto)", r"in (?:
                                    r"ainda no processo", r"still in")),
                 ("not_approved", _rx(r"reprovad\w*", r"nao aprovad\w*", r"rejected", r"rechazad\w*", r"no aprobad\w*")),
                 ("withdrew", _rx(r"desist\w*", r"withdr\w*", r"gave up")))
+CONTRACT = _rx(r"tipo de contratacao", r"regime de contratacao", r"forma de contratacao", r"modelo de contratacao",
+               r"tipo de contrato", r"contract type", r"type of contract", r"tipo de contratacion")
 BY = r"(?:por|per|by|each|cada|de cada|for each)"
 GROUP_NOUNS: tuple[tuple[str, str], ...] = (
     ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
@@ -85,7 +87,7 @@ GROUP_NOUNS: tuple[tuple[str, str], ...] = (
     ("recruiter", r"recrutador(?:es|as?)?|recruiters?|reclutador(?:es|as?)?"),
     ("analyst", r"analistas? responsave\w*|responsave\w*|analistas|analysts?|responsables?"),
     ("city", r"cidades?|cit(?:y|ies)|ciudad(?:es)?"),
-    ("state", r"estados|states"),
+    ("state", r"estados?|states?"),
     ("year", r"anos?|years?|anios?"),
     ("level", r"niveis|levels|senioridades?|niveles"),
     ("status", r"situac(?:ao|oes)|status(?:es)?|etapas"),
@@ -259,7 +261,7 @@ def _group(folded: str, measure: str) -> str:
 
 
 def _measure(p: Parsed, *, default: str) -> str:
-    if HIRE.search(p.folded):
+    if HIRE.search(CONTRACT.sub(" ", p.folded)):
         return "hires"
     if APPLIED.search(p.folded) and not (PERSON_WORDS.search(p.folded) and not VAGA_WORDS.search(p.folded)
                                          and (p.skills or p.english or p.levels)):
@@ -313,6 +315,7 @@ class Planner:
 
     def _rules(self, p: Parsed) -> Plan | None:
         q = p.folded
+        hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
         if PRIVATE.search(q):
             return Plan(intent="unanswerable", reason="private")
         if NOT_HELD.search(q):
@@ -337,14 +340,16 @@ class Planner:
                         filters=self._filters(p, measure=measure))
             if measure in ("applications", "hires") and (vaga.ids or vaga.title) and not group:
                 plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
+            if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
+                plan = replace(plan, candidates=candidates[:1])
             return plan
-        if HIRE.search(q) and not candidates:
+        if HIRE.search(hire_q) and not candidates:
             if vaga.ids or (vaga.title and not p.years):
                 return Plan(intent="vaga_hires", vaga=vaga)
             return Plan(intent="count", measure="hires", op="list", n=p.n or 10,
                         filters=self._filters(p, measure="hires"))
         if candidates:
-            if STATUS.search(q) or HIRE.search(q) or (vaga.ids and not _field(q, CANDIDATE_CUES)):
+            if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not _field(q, CANDIDATE_CUES)):
                 return Plan(intent="applicant_status", candidates=candidates[:1],
                             vaga=None if vaga.empty() else vaga)
             return Plan(intent="candidate_profile", candidates=candidates[:1],
