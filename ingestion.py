@@ -5,6 +5,8 @@
 
 Idempotent: documents are upserted by stable id and skipped when their content hash is
 unchanged, so re-running embeds nothing new and a killed run resumes where it stopped.
+Each run also rebuilds the records table (``recruta/answer/table.py``) beside the index: the
+same records flattened into tables, for the planner's exact answers (counts, rankings, hires).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from recruta.answer.table import build_table, table_path
 from recruta.core.settings import Settings, get_settings, quiet_telemetry
 from recruta.ingest.documents import Document, build_documents
 from recruta.ingest.embeddings import BACKENDS, Embedder, embedder_for
@@ -45,6 +48,8 @@ class IngestReport:
     pii_redacted: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # load, documents, lookup, embed, write
+    table: str = ""  # the records table written (recruta/answer/table.py)
+    table_seconds: float = 0.0
 
     def summary(self) -> str:
         lines = [
@@ -56,6 +61,7 @@ class IngestReport:
             *([f"  … and {len(self.skipped) - 50} more"] if len(self.skipped) > 50 else []),
             f"documents: {self.documents}  embedded: {self.embedded}  unchanged: {self.unchanged}  pruned: {self.pruned}",
             "PII redacted in free text: " + (", ".join(f"{k}={v}" for k, v in sorted(self.pii_redacted.items())) or "none"),
+            f"records table: {self.table or 'none'} ({self.table_seconds:.1f}s)",
             f"time: {self.seconds:.1f}s (" + ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items()) + ")",
         ]
         return "\n".join(lines)
@@ -141,6 +147,9 @@ def ingest(
             stale = [i for i in store.all_ids() if i not in seen]
             store.delete(stale)
             report.pruned = len(stale)
+        tabling = time.perf_counter()
+        report.table = str(build_table(ds, table_path(store, settings=settings)))  # redactions counted by the docs
+        report.table_seconds = round(time.perf_counter() - tabling, 3)
     report.seconds = time.perf_counter() - started
     report.stage_seconds = {k: round(v, 3) for k, v in stages.items()}
     log.info("ingested %s: %d docs, %d embedded, %d unchanged, %d skipped", report.collection,

@@ -8,11 +8,14 @@ The pyfunc bundles a snapshot of the index (ids, texts, metadata, embeddings) wi
 config, so a model (and a Bento built from it) answers on a fresh machine: at load time the
 snapshot is materialised into an embedded Chroma under ``RECRUTA_HOME/served`` — or, when
 ``RECRUTA_CHROMA_HOST`` is set, the server's collection of the same name is used instead.
+The snapshot folder also carries the records table (``table.sqlite3``, built at ingestion) that
+the planner's exact answers run on; the agent loads it from there.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -61,9 +64,21 @@ def log_rag_model(config: RAGConfig, *, snapshot: Path, name: str = "model") -> 
     )
 
 
-def export_snapshot(store: Store, folder: Path) -> Path:
+def export_snapshot(store: Store, folder: Path, *, table: Path | None = None) -> Path:
+    """The index snapshot in ``folder`` (re-exported when the index changed) with the records table beside it
+    (``table``, default: where ingestion wrote the table of this index)."""
+    from recruta.answer.table import TABLE_FILE, table_path
+
     if not (folder / "manifest.json").exists() or json.loads((folder / "manifest.json").read_text())["count"] != store.count():
         store.export(folder)
+    source = table or table_path(store)
+    target = folder / TABLE_FILE
+    if source.exists():
+        if not target.exists() or source.stat().st_size != target.stat().st_size \
+                or source.stat().st_mtime_ns > target.stat().st_mtime_ns:
+            shutil.copy2(source, target)
+    else:
+        target.unlink(missing_ok=True)  # a stale table must not answer for a different index
     return folder
 
 

@@ -6,6 +6,7 @@ import pytest
 from ingestion import ingest, open_index
 from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model, referenced_ids
 from recruta.core.errors import InvalidInput
+from recruta.ingest.documents import record_id
 from recruta.ingest.embeddings import get_embedder
 from recruta.ingest.store import validate_filter
 from recruta.rag.generators import EchoGenerator, ExtractiveGenerator
@@ -34,11 +35,16 @@ def test_referenced_ids():
 
 def test_answer_cites_the_vaga_asked_about(agent, small_data):
     vid, vaga = first_vaga(small_data)
-    ans = agent.answer(f"Qual o nível de inglês exigido para a vaga {vid}?")
-    assert ans.sources[0]["id"].startswith(f"vaga:{vid}:")
+    question = f"Qual o nível de inglês exigido para a vaga {vid}?"
+    ans = agent.answer(question)  # planned: the vaga's record, exactly
+    assert record_id(ans.sources[0]["id"]) == f"vaga:{vid}"
     assert vaga["perfil_vaga"]["nivel_ingles"] in ans.answer
     assert {"id", "type", "score", "snippet"} <= set(ans.sources[0])
-    assert list(ans.timings_ms) == ["embed", "search", "prompt", "generate"]
+    assert ans.route == "plan:vaga_field" and list(ans.timings_ms) == ["plan", "execute", "phrase"]
+    rag = agent.generate_answer(question)  # retrieval-generation on the same question cites the same vaga
+    assert rag.sources[0]["id"].startswith(f"vaga:{vid}:")
+    assert vaga["perfil_vaga"]["nivel_ingles"] in rag.answer
+    assert list(rag.timings_ms) == ["embed", "search", "prompt", "generate"]
 
 
 def test_metadata_filters_restrict_sources(agent):
@@ -75,7 +81,7 @@ def test_extractive_never_answers_outside_its_sources(agent, small_data):
     question = f"Quais são as principais atividades da vaga {vid}?"
     hits = agent.retrieve(question)
     corpus = " ".join(" ".join(h.text.split()) for h in hits)
-    ans = agent.answer(question)
+    ans = agent.generate_answer(question)  # the generator's own answer (agent.answer plans this question)
     assert isinstance(agent.generator, ExtractiveGenerator)
     assert ans.answer.strip()
     for line in ans.answer.splitlines():
@@ -99,11 +105,22 @@ def test_pyfunc_round_trip_bundles_the_index(small_data, settings, tmp_path, mon
     settings_mod.get_settings.cache_clear()
     try:
         loaded = mlflow.pyfunc.load_model(info.model_uri)
-        vid = next(iter(json.loads((small_data / "vagas.json").read_text())))
+        vagas = json.loads((small_data / "vagas.json").read_text())
+        vid = next(iter(vagas))
         out = loaded.predict([{"pergunta": f"nível de inglês da vaga {vid}"}])
-        assert out[0]["sources"][0]["id"].startswith(f"vaga:{vid}:")
-        assert out[0]["answer"].startswith("Resposta:")
+        assert record_id(out[0]["sources"][0]["id"]) == f"vaga:{vid}"
+        assert out[0]["route"] == "plan:vaga_field"
+        # The records table travelled with the model: a vaga described by title and client, no id.
+        basic = vagas[vid]["informacoes_basicas"]
+        same = [v for v in vagas.values() if v["informacoes_basicas"]["titulo_vaga"] == basic["titulo_vaga"]
+                and v["informacoes_basicas"]["cliente"] == basic["cliente"]]
+        assert len(same) == 1
+        out = loaded.predict([{"pergunta": f"Qual o nível de inglês da vaga de {basic['titulo_vaga']} da {basic['cliente']}?"}])
+        assert out[0]["sources"][0]["id"] == f"vaga:{vid}" and out[0]["route"] == "plan:vaga_field"
+        out = loaded.predict([{"pergunta": "Existe algum comentário sobre disponibilidade para viagens?"}])  # no plan
+        assert out[0]["route"] == "fallback" and out[0]["answer"].splitlines()[1].startswith("Resposta:")
         assert (tmp_path / "fresh" / "served").exists()
+        assert (snap / "table.sqlite3").exists()
         assert isinstance(loaded.unwrap_python_model().agent.generator, EchoGenerator)
     finally:
         settings_mod.get_settings.cache_clear()

@@ -407,13 +407,19 @@ def test_injected_questions_and_cvs_reveal_no_prompt_and_no_redacted_field(injec
     agent = RAGAgent.from_config(RAGConfig.from_settings(s, generator="extractive", chunk_size=600), settings=s,
                                  generator=gen[generator])
     for q in INJECTED_QUESTIONS:
-        ans = agent.answer(q)
-        assert any(src["id"].startswith("candidato:99999") for src in agent.answer(q + " candidato código 99999").sources)
+        ans = agent.generate_answer(q)  # retrieval-generation: the injected CV reaches the generator
+        assert any(src["id"].startswith("candidato:99999")
+                   for src in agent.generate_answer(q + " candidato código 99999").sources)
         shown = guard_answer(ans.answer, template=agent.config.template, lang=ans.language)
         if generator == "repeats-its-prompt":
             assert reveals_any_prompt(ans.answer)  # without the guard this generator leaks: the check can fail
         everything = shown + json.dumps(ans.sources, ensure_ascii=False)
         assert not reveals_any_prompt(everything), (generator, q, shown[:300])
+        assert pii_problems(everything, values) == {}, (generator, q)
+        planned = agent.answer(q)  # what /responder runs: the records-table planner first, retrieval after
+        everything = guard_answer(planned.answer, template=agent.config.template, lang=planned.language) + \
+            json.dumps(planned.sources, ensure_ascii=False)
+        assert not reveals_any_prompt(everything), (generator, q, planned.answer[:300])
         assert pii_problems(everything, values) == {}, (generator, q)
 
 

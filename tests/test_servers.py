@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from recruta.ingest.documents import record_id
 from tests.conftest import BIN, ROOT, env_for, free_port, stop, wait_http
 
 pytestmark = pytest.mark.server
@@ -23,7 +24,7 @@ def test_responder_answers_with_sources(served, small_data):
     assert r.status_code == 200, r.text
     body = r.json()
     assert vagas[vid]["perfil_vaga"]["nivel_ingles"] in body["resposta"]
-    assert body["fontes"][0]["id"].startswith(f"vaga:{vid}:")
+    assert record_id(body["fontes"][0]["id"]) == f"vaga:{vid}"
     assert {"id", "type", "score", "snippet"} <= set(body["fontes"][0])
     assert body["modelo"] == "recruta-rag v1" and body["request_id"]
 

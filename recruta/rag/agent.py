@@ -1,8 +1,13 @@
-"""The RAG agent: retrieve (metadata filters, id routing) → prompt from a template file → generate.
+"""The assistant: a plan over the records table first, retrieval-generation for what it cannot plan.
 
     from recruta.rag.agent import RAGAgent, RAGConfig
     agent = RAGAgent.from_config(RAGConfig(generator="extractive"))
     agent.answer("Qual o nível de inglês exigido para a vaga 1003?")
+
+``answer`` asks the planner (``recruta/answer``) first: a question it can turn into a plan (a vaga's field by
+id or description, who was hired, counts, rankings, candidate search...) is answered exactly from the records
+table, citing the records. Anything else goes to retrieval (metadata filters, id routing) → prompt from a
+template file → generate, and the answer says it came from a text search.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +29,9 @@ from recruta.ingest.embeddings import Embedder, embedder_name, get_embedder
 from recruta.ingest.store import Hit, Store, collection_name, make_client
 from recruta.rag.generators import GenerationInput, Generator, make_generator
 from recruta.rag.prompting import prompt_language, render
+
+if TYPE_CHECKING:
+    from recruta.answer.answerer import Answerer
 
 _VAGA_REF = re.compile(r"\b(?:vaga|job|puesto|vacante)\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b", re.I)
 _CAND_REF = re.compile(r"\b(?:c[oó]digo|candidat[oa]|code|applicant)\s*(?:n[º°o]\.?|#|:)?\s*(\d{3,7})\b", re.I)
@@ -68,6 +76,7 @@ class Answer:
     sources: list[dict[str, Any]]
     language: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    route: str = "retrieval"  # "plan:<intent>" (answered from the records table), "retrieval" or "fallback"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,8 +95,10 @@ def _and(*clauses: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 class RAGAgent:
-    def __init__(self, *, config: RAGConfig, store: Store, embedder: Embedder, generator: Generator) -> None:
+    def __init__(self, *, config: RAGConfig, store: Store, embedder: Embedder, generator: Generator,
+                 answerer: Answerer | None = None) -> None:
         self.config, self.store, self.embedder, self.generator = config, store, embedder, generator
+        self.answerer = answerer  # None: no records table (an index ingested before it existed)
 
     @classmethod
     def from_config(cls, config: RAGConfig, *, settings: Settings | None = None, snapshot: Path | None = None,
@@ -103,7 +114,12 @@ class RAGAgent:
             config.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype, threads=settings.torch_threads,
             openai_base_url=settings.openai_base_url, openai_api_key=settings.openai_api_key,
         )
-        return cls(config=config, store=store, embedder=embedder, generator=generator)
+        from recruta.answer.answerer import Answerer
+        from recruta.answer.table import TABLE_FILE, table_path
+
+        table = snapshot / TABLE_FILE if snapshot is not None else table_path(store, settings=settings)
+        answerer = Answerer.load(table, embedder=embedder, generator=generator)
+        return cls(config=config, store=store, embedder=embedder, generator=generator, answerer=answerer)
 
     def retrieve(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None,
                  vector: Any = None) -> list[Hit]:
@@ -144,11 +160,19 @@ class RAGAgent:
             if test is not None and named is not None:
                 found = [h for h in named if test(h.metadata)][:n]
             else:
-                found = self.store.query(vector, k=n, where=where)
+                found = self.search(question, vector=vector, k=n, where=where)
             hits += [h for h in found if h.id not in seen][: k - len(hits)]
             if len(hits) >= k:
                 break
         return hits[:k]
+
+    def search(self, question: str, *, vector: Any, k: int, where: dict[str, Any] | None) -> list[Hit]:
+        """One search of the index: the top ``k`` chunks for ``question`` within ``where``.
+
+        Dense only today (the embedding ``vector``). This is the seam for hybrid retrieval: a lexical ranking of
+        ``question`` (FTS5/BM25 over whole records) fused with this one (reciprocal rank fusion) goes here, and
+        every pass of :meth:`retrieve` gets it."""
+        return self.store.query(vector, k=k, where=where)
 
     def _named_chunks(self, where: dict[str, Any], vector: Any) -> list[Hit] | None:
         """Every chunk matching ``where``, most similar to ``vector`` first; None when there are more than
@@ -164,12 +188,33 @@ class RAGAgent:
                     score=float(scores[i])) for i in order]
 
     def answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
+        """The records table's exact answer when the question plans; else retrieval-generation, saying so.
+
+        Questions sent with metadata ``filters`` ask for retrieval itself and go straight to it."""
+        lang = prompt_language(question)
+        if self.answerer is None or filters is not None:
+            return self.generate_answer(question, k=k, filters=filters, lang=lang)
+        planned = self.answerer.answer(question, lang=lang)
+        if planned is not None:
+            sources = planned.sources[:k] if k else planned.sources
+            return Answer(answer=planned.text, sources=sources, language=planned.language,
+                          timings_ms=planned.timings_ms, route=f"plan:{planned.plan.intent}")
+        from recruta.i18n import message
+
+        ans = self.generate_answer(question, k=k, filters=filters, lang=lang)
+        ans.answer = f"{message('answers', 'fallback', lang)}\n{ans.answer}"
+        ans.route = "fallback"
+        return ans
+
+    def generate_answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None,
+                        lang: str | None = None) -> Answer:
+        """Retrieval → prompt → generation (what answered every question before the records table)."""
         t0 = time.perf_counter()
         vector = self.embedder.embed([question])[0]
         t1 = time.perf_counter()
         hits = self.retrieve(question, k=k, filters=filters, vector=vector)
         t2 = time.perf_counter()
-        lang = prompt_language(question)
+        lang = lang or prompt_language(question)
         messages = render(self.config.template, question=question, hits=hits,
                           max_chars=self.config.context_chars, lang=lang)
         t3 = time.perf_counter()

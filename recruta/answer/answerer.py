@@ -1,0 +1,107 @@
+"""Question → plan → exact result → words: the records-table side of the assistant.
+
+    answerer = Answerer.load(path_to_table, embedder=embedder)
+    answerer.answer("Quem foi contratado para a vaga de Programador Java Sr da Horizonte Seguros?", lang="pt")
+
+Returns None for what the plan cannot answer (the agent then retrieves and generates, and says so).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recruta.answer.entities import VagaIndex, build_gazetteer
+from recruta.answer.executor import Executor
+from recruta.answer.phrasing import phrase
+from recruta.answer.plan import Plan
+from recruta.answer.planner import Parsed, Planner
+from recruta.answer.table import RecordsTable
+from recruta.text.redact import redact
+
+if TYPE_CHECKING:
+    from recruta.ingest.embeddings import Embedder
+
+log = logging.getLogger("recruta.answer")
+
+
+@dataclass(kw_only=True)
+class PlannedAnswer:
+    text: str
+    sources: list[dict[str, Any]]
+    plan: Plan
+    kind: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    language: str = "pt"
+
+
+class Answerer:
+    def __init__(self, table: RecordsTable, *, embedder: Embedder | None = None, generator: Any = None) -> None:
+        self.table = table
+        self.gazetteer = build_gazetteer(table)
+        self.vagas = VagaIndex.build(table)
+        self.planner = Planner(gazetteer=self.gazetteer, vagas=self.vagas, embedder=embedder)
+        self.executor = Executor(table=table, gazetteer=self.gazetteer, vagas=self.vagas)
+        name = str(getattr(generator, "name", ""))
+        self.llm = generator if name.startswith("openai:") else None
+        self.executor.warm()  # the lazy parts, now rather than on the first question
+        self.planner.plan("Quem foi contratado para a vaga de analista com Java em 2022?")
+
+    @classmethod
+    def load(cls, path: Path, *, embedder: Embedder | None = None, generator: Any = None) -> Answerer | None:
+        """The answerer of the table at ``path``; None when there is none (an index built before tables)."""
+        if not path.exists():
+            log.warning("no records table at %s: questions go to retrieval only (re-run ingestion.py)", path)
+            return None
+        return cls(RecordsTable.load(path), embedder=embedder, generator=generator)
+
+    def plan(self, question: str) -> Plan:
+        return self._plan(question)[0]
+
+    def _plan(self, question: str) -> tuple[Plan, Parsed]:
+        plan, parsed = self.planner.plan(question)
+        if plan.intent == "retrieval" and self.llm is not None:
+            from recruta.answer.llm import propose_plan
+
+            plan = propose_plan(self.llm, question) or plan
+        return plan, parsed
+
+    def answer(self, question: str, *, lang: str) -> PlannedAnswer | None:
+        """The planned answer, or None. ``lang`` is the question's language; when the values the question names
+        ("São Paulo", "Ipê Roxo Bank") argue for another language than its own words, its words decide."""
+        t0 = time.perf_counter()
+        plan, parsed = self._plan(question)
+        lang = words_language(question, parsed) or lang
+        t1 = time.perf_counter()
+        if plan.intent == "retrieval":
+            return None
+        result = self.executor.run(plan)
+        t2 = time.perf_counter()
+        if result is None:
+            return None
+        text = redact(phrase(result, lang))  # the table holds no personal data; this is the second lock
+        t3 = time.perf_counter()
+        ms = {"plan": round((t1 - t0) * 1000, 1), "execute": round((t2 - t1) * 1000, 1),
+              "phrase": round((t3 - t2) * 1000, 1)}
+        log.info("planned %s (%s) → %s in %s ms", plan.intent, plan.source, result.kind, ms)
+        return PlannedAnswer(text=text, sources=result.sources, plan=plan, kind=result.kind, timings_ms=ms,
+                             language=lang)
+
+
+def words_language(question: str, parsed: Parsed) -> str:
+    """The language of the question without the table values it names ("¿Cuántas vacantes hay en São Paulo?" is
+    Spanish, whatever "São" says); "" when nothing is left to tell."""
+    from recruta.rag.prompting import prompt_language
+    from recruta.text.fold import fold
+
+    named = {w for m in parsed.mentions for w in m.text.split()}
+    if not named:
+        return ""
+    kept = [w for w in question.split() if fold(w).casefold().strip("¿?¡!.,;:()\"'") not in named]
+    return prompt_language(" ".join(kept)) if kept else ""
+
+
+__all__ = ["Answerer", "PlannedAnswer"]

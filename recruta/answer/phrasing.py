@@ -1,0 +1,293 @@
+"""A result in plain words, facts first, in the question's language (pt/en/es).
+
+Every sentence comes from the ``answers`` message catalogue (``recruta/i18n/catalogues/answers.json``); values
+come from the records as they are (a status is quoted, never reinterpreted: only an application whose status is
+a hired status is ever called a hire). Level words of the data ("Fluente", "Ensino Superior Completo") are
+translated for English and Spanish answers where the catalogue knows them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recruta.answer.executor import Result
+from recruta.answer.plan import Filters
+from recruta.i18n import messages
+from recruta.text.fold import fold
+
+LONG_TEXT = 600  # activities / requirements are cut here (the source carries the whole record)
+LIST_MAX = 10
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+class Phraser:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in ("pt", "en", "es") else "pt"
+        self.m = messages("answers", self.lang)
+
+    def t(self, key: str, **fields: Any) -> str:
+        return self.m[key].format(**fields)
+
+    def tn(self, key: str, n: int, **fields: Any) -> str:
+        """``key``, or its singular ``key_one`` when ``n`` is 1."""
+        return self.t(f"{key}_one" if n == 1 and f"{key}_one" in self.m else key, **fields)
+
+    def value(self, text: Any) -> str:
+        raw = str(text).strip()
+        return self.m.get(f"value.{fold(raw).casefold()}", raw)
+
+    def date(self, iso: str) -> str:
+        if len(iso) != 10:
+            return iso
+        return iso if self.lang == "en" else f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+    def vaga(self, v: dict[str, Any], *, opened: bool = False) -> str:
+        parts = [v["title"], v["client"], v["city"] or v["state"]]
+        if opened and v.get("requested"):
+            parts.append(self.t("vaga.opened", date=self.date(v["requested"])))
+        return self.t("vaga", id=v["vaga_id"], desc=", ".join(p for p in parts if p))
+
+    def person(self, p: dict[str, Any]) -> str:
+        return f"{p['name']} ({self.t('label.code', value=p['code'])})"
+
+    def join(self, items: list[str]) -> str:
+        items = [i for i in items if i]
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + f" {self.t('and')} " + items[-1]
+
+    def more(self, total: int, shown: int) -> str:
+        return f" {self.t('count.more', n=total - shown)}" if total > shown else ""
+
+    # ------------------------------------------------------------------------------------------ vagas
+    def vaga_field(self, f: dict[str, Any]) -> str:
+        v, fld = f["vaga"], f["field"]
+        ref = self.vaga(v)
+        if fld == "summary":
+            labels = [("level", v["level"]), ("english", v["english"]), ("spanish", v["spanish"]),
+                      ("academic", v["academic"]), ("contract", v["contract"]), ("analyst", v["analyst"])]
+            value = "; ".join(self.t(f"label.{k}", value=self.value(x)) for k, x in labels if x)
+            if v.get("requested"):
+                value += ("; " if value else "") + self.t("vaga.opened", date=self.date(v["requested"]))
+            return _cap(self.t("field.summary", vaga=ref, value=value or "—"))
+        if fld == "applications":
+            return _cap(self.t("field.applications", vaga=ref, value=f["applications"]))
+        if fld == "location":
+            value = ", ".join(x for x in (v["city"], v["state"], v["country"]) if x)
+        elif fld == "period":
+            value = " – ".join(self.date(x) for x in (v["start"], v["end"]) if x)
+        elif fld == "requested":
+            value = self.date(v["requested"])
+        else:
+            value = str(v.get(fld, "")).strip()
+        if not value or fold(value).casefold() in ("-", ""):
+            return _cap(self.t("field.missing", vaga=ref, what=self.t(f"what.{fld}")))
+        if fld in ("english", "spanish") and fold(value).casefold() == "nenhum":
+            return _cap(self.t(f"field.{fld}_none", vaga=ref))
+        if len(value) > LONG_TEXT:
+            value = value[:LONG_TEXT].rsplit(" ", 1)[0] + "…"
+        if "\n" in value:
+            value = "\n" + "\n".join(line for line in value.splitlines() if line.strip())
+        return _cap(self.t(f"field.{fld}", vaga=ref, value=self.value(value)))
+
+    def vaga_hires(self, f: dict[str, Any]) -> str:
+        ref = self.vaga(f["vaga"])
+        if not f["hires"]:
+            return _cap(self.t("hires.none", vaga=ref, n=f["applications"]))
+        items = [f"{self.person(a)} — {a['status']}" + (f", {self.t('label.updated', value=self.date(a['updated']))}"
+                                                          if a["updated"] else "") for a in f["hires"]]
+        return _cap(self.t("hires.some", vaga=ref, list="; ".join(items)))
+
+    # ------------------------------------------------------------------------------------- candidates
+    def application(self, a: dict[str, Any]) -> str:
+        extra = [self.t("label.applied", value=self.date(a["applied"])) if a["applied"] else "",
+                 self.t("label.updated", value=self.date(a["updated"])) if a["updated"] else "",
+                 self.t("label.recruiter", value=a["recruiter"]) if a["recruiter"] else "",
+                 self.t("label.comment", value=a["comment"]) if a["comment"] else ""]
+        item = self.t("status.item", id=a["vaga_id"], title=a["title"], client=a.get("client") or "—",
+                      status=a["status"] or "—")
+        details = "; ".join(x for x in extra if x)
+        return f"{item} ({details})" if details else item
+
+    def status(self, f: dict[str, Any]) -> str:
+        who, apps = self.person(f["person"]), f["applications"]
+        if not apps:
+            return self.t("status.none", person=who)
+        asked = set(f["asked_vagas"])
+        if asked and not any(a["vaga_id"] in asked for a in apps):
+            return self.t("status.not_in", person=who, vaga=self.t("vaga", id=", ".join(sorted(asked)), desc="…"),
+                          list="; ".join(self.application(a) for a in apps[:LIST_MAX]))
+        lines = [self.t("status.head", person=who)] + [f"- {self.application(a)}" for a in apps[:LIST_MAX]]
+        return "\n".join(lines) + self.more(len(apps), LIST_MAX)
+
+    def profile_bits(self, p: dict[str, Any]) -> str:
+        skills = p.get("declared_skills") or ", ".join(p.get("skills", "").split("; ")[:12])
+        bits = [p.get("title", ""), self.t("label.level", value=self.value(p["level"])) if p.get("level") else "",
+                self.t("label.english", value=self.value(p["english"])) if p.get("english") else "",
+                self.t("label.spanish", value=self.value(p["spanish"])) if p.get("spanish") else "",
+                self.t("label.academic", value=self.value(p["academic"])) if p.get("academic") else "",
+                self.t("label.city", value=p["city"]) if p.get("city") else "",
+                self.t("label.skills", value=skills) if skills else ""]
+        return "; ".join(b for b in bits if b)
+
+    def profile(self, f: dict[str, Any]) -> str:
+        p, fld, who = f["person"], f["field"], self.person(f["person"])
+        apps = f["applications"]
+        app_list = "; ".join(f"{a['vaga_id']} ({a['title']}) — {a['status']}" for a in apps[:LIST_MAX])
+        if fld in ("summary", "applications"):
+            head = "" if fld == "applications" else self.t("profile.head", person=who, value=self.profile_bits(p) or "—")
+            tail = self.t("profile.apps", n=len(apps), list=app_list) if apps else self.t("status.none", person=who)
+            return "\n".join(x for x in (head, tail) if x)
+        column = {"skills": "declared_skills", "location": "city"}.get(fld, fld)
+        value = p.get(column) or (", ".join(p.get("skills", "").split("; ")[:15]) if fld == "skills" else "")
+        if not value:
+            return self.t("profile.missing", person=who, what=self.t(f"what.{'requirements' if fld == 'skills' else fld}")
+                          if f"what.{fld}" in self.m or fld == "skills" else fld)
+        return self.t(f"profile.{fld}", person=who, value=self.value(value))
+
+    def criteria(self, flt: Filters, measure: str, *, vaga: bool = False) -> str:
+        bits = []
+        if flt.skills:
+            bits.append(self.t("crit.skills", value=self.join(list(flt.skills))))
+        if flt.english:
+            key = "crit.english_vaga" if vaga else "crit.english"
+            bits.append(self.t(key, value=self.value(flt.english)))
+        if flt.spanish:
+            key = "crit.spanish_vaga" if vaga else "crit.spanish"
+            bits.append(self.t(key, value=self.value(flt.spanish)))
+        for key in ("client", "recruiter", "analyst", "city", "state"):
+            if getattr(flt, key):
+                bits.append(self.t(f"crit.{key}", value=getattr(flt, key)))
+        if flt.level:
+            bits.append(self.t("crit.level", value=self.value(flt.level)))
+        if flt.outcome and flt.outcome != "hired":
+            bits.append(self.t(f"crit.outcome.{flt.outcome}"))
+        if flt.title:
+            bits.append(self.t("crit.title", value=flt.title))
+        if flt.year:
+            bits.append(self.t(f"crit.year_{measure if measure != 'candidates' else 'vagas'}", value=flt.year))
+        return " ".join(bits)
+
+    def search(self, f: dict[str, Any]) -> str:
+        crit = self.criteria(f["filters"], "candidates")
+        if not f["people"]:
+            return self.t("search.none", criteria=crit)
+        shown = self.t("search.shown", n=len(f["people"]))
+        key = "search.relaxed" if f["relaxed"] else "search.head"
+        head = self.tn(key, f["total"], total=f["total"], criteria=crit, shown=shown).replace("  ", " ")
+        lines = []
+        for p in f["people"]:
+            bits = [p.get("title", ""), self.t("label.english", value=self.value(p["english"])) if p["english"] else "",
+                    p.get("city", ""), self.t("label.has", value=", ".join(p["matched"])) if p["matched"] else ""]
+            lines.append(f"- {self.person(p)}: " + "; ".join(b for b in bits if b))
+        return "\n".join([head, *lines])
+
+    def compare(self, f: dict[str, Any]) -> str:
+        vaga, people = f["vaga"], f["people"]
+        if vaga is None:
+            lines = [self.t("compare.head_novaga")]
+            lines += [f"- {self.t('compare.person_novaga', person=self.person(p), profile=self.profile_bits(p))}"
+                      for p in people]
+            return "\n".join(lines)
+        lines = [self.t("compare.head", vaga=self.vaga(vaga), skills=", ".join(f["skills"]) or "—")]
+        for p in people:
+            app = self.t("compare.applied", status=p["application"]["status"]) if p["application"] \
+                else self.t("compare.not_applied")
+            lines.append("- " + self.t("compare.person", person=self.person(p), k=len(p["covered"]),
+                                       m=len(f["skills"]), covered=", ".join(p["covered"]) or "—",
+                                       profile=self.profile_bits({**p, "skills": "", "declared_skills": ""}),
+                                       application=app))
+        a, b = people
+        if len(a["covered"]) == len(b["covered"]):
+            lines.append(self.t("compare.tie"))
+        else:
+            lines.append(self.t("compare.more", person=self.person(a if len(a["covered"]) > len(b["covered"]) else b)))
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------------------------ counts, ranks
+    def row(self, r: dict[str, Any], measure: str, *, one_vaga: bool = False) -> str:
+        if one_vaga:
+            return f"{self.person(r)} — {r['status']}"
+        if measure == "vagas":
+            return f"{r['vaga_id']} {r['title']} ({', '.join(x for x in (r['client'], self.date(r['requested'])) if x)})"
+        if measure == "candidates":
+            return self.person(r)
+        return f"{self.person(r)} — {r['vaga_id']} {r['title']} — {r['status']}"
+
+    def count(self, f: dict[str, Any]) -> str:
+        measure, flt = f["measure"], f["filters"]
+        crit = self.criteria(flt, measure, vaga=measure == "vagas")
+        if f.get("person"):
+            crit = f"{self.t('crit.candidate', value=self.person(f['person']))} {crit}".strip()
+        if f.get("vaga") and flt.outcome and measure == "applications":
+            text = _cap(self.t("count.applications_vaga_outcome", vaga=self.vaga(f["vaga"]), total=f["total"],
+                               outcome=self.t(f"crit.outcome.{flt.outcome}"), all=f["vaga_total"]))
+        elif f.get("vaga"):
+            text = _cap(self.tn("count.applications_vaga", f["total"], vaga=self.vaga(f["vaga"]), total=f["total"]))
+        elif measure == "hires":
+            key = "count.hires_same" if f["people"] == f["total"] else "count.hires"
+            text = self.tn(key, f["people"], people=f["people"], total=f["total"], criteria=crit)
+            if flt.year:
+                text += " " + self.t("count.hires_basis")
+        else:
+            text = self.tn(f"count.{measure}", f["total"], total=f["total"], criteria=crit)
+        text = text.replace("  ", " ").replace(" .", ".").replace(" (", " (")
+        if f["group_by"] and f.get("groups"):
+            items = [f"{k if f['group_by'] != 'year' else k}: {c}" for k, c in f["groups"]]
+            text += " " + self.t("count.groups", group=self.t(f"groupw.{f['group_by']}"), list="; ".join(items)) \
+                + self.more(f["n_groups"], len(f["groups"]))
+        elif f["op"] == "list" or (measure == "hires" and 0 < f["total"] <= LIST_MAX):
+            rows = f["rows"]
+            if rows:
+                one = bool(f.get("vaga"))
+                text += "\n" + "\n".join(f"- {self.row(r, measure, one_vaga=one)}" for r in rows) \
+                    + self.more(f["total"], len(rows))
+        return text
+
+    def ranking(self, f: dict[str, Any]) -> str:
+        measure = self.t(f"measure.{f['measure']}")
+        if not f["groups"]:
+            return self.t("rank.none", measure=measure, criteria=self.criteria(f["filters"], f["measure"])).replace(
+                "  ", " ")
+        items = [f"{k} ({c})" for k, c in f["groups"]]
+        head = self.t("rank.head", groups=self.t(f"group.{f['group_by']}"), measure=measure, list="; ".join(items))
+        crit = self.criteria(f["filters"], f["measure"], vaga=f["measure"] == "vagas")
+        if crit:
+            head = head.replace(":", f" {crit}:", 1)
+        return f"{head} {self.t('rank.of', n=f['n_groups'])}"
+
+    # ------------------------------------------------------------------------------------------ other
+    def ambiguous_vagas(self, f: dict[str, Any]) -> str:
+        items = [f"{v['vaga_id']} ({', '.join(x for x in (v['title'], v['client'], v['city'], self.date(v['requested'])) if x)})"
+                 for v in f["vagas"]]
+        return self.t("ambiguous.vagas", total=f["total"], list="; ".join(items), example=f["vagas"][0]["vaga_id"])
+
+    def ambiguous_people(self, f: dict[str, Any]) -> str:
+        items = [f"{self.person(p)}" + (f" — {p['title']}" if p.get("title") else "") +
+                 (f", {p['city']}" if p.get("city") else "") for p in f["people"]]
+        return self.t("ambiguous.people", total=f["total"], name=f["name"], list="; ".join(items),
+                      example=f["people"][0]["code"])
+
+    def render(self, result: Result) -> str:
+        f = result.facts
+        kind = result.kind
+        if kind == "unanswerable":
+            return self.t(f"unanswerable.{f['reason']}")
+        if kind == "no_person":
+            return self.t("no_person", names=self.join(list(f["names"])))
+        if kind == "no_vaga":
+            return self.t("no_vaga", ids=", ".join(f["ids"]))
+        method = getattr(self, kind)
+        text: str = method(f)
+        return text
+
+
+def phrase(result: Result, lang: str) -> str:
+    """``result`` in words, in ``lang`` (Portuguese for anything else)."""
+    return Phraser(lang).render(result)
+
+
+__all__ = ["Phraser", "phrase"]

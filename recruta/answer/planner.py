@@ -1,0 +1,452 @@
+"""Question → plan, deterministically: cue rules over the folded question plus the table values it names.
+
+1. :func:`parse` finds what the question names: vaga ids and candidate codes, clients, cities, states, staff,
+   candidates (``entities.Gazetteer``), skills (the matcher's taxonomy), English/Spanish and professional
+   levels, years, "three"/"top 5", and the words left over that are title words (the vaga description).
+2. :class:`Planner` picks the intent with ordered cue rules (personal data → compare → ranking → count →
+   hires → candidate status/profile → candidate search → a vaga's field), and fills the slots from (1).
+3. When no rule fires, the question (its named values masked as ``{client}``, ``{title}``...) is compared with
+   example questions (``examples.jsonl``, pt/en/es) by embedding similarity; a close example lends its intent.
+Nothing here writes SQL or code: the result is a :class:`~recruta.answer.plan.Plan`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in, words
+from recruta.answer.plan import Filters, Plan, VagaRef
+from recruta.text.fold import STOPWORDS, fold
+
+if TYPE_CHECKING:
+    from recruta.ingest.embeddings import Embedder
+
+EXAMPLES_PATH = Path(__file__).with_name("examples.jsonl")
+SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+# Cues, matched in the folded question (lowercase, no accents).
+PRIVATE = _rx(r"cpfs?", r"e-?mails?", r"correos?", r"telefones?", r"celular(?:es)?", r"whatsapp", r"phones?",
+              r"phone numbers?", r"enderecos?", r"address(?:es)?", r"direccion(?:es)?", r"data de nascimento",
+              r"nascimento", r"birth ?dates?", r"date of birth", r"birthday", r"fecha de nacimiento", r"idade",
+              r"how old", r"edad", r"\brg\b", r"salari(?:o|os|es)", r"salary", r"salaries", r"sueldos?",
+              r"remuneracao", r"pretensao salarial", r"linkedin", r"senhas?", r"passwords?")
+NOT_HELD = _rx(r"turnover", r"rotatividade", r"desempenho", r"performance review", r"avaliacao de desempenho",
+               r"satisfacao", r"clima organizacional", r"vai ser contratad\w*", r"will \w+ be hired",
+               r"sera contratad\w*", r"probabilidade", r"chances? de", r"headcount",
+               r"quantos funcionarios", r"how many employees", r"cuantos empleados", r"faturamento", r"revenue",
+               r"lucro", r"profit", r"beneficios", r"benefits", r"vale refeicao", r"plano de saude")
+HIRE = _rx(r"contratad\w*", r"contrata(?:cao|coes|ram|ron|mos|ste)", r"contrato[us]", r"hired?", r"hires",
+           r"hiring", r"admitid\w*", r"admitted")
+COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de",
+            r"count")
+RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram",
+           r"more")
+COMPARE = _rx(r"compar\w*", r"versus", r"vs", r"melhor", r"better", r"mejor", r"mais adequad\w*",
+              r"more suitable", r"mas adecuad\w*", r"diferenca", r"difference", r"diferencia")
+STATUS = _rx(r"situacao", r"status", r"etapa", r"andamento", r"em que pe", r"como esta", r"stand\w*",
+             r"stage", r"where is", r"where does", r"estado", r"fase", r"en que", r"como va", r"progress",
+             r"resultado", r"outcome", r"processo seletivo", r"candidatura de", r"application of")
+SEARCH = _rx(r"indique\w*", r"indica\w*", r"recomend\w*", r"recommend\w*", r"sugir\w*", r"sugier\w*",
+             r"suggest\w*", r"encontr\w*", r"find", r"busc\w*", r"procur\w*", r"liste?", r"list", r"mostre",
+             r"show", r"quem (?:tem|sabe|conhece)", r"who (?:has|have|knows?)", r"quien(?:es)? (?:tiene|sabe)",
+             r"com experiencia", r"with experience", r"con experiencia", r"que (?:tenham|saibam|conhecam)",
+             r"que (?:tengan|sepan)", r"candidat[oa]s? com", r"candidates? with", r"candidat[oa]s? con",
+             r"profissionais com", r"perfis com", r"people with")
+PERSON_WORDS = _rx(r"candidat[oa]s?", r"candidates?", r"applicants?", r"profissionais", r"professionals",
+                   r"perfis", r"profiles", r"pessoas", r"people", r"talentos", r"postulantes?")
+VAGA_LIST = _rx(r"quais (?:sao )?(?:as )?vagas", r"que vagas", r"(?:cuales|que) son las vacantes", r"which (?:jobs|positions|vacancies|openings)",
+                r"what (?:jobs|positions)", r"(?:liste|list|mostre|show)(?: \w+)? (?:as |the )?(?:vagas|jobs|positions)",
+                r"(?:cuales|que) (?:vacantes|puestos)", r"vagas (?:que|com|de nivel)", r"jobs (?:that|with|requiring)")
+APPLIED = _rx(r"candidaturas?", r"inscri\w*", r"applications?", r"applicants?", r"postulacion\w*",
+              r"postulantes?", r"prospects?", r"se candidat\w*", r"applied", r"candidatos", r"candidates")
+VAGA_WORDS = _rx(r"vagas?", r"jobs?", r"positions?", r"openings?", r"vacantes?", r"vacanc\w*", r"puestos?",
+                 r"requisic\w*", r"ofertas?")
+VAGA_APPS = _rx(r"se candidat\w*", r"applied", r"inscrit\w*", r"candidat[oa]s? (?:da|de|na|para a|a|à) vaga",
+                r"candidates? (?:for|of|to|in) (?:the )?(?:job|position|vacancy)", r"applicants? (?:for|of|to)",
+                r"postul\w*", r"candidat[oa]s? (?:de|a|para) la vacante", r"concorr\w*", r"disputa\w*")
+OUTCOME_CUES = (("in_process", _rx(r"em (?:processo|andamento|aberto)", r"in (?:process|progress)", r"en (?:proceso|curso)",
+                                   r"ainda no processo", r"still in")),
+                ("not_approved", _rx(r"reprovad\w*", r"nao aprovad\w*", r"rejected", r"rechazad\w*", r"no aprobad\w*")),
+                ("withdrew", _rx(r"desist\w*", r"withdr\w*", r"gave up")))
+CONTRACT = _rx(r"tipo de contratacao", r"regime de contratacao", r"forma de contratacao", r"modelo de contratacao",
+               r"tipo de contrato", r"contract type", r"type of contract", r"tipo de contratacion")
+BY = r"(?:por|per|by|each|cada|de cada|for each)"
+GROUP_NOUNS: tuple[tuple[str, str], ...] = (
+    ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
+    ("client", r"clientes?|clients?|empresas?|compan(?:y|ies)"),
+    ("recruiter", r"recrutador(?:es|as?)?|recruiters?|reclutador(?:es|as?)?"),
+    ("analyst", r"analistas? responsave\w*|responsave\w*|analistas|analysts?|responsables?"),
+    ("city", r"cidades?|cit(?:y|ies)|ciudad(?:es)?"),
+    ("state", r"estados?|states?"),
+    ("year", r"anos?|years?|anios?"),
+    ("level", r"niveis|levels|senioridades?|niveles"),
+    ("status", r"situac(?:ao|oes)|status(?:es)?|etapas"),
+    ("vaga", r"vagas?|jobs?|positions?|vacantes?|puestos?"),
+)
+FIELD_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, _rx(*alts)) for name, alts in (
+    ("contract", (r"tipo de contratacao", r"regime de contratacao", r"forma de contratacao", r"contract type",
+                  r"type of contract", r"tipo de contrato", r"clt", r"pj", r"regime")),
+    ("english", (r"ingles", r"english")),
+    ("spanish", (r"espanhol", r"spanish", r"espanol")),
+    ("other_language", (r"outros? idiomas?", r"other languages?", r"otros? idiomas?")),
+    ("academic", (r"nivel academico", r"formacao", r"escolaridade", r"academic", r"education", r"degree",
+                  r"formacion", r"estudios", r"graduacao", r"ensino", r"academico")),
+    ("level", (r"nivel profissional", r"senioridade", r"seniority", r"professional level", r"nivel profesional",
+               r"job level", r"nivel da vaga", r"nivel de la vacante", r"nivel")),
+    ("activities", (r"atividades", r"activities", r"actividades", r"responsabilidades", r"responsibilities",
+                    r"funcoes", r"tarefas", r"duties", r"tasks", r"o que .{0,40} faz", r"what .{0,40} do")),
+    ("behaviour", (r"comportament\w*", r"soft skills", r"behaviou?r\w*")),
+    ("requirements", (r"requisitos?", r"competencias", r"conhecimentos", r"requirements?", r"qualifications?",
+                      r"skills", r"habilidades", r"tecnologias", r"technologies", r"exigencias")),
+    ("notes", (r"observac\w*", r"notes", r"observaciones")),
+    ("analyst", (r"analista responsavel", r"responsavel", r"responsible", r"responsable", r"quem cuida",
+                 r"who handles", r"recrutador responsavel")),
+    ("requester", (r"requisitante", r"requester", r"solicitante")),
+    ("travel", (r"viage\w*", r"travel\w*", r"viajes?")),
+    ("hours", (r"horarios?", r"working hours", r"jornada", r"schedule")),
+    ("priority", (r"prioridade", r"priority", r"prioridad")),
+    ("area", (r"area de atuacao", r"area")),
+    ("location", (r"onde", r"cidade", r"local\w*", r"where", r"city", r"location", r"ciudad", r"ubicacion",
+                  r"donde", r"estado", r"state")),
+    ("client", (r"cliente", r"client", r"empresa", r"company", r"para quem", r"for whom")),
+    ("requested", (r"quando", r"data de abertura", r"aberta", r"abertura", r"requisicao", r"opened", r"when",
+                   r"cuando", r"fecha", r"date", r"data de requisicao", r"data da vaga")),
+    ("period", (r"inicio", r"termino", r"start date", r"end date", r"prazo", r"periodo")),
+    ("sap", (r"vaga sap", r"sap job", r"e sap", r"is it sap")),
+    ("title", (r"titulo", r"title", r"nome da vaga")),
+))
+CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, _rx(*alts)) for name, alts in (
+    ("english", (r"ingles", r"english")),
+    ("spanish", (r"espanhol", r"spanish", r"espanol")),
+    ("academic", (r"formacao", r"escolaridade", r"academic", r"education", r"degree", r"formacion", r"estudios",
+                  r"graduacao", r"faculdade", r"universidade", r"university")),
+    ("skills", (r"skills", r"habilidades", r"conhecimentos", r"tecnologias", r"sabe", r"knows?", r"competencias",
+                r"experiencia", r"experience")),
+    ("level", (r"nivel profissional", r"senioridade", r"seniority", r"nivel")),
+    ("location", (r"onde mora", r"cidade", r"where", r"city", r"ciudad", r"donde", r"mora", r"lives?")),
+    ("applications", (r"candidaturas", r"applications", r"vagas", r"jobs", r"processos", r"postulaciones")),
+    ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
+    ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
+))
+# Words that frame a question and are never part of a vaga description.
+FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
+
+
+@dataclass(kw_only=True)
+class Parsed:
+    """What a question names."""
+
+    question: str
+    folded: str
+    mentions: list[Mention]
+    vaga_ids: list[str]
+    codes: list[str]
+    years: list[int]
+    skills: list[str]
+    levels: list[str]
+    english: str
+    spanish: str
+    n: int | None
+    description: list[str]  # leftover words that are vaga title words: the vaga's description
+    masked: str = ""
+
+    def values(self, kind: str) -> list[str]:
+        out: dict[str, None] = {}
+        for m in self.mentions:
+            out.update(dict.fromkeys(sorted(m.values(kind))))
+        return list(out)
+
+    def people(self) -> list[Mention]:
+        return [m for m in self.mentions if "candidate" in m.kinds]
+
+    def first(self, kind: str) -> str:
+        vals = [m for m in self.mentions if kind in m.kinds]
+        return sorted(vals[0].values(kind))[0] if vals and len(vals[0].values(kind)) == 1 else ""
+
+
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+_TOP_N = re.compile(r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
+                    r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
+                    r"|pessoas|people|perfis|profiles|nomes|names|cidades?|cities|primeir\w*|maiores|mais)\b")
+
+
+def _level_words() -> dict[str, str]:
+    return {w: value for value, ws in lexicon()["levels"].items() for w in ws}
+
+
+def _language_level(folded: str, cue: str) -> str:
+    """The level named next to a language ("inglês avançado", "advanced English", "fluent in English")."""
+    levels = {w: value for value, ws in lexicon()["language_levels"].items() for w in ws}
+    for m in re.finditer(cue, folded):
+        before = folded[max(0, m.start() - 30): m.start()].split()[-3:]
+        after = folded[m.end(): m.end() + 30].split()[:3]
+        for w in [*after, *reversed(before)]:
+            w = w.strip(",.;:?!()")
+            if w in levels and not (w == "no" and w in before):
+                return str(levels[w])
+    return ""
+
+
+def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
+    from recruta.rag.agent import referenced_ids
+
+    folded = fold(question).casefold()
+    refs = referenced_ids(question)
+    toks, mentions = gazetteer.find(question)
+    id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
+    years = sorted({int(y) for y in _YEAR.findall(folded) if y not in id_words})
+    n = None
+    if m := _TOP_N.search(folded):
+        n = int(m.group(1) or m.group(2))
+    else:
+        numbers = lexicon()["numbers"]
+        for w in words(question):
+            if w in numbers and w not in ("um", "uma", "one", "uno", "dos"):
+                n = numbers[w]
+                break
+    level_words = _level_words()
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    levels = list(dict.fromkeys(level_words[w] for i, w in enumerate(toks) if w in level_words and i not in covered))
+    cue_words = {w for name, rx in (*FIELD_CUES, *CANDIDATE_CUES) for mm in rx.finditer(folded)
+                 for w in mm.group(0).split() if name not in ("title",)}
+    description = [w for i, w in enumerate(toks) if i not in covered and w not in FRAME and w not in cue_words
+                   and not w.isdigit() and vagas.known(_title(w))]
+    masked = _mask(toks, mentions)
+    return Parsed(question=question, folded=folded, mentions=mentions, vaga_ids=refs["vaga_id"],
+                  codes=refs["candidate_id"], years=years, skills=skills_in(question), levels=levels,
+                  english=_language_level(folded, r"\b(?:ingles|english)\b"),
+                  spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"), n=n,
+                  description=[_title(w) for w in description], masked=masked)
+
+
+def _title(word: str) -> str:
+    from recruta.answer.entities import title_word
+
+    return title_word(word)
+
+
+def _mask(toks: list[str], mentions: list[Mention]) -> str:
+    out, i = [], 0
+    starts = {m.start: m for m in mentions}
+    while i < len(toks):
+        if i in starts:
+            out.append("{" + sorted(starts[i].kinds)[0] + "}")
+            i = starts[i].end
+        else:
+            out.append(toks[i])
+            i += 1
+    return " ".join(out)
+
+
+def _group(folded: str, measure: str) -> str:
+    """The grouping a question asks for: "por cliente", "which recruiters", "clients with the most"."""
+    for name, nouns in GROUP_NOUNS:
+        if name == "vaga" and measure == "vagas":
+            continue
+        if re.search(rf"\b{BY} (?:{nouns})\b", folded) or re.search(
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
+                folded) or re.search(rf"^(?:{nouns})\b", folded):
+            return name
+    return ""
+
+
+def _measure(p: Parsed, *, default: str) -> str:
+    if HIRE.search(CONTRACT.sub(" ", p.folded)):
+        return "hires"
+    if APPLIED.search(p.folded) and not (PERSON_WORDS.search(p.folded) and not VAGA_WORDS.search(p.folded)
+                                         and (p.skills or p.english or p.levels)):
+        return "applications"
+    if VAGA_WORDS.search(p.folded):
+        return "vagas"
+    if PERSON_WORDS.search(p.folded):
+        return "candidates"
+    return default
+
+
+@dataclass(kw_only=True)
+class Planner:
+    gazetteer: Gazetteer
+    vagas: VagaIndex
+    embedder: Embedder | None = None
+    _examples: Any = field(default=None, repr=False)
+
+    def plan(self, question: str) -> tuple[Plan, Parsed]:
+        p = parse(question, gazetteer=self.gazetteer, vagas=self.vagas)
+        made = self._rules(p)
+        if made is None:
+            made = self._by_example(p)
+        return made or Plan(intent="retrieval"), p
+
+    # ----------------------------------------------------------------------------------------------- rules
+    def _vaga_ref(self, p: Parsed) -> VagaRef:
+        return VagaRef(ids=tuple(p.vaga_ids), title=" ".join(p.description), client=p.first("client"),
+                       city=p.first("city"), state="" if p.first("city") else p.first("state"),
+                       level="")
+
+    def _filters(self, p: Parsed, *, measure: str) -> Filters:
+        """Filters for counts and rankings. Level words alone ("vagas sênior", "nível Pleno") filter by the level
+        field; with other title words ("Desenvolvedor Java Sênior") they are part of the title."""
+        from recruta.answer.entities import title_word
+
+        level_titles = {title_word(w) for ws in lexicon()["levels"].values() for w in ws}
+        only_levels = bool(p.description) and set(p.description) <= level_titles and bool(p.levels)
+        title = "" if only_levels else " ".join(p.description)
+        staff = "analyst" if measure == "vagas" else "recruiter"
+        person = p.first(staff) or (p.first("analyst" if staff == "recruiter" else "recruiter") and "")
+        return Filters(
+            year=p.years[0] if p.years else None, client=p.first("client"),
+            recruiter=person if staff == "recruiter" else "", analyst=person if staff == "analyst" else "",
+            city=p.first("city"), state="" if p.first("city") else p.first("state"),
+            level=p.levels[0] if p.levels and (only_levels or not p.description) else "", english=p.english,
+            spanish=p.spanish, skills=tuple(p.skills[:6]) if measure == "candidates" else (), title=title,
+            outcome="hired" if measure == "hires" else next(
+                (name for name, rx in OUTCOME_CUES if rx.search(p.folded)), "") if measure == "applications" else "",
+        )
+
+    def _rules(self, p: Parsed) -> Plan | None:
+        q = p.folded
+        hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
+        if PRIVATE.search(q):
+            return Plan(intent="unanswerable", reason="private")
+        if NOT_HELD.search(q):
+            return Plan(intent="unanswerable", reason="not_in_records")
+        people = p.people()
+        names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text
+                      for m in people)
+        candidates = tuple(dict.fromkeys((*p.codes, *names)))
+        vaga = self._vaga_ref(p)
+        if len(candidates) >= 2 and (COMPARE.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
+            return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
+        if RANK.search(q) and (not COUNT.search(q) or re.search(r"\b(?:top|ranking)\b", q)):
+            measure = _measure(p, default="vagas")
+            group = _group(q, measure)
+            if group and measure != "candidates":
+                return Plan(intent="ranking", measure=measure, group_by=group, n=p.n or 5,
+                            filters=self._filters(p, measure=measure))
+        if COUNT.search(q):
+            measure = _measure(p, default="vagas")
+            group = _group(q, measure) if re.search(rf"\b{BY}\b", q) else ""
+            plan = Plan(intent="count", measure=measure, group_by=group, n=p.n or 10,
+                        filters=self._filters(p, measure=measure))
+            if measure in ("applications", "hires") and (vaga.ids or vaga.title) and not group:
+                plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
+            if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
+                plan = replace(plan, candidates=candidates[:1])
+            return plan
+        if HIRE.search(hire_q) and not candidates:
+            if vaga.ids or (vaga.title and not p.years):
+                return Plan(intent="vaga_hires", vaga=vaga)
+            return Plan(intent="count", measure="hires", op="list", n=p.n or 10,
+                        filters=self._filters(p, measure="hires"))
+        if candidates:
+            if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not _field(q, CANDIDATE_CUES)):
+                return Plan(intent="applicant_status", candidates=candidates[:1],
+                            vaga=None if vaga.empty() else vaga)
+            return Plan(intent="candidate_profile", candidates=candidates[:1],
+                        field=_field(q, CANDIDATE_CUES) or "summary")
+        if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q):
+            return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
+        if PERSON_WORDS.search(q) and (SEARCH.search(q) or p.skills or p.english or p.spanish) and not vaga.ids \
+                and (p.skills or p.english or p.spanish or p.levels or p.first("city") or p.first("state")):
+            return Plan(intent="candidate_search", n=p.n or 5, filters=self._search_filters(p))
+        if VAGA_LIST.search(q) and not vaga.ids:
+            return Plan(intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas"))
+        if vaga.ids or vaga.title or vaga.client:
+            if APPLIED.search(q) and not _field(q, FIELD_CUES):
+                return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
+            fld = _field(q, FIELD_CUES)
+            if fld or vaga.ids or vaga.title:
+                return Plan(intent="vaga_field", vaga=vaga, field=fld or "summary")
+        return None
+
+    def _search_filters(self, p: Parsed) -> Filters:
+        """Candidate search: skills named before "para uma vaga de…/for a … role" are required; the vaga's own
+        words after it only rank."""
+        cut = re.search(r"\b(?:para|for|pra|para un|para una|para uma|a|an)\s+(?:uma |um |a |an |una |un )?"
+                        r"(?:vaga|posicao|position|role|job|puesto|vacante|oportunidade|cargo)\b", p.folded)
+        required, context = list(p.skills), []
+        if cut:
+            after = set(skills_in(p.question[cut.start():]))
+            before = set(skills_in(p.question[: cut.start()]))
+            required = [s for s in p.skills if s in before or s not in after]
+            context = [s for s in p.skills if s in after and s not in before]
+        return Filters(skills=tuple(required[:6]), keywords=tuple(context[:6]), english=p.english, spanish=p.spanish,
+                       city=p.first("city"), state="" if p.first("city") else p.first("state"),
+                       level=p.levels[0] if p.levels else "")
+
+    # ------------------------------------------------------------------------------------------ examples
+    def _by_example(self, p: Parsed) -> Plan | None:
+        """The closest example question's plan skeleton, filled from the question, when the example is close and
+        the slots its intent needs are there."""
+        if self.embedder is None:
+            return None
+        if self._examples is None:  # the example questions' vectors, once per planner
+            self._examples = example_vectors(self.embedder)
+        (intent, skeleton), score = nearest_example(self.embedder, p.masked, vectors=self._examples)
+        if score < SIMILARITY_MIN:
+            return None
+        names = tuple(dict.fromkeys((*p.codes, *(m.text for m in p.people()))))
+        vaga = self._vaga_ref(p)
+        measure = skeleton.get("measure", "vagas")
+        data: dict[str, Any] = {"intent": intent, **skeleton}
+        plan = Plan(intent=intent, vaga=None if vaga.empty() else vaga, candidates=names[:2],
+                    field=data.get("field", "summary"), measure=measure, op=data.get("op", "count"),
+                    group_by=data.get("group_by", ""), filters=self._filters(p, measure=measure),
+                    n=p.n or 5, reason=data.get("reason", ""), source="examples")
+        if intent == "candidate_search":
+            plan = replace(plan, filters=self._search_filters(p))
+        needs = {"vaga_field": plan.vaga is not None, "vaga_hires": plan.vaga is not None,
+                 "applicant_status": bool(names), "candidate_profile": bool(names), "compare": len(names) >= 2}
+        return plan if needs.get(intent, True) else None
+
+
+def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
+    for name, rx in cues:
+        if rx.search(folded):
+            return name
+    return ""
+
+
+@lru_cache(maxsize=1)
+def load_examples() -> tuple[tuple[str, str, str, dict[str, Any]], ...]:
+    """(intent, language, question, plan skeleton) of every example question (``examples.jsonl``)."""
+    rows = []
+    for line in EXAMPLES_PATH.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            rows.append((item["intent"], item["lang"], item["question"], item.get("plan", {})))
+    return tuple(rows)
+
+
+def example_vectors(embedder: Embedder) -> Any:
+    """The example questions (their words, placeholders as plain words) embedded."""
+    import numpy as np
+
+    masked = [" ".join(words(q)) for _, _, q, _ in load_examples()]
+    return np.asarray(embedder.embed(masked), dtype=np.float32)
+
+
+def nearest_example(embedder: Embedder, masked_question: str, *, vectors: Any = None
+                    ) -> tuple[tuple[str, dict[str, Any]], float]:
+    """(intent, plan skeleton) of the example most similar to ``masked_question``, and the cosine similarity."""
+    import numpy as np
+
+    vectors = example_vectors(embedder) if vectors is None else vectors
+    v = np.asarray(embedder.embed([masked_question])[0], dtype=np.float32)
+    scores = vectors @ v
+    best = int(np.argmax(scores))
+    intent, _, _, skeleton = load_examples()[best]
+    return (intent, skeleton), float(scores[best])
+
+
+__all__ = ["EXAMPLES_PATH", "Parsed", "Planner", "example_vectors", "load_examples", "nearest_example", "parse"]
