@@ -62,7 +62,8 @@ from recruta.core.http import (  # noqa: E402
     install_log_filters,
     upload_name,
 )
-from recruta.jd.service import LIST_SECTIONS, SECTIONS, JDService  # noqa: E402
+from recruta.jd.service import JDService  # noqa: E402
+from recruta.jd.wording import LIST_SECTIONS, SECTIONS  # noqa: E402
 from recruta.rag.prompting import guard_answer  # noqa: E402
 from recruta.screening.screener import Screener  # noqa: E402
 from recruta.web import web_app  # noqa: E402
