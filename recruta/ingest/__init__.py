@@ -1,0 +1,1 @@
+"""From the Decision files to the index: schema, loaders, documents (chunks + metadata), the embedders, the Chroma store, the address audit."""

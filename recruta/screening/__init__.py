@@ -1,0 +1,1 @@
+"""CV–job screening: the deterministic match score (matching), the service-facing screener (match, rank), score bands."""
