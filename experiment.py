@@ -192,9 +192,14 @@ def run_grid(
     setup_mlflow(settings, experiment)
     eval_path = data_dir / "evalset.jsonl"
     ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
-    if not eval_path.exists():
-        evalset_mod.save(evalset_mod.build(ds), eval_path)
-    items = evalset_mod.load(eval_path)
+    if eval_path.exists():
+        items = evalset_mod.load(eval_path)
+    else:
+        items = evalset_mod.build(ds)
+        try:
+            evalset_mod.save(items, eval_path)
+        except OSError as exc:  # a read-only data folder: evaluate on the set built in memory
+            log.warning("cannot write %s (%s): the evaluation set stays in memory", eval_path, exc)
     if phrasings is not None:
         items = [i for i in items if i.split != "unseen"] + evalset_mod.build_unseen(ds, phrasings)[0]
     names = RecordNames.from_dataset(ds)
