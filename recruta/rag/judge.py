@@ -91,7 +91,7 @@ class _Text:
 
 def _patterns(group: str, lang: str | None) -> list[re.Pattern[str]]:
     table: Mapping[str, list[str]] = lexicon()[group]
-    langs = [lang] if lang in table else list(table)
+    langs = [lang] if lang is not None and lang in table else list(table)
     return [_compiled(p) for lg in langs for p in table[lg]]
 
 

@@ -195,18 +195,19 @@ def fill_count(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
     elif i in ("vagas_ano", "vagas_mes"):
         periods = Counter((j.opened.year, j.opened.month if i == "vagas_mes" else 0) for j in facts.vagas if j.opened)
         for (year, month), n in _shuffled(sorted(periods.items()), rng):
-            hit = [j.record_id for j in facts.vagas if j.opened and j.opened.year == year and (not month or j.opened.month == month)]
-            slots = {"ano": str(year), "mes": _month(month, t.lang) if month else ""}
-            yield _count(f"{year}-{month}", slots, n, hit)
+            ids = [j.record_id for j in facts.vagas if j.opened and j.opened.year == year and (not month or j.opened.month == month)]
+            period = {"ano": str(year), "mes": _month(month, t.lang) if month else ""}
+            yield _count(f"{year}-{month}", period, n, ids)
     elif i == "vagas_titulo":
         for title in _shuffled(sorted({j.titulo for j in facts.jobs.values() if useful(j.titulo)}), rng):
-            hit = facts.jobs_matching(titulo=title)
-            yield _count(title, {"titulo": title}, len(hit), [f"vaga:{j.id}" for j in hit])
+            same = facts.jobs_matching(titulo=title)  # a vaga known only from prospects.json: its first application
+            ids = [j.record_id if j.vaga or not j.apps else prospect_id(j.apps[0]) for j in same]
+            yield _count(title, {"titulo": title}, len(same), ids)
     elif i == "candidaturas_vaga":
         for job in _shuffled((j for j in facts.jobs.values() if j.id in facts.ds.prospects and j.apps), rng):
-            slots = describe(facts, job, t)
-            if slots:
-                yield _count(job.id, slots, len(job.apps), [prospect_id(a) for a in job.apps])
+            described = describe(facts, job, t)
+            if described:
+                yield _count(job.id, described, len(job.apps), [prospect_id(a) for a in job.apps])
     elif i == "contratacoes_ano":
         years = Counter(y for a in facts.applications if a.hired and (y := facts.hire_year(a)))
         for year, n in _shuffled(sorted(years.items()), rng):
