@@ -268,3 +268,22 @@ def test_external_templates_are_classified_and_filled(tiny, tmp_path):
 def test_every_shared_recruiter_template_is_recognised():
     templates, skipped = load_external(PHRASINGS)
     assert not skipped and len(templates) == 51
+
+
+def test_bench_answers_tables_accuracy_per_kind_and_split_and_shows_wrong_answers():
+    from bench.answers import accuracy_table, examples
+
+    def row(kind, split, correct, verdict=""):
+        return {"kind": kind, "split": split, "correct": correct, "verdict": verdict, "question": f"{kind}?",
+                "reference": "ref", "prediction": "  uma   resposta  "}
+
+    rows = [row("hired", "dev", True), row("hired", "dev", False, "missing 1 of 1: Ana Souza"),
+            row("count", "dev", False, "says 3, expected 4"), row("count", "unseen", True), row("count", "test", None)]
+    table, splits = accuracy_table(rows)
+    assert splits == ["dev", "test", "unseen"]
+    assert table == [{"kind": "hired", "dev": "0.50 (1/2)", "test": "", "unseen": ""},
+                     {"kind": "count", "dev": "0.00 (0/1)", "test": "", "unseen": "1.00 (1/1)"},
+                     {"kind": "all kinds", "dev": "0.33 (1/3)", "test": "", "unseen": "1.00 (1/1)"}]
+    shown = examples(rows, per_kind=1)
+    assert [(e["kind"], e["why"], e["answer"]) for e in shown] == [
+        ("hired", "missing 1 of 1: Ana Souza", "uma resposta"), ("count", "says 3, expected 4", "uma resposta")]
