@@ -17,6 +17,9 @@ PORT ?= 3000
 HOST ?= 127.0.0.1
 GRID ?= quick
 LIMIT ?= 16
+# recruiters' question templates (JSONL, outside the project) for the evaluation's "unseen" split, e.g.
+# PHRASINGS=../shared/data/phrasings/recruiter_questions.jsonl
+PHRASINGS ?=
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-10)
 
 .PHONY: serve test install browser bench bench-quick data ingest experiment register champion mlflow-ui bento containerize lint format notebooks clean
@@ -52,13 +55,13 @@ ingest: data
 	$(BIN)/python ingestion.py --data-dir $(DATA)
 
 experiment: ingest
-	$(BIN)/python experiment.py --data-dir $(DATA) --grid $(GRID) $(if $(LIMIT),--limit $(LIMIT))
+	$(BIN)/python experiment.py --data-dir $(DATA) --grid $(GRID) $(if $(LIMIT),--limit $(LIMIT)) $(if $(PHRASINGS),--phrasings $(PHRASINGS))
 
 register:
 	$(BIN)/python register.py
 
 champion: ingest
-	@$(BIN)/python register.py --if-missing || { $(BIN)/python experiment.py --data-dir $(DATA) --grid $(GRID) $(if $(LIMIT),--limit $(LIMIT)) && $(BIN)/python register.py; }
+	@$(BIN)/python register.py --if-missing || { $(BIN)/python experiment.py --data-dir $(DATA) --grid $(GRID) $(if $(LIMIT),--limit $(LIMIT)) $(if $(PHRASINGS),--phrasings $(PHRASINGS)) && $(BIN)/python register.py; }
 
 serve: champion
 	$(BIN)/bentoml serve service:Recruta --host $(HOST) --port $(PORT)

@@ -4,11 +4,16 @@
     python experiment.py --grid quick         # 3 variants, a few minutes
     python experiment.py --limit 20           # fewer questions per split
 
-Per variant (one MLflow run, nested under a grid run): params (the RAGConfig), ROUGE-1/2/L,
-BLEU, hit@k and MRR against the records that answer each question, latency p50/p95 — on the
-``dev`` split, and the same metrics prefixed ``test_`` on the held-out split — a per-question
-predictions table, a plot, and the pyfunc model (with its index snapshot). The grid run holds a
-comparison plot. Tracking URI: ``MLFLOW_TRACKING_URI``, default sqlite under ``RECRUTA_HOME``.
+    python experiment.py --phrasings ../shared/data/phrasings/recruiter_questions.jsonl   # + the "unseen" split
+
+Per variant (one MLflow run, nested under a grid run): params (the RAGConfig); answer accuracy (each answer
+judged against the exact expected answer computed from the records, ``recruta.rag.judge``), false-hire rate,
+citation precision/recall, hit@k and MRR against the records that support each answer, latency p50/p95,
+ROUGE-1/2/L and BLEU — overall and per question kind (``answer_accuracy/hired``…) — on the ``dev`` split, the
+same prefixed ``test_`` on the held-out split and ``unseen_`` on recruiters' phrasings (``--phrasings``, a file
+outside the project); a per-question predictions table (expected answer, prediction, verdict), an accuracy-by-kind
+plot per split, and the pyfunc model (with its index snapshot). The grid run holds a comparison plot. Tracking URI:
+``MLFLOW_TRACKING_URI``, default sqlite under ``RECRUTA_HOME``.
 """
 
 from __future__ import annotations
@@ -38,8 +43,11 @@ import mlflow  # noqa: E402
 from ingestion import ingest, open_index  # noqa: E402
 from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model  # noqa: E402
 from recruta.ingest.embeddings import embedder_for  # noqa: E402
+from recruta.ingest.loaders import load_dataset  # noqa: E402
 from recruta.rag.generators import Generator, make_generator  # noqa: E402
-from recruta.rag.metrics import bleu, hit_at_k, mrr, percentile, retrieval_rank, rouge  # noqa: E402
+from recruta.rag.metrics import answer_row  # noqa: E402
+from recruta.rag.metrics import summarise as summarise_rows  # noqa: E402
+from recruta.rag.vocab import RecordNames  # noqa: E402
 
 log = logging.getLogger("recruta.experiment")
 EXPERIMENT = "recruta-rag"
@@ -80,36 +88,22 @@ def setup_mlflow(settings: Settings, experiment: str) -> str:
     return uri
 
 
-def evaluate(agent: RAGAgent, items: list[evalset_mod.EvalItem], *, desc: str) -> tuple[dict[str, float], list[dict]]:
+def evaluate(agent: RAGAgent, items: list[evalset_mod.EvalItem], *, desc: str,
+             names: RecordNames | None = None) -> tuple[dict[str, float], list[dict]]:
+    """Ask every item; each answer judged (with the records' ``names``, when given: extra names, false hires)."""
     rows = []
     for item in tqdm(items, desc=desc, unit="q", leave=False):
         t0 = time.perf_counter()
         ans = agent.answer(item.question)
         latency = (time.perf_counter() - t0) * 1000
-        ids = [s["id"] for s in ans.sources]
-        r = rouge(ans.answer, item.reference)
-        rows.append({
-            "id": item.id, "split": item.split, "kind": item.kind, "question": item.question,
-            "reference": item.reference, "prediction": ans.answer, "sources": ", ".join(ids),
-            "rank": retrieval_rank(ids, item.record_ids), "latency_ms": round(latency, 1), **r,
-        })
+        rows.append(answer_row(item, prediction=ans.answer, source_ids=[s["id"] for s in ans.sources],
+                               latency_ms=latency, names=names))
     return summarise(rows, k=agent.config.top_k), rows
 
 
 def summarise(rows: list[dict], *, k: int) -> dict[str, float]:
-    if not rows:
-        return {}
-    ranks = [r["rank"] for r in rows]
-    lat = [r["latency_ms"] for r in rows]
-    return {
-        "rouge1": sum(r["rouge1"] for r in rows) / len(rows),
-        "rouge2": sum(r["rouge2"] for r in rows) / len(rows),
-        "rougeL": sum(r["rougeL"] for r in rows) / len(rows),
-        "bleu": bleu([r["prediction"] for r in rows], [r["reference"] for r in rows]),
-        f"hit_at_{k}": hit_at_k(ranks, k), "hit_at_k": hit_at_k(ranks, k), "hit_at_1": hit_at_k(ranks, 1),
-        "mrr": mrr(ranks), "latency_p50_ms": percentile(lat, 50), "latency_p95_ms": percentile(lat, 95),
-        "n_questions": float(len(rows)),
-    }
+    """Overall and per-kind metrics of evaluated rows (``recruta.rag.metrics.summarise``)."""
+    return summarise_rows(rows, k=k)
 
 
 def _plot_run(rows: list[dict], path: Path, title: str) -> Path:
@@ -126,9 +120,34 @@ def _plot_run(rows: list[dict], path: Path, title: str) -> Path:
     return path
 
 
+def _plot_accuracy(rows: list[dict], path: Path, title: str) -> Path:
+    """Answer accuracy per question kind, one bar per split (dev, held-out, unseen)."""
+    judged = [r for r in rows if r.get("correct") is not None]
+    kinds = sorted({r["kind"] for r in judged}, key=lambda k: evalset_mod.KINDS.index(k) if k in evalset_mod.KINDS else 99)
+    splits = [sp for sp in evalset_mod.SPLITS if any(r["split"] == sp for r in judged)]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * max(1, len(kinds)) * max(1, len(splits)) + 1.5))
+    height = 0.8 / max(1, len(splits))
+    for i, split in enumerate(splits):
+        acc = []
+        for kind in kinds:
+            group = [r for r in judged if r["kind"] == kind and r["split"] == split]
+            acc.append(sum(r["correct"] for r in group) / len(group) if group else 0.0)
+        ax.barh([y + i * height for y in range(len(kinds))], acc, height=height,
+                label={"test": "held-out"}.get(split, split))
+    ax.set_yticks([y + 0.4 - height / 2 for y in range(len(kinds))], kinds, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("answer accuracy")
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def _plot_grid(results: list[tuple[str, dict[str, float]]], path: Path) -> Path:
     names = [n for n, _ in results]
-    metrics = ["rougeL", "rouge1", "hit_at_k", "mrr"]
+    metrics = ["answer_accuracy", "rougeL", "hit_at_k", "mrr"]
     fig, axes = plt.subplots(1, 2, figsize=(12, 0.6 * len(names) + 2))
     width = 0.8 / len(metrics)
     for i, m in enumerate(metrics):
@@ -166,18 +185,27 @@ def ensure_index(config: RAGConfig, settings: Settings, data_dir: Path) -> Path:
 
 def run_grid(
     *, settings: Settings, configs: list[RAGConfig], data_dir: Path, limit: int | None = None,
-    experiment: str = EXPERIMENT, generators: dict[str, Generator] | None = None,
+    experiment: str = EXPERIMENT, generators: dict[str, Generator] | None = None, phrasings: Path | None = None,
 ) -> list[tuple[str, str, dict[str, float]]]:
-    """Run every variant; returns (run_id, name, dev metrics)."""
+    """Run every variant; returns (run_id, name, dev metrics). ``phrasings``: recruiters' question templates for
+    the ``unseen`` split (read here, never copied into the project)."""
     setup_mlflow(settings, experiment)
     eval_path = data_dir / "evalset.jsonl"
-    if not eval_path.exists():
-        from recruta.ingest.loaders import load_dataset
-
-        evalset_mod.save(evalset_mod.build(load_dataset(data_dir, hired_statuses=settings.hired_statuses)), eval_path)
-    items = evalset_mod.load(eval_path)
+    ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
+    if eval_path.exists():
+        items = evalset_mod.load(eval_path)
+    else:
+        items = evalset_mod.build(ds)
+        try:
+            evalset_mod.save(items, eval_path)
+        except OSError as exc:  # a read-only data folder: evaluate on the set built in memory
+            log.warning("cannot write %s (%s): the evaluation set stays in memory", eval_path, exc)
+    if phrasings is not None:
+        items = [i for i in items if i.split != "unseen"] + evalset_mod.build_unseen(ds, phrasings)[0]
+    names = RecordNames.from_dataset(ds)
     dev = [i for i in items if i.split == "dev"][:limit]
-    test = [i for i in items if i.split == "test"][: (limit and max(1, limit // 3))]
+    test = [i for i in items if i.split == evalset_mod.HELD_OUT][: (limit and max(1, limit // 3))]
+    unseen = [i for i in items if i.split == "unseen"][: (limit and max(1, limit // 3))]
     if not dev:
         raise SystemExit(f"{eval_path} has no dev questions")
     generators = generators if generators is not None else {}
@@ -185,7 +213,7 @@ def run_grid(
     with mlflow.start_run(run_name=f"grid-{time.strftime('%Y%m%d-%H%M%S')}") as parent, \
             tempfile.TemporaryDirectory() as tmp:
         mlflow.set_tag(KIND_TAG, "grid")
-        mlflow.log_params({"n_variants": len(configs), "n_dev": len(dev), "n_test": len(test),
+        mlflow.log_params({"n_variants": len(configs), "n_dev": len(dev), "n_test": len(test), "n_unseen": len(unseen),
                            "data_dir": str(data_dir)})
         for config in configs:
             name = variant_name(config)
@@ -200,21 +228,29 @@ def run_grid(
                 mlflow.set_tag(KIND_TAG, "variant")
                 mlflow.set_tag("mlflow.parentRunId", parent.info.run_id)
                 mlflow.log_params({k: str(v) for k, v in asdict(config).items()})
-                dev_metrics, dev_rows = evaluate(agent, dev, desc=f"{name} dev")
-                test_metrics, test_rows = evaluate(agent, test, desc=f"{name} test")
+                dev_metrics, dev_rows = evaluate(agent, dev, desc=f"{name} dev", names=names)
+                test_metrics, test_rows = evaluate(agent, test, desc=f"{name} test", names=names)
+                unseen_metrics, unseen_rows = evaluate(agent, unseen, desc=f"{name} unseen", names=names)
                 mlflow.log_metrics(dev_metrics)
                 mlflow.log_metrics({f"test_{k}": v for k, v in test_metrics.items()})
-                mlflow.log_table({k: [r[k] for r in dev_rows + test_rows] for k in dev_rows[0]},
-                                 artifact_file="predictions.json")
+                mlflow.log_metrics({f"unseen_{k}": v for k, v in unseen_metrics.items()})
+                all_rows = dev_rows + test_rows + unseen_rows
+                mlflow.log_table({k: [r[k] for r in all_rows] for k in dev_rows[0]}, artifact_file="predictions.json")
                 mlflow.log_artifact(str(_plot_run(dev_rows, Path(tmp) / "rougeL_by_kind.png", name)), "plots")
+                mlflow.log_artifact(str(_plot_accuracy(all_rows, Path(tmp) / "accuracy_by_kind.png", name)), "plots")
                 log_rag_model(config, snapshot=snapshot)
                 results.append((run.info.run_id, name, dev_metrics))
-            print(f"{name}: rougeL={dev_metrics['rougeL']:.3f} bleu={dev_metrics['bleu']:.1f} "
+            print(f"{name}: accuracy={dev_metrics.get('answer_accuracy', 0):.3f} "
+                  f"(held-out {test_metrics.get('answer_accuracy', 0):.3f}"
+                  + (f", unseen {unseen_metrics.get('answer_accuracy', 0):.3f}" if unseen_metrics else "") + ") "
+                  f"rougeL={dev_metrics['rougeL']:.3f} bleu={dev_metrics['bleu']:.1f} "
                   f"hit@k={dev_metrics['hit_at_k']:.2f} mrr={dev_metrics['mrr']:.2f} "
                   f"p50={dev_metrics['latency_p50_ms']:.0f}ms")
         mlflow.log_artifact(str(_plot_grid([(n, m) for _, n, m in results], Path(tmp) / "comparison.png")), "plots")
         mlflow.log_table({"run_id": [r for r, _, _ in results], "variant": [n for _, n, _ in results],
-                          **{m: [x[2].get(m) for x in results] for m in ("rougeL", "rouge1", "rouge2", "bleu",
+                          **{m: [x[2].get(m) for x in results] for m in ("answer_accuracy", "false_hire_rate",
+                                                                          "citation_precision", "citation_recall",
+                                                                          "rougeL", "rouge1", "rouge2", "bleu",
                                                                           "hit_at_k", "mrr", "latency_p50_ms")}},
                          artifact_file="comparison.json")
     return results
@@ -242,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=settings.data_dir)
     parser.add_argument("--limit", type=int, default=None, help="max dev questions (test gets a third)")
     parser.add_argument("--experiment", default=EXPERIMENT)
+    parser.add_argument("--phrasings", type=Path, default=None,
+                        help="recruiters' question templates (JSONL, outside the project) for the 'unseen' split")
     parser.add_argument("--jd-ratings", action="store_true",
                         help="only log the average JD rating per generator variant (from /jd/feedback) to MLflow")
     args = parser.parse_args(argv)
@@ -252,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         results = run_grid(settings=settings, configs=grid(args.grid, settings), data_dir=args.data_dir,
-                           limit=args.limit, experiment=args.experiment)
+                           limit=args.limit, experiment=args.experiment, phrasings=args.phrasings)
     except mlflow.exceptions.MlflowException as exc:
         print(f"error: MLflow at {settings.mlflow_uri} failed: {exc}", file=sys.stderr)
         return 1

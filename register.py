@@ -1,6 +1,6 @@
 """Step 4 of the pipeline: promote the best experiment run to champion and into the Bento store.
 
-    python register.py                    # best run by RECRUTA_SELECT_METRIC (default rougeL)
+    python register.py                    # best run by RECRUTA_SELECT_METRIC (default answer_accuracy)
     python register.py --metric mrr
     python register.py --if-missing       # do nothing when a champion is already served
 

@@ -1,5 +1,8 @@
 """experiment.py + register.py on a sqlite MLflow, with the fake embedder and generators."""
 
+import json
+from pathlib import Path
+
 import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
@@ -16,32 +19,53 @@ def home(tmp_path, monkeypatch) -> Settings:
     return Settings(home=tmp_path / "home", embedder="hash", chunk_size=600)
 
 
-def run(settings, small_data, configs=None):
+def run(settings, small_data, configs=None, **kwargs):
     return experiment.run_grid(settings=settings, configs=configs or experiment.grid("test", settings),
-                               data_dir=small_data, limit=12)
+                               data_dir=small_data, limit=12, **kwargs)
 
 
-def test_grid_logs_metrics_table_plots_and_model(home, small_data):
-    results = run(home, small_data)
+def test_grid_logs_metrics_table_plots_and_model(home, small_data, tmp_path):
+    phrasings = tmp_path / "phrasings.jsonl"  # recruiters' templates, as read from outside the project
+    phrasings.write_text('{"kind": "count", "lang": "en", "text": "How many openings does {cliente} have?"}\n'
+                         '{"kind": "hired", "lang": "pt", "text": "Quem ficou com a vaga {titulo}?"}\n')
+    results = run(home, small_data, phrasings=phrasings)
     assert len(results) == 2
     client = MlflowClient(home.mlflow_uri)
     for run_id, _name, _metrics in results:
         r = client.get_run(run_id)
+        m = r.data.metrics
         for key in ("rouge1", "rouge2", "rougeL", "bleu", "hit_at_k", "mrr", "latency_p50_ms", "latency_p95_ms",
-                    "test_rougeL", "test_hit_at_k"):
-            assert key in r.data.metrics, key
-        assert 0 <= r.data.metrics["rougeL"] <= 1 and r.data.metrics["hit_at_k"] > 0.5
+                    "answer_accuracy", "false_hire_rate", "citation_precision", "citation_recall",
+                    "test_rougeL", "test_hit_at_k", "test_answer_accuracy", "unseen_answer_accuracy",
+                    "unseen_hit_at_k", "answer_accuracy/count", "test_n_questions", "unseen_answer_accuracy/count"):
+            assert key in m, key
+        assert 0 <= m["rougeL"] <= 1 and 0 <= m["answer_accuracy"] <= 1 and 0 <= m["hit_at_k"] <= 1
+        kinds = {k.split("/")[1] for k in m if k.startswith("answer_accuracy/")}
+        assert len(kinds) >= 8  # the 12 dev questions cover the kinds in turn
+        assert m["n_questions"] == 12 and sum(m[f"n_questions/{k}"] for k in kinds) == 12
+        assert m["unseen_n_questions"] == 4  # 2 templates × 2 fills
+        assert m.get("hit_at_k/by_id", 1.0) == 1.0  # a question naming its vaga is routed to it
         assert r.data.params["generator"] in ("extractive", "echo")
         arts = {a.path for a in client.list_artifacts(run_id)}
         assert {"predictions.json", "plots"} <= arts
+        assert {"plots/accuracy_by_kind.png", "plots/rougeL_by_kind.png"} <= {a.path for a in client.list_artifacts(run_id, "plots")}
+        local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="predictions.json",
+                                                    tracking_uri=home.mlflow_uri)
+        table = json.loads(Path(local).read_text())
+        cols = table["columns"]
+        assert {"expected", "prediction", "correct", "verdict", "citation_precision", "split"} <= set(cols)
+        splits = {row[cols.index("split")] for row in table["data"]}
+        assert splits == {"dev", "test", "unseen"}
         assert mlflow.pyfunc.load_model(f"runs:/{run_id}/model") is not None
     parent = client.get_run(client.get_run(results[0][0]).data.tags["mlflow.parentRunId"])
     assert "comparison.json" in {a.path for a in client.list_artifacts(parent.info.run_id)}
+    assert parent.data.params["n_dev"] == "12" and parent.data.params["n_unseen"] == "4"
 
 
 def test_register_picks_best_is_idempotent_and_rolls_back(home, small_data):
     results = run(home, small_data)
-    best = max(results, key=lambda r: r[2]["rougeL"])
+    assert home.select_metric == "answer_accuracy"  # the default: what recruiters get right, not ROUGE
+    best = max(results, key=lambda r: r[2][home.select_metric])  # ties: the earliest run, as register.py does
     first = register.register(settings=home)
     assert first.created and first.run_id == best[0] and first.version == "1"
     again = register.register(settings=home)
@@ -64,14 +88,14 @@ def test_register_picks_best_is_idempotent_and_rolls_back(home, small_data):
     latest = bentoml.models.get(f"{home.model_name}:latest")
     champion_now = client.get_model_version_by_alias(home.model_name, "champion")
     assert latest.info.metadata["registry_version"] == str(champion_now.version)
-    assert "rougeL" in latest.info.metadata["metrics"] and latest.info.metadata["params"]["generator"]
+    assert "answer_accuracy" in latest.info.metadata["metrics"] and latest.info.metadata["params"]["generator"]
 
 
 def test_register_errors_are_clear(home, small_data):
     with pytest.raises(register.RegistryError, match="experiment.py"):
         register.register(settings=home)
     run(home, small_data, configs=experiment.grid("test", home)[:1])
-    with pytest.raises(register.RegistryError, match="available: .*rougeL"):
+    with pytest.raises(register.RegistryError, match="available: .*answer_accuracy"):
         register.register(settings=home, metric="nope")
     client = MlflowClient(home.mlflow_uri)
     assert client.search_registered_models() == []  # nothing half-registered

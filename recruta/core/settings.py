@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     # Registry / serving. `workers`: BentoML worker processes (each loads the model and the index).
     workers: int = Field(default=1, ge=1, le=16)
     model_name: str = "recruta-rag"
-    select_metric: str = "rougeL"
+    select_metric: str = "answer_accuracy"
 
     @property
     def chroma_path(self) -> Path:
