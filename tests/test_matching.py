@@ -171,8 +171,8 @@ def test_candidate_profiles_persist_across_restarts(small_data, settings, tmp_pa
     import pickle
 
     from ingestion import ingest, open_index
-    from recruta.screening.matching import CandidatePool
     from recruta.screening import matching
+    from recruta.screening.matching import CandidatePool
 
     embedder = get_embedder("hash")
     ingest(data_dir=small_data, settings=settings, embedder=embedder, progress=False)

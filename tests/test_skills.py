@@ -202,9 +202,10 @@ def test_source_files_are_every_module_and_table():
     root = Path(S.__file__).parent
     files = {p.relative_to(root).as_posix() for p in S.source_files()}
     modules = {"__init__.py", "tables.py", "taxonomy.py", "skills.py", "job_requirements.py", "kind.py",
-               "languages.py", "experience.py", "titles.py", "education.py", "location.py", "pay.py", "electrical.py"}
+               "languages.py", "experience.py", "titles.py", "education.py", "location.py", "pay.py", "electrical.py",
+               "skill_use.py"}
     tables = {"cities", "currencies", "education", "languages", "months", "numbers", "sap_modules", "scales",
-              "seniority"}
+              "seniority", "job_sections", "cv_lines"}
     assert files == modules | {"skills_taxonomy.json"} | {f"data/{name}.json" for name in tables}
     for name in tables:
         data = json.loads((root / "data" / f"{name}.json").read_text(encoding="utf-8"))
