@@ -48,8 +48,9 @@ _REMOTE = re.compile(
 _REMOTE_EXCLUDE_BEFORE = re.compile(r"(?:acesso|suporte|assistencia|acceso|soporte|monitoramento)\s+$")
 _REMOTE_NEG_AFTER = re.compile(r"^[\s\-:,]*(?:\w+\s+){0,2}(?:не рассматрива\w*|не предусмотрен\w*|не возможн\w*|невозможн\w*|"
                                r"nao e possivel|not possible|not available|no disponible)")
-# "Híbrido: 2 dias remotos" is not a remote job: a remote word on a line that says hybrid does not count.
-_HYBRID = re.compile(r"(?<!\w)(?:hibrid[oa]|hybrid|semipresencial|гибридн\w*)(?!\w)")
+# "Híbrido: 2 dias remotos", "teletrabajo parcial" is not a remote job: a remote word on a line that says hybrid does not count.
+_HYBRID = re.compile(r"(?<!\w)(?:hibrid[oa]|hybrid|semipresencial|гибридн\w*|parcial(?:mente)?|partial(?:ly)?|"
+                     r"part[\s\-]time|partly)(?!\w)")
 _RELOCATE = re.compile(
     r"(?<!\w)(?:готов\w*\s+к\s+переезду|с\s+переездом|переезд\s+в\s+г|"
     r"disponibilidade\s+(?:para|de)\s+(?:mudanca|relocacao|realocacao)|disponivel\s+para\s+mudanca|"

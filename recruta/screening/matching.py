@@ -250,11 +250,12 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
     if langs:
         vals = [min(1.0, cv.languages.get(k, 0) / v) for k, v in langs.items()]
         s["languages"] = {"value": sum(vals) / len(vals), "detail": "; ".join(
-            f"{k}: CV {LEVEL_NAMES.get(cv.languages.get(k, 0))}, vaga {LEVEL_NAMES[v]}" for k, v in langs.items())}
+            f"{k}: CV {LEVEL_NAMES[cv.languages[k]] if k in cv.languages else _t('unknown')}, vaga {LEVEL_NAMES[v]}"
+            for k, v in langs.items())}
     if job.education:
         c = cv.education
         value = 0.5 if c is None else 1.0 if c >= job.education else 0.5 if c == job.education - 1 else 0.0
-        s["education"] = {"value": value, "detail": f"CV: {EDU_NAMES.get(c, _t('unknown')) if c is not None else _t('unknown')}; "
+        s["education"] = {"value": value, "detail": f"CV: {EDU_NAMES[c] if c is not None else _t('unknown')}; "
                                                     f"vaga: {EDU_NAMES[job.education]}"}
     location = location_signal(cv, job)
     if location is not None:
