@@ -775,7 +775,7 @@ def test_job_skills_come_from_requirement_lines_only(job):
     # only skills named directly: Helm asks for Helm (Kubernetes and Docker are implied, not asked); Azure not cloud
     assert {"python", "spark", "sql", "azure", "helm", "kafka"} <= set(asked)
     assert not {"kubernetes", "docker"} & set(asked)
-    for name, need in asked.items():
+    for need in asked.values():
         assert need.line.kind in S.job_requirements.SKILL_KINDS
         assert need.line.start <= need.evidence.start < need.line.end  # the quoted line names the skill
         assert need.evidence.quote in need.line.text
