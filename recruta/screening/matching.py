@@ -289,13 +289,16 @@ def location_signal(cv: Profile, job: Profile) -> dict[str, Any] | None:
                                          job=", ".join(sorted(job_places)), why=why)}
 
 
-def salary_fit(cv: tuple, job: tuple) -> float | None:
+Salary = tuple[float | None, float | None, str | None]
+
+
+def salary_fit(cv: Salary, job: Salary) -> float | None:
     """1 when the offer covers the expectation (up to 2×); less below it, or far above it."""
     expected, offer = cv[0] or cv[1], job[1] or job[0]
     if not expected or not offer or (cv[2] and job[2] and cv[2] != job[2]):
         return None
     if offer < expected:
-        return max(0.0, 1 - 2 * (1 - offer / expected))
+        return float(max(0.0, 1 - 2 * (1 - offer / expected)))
     ratio = offer / expected
     return 1.0 if ratio <= 2 else max(0.0, 1 - (ratio - 2) / 2)
 
@@ -315,7 +318,8 @@ def check_sections(cv: Profile) -> dict[str, bool]:
     return out
 
 
-def explain(cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]) -> tuple[list, list]:
+def explain(cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]
+            ) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
     """Strengths and gaps, each quoting the job line that names the skill and, for a strength, the CV's words —
     from a line of work when the CV has one (``"shown": "work"``), else from where it only lists the skill
     (``"shown": "list"``). A nice-to-have gap says so (``"preferred": True``)."""
@@ -342,7 +346,8 @@ SECTION_LABELS = {"experience": "experiência profissional", "education": "forma
                   "soft_skills": "competências comportamentais", "languages": "idiomas"}
 
 
-def advise(score: int, strengths: list, gaps: list, sections: dict[str, bool]) -> tuple[list[str], str]:
+def advise(score: int, strengths: list[dict[str, str]], gaps: list[dict[str, Any]], sections: dict[str, bool]
+           ) -> tuple[list[str], str]:
     skill_gaps = [g["skill"] for g in sorted(gaps, key=lambda g: bool(g.get("preferred"))) if g["skill"]]
     advice: list[str] = []
     if score < 40:
@@ -476,7 +481,7 @@ class CandidatePool:
 
     def __init__(self, store: Any, *, cache: Path | None = None) -> None:
         got = store.get(where={"type": "candidato"}, include_embeddings=True)
-        chunks: dict[str, list[tuple[int, str, np.ndarray, dict]]] = {}
+        chunks: dict[str, list[tuple[int, str, np.ndarray, dict[str, Any]]]] = {}
         for doc_id, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True):
             chunks.setdefault(str(meta.get("candidate_id") or doc_id.split(":")[1]), []).append(
                 (int(meta.get("chunk", 0)), text or "", np.asarray(vec, dtype=np.float32), meta))
@@ -539,7 +544,7 @@ def rank(pool: CandidatePool, job: Profile, *, embedder: Embedder | None, vaga_i
     lex = (pool.lexical @ lexical_vectors([job.text]).T).toarray().ravel() if pool.lexical is not None else None
     row = {e.candidate_id: i for i, e in enumerate(pool.entries)}
     hired = pool.hired.get(str(vaga_id), set()) if vaga_id else set()
-    results = []
+    results: list[dict[str, Any]] = []
     for e in entries:
         semantic = semantic_similarity(e.vectors, job_vector) if job_vector is not None else None
         lexical = float(lex[row[e.candidate_id]]) if lex is not None else 0.0
