@@ -136,10 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="llmmatch + stability only (no index needed)")
     parser.add_argument("--no-mlflow", action="store_true")
     args = parser.parse_args(argv)
-    from recruta.ingest.embeddings import get_embedder
+    from recruta.ingest.embeddings import embedder_for
 
     settings = get_settings()
-    embedder = get_embedder(settings.embedder)
+    embedder = embedder_for(settings)  # the model, backend and threads the index was built with (and its collection)
     metrics: dict = {}
     llm = bench_llmmatch(embedder)
     rows = llm.pop("_rows")

@@ -192,3 +192,116 @@ def test_candidate_profiles_persist_across_restarts(small_data, settings, tmp_pa
     assert third.profiles_extracted == len(third)
     cache.write_bytes(b"not a pickle")
     assert CandidatePool(store, cache=cache).profiles_extracted == len(first)
+
+
+# --- what a recruiter reads must be true ----------------------------------------------------------------
+
+RETAIL_JOB = """Engenheiro(a) de Dados Sênior — Varejo Nacional
+Sobre a empresa: uma das maiores redes de varejo do país, com vendas online e lojas físicas, migrando para a nuvem.
+Responsabilidades
+- Construir pipelines de dados em Python e Spark
+- Atuar em projeto de cliente do setor telecomunicações
+Requisitos
+- SQL avançado
+- Domínio de Azure e Helm
+Experiência mínima de 5 anos
+Local: São Paulo"""
+
+NURSE_CV = """Enfermeira
+Experiência profissional
+Hospital Central (2012 - 2024): cuidados intensivos na UTI, administração de medicamentos e supervisão da equipe.
+Formação: Bacharel em Enfermagem
+Recife - PE"""
+
+
+def test_title_company_and_sector_are_never_strengths_or_gaps():
+    r = match(profile(NURSE_CV, is_job=False), profile(RETAIL_JOB, is_job=True), embedder=EMB)
+    named = {g["skill"] for g in r.gaps if g["skill"]} | {s["skill"] for s in r.strengths}
+    assert not {"retail", "sales", "cloud", "networking", "telecommunications"} & named
+    assert {"python", "spark", "sql", "azure", "helm"} <= named and "kubernetes" not in named
+    for item in [*r.strengths, *(g for g in r.gaps if g["skill"])]:
+        line = item["requirement"]
+        assert line in RETAIL_JOB and line.strip() not in ("Responsabilidades", "Requisitos")
+        quote = profile(RETAIL_JOB, is_job=True).skills[item["skill"]].quote
+        assert quote in line  # the quoted requirement is the line that names the skill
+
+
+def test_short_quotes_point_at_their_own_line():
+    job = "Requisitos:\n- Responsabilidades de sustentação\n- Python, R e SQL"
+    r = match(profile("Analista de dados: Python, R e SQL em projetos de risco de crédito.", is_job=False),
+              profile(job, is_job=True), embedder=EMB)
+    by_skill = {s["skill"]: s["requirement"] for s in r.strengths}
+    assert by_skill["r"] == "Python, R e SQL"  # not "Responsabilidades…", which contains an "R"
+
+
+KEYWORD_CV = "React TypeScript JavaScript Redux HTML5 CSS3 Jest Git Next.js Webpack"
+REACT_JOB = """Desenvolvedor(a) Front-end React Pleno
+Requisitos:
+- Experiência com React e TypeScript
+- JavaScript moderno (ES6+)
+- HTML5 e CSS3
+- Testes com Jest
+- Git
+Diferenciais: Next.js"""
+REAL_REACT_CV = """Desenvolvedora Front-end
+Experiência profissional
+2019 – 2024 Fintech Acme: desenvolvi o checkout em React e TypeScript, com estado global em Redux.
+Criei testes unitários com Jest e mantive o design system em HTML5 e CSS3; JavaScript (ES6+) no dia a dia.
+Versionamento com Git e páginas de marketing em Next.js."""
+
+
+def test_a_keyword_list_earns_far_less_than_the_same_skills_in_experience():
+    kw = match(profile(KEYWORD_CV, is_job=False), profile(REACT_JOB, is_job=True), embedder=EMB)
+    real = match(profile(REAL_REACT_CV, is_job=False), profile(REACT_JOB, is_job=True), embedder=EMB)
+    assert real.score >= kw.score + 25, (real.score, kw.score)
+    assert {s["shown"] for s in kw.strengths} == {"list"} and {s["shown"] for s in real.strengths} == {"work"}
+    assert "só listadas" in kw.signals["skills"]["detail"]
+    # a sentence planted next to the list, naming none of the job's skills, does not buy the text signals back
+    planted = match(profile(KEYWORD_CV + "\nSou uma pessoa dedicada e apaixonada por aprender coisas novas.",
+                            is_job=False), profile(REACT_JOB, is_job=True), embedder=EMB)
+    assert planted.score <= kw.score + 3
+
+
+def test_unknown_values_are_said_in_words():
+    r = match(profile(KEYWORD_CV, is_job=False), profile(RETAIL_JOB, is_job=True), embedder=EMB)
+    for sig in r.signals.values():
+        assert "?" not in sig["detail"], sig["detail"]
+    assert "anos de experiência não informados" in r.signals["experience"]["detail"]
+    assert "nível não informado" in r.signals["experience"]["detail"]
+    assert "local não informado" in r.signals["location"]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("cv", "job", "value", "why"),
+    [
+        ("Ubicación: Sevilla", "Ubicación: Madrid", 0.5, "mesmo país"),
+        ("Ubicación: Sevilla", "Local: São Paulo", 0.0, "outro país"),
+        ("Ubicación: Sevilla", "Local: São Paulo. Vaga 100% remota", 1.0, "vaga remota"),
+        ("Ubicación: Sevilla. Dispuesta a reubicarme", "Local: São Paulo", 1.0, "mudança"),
+        ("Cidade: Campinas - SP", "Local: São Paulo", 0.75, "mesmo estado"),
+        ("Location: Seville", "Ubicación: Sevilla", 1.0, "mesma cidade"),
+    ],
+)
+def test_location_is_graded_and_explained(cv, job, value, why):
+    s = score_signals(profile(cv, is_job=False), profile(job, is_job=True), semantic=None, lexical=0.0)
+    assert s["location"]["value"] == value and why in s["location"]["detail"], s["location"]
+
+
+def test_years_and_levels_read_alike_in_pt_en_es():
+    job = profile("Requisitos: Python. Experiência mínima de 5 anos. Nível: Sênior", is_job=True)
+    for cv in ("Desenvolvedor sênior com 6 anos de experiência em Python (2018–atual).",
+               "Senior developer with 6 years of experience in Python (2018–present).",
+               "Desarrollador sénior con 6 años de experiencia en Python (2018–presente)."):
+        p = profile(cv, is_job=False)
+        assert p.years == 6.0 and p.seniority == 3, cv
+        assert score_signals(p, job, semantic=None, lexical=0.0)["experience"]["value"] == 1.0
+
+
+def test_chunks_of_a_record_join_without_repeats():
+    from recruta.ingest.documents import chunk_text
+    from recruta.screening.matching import join_chunks
+
+    text = "\n".join(f"Linha {n}: atuar com SQL, Python e Power BI no projeto {n}" for n in range(40))
+    pieces = chunk_text(text, size=300, overlap=80)
+    assert len(pieces) > 3
+    assert join_chunks(pieces) == text

@@ -202,9 +202,10 @@ def test_source_files_are_every_module_and_table():
     root = Path(S.__file__).parent
     files = {p.relative_to(root).as_posix() for p in S.source_files()}
     modules = {"__init__.py", "tables.py", "taxonomy.py", "skills.py", "job_requirements.py", "kind.py",
-               "languages.py", "experience.py", "titles.py", "education.py", "location.py", "pay.py", "electrical.py"}
+               "languages.py", "experience.py", "titles.py", "education.py", "location.py", "pay.py", "electrical.py",
+               "skill_use.py"}
     tables = {"cities", "currencies", "education", "languages", "months", "numbers", "sap_modules", "scales",
-              "seniority"}
+              "seniority", "job_sections", "cv_lines"}
     assert files == modules | {"skills_taxonomy.json"} | {f"data/{name}.json" for name in tables}
     for name in tables:
         data = json.loads((root / "data" / f"{name}.json").read_text(encoding="utf-8"))
@@ -474,6 +475,14 @@ def test_language_levels(text, expected):
         (RU_VAC_ASU_2, None, 0.0),  # "не требуется"
         ("Пол, возраст: Мужчина ,  29 лет , родился 9 июля 1989", False, None),
         ("Empresa fundada há 20 anos", False, None),
+        # an age word only makes the number right after it an age; inside another word it is nothing
+        ("6 años de experiencia (2017–presente) en una sociedad anónima, 3 años como líder", False, 6.0),
+        ("6 anos de experiência em controle de qualidade", False, 6.0),
+        ("6 years of experience managing storage (2017-present)", False, 6.0),
+        ("Edad: 29 años, 5 años de experiencia", False, 5.0),
+        ("Idade: 35 anos", False, None),
+        ("I am 30 years old", False, None),
+        ("Desde 2017 trabajo con React (6 años)", False, 6.0),
     ],
 )
 def test_years_of_experience(text, job, expected):
@@ -709,3 +718,164 @@ def test_llmmatch_cvs_file():
         assert education_level(cv) in (2, 3, 4, 5)
         low, high, currency = salary(cv)
         assert currency == "RUB" and low == high and low > 1000
+
+
+# --- what a job asks for ----------------------------------------------------------------------------
+
+PT_RETAIL_JOB = """Engenheiro(a) de Dados Sênior — Varejo Nacional
+Sobre a empresa: uma das maiores redes de varejo do país, com vendas online e lojas físicas, migrando para a nuvem.
+Responsabilidades
+- Construir pipelines de dados em Python e Spark
+- Atuar em projeto de cliente do setor telecomunicações
+Requisitos
+- SQL avançado
+- Domínio de Azure e Helm
+Desejável: Kafka
+Benefícios: plano de saúde, bônus por vendas
+Local: São Paulo"""
+
+EN_RETAIL_JOB = """Senior Data Engineer — Retail & E-commerce
+About us
+We are a leading retail group with 400 stores and a growing online sales channel, moving to the cloud.
+What you'll do
+- Build pipelines in Python and Spark
+- Work for a client in the telecommunications sector
+Requirements
+- Strong SQL
+- Azure and Helm
+Nice to have
+- Kafka
+Benefits
+- Health insurance, sales bonus
+Location: London"""
+
+ES_RETAIL_JOB = """Ingeniero/a de Datos Sénior - Sector Retail
+Sobre nosotros: somos una empresa líder del sector retail y telecomunicaciones, migrando a la nube.
+Funciones:
+- Desarrollar pipelines en Python y Spark para un cliente del sector telecomunicaciones
+Requisitos:
+- SQL avanzado
+- Dominio de Azure y Helm
+- Se valorará conocimiento de Kafka
+Ofrecemos: seguro médico, bonus por ventas
+Ubicación: Madrid"""
+
+
+@pytest.mark.parametrize("job", [PT_RETAIL_JOB, EN_RETAIL_JOB, ES_RETAIL_JOB], ids=["pt", "en", "es"])
+def test_job_skills_come_from_requirement_lines_only(job):
+    lines = S.job_lines(job)
+    kinds = {line.kind for line in lines}
+    assert {"title", "heading", "company", "responsibility", "requirement", "preferred", "benefits", "field"} <= kinds
+    assert lines[0].kind == "title"
+    for line in lines:
+        assert job[line.start:line.end] == line.text
+    asked = S.job_skills(job)
+    # the title's, the company's, the benefits' and the client's sector words are not requirements
+    assert not {"retail", "sales", "e-commerce", "cloud", "telecommunications", "networking"} & set(asked)
+    # only skills named directly: Helm asks for Helm (Kubernetes and Docker are implied, not asked); Azure not cloud
+    assert {"python", "spark", "sql", "azure", "helm", "kafka"} <= set(asked)
+    assert not {"kubernetes", "docker"} & set(asked)
+    for need in asked.values():
+        assert need.line.kind in S.job_requirements.SKILL_KINDS
+        assert need.line.start <= need.evidence.start < need.line.end  # the quoted line names the skill
+        assert need.evidence.quote in need.line.text
+    assert asked["kafka"].preferred and not asked["sql"].preferred
+
+
+def test_job_without_headings_reads_every_line_but_title_and_company():
+    job = "Analista de Dados\nSomos uma rede de varejo.\nExperiência com SQL e Power BI; vivência com vendas."
+    asked = S.job_skills(job)
+    assert {"sql", "power bi", "sales"} <= set(asked) and "retail" not in asked
+    assert [line.text for line in S.requirement_lines(job)] == ["Experiência com SQL e Power BI",
+                                                                 "vivência com vendas."]
+
+
+@pytest.mark.parametrize(
+    ("line", "sector"),
+    [
+        ("Atuar em projeto de cliente do setor telecomunicações", True),
+        ("Empresa do ramo de varejo", True),
+        ("for a leading retail company", True),
+        ("Work for a client in the telecommunications sector", True),
+        ("Experiência em vendas consultivas", False),
+        ("Conciliação bancária e contas a pagar", False),
+    ],
+)
+def test_sector_words_are_not_requirements(line, sector):
+    job = f"Requisitos:\n- {line}"
+    named = {ev.skill for ev in S.skill_mentions(job) if ev.category == "domain"}
+    assert named, line  # the line does name a domain skill...
+    asked = {k for k, v in S.job_skills(job).items() if v.evidence.category == "domain"}
+    assert (not asked) == sector, asked  # ...which is asked for only when it is not the sector
+
+
+def test_nested_headings_inside_a_line():
+    job = "Описание: Обязанности:  Наладка ПЛК и SCADA.  Требования:  Знание AutoCAD.  Условия:  ДМС, продажи билетов."
+    kinds = {line.text.strip(): line.kind for line in S.job_lines(job)}
+    assert kinds["Наладка ПЛК и SCADA."] == "responsibility" and kinds["Знание AutoCAD."] == "requirement"
+    assert "sales" not in S.job_skills(job) and {"plc", "scada", "autocad"} <= set(S.job_skills(job))
+
+
+def test_helm_is_its_own_skill():
+    found = extract_skills("Helm charts no AKS")
+    assert found["helm"].implied_by is None
+    assert found["kubernetes"].implied_by == "helm" and found["kubernetes"].quote == "Helm charts"
+    assert "helm" not in extract_skills("Kubernetes")
+
+
+# --- shown in work or only listed ---------------------------------------------------------------------
+
+
+def test_keyword_list_shows_nothing():
+    assert S.shown_skills("React TypeScript JavaScript Redux HTML5 CSS3 Jest Webpack Git") == {}
+    assert S.shown_skills("Habilidades: Java (avançado), SQL (intermediário), Docker, Kubernetes") == {}
+    assert S.skill_use("Skills: React, TypeScript, Git").work == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Desenvolvi o checkout em React e TypeScript com estado global em Redux para o app de pagamentos.",
+        "Experiencia laboral\nAcme: desarrollo del checkout con React y TypeScript",
+        "Built the payments checkout in React and TypeScript for the mobile team.",
+        "Python developer, 5 years with Django and PostgreSQL",
+        "Инженер АСУ ТП, опыт работы 4 года: ПЛК, SCADA",
+    ],
+)
+def test_skills_in_a_line_of_work_are_shown(text):
+    shown = S.shown_skills(text)
+    assert shown and set(shown) <= set(extract_skills(text))
+    for ev in shown.values():
+        assert text[ev.start:ev.end] == ev.quote
+
+
+def test_shown_keeps_the_work_mention_not_the_list():
+    cv = "Skills: React, Git\n\nExperience\nAcme 2020-2023: built the checkout in React with the payments team."
+    assert extract_skills(cv)["react"].start < cv.index("built")
+    assert S.shown_skills(cv)["react"].start > cv.index("built")
+    assert "git" not in S.shown_skills(cv)
+
+
+# --- places -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("here", "there", "near"),
+    [
+        ("Sevilla", "Madrid", "same country"),
+        ("Ubicación: Sevilla", "Local: São Paulo", "elsewhere"),
+        ("Campinas - SP", "São Paulo", "same region"),
+        ("Reside en Sevilla, España", "Localização: Sevilla", "same city"),
+        ("Based in London", "Location: Londres", "same city"),
+        ("Rio de Janeiro", "São Paulo", "same country"),
+        ("", "São Paulo", "unknown"),
+    ],
+)
+def test_nearness_reads_places_the_same_in_every_language(here, there, near):
+    assert S.nearness(locations(here), locations(there)) == near
+
+
+def test_hybrid_is_not_remote():
+    assert "remote" not in locations("Modelo híbrido: 2 dias remotos por semana em São Paulo")
+    assert "remote" not in locations("Ofrecemos: teletrabajo parcial\nUbicación: Madrid")
+    assert "remote" in locations("Vaga 100% remota")

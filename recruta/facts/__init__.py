@@ -6,7 +6,10 @@ re-exports their public API (``from recruta import facts as sk; sk.extract_skill
 
 - :mod:`.taxonomy` — the skills taxonomy (``skills_taxonomy.json``): loading, validation, alias index.
 - :mod:`.skills` — :func:`extract_skills` (canonical skills with :class:`Evidence`, implied parents included).
-- :mod:`.job_requirements` — :func:`requirements`, a job's requirement lines.
+- :mod:`.job_requirements` — :func:`requirements`, a job's requirement lines; :func:`job_lines` (every line of a
+  job with its kind: requirement, responsibility, title, company, benefits…) and :func:`job_skills` (the skills a
+  job asks for, each with the line that names it — not its title's, company's or sector's).
+- :mod:`.skill_use` — :func:`shown_skills`, the skills a CV shows in a line of work rather than only lists.
 - :mod:`.kind` — :func:`looks_like_job`: job or CV (facts that mean "required minimum" vs "highest reached").
 - :mod:`.languages` — :func:`language_levels`; :mod:`.experience` — :func:`years_of_experience`;
   :mod:`.titles` — :func:`seniority`; :mod:`.education` — :func:`education_level`;
@@ -27,12 +30,13 @@ from pathlib import Path
 from recruta.facts.education import education_level
 from recruta.facts.electrical import electrical_safety_group
 from recruta.facts.experience import years_of_experience
-from recruta.facts.job_requirements import requirements
+from recruta.facts.job_requirements import JobLine, JobSkill, job_lines, job_skills, requirement_lines, requirements
 from recruta.facts.kind import looks_like_job
 from recruta.facts.languages import language_levels
-from recruta.facts.location import locations
+from recruta.facts.location import locations, nearness, region
 from recruta.facts.pay import salary
-from recruta.facts.skills import Evidence, extract_skills
+from recruta.facts.skill_use import SkillUse, shown_skills, skill_use
+from recruta.facts.skills import Evidence, extract_skills, skill_mentions
 from recruta.facts.tables import LEVELS
 from recruta.facts.taxonomy import CATEGORIES, TAXONOMY_PATH, Skill, Taxonomy, load_taxonomy
 from recruta.facts.titles import seniority
@@ -44,20 +48,31 @@ __all__ = [
     "LEVELS",
     "TAXONOMY_PATH",
     "Evidence",
+    "JobLine",
+    "JobSkill",
     "Skill",
+    "SkillUse",
     "Taxonomy",
     "detect_language",
     "education_level",
     "electrical_safety_group",
     "extract_skills",
     "fold",
+    "job_lines",
+    "job_skills",
     "language_levels",
     "load_taxonomy",
     "locations",
+    "nearness",
+    "region",
     "looks_like_job",
+    "requirement_lines",
     "requirements",
     "salary",
     "seniority",
+    "shown_skills",
+    "skill_mentions",
+    "skill_use",
     "source_files",
     "years_of_experience",
 ]

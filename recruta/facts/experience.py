@@ -22,7 +22,7 @@ _NUM = r"(\d{1,2}(?:[.,]\d)?|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=Tr
 _YEAR = r"(?:лет|года|год|anos?|years?|yrs?)(?!\w)"
 _MONTH = r"(?:месяц\w*|мес\.?|meses|mes|months?|mos\.?)(?!\w)"
 _EXP_KW = re.compile(
-    r"опыт|стаж|experienc|experiencia|atuacao|atuando|atuo|trabalh|carreira|career|work(?:ing|ed)?\b|"
+    r"опыт|стаж|experienc|experiencia|atuacao|atuando|atuo|trabalh|trabaj|carreira|career|work(?:ing|ed)?\b|"
     r"vivencia|background"
 )
 _RU_REQUIRED = re.compile(
@@ -33,6 +33,11 @@ _RU_TOTAL = re.compile(
     rf"опыт работы\s*:?\s*(?:опыт работы\s*)?{_NUM}\s*{_YEAR}(?:\s*{_NUM}\s*{_MONTH})?|"
     rf"опыт работы\s*:?\s*(?:опыт работы\s*)?{_NUM}\s*{_MONTH}"
 )
+# Words that make "N years" an age. Whole words: "age" is inside "storage", "idade" inside "qualidade", "edad" inside
+# "sociedad" — a claim next to them is still a claim.
+# Only just before the number ("Idade: 35 anos", "возраст: Мужчина, 29 лет") or just after it ("30 years old").
+_AGE = re.compile(r"(?<!\w)(?:idade|age|edad|возраст\w*|родил\w*)(?!\w)")
+_AGE_AFTER = re.compile(r"\s*(?:old|de idade|de edad|de vida)(?!\w)")
 _FROM_ONE = re.compile(r"(?:от|не менее|более|свыше)\s+(полугода|года)(?!\w)")
 _BOUND = (
     r"(?:от|не менее|более|свыше|at least|minimum(?: of)?|min\.?|minimo(?: de)?|pelo menos|mais de|acima de|"
@@ -100,7 +105,7 @@ def _experience_claims(norm: str) -> list[float]:
         tail = norm[m.end(): m.end() + 12]
         if not (_EXP_KW.search(window) or re.match(r"\s*(?:em|de|na|no|com|como|in|of|with|as|en|con)\s", tail)):
             continue
-        if re.search(r"(?:idade|age|edad|возраст|родил|anos de idade|years old)", window):
+        if _is_age(norm, m.start(), tail):
             continue
         value = _num(m.group(1))
         if m.group(3):  # "N years and M months"
@@ -111,6 +116,16 @@ def _experience_claims(norm: str) -> list[float]:
         if _EXP_KW.search(norm[max(0, m.start() - 60): m.end() + 40]):
             claims.append(0.5 if m.group(1) == "полугода" else 1.0)
     return claims
+
+
+def _is_age(norm: str, start: int, tail: str) -> bool:
+    """Is the number at ``start`` an age: "30 years old", or the first number after "Idade:"/"возраст" (not a
+    later one: "Edad: 29 años, 5 años de experiencia" claims 5 years)."""
+    if _AGE_AFTER.match(tail):
+        return True
+    before = norm[max(0, start - 30): start]
+    ages = list(_AGE.finditer(before))
+    return bool(ages) and not re.search(r"\d", before[ages[-1].end():])
 
 
 def _years_from_ranges(norm: str) -> float | None:

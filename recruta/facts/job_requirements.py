@@ -1,4 +1,12 @@
-"""A job's requirement lines: the units the matcher compares CV paragraphs against.
+"""A job's requirement lines, and the skills it actually asks for.
+
+A job text is more than its requirements: a title ("Engenheiro(a) de Dados Sênior — Varejo Nacional"), a paragraph
+about the company or its client ("uma das maiores redes de varejo do país"), benefits, contract and place. Only the
+requirement, nice-to-have and responsibility lines say what a candidate needs, so only they yield the skills a CV is
+measured against — the sector a company works in is not a skill its engineer lacks. :func:`job_lines` labels every
+line with what it is (the headings and labels are data: ``data/job_sections.json``); :func:`job_skills` reads the
+skills named on requirement lines, each with the line that names it, leaving out a skill only implied by another
+("Helm" asks for Helm, not for Docker) and a sector named as context ("cliente do setor telecomunicações").
 
 (Not named ``requirements``, so it does not shadow the function re-exported as ``recruta.facts.requirements``.)
 """
@@ -6,10 +14,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
 
+from recruta.facts.skills import Evidence, skill_mentions
+from recruta.facts.tables import table
+from recruta.facts.taxonomy import Taxonomy, load_taxonomy
 from recruta.text.fold import fold
 
-__all__ = ["requirements"]
+__all__ = ["SKILL_KINDS", "JobLine", "JobSkill", "LineKind", "job_lines", "job_skills", "requirement_lines",
+           "requirements"]
 
 _REQ_SPLIT = re.compile(r"[\n\r;•●▪◦·■►✓✔]+|(?<=\s)\d{1,2}[.)](?=\s+\D)|(?<=[.:])\s+[-–—*](?=\s*\w)")
 _REQ_LEAD = re.compile(r"^(?:[-–—*+>]\s*|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)+", re.I)
@@ -30,3 +45,209 @@ def requirements(job_text: str) -> list[str]:
             seen.add(key)
             out.append(line)
     return out
+
+
+# --------------------------------------------------------------------------- lines and what they are
+LineKind = Literal["title", "requirement", "preferred", "responsibility", "company", "benefits", "field", "heading",
+                   "other"]
+#: The kinds of line a job's skills are read from.
+SKILL_KINDS: frozenset[str] = frozenset({"requirement", "preferred", "responsibility"})
+_SECTION_KINDS = ("title", "preferred", "requirement", "responsibility", "company", "benefits", "field")
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobLine:
+    """One line of a job text (a bullet, an item after ';', a labelled field's value) and what kind of line it is."""
+
+    text: str  # exact substring of the job text
+    start: int  # offset of ``text`` in the job text
+    kind: LineKind
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@lru_cache(maxsize=1)
+def _label_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(a heading word at a line start, a label before ':' at a line start, a label before ':' inside a line) —
+    each with one named group per kind, so ``lastgroup`` says which kind matched."""
+    kinds: dict[str, list[str]] = table("job_sections")["kinds"]
+    groups = "|".join(f"(?P<{kind}>{'|'.join(kinds[kind])})" for kind in _SECTION_KINDS)
+    heading = re.compile(rf"(?:{groups})(?!\w)", re.I)
+    label = re.compile(rf"(?:{groups})\s*[:\-]\s*(?=\S)", re.I)
+    # Inside a line, only after a sentence or another label ("Описание: Обязанности: ... Требования: ...").
+    inline = re.compile(rf"(?:(?<=[.;:!?)])|(?<=[.;:!?)] )|(?<=\s\s))\s*(?:{groups})\s*:\s*")
+    return heading, label, inline
+
+
+# A line that describes the company rather than the job, wherever it stands.
+_COMPANY_LINE = re.compile(
+    r"^(?:somos|nossa empresa|nosso cliente|a empresa|a companhia|fundada em|we are|we're|our (?:company|client|team) "
+    r"(?:is|are)|founded in|somos una?|nuestra empresa|nuestro cliente|la empresa|мы\s*[-—–]|наша компания|компания\s)"
+)
+_PREFERRED_LINE = re.compile(
+    r"^(?:desejave(?:l|is)|diferencia(?:l|is)|nice[\s\-]to[\s\-]have|bonus|deseable|valorable|se valorara|"
+    r"желательно|приветствуется|будет плюсом|плюсом будет)|"
+    r"(?:(?:sera|e) (?:um )?diferencial|is a (?:big )?plus|nice[\s\-]to[\s\-]have|es un plus|se valorara|"
+    r"(?:sera|es) valorad[oa]|будет плюсом|будет преимуществом|приветствуется)"
+)
+
+
+def _pieces(line: str, base: int) -> list[tuple[int, str]]:
+    """A physical line cut at bullets, ';' and numbered items, each piece with its offset, bullets stripped."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in [*_REQ_SPLIT.finditer(line), None]:
+        end = m.start() if m is not None else len(line)
+        piece = line[pos:end]
+        lead = _REQ_LEAD.match(piece.lstrip())
+        skip = len(piece) - len(piece.lstrip()) + (lead.end() if lead else 0)
+        text = piece[skip:].rstrip()
+        if text and any(ch.isalnum() for ch in text):
+            out.append((base + pos + skip, text))
+        if m is not None:
+            pos = m.end()
+    return out
+
+
+def job_lines(job_text: str) -> list[JobLine]:
+    """Every line of a job text with its kind.
+
+    Headings ("Requisitos:", "Responsibilities", "Sobre a empresa", "Обязанности:") set the kind of the lines under
+    them; a label ("Principais atividades: …", "Cliente: …", "Local: …") sets the kind of its own value and of the
+    lines that follow; headings inside a line ("Описание: Обязанности: … Требования: …") cut it. The first line, when
+    short, unlabelled and followed by more, is the title. A line that presents the company ("Somos…", "We are…") is
+    company text wherever it stands; lines before any heading are ``"other"``.
+    """
+    heading, label, inline = _label_patterns()
+    norm = fold(job_text or "")
+    out: list[JobLine] = []
+    state: LineKind = "other"
+    offset = 0
+    first = True
+    physical = norm.split("\n")
+    for n, raw in enumerate(physical):
+        base = offset
+        offset += len(raw) + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        # Cut the line where a heading starts inside it; each part has its own kind.
+        cuts = [0, *(m.start() for m in inline.finditer(raw) if m.start() > 0)]
+        parts = [(cuts[i], raw[cuts[i]: cuts[i + 1] if i + 1 < len(cuts) else len(raw)]) for i in range(len(cuts))]
+        for part_start, part in parts:
+            lead = len(part) - len(part.lstrip())
+            body = part.lstrip()
+            bullet = _REQ_LEAD.match(body)
+            if bullet:
+                lead, body = lead + bullet.end(), body[bullet.end():]
+            kind: LineKind | None = None
+            words = body.rstrip().rstrip(":.-").rstrip()
+            known = heading.match(words)
+            is_heading = (known is not None and known.end() == len(words)) or (
+                body.rstrip().endswith(":") and len(words) <= 60 and ":" not in words)
+            if is_heading:
+                # A heading sets the kind of the lines under it; one we do not know ("Você vai:") makes them "other".
+                state = known.lastgroup if known is not None and known.lastgroup != "title" else "other"  # type: ignore[assignment]
+                at = base + part_start + lead
+                out.append(JobLine(text=job_text[at: at + len(body.rstrip())], start=at, kind="heading"))
+                first = False
+                continue
+            lab = label.match(body)
+            if lab is not None and lab.lastgroup:
+                kind = lab.lastgroup  # type: ignore[assignment]
+                if kind != "title":
+                    state = kind  # type: ignore[assignment]
+                lead += lab.end()
+                body = body[lab.end():]
+            elif first and len(physical) > 1 and n + 1 < len(physical) and len(stripped) <= 100 and \
+                    not stripped.endswith((".", ":")) and len(parts) == 1:
+                kind = "title"
+            first = False
+            for start, text in _pieces(body, base + part_start + lead):
+                line_kind: LineKind = kind or state
+                folded = norm[start: start + len(text)]
+                if line_kind in ("other", *SKILL_KINDS) and _COMPANY_LINE.match(folded):
+                    line_kind = "company"
+                elif line_kind in ("requirement", "responsibility", "other") and _PREFERRED_LINE.search(folded):
+                    line_kind = "preferred"
+                out.append(JobLine(text=job_text[start: start + len(text)], start=start, kind=line_kind))
+    return out
+
+
+def requirement_lines(job_text: str) -> list[JobLine]:
+    """The lines a job's skills are read from: its requirement, nice-to-have and responsibility lines; a job with
+    no such heading at all (a paragraph, a bare list) gives every line but its title, company, benefits and fields."""
+    lines = job_lines(job_text)
+    if any(line.kind in SKILL_KINDS for line in lines):
+        return [line for line in lines if line.kind in SKILL_KINDS]
+    return [JobLine(text=line.text, start=line.start, kind="requirement") for line in lines if line.kind == "other"]
+
+
+# --------------------------------------------------------------------------- the skills a job asks for
+# Words that make what follows them the sector of a company or client, not something the person does.
+_SECTOR_BEFORE = re.compile(
+    r"(?<!\w)(?:setor(?:es)?|segmentos?|ramos?|mercados?|industria(?:s|l)?|sector(?:es)?|industry|industries|verticals?|"
+    r"clientes?|clients?|empresas?|companhias?|compan(?:y|ies)|firms?|rubros?|grupos?|redes?|varejistas?|"
+    r"retailers?|отрасл\w*|компани\w*)(?!\w)"
+)
+_SECTOR_AFTER = re.compile(
+    r"^[\s\-]*(?:sector|industry|industries|company|companies|client|clients|market|segment|firm|setor|segmento|"
+    r"varejista|empresa|company's)(?!\w)"
+)
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]]|\s[-–—]\s|,")
+
+
+def _is_sector(norm: str, line: JobLine, ev: Evidence) -> bool:
+    """Is this mention of a domain skill the sector of the company or client ("cliente do setor telecomunicações",
+    "empresa de varejo", "a retail company") rather than work the person will do?"""
+    clause_start = line.start
+    for m in _CLAUSE_END.finditer(norm, line.start, ev.start):
+        clause_start = m.end()
+    before = norm[max(clause_start, ev.start - 50): ev.start]
+    after = norm[ev.end: min(line.end, ev.end + 25)]
+    return bool(_SECTOR_BEFORE.search(before) or _SECTOR_AFTER.match(after))
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobSkill:
+    """A skill a job asks for: where it is named, and the job line that names it (what a gap or strength quotes)."""
+
+    evidence: Evidence
+    line: JobLine
+
+    @property
+    def preferred(self) -> bool:
+        return self.line.kind == "preferred"
+
+
+def job_skills(job_text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, JobSkill]:
+    """Skills named on the job's requirement lines (:func:`requirement_lines`), each with its first mention there
+    — a required mention beats a nice-to-have one. Only skills named directly count (a CV's "Spring Boot" implies
+    Java; a job's does not ask for Java twice), and a domain skill named as the company's or client's sector does
+    not count at all. Ordered by position."""
+    tax = taxonomy or load_taxonomy()
+    lines = requirement_lines(job_text)
+    if not lines:
+        return {}
+    norm = fold(job_text)
+    starts = [line.start for line in lines]
+    found: dict[str, JobSkill] = {}
+    for ev in skill_mentions(job_text, taxonomy=tax):
+        line = _line_at(lines, starts, ev.start)
+        if line is None or ev.end > line.end:
+            continue
+        if ev.category == "domain" and _is_sector(norm, line, ev):
+            continue
+        known = found.get(ev.skill)
+        if known is None or (known.preferred and line.kind != "preferred"):
+            found[ev.skill] = JobSkill(evidence=ev, line=line)
+    return dict(sorted(found.items(), key=lambda kv: (kv[1].evidence.start, kv[0])))
+
+
+def _line_at(lines: list[JobLine], starts: list[int], pos: int) -> JobLine | None:
+    import bisect
+
+    i = bisect.bisect_right(starts, pos) - 1
+    return lines[i] if i >= 0 and lines[i].start <= pos < lines[i].end else None

@@ -8,11 +8,12 @@ place, not a word → value table.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from recruta.facts.tables import table
 from recruta.text.fold import fold
 
-__all__ = ["locations"]
+__all__ = ["Nearness", "locations", "nearness", "region"]
 
 _CityIndex = dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
 
@@ -33,7 +34,9 @@ _CITY_INDEX = _build_city_index()
 _WORD_START = re.compile(r"(?<!\w)\w")
 _LOCATION_FIELDS = re.compile(
     r"(?im)^[ \t]*(?:город[^:\n]*|локация|адрес|местоположение|регион|cidade|local(?: de trabalho)?|localizacao|"
-    r"localidade|endereco|location|city|address|ciudad|ubicacion|localizacion)[ \t]*:[ \t]*(.*)$"
+    r"localidade|endereco|location|city|address|ciudad|ubicacion|localizacion|residencia(?: actual| atual)?|"
+    r"domicilio|cidade(?:/estado|/uf| atual)?|based in|current location|lugar de residencia|local de residencia)"
+    r"[ \t]*:[ \t]*(.*)$"
 )
 _NEGATION = re.compile(r"(?:\b(?:не|not|no|sem|nao|sin|nem|never|nunca)\s+(?:\w+\s+)?)$")
 _REMOTE = re.compile(
@@ -45,6 +48,9 @@ _REMOTE = re.compile(
 _REMOTE_EXCLUDE_BEFORE = re.compile(r"(?:acesso|suporte|assistencia|acceso|soporte|monitoramento)\s+$")
 _REMOTE_NEG_AFTER = re.compile(r"^[\s\-:,]*(?:\w+\s+){0,2}(?:не рассматрива\w*|не предусмотрен\w*|не возможн\w*|невозможн\w*|"
                                r"nao e possivel|not possible|not available|no disponible)")
+# "Híbrido: 2 dias remotos", "teletrabajo parcial" is not a remote job: a remote word on a line that says hybrid does not count.
+_HYBRID = re.compile(r"(?<!\w)(?:hibrid[oa]|hybrid|semipresencial|гибридн\w*|parcial(?:mente)?|partial(?:ly)?|"
+                     r"part[\s\-]time|partly)(?!\w)")
 _RELOCATE = re.compile(
     r"(?<!\w)(?:готов\w*\s+к\s+переезду|с\s+переездом|переезд\s+в\s+г|"
     r"disponibilidade\s+(?:para|de)\s+(?:mudanca|relocacao|realocacao)|disponivel\s+para\s+mudanca|"
@@ -88,6 +94,9 @@ def locations(text: str) -> set[str]:
             continue
         if _REMOTE_NEG_AFTER.match(norm[m.end(): m.end() + 30]):
             continue
+        line_start, line_end = norm.rfind("\n", 0, m.start()) + 1, norm.find("\n", m.end())
+        if _HYBRID.search(norm, line_start, line_end if line_end >= 0 else len(norm)):
+            continue
         out.add("remote")
         break
     for m in _RELOCATE.finditer(norm):
@@ -95,3 +104,34 @@ def locations(text: str) -> set[str]:
             out.add("relocate")
             break
     return out
+
+
+Nearness = Literal["same city", "same region", "same country", "elsewhere", "unknown"]
+
+
+def region(city: str) -> tuple[str, str] | None:
+    """(country, state) of a canonical city from :func:`locations` (ISO 3166 codes), or None for "remote" and the like."""
+    code = table("cities")["regions"].get(city)
+    if code is None:
+        return None
+    country, _, state = str(code).partition("/")
+    return country, state
+
+
+def nearness(here: set[str] | frozenset[str], there: set[str] | frozenset[str]) -> Nearness:
+    """How near the nearest of the places ``here`` is to one of the places ``there`` (cities from :func:`locations`;
+    "remote" and "relocate" are ignored): the same city, the same state, the same country, elsewhere; "unknown"
+    when either side names no city. Read the same way whatever language the texts were written in."""
+    a = {c for c in here if region(c) is not None}
+    b = {c for c in there if region(c) is not None}
+    if not a or not b:
+        return "unknown"
+    if a & b:
+        return "same city"
+    ra = {region(c) for c in a}
+    rb = {region(c) for c in b}
+    if ra & rb:
+        return "same region"
+    if {r[0] for r in ra if r} & {r[0] for r in rb if r}:
+        return "same country"
+    return "elsewhere"

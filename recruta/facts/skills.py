@@ -13,7 +13,7 @@ from recruta.facts.tables import table
 from recruta.facts.taxonomy import Alias, Taxonomy, load_taxonomy
 from recruta.text.fold import fold
 
-__all__ = ["Evidence", "extract_skills"]
+__all__ = ["Evidence", "extract_skills", "skill_mentions"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,6 +24,7 @@ class Evidence:
     category: str  # "hard" | "tool" | "soft" | "domain"
     quote: str  # exact substring of the input text that matched
     start: int  # offset of ``quote`` in the input text
+    implied_by: str | None = None  # the skill the quote names when this one is only implied by it ("helm" → kubernetes)
 
     @property
     def end(self) -> int:
@@ -52,22 +53,30 @@ def extract_skills(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     SAP module lists ("SAP FI/CO", "sap pp/qm", "SAP MM, SD e PP") yield every module.
     The result is ordered by position, then name.
     """
+    tax = taxonomy or load_taxonomy()
+    result: dict[str, Evidence] = {}
+    for ev in skill_mentions(text, taxonomy=tax):
+        for skill in (ev.skill, *tax.parents[ev.skill]):
+            if skill not in result:
+                result[skill] = ev if skill == ev.skill else Evidence(
+                    skill=skill, category=tax.skills[skill].category, quote=ev.quote, start=ev.start,
+                    implied_by=ev.skill)
+    return dict(sorted(result.items(), key=lambda kv: (kv[1].start, kv[0])))
+
+
+def skill_mentions(text: str, *, taxonomy: Taxonomy | None = None) -> list[Evidence]:
+    """Every place a skill is named, in order (position, then longest, then name): no implied parents, and a skill
+    named twice is here twice — what tells a skill listed once from one shown in a line of work."""
     if not text:
-        return {}
+        return []
     tax = taxonomy or load_taxonomy()
     norm = fold(text)
-    found = _scan(norm, tax)
-    found = _accept_strict(found, norm)
+    found = _accept_strict(_scan(norm, tax), norm)
     hits: list[tuple[int, int, str]] = [(s, e, a.skill) for s, e, a in found]
     hits.extend(_sap_lists(norm, tax))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), h[2]))
-    result: dict[str, Evidence] = {}
-    for start, end, name in hits:
-        quote = text[start:end]
-        for skill in (name, *tax.parents[name]):
-            if skill not in result:
-                result[skill] = Evidence(skill=skill, category=tax.skills[skill].category, quote=quote, start=start)
-    return dict(sorted(result.items(), key=lambda kv: (kv[1].start, kv[0])))
+    return [Evidence(skill=name, category=tax.skills[name].category, quote=text[start:end], start=start)
+            for start, end, name in hits]
 
 
 def _scan(norm: str, tax: Taxonomy) -> list[tuple[int, int, Alias]]:

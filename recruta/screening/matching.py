@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from recruta import facts as sk
+from recruta.i18n import message
 from recruta.ingest.embeddings import Embedder
 from recruta.screening.bands import verdict as band_verdict
 
@@ -54,11 +55,19 @@ _SECTIONS = {
 
 @dataclass(frozen=True, kw_only=True)
 class Profile:
-    """Facts extracted from one side (a CV or a job)."""
+    """Facts extracted from one side (a CV or a job).
+
+    A job's ``skills`` are only those its requirement lines name (``asked`` says which line, and whether it is a
+    nice-to-have); its title, company and sector name none. A CV's ``skills`` are every skill it names, and
+    ``shown`` the ones it shows in a line of work rather than only lists.
+    """
 
     text: str
     title: str = ""
     skills: dict[str, sk.Evidence] = field(default_factory=dict)
+    shown: dict[str, sk.Evidence] = field(default_factory=dict)
+    work: int = 0  # how many clauses of a CV show work (0: a bare list of keywords)
+    asked: dict[str, sk.JobSkill] = field(default_factory=dict)
     requirements: tuple[str, ...] = ()
     languages: dict[str, int] = field(default_factory=dict)
     years: float | None = None
@@ -72,9 +81,17 @@ class Profile:
 def profile(text: str, *, title: str = "", is_job: bool) -> Profile:
     text = text.strip()
     head = f"{title}\n{text[:300]}" if title else text[:300]
+    if is_job:
+        asked = sk.job_skills(text)
+        skills = {name: need.evidence for name, need in asked.items()}
+        shown: dict[str, sk.Evidence] = {}
+        work = 0
+        requirements = tuple(line.text for line in sk.requirement_lines(text))
+    else:
+        use = sk.skill_use(text)
+        asked, skills, shown, work, requirements = {}, sk.extract_skills(text), use.shown, len(use.work), ()
     return Profile(
-        text=text, title=title, skills=sk.extract_skills(text),
-        requirements=tuple(sk.requirements(text)) if is_job else (),
+        text=text, title=title, skills=skills, shown=shown, work=work, asked=asked, requirements=requirements,
         languages=sk.language_levels(text), years=sk.years_of_experience(text, job=is_job),
         seniority=sk.seniority(head), education=sk.education_level(text, job=is_job),
         locations=frozenset(sk.locations(text)), salary=sk.salary(text), language=sk.detect_language(text),
@@ -121,12 +138,12 @@ def lexical_similarity(a: str, b: str) -> float:
     return float((m[0] @ m[1].T).toarray()[0, 0])
 
 
-def _requirement_for(job: Profile, ev: sk.Evidence) -> str:
-    """The job line that names a skill (quoted as the requirement)."""
-    for line in job.requirements:
-        if ev.quote.casefold() in line.casefold():
-            return line
-    return ev.quote
+def _requirement_for(job: Profile, name: str) -> str:
+    """The job line that names a skill (quoted as the requirement): the line its mention is on, never a heading."""
+    need = job.asked.get(name)
+    if need is not None:
+        return need.line.text
+    return job.skills[name].quote
 
 
 # --------------------------------------------------------------------------- scoring
@@ -156,41 +173,93 @@ def _calibrate(cos: float, lo: float, hi: float) -> float:
     return float(min(1.0, max(0.0, (cos - lo) / (hi - lo))))
 
 
+def _t(key: str, **fields: Any) -> str:
+    """A sentence of the match's wording (Portuguese today, like its advice and verdict)."""
+    return message("screening", key, "pt", **fields)
+
+
+def _years_words(years: float | None, *, job: bool) -> str:
+    if not years:
+        return _t("years.job_unknown" if job else "years.cv_unknown")
+    return _t("years", n=f"{years:g}".replace(".", ","))
+
+
+def _level_words(level: int | None, *, job: bool) -> str:
+    if level is None:
+        return _t("level.job_unknown" if job else "level.cv_unknown")
+    return _t("level", name=_t(f"level.{level}"))
+
+
+#: Credit for a job skill the CV only lists (a keyword, a skills section) without showing it in a line of work.
+LISTED_CREDIT = 0.4
+#: Location value by how near the CV is to the job (:func:`recruta.facts.location.nearness`); a remote job or a
+#: candidate willing to relocate is 1; a CV that names no place is neither near nor far.
+NEARNESS_VALUE = {"same city": 1.0, "same region": 0.75, "same country": 0.5, "elsewhere": 0.0, "unknown": 0.5}
+
+
+def skill_credit(cv: Profile, name: str, category: str) -> float:
+    """1 for a skill the CV shows in its work (or a soft skill, which a CV can only state), LISTED_CREDIT for one
+    it only lists, 0 for one it lacks."""
+    if name not in cv.skills:
+        return 0.0
+    return 1.0 if category == "soft" or name in cv.shown else LISTED_CREDIT
+
+
+def _text_credit(cv: Profile, job: Profile) -> tuple[float, str]:
+    """How much a CV's text similarity counts, and why not fully (empty when it does)."""
+    found = [k for k in job.skills if k in cv.skills]
+    if not found:
+        return (1.0, "") if cv.work else (LISTED_CREDIT, _t("signal.text_no_work"))
+    listed = sum(1 for k in found if k not in cv.shown and job.skills[k].category != "soft")
+    if not listed:
+        return 1.0, ""
+    return LISTED_CREDIT + (1 - LISTED_CREDIT) * (1 - listed / len(found)), _t(
+        "signal.text_listed", listed=listed, found=len(found))
+
+
 def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical: float) -> dict[str, dict[str, Any]]:
     s: dict[str, dict[str, Any]] = {}
-    wanted = {k: v for k, v in job.skills.items()}
-    if wanted:
-        weights = {k: (0.5 if v.category == "soft" else 1.0) for k, v in wanted.items()}
-        found = [k for k in wanted if k in cv.skills]
-        value = sum(weights[k] for k in found) / sum(weights.values())
-        s["skills"] = {"value": value, "detail": f"{len(found)} de {len(wanted)} competências da vaga no CV"}
+    if job.skills:
+        weights = {k: (0.5 if v.category == "soft" else 1.0) * (0.5 if k in job.asked and job.asked[k].preferred
+                                                                 else 1.0) for k, v in job.skills.items()}
+        credit = {k: skill_credit(cv, k, v.category) for k, v in job.skills.items()}
+        found = [k for k in job.skills if credit[k] > 0]
+        listed = [k for k in found if credit[k] < 1]
+        value = sum(weights[k] * credit[k] for k in found) / sum(weights.values())
+        key = "signal.skills.listed" if listed else "signal.skills"
+        s["skills"] = {"value": value, "detail": _t(key, found=len(found), total=len(job.skills), listed=len(listed))}
+    # Text similarity counts as much as the CV shows the job's skills in its work: a keyword list that repeats the
+    # job's words is listed-only evidence too (a sentence planted next to it, naming none of them, changes nothing).
+    text_credit, no_work = _text_credit(cv, job)
     if semantic is not None:
-        s["semantic"] = {"value": _calibrate(semantic, 0.15, 0.65), "detail": f"similaridade {semantic:.2f}"}
-    s["lexical"] = {"value": _calibrate(lexical, 0.1, 0.5), "detail": f"sobreposição de texto {lexical:.2f}"}
+        s["semantic"] = {"value": text_credit * _calibrate(semantic, 0.15, 0.65),
+                         "detail": _t("signal.semantic", value=f"{semantic:.2f}") + no_work}
+    s["lexical"] = {"value": text_credit * _calibrate(lexical, 0.1, 0.5),
+                    "detail": _t("signal.lexical", value=f"{lexical:.2f}") + no_work}
     parts = []
     if job.years:
         parts.append(min(1.0, (cv.years or 0.0) / job.years))
     if job.seniority is not None and cv.seniority is not None:
         parts.append(max(0.0, 1.0 - 0.34 * max(0, job.seniority - cv.seniority)))
     if parts:
-        s["experience"] = {"value": sum(parts) / len(parts),
-                           "detail": f"CV: {cv.years or '?'} anos, nível {cv.seniority if cv.seniority is not None else '?'}"
-                                     f"; vaga: {job.years or '?'} anos, nível {job.seniority if job.seniority is not None else '?'}"}
+        s["experience"] = {"value": sum(parts) / len(parts), "detail": _t(
+            "signal.experience",
+            cv=f"{_years_words(cv.years, job=False)}, {_level_words(cv.seniority, job=False)}",
+            job=f"{_years_words(job.years, job=True)}, {_level_words(job.seniority, job=True)}")}
     langs = {k: v for k, v in job.languages.items() if v > 0}
     if langs:
         vals = [min(1.0, cv.languages.get(k, 0) / v) for k, v in langs.items()]
         s["languages"] = {"value": sum(vals) / len(vals), "detail": "; ".join(
-            f"{k}: CV {LEVEL_NAMES.get(cv.languages.get(k, 0))}, vaga {LEVEL_NAMES[v]}" for k, v in langs.items())}
+            f"{k}: CV {LEVEL_NAMES[cv.languages[k]] if k in cv.languages else _t('unknown')}, vaga {LEVEL_NAMES[v]}"
+            for k, v in langs.items())}
     if job.education:
         c = cv.education
         value = 0.5 if c is None else 1.0 if c >= job.education else 0.5 if c == job.education - 1 else 0.0
-        s["education"] = {"value": value, "detail": f"CV: {EDU_NAMES.get(c, 'não informado')}; "
+        s["education"] = {"value": value, "detail": f"CV: {EDU_NAMES[c] if c is not None else _t('unknown')}; "
                                                     f"vaga: {EDU_NAMES[job.education]}"}
-    job_places = job.locations - {"remote", "relocate"}
-    if job_places:
-        ok = "remote" in job.locations or bool(job_places & cv.locations) or "relocate" in cv.locations
-        s["location"] = {"value": 1.0 if ok else 0.0,
-                         "detail": f"CV: {', '.join(sorted(cv.locations)) or 'não informado'}; vaga: {', '.join(sorted(job_places))}"}
+    location = location_signal(cv, job)
+    if location is not None:
+        s["location"] = location
     fit = salary_fit(cv.salary, job.salary)
     if fit is not None:
         s["salary"] = {"value": fit, "detail": f"pretensão {cv.salary[0] or cv.salary[1]:,.0f}; "
@@ -201,13 +270,35 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
     return s
 
 
-def salary_fit(cv: tuple, job: tuple) -> float | None:
+def location_signal(cv: Profile, job: Profile) -> dict[str, Any] | None:
+    """Where the CV is against where the job is, read the same way in every language: the same city (or a remote
+    job, or a candidate willing to relocate) 1, the same state 0.75, the same country 0.5, another country 0, a CV
+    that names no place 0.5. The detail says which, in words. None when the job names no place."""
+    job_places = job.locations - {"remote", "relocate"}
+    if not job_places:
+        return None
+    cv_places = cv.locations - {"remote", "relocate"}
+    near = sk.nearness(cv_places, job_places)
+    if "remote" in job.locations:
+        value, why = 1.0, _t("location.remote")
+    elif near != "same city" and "relocate" in cv.locations:
+        value, why = 1.0, _t("location.relocate")
+    else:
+        value, why = NEARNESS_VALUE[near], _t(f"location.{near}")
+    return {"value": value, "detail": _t("signal.location", cv=", ".join(sorted(cv_places)) or _t("location.cv_unknown"),
+                                         job=", ".join(sorted(job_places)), why=why)}
+
+
+Salary = tuple[float | None, float | None, str | None]
+
+
+def salary_fit(cv: Salary, job: Salary) -> float | None:
     """1 when the offer covers the expectation (up to 2×); less below it, or far above it."""
     expected, offer = cv[0] or cv[1], job[1] or job[0]
     if not expected or not offer or (cv[2] and job[2] and cv[2] != job[2]):
         return None
     if offer < expected:
-        return max(0.0, 1 - 2 * (1 - offer / expected))
+        return float(max(0.0, 1 - 2 * (1 - offer / expected)))
     ratio = offer / expected
     return 1.0 if ratio <= 2 else max(0.0, 1 - (ratio - 2) / 2)
 
@@ -227,12 +318,24 @@ def check_sections(cv: Profile) -> dict[str, bool]:
     return out
 
 
-def explain(cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]) -> tuple[list, list]:
-    strengths = [{"requirement": _requirement_for(job, ev), "skill": name, "evidence": cv.skills[name].quote}
-                 for name, ev in job.skills.items() if name in cv.skills]
-    gaps: list[dict[str, str | None]] = [
-        {"requirement": _requirement_for(job, ev), "skill": name, "evidence": None}
-        for name, ev in job.skills.items() if name not in cv.skills]
+def explain(cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]
+            ) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """Strengths and gaps, each quoting the job line that names the skill and, for a strength, the CV's words —
+    from a line of work when the CV has one (``"shown": "work"``), else from where it only lists the skill
+    (``"shown": "list"``). A nice-to-have gap says so (``"preferred": True``)."""
+    strengths: list[dict[str, str]] = []
+    gaps: list[dict[str, Any]] = []
+    for name in job.skills:
+        requirement = _requirement_for(job, name)
+        if name in cv.skills:
+            ev = cv.shown.get(name) or cv.skills[name]
+            strengths.append({"requirement": requirement, "skill": name, "evidence": ev.quote,
+                              "shown": "work" if name in cv.shown else "list"})
+        else:
+            gap: dict[str, Any] = {"requirement": requirement, "skill": name, "evidence": None}
+            if name in job.asked and job.asked[name].preferred:
+                gap["preferred"] = True
+            gaps.append(gap)
     for name in ("languages", "education", "experience", "location", "salary"):
         if name in signals and signals[name]["value"] < 1:
             gaps.append({"requirement": name, "skill": None, "evidence": signals[name]["detail"]})
@@ -243,8 +346,9 @@ SECTION_LABELS = {"experience": "experiência profissional", "education": "forma
                   "soft_skills": "competências comportamentais", "languages": "idiomas"}
 
 
-def advise(score: int, strengths: list, gaps: list, sections: dict[str, bool]) -> tuple[list[str], str]:
-    skill_gaps = [g["skill"] for g in gaps if g["skill"]]
+def advise(score: int, strengths: list[dict[str, str]], gaps: list[dict[str, Any]], sections: dict[str, bool]
+           ) -> tuple[list[str], str]:
+    skill_gaps = [g["skill"] for g in sorted(gaps, key=lambda g: bool(g.get("preferred"))) if g["skill"]]
     advice: list[str] = []
     if score < 40:
         basic = ", ".join(skill_gaps[:5]) or "os requisitos principais"
@@ -297,6 +401,27 @@ def match(cv: Profile, job: Profile, *, embedder: Embedder | None, cv_vectors: n
 
 # --------------------------------------------------------------------------- indexed candidates
 _PREFIX = re.compile(r"^Candidato .{0,120}? \(\d+\) \| ")
+
+
+def join_chunks(pieces: Sequence[str]) -> str:
+    """One record's text back from its indexed chunks, which overlap (``chunk_overlap`` characters cut at a word):
+    each chunk continues where the text so far ends, so no line is there twice or cut in two ("Realizar" /
+    "de dados e regras de governança" would each be quoted as a requirement)."""
+    text = ""
+    for piece in pieces:
+        piece = piece.strip()
+        if not text:
+            text = piece
+            continue
+        joined = False
+        for k in range(min(len(text), len(piece)), 0, -1):
+            if text.endswith(piece[:k]) and (k == len(piece) or k >= 20):
+                text += piece[k:]
+                joined = True
+                break
+        if not joined:
+            text = f"{text}\n{piece}"
+    return text
 
 
 @dataclass(kw_only=True)
@@ -356,7 +481,7 @@ class CandidatePool:
 
     def __init__(self, store: Any, *, cache: Path | None = None) -> None:
         got = store.get(where={"type": "candidato"}, include_embeddings=True)
-        chunks: dict[str, list[tuple[int, str, np.ndarray, dict]]] = {}
+        chunks: dict[str, list[tuple[int, str, np.ndarray, dict[str, Any]]]] = {}
         for doc_id, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True):
             chunks.setdefault(str(meta.get("candidate_id") or doc_id.split(":")[1]), []).append(
                 (int(meta.get("chunk", 0)), text or "", np.asarray(vec, dtype=np.float32), meta))
@@ -364,7 +489,7 @@ class CandidatePool:
         self.entries: list[PoolEntry] = []
         for cid in sorted(chunks):
             parts = sorted(chunks[cid], key=lambda t: t[0])
-            text = "\n".join(_PREFIX.sub("", t) for _, t, _, _ in parts)
+            text = join_chunks([_PREFIX.sub("", t) for _, t, _, _ in parts])
             self.entries.append(PoolEntry(candidate_id=cid, name=str(parts[0][3].get("name", "")),
                                           profile=profiles.profile(text),
                                           vectors=np.stack([v for _, _, v, _ in parts])))
@@ -391,7 +516,7 @@ def job_from_store(store: Any, vaga_id: str) -> Profile:
     if not got["ids"]:
         raise LookupError(f"vaga {vaga_id} não está no índice")
     parts = sorted(zip(got["metadatas"], got["documents"], strict=True), key=lambda t: int(t[0].get("chunk", 0)))
-    text = "\n".join(re.sub(r"^Vaga \d+ - .*? \| ", "", doc or "") for _, doc in parts)
+    text = join_chunks([re.sub(r"^Vaga \d+ - .*? \| ", "", doc or "") for _, doc in parts])
     return profile(requirements_text(text), title=str(parts[0][0].get("title", "")), is_job=True)
 
 
@@ -401,10 +526,10 @@ _SAP_FIELD = re.compile(r"^Vaga SAP: *(.*)$", re.M | re.I)
 
 def requirements_text(vaga_text: str) -> str:
     """A vaga record without the fields that describe the deal rather than the job: the client's name and the
-    contract type ("PJ/Autônomo" is not the skill "autonomy"); "Vaga SAP: Sim" becomes a SAP requirement and
+    contract type ("PJ/Autônomo" is not the skill "autonomy"); "Vaga SAP: Sim" becomes a SAP requirement line and
     "Vaga SAP: Não" goes (it says SAP is *not* needed)."""
     text = _NOT_REQUIREMENTS.sub("", vaga_text)
-    text = _SAP_FIELD.sub(lambda m: "Requer conhecimento em SAP" if sk.fold(m.group(1)).startswith("sim") else "", text)
+    text = _SAP_FIELD.sub(lambda m: "Requisito: conhecimento em SAP" if sk.fold(m.group(1)).startswith("sim") else "", text)
     return re.sub(r"\n{2,}", "\n", text).strip()
 
 
@@ -419,7 +544,7 @@ def rank(pool: CandidatePool, job: Profile, *, embedder: Embedder | None, vaga_i
     lex = (pool.lexical @ lexical_vectors([job.text]).T).toarray().ravel() if pool.lexical is not None else None
     row = {e.candidate_id: i for i, e in enumerate(pool.entries)}
     hired = pool.hired.get(str(vaga_id), set()) if vaga_id else set()
-    results = []
+    results: list[dict[str, Any]] = []
     for e in entries:
         semantic = semantic_similarity(e.vectors, job_vector) if job_vector is not None else None
         lexical = float(lex[row[e.candidate_id]]) if lex is not None else 0.0

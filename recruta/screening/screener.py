@@ -71,7 +71,7 @@ class Screener:
             return profile(text, is_job=True), {"vaga_id": None, "title": text.splitlines()[0][:120]}
         raise ScreeningError("informe 'vaga_id' (uma vaga do índice) ou 'job_text' (o texto da vaga)")
 
-    def cv(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None) -> tuple[Profile, dict]:
+    def cv(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None) -> tuple[Profile, dict[str, Any]]:
         if data is not None:
             try:
                 parsed = parse_file(data, filename=filename, max_chars=self.max_cv_chars)
@@ -100,7 +100,7 @@ class Screener:
         if cvs:
             profiles = [self.cv(cv_text=t)[0] for t in cvs]
             job_vec = self.embedder.embed([job_focus_text(job)[:2000]])[0] if self.embedder else None
-            rows = []
+            rows: list[dict[str, Any]] = []
             for n, p in enumerate(profiles):
                 vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else None
                 r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec)
