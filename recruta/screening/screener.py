@@ -136,11 +136,9 @@ class Screener:
 
     def suggest(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None,
                 limit: int = 10) -> dict[str, Any]:
-        """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict."""
+        """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict (none when
+        the index holds no vaga: ``n_vagas`` says so)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:
             raise ScreeningError(message("suggest", "limit", "pt", max=MAX_SUGGESTIONS))
         cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
-        pool = self.vaga_pool
-        if not len(pool):
-            raise UnknownVaga(message("suggest", "no_vagas", "pt"))
-        return {**suggest_vagas(cv, pool, limit=limit).to_dict(), "cv": cv_info}
+        return {**suggest_vagas(cv, self.vaga_pool, limit=limit).to_dict(), "cv": cv_info}
