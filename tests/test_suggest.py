@@ -223,3 +223,15 @@ def test_pool_cache_survives_restarts_and_is_dropped_when_stale(store: Any, tmp_
     assert VagaPool(store, embedder=other, cache=cache).vectors_embedded == 30
     cache.write_bytes(b"not a pickle")
     assert VagaPool(store, embedder=EMB, cache=cache).profiles_extracted == 30
+
+
+def test_vagas_are_read_in_pages(store: Any) -> None:
+    """A full Decision index holds more vaga chunks than one Chroma query returns: the pool reads them in pages."""
+    from recruta.screening.suggest import _vaga_chunks
+
+    whole = store.get(where={"type": "vaga"})
+    assert len(whole["ids"]) > 30
+    key = lambda pair: (pair[0]["vaga_id"], pair[0]["chunk"], pair[1])  # noqa: E731
+    paged = _vaga_chunks(store, page=7)
+    assert sorted(paged, key=key) == sorted(zip(whole["metadatas"], whole["documents"], strict=True), key=key)
+    assert len(paged) == len(whole["ids"])

@@ -22,6 +22,7 @@ restarted service reads them instead of extracting 14,000 profiles (~7 ms each) 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -154,6 +155,20 @@ def _vaga_id_in(where: Any) -> str | None:
     return None
 
 
+def _vaga_chunks(store: Any, *, page: int = 5000) -> list[tuple[dict[str, Any], str]]:
+    """(metadata, text) of every vaga chunk, read in pages (a full Decision index holds ~35k of them, more than
+    one Chroma query returns)."""
+    out: list[tuple[dict[str, Any], str]] = []
+    offset = 0
+    while True:
+        got = store.get(where={"type": "vaga"}, limit=page, offset=offset)
+        metas = got.get("metadatas") or []
+        out.extend(zip(metas, got.get("documents") or [""] * len(metas), strict=True))
+        if len(metas) < page:
+            return out
+        offset += page
+
+
 class VagaPool:
     """Every indexed vaga's profile and requirement-text vector, plus the candidate stage's matrices.
 
@@ -164,10 +179,8 @@ class VagaPool:
                  batch_size: int = 32) -> None:
         started = time.perf_counter()
         self.embedder = embedder
-        got = store.get(where={"type": "vaga"})
         chunks: dict[str, list[tuple[dict[str, Any], str]]] = {}
-        metas = got.get("metadatas") or []
-        for meta, doc in zip(metas, got.get("documents") or [""] * len(metas), strict=True):
+        for meta, doc in _vaga_chunks(store):
             if meta and meta.get("vaga_id") not in (None, ""):
                 chunks.setdefault(str(meta["vaga_id"]), []).append((meta, doc or ""))
         reader = _ReadChunks(chunks)
@@ -178,7 +191,7 @@ class VagaPool:
             chunks[vid] = parts
             first = parts[0][0]
             key = _key("vaga", str(first.get("title", "")), *(f"{m.get('chunk', 0)}:{d}" for m, d in parts))
-            prof: Profile = profiles.get(key, lambda vid=vid: job_from_store(reader, vid))
+            prof: Profile = profiles.get(key, functools.partial(job_from_store, reader, vid))
             self.entries.append(VagaEntry(vaga_id=vid, title=str(first.get("title", "")),
                                           client=str(first.get("client", "")), location=str(first.get("location", "")),
                                           level=str(first.get("level", "")), profile=prof))
@@ -263,7 +276,8 @@ class VagaPool:
             lo, hi = SEMANTIC_RANGE
             weighted = weighted + WEIGHTS["semantic"] * np.clip((best - lo) / (hi - lo), 0.0, 1.0)
             total = total + WEIGHTS["semantic"]
-        return np.divide(weighted, total, out=np.zeros(n, dtype=np.float64), where=total > 0)
+        scores: np.ndarray = np.divide(weighted, total, out=np.zeros(n, dtype=np.float64), where=total > 0)
+        return scores
 
 
 @dataclass(kw_only=True)
