@@ -305,11 +305,14 @@ class Store:
         ]
 
     def get(self, *, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None,
-            limit: int | None = None, include_embeddings: bool = False) -> dict[str, Any]:
+            limit: int | None = None, offset: int | None = None, include_embeddings: bool = False) -> dict[str, Any]:
+        """Records by filter or ids. Past ~32k matches Chroma's own SQLite query fails ("too many SQL
+        variables"): read such sets in pages (``limit`` + ``offset``)."""
         include = ["metadatas", *self._documents, *(["embeddings"] if include_embeddings else [])]
         where = normalize_filter(where) if where else None
         with _chroma_errors("get", where):
-            got = self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit, include=include)
+            got = self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit, offset=offset,
+                                      include=include)
             if self.texts is not None and got.get("ids"):
                 got["documents"] = self.texts.get(got["ids"])
         return got

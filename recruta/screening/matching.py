@@ -380,7 +380,9 @@ def job_focus_text(job: Profile) -> str:
 
 
 def match(cv: Profile, job: Profile, *, embedder: Embedder | None, cv_vectors: np.ndarray | None = None,
-          job_vector: np.ndarray | None = None) -> MatchResult:
+          job_vector: np.ndarray | None = None, lexical: float | None = None) -> MatchResult:
+    """``cv_vectors``, ``job_vector`` and ``lexical`` may come precomputed (the same values: suggest.py scores
+    one CV against many vagas with each side's vectors computed once)."""
     semantic = None
     if embedder is not None:
         if cv_vectors is None:
@@ -388,7 +390,9 @@ def match(cv: Profile, job: Profile, *, embedder: Embedder | None, cv_vectors: n
         if job_vector is None:
             job_vector = embedder.embed([job_focus_text(job)[:2000]])[0]
         semantic = semantic_similarity(cv_vectors, job_vector)
-    signals = score_signals(cv, job, semantic=semantic, lexical=lexical_similarity(cv.text, job.text))
+    if lexical is None:
+        lexical = lexical_similarity(cv.text, job.text)
+    signals = score_signals(cv, job, semantic=semantic, lexical=lexical)
     score = combine(signals)
     strengths, gaps = explain(cv, job, signals)
     sections = check_sections(cv)

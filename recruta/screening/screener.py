@@ -5,6 +5,7 @@ Callable without a server:
     s = Screener(store=agent.store, embedder=agent.embedder)
     s.match(cv_text="...", vaga_id="1003")
     s.rank(vaga_id="1003", scope="applicants")
+    s.suggest(cv_text="...", limit=10)          # the indexed vagas that fit a CV best (suggest.py)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from recruta.core.errors import InvalidInput, NotFound
 from recruta.files import FileError, parse_file, parse_text
+from recruta.i18n import message
 from recruta.ingest.embeddings import Embedder
 from recruta.screening.matching import (
     CandidatePool,
@@ -27,6 +29,9 @@ from recruta.screening.matching import (
     profile,
     rank,
 )
+from recruta.screening.suggest import VagaPool, suggest_vagas
+
+MAX_SUGGESTIONS = 50
 
 
 class ScreeningError(InvalidInput):
@@ -47,6 +52,8 @@ class Screener:
     def __post_init__(self) -> None:
         self._pool: CandidatePool | None = None
         self._lock = threading.Lock()
+        self._vaga_pool: VagaPool | None = None
+        self._vaga_lock = threading.Lock()
 
     @property
     def pool(self) -> CandidatePool:
@@ -54,6 +61,15 @@ class Screener:
             if self._pool is None:
                 self._pool = CandidatePool(self.store, cache=self.profile_cache)
             return self._pool
+
+    @property
+    def vaga_pool(self) -> VagaPool:
+        """Every indexed vaga's profile and requirement-text vector (built once; kept beside the candidates')."""
+        with self._vaga_lock:
+            if self._vaga_pool is None:
+                cache = self.profile_cache.with_name(f"vagas-{self.profile_cache.name}") if self.profile_cache else None
+                self._vaga_pool = VagaPool(self.store, embedder=self.embedder, cache=cache)
+            return self._vaga_pool
 
     def job(self, *, vaga_id: str | None, job_text: str | None) -> tuple[Profile, dict[str, Any]]:
         if vaga_id and str(vaga_id).strip():
@@ -117,3 +133,12 @@ class Screener:
         hired = sorted(pool.hired.get(str(job_info["vaga_id"]), set())) if job_info["vaga_id"] else []
         n = len(pool.applications.get(str(job_info["vaga_id"]), {})) if scope == "applicants" else len(pool)
         return {"job": job_info, "candidates": rows, "hired": hired, "n_scored": n}
+
+    def suggest(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None,
+                limit: int = 10) -> dict[str, Any]:
+        """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict (none when
+        the index holds no vaga: ``n_vagas`` says so)."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:
+            raise ScreeningError(message("suggest", "limit", "pt", max=MAX_SUGGESTIONS))
+        cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
+        return {**suggest_vagas(cv, self.vaga_pool, limit=limit).to_dict(), "cv": cv_info}

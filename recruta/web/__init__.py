@@ -6,7 +6,8 @@ Why a mounted Starlette app with one static page (HTML + vanilla JS + CSS) and n
   (and pin versions that conflict with ours), Streamlit needs a second server process;
 - fully offline: every asset is a file in ``recruta/web/static`` (no CDN fonts, scripts or analytics,
   no build step), and a Content-Security-Policy tells the browser to fetch nothing from elsewhere;
-- one API: the page calls the service's own JSON endpoints (``/responder``, ``/match_file``, ``/rank``,
+- one API: the page calls the service's own JSON endpoints (``/responder``, ``/match``, ``/match_file``,
+  ``/suggest_vagas``, ``/suggest_vagas_file``, ``/rank``,
   ``/chat/*``, ``/generate_jd``, ``/jd/*``, ``/info``), so it exercises exactly what API clients get,
   with the same API key, request ids and error messages;
 - the page is the recruiters' tool, not a demo: Portuguese labels, keyboard usable, streamed chat,

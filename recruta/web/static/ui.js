@@ -224,5 +224,5 @@ export function vagaPicker(container) {
       close();
     }
   });
-  return { get value() { return state.value; }, input };
+  return { get value() { return state.value; }, input, select: choose };
 }

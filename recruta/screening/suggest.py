@@ -1,0 +1,335 @@
+"""Vagas for a CV: every indexed vaga ranked by its fit to one CV, with the same score /match gives the pair.
+
+Scoring all 14,000 vagas of a full Decision index with the whole match (char n-grams of both texts, every signal,
+strengths and gaps) would take tens of seconds, so it runs in two stages:
+
+1. **candidates** — a cheap score for every vaga at once, in numpy: the ``skills`` signal's overlap (the share of
+   the job's skills the CV names, soft skills counting half) and the ``semantic`` signal (mean of the 3 best
+   similarities of the CV's paragraphs to the job's requirement text), weighted as the match weighs them. Both
+   come from matrices the :class:`VagaPool` builds once per index: the vagas' skill weights and the embeddings of
+   each vaga's requirement text (the very text /match embeds for the job);
+2. **score** — :func:`recruta.screening.matching.match` itself on the best ``candidates`` vagas (100 by default),
+   with the CV's paragraph vectors computed once and the vaga's stored vector: the score, strengths, gaps and
+   verdict are those /match returns for the same CV and vaga, by construction.
+
+The candidate stage only decides which vagas get the full score; the signals it ignores (experience, languages,
+education, location, salary, lexical) move a vaga by at most their weight, and ``bench/vagas_for_cv.py`` measures
+how often the exhaustive top 10 survives it.
+
+Profiles and requirement-text embeddings persist in one pickle per index (like the candidates' profiles), so a
+restarted service reads them instead of extracting 14,000 profiles (~7 ms each) and embedding their texts again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recruta import facts as sk
+from recruta.ingest.embeddings import Embedder
+from recruta.screening import matching
+from recruta.screening.bands import band
+from recruta.screening.matching import (
+    WEIGHTS,
+    Profile,
+    job_focus_text,
+    job_from_store,
+    lexical_vectors,
+    match,
+    paragraphs,
+)
+
+__all__ = ["DEFAULT_CANDIDATES", "Suggestions", "VagaEntry", "VagaPool", "exhaustive", "suggest_vagas"]
+
+DEFAULT_CANDIDATES = 100  # vagas given the full match after the candidate stage
+FOCUS_CHARS = 2000  # what /match embeds of a job's requirement text (matching.match)
+SEMANTIC_RANGE = (0.15, 0.65)  # cosine → 0..1, as the semantic signal calibrates it
+
+
+@dataclass(frozen=True, kw_only=True)
+class VagaEntry:
+    """One indexed vaga: what a list of suggestions shows, and its job profile as /match reads it."""
+
+    vaga_id: str
+    title: str
+    client: str
+    location: str
+    level: str
+    profile: Profile
+
+    @property
+    def city(self) -> str:
+        return self.location.split(",")[0].strip()
+
+
+def _id_order(vaga_id: str) -> tuple[int, str]:
+    return len(vaga_id), vaga_id
+
+
+def _code_digest() -> str:
+    """Changes whenever the code that reads a vaga into a profile changes: the matcher, this module and every
+    module and table of :mod:`recruta.facts` (a cache from before is then dropped)."""
+    h = hashlib.sha256()
+    for path in (Path(matching.__file__), Path(__file__), *sk.source_files()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class _Memo:
+    """Values by key, pickled in one file and kept only while ``version`` is the same.
+
+    Used for the two things a restart should not redo per vaga: profiles (version: the extraction code) and
+    requirement-text vectors (version: the embedder). Keys are hashes of the inputs, so a changed vaga misses."""
+
+    def __init__(self, path: Path | None, *, version: str) -> None:
+        self.path, self.version = path, version
+        self.known: dict[str, Any] = {}
+        self.added = 0
+        if path is not None and path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    saved_version, known = pickle.load(fh)
+                self.known = known if saved_version == version and isinstance(known, dict) else {}
+            except Exception:  # unreadable, or from another version of the code: rebuilt
+                self.known = {}
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self.known:
+            self.known[key] = make()
+            self.added += 1
+        return self.known[key]
+
+    def save(self) -> None:
+        if self.path is None or not self.added:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((self.version, self.known), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def _key(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()[:24]
+
+
+class _ReadChunks:
+    """The vaga chunks already read from the store, answering the one query :func:`job_from_store` makes, so
+    every vaga's profile is built by the very function /match uses (one ``store.get`` per vaga would take minutes
+    at 14,000 vagas)."""
+
+    def __init__(self, chunks: dict[str, list[tuple[dict[str, Any], str]]]) -> None:
+        self.chunks = chunks
+
+    def get(self, *, where: dict[str, Any], **_: Any) -> dict[str, list[Any]]:
+        parts = self.chunks.get(_vaga_id_in(where) or "", [])
+        return {"ids": [f"vaga:{m.get('vaga_id')}:{m.get('chunk', 0)}" for m, _ in parts],
+                "metadatas": [m for m, _ in parts], "documents": [d for _, d in parts]}
+
+
+def _vaga_id_in(where: Any) -> str | None:
+    if isinstance(where, dict):
+        for key, value in where.items():
+            if key == "vaga_id" and not isinstance(value, dict):
+                return str(value)
+            found = _vaga_id_in(value)
+            if found is not None:
+                return found
+    elif isinstance(where, list):
+        for item in where:
+            found = _vaga_id_in(item)
+            if found is not None:
+                return found
+    return None
+
+
+def _vaga_chunks(store: Any, *, page: int = 5000) -> list[tuple[dict[str, Any], str]]:
+    """(metadata, text) of every vaga chunk, read in pages (a full Decision index holds ~35k of them, more than
+    one Chroma query returns)."""
+    out: list[tuple[dict[str, Any], str]] = []
+    offset = 0
+    while True:
+        got = store.get(where={"type": "vaga"}, limit=page, offset=offset)
+        metas = got.get("metadatas") or []
+        out.extend(zip(metas, got.get("documents") or [""] * len(metas), strict=True))
+        if len(metas) < page:
+            return out
+        offset += page
+
+
+class VagaPool:
+    """Every indexed vaga's profile and requirement-text vector, plus the candidate stage's matrices.
+
+    Built once per index (the served index does not change while serving); ``cache`` keeps profiles and vectors
+    across restarts. ``embedder`` is the index's (None: no semantic signal, as /match without an embedder)."""
+
+    def __init__(self, store: Any, *, embedder: Embedder | None, cache: Path | None = None,
+                 batch_size: int = 32) -> None:
+        started = time.perf_counter()
+        self.embedder = embedder
+        chunks: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        for meta, doc in _vaga_chunks(store):
+            if meta and meta.get("vaga_id") not in (None, ""):
+                chunks.setdefault(str(meta["vaga_id"]), []).append((meta, doc or ""))
+        reader = _ReadChunks(chunks)
+        profiles = _Memo(cache, version=_code_digest())
+        self.entries: list[VagaEntry] = []
+        for vid in sorted(chunks, key=_id_order):
+            parts = sorted(chunks[vid], key=lambda t: int(t[0].get("chunk", 0)))
+            chunks[vid] = parts
+            first = parts[0][0]
+            key = _key("vaga", str(first.get("title", "")), *(f"{m.get('chunk', 0)}:{d}" for m, d in parts))
+            prof: Profile = profiles.get(key, functools.partial(job_from_store, reader, vid))
+            self.entries.append(VagaEntry(vaga_id=vid, title=str(first.get("title", "")),
+                                          client=str(first.get("client", "")), location=str(first.get("location", "")),
+                                          level=str(first.get("level", "")), profile=prof))
+        self.profiles_extracted = profiles.added
+        self.lexical = self._lexical(profiles)
+        profiles.save()
+        self.by_id = {e.vaga_id: n for n, e in enumerate(self.entries)}
+        self.vectors_embedded = 0
+        self.vectors: np.ndarray | None = None
+        if embedder is not None:
+            self.vectors = self._vectors(embedder, cache, batch_size=batch_size)
+        # The skills each vaga asks for, weighted as the skills signal weighs them (soft skills half).
+        names = sorted({name for e in self.entries for name in e.profile.skills})
+        self.skill_index = {name: n for n, name in enumerate(names)}
+        self.skill_weights = np.zeros((len(self.entries), len(names)), dtype=np.float32)
+        for row, e in enumerate(self.entries):
+            for name, ev in e.profile.skills.items():
+                self.skill_weights[row, self.skill_index[name]] = 0.5 if ev.category == "soft" else 1.0
+        self.skill_totals = self.skill_weights.sum(axis=1)
+        self.build_seconds = time.perf_counter() - started
+
+    def _lexical(self, memo: _Memo, *, batch: int = 256) -> Any:
+        """Each vaga's char n-gram vector (the lexical signal's), one sparse row per vaga: /match hashes both texts
+        for every pair, which for 100 vagas would cost seconds; here a request hashes only the CV."""
+        from scipy.sparse import csr_matrix
+
+        keys = [_key("lexical", e.profile.text) for e in self.entries]
+        missing = [(k, e.profile.text) for k, e in zip(keys, self.entries, strict=True) if k not in memo.known]
+        for start in range(0, len(missing), batch):
+            part = missing[start : start + batch]
+            rows = lexical_vectors([t for _, t in part])
+            memo.known["lexical-width"] = rows.shape[1]
+            for n, (key, _) in enumerate(part):
+                lo, hi = rows.indptr[n], rows.indptr[n + 1]
+                memo.known[key] = (rows.indices[lo:hi].astype(np.int32), rows.data[lo:hi].astype(np.float32))
+            memo.added += len(part)
+        parts = [memo.known[k] for k in keys]
+        indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(i) for i, _ in parts])
+        indices = np.concatenate([i for i, _ in parts]) if parts else np.zeros(0, dtype=np.int32)
+        data = np.concatenate([d for _, d in parts]) if parts else np.zeros(0, dtype=np.float32)
+        width = memo.known.get("lexical-width") or lexical_vectors([""]).shape[1]
+        return csr_matrix((data, indices, indptr), shape=(len(parts), width))
+
+    def _vectors(self, embedder: Embedder, cache: Path | None, *, batch_size: int) -> np.ndarray:
+        """Each vaga's requirement text embedded as /match embeds it (that text alone, cut at FOCUS_CHARS)."""
+        memo = _Memo(cache.with_name(f"{cache.stem}-vectors{cache.suffix}") if cache else None, version=embedder.name)
+        texts = [job_focus_text(e.profile)[:FOCUS_CHARS] for e in self.entries]
+        keys = [_key(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in memo.known}.items())
+        for start in range(0, len(missing), batch_size):
+            part = missing[start : start + batch_size]
+            for (key, _), vec in zip(part, embedder.embed([t for _, t in part], batch_size=batch_size), strict=True):
+                memo.known[key] = np.asarray(vec, dtype=np.float32)
+            memo.added += len(part)
+        memo.save()
+        self.vectors_embedded = memo.added
+        dim = next(iter(memo.known.values())).shape[0] if memo.known else 0
+        return np.stack([memo.known[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def candidate_scores(self, cv: Profile, cv_vectors: np.ndarray | None) -> np.ndarray:
+        """The cheap score (0–1) of every vaga: skills overlap and semantic similarity, weighted as the match
+        weighs them (a vaga naming no skill is judged on similarity alone)."""
+        n = len(self.entries)
+        have = np.zeros(len(self.skill_index), dtype=np.float32)
+        for name in cv.skills:
+            col = self.skill_index.get(name)
+            if col is not None:
+                have[col] = 1.0
+        asks = self.skill_totals > 0
+        overlap = np.divide(self.skill_weights @ have, self.skill_totals, out=np.zeros(n, dtype=np.float32),
+                            where=asks)
+        w_skills = np.where(asks, WEIGHTS["skills"], 0.0)
+        total, weighted = w_skills.copy(), w_skills * overlap
+        if self.vectors is not None and cv_vectors is not None and cv_vectors.size and n:
+            sims = self.vectors @ np.asarray(cv_vectors, dtype=np.float32).T  # vagas × CV paragraphs
+            top = min(3, sims.shape[1])
+            best = np.partition(sims, sims.shape[1] - top, axis=1)[:, -top:].mean(axis=1)
+            lo, hi = SEMANTIC_RANGE
+            weighted = weighted + WEIGHTS["semantic"] * np.clip((best - lo) / (hi - lo), 0.0, 1.0)
+            total = total + WEIGHTS["semantic"]
+        scores: np.ndarray = np.divide(weighted, total, out=np.zeros(n, dtype=np.float64), where=total > 0)
+        return scores
+
+
+@dataclass(kw_only=True)
+class Suggestions:
+    vagas: list[dict[str, Any]]
+    n_vagas: int  # vagas in the index
+    n_scored: int  # vagas given the full match
+    timings_ms: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"vagas": self.vagas, "n_vagas": self.n_vagas, "n_scored": self.n_scored,
+                "timings_ms": self.timings_ms}
+
+
+def suggest_vagas(cv: Profile, pool: VagaPool, *, limit: int = 10, candidates: int = DEFAULT_CANDIDATES,
+                  cv_vectors: np.ndarray | None = None) -> Suggestions:
+    """The ``limit`` vagas of ``pool`` that fit ``cv`` best, each with /match's score, strengths, gaps and verdict
+    for the pair; ``candidates`` vagas get the full match (``candidates >= len(pool)``: every vaga)."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    embedder = pool.embedder
+    if embedder is not None and cv_vectors is None:
+        cv_vectors = embedder.embed(paragraphs(cv.text))
+    timings["embed"] = (time.perf_counter() - started) * 1000
+    t = time.perf_counter()
+    cheap = pool.candidate_scores(cv, cv_vectors if embedder is not None else None)
+    order = np.argsort(-cheap, kind="stable")[: max(limit, candidates)]  # ties: id order (the pool's)
+    timings["candidates"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    # The CV's n-gram vector times the finalists' (in this order of operands, the very sums /match's
+    # lexical_similarity does, so the value is the same to the last bit).
+    lexical = (lexical_vectors([cv.text]) @ pool.lexical[order].T).toarray().ravel()
+    rows = []
+    for n, row in enumerate(order.tolist()):
+        entry = pool.entries[row]
+        job_vector = pool.vectors[row] if pool.vectors is not None else None
+        result = match(cv, entry.profile, embedder=embedder, cv_vectors=cv_vectors, job_vector=job_vector,
+                       lexical=float(lexical[n]))
+        rows.append((row, entry, result))
+    rows.sort(key=lambda r: (-r[2].score, -cheap[r[0]], r[0]))  # ties: the candidate stage's order, then id
+    timings["score"] = (time.perf_counter() - t) * 1000
+    vagas = [{"vaga_id": e.vaga_id, "title": e.title, "client": e.client, "city": e.city, "location": e.location,
+              "level": e.level, "score": r.score, "band": band(r.score), "verdict": r.verdict,
+              "strengths": r.strengths, "gaps": r.gaps, "signals": {k: v["value"] for k, v in r.signals.items()},
+              "candidate_score": round(float(cheap[row]), 4)}
+             for row, e, r in rows[:limit]]
+    timings["total"] = (time.perf_counter() - started) * 1000
+    return Suggestions(vagas=vagas, n_vagas=len(pool), n_scored=len(rows),
+                       timings_ms={k: round(v, 1) for k, v in timings.items()})
+
+
+def exhaustive(cv: Profile, pool: VagaPool, *, cv_vectors: np.ndarray | None = None) -> list[tuple[str, int]]:
+    """Every vaga's full match score for ``cv``, best first (the reference the two stages are measured against)."""
+    got = suggest_vagas(cv, pool, limit=len(pool), candidates=len(pool), cv_vectors=cv_vectors)
+    return [(v["vaga_id"], v["score"]) for v in got.vagas]
