@@ -5,7 +5,8 @@
     .venv/bin/python -m bench.retrieval_hybrid --real /path/to/decision --real-home /tmp/h
 
 Questions are generated here, for this measurement only, from each vaga's own fields: its title with its client,
-its city, or both, in several Portuguese and English phrasings. A vaga whose (title, client, city) another vaga
+its city, or both, in several Portuguese and English phrasings; a requisition code in the title ("- 11872374")
+is left out, as a person asking would. A vaga whose (title, client, city) another vaga
 shares is left out: no ranking can tell them apart. A question is a hit at 5 when a chunk of that vaga (type
 vaga) is among the 5 chunks the search returns over the whole index (vagas, candidates, applications, no
 filter: what RAGAgent.retrieve asks when a question names no code); MRR counts its rank up to 10.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -57,13 +59,22 @@ PHRASINGS = {
 }
 
 
+_REQ_CODE = re.compile(r"\s*[-–]?\s*\b(?:[A-Z]{2}-)?\d{5,}\b")
+
+
+def _spoken(title: str) -> str:
+    """A title as a recruiter says it: without the requisition code many real titles end with (" - 11872374",
+    "RE-330046"), which would make the question an id lookup."""
+    return _REQ_CODE.sub("", title).strip(" -–")
+
+
 def questions(data_dir: Path, *, n: int, seed: int = 13) -> list[dict[str, str]]:
     """Up to ``n`` questions describing vagas, each with the vaga it describes (``vaga_id``) and its kind."""
     from recruta.core.settings import DEFAULT_HIRED
     from recruta.ingest.loaders import load_dataset
 
     ds = load_dataset(data_dir, hired_statuses=DEFAULT_HIRED)
-    fields = {vid: {"title": v.informacoes_basicas.titulo_vaga.strip(), "client": v.informacoes_basicas.cliente.strip(),
+    fields = {vid: {"title": _spoken(v.informacoes_basicas.titulo_vaga), "client": v.informacoes_basicas.cliente.strip(),
                     "city": v.perfil_vaga.cidade.strip()} for vid, v in ds.vagas.items()}
     rng = random.Random(seed)
     out: list[dict[str, str]] = []
@@ -130,6 +141,7 @@ def snapshot_cost(store: Any, settings: Settings, tmp: Path) -> dict[str, Any]:
     served.texts.reindex(served._metadatas)
     lexical = time.perf_counter() - t0
     db = served.texts._db
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'lex%'").fetchone()[0] if _has_dbstat(db) else None
     return {"chunks": served.count(), "materialise_s": round(total, 2), "lexical_rebuild_s": round(lexical, 2),
             "lexical_bytes": pages, "texts_file_bytes": served.texts.path.stat().st_size}
@@ -177,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="tiny generated sample, hash embedder (CI)")
     p.add_argument("--out", type=Path, default=Path("bench/out"))
     p.add_argument("--questions", type=int, default=None, help="per data set (default 300; 30 with --quick)")
+    p.add_argument("--sample", type=Path, default=None, help="the sample folder (default: the committed data/)")
+    p.add_argument("--sample-home", type=Path, default=None, help="RECRUTA_HOME for its index (default: the bench home)")
     p.add_argument("--real", type=Path, default=REAL, help="a Decision folder to measure too (skipped if absent)")
     p.add_argument("--real-home", type=Path, default=None, help="RECRUTA_HOME for its index (default: a temp one)")
     args = p.parse_args(argv)
@@ -188,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             sets = [(tiny_sample(tmp / "data"), Settings(home=home, embedder="hash", chunk_size=600))]
         else:
-            sets = [(committed_sample(), Settings(home=home))]
+            sample = BenchData(data_dir=args.sample, label=f"the sample `{args.sample}`") if args.sample \
+                else committed_sample()
+            sets = [(sample, Settings(home=args.sample_home or home))]
             if args.real.exists():
                 real_home = args.real_home or tmp / "real"
                 for cache in ("llm", "embedders"):

@@ -13,7 +13,7 @@ from ingestion import ingest, open_index
 from recruta.core.settings import Settings
 from recruta.ingest.embeddings import embedder_for
 from recruta.ingest.store import Store, fts_query
-from recruta.rag.retrieval import fuse, search
+from recruta.rag.retrieval import LEXICAL_WEIGHT, fuse, search
 
 
 @pytest.fixture(scope="module")
@@ -166,9 +166,11 @@ def test_fusion_ranks_by_reciprocal_rank_and_keeps_the_dense_hit():
 
     dense = [h("a", 0.9), h("b", 0.8), h("c", 0.7)]
     lexical = [h("c", 12.0), h("d", 11.0), h("a", 3.0)]
-    out = fuse([dense, lexical], k=3)
+    out = fuse([dense, lexical], k=3, rrf_k=60)
     assert [x.id for x in out] == ["a", "c", "b"]  # a = c = 1/61 + 1/63 (ties keep the dense order) > b = d = 1/62
     assert out[1].score == 0.7  # the dense hit (a cosine), not the BM25 one
+    # As search() fuses: K = 5, lexical twice the dense weight. c = 1/8 + 2/6 > a = 1/6 + 2/8 > d = 2/7 > b = 1/7
+    assert [x.id for x in fuse([dense, lexical], k=4, weights=(1.0, LEXICAL_WEIGHT))] == ["c", "a", "d", "b"]
 
 
 def test_agent_search_follows_the_setting(indexed, monkeypatch):
