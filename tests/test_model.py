@@ -138,9 +138,15 @@ def test_hire_questions_route_to_the_hires_of_that_vaga(agent, small_data):
 
 def test_routing_ranks_named_records_in_memory_exactly_like_filtered_searches(agent, small_data, monkeypatch):
     """The routed passes rank the named records' chunks fetched once; the same answers as one filtered vector
-    search per pass (the fallback when a question names more than NAMED_LIMIT chunks)."""
+    search per pass (the fallback when a question names more than NAMED_LIMIT chunks). Both rank by cosine under
+    dense retrieval; the in-memory passes do not fuse a lexical ranking (RECRUTA_RETRIEVAL=hybrid), so the
+    equality is checked under dense."""
+    from recruta.core import settings as settings_mod
     from recruta.rag import agent as agent_mod
     from recruta.rag import evalset
+
+    monkeypatch.setenv("RECRUTA_RETRIEVAL", "dense")
+    settings_mod.get_settings.cache_clear()
 
     questions = [i.question for i in evalset.load(small_data / "evalset.jsonl")]
     vid, _ = first_vaga(small_data)
@@ -169,3 +175,5 @@ def test_routing_ranks_named_records_in_memory_exactly_like_filtered_searches(ag
         assert sorted(x for x in got if x[1] != last) == sorted(x for x in want if x[1] != last)
     filtered = agent.retrieve(f"Quem foi contratado para a vaga {vid}?", k=5, filters={"type": "prospect"})
     assert filtered and all(h.metadata["type"] == "prospect" for h in filtered)
+    monkeypatch.delenv("RECRUTA_RETRIEVAL")
+    settings_mod.get_settings.cache_clear()

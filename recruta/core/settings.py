@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
 
     top_k: int = 5
+    # How RAGAgent.search ranks chunks: BM25 (FTS5) fused with the dense ranking (recruta/rag/retrieval.py,
+    # bench/retrieval_hybrid.py), or either alone.
+    retrieval: Literal["hybrid", "dense", "lexical"] = "hybrid"
     template: str = "rag"
     max_question_chars: int = 2000
 

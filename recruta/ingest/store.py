@@ -12,10 +12,13 @@ full-scale ingestion (bench/ingest). A server keeps the texts itself, so several
 from __future__ import annotations
 
 import json
+import logging
 import math
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +30,8 @@ import numpy as np
 from recruta.core.errors import InvalidInput, Unavailable
 from recruta.core.settings import Settings, quiet_telemetry
 from recruta.ingest.documents import Document, candidate_documents, prospect_document, vaga_documents
+
+log = logging.getLogger(__name__)
 
 HASH_KEY = "content_hash"
 TEXTS_KEY = "recruta:texts"  # collection metadata: where chunk texts live ("table"; absent: inside Chroma)
@@ -184,7 +189,14 @@ def make_client(settings: Settings, *, path: Path | None = None) -> Any:
 
 
 class TextTable:
-    """Chunk texts by id in one SQLite file (WAL: readers never wait for the writer)."""
+    """Chunk texts by id in one SQLite file (WAL: readers never wait for the writer), with their lexical index.
+
+    The lexical index is SQLite's FTS5 (``bm25()`` ranking, Unicode tokens with accents folded, as
+    :func:`recruta.text.fold.fold` does for questions) over the same texts, written in the same transaction as
+    them, so the two never disagree: ``lex_rows`` maps a chunk id to the FTS rowid and keeps the chunk's metadata
+    (JSON) for the same filters Chroma answers (:func:`filter_sql`). Chosen over bm25s/rank-bm25: it is in the
+    standard library, updates in place (upsert/delete/prune) with no re-fit, and stays on disk instead of in
+    every worker's memory (bench/retrieval_hybrid.py)."""
 
     _PARAMS = 900  # below SQLite's bound-parameter limit
 
@@ -195,11 +207,30 @@ class TextTable:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS texts (id TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID")
+        self.lexical = fts5_available()
+        if self.lexical:
+            self._db.execute("CREATE TABLE IF NOT EXISTS lex_rows "
+                             "(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meta TEXT NOT NULL)")
+            self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS lex USING fts5(text, tokenize={_TOKENIZER!r})")
 
-    def put(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+    def put(self, ids: Sequence[str], texts: Sequence[str],
+            metadatas: Sequence[dict[str, Any]] | None = None) -> None:
+        """Write texts (and their lexical index rows; without ``metadatas`` a row has none and no filter
+        matches it)."""
+        metas = metadatas if metadatas is not None else [{}] * len(ids)
         with self._lock, self._db:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR REPLACE INTO texts (id, text) VALUES (?, ?)", zip(ids, texts, strict=True))
+            if self.lexical:
+                self._index(ids, texts, metas)
+
+    def _index(self, ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]]) -> None:
+        for i, text, meta in zip(ids, texts, metas, strict=True):
+            (n,) = self._db.execute(
+                "INSERT INTO lex_rows (id, meta) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET meta = excluded.meta "
+                "RETURNING n", (i, json.dumps(meta, ensure_ascii=False))).fetchone()
+            self._db.execute("DELETE FROM lex WHERE rowid = ?", (n,))
+            self._db.execute("INSERT INTO lex (rowid, text) VALUES (?, ?)", (n, text))
 
     def get(self, ids: Sequence[str]) -> list[str]:
         found: dict[str, str] = {}
@@ -214,6 +245,97 @@ class TextTable:
         with self._lock, self._db:
             self._db.execute("BEGIN")
             self._db.executemany("DELETE FROM texts WHERE id = ?", ((i,) for i in ids))
+            if self.lexical:
+                for i in ids:
+                    row = self._db.execute("DELETE FROM lex_rows WHERE id = ? RETURNING n", (i,)).fetchone()
+                    if row:
+                        self._db.execute("DELETE FROM lex WHERE rowid = ?", row)
+
+    def counts(self) -> tuple[int, int]:
+        """(texts, lexically indexed texts)."""
+        with self._lock:
+            texts = self._db.execute("SELECT count(*) FROM texts").fetchone()[0]
+            lex = self._db.execute("SELECT count(*) FROM lex_rows").fetchone()[0] if self.lexical else 0
+        return int(texts), int(lex)
+
+    def reindex(self, metadata: Callable[[list[str]], dict[str, dict[str, Any]]], *, batch: int = 2000) -> int:
+        """Rebuild the lexical index from the texts (a table written before the index existed); ``metadata``
+        gives the metadata of a batch of ids (from Chroma)."""
+        with self._lock:
+            ids = [r[0] for r in self._db.execute("SELECT id FROM texts ORDER BY id")]
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM lex_rows")
+            self._db.execute("DELETE FROM lex")
+        for start in range(0, len(ids), batch):
+            part = ids[start : start + batch]
+            texts, metas = self.get(part), metadata(part)
+            with self._lock, self._db:
+                self._db.execute("BEGIN")
+                self._index(part, texts, [metas.get(i, {}) for i in part])
+        return len(ids)
+
+    def search(self, question: str, *, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float, dict[str, Any]]]:
+        """The ``k`` chunks best matching ``question``'s content words by BM25 within ``where`` (a filter already
+        normalised by :func:`normalize_filter`): (id, score, metadata), best first; the score is FTS5's
+        ``-bm25()``, higher is better."""
+        query = fts_query(question)
+        if not self.lexical or not query:
+            return []
+        clause, params = filter_sql(where) if where else ("1", [])
+        sql = (f"SELECT r.id, -bm25(lex) AS s, r.meta FROM lex JOIN lex_rows r ON r.n = lex.rowid "
+               f"WHERE lex MATCH ? AND {clause} ORDER BY bm25(lex) LIMIT ?")
+        with self._lock:
+            rows = self._db.execute(sql, [query, *params, k]).fetchall()
+        return [(i, float(s), json.loads(m)) for i, s, m in rows]
+
+
+_TOKENIZER = "unicode61 remove_diacritics 2"
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # FTS5's unicode61: letters and digits; "_" separates
+
+
+@cache
+def fts5_available() -> bool:
+    """Whether this Python's SQLite was built with FTS5 (CPython's builds are; some distributions' are not)."""
+    try:
+        sqlite3.connect(":memory:").execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize={_TOKENIZER!r})")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def fts_query(question: str) -> str:
+    """The FTS5 query for a question: its content words, each quoted (no FTS syntax reaches SQLite), OR-ed, so
+    BM25 ranks by how many rare words a chunk shares with it."""
+    from recruta.text.fold import STOPWORDS, fold
+
+    words = dict.fromkeys(w for w in _TOKEN.findall(fold(question).casefold()) if w not in STOPWORDS and len(w) > 1)
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+def filter_sql(where: dict[str, Any]) -> tuple[str, list[Any]]:
+    """A normalised metadata filter as SQL over ``r.meta`` (JSON), with Chroma's semantics: ``$ne``/``$nin``
+    also match chunks without the key; comparisons and ``$eq``/``$in`` need it."""
+    params: list[Any] = []
+
+    def one(node: dict[str, Any]) -> str:
+        (key, value), = node.items()
+        if key in ("$and", "$or"):
+            return "(" + f" {key[1:].upper()} ".join(one(sub) for sub in value) + ")"
+        field = f"json_extract(r.meta, '$.\"{key}\"')"
+        op, arg = next(iter(value.items())) if isinstance(value, dict) else ("$eq", value)
+        if op in ("$in", "$nin"):
+            params.extend(arg)
+            test = f"{field} IN ({','.join('?' * len(arg))})"
+        else:
+            params.append(arg)
+            test = f"{field} {_SQL_OPS[op]} ?"
+        return f"({field} IS NULL OR NOT {test})" if op in ("$ne", "$nin") else test
+
+    return one(where), params
+
+
+_SQL_OPS = {"$eq": "=", "$ne": "=", "$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
 
 def _local_folder(client: Any) -> Path | None:
@@ -264,6 +386,33 @@ class Store:
         # Collections made before the text table (or on a server) keep their texts inside Chroma.
         in_table = folder is not None and (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
         self.texts = TextTable(folder / f"texts-{name}.sqlite3") if in_table else None
+        if self.texts is not None and self.texts.lexical:
+            texts, indexed = self.texts.counts()
+            if texts and not indexed:  # a text table from before the lexical index: build it once
+                started = time.perf_counter()
+                self.texts.reindex(self._metadatas)
+                log.info("built the lexical index of %s (%d chunks) in %.1f s", name, texts,
+                         time.perf_counter() - started)
+
+    @property
+    def lexical(self) -> bool:
+        """Whether this store has a lexical index (embedded store with its text table, FTS5 available). On a
+        Chroma server the texts live in the server, shared by every host, and no lexical index is kept here."""
+        return self.texts is not None and self.texts.lexical
+
+    def _metadatas(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        got = self.collection.get(ids=ids, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def lexical_query(self, question: str, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """The top ``k`` chunks for ``question`` by BM25 (FTS5) within ``where``; [] without a lexical index.
+        ``score`` is FTS5's ``-bm25()`` here, not a cosine: callers that mix rankings set it (recruta/rag/retrieval)."""
+        if self.texts is None or not self.texts.lexical:
+            return []
+        where = normalize_filter(where) if where else None
+        found = self.texts.search(question, k=k, where=where)
+        texts = self.texts.get([i for i, _, _ in found])
+        return [Hit(id=i, text=t, metadata=m, score=s) for (i, s, m), t in zip(found, texts, strict=True)]
 
     @property
     def _documents(self) -> list[str]:
@@ -287,7 +436,7 @@ class Store:
         # Texts first: a run killed in between leaves a text whose vector (and hash) is missing or older, so the
         # next run sees the hash differ and writes both again; the index never holds a vector without its text.
         if self.texts is not None:
-            self.texts.put(ids, texts)
+            self.texts.put(ids, texts, metadatas)
         self.collection.upsert(ids=ids, embeddings=embeddings, metadatas=metadatas,
                                documents=None if self.texts is not None else texts)
 

@@ -167,12 +167,12 @@ class RAGAgent:
         return hits[:k]
 
     def search(self, question: str, *, vector: Any, k: int, where: dict[str, Any] | None) -> list[Hit]:
-        """One search of the index: the top ``k`` chunks for ``question`` within ``where``.
-
-        Dense only today (the embedding ``vector``). This is the seam for hybrid retrieval: a lexical ranking of
-        ``question`` (FTS5/BM25 over whole records) fused with this one (reciprocal rank fusion) goes here, and
+        """One search of the index: the top ``k`` chunks for ``question`` within ``where``, by the retrieval
+        method of ``RECRUTA_RETRIEVAL`` (default: BM25 fused with the dense ranking, recruta/rag/retrieval.py);
         every pass of :meth:`retrieve` gets it."""
-        return self.store.query(vector, k=k, where=where)
+        from recruta.rag.retrieval import search
+
+        return search(self.store, question, vector=vector, k=k, where=where, method=get_settings().retrieval)
 
     def _named_chunks(self, where: dict[str, Any], vector: Any) -> list[Hit] | None:
         """Every chunk matching ``where``, most similar to ``vector`` first; None when there are more than
