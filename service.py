@@ -48,6 +48,7 @@ from recruta.api.models import (  # noqa: E402
     ModelInfo,
     RankResult,
     Resposta,
+    SuggestResult,
     VagaId,
     respond,
 )
@@ -65,7 +66,7 @@ from recruta.core.http import (  # noqa: E402
 from recruta.jd.service import JDService  # noqa: E402
 from recruta.jd.wording import LIST_SECTIONS, SECTIONS  # noqa: E402
 from recruta.rag.prompting import guard_answer  # noqa: E402
-from recruta.screening.screener import Screener  # noqa: E402
+from recruta.screening.screener import MAX_SUGGESTIONS, Screener  # noqa: E402
 from recruta.web import web_app  # noqa: E402
 
 log = logging.getLogger("recruta.service")
@@ -208,6 +209,27 @@ class Recruta:
         with domain_errors(uploads={"cv_file": name}, not_found=("vaga_id", vaga_id)):
             return respond(MatchResult, self.screener.match(data=data, filename=name, vaga_id=vaga_id,
                                                              job_text=job_text))
+
+    @bentoml.api
+    def suggest_vagas(
+        self,
+        cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
+        limit: int = Field(default=10, ge=1, le=MAX_SUGGESTIONS),
+    ) -> SuggestResult:
+        """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict."""
+        with domain_errors():
+            return respond(SuggestResult, self.screener.suggest(cv_text=cv_text, limit=limit))
+
+    @bentoml.api
+    def suggest_vagas_file(
+        self,
+        cv_file: Path = Field(description="CV em PDF, DOCX ou TXT."),
+        limit: int = Field(default=10, ge=1, le=MAX_SUGGESTIONS),
+    ) -> SuggestResult:
+        """Same as /suggest_vagas, for an uploaded CV file (multipart/form-data)."""
+        name, data = check_upload(cv_file, field="cv_file")
+        with domain_errors(uploads={"cv_file": name}):
+            return respond(SuggestResult, self.screener.suggest(data=data, filename=name, limit=limit))
 
     @bentoml.api
     def rank(

@@ -257,6 +257,27 @@ def test_match_json_is_deterministic_and_explained(served, small_data):
     assert injected["score"] <= first["score"] + 2
 
 
+def test_vagas_suggested_for_a_cv_carry_match_scores(served, small_data):
+    """/suggest_vagas: the best vagas for a CV, best first, each scored exactly as /match scores that pair."""
+    url, _ = served
+    applicants = json.loads((small_data / "applicants.json").read_text())
+    cv = next(iter(applicants.values()))["cv_pt"]
+    r = httpx.post(f"{url}/suggest_vagas", json={"cv_text": cv, "limit": 5}, timeout=120)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["n_vagas"] == 30 and 1 <= len(got["vagas"]) <= 5
+    scores = [v["score"] for v in got["vagas"]]
+    assert scores == sorted(scores, reverse=True)
+    top = got["vagas"][0]
+    match = httpx.post(f"{url}/match", json={"cv_text": cv, "vaga_id": top["vaga_id"]}, timeout=60).json()
+    assert match["score"] == top["score"]
+    files = {"cv_file": ("cv.txt", cv.encode(), "text/plain")}
+    by_file = httpx.post(f"{url}/suggest_vagas_file", files=files, data={"limit": "5"}, timeout=120).json()
+    assert [v["vaga_id"] for v in by_file["vagas"]] == [v["vaga_id"] for v in got["vagas"]]
+    bad = httpx.post(f"{url}/suggest_vagas", json={"cv_text": cv, "limit": 0}, timeout=30)
+    assert bad.status_code == 400 and error_of(bad)["field"] == "limit"
+
+
 @pytest.mark.skipif(not RESUMES.exists(), reason="../shared/data/resumes not present")
 @pytest.mark.parametrize("pdf", ["single-column.pdf", "two-column.pdf", "modern-two-column.pdf"])
 def test_match_file_with_real_pdfs(served, pdf):

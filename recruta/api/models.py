@@ -166,6 +166,30 @@ class RankResult(BaseModel):
     n_scored: int
 
 
+class SuggestedVaga(BaseModel):
+    vaga_id: str
+    title: str
+    client: str
+    city: str
+    location: str
+    level: str
+    score: int = Field(ge=0, le=100, description="/match's score for this CV and vaga.")
+    band: Literal["strong", "good", "partial", "weak"]
+    verdict: str
+    strengths: list[Strength]
+    gaps: list[Gap]
+    signals: dict[str, float]
+    candidate_score: float = Field(description="The cheap first stage's score that put the vaga among the scored.")
+
+
+class SuggestResult(BaseModel):
+    vagas: list[SuggestedVaga] = Field(description="Best first.")
+    n_vagas: int = Field(description="Vagas in the index.")
+    n_scored: int = Field(description="Vagas given the full /match score (the rest were cut by the first stage).")
+    timings_ms: dict[str, float]
+    cv: CVInfo
+
+
 # --------------------------------------------------------------------------- /chat/*
 class ChatUpload(BaseModel):
     """multipart/form-data: the candidate's documents (PDF, DOCX or TXT). Only the CV is required."""
