@@ -48,7 +48,7 @@ def test_the_bento_carries_every_file_of_the_package(built: tuple[str, Path]) ->
     src = store / "bentos" / "recruta" / tag.split(":", 1)[1] / "src"
     inside = {p.relative_to(src).as_posix() for p in (src / "recruta").rglob("*") if p.is_file()}
     assert shipped_files() - inside == set()
-    assert (src / "service.py").is_file() and (src / "model.py").is_file()
+    assert all((src / name).is_file() for name in ("service.py", "model.py", "ingestion.py"))
     assert not (src / "tests").exists() and not (src / "data").exists() and not (src / "devtools").exists()
 
 
