@@ -23,9 +23,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+
+if TYPE_CHECKING:  # alembic is imported when a migration runs, not with the package
+    from alembic.config import Config
 
 __all__ = ["BASELINE", "HERE", "LOCK_KEY", "config", "current", "head", "upgrade"]
 
@@ -35,7 +39,7 @@ LOCK_KEY = 0x726563727574  # pg_advisory_xact_lock key: "recrut"
 log = logging.getLogger("recruta.db.migrations")
 
 
-def config(connection: Connection | None = None):  # noqa: ANN201 (alembic is imported lazily)
+def config(connection: Connection | None = None) -> Config:
     """An Alembic config for these scripts; ``connection``: run on it (inside its transaction)."""
     from alembic.config import Config
 
