@@ -299,7 +299,8 @@ class Recruta:
     @bentoml.api(route="/chat/list")
     def chat_list(self) -> ChatList:
         """Every session, most recently active first."""
-        return respond(ChatList, {"sessions": self.chat.list_sessions()})
+        with domain_errors():
+            return respond(ChatList, {"sessions": self.chat.list_sessions()})
 
     @bentoml.api(route="/chat/delete")
     def chat_delete(self, session_id: str) -> ChatDeleted:

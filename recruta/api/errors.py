@@ -351,7 +351,8 @@ def describe(exc: BaseException, *, request_id: str = "-", fields: Mapping[str, 
             return _validation_problem(exc, fields=fields)
         return status_problem(500, request_id=request_id)
     if isinstance(exc, Unavailable):
-        return Problem(status=503, code="unavailable", headers={"Retry-After": "5"})
+        code = "unavailable" if exc.service == "index" else f"unavailable.{exc.service}"
+        return Problem(status=503, code=code, headers={"Retry-After": "5"})
     if isinstance(exc, RecrutaError):
         api = exc if isinstance(exc, ApiError) else localize(exc)
         if api is not None:

@@ -107,6 +107,8 @@ class JDFeedback(Base):
 class DatabaseUnavailable(Unavailable):
     """The database cannot be reached now (down, restarting, connections cut, locked); retrying later may work."""
 
+    service = "database"
+
 
 class DatabaseURLError(RecrutaError):
     """``RECRUTA_DATABASE_URL`` cannot work: malformed, unknown driver, refused credentials, no such database.

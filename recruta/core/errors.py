@@ -42,9 +42,11 @@ class PayloadTooLarge(RecrutaError):
 
 
 class Unavailable(RecrutaError):
-    """A backing service (the Chroma server, the LLM endpoint) cannot be reached; retrying later may work."""
+    """A backing service (the Chroma server, the database, the LLM endpoint) cannot be reached; retrying later may
+    work. ``service`` names it for the message users read."""
 
     status = 503
+    service: ClassVar[str] = "index"
 
 
 __all__ = ["InvalidInput", "NotFound", "PayloadTooLarge", "RecrutaError", "Unavailable"]
