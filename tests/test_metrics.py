@@ -216,6 +216,14 @@ def test_false_hires_make_any_answer_wrong():
     assert not ok(hired, "Carla Dias e Elisa Rocha foram contratadas.")
     assert not ok(hired, "Contratadas: Carla Dias, Elisa Rocha.")
     assert not ok(hired, "Bruno Lima foi contratado.")  # not an applicant of this vaga, still an extra hire
+    assert ok(hired, "Carla Dias.")  # the hire alone: nothing else to tell apart
+    # applicants listed without saying who was hired do not answer, even when the hire is among them
+    assert not ok(hired, "Candidatura: Elisa Rocha na vaga 1001. Candidatura: Carla Dias na vaga 1001.")
+    assert ok(hired, "Candidaturas: Elisa Rocha (Não Aprovado pelo Cliente); Carla Dias (Contratado pela Decision).")
+    # a CV pasted after a name claims nothing about that person, however many "contratado"s it holds
+    cv = ("Candidato Bruno Lima (2002) analista sap com experiência em integração, criação de relatórios abap e "
+          "cálculo do frete aprovado, subtraindo o que já foi contratado através de lançamento de documento.")
+    assert ok(ENGLISH, cv + " Inglês: Avançado.")
     # a search is a list: naming someone else is an extra, whatever is said of them
     assert not ok({**hired, "claim": None}, "Carla Dias foi contratada e Elisa Rocha, reprovada.")
     assert ok({"type": "compare", "winner": "Sra. Maria Alice Carvalho", "loser": "Ana Souza"},

@@ -32,7 +32,7 @@ from typing import Any
 from recruta.rag.vocab import Mention, RecordNames, Vocabulary, find_phrases, lexicon, phrase_key
 from recruta.text.fold import content_words, fold, wordset
 
-__all__ = ["Verdict", "accepted_forms", "judge", "says_no_answer"]
+__all__ = ["CLAIM_WINDOW", "Verdict", "accepted_forms", "judge", "says_no_answer"]
 
 _CITATION = re.compile(r"\[?\b(?:vaga|candidato|prospect)(?::\d+)+\]?", re.I)
 _CLAUSE_END = re.compile(r"[.!?;|](?=\s|$)|\n|,(?=\s)")
@@ -40,6 +40,7 @@ _SENTENCE_END = re.compile(r"[.!?;|](?=\s|$)|\n")
 _TOKEN = re.compile(r"[\w']+")
 _AUX = wordset("foi foram was were been be is are has have had sido fue fueron ha han esta estao ter tem sera")
 _ABBREVIATIONS = frozenset({"sr", "sra", "srta", "dr", "dra", "jr", "prof", "profa", "eng", "mr", "mrs", "ms", "sto", "sta"})
+CLAIM_WINDOW = 80  # characters between a person's name and the status word said of them
 _ELLIPTIC_NO = re.compile(r"(?<!\w)(?:nao|not|no|wasn't|weren't|didn't|nunca|never)(?=\s*(?:[.;,!?)]|$))")
 _NEGATIONS_EXTRA = frozenset({"ninguem", "nadie", "nobody", "nenhum", "nenhuma", "ningun", "ninguna"})
 _DATE_PATTERNS = (
@@ -145,7 +146,8 @@ def _called_hired(text: _Text, mentions: list[Mention]) -> list[str]:
     elliptic "não"/"not" closing a clause) of their own stretch of the sentence: the first one after them before the
     next person, else the last one before them after the previous person, else the first after them, else the last
     before them ("Ana foi contratada e Elisa, reprovada"; "Contratados: Ana e Diego"; "Ana e Diego foram
-    contratados"; "Ana foi contratada; Diego não")."""
+    contratados"; "Ana foi contratada; Diego não"). Only status words within ``CLAIM_WINDOW`` characters count: a CV
+    pasted after a name ("… o valor do frete aprovado …") claims nothing about that person."""
     hire, other, negations = _hire_res()
     marks: list[tuple[int, int, bool]] = []
     for m in hire.finditer(text.canon):
@@ -157,7 +159,8 @@ def _called_hired(text: _Text, mentions: list[Mention]) -> list[str]:
     out = []
     for i, mention in enumerate(people):
         sentence = text.clause(mention.start, sentence=True)
-        same = [mk for mk in marks if text.clause(mk[0], sentence=True) == sentence]
+        same = [mk for mk in marks if text.clause(mk[0], sentence=True) == sentence
+                and mk[0] - mention.end <= CLAIM_WINDOW and mention.start - mk[1] <= CLAIM_WINDOW]
         nxt = next((p.start for p in people[i + 1:] if text.clause(p.start, sentence=True) == sentence), len(text.canon))
         prv = next((p.end for p in reversed(people[:i]) if text.clause(p.start, sentence=True) == sentence), 0)
         after = [mk for mk in same if mk[0] >= mention.end]
@@ -289,8 +292,13 @@ def _set(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames | Non
     stated = {phrase_key(m.value) for m in found} & wanted
     asked = {phrase_key(m.value) for m in find_phrases(q.canon, phrases(q))} - wanted
     missing = tuple(i for i in items if phrase_key(i) not in stated)
-    if exp.get("claim") == "hired":  # who was hired: other applicants may be named, just not as hired
-        found = [m for m in found if m.tag != "other" or m.value in set(_called_hired(text, found))]
+    if exp.get("claim") == "hired":
+        # Who was hired: other applicants may be named, just not as hired; and when they are named, the answer must
+        # say which ones were hired (a list of applicants that happens to include the hire does not answer).
+        hired = set(_called_hired(text, found))
+        if any(phrase_key(m.value) not in wanted | asked for m in found):
+            missing = tuple(i for i in items if i not in hired and phrase_key(i) not in {phrase_key(h) for h in hired})
+        found = [m for m in found if m.tag != "other" or m.value in hired]
     extra = tuple(dict.fromkeys(m.value for m in found if phrase_key(m.value) not in wanted | asked))
     if not items:
         if not _says_nobody(text, lang):
