@@ -206,7 +206,7 @@ class Executor:
             common = {a["vaga_id"] for a in self.applications_by(codes[0])} & \
                      {a["vaga_id"] for a in self.applications_by(codes[1])}
             vid = sorted(common, key=_id_key)[0] if len(common) == 1 else None
-        vaga = self.vaga_row(vid) if vid else None
+        vaga = self.vaga_row(vid) if vid and vid in self.table.vagas.index else None  # a slice may not join
         wanted = _vaga_skills(vaga) if vaga else []
         people = []
         for code in codes:
