@@ -349,6 +349,7 @@ def phrase_with_llm(generator: Any, *, question: str, result: Result, template: 
     from recruta.rag.generators import GenerationInput
 
     lang = lang if lang in LANGUAGE_NAMES else "pt"
+    max_new_tokens = min(max_new_tokens, LLM_MAX_TOKENS)  # a rewording of a short answer is short
     messages = [{"role": "system", "content": LLM_SYSTEM.format(language=LANGUAGE_NAMES[lang])},
                 {"role": "user", "content": f"Question: {question}\nExact answer: {template}\nReworded answer:"}]
     try:

@@ -206,7 +206,7 @@ class RAGAgent:
 
                 t0 = time.perf_counter()
                 phrased = phrase_with_llm(self.generator, question=question, result=planned.result, template=text,
-                                          lang=planned.language)
+                                          lang=planned.language, max_new_tokens=self.config.max_new_tokens)
                 text, route, ms["llm_phrase"] = redact(phrased.text), f"{route}+{phrased.by}", _ms(time.perf_counter() - t0)
             return Answer(answer=text, sources=sources, language=planned.language, timings_ms=ms, route=route)
         from recruta.i18n import message
