@@ -41,18 +41,18 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_the_server_speaks_the_openai_chat_api(llm_url):
-    from recruta.rag.generators import GenerationInput, make_generator
+    from recruta.rag.generators import GenerationInput, OpenAIGenerator
 
     models = httpx.get(f"{llm_url}/models", timeout=30).json()
     assert models["object"] == "list" and models["data"][0]["id"] == "smollm2"
-    gen = make_generator("openai:smollm2", cache_dir=Path("unused"), openai_base_url=llm_url)
+    gen = OpenAIGenerator("smollm2", base_url=llm_url, api_key=None, timeout=600)
     inp = GenerationInput(question="Say hello.", hits=[],
                           messages=[{"role": "user", "content": "Say hello to the recruiter in one sentence."}])
     whole = gen.generate(inp, max_new_tokens=MAX_TOKENS)
     pieces = list(gen.stream(inp, max_new_tokens=MAX_TOKENS))
     assert whole and len(pieces) > 1 and "".join(pieces).strip() == whole  # greedy: the same words, streamed
     body = httpx.post(f"{llm_url}/chat/completions", json={"model": "smollm2", "messages": inp.messages,
-                                                           "max_tokens": 4}, timeout=120).json()
+                                                           "max_tokens": 4}, timeout=600).json()
     assert body["object"] == "chat.completion" and body["choices"][0]["message"]["role"] == "assistant"
     for bad in ({"messages": []}, {"messages": [{"role": "robot", "content": "x"}]},
                 {"messages": inp.messages, "max_tokens": -1}):
