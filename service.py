@@ -3,7 +3,8 @@
     bentoml serve service:Recruta            # http://127.0.0.1:3000 — OpenAPI page at /, schema at /docs.json
 
 POST /responder {"pergunta": "..."} → {"resposta", "fontes": [...], ...}
-POST /info → the served champion: registry version, alias, run id, params, ROUGE/BLEU/hit@k.
+POST /info → the served champion: registry version, alias, run id, params, ROUGE/BLEU/hit@k, and the generator
+answering (RECRUTA_GENERATOR at serve time overrides the champion's: ``serve_time_generator``).
 POST /match, /match_file, /rank → CV ↔ job scores; /chat/* → a conversation about a candidate's documents;
 POST /generate_jd, /jd/* → grounded job descriptions.
 
@@ -124,6 +125,25 @@ def check_section(section: str, content: str | list[str]) -> None:
             raise ApiError("text.blank", field="content")
 
 
+def serve_time_generator(agent: Any) -> Literal["model", "RECRUTA_GENERATOR"]:
+    """RECRUTA_GENERATOR set when serving (e.g. ``openai:llama-3.1-8b-instant`` with RECRUTA_OPENAI_BASE_URL)
+    replaces the generator the champion was logged with, without re-running experiments: retrieval answers,
+    rewordings of planned answers and plan proposals then come from it. Returns where the generator came from."""
+    if "generator" not in settings.model_fields_set or settings.generator == agent.generator.name:
+        return "model"
+    from recruta.rag.generators import make_generator
+
+    generator = make_generator(settings.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype,
+                               threads=settings.torch_threads, openai_base_url=settings.openai_base_url,
+                               openai_api_key=settings.openai_api_key)
+    agent.generator = generator
+    agent.config.generator = settings.generator
+    if agent.answerer is not None:  # only an OpenAI-compatible endpoint proposes plans (recruta/answer/llm.py)
+        agent.answerer.llm = generator if settings.generator.startswith("openai:") else None
+    log.info("generator %s (RECRUTA_GENERATOR) instead of the champion's", settings.generator)
+    return "RECRUTA_GENERATOR"
+
+
 @bentoml.service(
     name="recruta", traffic={"timeout": 300}, workers=settings.workers,
     http={"cors": {"enabled": bool(settings.cors_origins), "access_control_allow_origins": list(settings.cors_origins),
@@ -144,9 +164,11 @@ class Recruta:
             compute.run(torch.set_num_threads, settings.torch_threads)  # the thread that runs torch (compute.py)
         self.pyfunc = bentoml.mlflow.load_model(self.champion)
         self.agent = self.pyfunc.unwrap_python_model().agent
+        source = serve_time_generator(self.agent)
         meta = dict(self.champion.info.metadata)
         self.model_info = {"bento_tag": str(self.champion.tag), **meta,
-                           "generator": self.agent.config.generator, "embedder": self.agent.config.embedder}
+                           "generator": self.agent.generator.name, "generator_source": source,
+                           "embedder": self.agent.config.embedder}
         self.model_label = f"{meta.get('registered_model', settings.model_name)} v{meta.get('registry_version', '?')}"
         self.screener = Screener(store=self.agent.store, embedder=self.agent.embedder,
                                  profile_cache=settings.home / "served" / f"profiles-{self.agent.store.name}.pkl")

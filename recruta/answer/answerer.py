@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recruta.answer.entities import VagaIndex, build_gazetteer
-from recruta.answer.executor import Executor
+from recruta.answer.executor import Executor, Result
 from recruta.answer.phrasing import phrase
 from recruta.answer.plan import Plan
 from recruta.answer.planner import Parsed, Planner
@@ -36,6 +36,7 @@ class PlannedAnswer:
     kind: str
     timings_ms: dict[str, float] = field(default_factory=dict)
     language: str = "pt"
+    result: Result | None = None  # the facts behind ``text`` (a language model may reword it, checked against them)
 
 
 class Answerer:
@@ -88,7 +89,7 @@ class Answerer:
               "phrase": round((t3 - t2) * 1000, 1)}
         log.info("planned %s (%s) → %s in %s ms", plan.intent, plan.source, result.kind, ms)
         return PlannedAnswer(text=text, sources=result.sources, plan=plan, kind=result.kind, timings_ms=ms,
-                             language=lang)
+                             language=lang, result=result)
 
 
 def words_language(question: str, parsed: Parsed) -> str:

@@ -8,13 +8,17 @@ translated for English and Spanish answers where the catalogue knows them.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
+from recruta.answer.check import Verdict, check, flatten
 from recruta.answer.executor import Result
 from recruta.answer.plan import Filters
 from recruta.i18n import messages
 from recruta.text.fold import fold
 
+log = logging.getLogger("recruta.answer.phrasing")
 LONG_TEXT = 600  # activities / requirements are cut here (the source carries the whole record)
 LIST_MAX = 10
 
@@ -290,4 +294,76 @@ def phrase(result: Result, lang: str) -> str:
     return Phraser(lang).render(result)
 
 
-__all__ = ["Phraser", "phrase"]
+# ------------------------------------------------------------------------------------ with a language model
+LLM_MAX_CHARS = 500  # longer answers (lists, long texts) are already plain; a small model would only cut them
+LLM_MAX_LINES = 3
+LLM_MAX_TOKENS = 96
+LANGUAGE_NAMES = {"pt": "Portuguese (Brazil)", "en": "English", "es": "Spanish"}
+LLM_SYSTEM = ("You reword an exact answer from a recruiting database for a recruiter, in plain {language}. "
+              "Keep every number, id, date and name exactly as written. Add nothing that is not in the answer. "
+              "At most two sentences. Answer with the reworded text only.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phrased:
+    """The answer's words and who wrote them: ``"llm"`` (checked) or ``"template"`` (the catalogue's)."""
+
+    text: str
+    by: str
+    verdict: Verdict | None = None
+
+
+def key_facts(result: Result, template: str, lang: str) -> list[str]:
+    """What the answer is about and a rewording must keep: the template's numbers (ids, counts, dates), the
+    people it names, and a short value asked for ("Avançado")."""
+    from recruta.answer.check import numbers_in
+
+    keys = [n.raw for n in numbers_in(template)]
+
+    def names(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            own = [str(value["name"])] if isinstance(value.get("name"), str) else []
+            return own + [x for v in value.values() for x in names(v)]
+        if isinstance(value, (list, tuple)):
+            return [x for v in value for x in names(v)]
+        return []
+
+    keys += [n for n in names(result.facts) if n and n in template]
+    field_ = result.facts.get("field")
+    record = result.facts.get("vaga") if result.kind == "vaga_field" else result.facts.get("person")
+    if isinstance(field_, str) and isinstance(record, dict):
+        raw = str(record.get(field_) or "").strip()
+        value = Phraser(lang).value(raw) if raw else ""
+        if value and len(value) <= 40 and "\n" not in value and value in template:
+            keys.append(value)
+    return list(dict.fromkeys(keys))
+
+
+def phrase_with_llm(generator: Any, *, question: str, result: Result, template: str, lang: str,
+                    max_new_tokens: int = LLM_MAX_TOKENS) -> Phrased:
+    """``template`` reworded by ``generator`` when the rewording passes :func:`recruta.answer.check.check`;
+    the template itself otherwise (long answers, an endpoint that fails, a number or name the facts do not
+    hold, a key fact left out). The model sees the template answer, never the records: it can only reword."""
+    if len(template) > LLM_MAX_CHARS or template.count("\n") >= LLM_MAX_LINES:
+        return Phrased(text=template, by="template")
+    from recruta.rag.generators import GenerationInput
+
+    lang = lang if lang in LANGUAGE_NAMES else "pt"
+    max_new_tokens = min(max_new_tokens, LLM_MAX_TOKENS)  # a rewording of a short answer is short
+    messages = [{"role": "system", "content": LLM_SYSTEM.format(language=LANGUAGE_NAMES[lang])},
+                {"role": "user", "content": f"Question: {question}\nExact answer: {template}\nReworded answer:"}]
+    try:
+        text = generator.generate(GenerationInput(question=question, hits=[], messages=messages),
+                                  max_new_tokens=max_new_tokens).strip()
+    except Exception as exc:  # the endpoint is down or refuses: the template answers
+        log.warning("phrasing by %s failed: %s", getattr(generator, "name", "?"), type(exc).__name__)
+        return Phrased(text=template, by="template")
+    verdict = check(text, facts=[template, question, *flatten(result.facts)],
+                    keys=key_facts(result, template, lang), lang=lang)
+    if not text or not verdict.ok:
+        log.info("kept the template: the rewording invented %s, left out %s", verdict.invented, verdict.missing)
+        return Phrased(text=template, by="template", verdict=verdict)
+    return Phrased(text=text, by="llm", verdict=verdict)
+
+
+__all__ = ["LLM_SYSTEM", "Phrased", "Phraser", "key_facts", "phrase", "phrase_with_llm"]

@@ -82,7 +82,9 @@ class ModelInfo(BaseModel):
     tracking_uri: str | None = None
     params: dict[str, str]
     metrics: dict[str, float]
-    generator: str
+    generator: str = Field(description="The generator answering now, e.g. \"openai:llama-3.1-8b-instant\".")
+    generator_source: Literal["model", "RECRUTA_GENERATOR"] = Field(
+        default="model", description="Where it comes from: the champion's config, or RECRUTA_GENERATOR at serve time.")
     embedder: str
 
 

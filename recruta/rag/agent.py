@@ -27,7 +27,7 @@ import numpy as np
 from recruta.core.settings import EmbedderBackend, Settings, get_settings
 from recruta.ingest.embeddings import Embedder, embedder_name, get_embedder
 from recruta.ingest.store import Hit, Store, collection_name, make_client
-from recruta.rag.generators import GenerationInput, Generator, make_generator
+from recruta.rag.generators import GenerationInput, Generator, is_llm, make_generator
 from recruta.rag.prompting import prompt_language, render
 
 if TYPE_CHECKING:
@@ -76,7 +76,9 @@ class Answer:
     sources: list[dict[str, Any]]
     language: str
     timings_ms: dict[str, float] = field(default_factory=dict)
-    route: str = "retrieval"  # "plan:<intent>" (answered from the records table), "retrieval" or "fallback"
+    # "plan:<intent>" (answered from the records table; "+llm" reworded by the language model and checked, "+template"
+    # when the rewording was refused), "retrieval" or "fallback"
+    route: str = "retrieval"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -197,8 +199,16 @@ class RAGAgent:
         planned = self.answerer.answer(question, lang=lang)
         if planned is not None:
             sources = planned.sources[:k] if k else planned.sources
-            return Answer(answer=planned.text, sources=sources, language=planned.language,
-                          timings_ms=planned.timings_ms, route=f"plan:{planned.plan.intent}")
+            text, route, ms = planned.text, f"plan:{planned.plan.intent}", dict(planned.timings_ms)
+            if is_llm(self.generator) and planned.result is not None:  # reworded, checked against the facts
+                from recruta.answer.phrasing import phrase_with_llm
+                from recruta.text.redact import redact
+
+                t0 = time.perf_counter()
+                phrased = phrase_with_llm(self.generator, question=question, result=planned.result, template=text,
+                                          lang=planned.language, max_new_tokens=self.config.max_new_tokens)
+                text, route, ms["llm_phrase"] = redact(phrased.text), f"{route}+{phrased.by}", _ms(time.perf_counter() - t0)
+            return Answer(answer=text, sources=sources, language=planned.language, timings_ms=ms, route=route)
         from recruta.i18n import message
 
         ans = self.generate_answer(question, k=k, filters=filters, lang=lang)

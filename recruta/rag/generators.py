@@ -283,6 +283,14 @@ class OpenAIGenerator:
                         yield delta
 
 
+NOT_LLM = ("extractive", "echo")
+
+
+def is_llm(generator: Any) -> bool:
+    """Whether ``generator`` is a language model (it may then reword planned answers and propose plans)."""
+    return str(getattr(generator, "name", "extractive")) not in NOT_LLM
+
+
 def make_generator(
     spec: str, *, cache_dir: Path, dtype: str = "int4", threads: int | None = None,
     openai_base_url: str = "https://api.openai.com/v1", openai_api_key: str | None = None,
@@ -295,3 +303,9 @@ def make_generator(
     if spec.startswith("openai:"):
         return OpenAIGenerator(spec.split(":", 1)[1], base_url=openai_base_url, api_key=openai_api_key)
     return TransformersGenerator(spec, cache_dir=cache_dir, dtype=dtype, threads=threads)
+
+
+__all__ = [
+    "LLM_DTYPES", "NOT_LLM", "EchoGenerator", "ExtractiveGenerator", "GenerationInput", "Generator", "OpenAIGenerator",
+    "TransformersGenerator", "convert_smollm2", "is_llm", "make_generator", "smollm2_gguf",
+]
