@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from recruta.facts import years_of_experience
 from recruta.ingest.schema import Vaga
 from recruta.jd import LANGUAGES, JDRequest, JDService, field_values
-from recruta.jd.grounding import MONEY, primary, quote_fits, skills_of
+from recruta.jd.fit import primary, quote_fits
+from recruta.jd.grounding import MONEY, skills_of
 
 
 def invented_salary(jd: Mapping[str, Any]) -> bool:
