@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bench.jd_quality import measure, sample_requests
+from bench.jd_quality import measure, own_lines, sample_requests
 from recruta.core.db import GeneratedJD, JDFeedback, make_sessionmaker
 from recruta.core.errors import NotFound
 from recruta.facts import detect_language, fold, requirements
-from recruta.i18n import catalogue
 from recruta.ingest.documents import vaga_documents
 from recruta.ingest.schema import Vaga
 from recruta.ingest.store import Hit
@@ -227,18 +226,6 @@ def test_partial_chunks_never_yield_cut_lines(sessions: Any, index: FakeIndex, v
     grounded = [x for x in jd["sections"]["responsibilities"] if x not in templates]
     assert grounded and all(line in source_lines for line in grounded)
     assert len(only_later_chunks.calls) == 1
-
-
-def own_lines(req: JDRequest) -> set[str]:
-    """What a JD may say without borrowing: the given values and the catalogue's sentences filled with them."""
-    out = {*req.skills, *req.nice_to_have, *req.benefits}
-    for text in catalogue("jd")[req.language].values():
-        for skill in [*req.skills, ""]:
-            try:
-                out.add(text.format(skill=skill, title=req.title, n=req.years_experience))
-            except KeyError:
-                continue
-    return out
 
 
 def vaga_text(vaga: dict[str, Any]) -> str:
