@@ -122,9 +122,9 @@ def _skill_requirement(skill: str, lang: str) -> str:
     return phrase("requirement.domain" if category == "domain" else "requirement.skill", lang, skill=skill)
 
 
-def _requirements(req: JDRequest, g: Grounding, wanted: Wanted) -> list[Item]:
+def _requirements(req: JDRequest, g: Grounding, wanted: Wanted, *, elsewhere: Sequence[str] = ()) -> list[Item]:
     """The given years and skills, then up to 3 competency lines that fit the role, name a given skill and say
-    more than "experiência com <skill>"."""
+    more than "experiência com <skill>" (and are not already among the responsibilities, ``elsewhere``)."""
     lang = req.language
     out: list[Item] = []
     years = years_line(req)
@@ -132,7 +132,7 @@ def _requirements(req: JDRequest, g: Grounding, wanted: Wanted) -> list[Item]:
         out.append((years, None))
     out.extend((_skill_requirement(s, lang), None) for s in req.skills)
     skill_words = {w for s in req.skills for w in WORD.findall(fold(s))} | _GENERIC_REQ
-    seen = {" ".join(fold(x).split()) for x, _ in out}
+    seen = {" ".join(fold(x).split()) for x in [*(x for x, _ in out), *elsewhere]}
     grounded: list[tuple[Score, Line]] = []
     for ln in g.lines:
         if ln.kind != "competencies" or not written_in(ln.text, lang):
@@ -144,7 +144,7 @@ def _requirements(req: JDRequest, g: Grounding, wanted: Wanted) -> list[Item]:
     added = 0
     for _, ln in sorted(grounded, key=lambda c: (-c[0].value, c[1].rank, c[1].order)):
         key = " ".join(fold(ln.text).split())
-        if added < 3 and key not in seen and not _near_duplicate(ln.text, [x for x, _ in out]):
+        if added < 3 and key not in seen and not _near_duplicate(ln.text, [*(x for x, _ in out), *elsewhere]):
             seen.add(key)
             out.append((ln.text, ln.vaga_id))
             added += 1
@@ -283,7 +283,8 @@ def compose(req: JDRequest, g: Grounding, *, summary: str, extra: Sequence[str],
     if "responsibilities" not in items:
         items["responsibilities"] = _responsibilities(req, history, wanted)
     if "requirements" not in items:
-        items["requirements"] = _requirements(req, history, wanted)
+        items["requirements"] = _requirements(req, history, wanted,
+                                              elsewhere=[x for x, _ in items["responsibilities"]])
     if "nice_to_have" not in items:
         taken = "\n".join(x for x, _ in items["requirements"]) + "\n" + _edited_text(edits)
         items["nice_to_have"] = _nice_to_have(req, history, wanted, taken)

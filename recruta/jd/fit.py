@@ -27,30 +27,35 @@ from recruta.jd.grounding import WORD, skills_of
 from recruta.text.fold import fold, wordset
 from recruta.text.language import fits_language
 
-# A vaga is similar enough to lend lines when at least this share of the request's (weighted) terms is named by it.
-# Measured on the project sample (tests/test_jd_far_titles.py, fake and MiniLM retrieval): titles far from every
-# vaga reach at most 0.0 with any retrieved vaga; titles that exist in the sample reach 1.0 with their best vaga
-# (p10 0.67). A title matched in full with none of the given skills gives 2/3; a title half matched with all of
-# them gives 2/3; neither title word nor skill ... (see the test's report).
+# A vaga is similar enough to lend lines when its vaga_similarity reaches this. Chosen by measurement before the
+# far-titles set was read: over 20 far titles of our own (nursing, law, kitchen, driving...) every retrieved vaga
+# scored <= 0.17 (hash and MiniLM retrieval alike); over 60 requests built from the sample's own vagas
+# (bench.jd_quality.sample_requests) the best retrieved vaga scored >= 0.83 for 90% of them (median 1.0). 0.5 sits
+# in that gap and reads as a rule: a vaga whose title shares none of the request's role terms never lends (at most
+# 1/3, from the skills alone); a title fully matched lends even with none of the given skills (2/3); half matched
+# (or a sibling: "SAP SD" for "SAP EWM"), with at least half of the skills. On the far-titles set written apart
+# (tests/data/jd_far_titles.json): 21 of 23 titles <= 0.27; the two "HR Business Partner" requests reach 0.67 —
+# the sample holds "Business Partner de RH" vagas. The retrieval's cosine does not separate the two kinds: far
+# titles' best 0.15-0.62 vs the sample's 0.40-0.75 (MiniLM; hash 0.09-0.72 vs 0.23-0.81).
 MIN_SIMILARITY = 0.5
 
 _TITLE_WEIGHT = 2.0
 _SIBLING_CREDIT = 0.5
 # Role nouns: they say which kind of job, not which job ("Analista de BI" and "Analista de Compras" share only
 # this). In a title they count only when nothing else is left; in a line they name a role ("como Cientista de
-# Dados") that must be the requested one. Folded regex stems.
+# Dados") that must be the requested one. Folded regex stems. "técnico/técnica" is a role in a title ("Técnico de
+# Enfermagem") but mostly an adjective in a line ("documentação técnica", "suporte técnico"): titles only.
 _ROLE_NOUNS: tuple[tuple[str, str], ...] = (
     ("analyst", r"analist\w*|analyst\w*"),
     ("developer", r"desenvolvedor\w*|developer\w*|desarrollador\w*|programador\w*|programmer\w*"),
     ("engineer", r"engenheir\w*|engineer\w*|ingenier\w*"),
     ("consultant", r"consultor\w*|consultant\w*"),
-    ("scientist", r"cientista\w*|scientist\w*|cientific\w*"),
+    ("scientist", r"cientista\w*|scientist\w*|cientific[oa]s? de dat\w*"),
     ("manager", r"gerente\w*|manager\w*|gestor\w*|head"),
     ("coordinator", r"coordenador\w*|coordinator\w*|coordinador\w*"),
     ("supervisor", r"supervisor\w*"),
-    ("lead", r"lider\w*|lead|leader\w*|tech lead"),
+    ("lead", r"lider\w*|leader\w*|tech lead|team lead"),  # not bare "lead": "lead time"
     ("specialist", r"especialista\w*|specialist\w*"),
-    ("technician", r"tecnic[oa]s?|technician\w*"),
     ("assistant", r"assistente\w*|assistant\w*|asistente\w*|auxiliar\w*"),
     ("administrator", r"administrador\w*|administrator\w*"),
     ("architect", r"arquitet\w*|architect\w*|arquitect\w*"),
@@ -58,7 +63,15 @@ _ROLE_NOUNS: tuple[tuple[str, str], ...] = (
     ("operator", r"operador\w*|operator\w*"),
     ("dba", r"dba"),
 )
-_ROLE_RE = re.compile("|".join(f"(?P<{name}>(?<!\\w)(?:{pattern})(?!\\w))" for name, pattern in _ROLE_NOUNS))
+_TITLE_ONLY_ROLES: tuple[tuple[str, str], ...] = (("technician", r"tecnic[oa]s?|technician\w*"),)
+
+
+def _roles_re(nouns: Sequence[tuple[str, str]]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?P<{name}>(?<!\\w)(?:{pattern})(?!\\w))" for name, pattern in nouns))
+
+
+_ROLE_RE = _roles_re(_ROLE_NOUNS)
+_TITLE_ROLE_RE = _roles_re((*_ROLE_NOUNS, *_TITLE_ONLY_ROLES))
 # Words of a title that name neither the role nor its domain: function words, levels, "TI".
 _TITLE_STOP = wordset(
     "de da do das dos e em para com a o as os the of and for in y del la el los las "
@@ -89,9 +102,10 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in "aoe" else word
 
 
-def role_groups(text: str) -> set[str]:
-    """The role nouns ``text`` names, as group names ("analistas" → "analyst")."""
-    return {m.lastgroup for m in _ROLE_RE.finditer(fold(text)) if m.lastgroup}
+def role_groups(text: str, *, title: bool = False) -> set[str]:
+    """The role nouns ``text`` names, as group names ("analistas" → "analyst"); a ``title`` also has "técnico"."""
+    pattern = _TITLE_ROLE_RE if title else _ROLE_RE
+    return {m.lastgroup for m in pattern.finditer(fold(text)) if m.lastgroup}
 
 
 def role_terms(title: str) -> frozenset[str]:
@@ -103,10 +117,10 @@ def role_terms(title: str) -> frozenset[str]:
     chars = list(fold(title))
     for ev in found.values():  # the words a skill was read from are that skill
         chars[ev.start:ev.end] = " " * (ev.end - ev.start)
-    rest = _ROLE_RE.sub(" ", "".join(chars))
+    rest = _TITLE_ROLE_RE.sub(" ", "".join(chars))
     terms |= {f"word:{_stem(w)}" for w in WORD.findall(rest) if w not in _TITLE_STOP and len(w) > 1}
     if not terms:
-        terms = {f"role:{g}" for g in role_groups(title)}
+        terms = {f"role:{g}" for g in role_groups(title, title=True)}
     return frozenset(terms)
 
 
@@ -115,7 +129,7 @@ def _expanded_terms(title: str) -> frozenset[str]:
     terms = set(role_terms(title))
     found = skills_of(title)
     terms |= {f"skill:{n}" for n in with_parents(found) if found.get(n) is None or found[n].category != "soft"}
-    terms |= {f"role:{g}" for g in role_groups(title)}
+    terms |= {f"role:{g}" for g in role_groups(title, title=True)}
     return frozenset(terms)
 
 
@@ -160,7 +174,7 @@ def wanted_by(title: str, skills: Sequence[str]) -> Wanted:
         parents=frozenset(par), terms=terms,
         title_words=frozenset(t[5:] for t in terms if t.startswith("word:")),
         title_skills=frozenset(with_parents(n for n in title_found if title_found[n].category != "soft")),
-        roles=frozenset(role_groups(title)),
+        roles=frozenset(role_groups(title, title=True)),
     )
 
 
