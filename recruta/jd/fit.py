@@ -35,8 +35,8 @@ from recruta.text.language import fits_language
 # 1/3, from the skills alone); a title fully matched lends even with none of the given skills (2/3); half matched
 # (or a sibling: "SAP SD" for "SAP EWM"), with at least half of the skills. On the far-titles set written apart
 # (tests/data/jd_far_titles.json): 21 of 23 titles <= 0.27; the two "HR Business Partner" requests reach 0.67 —
-# the sample holds "Business Partner de RH" vagas. The retrieval's cosine does not separate the two kinds: far
-# titles' best 0.15-0.62 vs the sample's 0.40-0.75 (MiniLM; hash 0.09-0.72 vs 0.23-0.81).
+# the sample holds "Business Partner de RH" vagas. The retrieval's cosine does not separate the two kinds: the set's
+# best 0.23-0.61 vs the sample's 0.40-0.75 (MiniLM; hash 0.09-0.72 vs 0.23-0.81).
 MIN_SIMILARITY = 0.5
 
 _TITLE_WEIGHT = 2.0
