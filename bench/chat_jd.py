@@ -3,7 +3,8 @@
     .venv/bin/python bench/chat_jd.py          # needs an index (make ingest) and the SmolLM2 package
 
 JD: 20 requests built from data/vagas.json → share of given fields present, share with an invented salary
-when none was given, latency p50. Chat: a session with a sample CV + job, 6 questions through SmolLM2
+when none was given, latency p50; the far-titles set (tests/data/jd_far_titles.json) → share of lines foreign
+to the role (issue #18, target 0); 60 requests from the sample's own titles → lines borrowed per JD. Chat: a session with a sample CV + job, 6 questions through SmolLM2
 (stream) → first-token latency p50 and whole-answer latency p50.
 """
 
@@ -29,7 +30,7 @@ QUESTIONS = ["Resuma a experiência profissional do candidato.", "Quais tecnolog
 
 
 def main() -> int:
-    from bench.jd_quality import measure, sample_requests
+    from bench.jd_quality import borrowing, far_titles, load_far_titles, measure, sample_requests
     from model import RAGAgent, RAGConfig
     from recruta.chat.service import ChatService
     from recruta.core.db import make_sessionmaker
@@ -41,7 +42,12 @@ def main() -> int:
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         sm = make_sessionmaker(f"sqlite:///{tmp}/bench.db")
-        out["jd"] = measure(JDService(sessionmaker=sm, retrieve=agent.retrieve), sample_requests(settings.data_dir, n=20))
+        jd = JDService(sessionmaker=sm, retrieve=agent.retrieve)
+        out["jd"] = measure(jd, sample_requests(settings.data_dir, n=20))
+        far = far_titles(jd, load_far_titles(ROOT / "tests" / "data" / "jd_far_titles.json"))
+        out["jd_far_titles"] = {**{k: v for k, v in far.items() if k != "items"},
+                                "foreign": {i["id"]: i["foreign"] for i in far["items"] if i["foreign"]}}
+        out["jd_sample_borrowing"] = borrowing(jd, sample_requests(settings.data_dir, n=60, seed=1))
         llm = make_generator("smollm2", cache_dir=settings.llm_cache, dtype=settings.llm_dtype)
         chat = ChatService(sessionmaker=sm, generator=llm, embedder=agent.embedder, retrieve=agent.retrieve,
                            max_new_tokens=128)

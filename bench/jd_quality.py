@@ -1,18 +1,25 @@
-"""JD quality measurements: given fields present verbatim, invented salaries, latency — over realistic requests.
+"""JD quality measurements: given fields present verbatim, invented salaries, latency — over realistic requests;
+lines foreign to the role on titles far from the history, and lines borrowed on titles it holds.
 
     from bench.jd_quality import measure, sample_requests
     measure(JDService(sessionmaker=sm, retrieve=agent.retrieve), sample_requests(settings.data_dir, n=20))
+    far_titles(service, load_far_titles(path))   # tests/data/jd_far_titles.json
+    borrowing(service, sample_requests(settings.data_dir, n=60, seed=1))
 
 :func:`sample_requests` builds requests from the records of ``vagas.json`` (titles, skills quoted from their
 competencies, places, clients), half of them with a salary and benefits, in pt/en/es; :func:`measure` generates
-a JD for each and counts what was given but missing, and salaries that appear though none was given. Used by
-``bench/chat_jd.py`` and ``tests/test_jd.py``.
+a JD for each and counts what was given but missing, and salaries that appear though none was given.
+:func:`far_titles` follows the far-titles set's own "measure" (a line is foreign when it holds one of the item's
+foreign markers outside the values the recruiter gave); :func:`borrowing` counts the items of a JD that the
+request alone could not have produced (:func:`own_lines`), so a fix that stops foreign lines can be seen not to
+stop borrowing altogether. Used by ``bench/chat_jd.py``, ``tests/test_jd.py`` and ``tests/test_jd_far_titles.py``.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import statistics
 import time
 from collections.abc import Mapping, Sequence
@@ -22,9 +29,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from recruta.facts import years_of_experience
+from recruta.i18n import catalogue
 from recruta.ingest.schema import Vaga
 from recruta.jd import LANGUAGES, JDRequest, JDService, field_values
-from recruta.jd.grounding import MONEY, primary, quote_fits, skills_of
+from recruta.jd.fit import primary, quote_fits
+from recruta.jd.grounding import MONEY, skills_of
+from recruta.text.fold import fold
+
+BORROWING_SECTIONS = ("responsibilities", "requirements", "nice_to_have")
 
 
 def invented_salary(jd: Mapping[str, Any]) -> bool:
@@ -138,4 +150,115 @@ def sample_requests(data_dir: Path, n: int = 20, seed: int = 0) -> list[JDReques
     return out
 
 
-__all__ = ["invented_salary", "measure", "sample_requests"]
+# --------------------------------------------------------------------------- borrowing and foreign lines
+def own_lines(req: JDRequest) -> set[str]:
+    """What a JD may say without borrowing: the given values and the ``jd`` catalogue's sentences filled with them
+    (every template the catalogue has, so an older catalogue's choices count as own too)."""
+    out = {*req.skills, *req.nice_to_have, *req.benefits}
+    for text in catalogue("jd")[req.language].values():
+        for skill in [*req.skills, ""]:
+            try:
+                out.add(text.format(skill=skill, title=req.title, n=req.years_experience))
+            except KeyError:
+                continue
+    return out
+
+
+def section_lines(jd: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(section, line) of every line a JD may borrow: responsibilities, requirements, nice-to-have."""
+    return [(name, line) for name in BORROWING_SECTIONS for line in jd["sections"].get(name) or []]
+
+
+def borrowed_lines(jd: Mapping[str, Any], req: JDRequest) -> list[str]:
+    own = own_lines(req)
+    return [line for _, line in section_lines(jd) if line not in own]
+
+
+def uncited_lines(jd: Mapping[str, Any], req: JDRequest) -> list[str]:
+    """Borrowed lines whose ``line_sources`` entry does not name one of the JD's ``source_vaga_ids``."""
+    own, sources, allowed = own_lines(req), jd.get("line_sources") or {}, set(jd["source_vaga_ids"])
+    out: list[str] = []
+    for name in BORROWING_SECTIONS:
+        lines, ids = jd["sections"].get(name) or [], sources.get(name) or []
+        out += [line for i, line in enumerate(lines)
+                if line not in own and (i >= len(ids) or ids[i] not in allowed)]
+    return out
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """A marker as a whole word/phrase of folded text ('SAP' is not in 'sapato', 'Git' not in 'digital')."""
+    return re.compile(rf"(?<!\w){re.escape(' '.join(fold(text).casefold().split()))}(?!\w)")
+
+
+def _given(req: JDRequest) -> list[str]:
+    values = [req.title, *req.skills, *req.nice_to_have, *(v for v in (req.company,) if v)]
+    return sorted((" ".join(fold(v).casefold().split()) for v in values), key=len, reverse=True)
+
+
+def foreign_markers(line: str, markers: Sequence[str], req: JDRequest) -> list[str]:
+    """The markers a line holds outside the values the recruiter gave (a line repeating a given field is never
+    foreign)."""
+    text = " ".join(fold(line).casefold().split())
+    for value in _given(req):
+        if value:
+            text = text.replace(value, " ")
+    return [m for m in markers if _phrase(m).search(text)]
+
+
+def load_far_titles(path: Path) -> list[dict[str, Any]]:
+    """The items of a far-titles set (``tests/data/jd_far_titles.json``); ``seniority`` is not a request field."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    items: list[dict[str, Any]] = data["items"]
+    return items
+
+
+def far_titles(service: JDService, items: Sequence[Mapping[str, Any]], *, k: int = 5) -> dict[str, Any]:
+    """The set's measure: share of foreign lines over every borrowing-section line of every JD (target 0), share
+    of lines holding a role marker, borrowed lines and similar-history flags, per item and overall."""
+    per_item: list[dict[str, Any]] = []
+    lines = foreign = on_role = borrowed = uncited = 0
+    for item in items:
+        req = JDRequest.model_validate(item["request"])
+        jd = service.generate(req, k=k)
+        found = [(name, line, foreign_markers(line, item["foreign_markers"], req)) for name, line in section_lines(jd)]
+        bad = [{"section": name, "line": line, "markers": marks} for name, line, marks in found if marks]
+        role = sum(1 for _, line, _ in found if foreign_markers(line, item.get("role_markers", []), req))
+        lent, unnamed = borrowed_lines(jd, req), uncited_lines(jd, req)
+        lines, foreign, on_role = lines + len(found), foreign + len(bad), on_role + role
+        borrowed, uncited = borrowed + len(lent), uncited + len(unnamed)
+        sims = jd.get("vaga_similarity") or {}
+        per_item.append({"id": item["id"], "lines": len(found), "foreign": bad, "role_lines": role,
+                         "borrowed": lent, "uncited": unnamed, "similar_history": jd.get("similar_history"),
+                         "max_similarity": max(sims.values(), default=None), "source_vaga_ids": jd["source_vaga_ids"]})
+    return {
+        "n": len(per_item), "lines": lines,
+        "foreign_share": foreign / lines if lines else 0.0,
+        "role_share": on_role / lines if lines else 0.0,
+        "borrowed_per_jd": borrowed / len(per_item) if per_item else 0.0,
+        "uncited": uncited,
+        "items": per_item,
+    }
+
+
+def borrowing(service: JDService, requests: Sequence[JDRequest], *, k: int = 5) -> dict[str, Any]:
+    """Lines borrowed per JD (overall and per language), share of JDs that borrow, uncited borrowed lines."""
+    counts: dict[str, list[int]] = {}
+    uncited = 0
+    for req in requests:
+        jd = service.generate(req, k=k)
+        counts.setdefault(req.language, []).append(len(borrowed_lines(jd, req)))
+        uncited += len(uncited_lines(jd, req))
+    every = [c for cs in counts.values() for c in cs]
+    return {
+        "n": len(every),
+        "borrowed_per_jd": round(statistics.mean(every), 3) if every else 0.0,
+        "borrowed_per_jd_by_language": {lang: round(statistics.mean(cs), 3) for lang, cs in sorted(counts.items())},
+        "jds_borrowing_share": sum(1 for c in every if c) / len(every) if every else 0.0,
+        "uncited": uncited,
+    }
+
+
+__all__ = [
+    "borrowed_lines", "borrowing", "far_titles", "foreign_markers", "invented_salary", "load_far_titles", "measure",
+    "own_lines", "sample_requests", "section_lines", "uncited_lines",
+]

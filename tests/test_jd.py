@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bench.jd_quality import measure, sample_requests
+from bench.jd_quality import measure, own_lines, sample_requests
 from recruta.core.db import GeneratedJD, JDFeedback, make_sessionmaker
 from recruta.core.errors import NotFound
 from recruta.facts import detect_language, fold, requirements
@@ -228,6 +228,85 @@ def test_partial_chunks_never_yield_cut_lines(sessions: Any, index: FakeIndex, v
     assert len(only_later_chunks.calls) == 1
 
 
+def vaga_text(vaga: dict[str, Any]) -> str:
+    return json.dumps(vaga, ensure_ascii=False)
+
+
+def test_line_sources_cite_the_vaga_of_every_borrowed_item(service: JDService, vagas: dict[str, Any]) -> None:
+    req = full_request("pt", **NO_EXTRAS)
+    jd = service.generate(req)
+    own = own_lines(req)
+    assert jd["similar_history"] is True and jd["history_note"] is None
+    assert set(jd["vaga_similarity"]) == set(jd["source_vaga_ids"])
+    cited: list[str] = []
+    borrowed = 0
+    for name in ("responsibilities", "requirements", "nice_to_have"):
+        items, sources = jd["sections"][name], jd["line_sources"][name]
+        assert len(items) == len(sources), name
+        for item, vid in zip(items, sources, strict=True):
+            if vid is None:
+                assert item in own, (name, item)
+                continue
+            borrowed += 1
+            assert vid in jd["source_vaga_ids"] and item in vaga_text(vagas[vid]), (name, item, vid)
+            assert jd["vaga_similarity"][vid] >= jd["min_similarity"], (item, vid)
+            cited.append(vid)
+    assert borrowed >= 4  # the gates did not turn borrowing off for a role the sample has
+    assert jd["used_vaga_ids"] == [v for v in jd["source_vaga_ids"] if v in cited]
+    assert jd["line_sources"]["benefits"] == []
+
+
+# The examples of issue #18: titles far from every vaga of the sample, that used to borrow lines of data, SAP
+# and project vagas ("Criação de modelos preditivos em Python", "Desejável: BAPI, SAP SD", "Jira, Kanban").
+FAR_EXAMPLES = [
+    ({"title": "Analista de Segurança da Informação Pleno", "skills": ["SIEM", "ISO 27001"]},
+     ["Python", "pandas", "Cientista", "PL/SQL", "dados"]),
+    ({"title": "Coordenador(a) de Logística"}, ["blueprint", "BAPI", "SAP", "workshop"]),
+    ({"title": "Técnico de Enfermagem", "skills": ["Curativos"], "language": "es"},
+     ["soluciones", "Jira", "Kanban", "MS Project", "Scrum"]),
+]
+
+
+@pytest.mark.parametrize(("fields", "foreign"), FAR_EXAMPLES, ids=["security", "logistics", "nursing-es"])
+def test_far_titles_borrow_nothing_and_say_so(service: JDService, fields: dict[str, Any], foreign: list[str]) -> None:
+    req = JDRequest.model_validate(fields)
+    jd = service.generate(req)
+    assert jd["source_vaga_ids"]  # retrieval still answers: the vagas are just not similar
+    assert max(jd["vaga_similarity"].values()) < jd["min_similarity"]
+    assert jd["used_vaga_ids"] == [] and jd["similar_history"] is False
+    assert jd["history_note"] == {
+        "pt": "Nenhuma vaga semelhante no histórico: esta descrição usa apenas os campos informados.",
+        "es": "No hay vacantes similares en el historial: esta descripción usa solo los campos informados.",
+    }[req.language]
+    own = own_lines(req)
+    for name in ("responsibilities", "requirements", "nice_to_have"):
+        assert all(v is None for v in jd["line_sources"][name])
+        assert all(item in own for item in jd["sections"][name]), (name, jd["sections"][name])
+    text = "\n".join(line for name in ("responsibilities", "requirements", "nice_to_have")
+                     for line in jd["sections"][name]).casefold()
+    assert not [w for w in foreign if w.casefold() in text], jd["sections"]
+
+
+def test_unknown_skills_get_a_neutral_sentence(sessions: Any) -> None:
+    """"Desarrollar y mantener soluciones con Curativos" read as software work: a skill the taxonomy does not
+    know gets the neutral sentence; known technical skills keep theirs."""
+    svc = JDService(sessionmaker=sessions, retrieve=None)
+    jd = svc.generate({"title": "Técnico de Enfermagem", "skills": ["Curativos", "Python"], "language": "es"})
+    assert jd["sections"]["responsibilities"] == ["Trabajar con Curativos",
+                                                  "Desarrollar y mantener soluciones con Python"]
+    assert jd["sections"]["requirements"] == ["Curativos", "Experiencia con Python"]
+
+
+def test_the_threshold_is_what_gates_history(sessions: Any, index: FakeIndex) -> None:
+    req = full_request("pt", **NO_EXTRAS)
+    closed = JDService(sessionmaker=sessions, retrieve=index.retrieve, min_similarity=1.01).generate(req)
+    assert closed["used_vaga_ids"] == [] and closed["similar_history"] is False and closed["history_note"]
+    assert closed["sections"]["responsibilities"] == [
+        f"Desenvolver e manter soluções com {s}" for s in req.skills]
+    opened = JDService(sessionmaker=sessions, retrieve=index.retrieve, min_similarity=0.0).generate(req)
+    assert opened["used_vaga_ids"] and opened["similar_history"] is True
+
+
 @pytest.mark.parametrize(("lang", "template"), [
     ("pt", "Desenvolver e manter soluções com {skill}"),
     ("en", "Build and maintain solutions with {skill}"),
@@ -340,6 +419,31 @@ def test_regenerate_errors(service: JDService) -> None:
         service.regenerate(first["id"], section="requirements", content=[1, 2])  # type: ignore[list-item]
     with pytest.raises(NotFound):
         service.regenerate("nope", section="summary", content="x")
+
+
+def test_edited_sections_are_not_computed(service: JDService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A section the recruiter replaced borrows nothing: it is not computed, and its vagas are not "used"."""
+    from recruta.jd import compose as compose_module
+
+    first = service.generate(full_request("pt", **NO_EXTRAS))
+    assert first["line_sources"]["responsibilities"] and all(first["line_sources"]["responsibilities"])
+
+    def not_called(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an edited section was computed")
+
+    monkeypatch.setattr(compose_module, "_responsibilities", not_called)
+    edited = ["Administrar os bancos da plataforma"]
+    second = service.regenerate(first["id"], section="responsibilities", content=edited)
+    assert second["sections"]["responsibilities"] == edited and second["line_sources"]["responsibilities"] == [None]
+    cited = {v for name in ("requirements", "nice_to_have") for v in second["line_sources"][name] if v}
+    assert set(second["used_vaga_ids"]) == cited
+    monkeypatch.setattr(compose_module, "_requirements", not_called)
+    third = service.regenerate(second["id"], section="requirements", content=["SQL Server"])
+    monkeypatch.setattr(compose_module, "_nice_to_have", not_called)
+    fourth = service.regenerate(third["id"], section="nice_to_have", content=["Azure"])
+    assert fourth["sections"]["requirements"] == ["SQL Server"] and fourth["sections"]["nice_to_have"] == ["Azure"]
+    assert fourth["used_vaga_ids"] == []  # every borrowing section was replaced
+    assert all(v is None for ids in fourth["line_sources"].values() for v in ids)
 
 
 # --------------------------------------------------------------------------- feedback

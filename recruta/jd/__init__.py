@@ -9,9 +9,10 @@ The package by job:
 - :mod:`~recruta.jd.request` — the request model (:class:`JDRequest`, pydantic constraints) and its errors;
 - :mod:`~recruta.jd.wording` — headings and sentences per language (``recruta/i18n/catalogues/jd.json``),
   money, the template summary, Markdown;
-- :mod:`~recruta.jd.grounding` — the retrieved vagas' lines (chunks stitched back), what they may be used for,
-  how well each fits the request;
-- :mod:`~recruta.jd.compose` — the sections, from the fields and the grounded lines;
+- :mod:`~recruta.jd.grounding` — the retrieved vagas' lines (chunks stitched back) and what they may be used for;
+- :mod:`~recruta.jd.fit` — whether a retrieved vaga is similar enough to lend lines (a measured threshold) and
+  whether a line fits the requested role;
+- :mod:`~recruta.jd.compose` — the sections, from the fields and the fitting lines, each borrowed item with its vaga;
 - :mod:`~recruta.jd.service` — :class:`JDService`: generate, edit/regenerate, store, rate.
 """
 

@@ -1,4 +1,4 @@
-"""Grounding: the retrieved vagas' lines a job description may reuse, and how well each fits the request.
+"""Grounding: the retrieved vagas' lines a job description may reuse (how well they fit: :mod:`recruta.jd.fit`).
 
 Vaga documents in the index are chunks (``recruta.ingest.documents.vaga_documents``) that cut lines in the
 middle; :func:`ground` fetches the chunks of each retrieved vaga together (one extra ``retrieve`` call filtered
@@ -6,7 +6,7 @@ on their ids), stitches them on their overlap, and never uses a line cut at a ch
 
 A line is usable as text only when it carries no fact of its own job (numbers, years, money, benefits, its
 client, a place, a language requirement, redaction markers); every line still counts for the skill names it
-quotes. :func:`score` rates a line against what the request asks for (:class:`Wanted`).
+quotes.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from recruta.facts import Evidence, extract_skills, load_taxonomy, locations, requirements
-from recruta.text.fold import fold, wordset
-from recruta.text.language import fits_language
+from recruta.facts import Evidence, extract_skills, locations, requirements
+from recruta.text.fold import fold
 
 if TYPE_CHECKING:  # the store imports Chroma; only its Hit type is needed here
     from recruta.ingest.store import Hit
@@ -45,10 +44,6 @@ SPECIFIC = re.compile(
     r"plant[aã]o|sobreaviso|\bpcd\b|idade|\bcnh\b|mudan[çc]a|reloca\w*|disponibilidade",
     re.I,
 )
-_ROLE = re.compile(
-    r"\b(?:analista|desenvolvedor\w*|cientista|engenheir\w*|consultor\w*|gerente|arquitet\w*|coordenador\w*|"
-    r"especialista|tecnico|assistente|developer|engineer|analyst|scientist|manager|architect|consultant|dba)\b"
-)
 _REDACTED = re.compile(r"\[[A-Z_]{3,}\]")
 _LABEL_LIKE = re.compile(r"^[^:]{1,40}:\s")
 WORD = re.compile(r"[^\W\d_]+")
@@ -57,11 +52,6 @@ _NICE_HEADER = re.compile(r"diferencia|desejav|nice to have|\bplus\b|deseable")
 _DESC_HEADER = re.compile(r"descri|sobre|about|objetivo|contexto|resumo|quem somos|empresa")
 _INLINE_NICE = re.compile(r"^(?:desej[aá]vel|diferencia(?:l|is)|nice to have|deseable)\s*:\s*", re.I)
 BULLET = re.compile(r"^\s*(?:[-–—*•·▪●◦]\s*)+")
-_STOP_TITLE = wordset(
-    "de da do das dos e em para com a o as os the of and for in junior jr pleno pl senior sr especialista "
-    "lead lider trainee estagiario estagio i ii iii iv"
-)
-
 _BODY_LABELS = (
     ("Principais atividades:", "activities"),
     ("Competências técnicas e comportamentais:", "competencies"),
@@ -213,107 +203,11 @@ def _usable(line: str, *, client: str) -> bool:
     return not locations(line)
 
 
-# --------------------------------------------------------------------------- skills of the request
+# --------------------------------------------------------------------------- skills of a text
 @lru_cache(maxsize=8192)
 def skills_of(text: str) -> dict[str, Evidence]:
     """The canonical skills a text names (cached: the same lines and skills are read for every request)."""
     return extract_skills(text)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Wanted:
-    """What the request asks for, to score grounded lines."""
-
-    primaries: list[frozenset[str]]  # per given skill, its most specific canonical skills
-    folded: list[str]  # per given skill, its folded text
-    all_names: frozenset[str]  # every canonical skill the request implies (with parents)
-    parents: frozenset[str]
-    title_words: frozenset[str]
-
-
-def primary(names: set[str]) -> set[str]:
-    """The most specific of ``names``: without the parents the others imply ("spring" → "java")."""
-    parents = load_taxonomy().parents
-    implied = {p for n in names for p in parents.get(n, ())}
-    return names - implied
-
-
-def wanted_by(title: str, skills: Sequence[str]) -> Wanted:
-    parents = load_taxonomy().parents
-    primaries: list[frozenset[str]] = []
-    folded: list[str] = []
-    all_names: set[str] = set()
-    par: set[str] = set()
-    for skill in skills:
-        names = set(skills_of(skill))
-        prim = primary(names)
-        primaries.append(frozenset(prim))
-        folded.append(" ".join(fold(skill).split()))
-        all_names |= names
-        par |= {p for n in prim for p in parents.get(n, ())}
-    title_words = frozenset(w for w in WORD.findall(fold(title)) if len(w) > 2 and w not in _STOP_TITLE)
-    return Wanted(primaries=primaries, folded=folded, all_names=frozenset(all_names), parents=frozenset(par),
-                   title_words=title_words)
-
-
-def literal(folded_skill: str, folded_line: str) -> bool:
-    """The folded skill written as whole words in the folded line."""
-    return bool(folded_skill) and re.search(rf"(?<!\w){re.escape(folded_skill)}(?!\w)", folded_line) is not None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Score:
-    skills: int  # given skills the line names
-    related: int  # given skills whose parent skill the line names
-    title: int  # title words in the line
-    foreign: int  # technical skills the request does not mention
-
-    @property
-    def value(self) -> float:
-        return 3 * self.skills + self.related + min(self.title, 2) - 0.5 * self.foreign
-
-
-def score(line: str, wanted: Wanted) -> Score:
-    """How well a grounded line fits the request: given skills named, related ones, title words, foreign tech."""
-    tax = load_taxonomy()
-    found = skills_of(line)
-    names = set(found)
-    prim = primary(names)
-    folded = " ".join(fold(line).split())
-    direct = related = 0
-    for skill_prim, skill_fold in zip(wanted.primaries, wanted.folded, strict=True):
-        if (skill_prim and skill_prim <= names) or literal(skill_fold, folded):
-            direct += 1
-        elif prim & {p for n in skill_prim for p in tax.parents.get(n, ())}:
-            related += 1
-    foreign = sum(
-        1 for n in prim
-        if found[n].category in ("hard", "tool") and n not in wanted.all_names
-        and not set(tax.parents.get(n, ())) & wanted.all_names
-    )
-    title = len(wanted.title_words & set(WORD.findall(folded)))
-    return Score(skills=direct, related=related, title=title, foreign=foreign)
-
-
-def quote_fits(quote: str, canonical: str, lang: str) -> bool:
-    """A skill as quoted from the (Portuguese) history may be shown in ``lang``: in pt when it is not written
-    in another language; in en/es only when it is the skill's own (English, mostly product) name. Job titles
-    that the taxonomy counts as skills ("Cientista de Dados", "DBA") are not skills to list."""
-    if _ROLE.search(fold(quote)):
-        return False
-    if lang == "pt":
-        return fits_language(quote, "pt")
-    return " ".join(fold(quote).split()) == canonical
-
-
-def skill_category(skill: str) -> str:
-    """"" for technical (or unknown) skills, else "domain" or "soft": it picks the sentence a skill goes in."""
-    found = skills_of(skill)
-    prim = primary(set(found))
-    cats = {found[n].category for n in prim}
-    if not cats or cats & {"hard", "tool"}:
-        return ""
-    return "domain" if "domain" in cats else "soft"
 
 
 # --------------------------------------------------------------------------- grounding a request
@@ -322,9 +216,15 @@ class Grounding:
     """The retrieved vagas (in rank order) and their lines."""
 
     vaga_ids: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # vaga id → its title
+    cosines: dict[str, float] = field(default_factory=dict)  # vaga id → its best chunk's retrieval score
     lines: list[Line] = field(default_factory=list)  # usable as text (no facts of their own job)
     skill_lines: list[Line] = field(default_factory=list)  # every line, for skill names only
     retrieve_ms: float = 0.0
+
+    def text(self, vaga_id: str) -> str:
+        """Every line read from a vaga, one per line: what its skills are read from."""
+        return "\n".join(ln.text for ln in self.skill_lines if ln.vaga_id == vaga_id)
 
 
 def ground(retrieve: Callable[..., list[Hit]] | None, query: str, *, k: int, expand_chunks: bool = True) -> Grounding:
@@ -336,6 +236,10 @@ def ground(retrieve: Callable[..., list[Hit]] | None, query: str, *, k: int, exp
     hits = [h for h in retrieve(query, k=k, filters={"type": "vaga"})
             if h.metadata.get("type", "vaga") == "vaga" and h.metadata.get("vaga_id") not in (None, "")]
     g.vaga_ids = list(dict.fromkeys(str(h.metadata["vaga_id"]) for h in hits))
+    for h in hits:
+        vid = str(h.metadata["vaga_id"])
+        g.titles.setdefault(vid, " ".join(str(h.metadata.get("title", "") or "").split()))
+        g.cosines[vid] = max(g.cosines.get(vid, -1.0), round(float(h.score), 4))
     complete = False
     if expand_chunks and g.vaga_ids:
         want = min(400, 12 * len(g.vaga_ids))
@@ -360,7 +264,4 @@ def ground(retrieve: Callable[..., list[Hit]] | None, query: str, *, k: int, exp
     return g
 
 
-__all__ = [
-    "BENEFIT", "BULLET", "MONEY", "SPECIFIC", "WORD", "Grounding", "Line", "Score", "Wanted", "ground", "literal",
-    "primary", "quote_fits", "score", "skill_category", "skills_of", "wanted_by",
-]
+__all__ = ["BENEFIT", "BULLET", "MONEY", "SPECIFIC", "WORD", "Grounding", "Line", "ground", "skills_of"]

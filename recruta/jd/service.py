@@ -4,7 +4,10 @@
     jd = service.generate(JDRequest(title="Engenheiro de Dados", skills=["Python", "Airflow"], language="pt"))
     jd["sections"], jd["markdown"], jd["source_vaga_ids"]
 
-Generation is deterministic and extractive (:mod:`recruta.jd.compose` over :mod:`recruta.jd.grounding`); every
+Generation is deterministic and extractive (:mod:`recruta.jd.compose` over :mod:`recruta.jd.grounding`). Only
+retrieved vagas similar enough to the request lend lines, and only lines that fit the requested role
+(:mod:`recruta.jd.fit`); ``line_sources`` names the vaga of every borrowed item, and when no retrieved vaga is
+similar enough ``similar_history`` is False and ``history_note`` says so in the JD's language. Every
 generated JD is stored (``GeneratedJD``) so it can be edited section by section and regenerated, and rated
 (``JDFeedback``) per generator variant. An LLM (``generator``) may only rephrase the summary; the rephrasing is
 kept only if it still contains every given value verbatim and no number, money or benefit that the template
@@ -27,6 +30,7 @@ from sqlalchemy import func, orm, select
 from recruta.core.db import GeneratedJD, JDFeedback
 from recruta.core.errors import NotFound
 from recruta.jd.compose import compose, edit_content, edited_skills, summary_ok
+from recruta.jd.fit import MIN_SIMILARITY
 from recruta.jd.grounding import ground
 from recruta.jd.request import JDError, JDRequest, parse_request
 from recruta.jd.wording import SUMMARY_FIELDS, field_values, phrase, render_markdown, template_summary
@@ -44,15 +48,17 @@ class JDService:
 
     ``retrieve`` is ``RAGAgent.retrieve`` (``retrieve(question, k=, filters=)`` → hits) or None for
     templates only. ``generator`` (optional, not the extractive one) only rephrases the summary.
-    ``generator_name`` labels the variant for :meth:`average_ratings`.
+    ``generator_name`` labels the variant for :meth:`average_ratings`. ``min_similarity``: how similar
+    (:func:`recruta.jd.fit.vaga_similarity`) a retrieved vaga must be to lend lines.
     """
 
-    sessionmaker: orm.sessionmaker
+    sessionmaker: orm.sessionmaker[orm.Session]
     retrieve: Callable[..., list[Hit]] | None
     generator: Generator | None = None
     generator_name: str = "template"
     expand_chunks: bool = True
     max_new_tokens: int = 220
+    min_similarity: float = MIN_SIMILARITY
 
     def __post_init__(self) -> None:
         if self._llm is not None and self.generator_name == "template":
@@ -135,13 +141,19 @@ class JDService:
             summary_source = "edited"
         elif self._llm is not None:
             summary, summary_source = self._polish(template, req)
-        ordered, used = compose(req, g, summary=summary, extra=extra, edits=edits)
+        c = compose(req, g, summary=summary, extra=extra, edits=edits, min_similarity=self.min_similarity)
+        used = c.used_vaga_ids
         total_ms = round((time.perf_counter() - t0) * 1000, 1)
         return {
-            "sections": ordered,
-            "markdown": render_markdown(req.title, ordered, req.language),
+            "sections": c.sections,
+            "markdown": render_markdown(req.title, c.sections, req.language),
             "source_vaga_ids": g.vaga_ids,
             "used_vaga_ids": [v for v in g.vaga_ids if v in used],
+            "line_sources": c.sources,
+            "similar_history": bool(c.similar_vaga_ids),
+            "history_note": None if c.similar_vaga_ids else phrase("history.none", req.language),
+            "vaga_similarity": {v: sim.value for v, sim in c.similarity.items()},
+            "min_similarity": self.min_similarity,
             "language": req.language,
             "generator": self.generator_name,
             "summary_source": summary_source,
@@ -199,6 +211,11 @@ def _out(row: GeneratedJD) -> dict[str, Any]:
         "markdown": result["markdown"],
         "source_vaga_ids": result["source_vaga_ids"],
         "used_vaga_ids": result.get("used_vaga_ids", []),
+        "line_sources": result.get("line_sources", {}),
+        "similar_history": result.get("similar_history", bool(result.get("used_vaga_ids"))),
+        "history_note": result.get("history_note"),
+        "vaga_similarity": result.get("vaga_similarity", {}),
+        "min_similarity": result.get("min_similarity"),
         "language": result["language"],
         "generator": row.generator,
         "summary_source": result.get("summary_source", "template"),
