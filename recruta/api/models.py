@@ -329,6 +329,12 @@ class JobDescription(BaseModel):
     markdown: str
     source_vaga_ids: list[str] = Field(description="The historical vagas retrieved to ground the text.")
     used_vaga_ids: list[str] = Field(description="Those whose lines made it into the text.")
+    line_sources: dict[str, list[str | None]] = Field(
+        description="Per list section, the vaga id each item was borrowed from (null: built from your fields).")
+    similar_history: bool = Field(description="False when no retrieved vaga was similar enough to lend a line.")
+    history_note: str | None = Field(description="Says, in the JD's language, that no similar history was found.")
+    vaga_similarity: dict[str, float] = Field(description="Per retrieved vaga, its similarity to the request.")
+    min_similarity: float | None = Field(description="The similarity a vaga needs to lend lines (null on JDs stored before the gate).")
     language: Literal["pt", "en", "es"]
     generator: str
     summary_source: str = Field(description="template, llm (rephrased and checked) or edited.")

@@ -67,11 +67,12 @@ function section(name, value) {
 function render(result) {
   jd = result;
   $("#jd-heading").textContent = result.request.title;
-  const sources = result.source_vaga_ids.map((id) =>
+  const sources = (result.used_vaga_ids || []).map((id) =>
     el("button", { type: "button", class: "link", text: id, onclick: () => openRecord(`vaga:${id}`) }));
   const meta = $("#jd-meta");
   meta.replaceChildren(`Em ${LANGUAGE_NAMES[result.language] || result.language} · gerador ${result.generator}`);
-  if (sources.length) meta.append(" · com base nas vagas do histórico: ", ...sources.flatMap((b, i) => (i ? [", ", b] : [b])));
+  if (sources.length) meta.append(" · linhas das vagas do histórico: ", ...sources.flatMap((b, i) => (i ? [", ", b] : [b])));
+  if (result.history_note) meta.append(" · ", result.history_note);
   $("#jd-sections").replaceChildren(...Object.entries(result.sections)
     .filter(([, value]) => value && (!Array.isArray(value) || value.length))
     .map(([name, value]) => section(name, value)));
