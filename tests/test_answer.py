@@ -267,6 +267,24 @@ def test_two_candidates_compared_for_one_vaga(answerer, raw):
     line_h = next(line for line in lines if line.startswith(f"- {h['nome']}"))
     assert o["situacao_candidado"] in line_o and "Contratado" not in line_o
     assert h["situacao_candidado"] in line_h
+    # "who did better" is answered by the outcome first, before the skills
+    assert lines[0] == f"{h['nome']} (código {h['codigo']}) foi contratado(a) para esta vaga; " \
+                       f"{o['nome']} (código {o['codigo']}) não."
+
+
+def test_a_shared_title_in_a_comparison_is_settled_by_where_the_two_applied(answerer, raw):
+    names = raw.unique_names()
+    titles = Counter(v["informacoes_basicas"]["titulo_vaga"] for v in raw.vagas.values())
+    for vid, v in raw.vagas.items():
+        title = v["informacoes_basicas"]["titulo_vaga"]
+        apps = [a for a in raw.apps_of(vid) if a["nome"] in names]
+        if titles[title] >= 2 and len(apps) >= 2:
+            break
+    else:
+        pytest.skip("no shared title with two applicants of unique names")
+    a, b = apps[:2]
+    got = ask(answerer, f"Para a vaga de {title}, quem se saiu melhor: {a['nome']} ou {b['nome']}?")
+    assert got.plan.intent == "compare" and got.kind == "compare" and got.sources[0]["id"] == f"vaga:{vid}"
 
 
 def test_an_ambiguous_description_lists_the_vagas_and_asks(answerer, raw):
@@ -288,6 +306,25 @@ def test_unanswerable_questions_say_so(answerer, raw):
                                   ("Qual a taxa de turnover dos contratados?", "pt", "Os registros de vagas")):
         got = ask(answerer, question, lang)
         assert got.kind == "unanswerable" and got.text.startswith(start) and not got.sources
+    title = next(iter(raw.vagas.values()))["informacoes_basicas"]["titulo_vaga"]
+    for question in (f"Por qual motivo {name} deixou a última empresa?", f"Why did {name} leave their previous job?",
+                     f"Que nota {name} tirou na entrevista técnica?",
+                     f"Qual o orçamento aprovado para a vaga de {title}?"):  # no field holds these
+        got = ask(answerer, question)
+        assert got.plan.intent == "unanswerable" and got.plan.reason == "not_in_records", question
+
+
+def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
+    """"Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
+    from recruta.answer.planner import PRIVATE
+    from recruta.text.fold import fold
+
+    name = next((n for n in raw.unique_names() if PRIVATE.search(fold(n).casefold())), None)
+    if name is None:
+        pytest.skip("no unique name with a private-data word in it")
+    got = ask(answerer, f"Qual a escolaridade de {name}?")
+    assert got.plan.intent == "candidate_profile" and got.plan.field == "academic"
+
 
 
 HOSTILE = [

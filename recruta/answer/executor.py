@@ -199,7 +199,16 @@ class Executor:
         codes, other = self._people(plan, 2)
         if not codes:
             return other
+        applied = [{a["vaga_id"] for a in self.applications_by(c)} for c in codes]
         vid, other = self._one_vaga(plan.vaga)
+        if other is not None and other.kind == "ambiguous_vagas":
+            # several vagas fit the description: the one the two applied to settles it (else one either applied to)
+            ids = self.resolve_vagas(plan.vaga) if plan.vaga is not None else []
+            both = [i for i in ids if i in applied[0] & applied[1]]
+            either = [i for i in ids if i in applied[0] | applied[1]]
+            pick = both if both else either
+            if len(pick) == 1:
+                vid, other = pick[0], None
         if other is not None:
             return other
         if vid is None:  # the vaga both applied to, when there is exactly one
@@ -214,7 +223,9 @@ class Executor:
             have = set(filter(None, person["skills"].split("; ")))
             app = next((a for a in self.applications_by(code) if vid and a["vaga_id"] == vid), None)
             people.append({**person, "covered": [s for s in wanted if s in have], "application": app})
-        return Result(kind="compare", facts={"vaga": vaga, "people": people, "skills": wanted},
+        hired = [p for p in people if p["application"] and p["application"]["hired"]]
+        return Result(kind="compare", facts={"vaga": vaga, "people": people, "skills": wanted,
+                                             "hired": [p["code"] for p in hired]},
                       sources=[*([vaga_source(vaga)] if vaga else []), *(candidate_source(p) for p in people)])
 
     def _candidate_search(self, plan: Plan) -> Result | None:

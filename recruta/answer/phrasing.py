@@ -205,6 +205,10 @@ class Phraser:
                                        profile=self.profile_bits({**p, "skills": "", "declared_skills": ""}),
                                        application=app))
         a, b = people
+        hired = set(f.get("hired", ()))
+        if len(hired) == 1:  # the outcome answers "who did better" before the skills do
+            won, lost = (a, b) if a["code"] in hired else (b, a)
+            lines.insert(0, self.t("compare.hired", person=self.person(won), other=self.person(lost)))
         if len(a["covered"]) == len(b["covered"]):
             lines.append(self.t("compare.tie"))
         else:

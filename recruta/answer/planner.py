@@ -44,7 +44,13 @@ NOT_HELD = _rx(r"turnover", r"rotatividade", r"desempenho", r"performance review
                r"satisfacao", r"clima organizacional", r"vai ser contratad\w*", r"will \w+ be hired",
                r"sera contratad\w*", r"probabilidade", r"chances? de", r"headcount",
                r"quantos funcionarios", r"how many employees", r"cuantos empleados", r"faturamento", r"revenue",
-               r"lucro", r"profit", r"beneficios", r"benefits", r"vale refeicao", r"plano de saude")
+               r"lucro", r"profit", r"beneficios", r"benefits", r"vale refeicao", r"plano de saude",
+               # why someone left a job, interview scores, budgets: no field of the records holds them
+               r"motivo d[ae] (?:saida|desligamento|demissao)", r"por ?que .{0,60}(?:saiu|deixou|foi demitid\w*)",
+               r"(?:saiu|deixou) (?:d[ao] |a )?(?:ultim[oa]|anterior)", r"why did .{0,60} (?:leave|quit)",
+               r"reasons? for leaving", r"por que .{0,60}(?:dejo|renuncio)", r"motivo de (?:su )?salida",
+               r"(?:nota|notas|score|scores|pontuacao|puntuacion|puntaje|grade)\b.{0,50}\b(?:entrevistas?|interviews?"
+               r"|testes?|tests?|provas?|pruebas?)", r"orcamentos?", r"budgets?", r"presupuestos?")
 HIRE = _rx(r"contratad\w*", r"contrata(?:cao|coes|ram|ron|mos|ste)", r"contrato[us]", r"hired?", r"hires",
            r"hiring", r"admitid\w*", r"admitted")
 COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de",
@@ -316,9 +322,12 @@ class Planner:
     def _rules(self, p: Parsed) -> Plan | None:
         q = p.folded
         hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
-        if PRIVATE.search(q):
+        unnamed = q  # a person's name is not a cue ("Eduardo Farias Nascimento" does not ask a birth date)
+        for m in p.people():
+            unnamed = unnamed.replace(fold(m.text).casefold(), " ")
+        if PRIVATE.search(unnamed):
             return Plan(intent="unanswerable", reason="private")
-        if NOT_HELD.search(q):
+        if NOT_HELD.search(unnamed):
             return Plan(intent="unanswerable", reason="not_in_records")
         people = p.people()
         names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text
