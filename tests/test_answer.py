@@ -236,6 +236,24 @@ def test_candidate_search_by_skill_english_and_count(answerer, raw):
     assert {s["metadata"]["candidate_id"] for s in got.sources} <= fluent and len(got.sources) == 5
 
 
+def test_candidate_search_by_a_declared_skill_finds_those_who_declare_it(answerer, raw):
+    """Who "knows X" is who lists X in their own skills field, even when the taxonomy knows X by a broader name."""
+    declared: dict[str, set[str]] = {}
+    for code, a in raw.applicants.items():
+        for item in re.split(r"[,;]", a["informacoes_profissionais"]["conhecimentos_tecnicos"]):
+            if 2 <= len(item := item.strip(" .")) <= 40:
+                declared.setdefault(item.casefold(), set()).add(code)
+    names = raw.unique_names()
+    picks = [(item, codes) for item, codes in sorted(declared.items()) if 1 <= len(codes) <= 4 and " " in item
+             and all(raw.applicants[c]["infos_basicas"]["nome"] in names for c in codes)]
+    if not picks:
+        pytest.skip("no multi-word declared skill of a few people")
+    for item, codes in picks[:3]:
+        got = ask(answerer, f"Quem conhece {item}?")
+        assert got.plan.intent == "candidate_search", item
+        assert {s["metadata"]["candidate_id"] for s in got.sources} == codes, item
+
+
 def test_a_candidate_by_name(answerer, raw):
     name, code = next((n, c) for n, c in raw.unique_names().items()
                       if raw.applicants[c]["informacoes_profissionais"]["titulo_profissional"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, name_words, title_words
+from recruta.answer.entities import Gazetteer, VagaIndex, declared_index, lexicon, name_words, title_words
 from recruta.answer.plan import Filters, Plan, VagaRef
 from recruta.text.fold import fold
 
@@ -233,12 +233,11 @@ class Executor:
         codes, relaxed = self.search_codes(f)
         if codes is None:
             return None
-        index = self.table.skill_index
         order = lexicon()["language_order"]
         english = self.mapping("applicants", "english")
         ranked = []
         for code in codes:
-            matched = [s for s in (*f.skills, *f.keywords) if code in index.get(s, ())]
+            matched = [s for s in (*f.skills, *f.keywords) if code in self.skill_codes(s)]
             score = 2 * sum(s in f.skills for s in matched) + len(matched)
             level = order.index(english[code]) if english[code] in order else -1
             ranked.append((-score, -level, _id_key(code), code, matched))
@@ -260,19 +259,24 @@ class Executor:
                 mask &= a[column].isin(set(order[order.index(wanted):]) if wanted in order else {wanted})
         if f.city:
             mask &= self.folded("applicants", "city").isin({_f(x) for x in self.canonical("city", f.city)})
-        if f.level:
-            lvl = _f(f.level)
-            mask &= (self.folded("applicants", "level") == lvl) | self.folded("applicants", "title").str.contains(
-                lvl, regex=False)
+        if f.level:  # the level field; a title's level word only where the field is empty
+            lvl, level = _f(f.level), self.folded("applicants", "level")
+            mask &= (level == lvl) | ((level == "") & self.folded("applicants", "title").str.contains(lvl, regex=False))
         pool = set(a.index[mask])
         relaxed = False
         if f.skills:
-            sets = [self.table.skill_index.get(s, set()) for s in f.skills]
+            sets = [self.skill_codes(s) for s in f.skills]
             every = set.intersection(*sets) & pool
             if not every:
                 every, relaxed = set.union(*sets) & pool, len(f.skills) > 1
             pool = every
         return sorted(pool, key=_id_key), relaxed
+
+    def skill_codes(self, skill: str) -> set[str]:
+        """Who has ``skill``: those who declare it, when anyone does (the candidate's own list); else those whose
+        declared skills or CV the taxonomy finds it in."""
+        declared = declared_index(self.table).get(_f(skill))
+        return declared if declared else self.table.skill_index.get(skill, set())
 
     # ------------------------------------------------------------------------------------ count, ranking
     def _count(self, plan: Plan) -> Result | None:

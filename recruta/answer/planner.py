@@ -68,6 +68,9 @@ SEARCH = _rx(r"indique\w*", r"indica\w*", r"recomend\w*", r"recommend\w*", r"sug
              r"com experiencia", r"with experience", r"con experiencia", r"que (?:tenham|saibam|conhecam)",
              r"que (?:tengan|sepan)", r"candidat[oa]s? com", r"candidates? with", r"candidat[oa]s? con",
              r"profissionais com", r"perfis com", r"people with")
+PERSON_ASK = _rx(r"quem (?:tem|sabe|conhece|domina|mora|vive|trabalha)", r"quem (?:em|de|no|na)",
+                 r"who (?:has|have|knows?|lives|masters)", r"who in", r"quien(?:es)? (?:tiene|sabe|conoce|vive|en)",
+                 r"alguem", r"someone", r"anyone", r"somebody", r"alguien")
 PERSON_WORDS = _rx(r"candidat[oa]s?", r"candidates?", r"applicants?", r"profissionais", r"professionals",
                    r"perfis", r"profiles", r"pessoas", r"people", r"talentos", r"postulantes?")
 VAGA_LIST = _rx(r"quais (?:sao )?(?:as )?vagas", r"que vagas", r"(?:cuales|que) son las vacantes", r"which (?:jobs|positions|vacancies|openings)",
@@ -165,6 +168,7 @@ class Parsed:
     n: int | None
     description: list[str]  # leftover words that are vaga title words: the vaga's description
     masked: str = ""
+    declared: list[str] = field(default_factory=list)  # skills candidates declare that the question names
 
     def values(self, kind: str) -> list[str]:
         out: dict[str, None] = {}
@@ -284,14 +288,32 @@ class Planner:
     gazetteer: Gazetteer
     vagas: VagaIndex
     embedder: Embedder | None = None
+    skills: Gazetteer | None = None  # declared skills (``entities.build_skill_gazetteer``)
     _examples: Any = field(default=None, repr=False)
 
     def plan(self, question: str) -> tuple[Plan, Parsed]:
         p = parse(question, gazetteer=self.gazetteer, vagas=self.vagas)
+        if self.skills is not None:
+            p.declared = self._declared(p)
         made = self._rules(p)
         if made is None:
             made = self._by_example(p)
         return made or Plan(intent="retrieval"), p
+
+    def _declared(self, p: Parsed) -> list[str]:
+        """Declared skills the question names, outside the names, places and language/level words it has."""
+        assert self.skills is not None
+        toks, found = self.skills.find(p.question)
+        named = {i for m in p.mentions if set(m.kinds) & {"candidate", "city", "state", "client", "recruiter",
+                                                           "analyst"} for i in range(m.start, m.end)}
+        plain = FRAME | set(_level_words()) | {w for ws in lexicon()["language_levels"].values() for w in ws} | {
+            "ingles", "english", "espanhol", "spanish", "espanol", "candidato", "candidatos", "candidates"}
+        out = []
+        for m in found:
+            if set(range(m.start, m.end)) & named or all(w in plain for w in toks[m.start:m.end]):
+                continue
+            out.extend(sorted(m.values("skill")))
+        return list(dict.fromkeys(out))
 
     # ----------------------------------------------------------------------------------------------- rules
     def _vaga_ref(self, p: Parsed) -> VagaRef:
@@ -365,9 +387,11 @@ class Planner:
                         field=_field(q, CANDIDATE_CUES) or "summary")
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q):
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
-        if PERSON_WORDS.search(q) and (SEARCH.search(q) or p.skills or p.english or p.spanish) and not vaga.ids \
-                and (p.skills or p.english or p.spanish or p.levels or p.first("city") or p.first("state")):
-            return Plan(intent="candidate_search", n=p.n or 5, filters=self._search_filters(p))
+        if (PERSON_WORDS.search(q) or PERSON_ASK.search(q)) \
+                and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish) and not vaga.ids \
+                and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city")
+                     or p.first("state")):
+            return Plan(intent="candidate_search", n=p.n or 10, filters=self._search_filters(p))
         if VAGA_LIST.search(q) and not vaga.ids:
             return Plan(intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas"))
         if vaga.ids or vaga.title or vaga.client:
@@ -383,12 +407,16 @@ class Planner:
         words after it only rank."""
         cut = re.search(r"\b(?:para|for|pra|para un|para una|para uma|a|an)\s+(?:uma |um |a |an |una |un )?"
                         r"(?:vaga|posicao|position|role|job|puesto|vacante|oportunidade|cargo)\b", p.folded)
-        required, context = list(p.skills), []
+        # a declared skill stands for the taxonomy's names of it ("Web API" rather than "apis")
+        covered = {t for item in p.declared for t in skills_in(item)}
+        named = [*p.declared, *(s for s in p.skills if s not in covered and s not in p.declared)]
+        required, context = list(named), []
         if cut:
-            after = set(skills_in(p.question[cut.start():]))
-            before = set(skills_in(p.question[: cut.start()]))
-            required = [s for s in p.skills if s in before or s not in after]
-            context = [s for s in p.skills if s in after and s not in before]
+            head, tail = p.folded[: cut.start()], p.folded[cut.start():]
+            after = set(skills_in(p.question[cut.start():])) | {d for d in p.declared if d in tail}
+            before = set(skills_in(p.question[: cut.start()])) | {d for d in p.declared if d in head}
+            required = [s for s in named if s in before or s not in after]
+            context = [s for s in named if s in after and s not in before]
         return Filters(skills=tuple(required[:6]), keywords=tuple(context[:6]), english=p.english, spanish=p.spanish,
                        city=p.first("city"), state="" if p.first("city") else p.first("state"),
                        level=p.levels[0] if p.levels else "")
