@@ -137,6 +137,25 @@ def test_who_was_hired_for_a_described_vaga_and_nobody_else_is_called_hired(answ
     assert not [a["nome"] for a in raw.apps_of(vid) if a["nome"] in got.text]
 
 
+def test_who_took_the_vaga_is_a_hire_question_and_a_wider_title_is_equally_meant(answerer, raw):
+    vid = raw.unique_vagas()[0]
+    b = raw.basic(vid)
+    for q in (f"Quem ficou com a vaga {b['titulo_vaga']} da {b['cliente']}?",
+              f"Who got the {b['titulo_vaga']} job at {b['cliente']}?"):
+        got = ask(answerer, q, "en" if q.startswith("Who") else "pt")
+        assert got.plan.intent == "vaga_hires", q
+    # "Analista de BI" means "Analista de BI Junior" as much as itself: the description does not tell them apart
+    from recruta.answer.entities import title_words
+
+    titles = {v: set(title_words(raw.basic(v)["titulo_vaga"])) for v in raw.vagas}
+    pair = next(((a, b) for a in titles for b in titles if titles[a] < titles[b]), None)
+    if pair is None:
+        pytest.skip("no title that another one extends")
+    short = raw.basic(pair[0])["titulo_vaga"]
+    got = ask(answerer, f"Qual o nível de inglês da vaga de {short}?")
+    assert got.kind == "ambiguous_vagas" and {f"vaga:{pair[0]}", f"vaga:{pair[1]}"} <= {s["id"] for s in got.sources}
+
+
 def test_where_an_applicant_stands_by_name(answerer, raw):
     names = raw.unique_names()
     done = 0

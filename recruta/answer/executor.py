@@ -87,7 +87,13 @@ class Executor:
         if not scored or scored[0][1] < MIN_SCORE:
             return []
         best = scored[0][1]
-        return [vid for vid, s in scored if s >= best - CLOSE]
+        close = [vid for vid, s in scored if s >= best - CLOSE]
+        # a vaga whose title has every word of the description ("Analista de BI Junior" for "Analista de BI") is
+        # meant as much as the closest one: the description does not tell them apart
+        need = set(title_words(ref.title))
+        wider = [vid for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
+                 if need <= words and (allowed is None or vid in allowed) and vid not in close]
+        return close + sorted(wider, key=_id_key)
 
     def resolve_people(self, names: tuple[str, ...]) -> list[list[str]]:
         """Each name or code → the candidate codes it names (several for a shared name)."""

@@ -43,7 +43,8 @@ PRIVATE = _rx(r"cpfs?", r"e-?mails?", r"correos?", r"telefones?", r"celular(?:es
 NOT_HELD = _rx(r"turnover", r"rotatividade", r"desempenho", r"performance review", r"avaliacao de desempenho",
                r"satisfacao", r"clima organizacional", r"vai ser contratad\w*", r"will \w+ be hired",
                r"sera contratad\w*", r"probabilidade", r"chances? de", r"headcount",
-               r"quantos funcionarios", r"how many employees", r"cuantos empleados", r"faturamento", r"revenue",
+               r"quantos funcionarios", r"how many employees", r"cuantos empleados",
+               r"faturamento (?:d[aoe]|anual|mensal|total)", r"revenue",
                r"lucro", r"profit", r"beneficios", r"benefits", r"vale refeicao", r"plano de saude",
                # why someone left a job, interview scores, budgets: no field of the records holds them
                r"motivo d[ae] (?:saida|desligamento|demissao)", r"por ?que .{0,60}(?:saiu|deixou|foi demitid\w*)",
@@ -51,8 +52,11 @@ NOT_HELD = _rx(r"turnover", r"rotatividade", r"desempenho", r"performance review
                r"reasons? for leaving", r"por que .{0,60}(?:dejo|renuncio)", r"motivo de (?:su )?salida",
                r"(?:nota|notas|score|scores|pontuacao|puntuacion|puntaje|grade)\b.{0,50}\b(?:entrevistas?|interviews?"
                r"|testes?|tests?|provas?|pruebas?)", r"orcamentos?", r"budgets?", r"presupuestos?")
-HIRE = _rx(r"contratad\w*", r"contrata(?:cao|coes|ram|ron|mos|ste)", r"contrato[us]", r"hired?", r"hires",
-           r"hiring", r"admitid\w*", r"admitted")
+HIRE = _rx(r"contratad\w*", r"contrata(?:cao|coes|ram|ron|mos|ste)", r"contratacion(?:es)?", r"contrato[us]",
+           r"se contrato", r"hired?", r"hires", r"hiring", r"admitid\w*", r"admitted",
+           # who took the vaga: "who got the … job", "quem ficou com a vaga", "foi preenchida"
+           r"who got", r"got the (?:job|position|role)", r"ficou com a vaga", r"quem ficou com", r"preenchid\w*",
+           r"(?:was|been) filled", r"quien (?:obtuvo|consiguio|se quedo con)", r"cubiert\w* por")
 COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de",
             r"count")
 RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram",
@@ -147,6 +151,8 @@ CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, _rx(*alts
     ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
     ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
 ))
+STAFF_NOUN = re.compile(r"recrutador\w*|recruiter|reclutador\w*|analistas?|analyst|responsavel|responsable|"
+                        r"hunter|headhunter")
 # Words that frame a question and are never part of a vaga description.
 FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
 
@@ -168,6 +174,8 @@ class Parsed:
     n: int | None
     description: list[str]  # leftover words that are vaga title words: the vaga's description
     masked: str = ""
+    words: list[str] = field(default_factory=list)  # the description as the question spells it
+    toks: list[str] = field(default_factory=list)
     declared: list[str] = field(default_factory=list)  # skills candidates declare that the question names
 
     def values(self, kind: str) -> list[str]:
@@ -177,7 +185,10 @@ class Parsed:
         return list(out)
 
     def people(self) -> list[Mention]:
-        return [m for m in self.mentions if "candidate" in m.kinds]
+        """Candidates named; a name that is also staff's, right after "recrutador"/"analista", is the staff's."""
+        return [m for m in self.mentions if "candidate" in m.kinds and not (
+            set(m.kinds) & {"recruiter", "analyst"} and m.start > 0 and self.toks
+            and STAFF_NOUN.fullmatch(self.toks[m.start - 1]))]
 
     def first(self, kind: str) -> str:
         vals = [m for m in self.mentions if kind in m.kinds]
@@ -236,7 +247,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                   codes=refs["candidate_id"], years=years, skills=skills_in(question), levels=levels,
                   english=_language_level(folded, r"\b(?:ingles|english)\b"),
                   spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"), n=n,
-                  description=[_title(w) for w in description], masked=masked)
+                  description=[_title(w) for w in description], masked=masked, words=description, toks=toks)
 
 
 def _title(word: str) -> str:
@@ -317,7 +328,7 @@ class Planner:
 
     # ----------------------------------------------------------------------------------------------- rules
     def _vaga_ref(self, p: Parsed) -> VagaRef:
-        return VagaRef(ids=tuple(p.vaga_ids), title=" ".join(p.description), client=p.first("client"),
+        return VagaRef(ids=tuple(p.vaga_ids), title=" ".join(p.words), client=p.first("client"),
                        city=p.first("city"), state="" if p.first("city") else p.first("state"),
                        level="")
 
@@ -328,7 +339,7 @@ class Planner:
 
         level_titles = {title_word(w) for ws in lexicon()["levels"].values() for w in ws}
         only_levels = bool(p.description) and set(p.description) <= level_titles and bool(p.levels)
-        title = "" if only_levels else " ".join(p.description)
+        title = "" if only_levels else " ".join(p.words)
         staff = "analyst" if measure == "vagas" else "recruiter"
         person = p.first(staff) or (p.first("analyst" if staff == "recruiter" else "recruiter") and "")
         return Filters(
