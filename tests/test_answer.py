@@ -195,6 +195,13 @@ def test_counts(answerer, raw):
     got = ask(answerer, f"Quantas vagas a {client} abriu em {year}?")
     assert re.match(rf"Há {n_year[year]} vagas? ", got.text) and client in got.text
 
+    months = Counter(v["informacoes_basicas"]["data_requicisao"][-7:] for v in raw.vagas.values())  # "mm-yyyy"
+    mm_yyyy = max(months, key=lambda m: (months[m], m))
+    names = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+             "novembro", "dezembro"]
+    got = ask(answerer, f"Quantas vagas abrimos em {names[int(mm_yyyy[:2]) - 1]} de {mm_yyyy[-4:]}?")
+    assert re.match(rf"Há {months[mm_yyyy]} vagas? ", got.text), got.text
+
     vid = max(raw.vagas, key=lambda v: (len(raw.apps_of(v)), v))
     got = ask(answerer, f"Quantas candidaturas teve a vaga {vid}?")
     assert got.text.startswith(f"A vaga {vid} (") and f"teve {len(raw.apps_of(vid))} candidatura" in got.text

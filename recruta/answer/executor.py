@@ -359,6 +359,9 @@ class Executor:
         year_col = {"vagas": "year", "applications": "applied_year", "hires": "hire_year"}[plan.measure]
         if f.year:
             mask &= frame[year_col] == str(f.year)
+        if f.year and f.month:
+            date_col = {"vagas": "requested", "applications": "applied", "hires": "updated"}[plan.measure]
+            mask &= frame[date_col].astype(str).str[:7] == f"{f.year}-{f.month:02d}"
         vaga_cols = {"client": f.client, "city": f.city, "state": f.state, "level": f.level, "english": f.english,
                      "spanish": f.spanish, "analyst": f.analyst or (f.recruiter if frame_name == "vagas" else "")}
         for col, value in vaga_cols.items():

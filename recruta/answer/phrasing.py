@@ -172,7 +172,8 @@ class Phraser:
         if flt.title:
             bits.append(self.t("crit.title", value=flt.title))
         if flt.year:
-            bits.append(self.t(f"crit.year_{measure if measure != 'candidates' else 'vagas'}", value=flt.year))
+            when = f"{flt.year}-{flt.month:02d}" if flt.month else flt.year
+            bits.append(self.t(f"crit.year_{measure if measure != 'candidates' else 'vagas'}", value=when))
         return " ".join(bits)
 
     def search(self, f: dict[str, Any]) -> str:

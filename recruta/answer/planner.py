@@ -174,6 +174,7 @@ class Parsed:
     n: int | None
     description: list[str]  # leftover words that are vaga title words: the vaga's description
     masked: str = ""
+    month: int | None = None
     words: list[str] = field(default_factory=list)  # the description as the question spells it
     toks: list[str] = field(default_factory=list)
     declared: list[str] = field(default_factory=list)  # skills candidates declare that the question names
@@ -196,6 +197,15 @@ class Parsed:
 
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+_MONTHS = {w: i + 1 for names in (
+    ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro",
+     "dezembro"),
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"),
+    ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+     "diciembre")) for i, w in enumerate(names)}
+# a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
 _TOP_N = re.compile(r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
                     r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
                     r"|pessoas|people|perfis|profiles|nomes|names|cidades?|cities|primeir\w*|maiores|mais)\b")
@@ -235,6 +245,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
             if w in numbers and w not in ("um", "uma", "one", "uno", "dos"):
                 n = numbers[w]
                 break
+    month_m = _MONTH_YEAR.search(folded)
     level_words = _level_words()
     covered = {i for m in mentions for i in range(m.start, m.end)}
     levels = list(dict.fromkeys(level_words[w] for i, w in enumerate(toks) if w in level_words and i not in covered))
@@ -247,7 +258,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                   codes=refs["candidate_id"], years=years, skills=skills_in(question), levels=levels,
                   english=_language_level(folded, r"\b(?:ingles|english)\b"),
                   spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"), n=n,
-                  description=[_title(w) for w in description], masked=masked, words=description, toks=toks)
+                  description=[_title(w) for w in description], masked=masked, words=description, toks=toks,
+                  month=_MONTHS[month_m.group(1)] if month_m else None)
 
 
 def _title(word: str) -> str:
@@ -344,6 +356,7 @@ class Planner:
         person = p.first(staff) or (p.first("analyst" if staff == "recruiter" else "recruiter") and "")
         return Filters(
             year=p.years[0] if p.years else None, client=p.first("client"),
+            month=p.month if p.years and p.month and len(p.years) == 1 else None,
             recruiter=person if staff == "recruiter" else "", analyst=person if staff == "analyst" else "",
             city=p.first("city"), state="" if p.first("city") else p.first("state"),
             level=p.levels[0] if p.levels and (only_levels or not p.description) else "", english=p.english,
