@@ -331,6 +331,26 @@ def test_a_shared_title_in_a_comparison_is_settled_by_where_the_two_applied(answ
     assert got.plan.intent == "compare" and got.kind == "compare" and got.sources[0]["id"] == f"vaga:{vid}"
 
 
+def test_a_comparison_under_a_vaga_neither_applied_to_is_about_the_one_both_did(answerer, raw):
+    names = raw.unique_names()
+    by_person: dict[str, set[str]] = {}
+    for a in raw.apps:
+        if a["nome"] in names:
+            by_person.setdefault(a["nome"], set()).add(a["vaga_id"])
+    unique = raw.unique_vagas()
+    found = next(((x, y, (by_person[x] & by_person[y]).pop(), other) for x in by_person for y in by_person
+                  if x < y and len(by_person[x] & by_person[y]) == 1
+                  for other in unique if other not in by_person[x] | by_person[y]), None)
+    if found is None:
+        pytest.skip("no two applicants sharing exactly one vaga")
+    x, y, common, other = found
+    b = raw.basic(other)
+    got = ask(answerer, f"Compare {x} e {y} para a vaga de {b['titulo_vaga']} da {b['cliente']}")
+    assert got.kind == "compare" and got.sources[0]["id"] == f"vaga:{common}"
+    got = ask(answerer, f"Compare {x} e {y} para a vaga {other}")  # an id is taken as asked
+    assert got.kind == "compare" and got.sources[0]["id"] == f"vaga:{other}"
+
+
 def test_an_ambiguous_description_lists_the_vagas_and_asks(answerer, raw):
     titles = Counter(v["informacoes_basicas"]["titulo_vaga"] for v in raw.vagas.values())
     title, n = titles.most_common(1)[0]

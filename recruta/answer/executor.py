@@ -215,13 +215,16 @@ class Executor:
             pick = both if both else either
             if len(pick) == 1:
                 vid, other = pick[0], None
+        common = applied[0] & applied[1]
+        if len(common) == 1 and ((vid is None and (other is None or other.kind == "ambiguous_vagas"))
+                                 or (vid is not None and vid not in applied[0] | applied[1]
+                                     and plan.vaga is not None and not plan.vaga.ids)):
+            # the one vaga both applied to settles a description neither applied under (a requisition code in
+            # a title, a vaga present only in the applications)
+            vid, other = next(iter(common)), None
         if other is not None:
             return other
-        if vid is None:  # the vaga both applied to, when there is exactly one
-            common = {a["vaga_id"] for a in self.applications_by(codes[0])} & \
-                     {a["vaga_id"] for a in self.applications_by(codes[1])}
-            vid = sorted(common, key=_id_key)[0] if len(common) == 1 else None
-        vaga = self.vaga_row(vid) if vid and vid in self.table.vagas.index else None  # a slice may not join
+        vaga = self.vaga_row(vid) if vid and vid in self.table.vagas.index else self.vaga_of_applications(vid)
         wanted = _vaga_skills(vaga) if vaga else []
         people = []
         for code in codes:
@@ -401,6 +404,14 @@ class Executor:
     def vaga_row(self, vid: str) -> dict[str, Any]:
         row: dict[str, Any] = self.table.vagas.loc[vid].to_dict()
         return row
+
+    def vaga_of_applications(self, vid: str | None) -> dict[str, Any] | None:
+        """A vaga known only from its applications (a slice whose vagas file lacks it): id, title, client."""
+        apps = self.applications_of(vid) if vid else []
+        if not apps:
+            return None
+        row = dict.fromkeys(self.table.vagas.columns, "")
+        return {**row, "vaga_id": vid, "title": apps[0].get("vaga_title", ""), "client": apps[0].get("client", "")}
 
     def person_row(self, code: str) -> dict[str, Any]:
         a = self.table.applicants
