@@ -137,6 +137,25 @@ def test_who_was_hired_for_a_described_vaga_and_nobody_else_is_called_hired(answ
     assert not [a["nome"] for a in raw.apps_of(vid) if a["nome"] in got.text]
 
 
+def test_who_took_the_vaga_is_a_hire_question_and_a_wider_title_is_equally_meant(answerer, raw):
+    vid = raw.unique_vagas()[0]
+    b = raw.basic(vid)
+    for q in (f"Quem ficou com a vaga {b['titulo_vaga']} da {b['cliente']}?",
+              f"Who got the {b['titulo_vaga']} job at {b['cliente']}?"):
+        got = ask(answerer, q, "en" if q.startswith("Who") else "pt")
+        assert got.plan.intent == "vaga_hires", q
+    # "Analista de BI" means "Analista de BI Junior" as much as itself: the description does not tell them apart
+    from recruta.answer.entities import title_words
+
+    titles = {v: set(title_words(raw.basic(v)["titulo_vaga"])) for v in raw.vagas}
+    pair = next(((a, b) for a in titles for b in titles if titles[a] < titles[b]), None)
+    if pair is None:
+        pytest.skip("no title that another one extends")
+    short = raw.basic(pair[0])["titulo_vaga"]
+    got = ask(answerer, f"Qual o nível de inglês da vaga de {short}?")
+    assert got.kind == "ambiguous_vagas" and {f"vaga:{pair[0]}", f"vaga:{pair[1]}"} <= {s["id"] for s in got.sources}
+
+
 def test_where_an_applicant_stands_by_name(answerer, raw):
     names = raw.unique_names()
     done = 0
@@ -175,6 +194,13 @@ def test_counts(answerer, raw):
     year = next(iter(n_year))
     got = ask(answerer, f"Quantas vagas a {client} abriu em {year}?")
     assert re.match(rf"Há {n_year[year]} vagas? ", got.text) and client in got.text
+
+    months = Counter(v["informacoes_basicas"]["data_requicisao"][-7:] for v in raw.vagas.values())  # "mm-yyyy"
+    mm_yyyy = max(months, key=lambda m: (months[m], m))
+    names = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+             "novembro", "dezembro"]
+    got = ask(answerer, f"Quantas vagas abrimos em {names[int(mm_yyyy[:2]) - 1]} de {mm_yyyy[-4:]}?")
+    assert re.match(rf"Há {months[mm_yyyy]} vagas? ", got.text), got.text
 
     vid = max(raw.vagas, key=lambda v: (len(raw.apps_of(v)), v))
     got = ask(answerer, f"Quantas candidaturas teve a vaga {vid}?")
@@ -236,6 +262,24 @@ def test_candidate_search_by_skill_english_and_count(answerer, raw):
     assert {s["metadata"]["candidate_id"] for s in got.sources} <= fluent and len(got.sources) == 5
 
 
+def test_candidate_search_by_a_declared_skill_finds_those_who_declare_it(answerer, raw):
+    """Who "knows X" is who lists X in their own skills field, even when the taxonomy knows X by a broader name."""
+    declared: dict[str, set[str]] = {}
+    for code, a in raw.applicants.items():
+        for item in re.split(r"[,;]", a["informacoes_profissionais"]["conhecimentos_tecnicos"]):
+            if 2 <= len(item := item.strip(" .")) <= 40:
+                declared.setdefault(item.casefold(), set()).add(code)
+    names = raw.unique_names()
+    picks = [(item, codes) for item, codes in sorted(declared.items()) if 1 <= len(codes) <= 4 and " " in item
+             and all(raw.applicants[c]["infos_basicas"]["nome"] in names for c in codes)]
+    if not picks:
+        pytest.skip("no multi-word declared skill of a few people")
+    for item, codes in picks[:3]:
+        got = ask(answerer, f"Quem conhece {item}?")
+        assert got.plan.intent == "candidate_search", item
+        assert {s["metadata"]["candidate_id"] for s in got.sources} == codes, item
+
+
 def test_a_candidate_by_name(answerer, raw):
     name, code = next((n, c) for n, c in raw.unique_names().items()
                       if raw.applicants[c]["informacoes_profissionais"]["titulo_profissional"])
@@ -267,6 +311,44 @@ def test_two_candidates_compared_for_one_vaga(answerer, raw):
     line_h = next(line for line in lines if line.startswith(f"- {h['nome']}"))
     assert o["situacao_candidado"] in line_o and "Contratado" not in line_o
     assert h["situacao_candidado"] in line_h
+    # "who did better" is answered by the outcome first, before the skills
+    assert lines[0] == f"{h['nome']} (código {h['codigo']}) foi contratado(a) para esta vaga; " \
+                       f"{o['nome']} (código {o['codigo']}) não."
+
+
+def test_a_shared_title_in_a_comparison_is_settled_by_where_the_two_applied(answerer, raw):
+    names = raw.unique_names()
+    titles = Counter(v["informacoes_basicas"]["titulo_vaga"] for v in raw.vagas.values())
+    for vid, v in raw.vagas.items():
+        title = v["informacoes_basicas"]["titulo_vaga"]
+        apps = [a for a in raw.apps_of(vid) if a["nome"] in names]
+        if titles[title] >= 2 and len(apps) >= 2:
+            break
+    else:
+        pytest.skip("no shared title with two applicants of unique names")
+    a, b = apps[:2]
+    got = ask(answerer, f"Para a vaga de {title}, quem se saiu melhor: {a['nome']} ou {b['nome']}?")
+    assert got.plan.intent == "compare" and got.kind == "compare" and got.sources[0]["id"] == f"vaga:{vid}"
+
+
+def test_a_comparison_under_a_vaga_neither_applied_to_is_about_the_one_both_did(answerer, raw):
+    names = raw.unique_names()
+    by_person: dict[str, set[str]] = {}
+    for a in raw.apps:
+        if a["nome"] in names:
+            by_person.setdefault(a["nome"], set()).add(a["vaga_id"])
+    unique = raw.unique_vagas()
+    found = next(((x, y, (by_person[x] & by_person[y]).pop(), other) for x in by_person for y in by_person
+                  if x < y and len(by_person[x] & by_person[y]) == 1
+                  for other in unique if other not in by_person[x] | by_person[y]), None)
+    if found is None:
+        pytest.skip("no two applicants sharing exactly one vaga")
+    x, y, common, other = found
+    b = raw.basic(other)
+    got = ask(answerer, f"Compare {x} e {y} para a vaga de {b['titulo_vaga']} da {b['cliente']}")
+    assert got.kind == "compare" and got.sources[0]["id"] == f"vaga:{common}"
+    got = ask(answerer, f"Compare {x} e {y} para a vaga {other}")  # an id is taken as asked
+    assert got.kind == "compare" and got.sources[0]["id"] == f"vaga:{other}"
 
 
 def test_an_ambiguous_description_lists_the_vagas_and_asks(answerer, raw):
@@ -288,6 +370,25 @@ def test_unanswerable_questions_say_so(answerer, raw):
                                   ("Qual a taxa de turnover dos contratados?", "pt", "Os registros de vagas")):
         got = ask(answerer, question, lang)
         assert got.kind == "unanswerable" and got.text.startswith(start) and not got.sources
+    title = next(iter(raw.vagas.values()))["informacoes_basicas"]["titulo_vaga"]
+    for question in (f"Por qual motivo {name} deixou a última empresa?", f"Why did {name} leave their previous job?",
+                     f"Que nota {name} tirou na entrevista técnica?",
+                     f"Qual o orçamento aprovado para a vaga de {title}?"):  # no field holds these
+        got = ask(answerer, question)
+        assert got.plan.intent == "unanswerable" and got.plan.reason == "not_in_records", question
+
+
+def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
+    """"Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
+    from recruta.answer.planner import PRIVATE
+    from recruta.text.fold import fold
+
+    name = next((n for n in raw.unique_names() if PRIVATE.search(fold(n).casefold())), None)
+    if name is None:
+        pytest.skip("no unique name with a private-data word in it")
+    got = ask(answerer, f"Qual a escolaridade de {name}?")
+    assert got.plan.intent == "candidate_profile" and got.plan.field == "academic"
+
 
 
 HOSTILE = [

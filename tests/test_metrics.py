@@ -217,6 +217,11 @@ def test_false_hires_make_any_answer_wrong():
     assert not ok(hired, "Contratadas: Carla Dias, Elisa Rocha.")
     assert not ok(hired, "Bruno Lima foi contratado.")  # not an applicant of this vaga, still an extra hire
     assert ok(hired, "Carla Dias.")  # the hire alone: nothing else to tell apart
+    # the recruiter who hired is not called hired, even when a candidate shares the name
+    eight = {"type": "number", "value": 8}
+    assert judge(eight, "8 candidatos foram contratados pelo recrutador Bruno Lima.", names=NAMES).correct
+    assert judge(eight, "8 hires by recruiter Bruno Lima.", names=NAMES).correct
+    assert not judge(eight, "8 contratados, entre eles Bruno Lima.", names=NAMES).correct
     # applicants listed without saying who was hired do not answer, even when the hire is among them
     assert not ok(hired, "Candidatura: Elisa Rocha na vaga 1001. Candidatura: Carla Dias na vaga 1001.")
     assert ok(hired, "Candidaturas: Elisa Rocha (Não Aprovado pelo Cliente); Carla Dias (Contratado pela Decision).")

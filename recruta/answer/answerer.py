@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recruta.answer.entities import VagaIndex, build_gazetteer
+from recruta.answer.entities import VagaIndex, build_gazetteer, build_skill_gazetteer
 from recruta.answer.executor import Executor, Result
 from recruta.answer.phrasing import phrase
 from recruta.answer.plan import Plan
@@ -44,7 +44,8 @@ class Answerer:
         self.table = table
         self.gazetteer = build_gazetteer(table)
         self.vagas = VagaIndex.build(table)
-        self.planner = Planner(gazetteer=self.gazetteer, vagas=self.vagas, embedder=embedder)
+        self.planner = Planner(gazetteer=self.gazetteer, vagas=self.vagas, embedder=embedder,
+                               skills=build_skill_gazetteer(table))
         self.executor = Executor(table=table, gazetteer=self.gazetteer, vagas=self.vagas)
         name = str(getattr(generator, "name", ""))
         self.llm = generator if name.startswith("openai:") else None

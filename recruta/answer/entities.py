@@ -228,5 +228,36 @@ def skills_in(text: str) -> list[str]:
     return [name for name, ev in found.items() if (name, ev.quote) not in implied]
 
 
-__all__ = ["Gazetteer", "Mention", "VagaIndex", "build_gazetteer", "lexicon", "name_words", "skills_in",
-           "title_word", "title_words", "words"]
+def declared_items(text: str) -> list[str]:
+    """The items of a declared-skills field ("SAP Activate, Web API; Postman"), folded; long free text yields
+    nothing (a sentence is not a skill)."""
+    items = (fold(s).casefold().strip(" .") for s in re.split(r"[,;]", text or ""))
+    return [s for s in items if 2 <= len(s) <= 40]
+
+
+def declared_index(table: RecordsTable) -> dict[str, set[str]]:
+    """Declared skill (folded item) → codes of the candidates who declared it, once per table."""
+    if "declared" not in table._cache:
+        out: dict[str, set[str]] = {}
+        a = table.applicants
+        for code, text in zip(a["code"].tolist(), a["declared_skills"].tolist(), strict=True):
+            for item in declared_items(text):
+                out.setdefault(item, set()).add(code)
+        table._cache["declared"] = out
+    index: dict[str, set[str]] = table._cache["declared"]
+    return index
+
+
+def build_skill_gazetteer(table: RecordsTable) -> Gazetteer:
+    """The skills candidates declare, by their words: what a search names ("SAP Activate", "Acesso Remoto") even
+    when the taxonomy knows it only by a broader name, or not at all."""
+    g = Gazetteer()
+    for item in declared_index(table):
+        key = name_words(item)
+        if key and not all(w.isdigit() for w in key):
+            g.add("skill", key, item)
+    return g
+
+
+__all__ = ["Gazetteer", "Mention", "VagaIndex", "build_gazetteer", "build_skill_gazetteer", "declared_index",
+           "declared_items", "lexicon", "name_words", "skills_in", "title_word", "title_words", "words"]

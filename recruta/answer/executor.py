@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, name_words, title_words
+from recruta.answer.entities import Gazetteer, VagaIndex, declared_index, lexicon, name_words, title_words
 from recruta.answer.plan import Filters, Plan, VagaRef
 from recruta.text.fold import fold
 
@@ -87,7 +87,13 @@ class Executor:
         if not scored or scored[0][1] < MIN_SCORE:
             return []
         best = scored[0][1]
-        return [vid for vid, s in scored if s >= best - CLOSE]
+        close = [vid for vid, s in scored if s >= best - CLOSE]
+        # a vaga whose title has every word of the description ("Analista de BI Junior" for "Analista de BI") is
+        # meant as much as the closest one: the description does not tell them apart
+        need = set(title_words(ref.title))
+        wider = [vid for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
+                 if need <= words and (allowed is None or vid in allowed) and vid not in close]
+        return close + sorted(wider, key=_id_key)
 
     def resolve_people(self, names: tuple[str, ...]) -> list[list[str]]:
         """Each name or code → the candidate codes it names (several for a shared name)."""
@@ -199,14 +205,26 @@ class Executor:
         codes, other = self._people(plan, 2)
         if not codes:
             return other
+        applied = [{a["vaga_id"] for a in self.applications_by(c)} for c in codes]
         vid, other = self._one_vaga(plan.vaga)
+        if other is not None and other.kind == "ambiguous_vagas":
+            # several vagas fit the description: the one the two applied to settles it (else one either applied to)
+            ids = self.resolve_vagas(plan.vaga) if plan.vaga is not None else []
+            both = [i for i in ids if i in applied[0] & applied[1]]
+            either = [i for i in ids if i in applied[0] | applied[1]]
+            pick = both if both else either
+            if len(pick) == 1:
+                vid, other = pick[0], None
+        common = applied[0] & applied[1]
+        if len(common) == 1 and ((vid is None and (other is None or other.kind == "ambiguous_vagas"))
+                                 or (vid is not None and vid not in applied[0] | applied[1]
+                                     and plan.vaga is not None and not plan.vaga.ids)):
+            # the one vaga both applied to settles a description neither applied under (a requisition code in
+            # a title, a vaga present only in the applications)
+            vid, other = next(iter(common)), None
         if other is not None:
             return other
-        if vid is None:  # the vaga both applied to, when there is exactly one
-            common = {a["vaga_id"] for a in self.applications_by(codes[0])} & \
-                     {a["vaga_id"] for a in self.applications_by(codes[1])}
-            vid = sorted(common, key=_id_key)[0] if len(common) == 1 else None
-        vaga = self.vaga_row(vid) if vid and vid in self.table.vagas.index else None  # a slice may not join
+        vaga = self.vaga_row(vid) if vid and vid in self.table.vagas.index else self.vaga_of_applications(vid)
         wanted = _vaga_skills(vaga) if vaga else []
         people = []
         for code in codes:
@@ -214,7 +232,9 @@ class Executor:
             have = set(filter(None, person["skills"].split("; ")))
             app = next((a for a in self.applications_by(code) if vid and a["vaga_id"] == vid), None)
             people.append({**person, "covered": [s for s in wanted if s in have], "application": app})
-        return Result(kind="compare", facts={"vaga": vaga, "people": people, "skills": wanted},
+        hired = [p for p in people if p["application"] and p["application"]["hired"]]
+        return Result(kind="compare", facts={"vaga": vaga, "people": people, "skills": wanted,
+                                             "hired": [p["code"] for p in hired]},
                       sources=[*([vaga_source(vaga)] if vaga else []), *(candidate_source(p) for p in people)])
 
     def _candidate_search(self, plan: Plan) -> Result | None:
@@ -222,12 +242,11 @@ class Executor:
         codes, relaxed = self.search_codes(f)
         if codes is None:
             return None
-        index = self.table.skill_index
         order = lexicon()["language_order"]
         english = self.mapping("applicants", "english")
         ranked = []
         for code in codes:
-            matched = [s for s in (*f.skills, *f.keywords) if code in index.get(s, ())]
+            matched = [s for s in (*f.skills, *f.keywords) if code in self.skill_codes(s)]
             score = 2 * sum(s in f.skills for s in matched) + len(matched)
             level = order.index(english[code]) if english[code] in order else -1
             ranked.append((-score, -level, _id_key(code), code, matched))
@@ -249,19 +268,24 @@ class Executor:
                 mask &= a[column].isin(set(order[order.index(wanted):]) if wanted in order else {wanted})
         if f.city:
             mask &= self.folded("applicants", "city").isin({_f(x) for x in self.canonical("city", f.city)})
-        if f.level:
-            lvl = _f(f.level)
-            mask &= (self.folded("applicants", "level") == lvl) | self.folded("applicants", "title").str.contains(
-                lvl, regex=False)
+        if f.level:  # the level field; a title's level word only where the field is empty
+            lvl, level = _f(f.level), self.folded("applicants", "level")
+            mask &= (level == lvl) | ((level == "") & self.folded("applicants", "title").str.contains(lvl, regex=False))
         pool = set(a.index[mask])
         relaxed = False
         if f.skills:
-            sets = [self.table.skill_index.get(s, set()) for s in f.skills]
+            sets = [self.skill_codes(s) for s in f.skills]
             every = set.intersection(*sets) & pool
             if not every:
                 every, relaxed = set.union(*sets) & pool, len(f.skills) > 1
             pool = every
         return sorted(pool, key=_id_key), relaxed
+
+    def skill_codes(self, skill: str) -> set[str]:
+        """Who has ``skill``: those who declare it, when anyone does (the candidate's own list); else those whose
+        declared skills or CV the taxonomy finds it in."""
+        declared = declared_index(self.table).get(_f(skill))
+        return declared if declared else self.table.skill_index.get(skill, set())
 
     # ------------------------------------------------------------------------------------ count, ranking
     def _count(self, plan: Plan) -> Result | None:
@@ -338,6 +362,9 @@ class Executor:
         year_col = {"vagas": "year", "applications": "applied_year", "hires": "hire_year"}[plan.measure]
         if f.year:
             mask &= frame[year_col] == str(f.year)
+        if f.year and f.month:
+            date_col = {"vagas": "requested", "applications": "applied", "hires": "updated"}[plan.measure]
+            mask &= frame[date_col].astype(str).str[:7] == f"{f.year}-{f.month:02d}"
         vaga_cols = {"client": f.client, "city": f.city, "state": f.state, "level": f.level, "english": f.english,
                      "spanish": f.spanish, "analyst": f.analyst or (f.recruiter if frame_name == "vagas" else "")}
         for col, value in vaga_cols.items():
@@ -377,6 +404,14 @@ class Executor:
     def vaga_row(self, vid: str) -> dict[str, Any]:
         row: dict[str, Any] = self.table.vagas.loc[vid].to_dict()
         return row
+
+    def vaga_of_applications(self, vid: str | None) -> dict[str, Any] | None:
+        """A vaga known only from its applications (a slice whose vagas file lacks it): id, title, client."""
+        apps = self.applications_of(vid) if vid else []
+        if not apps:
+            return None
+        row = dict.fromkeys(self.table.vagas.columns, "")
+        return {**row, "vaga_id": vid, "title": apps[0].get("vaga_title", ""), "client": apps[0].get("client", "")}
 
     def person_row(self, code: str) -> dict[str, Any]:
         a = self.table.applicants

@@ -172,7 +172,8 @@ class Phraser:
         if flt.title:
             bits.append(self.t("crit.title", value=flt.title))
         if flt.year:
-            bits.append(self.t(f"crit.year_{measure if measure != 'candidates' else 'vagas'}", value=flt.year))
+            when = f"{flt.year}-{flt.month:02d}" if flt.month else flt.year
+            bits.append(self.t(f"crit.year_{measure if measure != 'candidates' else 'vagas'}", value=when))
         return " ".join(bits)
 
     def search(self, f: dict[str, Any]) -> str:
@@ -205,6 +206,10 @@ class Phraser:
                                        profile=self.profile_bits({**p, "skills": "", "declared_skills": ""}),
                                        application=app))
         a, b = people
+        hired = set(f.get("hired", ()))
+        if len(hired) == 1:  # the outcome answers "who did better" before the skills do
+            won, lost = (a, b) if a["code"] in hired else (b, a)
+            lines.insert(0, self.t("compare.hired", person=self.person(won), other=self.person(lost)))
         if len(a["covered"]) == len(b["covered"]):
             lines.append(self.t("compare.tie"))
         else:

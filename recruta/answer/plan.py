@@ -70,6 +70,7 @@ class VagaRef:
 @dataclass(frozen=True, kw_only=True)
 class Filters:
     year: int | None = None
+    month: int | None = None  # with a year: "vagas abertas em junho de 2020"
     client: str = ""
     recruiter: str = ""
     analyst: str = ""
@@ -123,8 +124,11 @@ class Plan:
         year = raw_f.get("year")
         if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100):
             raise InvalidPlan("filters.year: expected a year")
+        month = raw_f.get("month")
+        if month is not None and (not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12):
+            raise InvalidPlan("filters.month: expected a month number")
         filters = Filters(
-            year=year, skills=_texts(raw_f.get("skills", ()), "filters.skills"),
+            year=year, month=month, skills=_texts(raw_f.get("skills", ()), "filters.skills"),
             keywords=_texts(raw_f.get("keywords", ()), "filters.keywords"),
             outcome=_enum(raw_f.get("outcome", ""), OUTCOMES, "filters.outcome"),
             english=_enum(raw_f.get("english", ""), LANGUAGE_LEVELS, "filters.english"),

@@ -43,10 +43,20 @@ PRIVATE = _rx(r"cpfs?", r"e-?mails?", r"correos?", r"telefones?", r"celular(?:es
 NOT_HELD = _rx(r"turnover", r"rotatividade", r"desempenho", r"performance review", r"avaliacao de desempenho",
                r"satisfacao", r"clima organizacional", r"vai ser contratad\w*", r"will \w+ be hired",
                r"sera contratad\w*", r"probabilidade", r"chances? de", r"headcount",
-               r"quantos funcionarios", r"how many employees", r"cuantos empleados", r"faturamento", r"revenue",
-               r"lucro", r"profit", r"beneficios", r"benefits", r"vale refeicao", r"plano de saude")
-HIRE = _rx(r"contratad\w*", r"contrata(?:cao|coes|ram|ron|mos|ste)", r"contrato[us]", r"hired?", r"hires",
-           r"hiring", r"admitid\w*", r"admitted")
+               r"quantos funcionarios", r"how many employees", r"cuantos empleados",
+               r"faturamento (?:d[aoe]|anual|mensal|total)", r"revenue",
+               r"lucro", r"profit", r"beneficios", r"benefits", r"vale refeicao", r"plano de saude",
+               # why someone left a job, interview scores, budgets: no field of the records holds them
+               r"motivo d[ae] (?:saida|desligamento|demissao)", r"por ?que .{0,60}(?:saiu|deixou|foi demitid\w*)",
+               r"(?:saiu|deixou) (?:d[ao] |a )?(?:ultim[oa]|anterior)", r"why did .{0,60} (?:leave|quit)",
+               r"reasons? for leaving", r"por que .{0,60}(?:dejo|renuncio)", r"motivo de (?:su )?salida",
+               r"(?:nota|notas|score|scores|pontuacao|puntuacion|puntaje|grade)\b.{0,50}\b(?:entrevistas?|interviews?"
+               r"|testes?|tests?|provas?|pruebas?)", r"orcamentos?", r"budgets?", r"presupuestos?")
+HIRE = _rx(r"contratad\w*", r"contrata(?:cao|coes|ram|ron|mos|ste)", r"contratacion(?:es)?", r"contrato[us]",
+           r"se contrato", r"hired?", r"hires", r"hiring", r"admitid\w*", r"admitted",
+           # who took the vaga: "who got the … job", "quem ficou com a vaga", "foi preenchida"
+           r"who got", r"got the (?:job|position|role)", r"ficou com a vaga", r"quem ficou com", r"preenchid\w*",
+           r"(?:was|been) filled", r"quien (?:obtuvo|consiguio|se quedo con)", r"cubiert\w* por")
 COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de",
             r"count")
 RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram",
@@ -62,6 +72,9 @@ SEARCH = _rx(r"indique\w*", r"indica\w*", r"recomend\w*", r"recommend\w*", r"sug
              r"com experiencia", r"with experience", r"con experiencia", r"que (?:tenham|saibam|conhecam)",
              r"que (?:tengan|sepan)", r"candidat[oa]s? com", r"candidates? with", r"candidat[oa]s? con",
              r"profissionais com", r"perfis com", r"people with")
+PERSON_ASK = _rx(r"quem (?:tem|sabe|conhece|domina|mora|vive|trabalha)", r"quem (?:em|de|no|na)",
+                 r"who (?:has|have|knows?|lives|masters)", r"who in", r"quien(?:es)? (?:tiene|sabe|conoce|vive|en)",
+                 r"alguem", r"someone", r"anyone", r"somebody", r"alguien")
 PERSON_WORDS = _rx(r"candidat[oa]s?", r"candidates?", r"applicants?", r"profissionais", r"professionals",
                    r"perfis", r"profiles", r"pessoas", r"people", r"talentos", r"postulantes?")
 VAGA_LIST = _rx(r"quais (?:sao )?(?:as )?vagas", r"que vagas", r"(?:cuales|que) son las vacantes", r"which (?:jobs|positions|vacancies|openings)",
@@ -138,6 +151,8 @@ CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, _rx(*alts
     ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
     ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
 ))
+STAFF_NOUN = re.compile(r"recrutador\w*|recruiter|reclutador\w*|analistas?|analyst|responsavel|responsable|"
+                        r"hunter|headhunter")
 # Words that frame a question and are never part of a vaga description.
 FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
 
@@ -159,6 +174,10 @@ class Parsed:
     n: int | None
     description: list[str]  # leftover words that are vaga title words: the vaga's description
     masked: str = ""
+    month: int | None = None
+    words: list[str] = field(default_factory=list)  # the description as the question spells it
+    toks: list[str] = field(default_factory=list)
+    declared: list[str] = field(default_factory=list)  # skills candidates declare that the question names
 
     def values(self, kind: str) -> list[str]:
         out: dict[str, None] = {}
@@ -167,7 +186,10 @@ class Parsed:
         return list(out)
 
     def people(self) -> list[Mention]:
-        return [m for m in self.mentions if "candidate" in m.kinds]
+        """Candidates named; a name that is also staff's, right after "recrutador"/"analista", is the staff's."""
+        return [m for m in self.mentions if "candidate" in m.kinds and not (
+            set(m.kinds) & {"recruiter", "analyst"} and m.start > 0 and self.toks
+            and STAFF_NOUN.fullmatch(self.toks[m.start - 1]))]
 
     def first(self, kind: str) -> str:
         vals = [m for m in self.mentions if kind in m.kinds]
@@ -175,6 +197,15 @@ class Parsed:
 
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+_MONTHS = {w: i + 1 for names in (
+    ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro",
+     "dezembro"),
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"),
+    ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+     "diciembre")) for i, w in enumerate(names)}
+# a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
 _TOP_N = re.compile(r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
                     r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
                     r"|pessoas|people|perfis|profiles|nomes|names|cidades?|cities|primeir\w*|maiores|mais)\b")
@@ -214,6 +245,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
             if w in numbers and w not in ("um", "uma", "one", "uno", "dos"):
                 n = numbers[w]
                 break
+    month_m = _MONTH_YEAR.search(folded)
     level_words = _level_words()
     covered = {i for m in mentions for i in range(m.start, m.end)}
     levels = list(dict.fromkeys(level_words[w] for i, w in enumerate(toks) if w in level_words and i not in covered))
@@ -226,7 +258,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                   codes=refs["candidate_id"], years=years, skills=skills_in(question), levels=levels,
                   english=_language_level(folded, r"\b(?:ingles|english)\b"),
                   spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"), n=n,
-                  description=[_title(w) for w in description], masked=masked)
+                  description=[_title(w) for w in description], masked=masked, words=description, toks=toks,
+                  month=_MONTHS[month_m.group(1)] if month_m else None)
 
 
 def _title(word: str) -> str:
@@ -278,18 +311,36 @@ class Planner:
     gazetteer: Gazetteer
     vagas: VagaIndex
     embedder: Embedder | None = None
+    skills: Gazetteer | None = None  # declared skills (``entities.build_skill_gazetteer``)
     _examples: Any = field(default=None, repr=False)
 
     def plan(self, question: str) -> tuple[Plan, Parsed]:
         p = parse(question, gazetteer=self.gazetteer, vagas=self.vagas)
+        if self.skills is not None:
+            p.declared = self._declared(p)
         made = self._rules(p)
         if made is None:
             made = self._by_example(p)
         return made or Plan(intent="retrieval"), p
 
+    def _declared(self, p: Parsed) -> list[str]:
+        """Declared skills the question names, outside the names, places and language/level words it has."""
+        assert self.skills is not None
+        toks, found = self.skills.find(p.question)
+        named = {i for m in p.mentions if set(m.kinds) & {"candidate", "city", "state", "client", "recruiter",
+                                                           "analyst"} for i in range(m.start, m.end)}
+        plain = FRAME | set(_level_words()) | {w for ws in lexicon()["language_levels"].values() for w in ws} | {
+            "ingles", "english", "espanhol", "spanish", "espanol", "candidato", "candidatos", "candidates"}
+        out = []
+        for m in found:
+            if set(range(m.start, m.end)) & named or all(w in plain for w in toks[m.start:m.end]):
+                continue
+            out.extend(sorted(m.values("skill")))
+        return list(dict.fromkeys(out))
+
     # ----------------------------------------------------------------------------------------------- rules
     def _vaga_ref(self, p: Parsed) -> VagaRef:
-        return VagaRef(ids=tuple(p.vaga_ids), title=" ".join(p.description), client=p.first("client"),
+        return VagaRef(ids=tuple(p.vaga_ids), title=" ".join(p.words), client=p.first("client"),
                        city=p.first("city"), state="" if p.first("city") else p.first("state"),
                        level="")
 
@@ -300,11 +351,12 @@ class Planner:
 
         level_titles = {title_word(w) for ws in lexicon()["levels"].values() for w in ws}
         only_levels = bool(p.description) and set(p.description) <= level_titles and bool(p.levels)
-        title = "" if only_levels else " ".join(p.description)
+        title = "" if only_levels else " ".join(p.words)
         staff = "analyst" if measure == "vagas" else "recruiter"
         person = p.first(staff) or (p.first("analyst" if staff == "recruiter" else "recruiter") and "")
         return Filters(
             year=p.years[0] if p.years else None, client=p.first("client"),
+            month=p.month if p.years and p.month and len(p.years) == 1 else None,
             recruiter=person if staff == "recruiter" else "", analyst=person if staff == "analyst" else "",
             city=p.first("city"), state="" if p.first("city") else p.first("state"),
             level=p.levels[0] if p.levels and (only_levels or not p.description) else "", english=p.english,
@@ -316,9 +368,12 @@ class Planner:
     def _rules(self, p: Parsed) -> Plan | None:
         q = p.folded
         hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
-        if PRIVATE.search(q):
+        unnamed = q  # a person's name is not a cue ("Eduardo Farias Nascimento" does not ask a birth date)
+        for m in p.people():
+            unnamed = unnamed.replace(fold(m.text).casefold(), " ")
+        if PRIVATE.search(unnamed):
             return Plan(intent="unanswerable", reason="private")
-        if NOT_HELD.search(q):
+        if NOT_HELD.search(unnamed):
             return Plan(intent="unanswerable", reason="not_in_records")
         people = p.people()
         names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text
@@ -356,9 +411,11 @@ class Planner:
                         field=_field(q, CANDIDATE_CUES) or "summary")
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q):
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
-        if PERSON_WORDS.search(q) and (SEARCH.search(q) or p.skills or p.english or p.spanish) and not vaga.ids \
-                and (p.skills or p.english or p.spanish or p.levels or p.first("city") or p.first("state")):
-            return Plan(intent="candidate_search", n=p.n or 5, filters=self._search_filters(p))
+        if (PERSON_WORDS.search(q) or PERSON_ASK.search(q)) \
+                and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish) and not vaga.ids \
+                and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city")
+                     or p.first("state")):
+            return Plan(intent="candidate_search", n=p.n or 10, filters=self._search_filters(p))
         if VAGA_LIST.search(q) and not vaga.ids:
             return Plan(intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas"))
         if vaga.ids or vaga.title or vaga.client:
@@ -374,12 +431,16 @@ class Planner:
         words after it only rank."""
         cut = re.search(r"\b(?:para|for|pra|para un|para una|para uma|a|an)\s+(?:uma |um |a |an |una |un )?"
                         r"(?:vaga|posicao|position|role|job|puesto|vacante|oportunidade|cargo)\b", p.folded)
-        required, context = list(p.skills), []
+        # a declared skill stands for the taxonomy's names of it ("Web API" rather than "apis")
+        covered = {t for item in p.declared for t in skills_in(item)}
+        named = [*p.declared, *(s for s in p.skills if s not in covered and s not in p.declared)]
+        required, context = list(named), []
         if cut:
-            after = set(skills_in(p.question[cut.start():]))
-            before = set(skills_in(p.question[: cut.start()]))
-            required = [s for s in p.skills if s in before or s not in after]
-            context = [s for s in p.skills if s in after and s not in before]
+            head, tail = p.folded[: cut.start()], p.folded[cut.start():]
+            after = set(skills_in(p.question[cut.start():])) | {d for d in p.declared if d in tail}
+            before = set(skills_in(p.question[: cut.start()])) | {d for d in p.declared if d in head}
+            required = [s for s in named if s in before or s not in after]
+            context = [s for s in named if s in after and s not in before]
         return Filters(skills=tuple(required[:6]), keywords=tuple(context[:6]), english=p.english, spanish=p.spanish,
                        city=p.first("city"), state="" if p.first("city") else p.first("state"),
                        level=p.levels[0] if p.levels else "")

@@ -173,6 +173,10 @@ def _called_hired(text: _Text, mentions: list[Mention]) -> list[str]:
     return out
 
 
+_STAFF_BEFORE = re.compile(r"\b(?:recrutador|recrutadora|recruiter|reclutador|reclutadora|analista responsavel|"
+                           r"analyst|responsavel|responsable)\s*[:,]?\s*$")
+
+
 def _false_hires(text: _Text, expected: Mapping[str, Any], names: RecordNames | None) -> list[str]:
     """People the answer calls hired whom the records show not hired: in the question's scope (``not_hired``:
     e.g. the other applicants of the vaga) or, with the records' names, never hired at all."""
@@ -180,7 +184,8 @@ def _false_hires(text: _Text, expected: Mapping[str, Any], names: RecordNames | 
     phrases = Vocabulary.of(not_hired).candidates(text.canon, tag="person")
     if names is not None:
         phrases += names.candidates("person", text.canon)
-    people = find_phrases(text.canon, phrases)
+    # a person named as the recruiter ("contratados pelo recrutador Danilo Mendes") is who hired, not who was hired
+    people = [m for m in find_phrases(text.canon, phrases) if not _STAFF_BEFORE.search(text.canon[max(0, m.start - 40):m.start])]
     scoped = {phrase_key(n) for n in not_hired}
     out = []
     for person in dict.fromkeys(_called_hired(text, people)):
