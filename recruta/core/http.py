@@ -83,8 +83,9 @@ class SafeErrorLogFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if exc is None:
+        exc_info = record.exc_info
+        exc = exc_info[1] if exc_info else None
+        if exc_info is None or exc is None:
             return True
         client = _client_error(exc)
         if client is not None:
@@ -99,7 +100,7 @@ class SafeErrorLogFilter(logging.Filter):
             return True
         from recruta.text.redact import redact
 
-        text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+        text = record.exc_text or logging.Formatter().formatException(exc_info)
         record.exc_text = redact(_INPUT_VALUE.sub("input_value=…", text))
         return True
 
@@ -226,7 +227,7 @@ def answer_errors_with(handler: Callable[[BaseException, Any, Any], Awaitable[An
             log_exception(request)
             return await handler(exc, request, self.service.apis[name])
 
-    ServiceAppFactory.api_endpoint = api_endpoint  # type: ignore[method-assign]
+    ServiceAppFactory.api_endpoint = api_endpoint
 
 
 def document_errors(schema: dict[str, Any], *, defs: dict[str, Any] | None = None,
@@ -249,7 +250,7 @@ def document_errors(schema: dict[str, Any], *, defs: dict[str, Any] | None = Non
         found.update({name: Schema(**value) for name, value in (defs or {}).items()})
         return found
 
-    openapi.exception_components_schema = components  # type: ignore[assignment]
+    openapi.exception_components_schema = components
     ref = Reference(openapi.REF_TEMPLATE.format(model=names[400]))
     for status, description in extra.items():
         openapi.error_responses[status] = Response(description=description,
@@ -289,7 +290,7 @@ def harden_form_parsing() -> None:
             return any(is_text(a) for a in typing.get_args(annotation))
         return annotation is str
 
-    class StrictMultipartSerde(serde.MultipartSerde):
+    class StrictMultipartSerde(serde.MultipartSerde):  # type: ignore[misc]  # bentoml ships no py.typed: its classes are Any
         async def parse_request(self, request: Any, cls: Any) -> Any:
             try:
                 form = await request.form()  # cached by Starlette: the parent parses the same form
@@ -323,4 +324,4 @@ def harden_form_parsing() -> None:
 
     for media_type, kind in list(serde.ALL_SERDE.items()):
         if kind is serde.MultipartSerde:
-            serde.ALL_SERDE[media_type] = StrictMultipartSerde  # type: ignore[index]
+            serde.ALL_SERDE[media_type] = StrictMultipartSerde

@@ -158,7 +158,7 @@ def _render_mode_device(pdf: Any, page: Any) -> Any:
     """A pdfplumber layout device that drops glyphs drawn in an invisible text rendering mode (and counts them)."""
     from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-    class Device(PDFPageAggregatorWithMarkedContent):  # type: ignore[misc]
+    class Device(PDFPageAggregatorWithMarkedContent):
         invisible = 0
         _mode = 0
 

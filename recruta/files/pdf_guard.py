@@ -18,8 +18,8 @@ import contextvars
 import io
 import re
 import zlib
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 from recruta.files.errors import FileError, human_size
 
@@ -27,6 +27,8 @@ __all__ = ["PDF_MAX_INFLATED", "decode_budget", "inflate_guard", "limit_pdfminer
 
 PDF_MAX_INFLATED = 50_000_000  # all streams of one PDF together, inflated
 _INFLATE_CHUNK = 1 << 20
+
+_Decoder = Callable[[bytes], bytes]
 
 _PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 
@@ -45,7 +47,8 @@ def _inflated_size(data: bytes, start: int, limit: int) -> int:
     ``limit`` and holding at most one chunk in memory; 0 when no zlib stream starts there."""
     inflater = zlib.decompressobj()
     view = memoryview(data)
-    size, pos, pending = 0, start, b""
+    size, pos = 0, start
+    pending: bytes | memoryview = b""
     try:
         while size <= limit and not inflater.eof:
             if not pending:
@@ -128,8 +131,13 @@ def limit_pdfminer_decoders() -> None:
 
     if getattr(pdftypes, "_recruta_bounded", False):
         return
-    lzw, a85, ahx, rl, corrupted = (pdftypes.lzwdecode, pdftypes.ascii85decode, pdftypes.asciihexdecode,
-                                    pdftypes.rldecode, pdftypes.decompress_corrupted)
+    # pdftypes imports these decoders from their own modules without re-exporting them, so they are read and
+    # replaced by name: the names pdftypes itself looks up when it decodes a stream.
+    def original(name: str) -> _Decoder:
+        return cast(_Decoder, getattr(pdftypes, name))
+
+    lzw, a85, ahx, rl = (original(name) for name in ("lzwdecode", "ascii85decode", "asciihexdecode", "rldecode"))
+    corrupted = pdftypes.decompress_corrupted
 
     def lzwdecode(data: bytes) -> bytes:
         left = _left()
@@ -158,7 +166,7 @@ def limit_pdfminer_decoders() -> None:
         _spend(len(out))
         return out
 
-    def counted(decode: Any) -> Any:  # ASCII85 / ASCIIHex: output at most 4x the input
+    def counted(decode: _Decoder) -> _Decoder:  # ASCII85 / ASCIIHex: output at most 4x the input
         def run(data: bytes) -> bytes:
             out = decode(data)
             _spend(len(out))
@@ -174,7 +182,14 @@ def limit_pdfminer_decoders() -> None:
         _spend(len(out))  # the last 4 bytes are the checksum that failed
         return out
 
-    pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
-    pdftypes.lzwdecode, pdftypes.rldecode, pdftypes.decompress_corrupted = lzwdecode, rldecode, decompress_corrupted
-    pdftypes.ascii85decode, pdftypes.asciihexdecode = counted(a85), counted(ahx)
-    pdftypes._recruta_bounded = True  # type: ignore[attr-defined]
+    patches: dict[str, object] = {
+        "zlib": _BoundedZlib(),
+        "lzwdecode": lzwdecode,
+        "rldecode": rldecode,
+        "ascii85decode": counted(a85),
+        "asciihexdecode": counted(ahx),
+        "_recruta_bounded": True,
+    }
+    for name, value in patches.items():
+        setattr(pdftypes, name, value)
+    pdftypes.decompress_corrupted = decompress_corrupted

@@ -127,7 +127,7 @@ def layout_text(chars: list[dict[str, Any]]) -> str:
     """The page's text in reading order: column by column within each band; rotated text last."""
     if not chars:
         return ""
-    from pdfplumber.utils import extract_text, extract_words
+    from pdfplumber.utils.text import extract_text, extract_words
 
     upright = [c for c in chars if c.get("upright", True)]
     rotated = [c for c in chars if not c.get("upright", True)]
@@ -180,7 +180,7 @@ def _find_gutter(words: list[dict[str, Any]]) -> float | None:
     """The x of a vertical gutter splitting the page into two columns, or None for a single-column page."""
     if len(words) < 20:
         return None
-    from pdfplumber.utils import cluster_objects
+    from pdfplumber.utils.clustering import cluster_objects
 
     lines = cluster_objects(words, lambda w: round(w["top"]), 2)
     n_lines = len(lines)

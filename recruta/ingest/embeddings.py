@@ -107,7 +107,10 @@ class SentenceTransformerEmbedder:
         self.name = embedder_name(spec)
         self.model = SentenceTransformer(_source(spec), device=device)
         dim = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") else None
-        self.dim = int(dim or self.model.get_sentence_embedding_dimension())
+        dim = dim or self.model.get_sentence_embedding_dimension()
+        if dim is None:  # no pooling module tells the width: the index could not be sized
+            raise UnsupportedModel(f"{spec}: sentence-transformers reports no embedding dimension for this model")
+        self.dim = int(dim)
 
     @compute
     def embed(self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
@@ -186,12 +189,13 @@ def _mean_pooled(spec: str) -> tuple[Any, Any, int]:
 
     st = SentenceTransformer(_source(spec), device="cpu")
     modules = list(st)
-    ok = (len(modules) >= 2 and isinstance(modules[0], Transformer) and isinstance(modules[1], Pooling)
+    first = modules[0] if modules else None
+    ok = (len(modules) >= 2 and isinstance(first, Transformer) and isinstance(modules[1], Pooling)
           and modules[1].pooling_mode == "mean" and all(isinstance(m, Normalize) for m in modules[2:]))
     if st.default_prompt_name:
         raise UnsupportedModel(f"{spec}: prepends the prompt {st.default_prompt_name!r} to every text, which the "
                                "OpenVINO embedder backends do not; use embedder_backend='torch'")
-    if not ok:
+    if not ok or not isinstance(first, Transformer):  # (repeats ``ok``'s check, for the type checker)
         got = " → ".join(f"{type(m).__name__}({getattr(m, 'pooling_mode', '')})" if isinstance(m, Pooling)
                          else type(m).__name__ for m in modules)
         raise UnsupportedModel(f"{spec}: the OpenVINO embedder backends need a transformer → mean pooling "
@@ -211,7 +215,9 @@ def _mean_pooled(spec: str) -> tuple[Any, Any, int]:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
-    return MeanPooled(modules[0].auto_model.eval()), st.tokenizer, int(st.max_seq_length)
+    if st.max_seq_length is None:
+        raise UnsupportedModel(f"{spec}: the tokenizer reports no maximum sequence length to export with")
+    return MeanPooled(first.auto_model.eval()), st.tokenizer, int(st.max_seq_length)
 
 
 def _write_manifest(folder: Path, **fields: Any) -> None:

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from recruta.core.errors import InvalidInput
 from recruta.ingest.schema import Applicant, Prospect, Vaga, VagaProspects
@@ -90,8 +90,13 @@ def read_json_object(path: Path) -> dict[str, Any]:
     return data
 
 
-def _validate(items: Iterable[tuple[str, Any]], model: type, file: str, skipped: list[Skipped]) -> dict:
-    out = {}
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
+def _validate(
+    items: Iterable[tuple[str, Any]], model: type[_Record], file: str, skipped: list[Skipped]
+) -> dict[str, _Record]:
+    out: dict[str, _Record] = {}
     for key, value in items:
         if not isinstance(value, dict):
             skipped.append(Skipped(file=file, record_id=str(key), reason=f"expected an object, got {type(value).__name__}"))

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -384,8 +384,8 @@ class Store:
                 raise LookupError(f"no Chroma collection {name!r}: run `python ingestion.py` first") from exc
             raise StoreUnavailable(f"Chroma unavailable: {exc}") from exc
         # Collections made before the text table (or on a server) keep their texts inside Chroma.
-        in_table = folder is not None and (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
-        self.texts = TextTable(folder / f"texts-{name}.sqlite3") if in_table else None
+        in_table = (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
+        self.texts = TextTable(folder / f"texts-{name}.sqlite3") if folder is not None and in_table else None
         if self.texts is not None and self.texts.lexical:
             texts, indexed = self.texts.counts()
             if texts and not indexed:  # a text table from before the lexical index: build it once
@@ -420,7 +420,7 @@ class Store:
         return [] if self.texts is not None else ["documents"]
 
     def count(self) -> int:
-        return self.collection.count()
+        return cast(int, self.collection.count())
 
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
         if not ids:
@@ -464,10 +464,10 @@ class Store:
                                       include=include)
             if self.texts is not None and got.get("ids"):
                 got["documents"] = self.texts.get(got["ids"])
-        return got
+        return cast(dict[str, Any], got)
 
     def all_ids(self) -> list[str]:
-        return self.collection.get(include=[])["ids"]
+        return cast(list[str], self.collection.get(include=[])["ids"])
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:

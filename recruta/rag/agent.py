@@ -176,7 +176,7 @@ class RAGAgent:
 
         return search(self.store, question, vector=vector, k=k, where=where, method=get_settings().retrieval)
 
-    def _named_chunks(self, where: dict[str, Any], vector: Any) -> list[Hit] | None:
+    def _named_chunks(self, where: dict[str, Any] | None, vector: Any) -> list[Hit] | None:
         """Every chunk matching ``where``, most similar to ``vector`` first; None when there are more than
         ``NAMED_LIMIT`` (then each routed pass asks the store itself)."""
         got = self.store.get(where=where, limit=NAMED_LIMIT + 1, include_embeddings=True)

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from recruta.core.compute import compute, on_compute_thread
 from recruta.core.compute import executor as compute_executor
@@ -158,7 +158,7 @@ def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
     tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     load_dtype = torch.float32 if dtype == "int4" else getattr(torch, dtype)
     model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=load_dtype)
-    model.hf_quantizer = None
+    model.hf_quantizer = None  # type: ignore[assignment]  # transformers sets it dynamically; PreTrainedModel does not declare it
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     tmp = target.with_name(target.name + f".tmp{time.time_ns()}")
@@ -168,7 +168,7 @@ def convert_smollm2(cache_dir: Path, *, dtype: str = "bfloat16") -> Path:
         from recruta.rag.quant import quantize_int4
 
         tensors = quantize_int4(model)
-        model = model.to(torch.bfloat16)
+        model = model.to(torch.bfloat16)  # type: ignore[arg-type]  # transformers' @wraps(nn.Module.to) hides the bound signature
         tmp.mkdir(parents=True)
         save_file(tensors, tmp / INT4_FILE)
     model.save_pretrained(tmp)
@@ -210,7 +210,7 @@ class TransformersGenerator:
             else:
                 tensors = quantize_int4(self.model)
             apply_int4(self.model, tensors)
-        self.model.eval()
+        self.model.eval()  # type: ignore[no-untyped-call]  # transformers' PreTrainedModel.eval is unannotated
         self._torch = torch
 
     def _inputs(self, messages: Messages) -> Any:
@@ -228,8 +228,11 @@ class TransformersGenerator:
     def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
         enc = self._inputs(inp.messages)
         with self._lock, self._torch.inference_mode():
-            out = self.model.generate(**enc, **self._kwargs(max_new_tokens))
-        return self.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+            # transformers types generate's self as GenerativePreTrainedModel, which its own AutoModel return type is not
+            out = self.model.generate(**enc, **self._kwargs(max_new_tokens))  # type: ignore[misc]
+        # decode returns ``str | list[str]`` in transformers' stubs: one sequence of ids decodes to one str
+        text = cast(str, self.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True))
+        return text.strip()
 
     def stream(self, inp: GenerationInput, *, max_new_tokens: int) -> Iterator[str]:
         from transformers import TextIteratorStreamer
@@ -240,9 +243,11 @@ class TransformersGenerator:
         def run() -> None:
             try:
                 with self._lock, self._torch.inference_mode():
-                    self.model.generate(**enc, **self._kwargs(max_new_tokens), streamer=streamer)
+                    # (self type: see generate above)
+                    self.model.generate(**enc, **self._kwargs(max_new_tokens), streamer=streamer)  # type: ignore[misc]
             except BaseException:
-                streamer.end()  # the reader stops waiting; the error is raised below
+                # the reader stops waiting; the error is raised below (TextIteratorStreamer.end is unannotated)
+                streamer.end()  # type: ignore[no-untyped-call]
                 raise
 
         if on_compute_thread():  # already there: generate whole, then hand the pieces out
@@ -271,7 +276,8 @@ class OpenAIGenerator:
     def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
         r = self.client.post("/chat/completions", json=self._body(inp, max_new_tokens, False))
         r.raise_for_status()
-        return r.json()["choices"][0]["message"]["content"].strip()
+        content: str = r.json()["choices"][0]["message"]["content"]
+        return content.strip()
 
     def stream(self, inp: GenerationInput, *, max_new_tokens: int) -> Iterator[str]:
         with self.client.stream("POST", "/chat/completions", json=self._body(inp, max_new_tokens, True)) as r:

@@ -46,6 +46,12 @@ def quantize_int4(model: Any, *, group: int = GROUP) -> dict[str, Any]:
 class Int4Linear(torch.nn.Module):
     """A linear layer with int4 weights for decoding and their bf16 dequantisation for prompt processing."""
 
+    # Buffers registered in __init__ (nn.Module.__getattr__ would type them as ``Tensor | Module``).
+    packed: torch.Tensor
+    scale_zero: torch.Tensor
+    weight: torch.Tensor
+    bias: torch.Tensor | None
+
     def __init__(self, qweight: torch.Tensor, scale_zero: torch.Tensor, bias: torch.Tensor | None, *, group: int) -> None:
         super().__init__()
         n, half = qweight.shape
@@ -63,8 +69,9 @@ class Int4Linear(torch.nn.Module):
         rows = x.numel() // self.in_features
         if x.dtype != torch.bfloat16 or rows > INT4_MAX_ROWS:
             return torch.nn.functional.linear(x, self.weight.to(x.dtype), self.bias)
-        y = torch.ops.aten._weight_int4pack_mm_for_cpu(x.reshape(rows, self.in_features), self.packed, self.group,
-                                                       self.scale_zero).reshape(*x.shape[:-1], self.out_features)
+        y: torch.Tensor = torch.ops.aten._weight_int4pack_mm_for_cpu(
+            x.reshape(rows, self.in_features), self.packed, self.group, self.scale_zero
+        ).reshape(*x.shape[:-1], self.out_features)
         return y if self.bias is None else y + self.bias
 
 
