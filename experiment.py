@@ -61,14 +61,19 @@ def grid(name: str, settings: Settings) -> list[RAGConfig]:
         return RAGConfig(**{**asdict(base), **kw})
 
     if name == "quick":
-        return [v(generator="extractive", top_k=3), v(generator="extractive", top_k=5),
-                v(generator="smollm2", top_k=3, template="rag")]
+        return [
+            v(generator="extractive", top_k=3),
+            v(generator="extractive", top_k=5),
+            v(generator="smollm2", top_k=3, template="rag"),
+        ]
     if name == "default":
         return [
-            v(generator="extractive", top_k=3), v(generator="extractive", top_k=5),
+            v(generator="extractive", top_k=3),
+            v(generator="extractive", top_k=5),
             v(generator="extractive", top_k=5, chunk_size=400),
             v(generator="extractive", top_k=5, id_routing=False),
-            v(generator="smollm2", top_k=3, template="rag"), v(generator="smollm2", top_k=3, template="concise"),
+            v(generator="smollm2", top_k=3, template="rag"),
+            v(generator="smollm2", top_k=3, template="concise"),
             v(generator="smollm2", top_k=5, template="rag"),
         ]
     if name == "test":  # fast, for the test suite: fake embedder and generators
@@ -88,16 +93,20 @@ def setup_mlflow(settings: Settings, experiment: str) -> str:
     return uri
 
 
-def evaluate(agent: RAGAgent, items: list[evalset_mod.EvalItem], *, desc: str,
-             names: RecordNames | None = None) -> tuple[dict[str, float], list[dict]]:
+def evaluate(
+    agent: RAGAgent, items: list[evalset_mod.EvalItem], *, desc: str, names: RecordNames | None = None
+) -> tuple[dict[str, float], list[dict]]:
     """Ask every item; each answer judged (with the records' ``names``, when given: extra names, false hires)."""
     rows = []
     for item in tqdm(items, desc=desc, unit="q", leave=False):
         t0 = time.perf_counter()
         ans = agent.answer(item.question)
         latency = (time.perf_counter() - t0) * 1000
-        rows.append(answer_row(item, prediction=ans.answer, source_ids=[s["id"] for s in ans.sources],
-                               latency_ms=latency, names=names))
+        rows.append(
+            answer_row(
+                item, prediction=ans.answer, source_ids=[s["id"] for s in ans.sources], latency_ms=latency, names=names
+            )
+        )
     return summarise(rows, k=agent.config.top_k), rows
 
 
@@ -108,7 +117,9 @@ def summarise(rows: list[dict], *, k: int) -> dict[str, float]:
 
 def _plot_run(rows: list[dict], path: Path, title: str) -> Path:
     kinds = sorted({r["kind"] for r in rows})
-    means = [sum(r["rougeL"] for r in rows if r["kind"] == k) / max(1, sum(r["kind"] == k for r in rows)) for k in kinds]
+    means = [
+        sum(r["rougeL"] for r in rows if r["kind"] == k) / max(1, sum(r["kind"] == k for r in rows)) for k in kinds
+    ]
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.barh(kinds, means, color="#3b6ea8")
     ax.set_xlim(0, 1)
@@ -123,7 +134,9 @@ def _plot_run(rows: list[dict], path: Path, title: str) -> Path:
 def _plot_accuracy(rows: list[dict], path: Path, title: str) -> Path:
     """Answer accuracy per question kind, one bar per split (dev, held-out, unseen)."""
     judged = [r for r in rows if r.get("correct") is not None]
-    kinds = sorted({r["kind"] for r in judged}, key=lambda k: evalset_mod.KINDS.index(k) if k in evalset_mod.KINDS else 99)
+    kinds = sorted(
+        {r["kind"] for r in judged}, key=lambda k: evalset_mod.KINDS.index(k) if k in evalset_mod.KINDS else 99
+    )
     splits = [sp for sp in evalset_mod.SPLITS if any(r["split"] == sp for r in judged)]
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(1, len(kinds)) * max(1, len(splits)) + 1.5))
     height = 0.8 / max(1, len(splits))
@@ -132,8 +145,12 @@ def _plot_accuracy(rows: list[dict], path: Path, title: str) -> Path:
         for kind in kinds:
             group = [r for r in judged if r["kind"] == kind and r["split"] == split]
             acc.append(sum(r["correct"] for r in group) / len(group) if group else 0.0)
-        ax.barh([y + i * height for y in range(len(kinds))], acc, height=height,
-                label={"test": "held-out"}.get(split, split))
+        ax.barh(
+            [y + i * height for y in range(len(kinds))],
+            acc,
+            height=height,
+            label={"test": "held-out"}.get(split, split),
+        )
     ax.set_yticks([y + 0.4 - height / 2 for y in range(len(kinds))], kinds, fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("answer accuracy")
@@ -151,7 +168,9 @@ def _plot_grid(results: list[tuple[str, dict[str, float]]], path: Path) -> Path:
     fig, axes = plt.subplots(1, 2, figsize=(12, 0.6 * len(names) + 2))
     width = 0.8 / len(metrics)
     for i, m in enumerate(metrics):
-        axes[0].barh([y + i * width for y in range(len(names))], [r.get(m, 0) for _, r in results], height=width, label=m)
+        axes[0].barh(
+            [y + i * width for y in range(len(names))], [r.get(m, 0) for _, r in results], height=width, label=m
+        )
     axes[0].set_yticks([y + 0.4 - width / 2 for y in range(len(names))], names, fontsize=8)
     axes[0].set_xlim(0, 1)
     axes[0].legend(fontsize=8)
@@ -168,13 +187,20 @@ def _plot_grid(results: list[tuple[str, dict[str, float]]], path: Path) -> Path:
 
 def variant_name(c: RAGConfig) -> str:
     backend = "" if c.embedder_backend == "torch" else f"-{c.embedder_backend}"
-    return f"{c.generator}-{c.template}-k{c.top_k}-c{c.chunk_size}-{c.embedder}{backend}" + ("" if c.id_routing else "-norouting")
+    return f"{c.generator}-{c.template}-k{c.top_k}-c{c.chunk_size}-{c.embedder}{backend}" + (
+        "" if c.id_routing else "-norouting"
+    )
 
 
 def ensure_index(config: RAGConfig, settings: Settings, data_dir: Path) -> Path:
     """Ingest (if needed) the collection this variant uses and export its snapshot."""
-    s = settings.model_copy(update={"embedder": config.embedder, "embedder_backend": config.embedder_backend,
-                                    "chunk_size": config.chunk_size})
+    s = settings.model_copy(
+        update={
+            "embedder": config.embedder,
+            "embedder_backend": config.embedder_backend,
+            "chunk_size": config.chunk_size,
+        }
+    )
     embedder = embedder_for(s)
     store = open_index(s, embedder)
     if store.count() == 0:
@@ -184,8 +210,14 @@ def ensure_index(config: RAGConfig, settings: Settings, data_dir: Path) -> Path:
 
 
 def run_grid(
-    *, settings: Settings, configs: list[RAGConfig], data_dir: Path, limit: int | None = None,
-    experiment: str = EXPERIMENT, generators: dict[str, Generator] | None = None, phrasings: Path | None = None,
+    *,
+    settings: Settings,
+    configs: list[RAGConfig],
+    data_dir: Path,
+    limit: int | None = None,
+    experiment: str = EXPERIMENT,
+    generators: dict[str, Generator] | None = None,
+    phrasings: Path | None = None,
 ) -> list[tuple[str, str, dict[str, float]]]:
     """Run every variant; returns (run_id, name, dev metrics). ``phrasings``: recruiters' question templates for
     the ``unseen`` split (read here, never copied into the project)."""
@@ -210,19 +242,32 @@ def run_grid(
         raise SystemExit(f"{eval_path} has no dev questions")
     generators = generators if generators is not None else {}
     results: list[tuple[str, str, dict[str, float]]] = []
-    with mlflow.start_run(run_name=f"grid-{time.strftime('%Y%m%d-%H%M%S')}") as parent, \
-            tempfile.TemporaryDirectory() as tmp:
+    with (
+        mlflow.start_run(run_name=f"grid-{time.strftime('%Y%m%d-%H%M%S')}") as parent,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         mlflow.set_tag(KIND_TAG, "grid")
-        mlflow.log_params({"n_variants": len(configs), "n_dev": len(dev), "n_test": len(test), "n_unseen": len(unseen),
-                           "data_dir": str(data_dir)})
+        mlflow.log_params(
+            {
+                "n_variants": len(configs),
+                "n_dev": len(dev),
+                "n_test": len(test),
+                "n_unseen": len(unseen),
+                "data_dir": str(data_dir),
+            }
+        )
         for config in configs:
             name = variant_name(config)
             snapshot = ensure_index(config, settings, data_dir)
             if config.generator not in generators:
                 generators[config.generator] = make_generator(
-                    config.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype,
-                    threads=settings.torch_threads, openai_base_url=settings.openai_base_url,
-                    openai_api_key=settings.openai_api_key)
+                    config.generator,
+                    cache_dir=settings.llm_cache,
+                    dtype=settings.llm_dtype,
+                    threads=settings.torch_threads,
+                    openai_base_url=settings.openai_base_url,
+                    openai_api_key=settings.openai_api_key,
+                )
             agent = RAGAgent.from_config(config, settings=settings, generator=generators[config.generator])
             with mlflow.start_run(run_name=name, nested=True) as run:
                 mlflow.set_tag(KIND_TAG, "variant")
@@ -240,19 +285,39 @@ def run_grid(
                 mlflow.log_artifact(str(_plot_accuracy(all_rows, Path(tmp) / "accuracy_by_kind.png", name)), "plots")
                 log_rag_model(config, snapshot=snapshot)
                 results.append((run.info.run_id, name, dev_metrics))
-            print(f"{name}: accuracy={dev_metrics.get('answer_accuracy', 0):.3f} "
-                  f"(held-out {test_metrics.get('answer_accuracy', 0):.3f}"
-                  + (f", unseen {unseen_metrics.get('answer_accuracy', 0):.3f}" if unseen_metrics else "") + ") "
-                  f"rougeL={dev_metrics['rougeL']:.3f} bleu={dev_metrics['bleu']:.1f} "
-                  f"hit@k={dev_metrics['hit_at_k']:.2f} mrr={dev_metrics['mrr']:.2f} "
-                  f"p50={dev_metrics['latency_p50_ms']:.0f}ms")
+            print(
+                f"{name}: accuracy={dev_metrics.get('answer_accuracy', 0):.3f} "
+                f"(held-out {test_metrics.get('answer_accuracy', 0):.3f}"
+                + (f", unseen {unseen_metrics.get('answer_accuracy', 0):.3f}" if unseen_metrics else "")
+                + ") "
+                f"rougeL={dev_metrics['rougeL']:.3f} bleu={dev_metrics['bleu']:.1f} "
+                f"hit@k={dev_metrics['hit_at_k']:.2f} mrr={dev_metrics['mrr']:.2f} "
+                f"p50={dev_metrics['latency_p50_ms']:.0f}ms"
+            )
         mlflow.log_artifact(str(_plot_grid([(n, m) for _, n, m in results], Path(tmp) / "comparison.png")), "plots")
-        mlflow.log_table({"run_id": [r for r, _, _ in results], "variant": [n for _, n, _ in results],
-                          **{m: [x[2].get(m) for x in results] for m in ("answer_accuracy", "false_hire_rate",
-                                                                          "citation_precision", "citation_recall",
-                                                                          "rougeL", "rouge1", "rouge2", "bleu",
-                                                                          "hit_at_k", "mrr", "latency_p50_ms")}},
-                         artifact_file="comparison.json")
+        mlflow.log_table(
+            {
+                "run_id": [r for r, _, _ in results],
+                "variant": [n for _, n, _ in results],
+                **{
+                    m: [x[2].get(m) for x in results]
+                    for m in (
+                        "answer_accuracy",
+                        "false_hire_rate",
+                        "citation_precision",
+                        "citation_recall",
+                        "rougeL",
+                        "rouge1",
+                        "rouge2",
+                        "bleu",
+                        "hit_at_k",
+                        "mrr",
+                        "latency_p50_ms",
+                    )
+                },
+            },
+            artifact_file="comparison.json",
+        )
     return results
 
 
@@ -261,7 +326,9 @@ def log_jd_ratings(settings: Settings, experiment: str = "recruta-jd") -> dict[s
     from recruta.core.db import database_url, make_sessionmaker
     from recruta.jd.service import JDService, rating_metrics
 
-    service = JDService(sessionmaker=make_sessionmaker(database_url(settings.home, settings.database_url)), retrieve=None)
+    service = JDService(
+        sessionmaker=make_sessionmaker(database_url(settings.home, settings.database_url)), retrieve=None
+    )
     averages = service.average_ratings()
     metrics = rating_metrics(averages)
     setup_mlflow(settings, experiment)
@@ -278,10 +345,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=settings.data_dir)
     parser.add_argument("--limit", type=int, default=None, help="max dev questions (test gets a third)")
     parser.add_argument("--experiment", default=EXPERIMENT)
-    parser.add_argument("--phrasings", type=Path, default=None,
-                        help="recruiters' question templates (JSONL, outside the project) for the 'unseen' split")
-    parser.add_argument("--jd-ratings", action="store_true",
-                        help="only log the average JD rating per generator variant (from /jd/feedback) to MLflow")
+    parser.add_argument(
+        "--phrasings",
+        type=Path,
+        default=None,
+        help="recruiters' question templates (JSONL, outside the project) for the 'unseen' split",
+    )
+    parser.add_argument(
+        "--jd-ratings",
+        action="store_true",
+        help="only log the average JD rating per generator variant (from /jd/feedback) to MLflow",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.jd_ratings:
@@ -289,8 +363,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"{k}: {v:.3f}" for k, v in sorted(metrics.items())) or "no JD feedback yet")
         return 0
     try:
-        results = run_grid(settings=settings, configs=grid(args.grid, settings), data_dir=args.data_dir,
-                           limit=args.limit, experiment=args.experiment, phrasings=args.phrasings)
+        results = run_grid(
+            settings=settings,
+            configs=grid(args.grid, settings),
+            data_dir=args.data_dir,
+            limit=args.limit,
+            experiment=args.experiment,
+            phrasings=args.phrasings,
+        )
     except mlflow.exceptions.MlflowException as exc:
         print(f"error: MLflow at {settings.mlflow_uri} failed: {exc}", file=sys.stderr)
         return 1

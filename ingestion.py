@@ -60,7 +60,8 @@ class IngestReport:
             *(f"  - {s}" for s in self.skipped[:50]),
             *([f"  … and {len(self.skipped) - 50} more"] if len(self.skipped) > 50 else []),
             f"documents: {self.documents}  embedded: {self.embedded}  unchanged: {self.unchanged}  pruned: {self.pruned}",
-            "PII redacted in free text: " + (", ".join(f"{k}={v}" for k, v in sorted(self.pii_redacted.items())) or "none"),
+            "PII redacted in free text: "
+            + (", ".join(f"{k}={v}" for k, v in sorted(self.pii_redacted.items())) or "none"),
             f"records table: {self.table or 'none'} ({self.table_seconds:.1f}s)",
             f"time: {self.seconds:.1f}s (" + ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items()) + ")",
         ]
@@ -83,7 +84,9 @@ def writer_lock(settings: Settings) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RuntimeError(f"another ingestion is writing to {settings.chroma_path}; wait for it to finish") from None
+            raise RuntimeError(
+                f"another ingestion is writing to {settings.chroma_path}; wait for it to finish"
+            ) from None
         yield
 
 
@@ -114,12 +117,15 @@ def ingest(
     with writer_lock(settings):
         store = store or open_index(settings, embedder)
         report = IngestReport(
-            collection=store.name, missing_files=ds.missing_files, skipped=list(ds.skipped),
+            collection=store.name,
+            missing_files=ds.missing_files,
+            skipped=list(ds.skipped),
             read={"vagas": len(ds.vagas), "applicants": len(ds.applicants), "prospects": len(ds.applications)},
         )
         seen: set[str] = set()
-        docs = build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-                               pii=report.pii_redacted)
+        docs = build_documents(
+            ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap, pii=report.pii_redacted
+        )
         bar = tqdm(desc="ingest", unit="doc", disable=not progress)
         previous = time.perf_counter()
         for batch in _batches(docs, batch_size):  # documents are built lazily, while the batch is drawn
@@ -152,8 +158,14 @@ def ingest(
         report.table_seconds = round(time.perf_counter() - tabling, 3)
     report.seconds = time.perf_counter() - started
     report.stage_seconds = {k: round(v, 3) for k, v in stages.items()}
-    log.info("ingested %s: %d docs, %d embedded, %d unchanged, %d skipped", report.collection,
-             report.documents, report.embedded, report.unchanged, len(report.skipped))
+    log.info(
+        "ingested %s: %d docs, %d embedded, %d unchanged, %d skipped",
+        report.collection,
+        report.documents,
+        report.embedded,
+        report.unchanged,
+        len(report.skipped),
+    )
     return report
 
 
@@ -161,25 +173,43 @@ def main(argv: list[str] | None = None) -> int:
     quiet_telemetry()
     settings = get_settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", type=Path, default=settings.data_dir,
-                        help="folder with vagas.json, prospects.json, applicants.json (default: %(default)s)")
-    parser.add_argument("--embedder", default=settings.embedder, help="minilm (default), hash, or a sentence-transformers id/folder")
-    parser.add_argument("--embedder-backend", choices=BACKENDS, default=settings.embedder_backend,
-                        help="how the embedder runs: torch, openvino (fp32) or openvino-int8 (default: %(default)s)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=settings.data_dir,
+        help="folder with vagas.json, prospects.json, applicants.json (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--embedder", default=settings.embedder, help="minilm (default), hash, or a sentence-transformers id/folder"
+    )
+    parser.add_argument(
+        "--embedder-backend",
+        choices=BACKENDS,
+        default=settings.embedder_backend,
+        help="how the embedder runs: torch, openvino (fp32) or openvino-int8 (default: %(default)s)",
+    )
     parser.add_argument("--chunk-size", type=int, default=settings.chunk_size)
-    parser.add_argument("--batch-size", type=int, default=WRITE_BATCH, help="documents per store write (default: %(default)s)")
+    parser.add_argument(
+        "--batch-size", type=int, default=WRITE_BATCH, help="documents per store write (default: %(default)s)"
+    )
     parser.add_argument("--prune", action="store_true", help="delete indexed documents no longer in the data")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = settings.model_copy(update={"embedder": args.embedder, "embedder_backend": args.embedder_backend,
-                                           "chunk_size": args.chunk_size})
+    settings = settings.model_copy(
+        update={"embedder": args.embedder, "embedder_backend": args.embedder_backend, "chunk_size": args.chunk_size}
+    )
     if not args.data_dir.is_dir():
         print(f"error: data directory {args.data_dir} does not exist", file=sys.stderr)
         return 2
     try:
-        report = ingest(data_dir=args.data_dir, settings=settings, batch_size=args.batch_size,
-                        prune=args.prune, progress=not args.quiet)
+        report = ingest(
+            data_dir=args.data_dir,
+            settings=settings,
+            batch_size=args.batch_size,
+            prune=args.prune,
+            progress=not args.quiet,
+        )
     except (DataFileError, RuntimeError) as exc:
         print(f"error: {exc}\nNothing already indexed was removed.", file=sys.stderr)
         return 1

@@ -69,18 +69,32 @@ def export_snapshot(store: Store, folder: Path, *, table: Path | None = None) ->
     (``table``, default: where ingestion wrote the table of this index)."""
     from recruta.answer.table import TABLE_FILE, table_path
 
-    if not (folder / "manifest.json").exists() or json.loads((folder / "manifest.json").read_text())["count"] != store.count():
+    if (
+        not (folder / "manifest.json").exists()
+        or json.loads((folder / "manifest.json").read_text())["count"] != store.count()
+    ):
         store.export(folder)
     source = table or table_path(store)
     target = folder / TABLE_FILE
     if source.exists():
-        if not target.exists() or source.stat().st_size != target.stat().st_size \
-                or source.stat().st_mtime_ns > target.stat().st_mtime_ns:
+        if (
+            not target.exists()
+            or source.stat().st_size != target.stat().st_size
+            or source.stat().st_mtime_ns > target.stat().st_mtime_ns
+        ):
             shutil.copy2(source, target)
     else:
         target.unlink(missing_ok=True)  # a stale table must not answer for a different index
     return folder
 
 
-__all__ = ["Answer", "RAGAgent", "RAGConfig", "RecrutaRAGModel", "export_snapshot", "log_rag_model", "materialise_snapshot",
-           "referenced_ids"]
+__all__ = [
+    "Answer",
+    "RAGAgent",
+    "RAGConfig",
+    "RecrutaRAGModel",
+    "export_snapshot",
+    "log_rag_model",
+    "materialise_snapshot",
+    "referenced_ids",
+]

@@ -55,8 +55,10 @@ class Champion:
 
     def __str__(self) -> str:
         state = "new champion" if self.created else "champion unchanged"
-        return (f"{state}: {self.name} v{self.version} (run {self.run_id}, {self.metric}={self.value:.4f}); "
-                f"bento model {self.bento_tag}")
+        return (
+            f"{state}: {self.name} v{self.version} (run {self.run_id}, {self.metric}={self.value:.4f}); "
+            f"bento model {self.bento_tag}"
+        )
 
 
 def bento_env(settings: Settings) -> None:
@@ -75,8 +77,9 @@ def best_run(client: MlflowClient, *, experiment: str, metric: str) -> Any:
     exp = client.get_experiment_by_name(experiment)
     if exp is None:
         raise RegistryError(f"no MLflow experiment {experiment!r}: run `python experiment.py` first")
-    runs = client.search_runs([exp.experiment_id], filter_string=f"tags.`{KIND_TAG}` = 'variant' and status = 'FINISHED'",
-                              max_results=1000)
+    runs = client.search_runs(
+        [exp.experiment_id], filter_string=f"tags.`{KIND_TAG}` = 'variant' and status = 'FINISHED'", max_results=1000
+    )
     if not runs:
         raise RegistryError(f"no finished runs in experiment {experiment!r}: run `python experiment.py` first")
     scored = [r for r in runs if metric in r.data.metrics]
@@ -85,8 +88,9 @@ def best_run(client: MlflowClient, *, experiment: str, metric: str) -> Any:
         raise RegistryError(f"metric {metric!r} is in none of the {len(runs)} runs; available: {', '.join(known)}")
     lower = any(word in metric for word in LOWER_IS_BETTER)
     # Ties go to the earliest run, so re-running register.py never flips between equal runs.
-    return sorted(scored, key=lambda r: ((r.data.metrics[metric] if lower else -r.data.metrics[metric]),
-                                         r.info.start_time))[0]
+    return sorted(
+        scored, key=lambda r: ((r.data.metrics[metric] if lower else -r.data.metrics[metric]), r.info.start_time)
+    )[0]
 
 
 def _alias(client: MlflowClient, name: str, alias: str) -> Any | None:
@@ -112,33 +116,45 @@ def import_to_bento(client: MlflowClient, *, name: str, version: Any, settings: 
 
     models = sorted(_bento_models(name), key=lambda m: m.info.creation_time)
     for m in models:
-        if m.info.labels.get("registry_version") == str(version.version) and m.info.labels.get("run_id") == version.run_id:
+        if (
+            m.info.labels.get("registry_version") == str(version.version)
+            and m.info.labels.get("run_id") == version.run_id
+        ):
             if m is models[-1]:
                 return str(m.tag)  # already the newest: the service serves `name:latest`
             bentoml.models.delete(m.tag)  # re-imported below so that it becomes `latest` (rollback)
     run = client.get_run(version.run_id)
     metadata = {
-        "registered_model": name, "registry_version": str(version.version), "alias": CHAMPION,
-        "run_id": version.run_id, "run_name": run.info.run_name, "tracking_uri": settings.mlflow_uri,
-        "params": dict(run.data.params), "metrics": dict(run.data.metrics),
+        "registered_model": name,
+        "registry_version": str(version.version),
+        "alias": CHAMPION,
+        "run_id": version.run_id,
+        "run_name": run.info.run_name,
+        "tracking_uri": settings.mlflow_uri,
+        "params": dict(run.data.params),
+        "metrics": dict(run.data.metrics),
     }
     with tempfile.TemporaryDirectory() as tmp:
         # MLflow 3 downloads models:/ URIs into a sub-folder that bentoml's importer misses:
         # fetch it ourselves and import the folder that holds the MLmodel file.
-        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{version.version}", dst_path=tmp))
+        local = Path(
+            mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{version.version}", dst_path=tmp)
+        )
         folder = next((p.parent for p in sorted(local.rglob("MLmodel"), key=lambda p: len(p.parts))), None)
         if folder is None:
             raise RegistryError(f"models:/{name}/{version.version} holds no MLmodel file")
         bm = bentoml.mlflow.import_model(
-            name, model_uri=str(folder),
+            name,
+            model_uri=str(folder),
             labels={"registry_version": str(version.version), "run_id": version.run_id, "alias": CHAMPION},
             metadata=metadata,
         )
     return str(bm.tag)
 
 
-def register(*, settings: Settings, metric: str | None = None, experiment: str = EXPERIMENT,
-             run_id: str | None = None) -> Champion:
+def register(
+    *, settings: Settings, metric: str | None = None, experiment: str = EXPERIMENT, run_id: str | None = None
+) -> Champion:
     """Promote the best run by ``metric`` (or the given ``run_id``) to champion."""
     metric = metric or settings.select_metric
     mlflow.set_tracking_uri(settings.mlflow_uri)
@@ -163,8 +179,12 @@ def register(*, settings: Settings, metric: str | None = None, experiment: str =
                 client.get_registered_model(name)
             except MlflowException:
                 client.create_registered_model(name, description="Recruta RAG agent (retrieval + generation)")
-            version = client.create_model_version(name, f"runs:/{best.info.run_id}/model", run_id=best.info.run_id,
-                                                  tags={"metric": metric, "value": str(best.data.metrics[metric])})
+            version = client.create_model_version(
+                name,
+                f"runs:/{best.info.run_id}/model",
+                run_id=best.info.run_id,
+                tags={"metric": metric, "value": str(best.data.metrics[metric])},
+            )
             try:
                 if current is not None:
                     client.set_registered_model_alias(name, PREVIOUS, current.version)
@@ -174,8 +194,15 @@ def register(*, settings: Settings, metric: str | None = None, experiment: str =
                 raise
             created = True
         tag = import_to_bento(client, name=name, version=version, settings=settings)
-    return Champion(name=name, version=str(version.version), run_id=best.info.run_id, metric=metric,
-                    value=best.data.metrics[metric], bento_tag=tag, created=created)
+    return Champion(
+        name=name,
+        version=str(version.version),
+        run_id=best.info.run_id,
+        metric=metric,
+        value=best.data.metrics[metric],
+        bento_tag=tag,
+        created=created,
+    )
 
 
 def rollback(*, settings: Settings) -> str:
@@ -200,7 +227,9 @@ def champion_exists(settings: Settings) -> bool:
     if current is None:
         return False
     bento_env(settings)
-    return any(m.info.labels.get("registry_version") == str(current.version) for m in _bento_models(settings.model_name))
+    return any(
+        m.info.labels.get("registry_version") == str(current.version) for m in _bento_models(settings.model_name)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,14 +246,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.if_missing and champion_exists(settings):
             print("champion already registered and in the Bento store: nothing to do")
             return 0
-        print(rollback(settings=settings) if args.rollback else register(settings=settings, metric=args.metric,
-                                                                         experiment=args.experiment, run_id=args.run_id))
+        print(
+            rollback(settings=settings)
+            if args.rollback
+            else register(settings=settings, metric=args.metric, experiment=args.experiment, run_id=args.run_id)
+        )
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except MlflowException as exc:
-        print(f"error: MLflow at {settings.mlflow_uri} failed ({exc.message.splitlines()[0]}); "
-              "the previous champion is unchanged", file=sys.stderr)
+        print(
+            f"error: MLflow at {settings.mlflow_uri} failed ({exc.message.splitlines()[0]}); "
+            "the previous champion is unchanged",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

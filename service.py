@@ -133,9 +133,14 @@ def serve_time_generator(agent: Any) -> Literal["model", "RECRUTA_GENERATOR"]:
         return "model"
     from recruta.rag.generators import make_generator
 
-    generator = make_generator(settings.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype,
-                               threads=settings.torch_threads, openai_base_url=settings.openai_base_url,
-                               openai_api_key=settings.openai_api_key)
+    generator = make_generator(
+        settings.generator,
+        cache_dir=settings.llm_cache,
+        dtype=settings.llm_dtype,
+        threads=settings.torch_threads,
+        openai_base_url=settings.openai_base_url,
+        openai_api_key=settings.openai_api_key,
+    )
     agent.generator = generator
     agent.config.generator = settings.generator
     if agent.answerer is not None:  # only an OpenAI-compatible endpoint proposes plans (recruta/answer/llm.py)
@@ -145,9 +150,17 @@ def serve_time_generator(agent: Any) -> Literal["model", "RECRUTA_GENERATOR"]:
 
 
 @bentoml.service(
-    name="recruta", traffic={"timeout": 300}, workers=settings.workers,
-    http={"cors": {"enabled": bool(settings.cors_origins), "access_control_allow_origins": list(settings.cors_origins),
-                   "access_control_allow_methods": ["GET", "POST"], "access_control_allow_headers": ["*"]}},
+    name="recruta",
+    traffic={"timeout": 300},
+    workers=settings.workers,
+    http={
+        "cors": {
+            "enabled": bool(settings.cors_origins),
+            "access_control_allow_origins": list(settings.cors_origins),
+            "access_control_allow_methods": ["GET", "POST"],
+            "access_control_allow_headers": ["*"],
+        }
+    },
 )
 @bentoml.asgi_app(web_app, path="/ui")  # the recruiters' page (recruta/web): static files + read-only lookups
 class Recruta:
@@ -166,17 +179,29 @@ class Recruta:
         self.agent = self.pyfunc.unwrap_python_model().agent
         source = serve_time_generator(self.agent)
         meta = dict(self.champion.info.metadata)
-        self.model_info = {"bento_tag": str(self.champion.tag), **meta,
-                           "generator": self.agent.generator.name, "generator_source": source,
-                           "embedder": self.agent.config.embedder}
+        self.model_info = {
+            "bento_tag": str(self.champion.tag),
+            **meta,
+            "generator": self.agent.generator.name,
+            "generator_source": source,
+            "embedder": self.agent.config.embedder,
+        }
         self.model_label = f"{meta.get('registered_model', settings.model_name)} v{meta.get('registry_version', '?')}"
-        self.screener = Screener(store=self.agent.store, embedder=self.agent.embedder,
-                                 profile_cache=settings.home / "served" / f"profiles-{self.agent.store.name}.pkl")
+        self.screener = Screener(
+            store=self.agent.store,
+            embedder=self.agent.embedder,
+            profile_cache=settings.home / "served" / f"profiles-{self.agent.store.name}.pkl",
+        )
         # Profiles of every indexed candidate (~7 s per 1,000): built in the background, /rank waits if needed.
         threading.Thread(target=lambda: self.screener.pool, daemon=True, name="candidate-pool").start()
         self.db = make_sessionmaker(database_url(settings.home, settings.database_url))
-        self.chat = ChatService(sessionmaker=self.db, generator=self.agent.generator, embedder=self.agent.embedder,
-                                retrieve=self.agent.retrieve, max_upload_bytes=settings.max_upload_bytes)
+        self.chat = ChatService(
+            sessionmaker=self.db,
+            generator=self.agent.generator,
+            embedder=self.agent.embedder,
+            retrieve=self.agent.retrieve,
+            max_upload_bytes=settings.max_upload_bytes,
+        )
         self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve)
 
     # ------------------------------------------------------------------ questions about the history
@@ -185,19 +210,28 @@ class Recruta:
         self,
         pergunta: str = Field(description="A pergunta sobre o histórico de vagas, candidatos e contratações."),
         filtros: dict[str, Any] | None = Field(
-            default=None, description='Filtro de metadados (sintaxe Chroma), ex. {"type": "vaga"} ou '
-                                      '{"type": "prospect", "outcome": "hired"}; chave desconhecida = 400.'),
+            default=None,
+            description='Filtro de metadados (sintaxe Chroma), ex. {"type": "vaga"} ou '
+            '{"type": "prospect", "outcome": "hired"}; chave desconhecida = 400.',
+        ),
         top_k: int | None = Field(default=None, ge=1, le=50, description="Quantas fontes recuperar."),
     ) -> Resposta:
         """Answer a question about the hiring history, citing the indexed records it drew on."""
         request_id = REQUEST_ID.get()
         question = clean_text(pergunta, field="pergunta", limit=settings.max_question_chars, key="question")
         ans = self.agent.answer(question, k=top_k, filters=filtros)
-        log.info("request %s: answered in %s ms with %d sources", request_id,
-                 sum(ans.timings_ms.values()), len(ans.sources))
+        log.info(
+            "request %s: answered in %s ms with %d sources", request_id, sum(ans.timings_ms.values()), len(ans.sources)
+        )
         answer = guard_answer(ans.answer, template=self.agent.config.template, lang=ans.language)
-        return Resposta(resposta=answer, fontes=[Fonte.model_validate(s) for s in ans.sources], idioma=ans.language,
-                        tempos_ms=ans.timings_ms, modelo=self.model_label, request_id=request_id)
+        return Resposta(
+            resposta=answer,
+            fontes=[Fonte.model_validate(s) for s in ans.sources],
+            idioma=ans.language,
+            tempos_ms=ans.timings_ms,
+            modelo=self.model_label,
+            request_id=request_id,
+        )
 
     @bentoml.api
     def info(self) -> ModelInfo:
@@ -229,8 +263,9 @@ class Recruta:
         one_job(vaga_id, job_text)
         name, data = check_upload(cv_file, field="cv_file")
         with domain_errors(uploads={"cv_file": name}, not_found=("vaga_id", vaga_id)):
-            return respond(MatchResult, self.screener.match(data=data, filename=name, vaga_id=vaga_id,
-                                                             job_text=job_text))
+            return respond(
+                MatchResult, self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text)
+            )
 
     @bentoml.api
     def suggest_vagas(
@@ -259,9 +294,11 @@ class Recruta:
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
         cvs: list[Annotated[str, Field(max_length=MAX_TEXT_CHARS)]] | None = Field(
-            default=None, max_length=200, description="CVs em texto; vazio = candidatos do índice."),
+            default=None, max_length=200, description="CVs em texto; vazio = candidatos do índice."
+        ),
         scope: Literal["all", "applicants"] = Field(
-            default="all", description="Without `cvs`: every indexed candidate, or the vaga's applicants."),
+            default="all", description="Without `cvs`: every indexed candidate, or the vaga's applicants."
+        ),
         limit: int = Field(default=20, ge=1, le=1000),
     ) -> RankResult:
         """Candidates ordered by score; for a vaga with history, the actual hires are marked."""
@@ -272,8 +309,9 @@ class Recruta:
             if not cv.strip():
                 raise ApiError("text.blank", field=f"cvs[{n}]")
         with domain_errors(rename={"cv_text": "cvs"}, not_found=("vaga_id", vaga_id)):
-            return respond(RankResult, self.screener.rank(vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope,
-                                                          limit=limit))
+            return respond(
+                RankResult, self.screener.rank(vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
+            )
 
     # ------------------------------------------------------------------ chat about a candidate
     @bentoml.api(route="/chat/sessions", input_spec=ChatUpload)
@@ -351,8 +389,9 @@ class Recruta:
             return respond(JobDescription, self.jd.regenerate(jd_id, section=section, content=content))
 
     @bentoml.api(route="/jd/feedback")
-    def jd_feedback(self, jd_id: str, rating: int = Field(ge=1, le=5),
-                    comment: str = Field(default="", max_length=4000)) -> JDFeedback:
+    def jd_feedback(
+        self, jd_id: str, rating: int = Field(ge=1, le=5), comment: str = Field(default="", max_length=4000)
+    ) -> JDFeedback:
         """Store a 1–5 rating (and a comment) of a generated JD."""
         with domain_errors(not_found=("jd_id", jd_id)):
             return respond(JDFeedback, self.jd.feedback(jd_id, rating=rating, comment=comment))

@@ -44,8 +44,9 @@ def bench_settings(data_dir: Path, *, embedder: str, backend: str, generator: st
         cache.mkdir(parents=True, exist_ok=True)
         if not (home / cache.name).exists():
             (home / cache.name).symlink_to(cache, target_is_directory=True)
-    return project.model_copy(update={"home": home, "embedder": embedder, "embedder_backend": backend,
-                                      "generator": generator})
+    return project.model_copy(
+        update={"home": home, "embedder": embedder, "embedder_backend": backend, "generator": generator}
+    )
 
 
 def eval_items(data_dir: Path, settings: Settings, *, phrasings: Path | None, rebuild: bool) -> tuple[list[Any], Any]:
@@ -55,7 +56,11 @@ def eval_items(data_dir: Path, settings: Settings, *, phrasings: Path | None, re
     from recruta.rag import evalset
 
     ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
-    path = data_dir / "evalset.jsonl" if data_dir.resolve() == (ROOT / "data").resolve() else settings.home / "evalset.jsonl"
+    path = (
+        data_dir / "evalset.jsonl"
+        if data_dir.resolve() == (ROOT / "data").resolve()
+        else settings.home / "evalset.jsonl"
+    )
     if rebuild or not path.exists():
         evalset.save(evalset.build(ds), path)
     items = [i for i in evalset.load(path) if i.split != "unseen"]
@@ -74,8 +79,15 @@ def ask_all(agent: Any, items: Sequence[Any], *, names: Any) -> list[dict[str, A
     for n, item in enumerate(items, 1):
         started = time.perf_counter()
         ans = agent.answer(item.question)
-        rows.append(answer_row(item, prediction=ans.answer, source_ids=[s["id"] for s in ans.sources],
-                               latency_ms=(time.perf_counter() - started) * 1000, names=names))
+        rows.append(
+            answer_row(
+                item,
+                prediction=ans.answer,
+                source_ids=[s["id"] for s in ans.sources],
+                latency_ms=(time.perf_counter() - started) * 1000,
+                names=names,
+            )
+        )
         if n % 50 == 0:
             print(f"  {n}/{len(items)} answered", flush=True)
     return rows
@@ -91,8 +103,11 @@ def accuracy_table(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]]
     for kind in [*kinds, "all kinds"]:
         row: dict[str, Any] = {"kind": kind}
         for split in splits:
-            group = [r for r in rows if r["split"] == split and (kind == "all kinds" or r["kind"] == kind)
-                     and r["correct"] is not None]
+            group = [
+                r
+                for r in rows
+                if r["split"] == split and (kind == "all kinds" or r["kind"] == kind) and r["correct"] is not None
+            ]
             right = sum(bool(r["correct"]) for r in group)
             row[split] = f"{right / len(group):.2f} ({right}/{len(group)})" if group else ""
         out.append(row)
@@ -107,9 +122,16 @@ def examples(rows: Sequence[dict[str, Any]], *, per_kind: int) -> list[dict[str,
         if r["correct"] is False and shown[r["kind"]] < per_kind:
             shown[r["kind"]] += 1
             pred = " ".join(r["prediction"].split())
-            out.append({"kind": r["kind"], "split": SPLIT_LABEL.get(r["split"], r["split"]), "question": r["question"],
-                        "expected": r["reference"], "answer": pred[:160] + ("…" if len(pred) > 160 else ""),
-                        "why": r["verdict"]})
+            out.append(
+                {
+                    "kind": r["kind"],
+                    "split": SPLIT_LABEL.get(r["split"], r["split"]),
+                    "question": r["question"],
+                    "expected": r["reference"],
+                    "answer": pred[:160] + ("…" if len(pred) > 160 else ""),
+                    "why": r["verdict"],
+                }
+            )
     return out
 
 
@@ -136,35 +158,72 @@ def main(argv: list[str] | None = None) -> int:
     asked = [i for s in SPLIT_LABEL for i in by_split[s]]
     _, index_s = ensure_index(BenchData(data_dir=args.data_dir, label=str(args.data_dir)), settings)
     agent = RAGAgent.from_config(RAGConfig.from_settings(settings), settings=settings)
-    print(f"{len(asked)} questions ({', '.join(f'{SPLIT_LABEL[s]} {len(v)}' for s, v in by_split.items())}) "
-          f"on {args.data_dir}; embedder {args.embedder}, generator {args.generator}", flush=True)
+    print(
+        f"{len(asked)} questions ({', '.join(f'{SPLIT_LABEL[s]} {len(v)}' for s, v in by_split.items())}) "
+        f"on {args.data_dir}; embedder {args.embedder}, generator {args.generator}",
+        flush=True,
+    )
     started = time.perf_counter()
     rows = ask_all(agent, asked, names=RecordNames.from_dataset(ds))
     elapsed = time.perf_counter() - started
     k = agent.config.top_k
-    metrics = {SPLIT_LABEL[s]: summarise([r for r in rows if r["split"] == s], k=k) for s in SPLIT_LABEL
-               if any(r["split"] == s for r in rows)}
+    metrics = {
+        SPLIT_LABEL[s]: summarise([r for r in rows if r["split"] == s], k=k)
+        for s in SPLIT_LABEL
+        if any(r["split"] == s for r in rows)
+    }
     acc_rows, splits = accuracy_table(rows)
     overall = [{"split": name, **{m: m_ for m, m_ in got.items() if "/" not in m}} for name, got in metrics.items()]
     wrong = examples(rows, per_kind=args.examples)
-    md = "\n\n".join([
-        f"## Answer accuracy on recruiters' questions: {args.data_dir.name}",
-        f"`.venv/bin/python -m bench.answers {' '.join(sys.argv[1:])}` — embedder `{args.embedder}` "
-        f"({args.backend}), generator `{args.generator}`, top-{k}; {len(rows)} questions in {elapsed:.0f} s "
-        f"(index ready in {index_s:.0f} s).",
-        "Accuracy per question kind (right/judged):",
-        table(acc_rows, [("kind", "kind"), *[(s, SPLIT_LABEL[s]) for s in splits]]),
-        table(overall, [("split", "split"), ("answer_accuracy", "accuracy", ".3f"), ("false_hire_rate", "false hires", ".3f"),
-                        ("citation_precision", "citation P", ".3f"), ("citation_recall", "citation R", ".3f"),
-                        ("hit_at_k", f"hit@{k}", ".3f"), ("mrr", "MRR", ".3f"), ("rougeL", "ROUGE-L", ".3f"),
-                        ("latency_p50_ms", "p50 ms", ".0f"), ("n_questions", "n", ".0f")]),
-        "Wrong answers (examples):",
-        table(wrong, [("kind", "kind"), ("split", "split"), ("question", "question"), ("expected", "expected"),
-                      ("answer", "answer"), ("why", "why wrong")]),
-    ])
+    md = "\n\n".join(
+        [
+            f"## Answer accuracy on recruiters' questions: {args.data_dir.name}",
+            f"`.venv/bin/python -m bench.answers {' '.join(sys.argv[1:])}` — embedder `{args.embedder}` "
+            f"({args.backend}), generator `{args.generator}`, top-{k}; {len(rows)} questions in {elapsed:.0f} s "
+            f"(index ready in {index_s:.0f} s).",
+            "Accuracy per question kind (right/judged):",
+            table(acc_rows, [("kind", "kind"), *[(s, SPLIT_LABEL[s]) for s in splits]]),
+            table(
+                overall,
+                [
+                    ("split", "split"),
+                    ("answer_accuracy", "accuracy", ".3f"),
+                    ("false_hire_rate", "false hires", ".3f"),
+                    ("citation_precision", "citation P", ".3f"),
+                    ("citation_recall", "citation R", ".3f"),
+                    ("hit_at_k", f"hit@{k}", ".3f"),
+                    ("mrr", "MRR", ".3f"),
+                    ("rougeL", "ROUGE-L", ".3f"),
+                    ("latency_p50_ms", "p50 ms", ".0f"),
+                    ("n_questions", "n", ".0f"),
+                ],
+            ),
+            "Wrong answers (examples):",
+            table(
+                wrong,
+                [
+                    ("kind", "kind"),
+                    ("split", "split"),
+                    ("question", "question"),
+                    ("expected", "expected"),
+                    ("answer", "answer"),
+                    ("why", "why wrong"),
+                ],
+            ),
+        ]
+    )
     print("\n" + md)
-    write_outputs(NAME, args.out, {"machine": machine_info(), "args": {k_: str(v) for k_, v in vars(args).items()},
-                                   "metrics": metrics, "rows": rows}, md)
+    write_outputs(
+        NAME,
+        args.out,
+        {
+            "machine": machine_info(),
+            "args": {k_: str(v) for k_, v in vars(args).items()},
+            "metrics": metrics,
+            "rows": rows,
+        },
+        md,
+    )
     return 0
 
 

@@ -24,9 +24,14 @@ from recruta.core.settings import get_settings, quiet_telemetry  # noqa: E402
 
 quiet_telemetry()
 
-QUESTIONS = ["Resuma a experiência profissional do candidato.", "Quais tecnologias o candidato domina?",
-             "O que devo perguntar na entrevista?", "Quais são os pontos fortes do candidato para esta vaga?",
-             "Onde o candidato estudou?", "Quais idiomas o candidato fala?"]
+QUESTIONS = [
+    "Resuma a experiência profissional do candidato.",
+    "Quais tecnologias o candidato domina?",
+    "O que devo perguntar na entrevista?",
+    "Quais são os pontos fortes do candidato para esta vaga?",
+    "Onde o candidato estudou?",
+    "Quais idiomas o candidato fala?",
+]
 
 
 def main() -> int:
@@ -45,18 +50,23 @@ def main() -> int:
         jd = JDService(sessionmaker=sm, retrieve=agent.retrieve)
         out["jd"] = measure(jd, sample_requests(settings.data_dir, n=20))
         far = far_titles(jd, load_far_titles(ROOT / "tests" / "data" / "jd_far_titles.json"))
-        out["jd_far_titles"] = {**{k: v for k, v in far.items() if k != "items"},
-                                "foreign": {i["id"]: i["foreign"] for i in far["items"] if i["foreign"]}}
+        out["jd_far_titles"] = {
+            **{k: v for k, v in far.items() if k != "items"},
+            "foreign": {i["id"]: i["foreign"] for i in far["items"] if i["foreign"]},
+        }
         out["jd_sample_borrowing"] = borrowing(jd, sample_requests(settings.data_dir, n=60, seed=1))
         llm = make_generator("smollm2", cache_dir=settings.llm_cache, dtype=settings.llm_dtype)
-        chat = ChatService(sessionmaker=sm, generator=llm, embedder=agent.embedder, retrieve=agent.retrieve,
-                           max_new_tokens=128)
+        chat = ChatService(
+            sessionmaker=sm, generator=llm, embedder=agent.embedder, retrieve=agent.retrieve, max_new_tokens=128
+        )
         applicants = json.loads((settings.data_dir / "applicants.json").read_text())
         vagas = json.loads((settings.data_dir / "vagas.json").read_text())
         cv = next(a["cv_pt"] for a in applicants.values() if len(a["cv_pt"]) > 1200)
         v = next(iter(vagas.values()))["perfil_vaga"]
         job = v["principais_atividades"] + "\n" + v["competencia_tecnicas_e_comportamentais"]
-        sid = chat.create_session(documents=[("cv", "cv.txt", cv.encode()), ("job_description", "vaga.txt", job.encode())])["session_id"]
+        sid = chat.create_session(
+            documents=[("cv", "cv.txt", cv.encode()), ("job_description", "vaga.txt", job.encode())]
+        )["session_id"]
         first, whole, modes = [], [], []
         for q in QUESTIONS:
             t0 = time.perf_counter()
@@ -66,9 +76,13 @@ def main() -> int:
             whole.append(time.perf_counter() - t0)
             first.append((t_first or time.perf_counter()) - t0)
             modes.append(chat.history(sid)["messages"][-1]["content"][:60])
-        out["chat"] = {"first_token_s_p50": round(statistics.median(first), 3),
-                       "whole_answer_s_p50": round(statistics.median(whole), 3), "questions": len(QUESTIONS),
-                       "model": "smollm2", "dtype": settings.llm_dtype}
+        out["chat"] = {
+            "first_token_s_p50": round(statistics.median(first), 3),
+            "whole_answer_s_p50": round(statistics.median(whole), 3),
+            "questions": len(QUESTIONS),
+            "model": "smollm2",
+            "dtype": settings.llm_dtype,
+        }
     print(json.dumps(out, indent=1, ensure_ascii=False, default=str))
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "out" / "chat_jd.json").write_text(json.dumps(out, indent=1, ensure_ascii=False, default=str))

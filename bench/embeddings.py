@@ -61,8 +61,12 @@ NAME = "embeddings"
 HEADLINE_BATCH, HEADLINE_THREADS = 32, 2
 HIT_TOLERANCE, MRR_TOLERANCE = 0.01, 0.01  # what "the same retrieval quality as torch" allows
 TARGET_SPEEDUP = 2.5
-LABELS = {"torch": "torch fp32", "openvino": "OpenVINO fp32", "openvino-bf16": "OpenVINO bf16",
-          "openvino-int8": "OpenVINO int8"}
+LABELS = {
+    "torch": "torch fp32",
+    "openvino": "OpenVINO fp32",
+    "openvino-bf16": "OpenVINO bf16",
+    "openvino-int8": "OpenVINO int8",
+}
 OWN_INDEX = ("openvino-bf16", "openvino-int8")  # backends whose vectors get their own collection
 
 
@@ -78,8 +82,13 @@ def chunk_texts(bench: BenchData, settings: Settings, *, n: int) -> list[str]:
     from recruta.ingest.documents import build_documents
     from recruta.ingest.loaders import load_dataset
 
-    docs = list(build_documents(load_dataset(bench.data_dir, hired_statuses=settings.hired_statuses),
-                                chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap))
+    docs = list(
+        build_documents(
+            load_dataset(bench.data_dir, hired_statuses=settings.hired_statuses),
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+        )
+    )
     return [d.text for d in random.Random(0).sample(docs, min(n, len(docs)))]
 
 
@@ -99,8 +108,9 @@ def timed_embed(emb: Embedder, texts: list[str], *, batch: int, threads: int) ->
     return vectors, time.perf_counter() - started
 
 
-def throughput(embedders: dict[tuple[str, int], Embedder], texts: list[str], tokens: list[int],
-               configs: list[Config]) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+def throughput(
+    embedders: dict[tuple[str, int], Embedder], texts: list[str], tokens: list[int], configs: list[Config]
+) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
     """Rows per (config, backend), backends back to back; the headline config's vectors for the cosine check."""
     rows, headline = [], {}
     for config in configs:
@@ -112,13 +122,28 @@ def throughput(embedders: dict[tuple[str, int], Embedder], texts: list[str], tok
             vectors, seconds = timed_embed(emb, part, batch=config.batch, threads=config.threads)
             tps = n_tokens / seconds
             base = base or tps
-            rows.append({"backend": backend, "label": LABELS[backend], "batch": config.batch, "threads": config.threads,
-                         "texts": len(part), "tokens": n_tokens, "seconds": seconds, "tokens_per_s": tps,
-                         "texts_per_s": len(part) / seconds, "speedup": tps / base, "headline": is_headline})
+            rows.append(
+                {
+                    "backend": backend,
+                    "label": LABELS[backend],
+                    "batch": config.batch,
+                    "threads": config.threads,
+                    "texts": len(part),
+                    "tokens": n_tokens,
+                    "seconds": seconds,
+                    "tokens_per_s": tps,
+                    "texts_per_s": len(part) / seconds,
+                    "speedup": tps / base,
+                    "headline": is_headline,
+                }
+            )
             if is_headline:
                 headline[backend] = vectors
-            print(f"batch {config.batch}, {config.threads} thread(s), {LABELS[backend]}: {tps:,.0f} tokens/s "
-                  f"({tps / base:.2f}× torch)", flush=True)
+            print(
+                f"batch {config.batch}, {config.threads} thread(s), {LABELS[backend]}: {tps:,.0f} tokens/s "
+                f"({tps / base:.2f}× torch)",
+                flush=True,
+            )
     return rows, headline
 
 
@@ -127,8 +152,11 @@ def agreement(vectors: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
     out = {}
     for backend, v in vectors.items():
         cos = (v * ref).sum(axis=1)
-        out[backend] = {"cos_mean": float(cos.mean()), "cos_min": float(cos.min()),
-                        "max_abs_diff": float(np.abs(v - ref).max())}
+        out[backend] = {
+            "cos_mean": float(cos.mean()),
+            "cos_min": float(cos.min()),
+            "max_abs_diff": float(np.abs(v - ref).max()),
+        }
     return out
 
 
@@ -145,8 +173,11 @@ def query_latency(emb: Embedder, questions: list[str], *, threads: int, repeats:
             started = time.perf_counter()
             emb.embed([q])
             ms.append((time.perf_counter() - started) * 1000)
-    return {"query_ms_p50": float(np.percentile(ms, 50)), "query_ms_p95": float(np.percentile(ms, 95)),
-            "queries": len(ms)}
+    return {
+        "query_ms_p50": float(np.percentile(ms, 50)),
+        "query_ms_p95": float(np.percentile(ms, 95)),
+        "queries": len(ms),
+    }
 
 
 def backend_index(bench: BenchData, settings: Settings, emb: OpenVINOEmbedder) -> tuple[Any, float]:
@@ -177,22 +208,39 @@ def retrieval_quality(backend: str, emb: Embedder, store: Any, items: list[Any],
     from recruta.rag.metrics import hit_at_k, mrr, retrieval_rank
 
     def row(mode: str, ranks: list[int | None]) -> dict[str, Any]:
-        return {"backend": backend, "label": LABELS[backend], "routing": mode, "hit_at_5": hit_at_k(ranks, k),
-                "hit_at_1": hit_at_k(ranks, 1), "mrr": mrr(ranks), "questions": len(items), "collection": store.name}
+        return {
+            "backend": backend,
+            "label": LABELS[backend],
+            "routing": mode,
+            "hit_at_5": hit_at_k(ranks, k),
+            "hit_at_1": hit_at_k(ranks, 1),
+            "mrr": mrr(ranks),
+            "questions": len(items),
+            "collection": store.name,
+        }
 
     rows = []
     for routing in (True, False):
-        config = RAGConfig(embedder="minilm", embedder_backend=backend, top_k=k, id_routing=routing,
-                           generator="extractive")
+        config = RAGConfig(
+            embedder="minilm", embedder_backend=backend, top_k=k, id_routing=routing, generator="extractive"
+        )
         assert config.index_name == store.name, (config.index_name, store.name)
         agent = RAGAgent(config=config, store=store, embedder=emb, generator=ExtractiveGenerator())
-        rows.append(row(ROUTING_ON if routing else HNSW_OFF,
-                        [retrieval_rank([h.id for h in agent.retrieve(i.question)], i.record_ids) for i in items]))
+        rows.append(
+            row(
+                ROUTING_ON if routing else HNSW_OFF,
+                [retrieval_rank([h.id for h in agent.retrieve(i.question)], i.record_ids) for i in items],
+            )
+        )
     got = store.get(include_embeddings=True)
     scores = emb.embed([i.question for i in items]) @ np.asarray(got["embeddings"], dtype=np.float32).T
     top = np.argsort(-scores, axis=1)[:, :k]
-    rows.append(row(EXACT_OFF, [retrieval_rank([got["ids"][j] for j in best], i.record_ids)
-                                for best, i in zip(top, items, strict=True)]))
+    rows.append(
+        row(
+            EXACT_OFF,
+            [retrieval_rank([got["ids"][j] for j in best], i.record_ids) for best, i in zip(top, items, strict=True)],
+        )
+    )
     return rows
 
 
@@ -202,8 +250,11 @@ def recommend(summary: list[dict[str, Any]], quality: list[dict[str, Any]]) -> d
     q = {(r["backend"], r["routing"]): r for r in quality}
     keeps = []
     for s in summary:
-        ok = all(q[(s["backend"], m)]["hit_at_5"] >= q[("torch", m)]["hit_at_5"] - HIT_TOLERANCE
-                 and q[(s["backend"], m)]["mrr"] >= q[("torch", m)]["mrr"] - MRR_TOLERANCE for m in JUDGED)
+        ok = all(
+            q[(s["backend"], m)]["hit_at_5"] >= q[("torch", m)]["hit_at_5"] - HIT_TOLERANCE
+            and q[(s["backend"], m)]["mrr"] >= q[("torch", m)]["mrr"] - MRR_TOLERANCE
+            for m in JUDGED
+        )
         if ok:
             keeps.append(s)
     best = max(keeps, key=lambda s: s["tokens_per_s"])
@@ -224,8 +275,11 @@ def plot(rows: list[dict[str, Any]], summary: list[dict[str, Any]], path: Path) 
                 xs.append(n + i * width)
                 ys.append(hit[0]["tokens_per_s"])
         axes[0].bar(xs, ys, width=width, color=colors[b], label=LABELS[b])
-    axes[0].set_xticks([n + 0.4 - width / 2 for n in range(len(configs))],
-                       [f"batch {b}\n{t} thread{'s' if t > 1 else ''}" for b, t in configs], fontsize=8)
+    axes[0].set_xticks(
+        [n + 0.4 - width / 2 for n in range(len(configs))],
+        [f"batch {b}\n{t} thread{'s' if t > 1 else ''}" for b, t in configs],
+        fontsize=8,
+    )
     axes[0].set_ylabel("tokens/s (higher is better)")
     axes[0].set_ylim(0, max(r["tokens_per_s"] for r in rows) * 1.35)
     axes[0].legend(fontsize=7, loc="upper right")
@@ -245,57 +299,80 @@ def plot(rows: list[dict[str, Any]], summary: list[dict[str, Any]], path: Path) 
 
 def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
     rec, head = data["recommended"], data["headline"]
-    summary_cols = [("label", "backend"), ("compute", "compute"), ("tokens_per_s", "tokens/s", ",.0f"), ("texts_per_s", "texts/s", ".1f"),
-                    ("speedup", "× torch", ".2f"), ("cos_mean", "cosine to torch (mean)", ".4f"),
-                    ("cos_min", "(min)", ".4f"), ("max_abs_diff", "max abs diff", ".1e"),
-                    ("query_ms_p50", "1 question p50 (ms)", ".1f"), ("query_ms_p95", "p95 (ms)", ".1f"),
-                    ("conversion_s", "one-time conversion (s)", ".0f")]
-    sweep_cols = [("batch", "batch"), ("threads", "threads"), ("texts", "texts"), ("label", "backend"),
-                  ("tokens_per_s", "tokens/s", ",.0f"), ("texts_per_s", "texts/s", ".1f"), ("speedup", "× torch", ".2f")]
-    quality_cols = [("label", "backend"), ("routing", "id routing"), ("hit_at_5", "hit@5", ".3f"),
-                    ("hit_at_1", "hit@1", ".3f"), ("mrr", "MRR", ".3f"), ("questions", "questions"),
-                    ("collection", "collection")]
+    summary_cols = [
+        ("label", "backend"),
+        ("compute", "compute"),
+        ("tokens_per_s", "tokens/s", ",.0f"),
+        ("texts_per_s", "texts/s", ".1f"),
+        ("speedup", "× torch", ".2f"),
+        ("cos_mean", "cosine to torch (mean)", ".4f"),
+        ("cos_min", "(min)", ".4f"),
+        ("max_abs_diff", "max abs diff", ".1e"),
+        ("query_ms_p50", "1 question p50 (ms)", ".1f"),
+        ("query_ms_p95", "p95 (ms)", ".1f"),
+        ("conversion_s", "one-time conversion (s)", ".0f"),
+    ]
+    sweep_cols = [
+        ("batch", "batch"),
+        ("threads", "threads"),
+        ("texts", "texts"),
+        ("label", "backend"),
+        ("tokens_per_s", "tokens/s", ",.0f"),
+        ("texts_per_s", "texts/s", ".1f"),
+        ("speedup", "× torch", ".2f"),
+    ]
+    quality_cols = [
+        ("label", "backend"),
+        ("routing", "id routing"),
+        ("hit_at_5", "hit@5", ".3f"),
+        ("hit_at_1", "hit@1", ".3f"),
+        ("mrr", "MRR", ".3f"),
+        ("questions", "questions"),
+        ("collection", "collection"),
+    ]
     conv = data["conversion"]
-    return "\n".join([
-        "## Embeddings: all-MiniLM-L6-v2 by backend (torch fp32, OpenVINO fp32 / bf16 / int8)",
-        "",
-        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])} "
-        f"OpenVINO {data['versions']['openvino']}, NNCF {data['versions']['nncf']}.",
-        "",
-        f"Texts: {head['texts']:,} chunks ({head['tokens']:,} tokens, {head['tokens'] / head['texts']:.0f} per chunk "
-        f"after truncation to 256) drawn at random from the {data['n_chunks_total']:,} chunks that the document "
-        f"builder makes of {data['data']}; every backend embeds the same ones. Headline: batch {HEADLINE_BATCH}, "
-        f"{HEADLINE_THREADS} threads. The backends of one setting run back to back, so **compare the × torch "
-        "ratios**, not absolute rates. Backends (`embedder_backend`): `openvino` = the model converted to an "
-        "OpenVINO IR, fp32; `openvino-bf16` = the same IR computed in bf16 (fp32 on CPUs without native bf16: see `compute`); "
-        "`openvino-int8` = "
-        f"the IR quantised by NNCF ({conv['calibration_texts']} calibration texts from the project's generator, "
-        "seed 7), non-quantised ops in bf16. Conversion (fp32 IR "
-        f"{conv['convert_s']:.0f} s, + int8 quantisation {conv['quantize_s']:.0f} s) happens once per machine and "
-        "is cached; times as recorded when it ran"
-        + (" (in this run)." if conv["converted_in_this_run"] else f" ({conv['created']})."),
-        "",
-        table(data["summary"], summary_cols),
-        "",
-        "Batch size and threads (same texts per row group):",
-        "",
-        table(data["throughput"], sweep_cols),
-        "",
-        f"Retrieval on the {data['quality'][0]['questions']} dev questions of the evaluation set, top 5: the "
-        "agent's `retrieve` with id routing ON (the shipped retrieval) and OFF (the embedding alone, through "
-        "Chroma's approximate HNSW search), and OFF as an exact cosine search over the same collection. HNSW "
-        "misses move the OFF row by a question or two between runs of the very same index, as much as the "
-        "backends differ, so the recommendation compares ON and the exact OFF.",
-        "",
-        table(data["quality"], quality_cols),
-        "",
-        f"**Recommendation:** `embedder_backend={rec['backend']}` — the fastest backend whose hit@5 stays within "
-        f"{HIT_TOLERANCE * 100:.0f} point of torch's and MRR within {MRR_TOLERANCE}, routing ON and OFF (exact) "
-        f"({rec['speedup']:.2f}× torch; target ≥ {TARGET_SPEEDUP}×: {'met' if rec['meets_target'] else 'NOT met'}). "
-        f"Shipped default: `embedder_backend={data['shipped_default']}`.",
-        "",
-        plots.link(png, "tokens/s by backend, batch size and threads; single-question latency"),
-    ])
+    return "\n".join(
+        [
+            "## Embeddings: all-MiniLM-L6-v2 by backend (torch fp32, OpenVINO fp32 / bf16 / int8)",
+            "",
+            f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])} "
+            f"OpenVINO {data['versions']['openvino']}, NNCF {data['versions']['nncf']}.",
+            "",
+            f"Texts: {head['texts']:,} chunks ({head['tokens']:,} tokens, {head['tokens'] / head['texts']:.0f} per chunk "
+            f"after truncation to 256) drawn at random from the {data['n_chunks_total']:,} chunks that the document "
+            f"builder makes of {data['data']}; every backend embeds the same ones. Headline: batch {HEADLINE_BATCH}, "
+            f"{HEADLINE_THREADS} threads. The backends of one setting run back to back, so **compare the × torch "
+            "ratios**, not absolute rates. Backends (`embedder_backend`): `openvino` = the model converted to an "
+            "OpenVINO IR, fp32; `openvino-bf16` = the same IR computed in bf16 (fp32 on CPUs without native bf16: see `compute`); "
+            "`openvino-int8` = "
+            f"the IR quantised by NNCF ({conv['calibration_texts']} calibration texts from the project's generator, "
+            "seed 7), non-quantised ops in bf16. Conversion (fp32 IR "
+            f"{conv['convert_s']:.0f} s, + int8 quantisation {conv['quantize_s']:.0f} s) happens once per machine and "
+            "is cached; times as recorded when it ran"
+            + (" (in this run)." if conv["converted_in_this_run"] else f" ({conv['created']})."),
+            "",
+            table(data["summary"], summary_cols),
+            "",
+            "Batch size and threads (same texts per row group):",
+            "",
+            table(data["throughput"], sweep_cols),
+            "",
+            f"Retrieval on the {data['quality'][0]['questions']} dev questions of the evaluation set, top 5: the "
+            "agent's `retrieve` with id routing ON (the shipped retrieval) and OFF (the embedding alone, through "
+            "Chroma's approximate HNSW search), and OFF as an exact cosine search over the same collection. HNSW "
+            "misses move the OFF row by a question or two between runs of the very same index, as much as the "
+            "backends differ, so the recommendation compares ON and the exact OFF.",
+            "",
+            table(data["quality"], quality_cols),
+            "",
+            f"**Recommendation:** `embedder_backend={rec['backend']}` — the fastest backend whose hit@5 stays within "
+            f"{HIT_TOLERANCE * 100:.0f} point of torch's and MRR within {MRR_TOLERANCE}, routing ON and OFF (exact) "
+            f"({rec['speedup']:.2f}× torch; target ≥ {TARGET_SPEEDUP}×: {'met' if rec['meets_target'] else 'NOT met'}). "
+            f"Shipped default: `embedder_backend={data['shipped_default']}`.",
+            "",
+            plots.link(png, "tokens/s by backend, batch size and threads; single-question latency"),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -338,44 +415,76 @@ def main(argv: list[str] | None = None) -> int:
                 conversion["converted_in_this_run"] |= emb.conversion_s > 0
                 conversion[backend] = emb.manifest["seconds"]
         int8 = ov[("openvino-int8", HEADLINE_THREADS)]
-        conversion.update(calibration_texts=int8.manifest["calibration_texts"], created=int8.manifest["created"],
-                          convert_s=int8.manifest["convert_s"], quantize_s=int8.manifest["quantize_s"])
+        conversion.update(
+            calibration_texts=int8.manifest["calibration_texts"],
+            created=int8.manifest["created"],
+            convert_s=int8.manifest["convert_s"],
+            quantize_s=int8.manifest["quantize_s"],
+        )
         embedders: dict[tuple[str, int], Embedder] = {**{("torch", c.threads): torch_emb for c in configs}, **ov}
         rows, headline_vectors = throughput(embedders, texts, tokens, configs)
         agree = agreement(headline_vectors)
         if agree["openvino"]["max_abs_diff"] >= 1e-4:
-            raise SystemExit(f"OpenVINO fp32 differs from torch by {agree['openvino']['max_abs_diff']:.1e} "
-                             "(≥ 1e-4): it must not share torch's collections")
+            raise SystemExit(
+                f"OpenVINO fp32 differs from torch by {agree['openvino']['max_abs_diff']:.1e} "
+                "(≥ 1e-4): it must not share torch's collections"
+            )
 
         items = [i for i in evalset.load(bench.evalset) if i.split == "dev"]
         summary = []
         for r in (r for r in rows if r["headline"]):
             emb = embedders[(r["backend"], HEADLINE_THREADS)]
-            summary.append({**r, **agree[r["backend"]], **query_latency(emb, [i.question for i in items],
-                                                                         threads=HEADLINE_THREADS),
-                            "compute": ("int8 + " if r["backend"] == "openvino-int8" else "") + getattr(emb, "precision", "f32"),
-                            "conversion_s": conversion.get(r["backend"])})
+            summary.append(
+                {
+                    **r,
+                    **agree[r["backend"]],
+                    **query_latency(emb, [i.question for i in items], threads=HEADLINE_THREADS),
+                    "compute": ("int8 + " if r["backend"] == "openvino-int8" else "")
+                    + getattr(emb, "precision", "f32"),
+                    "conversion_s": conversion.get(r["backend"]),
+                }
+            )
 
         stores, own_index_s = {"torch": torch_store, "openvino": torch_store}, {}
         for backend in OWN_INDEX:
             stores[backend], own_index_s[backend] = backend_index(
-                bench, settings.model_copy(update={"embedder_backend": backend}), ov[(backend, HEADLINE_THREADS)])
-        quality = [row for backend, store in stores.items()
-                   for row in retrieval_quality(backend, embedders[(backend, HEADLINE_THREADS)], store, items)]
+                bench, settings.model_copy(update={"embedder_backend": backend}), ov[(backend, HEADLINE_THREADS)]
+            )
+        quality = [
+            row
+            for backend, store in stores.items()
+            for row in retrieval_quality(backend, embedders[(backend, HEADLINE_THREADS)], store, items)
+        ]
 
     rec = recommend(summary, quality)
-    data = {"command": command("bench." + NAME), "machine": info, "data": bench.label, "index_build_s": index_s,
-            "own_index_build_s": own_index_s, "n_chunks_total": n_total,
-            "headline": {"texts": n_chunks, "tokens": sum(tokens)}, "summary": summary, "throughput": rows,
-            "quality": quality, "conversion": conversion, "recommended": rec,
-            "shipped_default": Settings.model_fields["embedder_backend"].default,
-            "versions": {m: importlib.metadata.version(m) for m in ("openvino", "nncf")},
-            "seconds_excluding_torch_index": time.perf_counter() - started - index_s}
-    print(f"took {data['seconds_excluding_torch_index']:.0f} s without the torch index build ({index_s:.0f} s), "
-          "including " + ", ".join(f"the {b} index build ({s:.0f} s)" for b, s in own_index_s.items()), flush=True)
-    print(f"recommendation: embedder_backend={rec['backend']} ({rec['speedup']:.2f}× torch fp32 at batch "
-          f"{HEADLINE_BATCH}, {HEADLINE_THREADS} threads; hit@5 within {HIT_TOLERANCE * 100:.0f} point and MRR within "
-          f"{MRR_TOLERANCE} of torch, id routing on and off (exact search))", flush=True)
+    data = {
+        "command": command("bench." + NAME),
+        "machine": info,
+        "data": bench.label,
+        "index_build_s": index_s,
+        "own_index_build_s": own_index_s,
+        "n_chunks_total": n_total,
+        "headline": {"texts": n_chunks, "tokens": sum(tokens)},
+        "summary": summary,
+        "throughput": rows,
+        "quality": quality,
+        "conversion": conversion,
+        "recommended": rec,
+        "shipped_default": Settings.model_fields["embedder_backend"].default,
+        "versions": {m: importlib.metadata.version(m) for m in ("openvino", "nncf")},
+        "seconds_excluding_torch_index": time.perf_counter() - started - index_s,
+    }
+    print(
+        f"took {data['seconds_excluding_torch_index']:.0f} s without the torch index build ({index_s:.0f} s), "
+        "including " + ", ".join(f"the {b} index build ({s:.0f} s)" for b, s in own_index_s.items()),
+        flush=True,
+    )
+    print(
+        f"recommendation: embedder_backend={rec['backend']} ({rec['speedup']:.2f}× torch fp32 at batch "
+        f"{HEADLINE_BATCH}, {HEADLINE_THREADS} threads; hit@5 within {HIT_TOLERANCE * 100:.0f} point and MRR within "
+        f"{MRR_TOLERANCE} of torch, id routing on and off (exact search))",
+        flush=True,
+    )
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(rows, summary, plots.path("speed"))
     write_outputs(NAME, a.out, data, render(data, plots=plots, png=png))

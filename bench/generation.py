@@ -59,8 +59,10 @@ class Setting:
 
     @property
     def label(self) -> str:
-        return f"{ {'bfloat16': 'bf16', 'float32': 'fp32', 'int4': 'int4 weights (bf16 compute)'}.get(self.dtype, self.dtype)}, " \
-               f"{self.threads} thread{'s' if self.threads > 1 else ''}"
+        return (
+            f"{ {'bfloat16': 'bf16', 'float32': 'fp32', 'int4': 'int4 weights (bf16 compute)'}.get(self.dtype, self.dtype) }, "
+            f"{self.threads} thread{'s' if self.threads > 1 else ''}"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,8 +110,11 @@ class TimedGenerator:
         done = time.perf_counter()
         prompt = enc["input_ids"].shape[1]
         first = clock.stamps[0] if clock.stamps else done
-        self.timings.append(Timing(prompt_tokens=prompt, new_tokens=out.shape[1] - prompt,
-                                   ttft_s=first - started, total_s=done - started))
+        self.timings.append(
+            Timing(
+                prompt_tokens=prompt, new_tokens=out.shape[1] - prompt, ttft_s=first - started, total_s=done - started
+            )
+        )
         return self.inner.tokenizer.decode(out[0, prompt:], skip_special_tokens=True).strip()
 
 
@@ -128,8 +133,14 @@ def speed(timings: list[Timing]) -> dict[str, float]:
     }
 
 
-def run_setting(setting: Setting, *, settings: Settings, items: list[Any], max_new_tokens: int,
-                loaded: dict[str, tuple[TransformersGenerator, float]]) -> dict[str, Any]:
+def run_setting(
+    setting: Setting,
+    *,
+    settings: Settings,
+    items: list[Any],
+    max_new_tokens: int,
+    loaded: dict[str, tuple[TransformersGenerator, float]],
+) -> dict[str, Any]:
     import torch
 
     from experiment import evaluate
@@ -147,23 +158,40 @@ def run_setting(setting: Setting, *, settings: Settings, items: list[Any], max_n
     warm = [{"role": "user", "content": items[0].question}]
     gen.generate(GenerationInput(question=items[0].question, hits=[], messages=warm), max_new_tokens=4)  # not timed
     quality, rows = evaluate(agent, items, desc=setting.label)
-    result = {"setting": setting.label, **asdict(setting), "load_s": load_s, **speed(timed.timings),
-              "rougeL": quality["rougeL"], "hit_at_k": quality["hit_at_k"], "mrr": quality["mrr"],
-              "top_k": config.top_k, "questions": len(items),
-              "answers": [{"id": r["id"], "prediction": r["prediction"], "rougeL": r["rougeL"]} for r in rows]}
-    print(f"{setting.label}: {result['decode_tokens_per_s']:.1f} tok/s, TTFT p50 {result['ttft_s_p50']:.2f}s, "
-          f"ROUGE-L {result['rougeL']:.3f}, hit@k {result['hit_at_k']:.2f}", flush=True)
+    result = {
+        "setting": setting.label,
+        **asdict(setting),
+        "load_s": load_s,
+        **speed(timed.timings),
+        "rougeL": quality["rougeL"],
+        "hit_at_k": quality["hit_at_k"],
+        "mrr": quality["mrr"],
+        "top_k": config.top_k,
+        "questions": len(items),
+        "answers": [{"id": r["id"], "prediction": r["prediction"], "rougeL": r["rougeL"]} for r in rows],
+    }
+    print(
+        f"{setting.label}: {result['decode_tokens_per_s']:.1f} tok/s, TTFT p50 {result['ttft_s_p50']:.2f}s, "
+        f"ROUGE-L {result['rougeL']:.3f}, hit@k {result['hit_at_k']:.2f}",
+        flush=True,
+    )
     return result
 
 
 def recommend(results: list[dict[str, Any]]) -> dict[str, Any]:
     """The fastest setting whose ROUGE-L is within QUALITY_TOLERANCE of the best fp32 one (or of the best)."""
-    reference = max((r["rougeL"] for r in results if r["dtype"] == "float32"),
-                    default=max(r["rougeL"] for r in results))
+    reference = max(
+        (r["rougeL"] for r in results if r["dtype"] == "float32"), default=max(r["rougeL"] for r in results)
+    )
     keeps = [r for r in results if r["rougeL"] >= reference - QUALITY_TOLERANCE]
     best = max(keeps, key=lambda r: (r["decode_tokens_per_s"], -r["ttft_s_p50"]))
-    return {"setting": best["setting"], "dtype": best["dtype"], "threads": best["threads"],
-            "reference_rougeL": reference, "tolerance": QUALITY_TOLERANCE}
+    return {
+        "setting": best["setting"],
+        "dtype": best["dtype"],
+        "threads": best["threads"],
+        "reference_rougeL": reference,
+        "tolerance": QUALITY_TOLERANCE,
+    }
 
 
 def plot(results: list[dict[str, Any]], path: Path) -> Path:
@@ -186,39 +214,54 @@ def plot(results: list[dict[str, Any]], path: Path) -> Path:
 def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -> str:
     rec, shipped, r0 = data["recommended"], data["shipped_defaults"], data["results"][0]
     threads_shipped = shipped["torch_threads"] or f"torch default = {data['machine']['cpus']}"
-    matches = rec["dtype"] == shipped["llm_dtype"] and rec["threads"] in (shipped["torch_threads"],
-                                                                           shipped["torch_threads"] or data["machine"]["cpus"])
-    cols = [("setting", "setting"), ("decode_tokens_per_s", "decode tokens/s", ".1f"), ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
-            ("ttft_s_p95", "TTFT p95 (s)", ".2f"), ("answer_s_p50", "answer p50 (s)", ".2f"),
-            ("new_tokens_mean", "new tokens (mean)", ".0f"), ("rougeL", "ROUGE-L", ".3f"),
-            ("hit_at_k", f"hit@{r0['top_k']}", ".2f"), ("mrr", "MRR", ".2f"), ("load_s", "load (s)", ".1f")]
-    return "\n".join([
-        "## Generation: SmolLM2-135M by dtype and torch threads",
-        "",
-        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
-        "",
-        f"{r0['questions']} dev questions of {bench.label}, answered through the real RAG path (MiniLM retrieval "
-        f"with id routing, top-k {r0['top_k']}, `rag` prompt of ~{r0['prompt_tokens_mean']:.0f} tokens, greedy, "
-        f"at most {data['max_new_tokens']} new tokens). Decode tokens/s = tokens after the first / time after the "
-        "first, over all answers; TTFT = question → first generated token (tokenise + prompt prefill). "
-        "`load` includes the one-time GGUF → dtype conversion when the cached copy was missing.",
-        "",
-        table(data["results"], cols),
-        "",
-        f"**Fastest setting that keeps quality** (ROUGE-L within {rec['tolerance']} of fp32's {rec['reference_rougeL']:.3f}): "
-        f"**{rec['setting']}**. Shipped defaults (`recruta/core/settings.py`): `llm_dtype={shipped['llm_dtype']}`, "
-        f"`torch_threads={threads_shipped}` — {'the same' if matches else 'DIFFERENT: update the defaults'}.",
-        "",
-        plots.link(png, "decode tokens/s and time to first token by setting"),
-    ])
+    matches = rec["dtype"] == shipped["llm_dtype"] and rec["threads"] in (
+        shipped["torch_threads"],
+        shipped["torch_threads"] or data["machine"]["cpus"],
+    )
+    cols = [
+        ("setting", "setting"),
+        ("decode_tokens_per_s", "decode tokens/s", ".1f"),
+        ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
+        ("ttft_s_p95", "TTFT p95 (s)", ".2f"),
+        ("answer_s_p50", "answer p50 (s)", ".2f"),
+        ("new_tokens_mean", "new tokens (mean)", ".0f"),
+        ("rougeL", "ROUGE-L", ".3f"),
+        ("hit_at_k", f"hit@{r0['top_k']}", ".2f"),
+        ("mrr", "MRR", ".2f"),
+        ("load_s", "load (s)", ".1f"),
+    ]
+    return "\n".join(
+        [
+            "## Generation: SmolLM2-135M by dtype and torch threads",
+            "",
+            f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+            "",
+            f"{r0['questions']} dev questions of {bench.label}, answered through the real RAG path (MiniLM retrieval "
+            f"with id routing, top-k {r0['top_k']}, `rag` prompt of ~{r0['prompt_tokens_mean']:.0f} tokens, greedy, "
+            f"at most {data['max_new_tokens']} new tokens). Decode tokens/s = tokens after the first / time after the "
+            "first, over all answers; TTFT = question → first generated token (tokenise + prompt prefill). "
+            "`load` includes the one-time GGUF → dtype conversion when the cached copy was missing.",
+            "",
+            table(data["results"], cols),
+            "",
+            f"**Fastest setting that keeps quality** (ROUGE-L within {rec['tolerance']} of fp32's {rec['reference_rougeL']:.3f}): "
+            f"**{rec['setting']}**. Shipped defaults (`recruta/core/settings.py`): `llm_dtype={shipped['llm_dtype']}`, "
+            f"`torch_threads={threads_shipped}` — {'the same' if matches else 'DIFFERENT: update the defaults'}.",
+            "",
+            plots.link(png, "decode tokens/s and time to first token by setting"),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="tiny sample, 1 thread, 2 questions, 16 new tokens (CI)")
     p.add_argument("--out", type=Path, default=Path("bench/out"))
-    p.add_argument("--settings", default=None,
-                   help="dtype×threads list (default int4x2,int4x1,bfloat16x2,float32x2; quick int4x1,bfloat16x1)")
+    p.add_argument(
+        "--settings",
+        default=None,
+        help="dtype×threads list (default int4x2,int4x1,bfloat16x2,float32x2; quick int4x1,bfloat16x1)",
+    )
     p.add_argument("--limit", type=int, default=None, help="dev questions per setting (default 8, quick 2)")
     p.add_argument("--max-new-tokens", type=int, default=None, help="default: the shipped 128 (quick 24)")
     a = p.parse_args(argv)
@@ -235,13 +278,24 @@ def main(argv: list[str] | None = None) -> int:
         _, index_s = ensure_index(bench, settings)
         items = [i for i in evalset.load(bench.evalset) if i.split == "dev"][:limit]
         loaded: dict[str, tuple[TransformersGenerator, float]] = {}
-        results = [run_setting(setting, settings=settings, items=items, max_new_tokens=max_new_tokens, loaded=loaded)
-                   for setting in grid]
+        results = [
+            run_setting(setting, settings=settings, items=items, max_new_tokens=max_new_tokens, loaded=loaded)
+            for setting in grid
+        ]
     defaults = Settings.model_fields
-    data = {"command": command("bench." + NAME), "machine": info, "data": bench.label, "index_build_s": index_s,
-            "max_new_tokens": max_new_tokens, "results": results, "recommended": recommend(results),
-            "shipped_defaults": {"llm_dtype": defaults["llm_dtype"].default,
-                                 "torch_threads": defaults["torch_threads"].default}}
+    data = {
+        "command": command("bench." + NAME),
+        "machine": info,
+        "data": bench.label,
+        "index_build_s": index_s,
+        "max_new_tokens": max_new_tokens,
+        "results": results,
+        "recommended": recommend(results),
+        "shipped_defaults": {
+            "llm_dtype": defaults["llm_dtype"].default,
+            "torch_threads": defaults["torch_threads"].default,
+        },
+    }
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(results, plots.path("speed"))
     write_outputs(NAME, a.out, data, render(data, bench=bench, plots=plots, png=png))

@@ -37,8 +37,15 @@ class BenchData:
         return self.data_dir / "evalset.jsonl"
 
 
-def tiny_sample(folder: Path, *, n_vagas: int = 12, n_applicants: int = 30, n_prospects: int = 60,
-                cv_chars: int = 700, n_questions: int = 24) -> BenchData:
+def tiny_sample(
+    folder: Path,
+    *,
+    n_vagas: int = 12,
+    n_applicants: int = 30,
+    n_prospects: int = 60,
+    cv_chars: int = 700,
+    n_questions: int = 24,
+) -> BenchData:
     """A small joinable sample from the project's own generator, plus its evaluation set."""
     from devtools import sample
     from recruta.core.settings import DEFAULT_HIRED
@@ -46,17 +53,22 @@ def tiny_sample(folder: Path, *, n_vagas: int = 12, n_applicants: int = 30, n_pr
     from recruta.rag import evalset
 
     if not (folder / "evalset.jsonl").exists():
-        sample.generate(folder, n_vagas=n_vagas, n_applicants=n_applicants, n_prospects=n_prospects,
-                        cv_chars=cv_chars, seed=5)
-        evalset.save(evalset.build(load_dataset(folder, hired_statuses=DEFAULT_HIRED), n=n_questions),
-                     folder / "evalset.jsonl")
-    return BenchData(data_dir=folder,
-                     label=f"generated sample ({n_vagas} vagas, {n_applicants} applicants, {n_prospects} applications)")
+        sample.generate(
+            folder, n_vagas=n_vagas, n_applicants=n_applicants, n_prospects=n_prospects, cv_chars=cv_chars, seed=5
+        )
+        evalset.save(
+            evalset.build(load_dataset(folder, hired_statuses=DEFAULT_HIRED), n=n_questions), folder / "evalset.jsonl"
+        )
+    return BenchData(
+        data_dir=folder,
+        label=f"generated sample ({n_vagas} vagas, {n_applicants} applicants, {n_prospects} applications)",
+    )
 
 
 def committed_sample() -> BenchData:
-    return BenchData(data_dir=ROOT / "data", label="the committed sample `data/` (300 vagas, 1,000 applicants, "
-                                                   "3,000 applications)")
+    return BenchData(
+        data_dir=ROOT / "data", label="the committed sample `data/` (300 vagas, 1,000 applicants, 3,000 applications)"
+    )
 
 
 def bench_home(quick: bool, tmp: Path) -> Path:
@@ -105,19 +117,26 @@ def machine_info() -> dict[str, Any]:
     # The share of the CPUs others were using, over one second now (the 1-min load average lags: right after
     # the previous benchmark of a `make bench` run it still counts that run's own work).
     busy = psutil.cpu_percent(interval=1.0) / 100
-    return {"machine": machine(), "loadavg_1m_at_start": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
-            "cpu_busy_at_start": round(busy, 2),
-            "versions": versions, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    return {
+        "machine": machine(),
+        "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
+        "cpu_busy_at_start": round(busy, 2),
+        "versions": versions,
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
 
 
 def contention_note(info: dict[str, Any]) -> str:
     if "cpu_busy_at_start" not in info:  # figures recorded before this field existed
         load = info["loadavg_1m_at_start"]
-        return (f"1-min load average when it started: {load:.2f} on {info['cpus']} cores"
-                + (" — **other work was running, so times are upper bounds**." if load > 0.5 else " (machine idle)."))
+        return f"1-min load average when it started: {load:.2f} on {info['cpus']} cores" + (
+            " — **other work was running, so times are upper bounds**." if load > 0.5 else " (machine idle)."
+        )
     busy = info["cpu_busy_at_start"]
-    return (f"CPU busy with other work when it started: {busy:.0%} of {info['cpus']} cores (1-s sample)"
-            + (" — **so times are upper bounds**." if busy > 0.2 else " (machine idle)."))
+    return f"CPU busy with other work when it started: {busy:.0%} of {info['cpus']} cores (1-s sample)" + (
+        " — **so times are upper bounds**." if busy > 0.2 else " (machine idle)."
+    )
 
 
 def command(module: str) -> str:
@@ -126,6 +145,7 @@ def command(module: str) -> str:
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str] | tuple[str, str, str]]) -> str:
     """Markdown table; ``columns`` are (key, header) or (key, header, format spec such as ".1f")."""
+
     def cell(v: Any, fmt: str) -> str:
         if v is None:
             return ""

@@ -102,18 +102,26 @@ def child(mode: str, *, data_dir: Path, home: Path, result: Path) -> None:
     embedder = ReplayEmbedder() if mode == "pipeline" else model
     report = ingest(data_dir=data_dir, settings=settings, embedder=embedder, progress=False)  # type: ignore[arg-type]
     out: dict[str, Any] = {
-        "mode": mode, "embedder": model.name, "seconds": report.seconds, "stages": report.stage_seconds,
-        "read": report.read, "documents": report.documents, "embedded": report.embedded,
-        "skipped": len(report.skipped), "model_load_s": load_model_s,
+        "mode": mode,
+        "embedder": model.name,
+        "seconds": report.seconds,
+        "stages": report.stage_seconds,
+        "read": report.read,
+        "documents": report.documents,
+        "embedded": report.embedded,
+        "skipped": len(report.skipped),
+        "model_load_s": load_model_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     if mode == "real":  # the model alone on exactly the chunk texts the pipeline embedded
         ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
-        texts = [d.text for d in build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)]
+        texts = [
+            d.text for d in build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
+        ]
         tokenizer = getattr(embedder, "tokenizer", None) or getattr(getattr(embedder, "model", None), "tokenizer", None)
         t0 = time.perf_counter()
         for start in range(0, len(texts), WRITE_BATCH):  # the pipeline's batches, without the pipeline
-            embedder.embed(texts[start:start + WRITE_BATCH], batch_size=settings.embed_batch_size)
+            embedder.embed(texts[start : start + WRITE_BATCH], batch_size=settings.embed_batch_size)
         out["embed_alone_s"] = time.perf_counter() - t0
         out["chunks"] = len(texts)
         if tokenizer is not None:
@@ -123,8 +131,19 @@ def child(mode: str, *, data_dir: Path, home: Path, result: Path) -> None:
 
 def run_child(mode: str, *, data_dir: Path, home: Path, env_home: Path) -> dict[str, Any]:
     result = home / f"{mode}.json"
-    cmd = [sys.executable, "-m", "bench.ingest", "--child", mode, "--data-dir", str(data_dir), "--home", str(home),
-           "--result", str(result)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.ingest",
+        "--child",
+        mode,
+        "--data-dir",
+        str(data_dir),
+        "--home",
+        str(home),
+        "--result",
+        str(result),
+    ]
     print(f"  {mode}: ingesting {data_dir.name} …", flush=True)
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env_for(env_home), capture_output=True, text=True)
@@ -145,15 +164,21 @@ def summarise(full: dict[str, Any], real: dict[str, Any]) -> dict[str, Any]:
     total = pipeline_s + model_full_s
     measured = (real["seconds"] - real["stages"]["embed"]) / real["seconds"]  # time outside the model, same run
     return {
-        "records": records, "chunks": full["documents"], "pipeline_s": pipeline_s,
-        "pipeline_records_per_s": records / pipeline_s, "pipeline_chunks_per_s": full["documents"] / pipeline_s,
+        "records": records,
+        "chunks": full["documents"],
+        "pipeline_s": pipeline_s,
+        "pipeline_records_per_s": records / pipeline_s,
+        "pipeline_chunks_per_s": full["documents"] / pipeline_s,
         "model_chunks_per_s": 1 / per_chunk,
         "model_tokens_per_s": real["tokens"] / real["embed_alone_s"] if real.get("tokens") else None,
-        "projected_total_s": total, "projected_records_per_s": records / total,
+        "projected_total_s": total,
+        "projected_records_per_s": records / total,
         "projected_chunks_per_s": full["documents"] / total,
-        "projected_overhead": pipeline_s / total, "measured_overhead_subset": measured,
+        "projected_overhead": pipeline_s / total,
+        "measured_overhead_subset": measured,
         "embed_in_pipeline_vs_alone": real["stages"]["embed"] / real["embed_alone_s"],
-        "peak_rss_mb": full["peak_rss_mb"], "peak_rss_subset_mb": real["peak_rss_mb"],
+        "peak_rss_mb": full["peak_rss_mb"],
+        "peak_rss_subset_mb": real["peak_rss_mb"],
     }
 
 
@@ -164,8 +189,13 @@ def plot(full: dict[str, Any], summary: dict[str, Any], path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     stages = {k: v for k, v in full["stages"].items() if k != "embed"}
-    parts = [*stages.items(), ("embed (model, projected)", summary["model_chunks_per_s"] and
-                               full["documents"] / summary["model_chunks_per_s"])]
+    parts = [
+        *stages.items(),
+        (
+            "embed (model, projected)",
+            summary["model_chunks_per_s"] and full["documents"] / summary["model_chunks_per_s"],
+        ),
+    ]
     colours = ["#9bbb59", "#4bacc6", "#f79646", "#8064a2", "#c0504d"]
     fig, ax = plt.subplots(figsize=(10, 2.6))
     left = 0.0
@@ -174,8 +204,11 @@ def plot(full: dict[str, Any], summary: dict[str, Any], path: Path) -> Path:
         left += seconds
     ax.set_yticks([])
     ax.set_xlabel("minutes (full-scale ingestion on this machine)")
-    ax.set_title(f"Where the time goes: {full['documents']:,} chunks — pipeline {summary['projected_overhead']:.1%} "
-                 "of the projected total", fontsize=10)
+    ax.set_title(
+        f"Where the time goes: {full['documents']:,} chunks — pipeline {summary['projected_overhead']:.1%} "
+        "of the projected total",
+        fontsize=10,
+    )
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -187,53 +220,60 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
     s, full, real = data["summary"], data["full"], data["real"]
     ok_overhead = s["projected_overhead"] < OVERHEAD_TARGET and s["measured_overhead_subset"] < OVERHEAD_TARGET
     ok_rss = s["peak_rss_mb"] < RSS_TARGET_MB
-    stage_rows = [{"stage": "embed (replay stand-in)" if k == "embed" else k, "seconds": v, "share": v / full["seconds"]}
-                  for k, v in full["stages"].items()]
-    return "\n".join([
-        f"## Ingestion at {data['scale_label']}",
-        "",
-        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
-        "",
-        f"Data: the project's generator (`devtools.sample`, seed 42) at {data['scale_label']}: "
-        f"{full['read']['vagas']:,} vagas, {full['read']['applicants']:,} applicants (CVs of ~2.7k characters), "
-        f"{full['read']['prospects']:,} applications → **{full['documents']:,} chunks** "
-        f"(generated in {data['generate_s']:.0f} s; reused when present). Embedder: `{real['embedder']}` on the "
-        f"shipped backend, `{data['backend']}`.",
-        "",
-        "| measure | value |",
-        "|---|---|",
-        f"| pipeline alone at this scale (everything but the model; A) | {s['pipeline_s'] / 60:.1f} min — "
-        f"{s['pipeline_records_per_s']:,.0f} records/s, {s['pipeline_chunks_per_s']:,.0f} chunks/s |",
-        f"| embedding model alone (B, {real['chunks']:,} chunks of a {data['subset_share']:.1%} subset) | "
-        f"{s['model_chunks_per_s']:.1f} chunks/s" + (f", {s['model_tokens_per_s']:,.0f} tokens/s" if s['model_tokens_per_s'] else "")
-        + " |",
-        f"| **projected full ingestion** (A + chunks ÷ model rate) | **{s['projected_total_s'] / 60:.0f} min** — "
-        f"{s['projected_records_per_s']:.1f} records/s, {s['projected_chunks_per_s']:.1f} chunks/s |",
-        f"| pipeline overhead, projected at this scale | **{s['projected_overhead']:.1%}** (target < {OVERHEAD_TARGET:.0%}) |",
-        f"| pipeline overhead, measured on the subset: time outside the model in a real ingest of "
-        f"{real['seconds']:.0f} s | **{s['measured_overhead_subset']:.1%}** |",
-        f"| model time inside that ingest ÷ the model alone on the same {real['chunks']:,} texts "
-        f"({real['embed_alone_s']:.0f} s) | {s['embed_in_pipeline_vs_alone']:.2f} |",
-        f"| peak RSS of the full-scale process (the real model loaded too) | **{s['peak_rss_mb']:,.0f} MB** "
-        f"(target < {RSS_TARGET_MB:,} MB) |",
-        "",
-        "Full-scale pipeline (A) by stage — `documents` is reading records into redacted chunks, `lookup` the "
-        "content-hash check against the index, `embed` the replay stand-in, `write` Chroma upserts:",
-        "",
-        table(stage_rows, [("stage", "stage"), ("seconds", "seconds", ".1f"), ("share", "share of A", ".1%")]),
-        "",
-        f"Targets: overhead < {OVERHEAD_TARGET:.0%} — {'met' if ok_overhead else '**not met**'}; peak RSS < 3 GB — "
-        f"{'met' if ok_rss else '**not met**'}.",
-        "",
-        plots.link(png, "full-scale ingestion time by stage"),
-    ])
+    stage_rows = [
+        {"stage": "embed (replay stand-in)" if k == "embed" else k, "seconds": v, "share": v / full["seconds"]}
+        for k, v in full["stages"].items()
+    ]
+    return "\n".join(
+        [
+            f"## Ingestion at {data['scale_label']}",
+            "",
+            f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+            "",
+            f"Data: the project's generator (`devtools.sample`, seed 42) at {data['scale_label']}: "
+            f"{full['read']['vagas']:,} vagas, {full['read']['applicants']:,} applicants (CVs of ~2.7k characters), "
+            f"{full['read']['prospects']:,} applications → **{full['documents']:,} chunks** "
+            f"(generated in {data['generate_s']:.0f} s; reused when present). Embedder: `{real['embedder']}` on the "
+            f"shipped backend, `{data['backend']}`.",
+            "",
+            "| measure | value |",
+            "|---|---|",
+            f"| pipeline alone at this scale (everything but the model; A) | {s['pipeline_s'] / 60:.1f} min — "
+            f"{s['pipeline_records_per_s']:,.0f} records/s, {s['pipeline_chunks_per_s']:,.0f} chunks/s |",
+            f"| embedding model alone (B, {real['chunks']:,} chunks of a {data['subset_share']:.1%} subset) | "
+            f"{s['model_chunks_per_s']:.1f} chunks/s"
+            + (f", {s['model_tokens_per_s']:,.0f} tokens/s" if s["model_tokens_per_s"] else "")
+            + " |",
+            f"| **projected full ingestion** (A + chunks ÷ model rate) | **{s['projected_total_s'] / 60:.0f} min** — "
+            f"{s['projected_records_per_s']:.1f} records/s, {s['projected_chunks_per_s']:.1f} chunks/s |",
+            f"| pipeline overhead, projected at this scale | **{s['projected_overhead']:.1%}** (target < {OVERHEAD_TARGET:.0%}) |",
+            f"| pipeline overhead, measured on the subset: time outside the model in a real ingest of "
+            f"{real['seconds']:.0f} s | **{s['measured_overhead_subset']:.1%}** |",
+            f"| model time inside that ingest ÷ the model alone on the same {real['chunks']:,} texts "
+            f"({real['embed_alone_s']:.0f} s) | {s['embed_in_pipeline_vs_alone']:.2f} |",
+            f"| peak RSS of the full-scale process (the real model loaded too) | **{s['peak_rss_mb']:,.0f} MB** "
+            f"(target < {RSS_TARGET_MB:,} MB) |",
+            "",
+            "Full-scale pipeline (A) by stage — `documents` is reading records into redacted chunks, `lookup` the "
+            "content-hash check against the index, `embed` the replay stand-in, `write` Chroma upserts:",
+            "",
+            table(stage_rows, [("stage", "stage"), ("seconds", "seconds", ".1f"), ("share", "share of A", ".1%")]),
+            "",
+            f"Targets: overhead < {OVERHEAD_TARGET:.0%} — {'met' if ok_overhead else '**not met**'}; peak RSS < 3 GB — "
+            f"{'met' if ok_rss else '**not met**'}.",
+            "",
+            plots.link(png, "full-scale ingestion time by stage"),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help=f"{QUICK_SCALE:.0%} of the full scale (CI)")
     p.add_argument("--out", type=Path, default=Path("bench/out"))
-    p.add_argument("--subset", type=float, default=None, help="share of the full scale embedded for real (default 0.01)")
+    p.add_argument(
+        "--subset", type=float, default=None, help="share of the full scale embedded for real (default 0.01)"
+    )
     p.add_argument("--child", choices=["pipeline", "real"], help=argparse.SUPPRESS)
     p.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--home", type=Path, help=argparse.SUPPRESS)
@@ -258,16 +298,27 @@ def main(argv: list[str] | None = None) -> int:
         full = run_child("pipeline", data_dir=full_dir, home=tmp_path / "home-pipeline", env_home=home)
         real = run_child("real", data_dir=subset_dir, home=tmp_path / "home-real", env_home=home)
     summary = summarise(full, real)
-    data = {"command": command("bench." + NAME), "machine": info, "scale": scale, "subset_share": subset,
-            "scale_label": "full Decision scale" if scale == 1 else f"{scale:.0%} of full Decision scale (--quick)",
-            "generate_s": generate_s, "full": full, "real": real, "summary": summary,
-            "backend": Settings.model_fields["embedder_backend"].default}  # what the child sees (env_for)
+    data = {
+        "command": command("bench." + NAME),
+        "machine": info,
+        "scale": scale,
+        "subset_share": subset,
+        "scale_label": "full Decision scale" if scale == 1 else f"{scale:.0%} of full Decision scale (--quick)",
+        "generate_s": generate_s,
+        "full": full,
+        "real": real,
+        "summary": summary,
+        "backend": Settings.model_fields["embedder_backend"].default,
+    }  # what the child sees (env_for)
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(full, summary, plots.path("stages"))
     write_outputs(NAME, a.out, data, render(data, plots=plots, png=png))
-    print(f"projected full ingestion {summary['projected_total_s'] / 60:.0f} min, overhead "
-          f"{summary['projected_overhead']:.1%} (subset {summary['measured_overhead_subset']:.1%}), "
-          f"peak RSS {summary['peak_rss_mb']:.0f} MB", flush=True)
+    print(
+        f"projected full ingestion {summary['projected_total_s'] / 60:.0f} min, overhead "
+        f"{summary['projected_overhead']:.1%} (subset {summary['measured_overhead_subset']:.1%}), "
+        f"peak RSS {summary['peak_rss_mb']:.0f} MB",
+        flush=True,
+    )
     return 0
 
 

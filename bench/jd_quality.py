@@ -85,8 +85,11 @@ _SAMPLE_ABOUT = {
     "en": "A Decision client working in {area}",
     "es": "Cliente de Decision en el área de {area}",
 }
-_SAMPLE_REMOTE = {"pt": ("remoto", "híbrido", "presencial"), "en": ("remote", "hybrid", "onsite"),
-                  "es": ("remoto", "híbrido", "presencial")}
+_SAMPLE_REMOTE = {
+    "pt": ("remoto", "híbrido", "presencial"),
+    "en": ("remote", "hybrid", "onsite"),
+    "es": ("remoto", "híbrido", "presencial"),
+}
 
 
 def _quotes(text: str, *, limit: int, lang: str) -> list[str]:
@@ -124,10 +127,15 @@ def sample_requests(data_dir: Path, n: int = 20, seed: int = 0) -> list[JDReques
             continue
         i = len(out)
         lang = LANGUAGES[i % 3]
-        skills = (_quotes(p.competencia_tecnicas_e_comportamentais, limit=6, lang=lang)
-                  or _quotes(p.principais_atividades, limit=4, lang=lang))
+        skills = _quotes(p.competencia_tecnicas_e_comportamentais, limit=6, lang=lang) or _quotes(
+            p.principais_atividades, limit=4, lang=lang
+        )
         years = years_of_experience(f"{p.competencia_tecnicas_e_comportamentais}\n{p.principais_atividades}", job=True)
-        extra = [q for q in _quotes(p.principais_atividades, limit=8, lang=lang) if q.casefold() not in {s.casefold() for s in skills}]
+        extra = [
+            q
+            for q in _quotes(p.principais_atividades, limit=8, lang=lang)
+            if q.casefold() not in {s.casefold() for s in skills}
+        ]
         place = list(dict.fromkeys(x for x in (p.cidade, p.estado) if x))
         area = p.areas_atuacao.strip(" -") or "TI"
         fields: dict[str, Any] = {
@@ -144,8 +152,11 @@ def sample_requests(data_dir: Path, n: int = 20, seed: int = 0) -> list[JDReques
         }
         if i % 2 == 0:
             low = rng.randrange(4, 20) * 1000
-            fields |= {"salary_min": float(low), "salary_max": float(low + rng.randrange(2, 9) * 1000),
-                       "benefits": rng.sample(_SAMPLE_BENEFITS[lang], 2)}
+            fields |= {
+                "salary_min": float(low),
+                "salary_max": float(low + rng.randrange(2, 9) * 1000),
+                "benefits": rng.sample(_SAMPLE_BENEFITS[lang], 2),
+            }
         out.append(JDRequest.model_validate(fields))
     return out
 
@@ -180,8 +191,7 @@ def uncited_lines(jd: Mapping[str, Any], req: JDRequest) -> list[str]:
     out: list[str] = []
     for name in BORROWING_SECTIONS:
         lines, ids = jd["sections"].get(name) or [], sources.get(name) or []
-        out += [line for i, line in enumerate(lines)
-                if line not in own and (i >= len(ids) or ids[i] not in allowed)]
+        out += [line for i, line in enumerate(lines) if line not in own and (i >= len(ids) or ids[i] not in allowed)]
     return out
 
 
@@ -227,11 +237,22 @@ def far_titles(service: JDService, items: Sequence[Mapping[str, Any]], *, k: int
         lines, foreign, on_role = lines + len(found), foreign + len(bad), on_role + role
         borrowed, uncited = borrowed + len(lent), uncited + len(unnamed)
         sims = jd.get("vaga_similarity") or {}
-        per_item.append({"id": item["id"], "lines": len(found), "foreign": bad, "role_lines": role,
-                         "borrowed": lent, "uncited": unnamed, "similar_history": jd.get("similar_history"),
-                         "max_similarity": max(sims.values(), default=None), "source_vaga_ids": jd["source_vaga_ids"]})
+        per_item.append(
+            {
+                "id": item["id"],
+                "lines": len(found),
+                "foreign": bad,
+                "role_lines": role,
+                "borrowed": lent,
+                "uncited": unnamed,
+                "similar_history": jd.get("similar_history"),
+                "max_similarity": max(sims.values(), default=None),
+                "source_vaga_ids": jd["source_vaga_ids"],
+            }
+        )
     return {
-        "n": len(per_item), "lines": lines,
+        "n": len(per_item),
+        "lines": lines,
         "foreign_share": foreign / lines if lines else 0.0,
         "role_share": on_role / lines if lines else 0.0,
         "borrowed_per_jd": borrowed / len(per_item) if per_item else 0.0,
@@ -259,6 +280,15 @@ def borrowing(service: JDService, requests: Sequence[JDRequest], *, k: int = 5) 
 
 
 __all__ = [
-    "borrowed_lines", "borrowing", "far_titles", "foreign_markers", "invented_salary", "load_far_titles", "measure",
-    "own_lines", "sample_requests", "section_lines", "uncited_lines",
+    "borrowed_lines",
+    "borrowing",
+    "far_titles",
+    "foreign_markers",
+    "invented_salary",
+    "load_far_titles",
+    "measure",
+    "own_lines",
+    "sample_requests",
+    "section_lines",
+    "uncited_lines",
 ]

@@ -72,8 +72,9 @@ def register_champion(home: Path, data: BenchData, generator: str, **env: str) -
         "                  experiment='recruta-bench')[0][0]\n"
         "print(json.dumps({'champion': str(register(settings=s, run_id=run_id))}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env_for(home, **env), capture_output=True,
-                         text=True, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env_for(home, **env), capture_output=True, text=True, timeout=900
+    )
     if out.returncode:
         raise RuntimeError(f"registering a {generator} champion failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])["champion"]
@@ -88,14 +89,19 @@ class ServeConfig:
 
     @property
     def label(self) -> str:
-        return f"{self.workers} worker{'s' if self.workers > 1 else ''} × " \
-               f"{self.threads or f'{os.cpu_count()} (default)'} torch thread{'s' if self.threads != 1 else ''}"
+        return (
+            f"{self.workers} worker{'s' if self.workers > 1 else ''} × "
+            f"{self.threads or f'{os.cpu_count()} (default)'} torch thread{'s' if self.threads != 1 else ''}"
+        )
 
     def env(self) -> dict[str, str]:
         extra = {"RECRUTA_WORKERS": str(self.workers)}
         if self.threads:
-            extra |= {"OMP_NUM_THREADS": str(self.threads), "MKL_NUM_THREADS": str(self.threads),
-                      "RECRUTA_TORCH_THREADS": str(self.threads)}
+            extra |= {
+                "OMP_NUM_THREADS": str(self.threads),
+                "MKL_NUM_THREADS": str(self.threads),
+                "RECRUTA_TORCH_THREADS": str(self.threads),
+            }
         return extra
 
 
@@ -161,8 +167,9 @@ class ServedTree:
 @contextmanager
 def serve(home: Path, config: ServeConfig, *, log_path: Path) -> Iterator[ServedTree]:
     """The champion of ``home`` served with ``config``, settled after start-up; the whole tree stopped on exit."""
-    with servers.serve("bentoml", "service:Recruta", env=env_for(home, **config.env()), log=log_path, timeout=300,
-                       group=True) as server:
+    with servers.serve(
+        "bentoml", "service:Recruta", env=env_for(home, **config.env()), log=log_path, timeout=300, group=True
+    ) as server:
         tree = ServedTree(server=server)
         tree.settle()
         yield tree
@@ -192,9 +199,11 @@ def match_bodies(data: BenchData, n: int = 40) -> list[dict[str, Any]]:
 
 def workloads(data: BenchData) -> dict[str, Workload]:
     bodies = {"/responder": responder_bodies(data), "/match": match_bodies(data)}
-    return {"responder": Workload(name="/responder", paths=("/responder",), bodies=bodies),
-            "match": Workload(name="/match", paths=("/match",), bodies=bodies),
-            "mixed": Workload(name="/responder + /match", paths=("/responder", "/match"), bodies=bodies)}
+    return {
+        "responder": Workload(name="/responder", paths=("/responder",), bodies=bodies),
+        "match": Workload(name="/match", paths=("/match",), bodies=bodies),
+        "mixed": Workload(name="/responder + /match", paths=("/responder", "/match"), bodies=bodies),
+    }
 
 
 # --------------------------------------------------------------------------- the driver
@@ -220,17 +229,28 @@ class Phase:
     def summary(self) -> dict[str, Any]:
         ok = [s.latency_s * 1000 for s in self.samples if s.error is None]
         errors = Counter(s.error for s in self.samples if s.error is not None)
+
         def pct(q: float) -> float | None:
             return float(np.percentile(ok, q)) if ok else None
 
         start, end = (self.rss_mb[0], self.rss_mb[-1]) if self.rss_mb else (0.0, 0.0)
         return {
-            "workload": self.workload, "clients": self.clients, "window_s": self.window_s,
-            "elapsed_s": round(self.elapsed_s, 1), "requests": len(self.samples), "ok": len(ok),
-            "errors": sum(errors.values()), "error_rate": sum(errors.values()) / max(1, len(self.samples)),
-            "error_kinds": dict(errors), "throughput_rps": len(ok) / self.elapsed_s if self.elapsed_s else 0.0,
-            "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": max(ok) if ok else None,
-            "rss_start_mb": round(start, 1), "rss_end_mb": round(end, 1),
+            "workload": self.workload,
+            "clients": self.clients,
+            "window_s": self.window_s,
+            "elapsed_s": round(self.elapsed_s, 1),
+            "requests": len(self.samples),
+            "ok": len(ok),
+            "errors": sum(errors.values()),
+            "error_rate": sum(errors.values()) / max(1, len(self.samples)),
+            "error_kinds": dict(errors),
+            "throughput_rps": len(ok) / self.elapsed_s if self.elapsed_s else 0.0,
+            "p50_ms": pct(50),
+            "p95_ms": pct(95),
+            "p99_ms": pct(99),
+            "max_ms": max(ok) if ok else None,
+            "rss_start_mb": round(start, 1),
+            "rss_end_mb": round(end, 1),
             "rss_peak_mb": round(max(self.rss_mb, default=0.0), 1),
             "rss_growth_pct": round(100 * (end - start) / start, 2) if start else None,
             "driver_cpu_share": self.driver_cpu_s / self.elapsed_s if self.elapsed_s else 0.0,
@@ -254,8 +274,9 @@ class Phase:
         return {k: {"p50": float(np.percentile(v, 50)), "p95": float(np.percentile(v, 95))} for k, v in series.items()}
 
 
-async def _client(i: int, phase: Phase, work: Workload, client: httpx.AsyncClient, deadline: float,
-                  timeout: float) -> None:
+async def _client(
+    i: int, phase: Phase, work: Workload, client: httpx.AsyncClient, deadline: float, timeout: float
+) -> None:
     path = work.paths[i % len(work.paths)]
     bodies = work.bodies[path]
     n = i
@@ -311,9 +332,12 @@ def run_phase(server: ServedTree, work: Workload, *, clients: int, window_s: flo
     """``clients`` closed-loop clients for ``window_s`` seconds; in-flight requests finish (≤ ``timeout``)."""
     phase = asyncio.run(_run_phase(server, work, clients, window_s, timeout))
     s = phase.summary()
-    print(f"  {work.name} × {clients}: {s['requests']} req, {s['errors']} errors, {s['throughput_rps']:.2f} req/s, "
-          f"p50 {s['p50_ms'] or 0:.0f} ms, p95 {s['p95_ms'] or 0:.0f} ms, RSS {s['rss_start_mb']:.0f}→"
-          f"{s['rss_end_mb']:.0f} MB", flush=True)
+    print(
+        f"  {work.name} × {clients}: {s['requests']} req, {s['errors']} errors, {s['throughput_rps']:.2f} req/s, "
+        f"p50 {s['p50_ms'] or 0:.0f} ms, p95 {s['p95_ms'] or 0:.0f} ms, RSS {s['rss_start_mb']:.0f}→"
+        f"{s['rss_end_mb']:.0f} MB",
+        flush=True,
+    )
     return phase
 
 
@@ -328,29 +352,41 @@ PHASES = (("responder", 16, "load"), ("match", 16, "load"), ("mixed", 8, "soak")
 
 
 def render(data: dict[str, Any]) -> str:
-    cols = [("phase", "phase"), ("workload", "endpoint"), ("clients", "clients"), ("elapsed_s", "duration (s)", ".0f"),
-            ("requests", "requests"), ("errors", "errors"), ("throughput_rps", "req/s", ".1f"),
-            ("p50_ms", "p50 (ms)", ".0f"), ("p95_ms", "p95 (ms)", ".0f"), ("p99_ms", "p99 (ms)", ".0f"),
-            ("rss_start_mb", "RSS start (MB)", ".0f"), ("rss_end_mb", "RSS end (MB)", ".0f"),
-            ("rss_growth_pct", "RSS growth (%)", ".1f")]
+    cols = [
+        ("phase", "phase"),
+        ("workload", "endpoint"),
+        ("clients", "clients"),
+        ("elapsed_s", "duration (s)", ".0f"),
+        ("requests", "requests"),
+        ("errors", "errors"),
+        ("throughput_rps", "req/s", ".1f"),
+        ("p50_ms", "p50 (ms)", ".0f"),
+        ("p95_ms", "p95 (ms)", ".0f"),
+        ("p99_ms", "p99 (ms)", ".0f"),
+        ("rss_start_mb", "RSS start (MB)", ".0f"),
+        ("rss_end_mb", "RSS end (MB)", ".0f"),
+        ("rss_growth_pct", "RSS growth (%)", ".1f"),
+    ]
     total_errors = sum(p["errors"] for p in data["phases"])
     first, last = data["phases"][0]["rss_start_mb"], data["phases"][-1]["rss_end_mb"]
-    return "\n".join([
-        "## Load and soak (issue #7): /responder (extractive) and /match on 127.0.0.1",
-        "",
-        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
-        "",
-        f"One `bentoml serve service:Recruta` ({data['serve']}; extractive champion, MiniLM index of "
-        f"{data['data']}), started in {data['server_start_s']:.0f} s. Closed-loop asyncio+httpx clients, request "
-        f"timeout {data['timeout_s']:.0f} s; an error is a non-2xx answer, a timeout or a connection error. RSS is "
-        "the sum over every process of the served tree (arbiter + workers), sampled each second.",
-        "",
-        table(data["phases"], cols),
-        "",
-        f"**Errors: {total_errors}.** RSS over the whole run: {first:.0f} → {last:.0f} MB "
-        f"({100 * (last - first) / first:+.1f}%); during the soak alone: {data['phases'][-1]['rss_growth_pct']:+.1f}% "
-        "(target < 10%).",
-    ])
+    return "\n".join(
+        [
+            "## Load and soak (issue #7): /responder (extractive) and /match on 127.0.0.1",
+            "",
+            f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+            "",
+            f"One `bentoml serve service:Recruta` ({data['serve']}; extractive champion, MiniLM index of "
+            f"{data['data']}), started in {data['server_start_s']:.0f} s. Closed-loop asyncio+httpx clients, request "
+            f"timeout {data['timeout_s']:.0f} s; an error is a non-2xx answer, a timeout or a connection error. RSS is "
+            "the sum over every process of the served tree (arbiter + workers), sampled each second.",
+            "",
+            table(data["phases"], cols),
+            "",
+            f"**Errors: {total_errors}.** RSS over the whole run: {first:.0f} → {last:.0f} MB "
+            f"({100 * (last - first) / first:+.1f}%); during the soak alone: {data['phases'][-1]['rss_growth_pct']:+.1f}% "
+            "(target < 10%).",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,13 +412,26 @@ def main(argv: list[str] | None = None) -> int:
         with serve(home, config, log_path=a.out / "logs" / "load_soak-serve.log") as server:
             warm_up(server, [works["responder"], works["match"]])
             for key, clients, kind in PHASES:
-                phase = run_phase(server, works[key], clients=clients, window_s=soak_s if kind == "soak" else load_s,
-                                  timeout=a.timeout)
+                phase = run_phase(
+                    server,
+                    works[key],
+                    clients=clients,
+                    window_s=soak_s if kind == "soak" else load_s,
+                    timeout=a.timeout,
+                )
                 phases.append({"phase": kind, **phase.summary()})
             start_s = server.started_s
-    out = {"command": command("bench.load"), "machine": info, "data": data.label, "champion": champion,
-           "serve": config.label, "serve_config": asdict(config), "server_start_s": start_s,
-           "timeout_s": a.timeout, "phases": phases}
+    out = {
+        "command": command("bench.load"),
+        "machine": info,
+        "data": data.label,
+        "champion": champion,
+        "serve": config.label,
+        "serve_config": asdict(config),
+        "server_start_s": start_s,
+        "timeout_s": a.timeout,
+        "phases": phases,
+    }
     write_outputs(NAME, a.out, out, render(out))
     return 0 if all(ph["errors"] == 0 for ph in phases) else 1
 

@@ -67,9 +67,12 @@ def bench_llmmatch(embedder) -> dict:
         base.append(minilm_baseline(embedder, p["cv"], p["vacancy"]))
         human.append(p["human"])
         p["ours"] = r.score
-    return {"llmmatch_spearman": float(spearmanr(ours, human).statistic),
-            "llmmatch_baseline_minilm_spearman": float(spearmanr(base, human).statistic),
-            "llmmatch_pairs": len(pairs), "_rows": pairs}
+    return {
+        "llmmatch_spearman": float(spearmanr(ours, human).statistic),
+        "llmmatch_baseline_minilm_spearman": float(spearmanr(base, human).statistic),
+        "llmmatch_pairs": len(pairs),
+        "_rows": pairs,
+    }
 
 
 def bench_sample(screener, pool) -> dict:
@@ -93,9 +96,13 @@ def bench_sample(screener, pool) -> dict:
         top5 = [r["candidate_id"] for r in rows[:5]]
         p_at_5.append(sum(c in hired for c in top5) / min(5, len(rows)))
         hires_in_top5.append(sum(c in hired for c in top5) / len(hired))
-    return {"sample_roc_auc_hired_vs_not_approved": float(roc_auc_score(labels, scores)),
-            "sample_precision_at_5": float(np.mean(p_at_5)), "sample_hire_recall_at_5": float(np.mean(hires_in_top5)),
-            "sample_vagas_with_hires": len(p_at_5), "sample_labelled_pairs": len(labels)}
+    return {
+        "sample_roc_auc_hired_vs_not_approved": float(roc_auc_score(labels, scores)),
+        "sample_precision_at_5": float(np.mean(p_at_5)),
+        "sample_hire_recall_at_5": float(np.mean(hires_in_top5)),
+        "sample_vagas_with_hires": len(p_at_5),
+        "sample_labelled_pairs": len(labels),
+    }
 
 
 def bench_stability(embedder) -> dict:
@@ -109,13 +116,19 @@ def bench_stability(embedder) -> dict:
         scores = {match(profile(p["cv"], is_job=False), job, embedder=embedder).score for _ in range(20)}
         same.append(len(scores) == 1)
         blocks = [b for b in re.split(r"\n\s*\n|\n(?=[A-ZА-Я][^\n]{0,40}:)", p["cv"]) if b.strip()]
-        base = match(profile("\n\n".join(blocks), is_job=False), job, embedder=embedder).score  # same blocks, original order
+        base = match(
+            profile("\n\n".join(blocks), is_job=False), job, embedder=embedder
+        ).score  # same blocks, original order
         rng = random.Random(0)
         for _ in range(5):
             rng.shuffle(blocks)
             moves.append(abs(match(profile("\n\n".join(blocks), is_job=False), job, embedder=embedder).score - base))
-    return {"stability_identical_20x": float(np.mean(same)), "stability_shuffle_max_delta": float(max(moves)),
-            "stability_shuffle_mean_delta": float(np.mean(moves)), "_jds": len(jds)}
+    return {
+        "stability_identical_20x": float(np.mean(same)),
+        "stability_shuffle_max_delta": float(max(moves)),
+        "stability_shuffle_mean_delta": float(np.mean(moves)),
+        "_jds": len(jds),
+    }
 
 
 def bench_throughput(screener, pool) -> dict:
@@ -172,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         with mlflow.start_run(run_name=f"match-{time.strftime('%Y%m%d-%H%M%S')}"):
             mlflow.log_params({"embedder": settings.embedder, "quick": args.quick})
             mlflow.log_metrics(metrics)
-            mlflow.log_dict({"pairs": [{k: r[k] for k in ("file", "n", "human", "ours")} for r in rows]},
-                            "llmmatch_scores.json")
+            mlflow.log_dict(
+                {"pairs": [{k: r[k] for k in ("file", "n", "human", "ours")} for r in rows]}, "llmmatch_scores.json"
+            )
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "out" / "match_quality.json").write_text(json.dumps(metrics, indent=1))
     return 0

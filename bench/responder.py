@@ -54,9 +54,20 @@ def parse_configs(text: str) -> list[ServeConfig]:
     return out
 
 
-def measure_variant(home: Path, data: Any, *, generator: str, configs: list[ServeConfig], window_s: float,
-                    llm_window_s: float, timeout: float, out: Path, with_match: bool, clients: tuple[int, ...],
-                    max_new_tokens: int) -> list[dict[str, Any]]:
+def measure_variant(
+    home: Path,
+    data: Any,
+    *,
+    generator: str,
+    configs: list[ServeConfig],
+    window_s: float,
+    llm_window_s: float,
+    timeout: float,
+    out: Path,
+    with_match: bool,
+    clients: tuple[int, ...],
+    max_new_tokens: int,
+) -> list[dict[str, Any]]:
     champion = register_champion(home, data, generator, RECRUTA_MAX_NEW_TOKENS=str(max_new_tokens))
     print(f"{generator} champion: {champion}", flush=True)
     works = workloads(data)
@@ -72,8 +83,16 @@ def measure_variant(home: Path, data: Any, *, generator: str, configs: list[Serv
                 window = llm_window_s if (key == "responder" and generator != "extractive") else window_s
                 for n in clients:
                     phase = run_phase(server, works[key], clients=n, window_s=window, timeout=timeout)
-                    rows.append({**phase.summary(), "workload": label, "config": config.label, "serve": asdict(config),
-                                 "start_s": server.started_s, "breakdown": phase.breakdown() if n == 1 else {}})
+                    rows.append(
+                        {
+                            **phase.summary(),
+                            "workload": label,
+                            "config": config.label,
+                            "serve": asdict(config),
+                            "start_s": server.started_s,
+                            "breakdown": phase.breakdown() if n == 1 else {},
+                        }
+                    )
     return rows
 
 
@@ -85,8 +104,9 @@ def recommend(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             continue
         if r["workload"] not in best or r["throughput_rps"] > best[r["workload"]]["throughput_rps"]:
             best[r["workload"]] = r
-    return {w: {"config": r["config"], "serve": r["serve"], "throughput_rps": r["throughput_rps"]}
-            for w, r in best.items()}
+    return {
+        w: {"config": r["config"], "serve": r["serve"], "throughput_rps": r["throughput_rps"]} for w, r in best.items()
+    }
 
 
 def shipped_vs_best(rows: list[dict[str, Any]], shipped: dict[str, Any], *, cpus: int) -> list[str]:
@@ -95,14 +115,20 @@ def shipped_vs_best(rows: list[dict[str, Any]], shipped: dict[str, Any], *, cpus
     top = max(CLIENTS)
     for work in sorted({r["workload"] for r in rows}):
         at16 = [r for r in rows if r["workload"] == work and r["clients"] == top and not r["errors"]]
-        mine = [r for r in at16 if r["serve"]["workers"] == shipped["workers"]
-                and (r["serve"]["threads"] or cpus) == (shipped["torch_threads"] or cpus)]  # None: one per core
+        mine = [
+            r
+            for r in at16
+            if r["serve"]["workers"] == shipped["workers"]
+            and (r["serve"]["threads"] or cpus) == (shipped["torch_threads"] or cpus)
+        ]  # None: one per core
         if not at16 or not mine:
             continue
         best, me = max(at16, key=lambda r: r["throughput_rps"]), mine[0]
-        out.append(f"{work}: {me['throughput_rps'] / best['throughput_rps']:.0%} of the best throughput, p95 "
-                   f"{me['p95_ms']:.0f} ms vs {best['p95_ms']:.0f} ms, server RSS {me.get('rss_end_mb', 0):.0f} MB vs "
-                   f"{best.get('rss_end_mb', 0):.0f} MB")
+        out.append(
+            f"{work}: {me['throughput_rps'] / best['throughput_rps']:.0%} of the best throughput, p95 "
+            f"{me['p95_ms']:.0f} ms vs {best['p95_ms']:.0f} ms, server RSS {me.get('rss_end_mb', 0):.0f} MB vs "
+            f"{best.get('rss_end_mb', 0):.0f} MB"
+        )
     return out
 
 
@@ -116,7 +142,9 @@ def plot(rows: list[dict[str, Any]], path: Path) -> Path:
     fig, axes = plt.subplots(1, len(workloads_), figsize=(4.2 * len(workloads_), 3.6), squeeze=False)
     for ax, work in zip(axes[0], workloads_, strict=True):
         for config in sorted({r["config"] for r in rows if r["workload"] == work}):
-            pts = sorted((r["clients"], r["throughput_rps"]) for r in rows if r["workload"] == work and r["config"] == config)
+            pts = sorted(
+                (r["clients"], r["throughput_rps"]) for r in rows if r["workload"] == work and r["config"] == config
+            )
             ax.plot([c for c, _ in pts], [t for _, t in pts], marker="o", label=config)
         ax.set_title(work, fontsize=9)
         ax.set_xscale("log", base=2)
@@ -141,40 +169,51 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
                 if stage in r["breakdown"]:
                     cells[stage] = f"{r['breakdown'][stage]['p50']:.0f} / {r['breakdown'][stage]['p95']:.0f}"
             breakdown_rows.append(cells)
-    load_cols = [("workload", "workload"), ("config", "workers × threads"), ("clients", "clients"),
-                 ("requests", "requests"), ("errors", "errors"), ("error_rate", "error rate", ".1%"),
-                 ("throughput_rps", "req/s", ".2f"), ("p50_ms", "p50 (ms)", ".0f"), ("p95_ms", "p95 (ms)", ".0f")]
+    load_cols = [
+        ("workload", "workload"),
+        ("config", "workers × threads"),
+        ("clients", "clients"),
+        ("requests", "requests"),
+        ("errors", "errors"),
+        ("error_rate", "error rate", ".1%"),
+        ("throughput_rps", "req/s", ".2f"),
+        ("p50_ms", "p50 (ms)", ".0f"),
+        ("p95_ms", "p95 (ms)", ".0f"),
+    ]
     rec = data["recommended"]
-    return "\n".join([
-        "## `/responder` and `/match` end to end (real `bentoml serve`)",
-        "",
-        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
-        "",
-        f"Data: {data['data']}, MiniLM index. Closed-loop clients on 127.0.0.1, windows of {data['window_s']:.0f} s "
-        f"({data['llm_window_s']:.0f} s for the LLM; requests in flight at the end finish and count), request "
-        f"timeout {data['timeout_s']:.0f} s. LLM answers are at most {data['max_new_tokens']} new tokens.",
-        "",
-        "**Latency breakdown, one client** (p50 / p95, ms; overhead = client wall time − the stages the service "
-        "reports: HTTP, validation, serialisation, BentoML):",
-        "",
-        table(breakdown_rows, [("workload", "workload"), ("config", "workers × threads"),
-                               *((s, s) for s in STAGES)]),
-        "",
-        "**Throughput and errors under concurrency:**",
-        "",
-        table(data["rows"], load_cols),
-        "",
-        "**Tuned settings** (best error-free throughput at 16 clients): "
-        + "; ".join(f"{w}: {v['config']} ({v['throughput_rps']:.2f} req/s)" for w, v in rec.items())
-        + f". Shipped: `workers={data['shipped']['workers']}`, `RECRUTA_TORCH_THREADS="
-          f"{data['shipped']['torch_threads']}` (torch's default: one thread per core; `recruta/core/settings.py`, "
-          "`service.py`): where a second worker wins it wins by a few percent, while it doubles the memory and "
-          "loses on `/match` — at 16 clients, shipped vs best: " + "; ".join(
-            shipped_vs_best(data["rows"], data["shipped"], cpus=data["machine"]["cpus"]))
-        + ".",
-        "",
-        plots.link(png, "throughput by serving configuration"),
-    ])
+    return "\n".join(
+        [
+            "## `/responder` and `/match` end to end (real `bentoml serve`)",
+            "",
+            f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+            "",
+            f"Data: {data['data']}, MiniLM index. Closed-loop clients on 127.0.0.1, windows of {data['window_s']:.0f} s "
+            f"({data['llm_window_s']:.0f} s for the LLM; requests in flight at the end finish and count), request "
+            f"timeout {data['timeout_s']:.0f} s. LLM answers are at most {data['max_new_tokens']} new tokens.",
+            "",
+            "**Latency breakdown, one client** (p50 / p95, ms; overhead = client wall time − the stages the service "
+            "reports: HTTP, validation, serialisation, BentoML):",
+            "",
+            table(
+                breakdown_rows, [("workload", "workload"), ("config", "workers × threads"), *((s, s) for s in STAGES)]
+            ),
+            "",
+            "**Throughput and errors under concurrency:**",
+            "",
+            table(data["rows"], load_cols),
+            "",
+            "**Tuned settings** (best error-free throughput at 16 clients): "
+            + "; ".join(f"{w}: {v['config']} ({v['throughput_rps']:.2f} req/s)" for w, v in rec.items())
+            + f". Shipped: `workers={data['shipped']['workers']}`, `RECRUTA_TORCH_THREADS="
+            f"{data['shipped']['torch_threads']}` (torch's default: one thread per core; `recruta/core/settings.py`, "
+            "`service.py`): where a second worker wins it wins by a few percent, while it doubles the memory and "
+            "loses on `/match` — at 16 clients, shipped vs best: "
+            + "; ".join(shipped_vs_best(data["rows"], data["shipped"], cpus=data["machine"]["cpus"]))
+            + ".",
+            "",
+            plots.link(png, "throughput by serving configuration"),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,16 +242,31 @@ def main(argv: list[str] | None = None) -> int:
         llm = home / "llm"
         if not llm.exists():
             llm.symlink_to(get_settings().llm_cache, target_is_directory=True)
-        common = {"configs": configs, "window_s": window, "llm_window_s": llm_window, "timeout": a.timeout,
-                  "out": a.out, "max_new_tokens": max_new_tokens}
+        common = {
+            "configs": configs,
+            "window_s": window,
+            "llm_window_s": llm_window,
+            "timeout": a.timeout,
+            "out": a.out,
+            "max_new_tokens": max_new_tokens,
+        }
         rows = measure_variant(home, data, generator="extractive", with_match=True, clients=CLIENTS, **common)
         if not a.no_llm:  # --quick: one client only (CI checks the path, not the LLM's queueing)
-            rows += measure_variant(home, data, generator="smollm2", with_match=False,
-                                    clients=(1,) if a.quick else CLIENTS, **common)
-    out = {"command": command("bench." + NAME), "machine": info, "data": data.label, "window_s": window,
-           "llm_window_s": llm_window, "timeout_s": a.timeout, "max_new_tokens": max_new_tokens,
-           "rows": rows, "recommended": recommend(rows),
-           "shipped": {"workers": defaults["workers"].default, "torch_threads": defaults["torch_threads"].default}}
+            rows += measure_variant(
+                home, data, generator="smollm2", with_match=False, clients=(1,) if a.quick else CLIENTS, **common
+            )
+    out = {
+        "command": command("bench." + NAME),
+        "machine": info,
+        "data": data.label,
+        "window_s": window,
+        "llm_window_s": llm_window,
+        "timeout_s": a.timeout,
+        "max_new_tokens": max_new_tokens,
+        "rows": rows,
+        "recommended": recommend(rows),
+        "shipped": {"workers": defaults["workers"].default, "torch_threads": defaults["torch_threads"].default},
+    }
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(rows, plots.path("throughput"))
     write_outputs(NAME, a.out, out, render(out, plots=plots, png=png))

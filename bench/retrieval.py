@@ -59,9 +59,12 @@ def source_records(store: Any) -> dict[str, Any]:
     """Every chunk of the real index: ids, texts, metadata, embeddings (in id order)."""
     got = store.get(include_embeddings=True)
     order = np.argsort(got["ids"])
-    return {"ids": [got["ids"][i] for i in order], "texts": [got["documents"][i] for i in order],
-            "metas": [got["metadatas"][i] for i in order],
-            "vectors": np.asarray(got["embeddings"], dtype=np.float32)[order]}
+    return {
+        "ids": [got["ids"][i] for i in order],
+        "texts": [got["documents"][i] for i in order],
+        "metas": [got["metadatas"][i] for i in order],
+        "vectors": np.asarray(got["embeddings"], dtype=np.float32)[order],
+    }
 
 
 def _renumber(meta: dict[str, Any], copy: int) -> dict[str, Any]:
@@ -104,8 +107,11 @@ def measure(store: Any, agent: Any, questions: list[tuple[str, str | None]], *, 
         vector = agent.embedder.embed([question])[0]
         embed = (time.perf_counter() - t0) * 1000
         embed_ms.append(embed)
-        for mode, where in (("no filter", None), ("type = vaga", {"type": "vaga"}),
-                            ("vaga_id = X", {"vaga_id": vaga_id} if vaga_id else None)):
+        for mode, where in (
+            ("no filter", None),
+            ("type = vaga", {"type": "vaga"}),
+            ("vaga_id = X", {"vaga_id": vaga_id} if vaga_id else None),
+        ):
             if mode == "vaga_id = X" and vaga_id is None:
                 continue
             t0 = time.perf_counter()
@@ -149,25 +155,34 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
         for mode in ("embed", *MODES):
             lat = r["latency"].get(mode)
             if lat:
-                rows.append({"size": f"{r['size']:,}", "mode": mode if mode != "embed" else "embed only",
-                             **lat})
+                rows.append({"size": f"{r['size']:,}", "mode": mode if mode != "embed" else "embed only", **lat})
     build = data["build"]
-    return "\n".join([
-        "## Retrieval latency against index size",
-        "",
-        f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
-        "",
-        f"Index: one embedded Chroma collection grown to each size from the {data['real_chunks']:,} real MiniLM "
-        f"chunks of {data['data']} plus noisy copies (cosine ≈ 0.93, ids renumbered; see the module docstring). "
-        f"Grown at {build['chunks_per_s']:,.0f} chunks/s ({build['chunks']:,} chunks in {build['seconds'] / 60:.1f} min, "
-        f"batches of 5,000). {data['queries']} queries per "
-        f"size (the evaluation set's dev questions), k={data['k']}, one client, after {data['warmup']} warm-up queries.",
-        "",
-        table(rows, [("size", "chunks"), ("mode", "query"), ("p50_ms", "p50 (ms)", ".1f"), ("p95_ms", "p95 (ms)", ".1f"),
-                     ("mean_ms", "mean (ms)", ".1f")]),
-        "",
-        plots.link(png, "retrieval latency against index size"),
-    ])
+    return "\n".join(
+        [
+            "## Retrieval latency against index size",
+            "",
+            f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+            "",
+            f"Index: one embedded Chroma collection grown to each size from the {data['real_chunks']:,} real MiniLM "
+            f"chunks of {data['data']} plus noisy copies (cosine ≈ 0.93, ids renumbered; see the module docstring). "
+            f"Grown at {build['chunks_per_s']:,.0f} chunks/s ({build['chunks']:,} chunks in {build['seconds'] / 60:.1f} min, "
+            f"batches of 5,000). {data['queries']} queries per "
+            f"size (the evaluation set's dev questions), k={data['k']}, one client, after {data['warmup']} warm-up queries.",
+            "",
+            table(
+                rows,
+                [
+                    ("size", "chunks"),
+                    ("mode", "query"),
+                    ("p50_ms", "p50 (ms)", ".1f"),
+                    ("p95_ms", "p95 (ms)", ".1f"),
+                    ("mean_ms", "mean (ms)", ".1f"),
+                ],
+            ),
+            "",
+            plots.link(png, "retrieval latency against index size"),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,8 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(client, "grown")
         embedder = embedder_for(settings)
         batch = min(5000, client.get_max_batch_size())
-        agent = RAGAgent(config=RAGConfig(embedder="minilm", embedder_backend=settings.embedder_backend, top_k=a.k),
-                         store=store, embedder=embedder, generator=ExtractiveGenerator())
+        agent = RAGAgent(
+            config=RAGConfig(embedder="minilm", embedder_backend=settings.embedder_backend, top_k=a.k),
+            store=store,
+            embedder=embedder,
+            generator=ExtractiveGenerator(),
+        )
         results, builds = [], []
         for size in sizes:  # one collection, grown from one size to the next (HNSW built incrementally, as in use)
             print(f"growing the index to {size:,} chunks …", flush=True)
@@ -215,8 +234,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {size:,}: " + ", ".join(f"{m} p50 {v['p50_ms']:.1f} ms" for m, v in latency.items()), flush=True)
     seconds = sum(b["seconds"] for b in builds)
     build = {"chunks": sizes[-1], "seconds": seconds, "chunks_per_s": sizes[-1] / seconds if seconds else 0.0}
-    data = {"command": command("bench." + NAME), "machine": info, "data": bench.label, "real_chunks": len(src["ids"]),
-            "queries": len(questions), "warmup": 5, "k": a.k, "build": build, "builds": builds, "results": results}
+    data = {
+        "command": command("bench." + NAME),
+        "machine": info,
+        "data": bench.label,
+        "real_chunks": len(src["ids"]),
+        "queries": len(questions),
+        "warmup": 5,
+        "k": a.k,
+        "build": build,
+        "builds": builds,
+        "results": results,
+    }
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(results, plots.path("latency"))
     write_outputs(NAME, a.out, data, render(data, plots=plots, png=png))

@@ -48,14 +48,20 @@ NAME = "retrieval_hybrid"
 METHODS = ("dense", "lexical", "hybrid")
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "decision"
 PHRASINGS = {
-    "title+client": ("Quais os requisitos da vaga de {title} na {client}?",
-                     "Me fale sobre a vaga {title} do cliente {client}",
-                     "What does the {title} job at {client} require?"),
-    "title+city": ("Qual o nível de inglês da vaga de {title} em {city}?",
-                   "Vaga {title} em {city}: quais as atividades?",
-                   "Tell me about the {title} position in {city}"),
-    "title+client+city": ("Detalhes da vaga de {title} na {client} em {city}",
-                          "{title} para a {client}, {city}: qual o nível profissional?"),
+    "title+client": (
+        "Quais os requisitos da vaga de {title} na {client}?",
+        "Me fale sobre a vaga {title} do cliente {client}",
+        "What does the {title} job at {client} require?",
+    ),
+    "title+city": (
+        "Qual o nível de inglês da vaga de {title} em {city}?",
+        "Vaga {title} em {city}: quais as atividades?",
+        "Tell me about the {title} position in {city}",
+    ),
+    "title+client+city": (
+        "Detalhes da vaga de {title} na {client} em {city}",
+        "{title} para a {client}, {city}: qual o nível profissional?",
+    ),
 }
 
 
@@ -74,8 +80,14 @@ def questions(data_dir: Path, *, n: int, seed: int = 13) -> list[dict[str, str]]
     from recruta.ingest.loaders import load_dataset
 
     ds = load_dataset(data_dir, hired_statuses=DEFAULT_HIRED)
-    fields = {vid: {"title": _spoken(v.informacoes_basicas.titulo_vaga), "client": v.informacoes_basicas.cliente.strip(),
-                    "city": v.perfil_vaga.cidade.strip()} for vid, v in ds.vagas.items()}
+    fields = {
+        vid: {
+            "title": _spoken(v.informacoes_basicas.titulo_vaga),
+            "client": v.informacoes_basicas.cliente.strip(),
+            "city": v.perfil_vaga.cidade.strip(),
+        }
+        for vid, v in ds.vagas.items()
+    }
     rng = random.Random(seed)
     out: list[dict[str, str]] = []
     for kind, templates in PHRASINGS.items():
@@ -84,11 +96,13 @@ def questions(data_dir: Path, *, n: int, seed: int = 13) -> list[dict[str, str]]
         for f in fields.values():
             sig = tuple(f[x].casefold() for x in keys)
             seen[sig] = seen.get(sig, 0) + 1
-        usable = [vid for vid, f in fields.items()
-                  if all(f[x] for x in keys) and seen[tuple(f[x].casefold() for x in keys)] == 1]
+        usable = [
+            vid
+            for vid, f in fields.items()
+            if all(f[x] for x in keys) and seen[tuple(f[x].casefold() for x in keys)] == 1
+        ]
         for vid in rng.sample(usable, min(len(usable), n // len(PHRASINGS))):
-            out.append({"vaga_id": vid, "kind": kind,
-                        "question": rng.choice(templates).format(**fields[vid])})
+            out.append({"vaga_id": vid, "kind": kind, "question": rng.choice(templates).format(**fields[vid])})
     return out
 
 
@@ -120,9 +134,15 @@ def measure(store: Any, embedder: Any, qs: list[dict[str, str]]) -> dict[str, An
         for kind in PHRASINGS:
             sub = [r for r, q in zip(rs, qs, strict=True) if q["kind"] == kind]
             by_kind[kind] = round(sum(1 for r in sub if r and r <= 5) / len(sub), 3) if sub else None
-        rows.append({"method": m, "hit@5": round(sum(1 for r in rs if r and r <= 5) / len(rs), 3),
-                     "mrr@10": round(sum(1 / r for r in rs if r) / len(rs), 3),
-                     "p50_ms": round(statistics.median(times[m]) * 1000, 1), **by_kind})
+        rows.append(
+            {
+                "method": m,
+                "hit@5": round(sum(1 for r in rs if r and r <= 5) / len(rs), 3),
+                "mrr@10": round(sum(1 / r for r in rs if r) / len(rs), 3),
+                "p50_ms": round(statistics.median(times[m]) * 1000, 1),
+                **by_kind,
+            }
+        )
     return {"questions": len(qs), "rows": rows, "embed_p50_ms": round(statistics.median(times["embed"]) * 1000, 1)}
 
 
@@ -142,9 +162,16 @@ def snapshot_cost(store: Any, settings: Settings, tmp: Path) -> dict[str, Any]:
     lexical = time.perf_counter() - t0
     db = served.texts._db
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'lex%'").fetchone()[0] if _has_dbstat(db) else None
-    return {"chunks": served.count(), "materialise_s": round(total, 2), "lexical_rebuild_s": round(lexical, 2),
-            "lexical_bytes": pages, "texts_file_bytes": served.texts.path.stat().st_size}
+    pages = (
+        db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'lex%'").fetchone()[0] if _has_dbstat(db) else None
+    )
+    return {
+        "chunks": served.count(),
+        "materialise_s": round(total, 2),
+        "lexical_rebuild_s": round(lexical, 2),
+        "lexical_bytes": pages,
+        "texts_file_bytes": served.texts.path.stat().st_size,
+    }
 
 
 def _has_dbstat(db: Any) -> bool:
@@ -162,25 +189,52 @@ def run_one(data: BenchData, settings: Settings, *, n: int, tmp: Path) -> dict[s
     embedder = embedder_for(settings)
     qs = questions(data.data_dir, n=n)
     result = measure(store, embedder, qs)
-    result.update(label=data.label, collection=store.name, chunks=store.count(), ingest_s=round(ingest_s, 1),
-                  snapshot=snapshot_cost(store, settings, tmp), examples=qs[:3])
+    result.update(
+        label=data.label,
+        collection=store.name,
+        chunks=store.count(),
+        ingest_s=round(ingest_s, 1),
+        snapshot=snapshot_cost(store, settings, tmp),
+        examples=qs[:3],
+    )
     return result
 
 
 def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
-    parts = ["## Hybrid retrieval: vagas asked by title, client and city", "", f"`{command('bench.' + NAME)}`", "",
-             __doc__.split("\n\n", 2)[2].strip(), "", contention_note(info), ""]
+    parts = [
+        "## Hybrid retrieval: vagas asked by title, client and city",
+        "",
+        f"`{command('bench.' + NAME)}`",
+        "",
+        __doc__.split("\n\n", 2)[2].strip(),
+        "",
+        contention_note(info),
+        "",
+    ]
     for r in results:
         snap = r["snapshot"]
-        parts += [f"### {r['label']}", "",
-                  f"{r['questions']} questions, {r['chunks']:,} chunks in `{r['collection']}`; question embedding "
-                  f"p50 {r['embed_p50_ms']} ms (not in the search times).", "",
-                  table(r["rows"], [("method", "method"), ("hit@5", "hit@5"), ("mrr@10", "MRR@10"),
-                                    ("p50_ms", "search p50 (ms)"), *((k, f"hit@5 {k}") for k in PHRASINGS)]), "",
-                  f"Snapshot: materialising {snap['chunks']:,} chunks took {snap['materialise_s']} s, of which "
-                  f"rebuilding the lexical index alone takes {snap['lexical_rebuild_s']} s; the FTS5 tables take "
-                  f"{(snap['lexical_bytes'] or 0) / 2**20:.1f} MiB (text table file {snap['texts_file_bytes'] / 2**20:.1f} MiB).",
-                  ""]
+        parts += [
+            f"### {r['label']}",
+            "",
+            f"{r['questions']} questions, {r['chunks']:,} chunks in `{r['collection']}`; question embedding "
+            f"p50 {r['embed_p50_ms']} ms (not in the search times).",
+            "",
+            table(
+                r["rows"],
+                [
+                    ("method", "method"),
+                    ("hit@5", "hit@5"),
+                    ("mrr@10", "MRR@10"),
+                    ("p50_ms", "search p50 (ms)"),
+                    *((k, f"hit@5 {k}") for k in PHRASINGS),
+                ],
+            ),
+            "",
+            f"Snapshot: materialising {snap['chunks']:,} chunks took {snap['materialise_s']} s, of which "
+            f"rebuilding the lexical index alone takes {snap['lexical_rebuild_s']} s; the FTS5 tables take "
+            f"{(snap['lexical_bytes'] or 0) / 2**20:.1f} MiB (text table file {snap['texts_file_bytes'] / 2**20:.1f} MiB).",
+            "",
+        ]
     return "\n".join(parts)
 
 
@@ -190,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("bench/out"))
     p.add_argument("--questions", type=int, default=None, help="per data set (default 300; 30 with --quick)")
     p.add_argument("--sample", type=Path, default=None, help="the sample folder (default: the committed data/)")
-    p.add_argument("--sample-home", type=Path, default=None, help="RECRUTA_HOME for its index (default: the bench home)")
+    p.add_argument(
+        "--sample-home", type=Path, default=None, help="RECRUTA_HOME for its index (default: the bench home)"
+    )
     p.add_argument("--real", type=Path, default=REAL, help="a Decision folder to measure too (skipped if absent)")
     p.add_argument("--real-home", type=Path, default=None, help="RECRUTA_HOME for its index (default: a temp one)")
     args = p.parse_args(argv)
@@ -202,8 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             sets = [(tiny_sample(tmp / "data"), Settings(home=home, embedder="hash", chunk_size=600))]
         else:
-            sample = BenchData(data_dir=args.sample, label=f"the sample `{args.sample}`") if args.sample \
+            sample = (
+                BenchData(data_dir=args.sample, label=f"the sample `{args.sample}`")
+                if args.sample
                 else committed_sample()
+            )
             sets = [(sample, Settings(home=args.sample_home or home))]
             if args.real.exists():
                 real_home = args.real_home or tmp / "real"
@@ -211,8 +270,12 @@ def main(argv: list[str] | None = None) -> int:
                     if not (real_home / cache).exists() and (home / cache).exists():
                         real_home.mkdir(parents=True, exist_ok=True)
                         (real_home / cache).symlink_to((home / cache).resolve(), target_is_directory=True)
-                sets.append((BenchData(data_dir=args.real, label=f"the real Decision data `{args.real}`"),
-                             Settings(home=real_home)))
+                sets.append(
+                    (
+                        BenchData(data_dir=args.real, label=f"the real Decision data `{args.real}`"),
+                        Settings(home=real_home),
+                    )
+                )
         results = [run_one(data, s, n=n, tmp=tmp / f"snap{i}") for i, (data, s) in enumerate(sets)]
     for r in results:
         print(r["label"], r["rows"], r["snapshot"])

@@ -26,10 +26,17 @@ BENCHES = ("ingest", "embeddings", "retrieval", "retrieval_hybrid", "generation"
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     return f"{cpu}, {os.cpu_count()} cores, {mem_kb / 2**20:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
@@ -62,7 +69,12 @@ def assemble(names: list[str], *, out: Path, timings: dict[str, float], quick: b
         "",
     ]
     sections = [(out / f"{n}.md").read_text().strip() for n in names if (out / f"{n}.md").exists()]
-    return "\n".join(head) + "\n" + "\n\n".join(f'<a id="{n}"></a>\n\n{s}' for n, s in zip(names, sections, strict=False)) + "\n"
+    return (
+        "\n".join(head)
+        + "\n"
+        + "\n\n".join(f'<a id="{n}"></a>\n\n{s}' for n, s in zip(names, sections, strict=False))
+        + "\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick and not failed and every == list(BENCHES):
         (ROOT / "BENCHMARKS.md").write_text(report)
         print(f"\nwrote {ROOT / 'BENCHMARKS.md'}")
-    print(f"\n{len(names) - len(failed)}/{len(names)} benchmarks ok in {sum(timings.get(n, 0.0) for n in names) / 60:.1f} min; "
-          f"report: {out / 'BENCHMARKS.md'}")
+    print(
+        f"\n{len(names) - len(failed)}/{len(names)} benchmarks ok in {sum(timings.get(n, 0.0) for n in names) / 60:.1f} min; "
+        f"report: {out / 'BENCHMARKS.md'}"
+    )
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0

@@ -36,8 +36,10 @@ def pg_bin() -> Path | None:
     """The folder with ``initdb``/``pg_ctl``, or None when PostgreSQL is not installed."""
     if env := os.environ.get("PG_BIN"):
         return Path(env)
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
-                      if p.parent.parent.name.isdigit() else 0)
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
     if versions:
         return versions[-1].parent
     found = shutil.which("initdb")
@@ -86,21 +88,42 @@ def postgres(*, database: str = "recruta", user: str = "recruta") -> Iterator[Po
     if os.geteuid() == 0:
         shutil.chown(folder, _SERVICE_USER, _SERVICE_USER)
         shutil.chown(pwfile, _SERVICE_USER, _SERVICE_USER)
-    pg = Postgres(url=f"postgresql+psycopg://{user}:{PASSWORD}@127.0.0.1:{port}/{database}", port=port,
-                  folder=folder, bin=bin_)
+    pg = Postgres(
+        url=f"postgresql+psycopg://{user}:{PASSWORD}@127.0.0.1:{port}/{database}", port=port, folder=folder, bin=bin_
+    )
     try:
-        subprocess.run([*_as_server_user(), str(bin_ / "initdb"), "-D", str(folder / "data"), "-U", user,
-                        "--pwfile", str(pwfile), "--auth-host=scram-sha-256", "--auth-local=trust",
-                        "-E", "UTF8", "--no-locale"],
-                       check=True, capture_output=True, text=True, timeout=120)
+        subprocess.run(
+            [
+                *_as_server_user(),
+                str(bin_ / "initdb"),
+                "-D",
+                str(folder / "data"),
+                "-U",
+                user,
+                "--pwfile",
+                str(pwfile),
+                "--auth-host=scram-sha-256",
+                "--auth-local=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         with open(folder / "data" / "postgresql.conf", "a") as conf:
-            conf.write(f"\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{folder}'\n"
-                       "fsync = off\nfull_page_writes = off\nmax_connections = 120\n")
+            conf.write(
+                f"\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{folder}'\n"
+                "fsync = off\nfull_page_writes = off\nmax_connections = 120\n"
+            )
         pg.start()
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=port, user=user, password=PASSWORD, dbname="postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1", port=port, user=user, password=PASSWORD, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
         yield pg
     finally:

@@ -79,8 +79,7 @@ def free_port() -> int:
         return port
 
 
-def wait_http(url: str, *, timeout: float, proc: subprocess.Popen[Any] | None = None,
-              method: str = "GET") -> None:
+def wait_http(url: str, *, timeout: float, proc: subprocess.Popen[Any] | None = None, method: str = "GET") -> None:
     """Until ``url`` answers below 500 (a server still starting refuses connections or answers 503); fails
     fast if ``proc`` exits first."""
     import httpx
@@ -130,8 +129,16 @@ class Server:
 
 
 @contextmanager
-def serve(kind: Kind, *args: str, env: dict[str, str], log: Path, cwd: Path = ROOT, timeout: float = 180,
-          port: int | None = None, group: bool = False) -> Iterator[Server]:
+def serve(
+    kind: Kind,
+    *args: str,
+    env: dict[str, str],
+    log: Path,
+    cwd: Path = ROOT,
+    timeout: float = 180,
+    port: int | None = None,
+    group: bool = False,
+) -> Iterator[Server]:
     """``<kind> <serve|server|run> *args --host 127.0.0.1 --port <free port>``, output to ``log`` (rewritten),
     yielded once its readiness URL answers; stopped (and ``log`` closed) on exit.
 
@@ -144,8 +151,7 @@ def serve(kind: Kind, *args: str, env: dict[str, str], log: Path, cwd: Path = RO
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=group)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=group)
         try:
             wait_http(url + READY_PATH[kind], timeout=timeout, proc=proc)
             yield Server(proc=proc, url=url, port=port, log=log, started_s=time.perf_counter() - started)

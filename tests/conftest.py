@@ -53,7 +53,9 @@ def served(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     home = tmp_path_factory.mktemp("served")
     env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
     run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
-    subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "10"], **run)
+    subprocess.run(
+        [sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "10"], **run
+    )
     subprocess.run([sys.executable, "register.py"], **run)
     with serve("bentoml", "service:Recruta", env=env, log=home / "serve.log") as server:
         yield server.url, home

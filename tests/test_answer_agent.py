@@ -48,8 +48,14 @@ def test_ingestion_writes_the_records_table_beside_the_index(built, agent):
 
 def test_the_agent_plans_first_and_says_when_it_falls_back(agent, small_data):
     vagas = vagas_of(small_data)
-    vid = next(v for v in vagas if sum(x["informacoes_basicas"]["cliente"] == vagas[v]["informacoes_basicas"]["cliente"]
-                                       for x in vagas.values()) == 1)
+    vid = next(
+        v
+        for v in vagas
+        if sum(
+            x["informacoes_basicas"]["cliente"] == vagas[v]["informacoes_basicas"]["cliente"] for x in vagas.values()
+        )
+        == 1
+    )
     b = vagas[vid]["informacoes_basicas"]
     planned = agent.answer(f"Qual o analista responsável pela vaga de {b['titulo_vaga']} da {b['cliente']}?")
     assert planned.route == "plan:vaga_field" and planned.sources[0]["id"] == f"vaga:{vid}"
@@ -120,19 +126,22 @@ def test_an_llm_may_propose_a_plan_that_the_schema_validates(agent, small_data):
     assert len(llm.seen) == 1  # a question the rules plan never reaches the model
 
 
-@pytest.mark.parametrize("reply", [
-    "SELECT * FROM applicants",
-    '{"intent": "count", "sql": "DROP TABLE vagas"}',
-    '{"intent": "count", "measure": "cpf"}',
-    '{"intent": "delete_everything"}',
-    '{"intent": "count", "n": 1000000}',
-    '{"intent": "count", "filters": {"client": "' + "x" * 500 + '"}}',
-    '{"intent": "vaga_field", "vaga": {"ids": ["1 OR 1=1"]}}',
-    '{"intent": "count", "filters": {"year": "2022; DROP"}}',
-    '{"intent": "retrieval"}',
-    "[1, 2, 3]",
-    "",
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "SELECT * FROM applicants",
+        '{"intent": "count", "sql": "DROP TABLE vagas"}',
+        '{"intent": "count", "measure": "cpf"}',
+        '{"intent": "delete_everything"}',
+        '{"intent": "count", "n": 1000000}',
+        '{"intent": "count", "filters": {"client": "' + "x" * 500 + '"}}',
+        '{"intent": "vaga_field", "vaga": {"ids": ["1 OR 1=1"]}}',
+        '{"intent": "count", "filters": {"year": "2022; DROP"}}',
+        '{"intent": "retrieval"}',
+        "[1, 2, 3]",
+        "",
+    ],
+)
 def test_invalid_or_hostile_proposals_are_dropped(reply, agent):
     assert validate_proposal(reply) is None
     assert agent.answerer is not None
@@ -143,8 +152,13 @@ def test_invalid_or_hostile_proposals_are_dropped(reply, agent):
 def test_the_plan_schema_rejects_what_it_does_not_name():
     ok = Plan.from_dict({"intent": "ranking", "measure": "hires", "group_by": "recruiter", "n": 3})
     assert ok.intent == "ranking" and ok.n == 3 and ok.source == "rules"
-    for bad in ({"intent": "count", "group_by": "cpf"}, {"intent": "count", "filters": {"english": "C2"}},
-                {"intent": "count", "candidates": ["a"] * 20}, {"measure": "vagas"}, {"intent": "count", "n": True}):
+    for bad in (
+        {"intent": "count", "group_by": "cpf"},
+        {"intent": "count", "filters": {"english": "C2"}},
+        {"intent": "count", "candidates": ["a"] * 20},
+        {"measure": "vagas"},
+        {"intent": "count", "n": True},
+    ):
         with pytest.raises(InvalidPlan):
             Plan.from_dict(bad)
 
@@ -166,8 +180,10 @@ def test_a_close_example_lends_its_plan_when_no_rule_fires(agent, small_data, mo
     assert (plan.intent, plan.measure, plan.group_by, plan.source) == ("ranking", "vagas", "client", "examples")
     vagas = vagas_of(small_data)
     top = Counter(v["informacoes_basicas"]["cliente"] for v in vagas.values()).most_common(1)[0][1]
-    assert agent.answer(question).answer.startswith("Clientes com mais vagas: ") and f"({top})" in agent.answer(
-        question).answer
+    assert (
+        agent.answer(question).answer.startswith("Clientes com mais vagas: ")
+        and f"({top})" in agent.answer(question).answer
+    )
 
 
 def test_the_answer_speaks_the_questions_language_not_its_place_names(agent):

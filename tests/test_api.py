@@ -65,7 +65,9 @@ def test_every_key_the_code_raises_is_in_the_catalogue():
     keys = set(catalogue("api")["pt"])
     sources = [ROOT / "service.py", *sorted((ROOT / "recruta").rglob("*.py"))]
     used: set[str] = set()
-    pattern = re.compile(r"""(?:ApiError|FilterError|PydanticCustomError)\(\s*f?["']([\w.{}]+)["']|code=["']([\w.]+)["']""")
+    pattern = re.compile(
+        r"""(?:ApiError|FilterError|PydanticCustomError)\(\s*f?["']([\w.{}]+)["']|code=["']([\w.]+)["']"""
+    )
     from recruta.files import ERROR_CODES
 
     dynamic = {  # keys built at run time, with every value they take
@@ -84,17 +86,29 @@ def test_every_key_the_code_raises_is_in_the_catalogue():
 
 
 # --------------------------------------------------------------------------- language
-@pytest.mark.parametrize(("header", "lang"), [
-    ("pt-BR,pt;q=0.9,en;q=0.8", "pt"), ("en-US,en;q=0.9", "en"), ("de-DE, es;q=0.5", "es"),
-    ("fr, de", None), ("", None), (None, None), ("en;q=0, ru", "ru"), ("*", None), ("es;q=0.2, en;q=0.7", "en"),
-])
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("pt-BR,pt;q=0.9,en;q=0.8", "pt"),
+        ("en-US,en;q=0.9", "en"),
+        ("de-DE, es;q=0.5", "es"),
+        ("fr, de", None),
+        ("", None),
+        (None, None),
+        ("en;q=0, ru", "ru"),
+        ("*", None),
+        ("es;q=0.2, en;q=0.7", "en"),
+    ],
+)
 def test_accept_language_picks_the_first_language_we_speak(header, lang):
     assert negotiate(header) == lang
 
 
 def test_without_a_header_the_text_decides_then_portuguese():
     assert request_language(accept_language=None, payload={"message": "Is this candidate a fit for the role?"}) == "en"
-    assert request_language(accept_language=None, payload={"pergunta": "¿Cuál es el nivel de inglés del puesto?"}) == "es"
+    assert (
+        request_language(accept_language=None, payload={"pergunta": "¿Cuál es el nivel de inglés del puesto?"}) == "es"
+    )
     assert request_language(accept_language=None, payload={"title": "Analyst", "language": "en"}) == "en"
     assert request_language(accept_language="es", payload={"message": "What is required?"}) == "es"
     assert request_language(accept_language="fr", payload={"cv_text": "Опыт работы: Python, 5 лет"}) == "ru"
@@ -116,26 +130,77 @@ def _validation(data: Any, *, raw: bool = False) -> ValidationError:
     return info.value
 
 
-@pytest.mark.parametrize(("data", "raw", "code", "field", "pt", "en"), [
-    ({}, False, "missing", "pergunta", "pergunta: campo obrigatório.", "pergunta: this field is required."),
-    ({"pergunta": 42}, False, "type.string", "pergunta", "pergunta: deve ser um texto.", "pergunta: must be text."),
-    ({"pergunta": "a", "top_k": 0}, False, "range.min", "top_k", "top_k: deve ser no mínimo 1.",
-     "top_k: must be at least 1."),
-    ({"pergunta": "a", "top_k": 51}, False, "range.max", "top_k", "top_k: deve ser no máximo 50.",
-     "top_k: must be at most 50."),
-    ({"pergunta": "a", "top_k": "muitos"}, False, "type.integer", "top_k", "top_k: deve ser um número inteiro.",
-     "top_k: must be a whole number."),
-    ({"pergunta": "a", "cvs": ["x"] * 201}, False, "list.too_long", "cvs", "cvs: no máximo 200 por requisição.",
-     "cvs: at most 200 per request."),
-    ({"pergunta": "a", "cvs": ["x", 3]}, False, "type.string", "cvs[1]", "cvs[1]: deve ser um texto.",
-     "cvs[1]: must be text."),
-    (b'{"pergunta": "abc', True, "body.invalid_json", None, "O corpo da requisição não é um JSON válido em UTF-8.",
-     "The request body is not valid UTF-8 JSON."),
-    (b'{"pergunta": "\xff\xfe"}', True, "body.invalid_json", None,
-     "O corpo da requisição não é um JSON válido em UTF-8.", "The request body is not valid UTF-8 JSON."),
-    (b'["pergunta"]', True, "body.not_object", None, "O corpo da requisição deve ser um objeto JSON.",
-     "The request body must be a JSON object."),
-])
+@pytest.mark.parametrize(
+    ("data", "raw", "code", "field", "pt", "en"),
+    [
+        ({}, False, "missing", "pergunta", "pergunta: campo obrigatório.", "pergunta: this field is required."),
+        ({"pergunta": 42}, False, "type.string", "pergunta", "pergunta: deve ser um texto.", "pergunta: must be text."),
+        (
+            {"pergunta": "a", "top_k": 0},
+            False,
+            "range.min",
+            "top_k",
+            "top_k: deve ser no mínimo 1.",
+            "top_k: must be at least 1.",
+        ),
+        (
+            {"pergunta": "a", "top_k": 51},
+            False,
+            "range.max",
+            "top_k",
+            "top_k: deve ser no máximo 50.",
+            "top_k: must be at most 50.",
+        ),
+        (
+            {"pergunta": "a", "top_k": "muitos"},
+            False,
+            "type.integer",
+            "top_k",
+            "top_k: deve ser um número inteiro.",
+            "top_k: must be a whole number.",
+        ),
+        (
+            {"pergunta": "a", "cvs": ["x"] * 201},
+            False,
+            "list.too_long",
+            "cvs",
+            "cvs: no máximo 200 por requisição.",
+            "cvs: at most 200 per request.",
+        ),
+        (
+            {"pergunta": "a", "cvs": ["x", 3]},
+            False,
+            "type.string",
+            "cvs[1]",
+            "cvs[1]: deve ser um texto.",
+            "cvs[1]: must be text.",
+        ),
+        (
+            b'{"pergunta": "abc',
+            True,
+            "body.invalid_json",
+            None,
+            "O corpo da requisição não é um JSON válido em UTF-8.",
+            "The request body is not valid UTF-8 JSON.",
+        ),
+        (
+            b'{"pergunta": "\xff\xfe"}',
+            True,
+            "body.invalid_json",
+            None,
+            "O corpo da requisição não é um JSON válido em UTF-8.",
+            "The request body is not valid UTF-8 JSON.",
+        ),
+        (
+            b'["pergunta"]',
+            True,
+            "body.not_object",
+            None,
+            "O corpo da requisição deve ser um objeto JSON.",
+            "The request body must be a JSON object.",
+        ),
+    ],
+)
 def test_validation_errors_are_one_readable_sentence_with_the_field(data, raw, code, field, pt, en):
     exc = _validation(data, raw=raw)
     problem = describe(exc, input_model="Input", fields=Input.model_fields)
@@ -155,13 +220,21 @@ def test_unknown_fields_name_the_accepted_ones_and_jd_rules_are_worded():
     assert got["message"].startswith("salario: campo desconhecido; os campos aceitos são: benefits, company,")
     with pytest.raises(ValidationError) as info:
         JDInput.model_validate({"title": "   "})
-    assert body(describe(info.value)) == {"status": 400, "code": "jd.title", "field": "title",
-                                          "message": "title: obrigatório, um texto de até 150 caracteres."}
+    assert body(describe(info.value)) == {
+        "status": 400,
+        "code": "jd.title",
+        "field": "title",
+        "message": "title: obrigatório, um texto de até 150 caracteres.",
+    }
     with pytest.raises(ValidationError) as info:
         JDInput.model_validate({"title": "x", "salary_min": 9000, "salary_max": 5000})
     got = body(describe(info.value), "en")
-    assert got == {"status": 400, "code": "jd.salary_order", "field": None,
-                   "message": "salary_min (9,000) must not exceed salary_max (5,000)."}
+    assert got == {
+        "status": 400,
+        "code": "jd.salary_order",
+        "field": None,
+        "message": "salary_min (9,000) must not exceed salary_max (5,000).",
+    }
     assert body(describe(info.value))["message"] == "salary_min (9.000) não pode ser maior que salary_max (5.000)."
     with pytest.raises(ValidationError) as info:
         JDInput.model_validate({"title": "x", "remote": "na lua"})
@@ -173,8 +246,11 @@ def test_a_response_that_does_not_fit_its_model_is_a_500_not_the_clients_fault()
         respond(ChatAnswer, {"answer": "x"})
     assert isinstance(info.value.__cause__, ValidationError)
     assert body(describe(info.value, request_id="abc")) == {
-        "status": 500, "code": "internal", "field": None,
-        "message": "Erro interno inesperado; informe o id da requisição (abc) a quem mantém o serviço."}
+        "status": 500,
+        "code": "internal",
+        "field": None,
+        "message": "Erro interno inesperado; informe o id da requisição (abc) a quem mantém o serviço.",
+    }
     # a pydantic error about another model than the endpoint's input is ours too
     assert describe(_validation({}), input_model="match__Input").status == 500
     assert describe(ZeroDivisionError("secret detail")).status == 500
@@ -204,8 +280,12 @@ def test_file_errors_name_the_field_and_the_file_in_the_requests_language():
         api = localize(wrapped, uploads={"cv": "cv.exe"})
     assert api is not None and api.field == "cv" and api.params["name"] == "cv.exe"
     problem = describe(api)
-    assert body(problem) == {"status": 400, "code": "file.unsupported_type", "field": "cv",
-                             "message": "cv.exe: tipo de arquivo não aceito; envie PDF, DOCX ou TXT."}
+    assert body(problem) == {
+        "status": 400,
+        "code": "file.unsupported_type",
+        "field": "cv",
+        "message": "cv.exe: tipo de arquivo não aceito; envie PDF, DOCX ou TXT.",
+    }
     assert body(problem, "es")["message"] == "cv.exe: tipo de archivo no aceptado; envíe PDF, DOCX o TXT."
     too_big = describe(localize(FileError("too_large", "big"), uploads={}))  # type: ignore[arg-type]
     assert too_big.status == 413 and "5.000.000" in body(too_big)["message"]
@@ -214,30 +294,41 @@ def test_file_errors_name_the_field_and_the_file_in_the_requests_language():
 def test_not_found_unavailable_and_unkeyed_domain_errors():
     with pytest.raises(ApiError) as info, domain_errors(not_found=("session_id", "nope")):
         raise NotFound("sessão 'nope' não encontrada")
-    assert body(describe(info.value), "en") == {"status": 404, "code": "not_found.session_id",
-                                                "field": "session_id", "message": "Chat session nope not found."}
+    assert body(describe(info.value), "en") == {
+        "status": 404,
+        "code": "not_found.session_id",
+        "field": "session_id",
+        "message": "Chat session nope not found.",
+    }
     down = describe(Unavailable("chroma down at 10.0.0.3"))
     assert down.status == 503 and down.headers == {"Retry-After": "5"}
     assert "10.0.0.3" not in json.dumps(body(down)) and "indisponível" in body(down)["message"]
     plain = describe(InvalidInput("k must be a whole number from 1 to 50", field="k"))  # no catalogue key
-    assert body(plain) == {"status": 400, "code": "invalid", "field": "k",
-                           "message": "k must be a whole number from 1 to 50"}
+    assert body(plain) == {
+        "status": 400,
+        "code": "invalid",
+        "field": "k",
+        "message": "k must be a whole number from 1 to 50",
+    }
     assert str(ApiError("job.both", field="vaga_id")) == "job.both (vaga_id)"  # what the log shows
 
 
 # --------------------------------------------------------------------------- filters
-@pytest.mark.parametrize(("where", "code", "field"), [
-    ({"tipo": "vaga"}, "filter.unknown_key", "filtros.tipo"),
-    ({"type": "vagas"}, "filter.unknown_type", "filtros.type"),
-    ({"hired": "sim"}, "filter.value_type", "filtros.hired"),
-    ({"$bad": 1}, "filter.unknown_operator", "filtros"),
-    ({"vaga_id": {"$in": [1, "x"]}}, "filter.same_type", "filtros.vaga_id.$in"),
-    ({"chunk": float("nan")}, "number.finite", "filtros.chunk"),
-    ({"$and": [{"type": "vaga"}]}, "filter.list", "filtros.$and"),
-    ({"$or": [{"type": "vaga"}, {"cliente": "x"}]}, "filter.unknown_key", "filtros.$or[1].cliente"),
-    ("type", "filter.not_object", "filtros"),
-    ({"type": {"$regex": "x"}}, "filter.field_operator", "filtros.type"),
-])
+@pytest.mark.parametrize(
+    ("where", "code", "field"),
+    [
+        ({"tipo": "vaga"}, "filter.unknown_key", "filtros.tipo"),
+        ({"type": "vagas"}, "filter.unknown_type", "filtros.type"),
+        ({"hired": "sim"}, "filter.value_type", "filtros.hired"),
+        ({"$bad": 1}, "filter.unknown_operator", "filtros"),
+        ({"vaga_id": {"$in": [1, "x"]}}, "filter.same_type", "filtros.vaga_id.$in"),
+        ({"chunk": float("nan")}, "number.finite", "filtros.chunk"),
+        ({"$and": [{"type": "vaga"}]}, "filter.list", "filtros.$and"),
+        ({"$or": [{"type": "vaga"}, {"cliente": "x"}]}, "filter.unknown_key", "filtros.$or[1].cliente"),
+        ("type", "filter.not_object", "filtros"),
+        ({"type": {"$regex": "x"}}, "filter.field_operator", "filtros.type"),
+    ],
+)
 def test_bad_filters_are_400s_naming_the_problem(where, code, field):
     with pytest.raises(FilterError) as info:
         normalize_filter(where)
@@ -253,15 +344,17 @@ def test_an_unknown_filter_key_lists_the_keys_the_documents_carry():
     keys = metadata_schema()
     assert {"type", "vaga_id", "candidate_id", "outcome", "hired", "title", "client"} <= set(keys)
     assert "content_hash" not in keys
-    assert message == (f"filtros.tipo: chave de metadados desconhecida 'tipo'; as chaves válidas são: "
-                       f"{', '.join(sorted(keys))}.")
+    assert message == (
+        f"filtros.tipo: chave de metadados desconhecida 'tipo'; as chaves válidas são: {', '.join(sorted(keys))}."
+    )
 
 
 def test_ids_sent_as_numbers_are_their_text():
     assert normalize_filter({"vaga_id": 1212}) == {"vaga_id": "1212"}
     assert normalize_filter({"candidate_id": {"$in": [1, 2]}}) == {"candidate_id": {"$in": ["1", "2"]}}
     assert normalize_filter({"type": "prospect", "outcome": "hired"}) == {
-        "$and": [{"type": "prospect"}, {"outcome": "hired"}]}
+        "$and": [{"type": "prospect"}, {"outcome": "hired"}]
+    }
     assert normalize_filter({"chunk": 0}) == {"chunk": 0}  # a number key keeps its number
 
 
@@ -300,8 +393,9 @@ def domain(small_data, tmp_path_factory):
     return {
         "agent": agent,
         "screener": Screener(store=agent.store, embedder=agent.embedder),
-        "chat": ChatService(sessionmaker=db, generator=agent.generator, embedder=agent.embedder,
-                            retrieve=agent.retrieve),
+        "chat": ChatService(
+            sessionmaker=db, generator=agent.generator, embedder=agent.embedder, retrieve=agent.retrieve
+        ),
         "jd": JDService(sessionmaker=db, retrieve=agent.retrieve),
     }
 
@@ -316,8 +410,16 @@ def test_match_and_rank_results_fit_their_models_exactly(domain, small_data):
     result = domain["screener"].match(cv_text=cv, vaga_id=vid)
     assert set(result) == fields_of(MatchResult)  # no field the model would drop, none it would miss
     typed = respond(MatchResult, result)
-    assert typed.job.vaga_id == vid and set(typed.signals) <= {"skills", "semantic", "lexical", "experience",
-                                                                "languages", "education", "location", "salary"}
+    assert typed.job.vaga_id == vid and set(typed.signals) <= {
+        "skills",
+        "semantic",
+        "lexical",
+        "experience",
+        "languages",
+        "education",
+        "location",
+        "salary",
+    }
     ranked = domain["screener"].rank(vaga_id=vid, scope="all", limit=5)
     assert set(ranked) == fields_of(RankResult)
     assert set(ranked["candidates"][0]) == set(respond(RankResult, ranked).candidates[0].model_fields)
@@ -343,8 +445,10 @@ def test_chat_results_fit_their_models_exactly(domain):
     sid = respond(ChatSession, session).session_id
     answer = chat.send(sid, "Qual a experiência com SAP?")
     assert set(answer) == fields_of(ChatAnswer)
-    assert all(set(s) == set(ChatAnswer.model_fields["sources"].annotation.__args__[0].model_fields)  # type: ignore
-               for s in answer["sources"])
+    assert all(
+        set(s) == set(ChatAnswer.model_fields["sources"].annotation.__args__[0].model_fields)  # type: ignore
+        for s in answer["sources"]
+    )
     respond(ChatAnswer, answer)
     history = chat.history(sid)
     assert set(history) == fields_of(ChatHistory) and respond(ChatHistory, history).messages[0].role == "user"
@@ -362,8 +466,15 @@ def test_jd_results_fit_their_models_and_speak_english_values(domain):
     typed = respond(JobDescription, out)
     assert typed.request.remote == "hybrid"  # … and the API shows the English one
     assert set(out["sections"]) == set(typed.sections.model_fields)
-    for value, expected in (("remoto", "remote"), ("Remote", "remote"), ("presencial", "onsite"),
-                            ("on-site", "onsite"), ("híbrido", "hybrid"), (None, None), ("", None)):
+    for value, expected in (
+        ("remoto", "remote"),
+        ("Remote", "remote"),
+        ("presencial", "onsite"),
+        ("on-site", "onsite"),
+        ("híbrido", "hybrid"),
+        (None, None),
+        ("", None),
+    ):
         assert JDInput.model_validate({"title": "x", "remote": value}).remote == expected
     fb = jd.feedback(out["id"], rating=4, comment="bom")
     assert set(fb) == fields_of(JDFeedback) and respond(JDFeedback, fb).rating == 4
@@ -385,8 +496,11 @@ def _run(app: Any, path: str = "/x", headers: list[tuple[bytes, bytes]] | None =
     scope = {"type": "http", "path": path, "method": "GET", "headers": headers or []}
     asyncio.run(mw(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
-    return start["status"], dict(start["headers"]), b"".join(m.get("body", b"") for m in sent
-                                                             if m["type"] == "http.response.body")
+    return (
+        start["status"],
+        dict(start["headers"]),
+        b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"),
+    )
 
 
 def test_the_middleware_answers_in_the_one_shape():
@@ -401,8 +515,12 @@ def test_the_middleware_answers_in_the_one_shape():
     auth = [(b"authorization", b"Bearer k3y")]
     status, headers, raw = _run(plain_404, "/nope", auth + [(b"accept-language", b"en")])
     assert status == 404 and headers[b"content-type"] == b"application/json"
-    assert json.loads(raw)["error"] == {"status": 404, "code": "not_found.path", "field": None,
-                                        "message": "No such address: /nope."}
+    assert json.loads(raw)["error"] == {
+        "status": 404,
+        "code": "not_found.path",
+        "field": None,
+        "message": "No such address: /nope.",
+    }
     assert int(headers[b"content-length"]) == len(raw) and b"Not Found" not in raw
     assert json.loads(raw)["request_id"] == headers[b"x-request-id"].decode()
     status, _, raw = _run(plain_404, "/x", auth + [(b"content-length", b"5000")])

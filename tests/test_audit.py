@@ -12,19 +12,30 @@ from tests.conftest import DECISION, ROOT, needs_shared
 
 
 def test_the_audit_finds_a_planted_address(tmp_path: Path) -> None:
-    (tmp_path / "applicants.json").write_text(json.dumps({
-        "1": {"informacoes_pessoais": {"endereco": "rua dos girassóis, 263 - alto da colina, rio de janeiro - rj"}},
-        "2": {"informacoes_pessoais": {"endereco": "são paulo"}},  # a city is not an address
-    }))
+    (tmp_path / "applicants.json").write_text(
+        json.dumps(
+            {
+                "1": {
+                    "informacoes_pessoais": {"endereco": "rua dos girassóis, 263 - alto da colina, rio de janeiro - rj"}
+                },
+                "2": {"informacoes_pessoais": {"endereco": "são paulo"}},  # a city is not an address
+            }
+        )
+    )
     needles = address_needles(tmp_path)
     assert [(n.codigo, n.street, n.number) for n in needles] == [("1", "dos girassois", "263")]
-    texts = [("candidato:1:0", "e-mail: [EMAIL] dos Girassóis,  263 - [CEP]"),
-             ("candidato:3:0", "mora na avenida paulista, 1000"),
-             ("candidato:4:0", "experiência de 263 dias em girassóis"),
-             ("vaga:9:0", "Rua: não informada")]
+    texts = [
+        ("candidato:1:0", "e-mail: [EMAIL] dos Girassóis,  263 - [CEP]"),
+        ("candidato:3:0", "mora na avenida paulista, 1000"),
+        ("candidato:4:0", "experiência de 263 dias em girassóis"),
+        ("vaga:9:0", "Rua: não informada"),
+    ]
     found = audit(texts, needles, where="t")
-    assert {(leak.record_id, leak.codigo) for leak in found} == {("candidato:1:0", "1"), ("candidato:1:0", ""),
-                                                                 ("candidato:3:0", "")}
+    assert {(leak.record_id, leak.codigo) for leak in found} == {
+        ("candidato:1:0", "1"),
+        ("candidato:1:0", ""),
+        ("candidato:3:0", ""),
+    }
 
 
 def test_no_address_in_the_sample_documents_index_or_snapshot(settings, tmp_path: Path) -> None:

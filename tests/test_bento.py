@@ -23,8 +23,11 @@ pytestmark = pytest.mark.server
 
 def shipped_files() -> set[str]:
     """What the Bento must carry of ``recruta/``: every file there but bytecode."""
-    return {p.relative_to(ROOT).as_posix() for p in (ROOT / "recruta").rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    return {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "recruta").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +36,11 @@ def built(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[s
     home = tmp_path_factory.mktemp("bento-build")
     env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
     run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    for cmd in ([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "6"],
-                [sys.executable, "register.py"],
-                [str(BIN / "bentoml"), "build", "--output", "tag"]):
+    for cmd in (
+        [sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "6"],
+        [sys.executable, "register.py"],
+        [str(BIN / "bentoml"), "build", "--output", "tag"],
+    ):
         done = subprocess.run(cmd, **run)
         assert done.returncode == 0, (cmd, done.stderr[-3000:])
     tag = done.stdout.strip().splitlines()[-1].removeprefix("__tag__:")
@@ -52,8 +57,7 @@ def test_the_bento_carries_every_file_of_the_package(built: tuple[str, Path]) ->
     assert not (src / "tests").exists() and not (src / "data").exists() and not (src / "devtools").exists()
 
 
-def test_the_built_bento_serves_from_a_fresh_home_outside_the_checkout(built: tuple[str, Path],
-                                                                       tmp_path: Path) -> None:
+def test_the_built_bento_serves_from_a_fresh_home_outside_the_checkout(built: tuple[str, Path], tmp_path: Path) -> None:
     tag, store = built
     fresh = tmp_path / "fresh"
     env = env_for(fresh)
@@ -73,8 +77,9 @@ def test_the_built_bento_serves_from_a_fresh_home_outside_the_checkout(built: tu
         created = httpx.post(f"{url}/chat/sessions", files={"cv": ("cv.txt", cv.encode())}, timeout=60)
         assert created.status_code == 200, created.text
         sid = created.json()["session_id"]
-        sent = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Resuma a experiência SAP"},
-                          timeout=60)
+        sent = httpx.post(
+            f"{url}/chat/message", json={"session_id": sid, "message": "Resuma a experiência SAP"}, timeout=60
+        )
         assert sent.status_code == 200 and sent.json()["answer"], sent.text
         jd = httpx.post(f"{url}/generate_jd", json={"title": "Analista SAP FI", "skills": ["SAP FI"]}, timeout=60)
         assert jd.status_code == 200 and "Analista SAP FI" in jd.json()["markdown"], jd.text

@@ -141,16 +141,19 @@ def db_url(tmp_path: Path) -> str:
 
 
 def service(db_url: str, generator: Any = None, **kw: Any) -> ChatService:
-    return ChatService(sessionmaker=make_sessionmaker(db_url), generator=generator or Recorder(),
-                       embedder=get_embedder("hash"), **kw)
+    return ChatService(
+        sessionmaker=make_sessionmaker(db_url), generator=generator or Recorder(), embedder=get_embedder("hash"), **kw
+    )
 
 
 def full_session(svc: ChatService, *, cv: str = CV) -> dict[str, Any]:
-    return svc.create_session(documents=[
-        ("cv", "maria.txt", cv.encode()),
-        ("job_description", "vaga.docx", make_docx(JD)),
-        ("recommendation", "carta.pdf", make_pdf(LETTER)),
-    ])
+    return svc.create_session(
+        documents=[
+            ("cv", "maria.txt", cv.encode()),
+            ("job_description", "vaga.docx", make_docx(JD)),
+            ("recommendation", "carta.pdf", make_pdf(LETTER)),
+        ]
+    )
 
 
 def final_user(inp: GenerationInput) -> str:
@@ -243,9 +246,13 @@ def test_message_validation_and_unknown_session(db_url: str) -> None:
             svc.send(sid, bad)
         with pytest.raises(ChatError):
             svc.stream(sid, bad)  # raised at call time, not on first next()
-    for call in (lambda: svc.send("nope", "Java?"), lambda: svc.stream("nope", "Java?"),
-                 lambda: svc.history("nope"), lambda: svc.delete("nope"),
-                 lambda: svc.add_document("nope", kind="interests", filename="i.txt", data=b"Xadrez")):
+    for call in (
+        lambda: svc.send("nope", "Java?"),
+        lambda: svc.stream("nope", "Java?"),
+        lambda: svc.history("nope"),
+        lambda: svc.delete("nope"),
+        lambda: svc.add_document("nope", kind="interests", filename="i.txt", data=b"Xadrez"),
+    ):
         with pytest.raises(SessionNotFound):
             call()
     assert gen.calls == [] and svc.history(sid)["messages"] == []
@@ -391,8 +398,11 @@ def test_second_prompt_contains_the_first_turn(db_url: str) -> None:
     assert "E com Kubernetes?" in msgs[3]["content"]
     stored = svc.history(sid)["messages"]
     assert [(m["role"], m["content"]) for m in stored] == [
-        ("user", "Qual a experiência com Kafka?"), ("assistant", first["answer"]),
-        ("user", "E com Kubernetes?"), ("assistant", second["answer"])]
+        ("user", "Qual a experiência com Kafka?"),
+        ("assistant", first["answer"]),
+        ("user", "E com Kubernetes?"),
+        ("assistant", second["answer"]),
+    ]
     assert all(m["created_at"] for m in stored)
 
 
@@ -423,7 +433,7 @@ def test_history_truncation_keeps_newest_turns_within_budget(db_url: str) -> Non
     kept = [m["content"] for m in history if m["role"] == "user"]
     assert kept and kept[-1] == questions[-2]  # the newest previous turn is there...
     assert questions[0] not in kept  # ...the oldest is dropped
-    assert kept == questions[len(questions) - 1 - len(kept): -1]  # contiguous, newest first kept
+    assert kept == questions[len(questions) - 1 - len(kept) : -1]  # contiguous, newest first kept
     passages = sum(len(f"[{h.metadata['type']}] {h.text}") for h in last.hits)
     assert sum(len(m["content"]) for m in history) + passages <= budget + 100  # labels differ slightly in length
     # a larger budget keeps more
@@ -439,8 +449,14 @@ def test_similar_hires_from_the_index(db_url: str) -> None:
 
     def retrieve(question: str, *, k: int, filters: dict[str, Any]) -> list[Hit]:
         calls.append((question, {"k": k, "filters": filters}))
-        return [Hit(id="p-1", text="Candidato contratado para a vaga 1003 | Java, Spring Boot, Kafka",
-                    metadata={"type": "prospect", "outcome": "hired"}, score=0.8)]
+        return [
+            Hit(
+                id="p-1",
+                text="Candidato contratado para a vaga 1003 | Java, Spring Boot, Kafka",
+                metadata={"type": "prospect", "outcome": "hired"},
+                score=0.8,
+            )
+        ]
 
     gen = Recorder()
     svc = service(db_url, gen, retrieve=retrieve)
@@ -486,8 +502,10 @@ def test_stream_stopped_early_stores_what_was_sent(db_url: str) -> None:
     got = [next(it), next(it)]
     it.close()  # the client went away
     stored = svc.history(sid)["messages"]
-    assert [(m["role"], m["content"]) for m in stored] == [("user", "Qual a experiência com Kafka?"),
-                                                           ("assistant", "".join(got))]
+    assert [(m["role"], m["content"]) for m in stored] == [
+        ("user", "Qual a experiência com Kafka?"),
+        ("assistant", "".join(got)),
+    ]
     # the next turn still sees it
     svc.send(sid, "E Kubernetes?")
     assert gen.calls[-1].messages[2]["content"] == "".join(got)
@@ -587,7 +605,9 @@ def test_leadership_is_yes_with_evidence_or_the_documents_dont_say(db_url: str) 
     assert no["found"] is False and no["answer"].startswith("**Os documentos não dizem.**")
     assert "liderança" in no["answer"] and no["sources"] == []
     # a CV that says it plainly: "no" with the line
-    negative = svc.create_session(documents=[("cv", "x.txt", (NURSE_CV + "\nSem experiência em liderança.\n").encode())])
+    negative = svc.create_session(
+        documents=[("cv", "x.txt", (NURSE_CV + "\nSem experiência em liderança.\n").encode())]
+    )
     said = svc.send(negative["session_id"], "Does she have leadership experience?")
     assert said["answer"].startswith("**No.**") and "Sem experiência em liderança" in said["answer"]
     # a named tool: yes with the line, or the documents don't mention it
@@ -620,8 +640,12 @@ def test_facts_the_documents_do_not_hold_are_not_answered_with_other_facts(db_ur
     gen = Recorder()
     svc = service(db_url, gen)
     sid = full_session(svc)["session_id"]
-    for question in ("Quantos anos ela tem?", "What is her notice period?", "¿Tiene permiso de trabajo?",
-                     "Qual a pretensão salarial dela?"):
+    for question in (
+        "Quantos anos ela tem?",
+        "What is her notice period?",
+        "¿Tiene permiso de trabajo?",
+        "Qual a pretensão salarial dela?",
+    ):
         out = svc.send(sid, question)
         assert out["found"] is False and out["sources"] == [], (question, out["answer"])
         assert re.search(r"Não consta|Not in the|No consta", out["answer"]), out["answer"]

@@ -36,8 +36,10 @@ pytestmark = [pytest.mark.server]
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS = Path(__file__).parent / "data" / "chat_docs"
 UI = 15_000  # ms
-HOSTILE = ('**Resumo** do trabalho:\n- liderou a equipe\n- <img src=x onerror="window.__pwned=1">\n'
-           '<script>window.__pwned=2</script> [clique](javascript:window.__pwned=3)')
+HOSTILE = (
+    '**Resumo** do trabalho:\n- liderou a equipe\n- <img src=x onerror="window.__pwned=1">\n'
+    "<script>window.__pwned=2</script> [clique](javascript:window.__pwned=3)"
+)
 
 
 class Hostile:
@@ -49,7 +51,7 @@ class Hostile:
         return HOSTILE
 
     def stream(self, inp: GenerationInput, *, max_new_tokens: int = 0) -> Iterator[str]:
-        yield from (HOSTILE[i: i + 20] for i in range(0, len(HOSTILE), 20))
+        yield from (HOSTILE[i : i + 20] for i in range(0, len(HOSTILE), 20))
 
 
 def _stand_in(svc: ChatService) -> Any:
@@ -75,17 +77,26 @@ def _stand_in(svc: ChatService) -> Any:
     async def sessions(request: Request) -> Response:
         async def run() -> Any:
             form = await request.form()
-            docs = [(kind, form[kind].filename, await form[kind].read())  # type: ignore[union-attr]
-                    for kind in ("cv", "recommendation", "interests", "job_description") if kind in form]
+            docs = [
+                (kind, form[kind].filename, await form[kind].read())  # type: ignore[union-attr]
+                for kind in ("cv", "recommendation", "interests", "job_description")
+                if kind in form
+            ]
             return svc.create_session(documents=docs, title=form_text(form.get("title")) or None)
+
         return await call(run)
 
     async def documents(request: Request) -> Response:
         async def run() -> Any:
             form = await request.form()
             upload = form["file"]
-            return svc.add_document(form_text(form["session_id"]), kind=form_text(form["kind"]),
-                                    filename=upload.filename, data=await upload.read())  # type: ignore[union-attr]
+            return svc.add_document(
+                form_text(form["session_id"]),
+                kind=form_text(form["kind"]),
+                filename=upload.filename,
+                data=await upload.read(),
+            )  # type: ignore[union-attr]
+
         return await call(run)
 
     async def stream(request: Request) -> Response:
@@ -101,15 +112,29 @@ def _stand_in(svc: ChatService) -> Any:
         return JSONResponse({"sessions": svc.list_sessions()})
 
     async def info(request: Request) -> Response:
-        return JSONResponse({"registered_model": "recruta", "registry_version": "0", "alias": "test",
-                             "generator": "hostile", "embedder": "hash", "metrics": {}, "run_name": "test"})
+        return JSONResponse(
+            {
+                "registered_model": "recruta",
+                "registry_version": "0",
+                "alias": "test",
+                "generator": "hostile",
+                "embedder": "hash",
+                "metrics": {},
+                "run_name": "test",
+            }
+        )
 
-    return Starlette(routes=[
-        Route("/chat/sessions", sessions, methods=["POST"]), Route("/chat/documents", documents, methods=["POST"]),
-        Route("/chat/stream", stream, methods=["POST"]), Route("/chat/history", history, methods=["POST"]),
-        Route("/chat/list", listing, methods=["POST"]), Route("/info", info, methods=["POST"]),
-        Mount("/ui", app=create_app(lambda: None)),
-    ])
+    return Starlette(
+        routes=[
+            Route("/chat/sessions", sessions, methods=["POST"]),
+            Route("/chat/documents", documents, methods=["POST"]),
+            Route("/chat/stream", stream, methods=["POST"]),
+            Route("/chat/history", history, methods=["POST"]),
+            Route("/chat/list", listing, methods=["POST"]),
+            Route("/info", info, methods=["POST"]),
+            Mount("/ui", app=create_app(lambda: None)),
+        ]
+    )
 
 
 async def _done(value: Any) -> Any:
@@ -123,8 +148,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not present (Debian's chromium package)")
     db = tmp_path_factory.mktemp("chat-page") / "db.sqlite"
-    svc = ChatService(sessionmaker=make_sessionmaker(f"sqlite:///{db}"), generator=Hostile(),
-                      embedder=get_embedder("hash"))
+    svc = ChatService(
+        sessionmaker=make_sessionmaker(f"sqlite:///{db}"), generator=Hostile(), embedder=get_embedder("hash")
+    )
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(_stand_in(svc), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

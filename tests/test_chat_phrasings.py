@@ -45,11 +45,15 @@ TARGET = 0.9  # overall intent accuracy asked for (issue #18)
 FLOOR_HASH = 0.9  # measured 1.0 after the fixes; 0.817 at first look (see the commit history and the report)
 FLOOR_DEV = 0.8  # the author's other phrasings: 0.771 at first run, 0.979 after fixing what they showed
 
-NOT_THERE = re.compile(r"não consta|não trazem|não dizem|não menciona|not in the|do not contain|don't say|do not state|"
-                       r"no mention|no consta|no contienen|no lo dicen|no menciona|no informan", re.IGNORECASE)
+NOT_THERE = re.compile(
+    r"não consta|não trazem|não dizem|não menciona|not in the|do not contain|don't say|do not state|"
+    r"no mention|no consta|no contienen|no lo dicen|no menciona|no informan",
+    re.IGNORECASE,
+)
 YES = re.compile(r"^\*\*(?:Sim|Yes|Sí)\.\*\*", re.MULTILINE)
-NOT_YES = re.compile(r"^\*\*(?:Não|No|Os documentos não dizem|The documents don't say|Los documentos no lo dicen)\.\*\*",
-                     re.MULTILINE)
+NOT_YES = re.compile(
+    r"^\*\*(?:Não|No|Os documentos não dizem|The documents don't say|Los documentos no lo dicen)\.\*\*", re.MULTILINE
+)
 
 
 def measured_label(out: dict[str, Any]) -> str:
@@ -61,14 +65,22 @@ def measured_label(out: dict[str, Any]) -> str:
         return {"fit": "fit", "interview": "interview_questions", "technologies": "languages_frameworks"}[intent]
     if not out["found"]:
         return "not_in_documents"
-    return {"experience": "experience_summary", "summary": "experience_summary", "education": "education",
-            "spoken_languages": "spoken_languages"}.get(intent, intent)
+    return {
+        "experience": "experience_summary",
+        "summary": "experience_summary",
+        "education": "education",
+        "spoken_languages": "spoken_languages",
+    }.get(intent, intent)
 
 
-def run(embedder_spec: str, tmp_path: Path, items: list[dict[str, Any]] | None = None
-        ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    svc = ChatService(sessionmaker=make_sessionmaker(f"sqlite:///{tmp_path}/{embedder_spec}.sqlite"),
-                      generator=ExtractiveGenerator(), embedder=get_embedder(embedder_spec))
+def run(
+    embedder_spec: str, tmp_path: Path, items: list[dict[str, Any]] | None = None
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    svc = ChatService(
+        sessionmaker=make_sessionmaker(f"sqlite:///{tmp_path}/{embedder_spec}.sqlite"),
+        generator=ExtractiveGenerator(),
+        embedder=get_embedder(embedder_spec),
+    )
     results = []
     for item in ITEMS if items is None else items:
         docs = [("cv", CV_FILE[item["candidate"]], _doc(CV_FILE[item["candidate"]]))]
@@ -98,8 +110,10 @@ def report(results: list[tuple[dict[str, Any], dict[str, Any]]], title: str) -> 
         lines.append("  by " + key + ": " + ", ".join(f"{k} {right[k]}/{total[k]}" for k in sorted(total)))
     for (item, out), good in zip(results, ok, strict=True):
         if not good:
-            lines.append(f"  miss [{item['lang']}/{item['candidate']}] {item['text']!r}: want {item['intent']}, "
-                         f"got {measured_label(out)} ({out['intent']}, found={out['found']})")
+            lines.append(
+                f"  miss [{item['lang']}/{item['candidate']}] {item['text']!r}: want {item['intent']}, "
+                f"got {measured_label(out)} ({out['intent']}, found={out['found']})"
+            )
     return sum(ok) / len(ok), "\n".join(lines)
 
 
@@ -125,20 +139,25 @@ def test_every_answer_labels_its_mode_and_language(hash_results: list[tuple[dict
         assert out["mode"] in MODES, (item, out["mode"])
     # the language comes from recruta.text.language: "Is Renata open to relocating to São Paulo?" counts the "ã"
     # of the city's name as Portuguese, and "idiomas?" is Portuguese and Spanish alike; two misses are tolerated
-    wrong = [(item["text"], item["lang"], out["language"]) for item, out in hash_results
-             if out["language"] != item["lang"]]
+    wrong = [
+        (item["text"], item["lang"], out["language"]) for item, out in hash_results if out["language"] != item["lang"]
+    ]
     print(f"\nanswer language != message language: {len(wrong)}/{len(hash_results)} {wrong}")
     assert len(wrong) <= 2, wrong
 
 
 def test_not_in_documents_answers_say_so(hash_results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    bad = [(item["text"], out["answer"][:120]) for item, out in hash_results
-           if item["intent"] == "not_in_documents" and not (NOT_THERE.search(out["answer"]) and not out["found"])]
+    bad = [
+        (item["text"], out["answer"][:120])
+        for item, out in hash_results
+        if item["intent"] == "not_in_documents" and not (NOT_THERE.search(out["answer"]) and not out["found"])
+    ]
     assert len(bad) <= 1, bad  # see the report: one item at most may get a fact instead
 
 
 def test_leadership_answers_are_yes_or_no_with_evidence(
-        hash_results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    hash_results: list[tuple[dict[str, Any], dict[str, Any]]],
+) -> None:
     for item, out in hash_results:
         if item["intent"] != "leadership" or out["intent"] != "skill_check":
             continue
@@ -150,8 +169,7 @@ def test_leadership_answers_are_yes_or_no_with_evidence(
             assert NOT_YES.search(out["answer"]) and not YES.search(out["answer"]), (item["text"], out["answer"])
 
 
-def test_languages_answers_name_the_cvs_technologies(
-        hash_results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+def test_languages_answers_name_the_cvs_technologies(hash_results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     spoken = re.compile(r"\*\*(?:Idiomas|Languages):", re.IGNORECASE)
     for item, out in hash_results:
         if item["intent"] != "languages_frameworks" or out["intent"] not in ("technologies", "skill_check"):

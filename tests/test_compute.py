@@ -36,7 +36,11 @@ def test_the_models_compute_on_that_thread(monkeypatch):
     from recruta.ingest.embeddings import SentenceTransformerEmbedder
     from recruta.rag.generators import TransformersGenerator
 
-    for fn in (SentenceTransformerEmbedder.__init__, SentenceTransformerEmbedder.embed,
-               TransformersGenerator.__init__, TransformersGenerator.generate):
+    for fn in (
+        SentenceTransformerEmbedder.__init__,
+        SentenceTransformerEmbedder.embed,
+        TransformersGenerator.__init__,
+        TransformersGenerator.generate,
+    ):
         assert fn.__wrapped__ is not fn  # functools.wraps of compute.compute
         assert fn.__code__ is compute.compute(lambda: None).__code__

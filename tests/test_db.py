@@ -38,42 +38,60 @@ from recruta.core.errors import Unavailable
 # --------------------------------------------------------------------------- the previous version, frozen
 # recruta/db.py as of 9a25814 (the last version before migrations): what its Base.metadata.create_all made.
 V1 = sa.MetaData()
-sa.Table("chat_sessions", V1,
-         sa.Column("id", sa.String(32), primary_key=True),
-         sa.Column("title", sa.String(200), nullable=False),
-         sa.Column("summary", sa.Text, nullable=False),
-         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False))
-sa.Table("chat_documents", V1,
-         sa.Column("id", sa.String(32), primary_key=True),
-         sa.Column("session_id", sa.String(32), sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"),
-                   nullable=False, index=True),
-         sa.Column("kind", sa.String(32), nullable=False),
-         sa.Column("filename", sa.String(255), nullable=False),
-         sa.Column("text", sa.Text, nullable=False),
-         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
-sa.Table("chat_messages", V1,
-         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-         sa.Column("session_id", sa.String(32), sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"),
-                   nullable=False, index=True),
-         sa.Column("seq", sa.Integer, nullable=False),
-         sa.Column("role", sa.String(16), nullable=False),
-         sa.Column("content", sa.Text, nullable=False),
-         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
-sa.Table("generated_jds", V1,
-         sa.Column("id", sa.String(32), primary_key=True),
-         sa.Column("request", sa.JSON, nullable=False),
-         sa.Column("result", sa.JSON, nullable=False),
-         sa.Column("generator", sa.String(200), nullable=False),
-         sa.Column("parent_id", sa.String(32), nullable=True),
-         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
-sa.Table("jd_feedback", V1,
-         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-         sa.Column("jd_id", sa.String(32), sa.ForeignKey("generated_jds.id", ondelete="CASCADE"),
-                   nullable=False, index=True),
-         sa.Column("rating", sa.Integer, nullable=False),
-         sa.Column("comment", sa.Text, nullable=False),
-         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+sa.Table(
+    "chat_sessions",
+    V1,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Table(
+    "chat_documents",
+    V1,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column(
+        "session_id", sa.String(32), sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Table(
+    "chat_messages",
+    V1,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "session_id", sa.String(32), sa.ForeignKey("chat_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Table(
+    "generated_jds",
+    V1,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("request", sa.JSON, nullable=False),
+    sa.Column("result", sa.JSON, nullable=False),
+    sa.Column("generator", sa.String(200), nullable=False),
+    sa.Column("parent_id", sa.String(32), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Table(
+    "jd_feedback",
+    V1,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "jd_id", sa.String(32), sa.ForeignKey("generated_jds.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("rating", sa.Integer, nullable=False),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
 
 NOW = datetime(2025, 11, 3, 12, 0, tzinfo=UTC)
 
@@ -84,15 +102,43 @@ def make_v1_database(url: str) -> None:
     V1.create_all(engine)
     t = V1.tables
     with engine.begin() as c:
-        c.execute(t["chat_sessions"].insert(), [{"id": "s1", "title": "Maria", "summary": "SAP FI",
-                                                 "created_at": NOW, "updated_at": NOW}])
-        c.execute(t["chat_documents"].insert(), [{"id": "d1", "session_id": "s1", "kind": "cv", "filename": "cv.txt",
-                                                  "text": "Analista SAP FI", "created_at": NOW}])
-        c.execute(t["chat_messages"].insert(), [
-            {"session_id": "s1", "seq": 1, "role": "user", "content": "Resuma", "created_at": NOW},
-            {"session_id": "s1", "seq": 2, "role": "assistant", "content": "SAP FI, 7 anos", "created_at": NOW}])
-        c.execute(t["generated_jds"].insert(), [{"id": "j1", "request": {"title": "Dev"}, "result": {"markdown": "# Dev"},
-                                                 "generator": "template", "parent_id": None, "created_at": NOW}])
+        c.execute(
+            t["chat_sessions"].insert(),
+            [{"id": "s1", "title": "Maria", "summary": "SAP FI", "created_at": NOW, "updated_at": NOW}],
+        )
+        c.execute(
+            t["chat_documents"].insert(),
+            [
+                {
+                    "id": "d1",
+                    "session_id": "s1",
+                    "kind": "cv",
+                    "filename": "cv.txt",
+                    "text": "Analista SAP FI",
+                    "created_at": NOW,
+                }
+            ],
+        )
+        c.execute(
+            t["chat_messages"].insert(),
+            [
+                {"session_id": "s1", "seq": 1, "role": "user", "content": "Resuma", "created_at": NOW},
+                {"session_id": "s1", "seq": 2, "role": "assistant", "content": "SAP FI, 7 anos", "created_at": NOW},
+            ],
+        )
+        c.execute(
+            t["generated_jds"].insert(),
+            [
+                {
+                    "id": "j1",
+                    "request": {"title": "Dev"},
+                    "result": {"markdown": "# Dev"},
+                    "generator": "template",
+                    "parent_id": None,
+                    "created_at": NOW,
+                }
+            ],
+        )
         c.execute(t["jd_feedback"].insert(), [{"jd_id": "j1", "rating": 4, "comment": "bom", "created_at": NOW}])
     engine.dispose()
 
@@ -116,8 +162,10 @@ def check_upgraded_v1(sm: sa.orm.sessionmaker[sa.orm.Session]) -> None:
     with sm.begin() as db:
         session = db.get(ChatSession, "s1")
         assert session is not None and session.title == "Maria" and session.documents[0].text == "Analista SAP FI"
-        assert [(m.seq, m.role, m.content) for m in session.messages] == [(1, "user", "Resuma"),
-                                                                          (2, "assistant", "SAP FI, 7 anos")]
+        assert [(m.seq, m.role, m.content) for m in session.messages] == [
+            (1, "user", "Resuma"),
+            (2, "assistant", "SAP FI, 7 anos"),
+        ]
         db.add(ChatMessage(session_id="s1", seq=3, role="user", content="E inglês?"))
         jd = db.get(GeneratedJD, "j1")
         assert jd is not None and jd.request == {"title": "Dev"} and jd.result["markdown"] == "# Dev"
@@ -174,11 +222,15 @@ def test_each_revision_upgrades_its_predecessor_and_downgrades_back(sqlite_url: 
 def start_together(url: str, n: int = 3) -> None:
     """``n`` processes (replicas, or BentoML workers) open the same database at once; each must start cleanly.
     Processes, not threads: that is what replicas are (and Alembic's ``context`` is process-global)."""
-    script = ("import sys, time; from recruta.core.db import make_sessionmaker; "
-              "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); make_sessionmaker(sys.argv[1])")
+    script = (
+        "import sys, time; from recruta.core.db import make_sessionmaker; "
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); make_sessionmaker(sys.argv[1])"
+    )
     go = time.time() + 4  # after every interpreter has imported SQLAlchemy and Alembic
-    procs = [subprocess.Popen([sys.executable, "-c", script, url, str(go)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-             for _ in range(n)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, url, str(go)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        for _ in range(n)
+    ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * n, errors
 
@@ -208,11 +260,14 @@ def _shows_no_password(exc: BaseException) -> str:
     return str(exc)
 
 
-@pytest.mark.parametrize("url", [
-    f"postgresql+psycopg://recruta:{SECRET}@db.example:not-a-port/recruta",  # malformed
-    f"mysql://recruta:{SECRET}@db.example/recruta",  # a driver that is not installed
-    f"nosuchdb://recruta:{SECRET}@db.example/recruta",  # no such dialect
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql+psycopg://recruta:{SECRET}@db.example:not-a-port/recruta",  # malformed
+        f"mysql://recruta:{SECRET}@db.example/recruta",  # a driver that is not installed
+        f"nosuchdb://recruta:{SECRET}@db.example/recruta",  # no such dialect
+    ],
+)
 def test_a_url_that_cannot_work_is_a_clear_error_without_the_password(url: str) -> None:
     with pytest.raises(DatabaseURLError) as info:
         make_sessionmaker(database_url(Path("/unused"), url), wait_s=0)

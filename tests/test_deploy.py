@@ -43,8 +43,12 @@ REQUIREMENTS = pins((ROOT / "requirements.txt").read_text().splitlines())
 BENTO_PINS = pins(BENTOFILE["python"]["packages"])
 COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
-MANIFESTS = {(d["kind"], d["metadata"]["name"]): d for p in sorted(K8S.glob("*.yaml")) for d in load(p)
-             if "kind" in d and d["kind"] != "Kustomization"}
+MANIFESTS = {
+    (d["kind"], d["metadata"]["name"]): d
+    for p in sorted(K8S.glob("*.yaml"))
+    for d in load(p)
+    if "kind" in d and d["kind"] != "Kustomization"
+}
 
 
 def image(ref: str) -> tuple[str, str]:
@@ -148,7 +152,9 @@ def test_k8s_deployment_and_service_agree_with_the_bento() -> None:
     assert http == {"http": BENTO_PORT}
     assert c["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     assert c["livenessProbe"]["httpGet"]["path"] == "/livez"
-    assert deployment["spec"]["replicas"] >= 2 and deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert (
+        deployment["spec"]["replicas"] >= 2 and deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    )
     labels = deployment["spec"]["template"]["metadata"]["labels"]
     assert deployment["spec"]["selector"]["matchLabels"].items() <= labels.items()
     service = MANIFESTS[("Service", "recruta")]["spec"]

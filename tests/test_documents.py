@@ -17,7 +17,9 @@ def test_chunks_respect_size_and_overlap():
 
 
 def test_chunking_keeps_field_lines():
-    assert chunk_text("Inglês: Avançado\nEspanhol: Básico", size=100, overlap=10) == ["Inglês: Avançado\nEspanhol: Básico"]
+    assert chunk_text("Inglês: Avançado\nEspanhol: Básico", size=100, overlap=10) == [
+        "Inglês: Avançado\nEspanhol: Básico"
+    ]
 
 
 def test_documents_have_stable_ids_types_and_filterable_metadata(small_data):
@@ -39,8 +41,10 @@ def test_documents_have_stable_ids_types_and_filterable_metadata(small_data):
 def test_structured_pii_never_enters_documents():
     raw = json.loads((DECISION / "applicants.json").read_text())
     ds = load_dataset(DECISION, hired_statuses=DEFAULT_HIRED)
-    text = "\n".join(d.text + json.dumps(d.metadata, ensure_ascii=False)
-                     for d in build_documents(ds, chunk_size=800, chunk_overlap=100))
+    text = "\n".join(
+        d.text + json.dumps(d.metadata, ensure_ascii=False)
+        for d in build_documents(ds, chunk_size=800, chunk_overlap=100)
+    )
     assert find_pii(text) == {}
     for rec in raw.values():
         p = rec["informacoes_pessoais"]

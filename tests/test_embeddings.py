@@ -48,8 +48,10 @@ def test_int8_vectors_get_their_own_collections_fp32_shares_torchs():
     assert embedder_name("minilm") == embedder_name("minilm", backend="openvino") == "minilm"
     assert embedder_name("minilm", backend="openvino-int8") == "minilm-ov8"
     assert embedder_name("minilm", backend="openvino-bf16") == "minilm-ovbf16"
-    assert embedder_name("sentence-transformers/all-mpnet-base-v2", backend="openvino-int8") == \
-        "sentence-transformers-all-mpnet-base-v2-ov8"
+    assert (
+        embedder_name("sentence-transformers/all-mpnet-base-v2", backend="openvino-int8")
+        == "sentence-transformers-all-mpnet-base-v2-ov8"
+    )
     assert embedder_name("hash", backend="openvino-int8") == "hash256"  # the fake has no backends
     with pytest.raises(ValueError, match="unknown embedder backend 'onnx'"):
         embedder_name("minilm", backend="onnx")
@@ -95,12 +97,19 @@ def test_ingestion_and_the_agent_use_the_backend_in_settings(fake_openvino, smal
     from ingestion import ingest
     from model import RAGAgent, RAGConfig
 
-    s = Settings(home=tmp_path / "home", embedder="org/some-model", embedder_backend="openvino-int8",
-                 torch_threads=1, chunk_size=600, generator="extractive")
+    s = Settings(
+        home=tmp_path / "home",
+        embedder="org/some-model",
+        embedder_backend="openvino-int8",
+        torch_threads=1,
+        chunk_size=600,
+        generator="extractive",
+    )
     report = ingest(data_dir=small_data, settings=s, progress=False)
     assert report.collection == "decision-org-some-model-ov8-c600"
-    assert fake_openvino.built == [{"spec": "org/some-model", "backend": "openvino-int8",
-                                    "cache_root": s.embedder_cache, "threads": 1}]
+    assert fake_openvino.built == [
+        {"spec": "org/some-model", "backend": "openvino-int8", "cache_root": s.embedder_cache, "threads": 1}
+    ]
     agent = RAGAgent.from_config(RAGConfig.from_settings(s), settings=s)
     assert isinstance(agent.embedder, FakeOpenVINO) and agent.embedder.backend == "openvino-int8"
     assert agent.store.name == report.collection and agent.retrieve("vaga de desenvolvedor")
@@ -111,8 +120,10 @@ def test_ingestion_cli_takes_the_backend(fake_openvino, small_data, tmp_path, mo
     from ingestion import main
 
     monkeypatch.setattr("ingestion.get_settings", lambda: Settings(home=tmp_path / "home"))
-    assert main(["--data-dir", str(small_data), "--embedder", "org/m", "--embedder-backend", "openvino-int8",
-                 "--quiet"]) == 0
+    assert (
+        main(["--data-dir", str(small_data), "--embedder", "org/m", "--embedder-backend", "openvino-int8", "--quiet"])
+        == 0
+    )
     assert "collection: decision-org-m-ov8-c800" in capsys.readouterr().out
 
 
@@ -123,6 +134,7 @@ def fake_converter(calls: list[str], *, delay: float = 0.0):
         (tmp / "openvino_model.xml").write_text("<net/>")
         time.sleep(delay)
         (tmp / MANIFEST).write_text("{}")
+
     return build
 
 
@@ -177,8 +189,10 @@ def test_concurrent_loads_convert_once(tmp_path):
     calls: list[str] = []
     target = tmp_path / "m-openvino-abc"
     results: list[bool] = []
-    workers = [threading.Thread(target=lambda: results.append(build_once(target, fake_converter(calls, delay=0.3))))
-               for _ in range(3)]
+    workers = [
+        threading.Thread(target=lambda: results.append(build_once(target, fake_converter(calls, delay=0.3))))
+        for _ in range(3)
+    ]
     for w in workers:
         w.start()
     for w in workers:
@@ -211,8 +225,9 @@ def texts() -> list[str]:
     from recruta.ingest.documents import build_documents
     from recruta.ingest.loaders import load_dataset
 
-    docs = list(build_documents(load_dataset(ROOT / "data", hired_statuses=DEFAULT_HIRED),
-                                chunk_size=800, chunk_overlap=100))
+    docs = list(
+        build_documents(load_dataset(ROOT / "data", hired_statuses=DEFAULT_HIRED), chunk_size=800, chunk_overlap=100)
+    )
     rng = random.Random(3)
     cvs = [d.text for d in docs if d.id.startswith("candidato:")]
     vagas = [d.text for d in docs if d.id.startswith("vaga:")]
@@ -226,8 +241,10 @@ def ov_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def backends(ov_cache):
-    return {b: get_embedder("minilm", backend=b, cache_dir=ov_cache)
-            for b in ("torch", "openvino", "openvino-bf16", "openvino-int8")}
+    return {
+        b: get_embedder("minilm", backend=b, cache_dir=ov_cache)
+        for b in ("torch", "openvino", "openvino-bf16", "openvino-int8")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +282,9 @@ def test_int8_stays_close_to_torch(backends, vectors):
 @pytest.mark.real
 def test_same_top1_neighbours(backends, vectors, texts):
     queries = [" ".join(texts[i].split()[20:45]) for i in (0, 9, 18, 27, 36, 45)] + [
-        "desenvolvedor java com spring boot e microsserviços", "analista SAP FI com inglês avançado"]
+        "desenvolvedor java com spring boot e microsserviços",
+        "analista SAP FI com inglês avançado",
+    ]
     top = {b: (vectors[b] @ e.embed(queries).T).argmax(axis=0).tolist() for b, e in backends.items()}
     assert all(t == top["torch"] for t in top.values()), top
 

@@ -116,11 +116,24 @@ def two_column_page(c, _i: int) -> None:
     c.setFont("Helvetica-Bold", 14)
     c.drawString(40, 800, "Ana Lima - Backend Engineer - ana@example.com - Sao Paulo, Brazil - github.com/analima")
     c.setFont("Helvetica", 10)
-    left = ["EXPERIENCE", "Acme Payments 2020 - 2024", "Built the settlement service in Go",
-            "and PostgreSQL for 2M daily payments.", "Cut batch time from 4h to 20 minutes",
-            "with partitioned tables and workers.", "Led a team of five backend engineers."]
-    right = ["SKILLS", "Go PostgreSQL Kafka", "Docker Kubernetes", "LANGUAGES", "Portuguese English",
-             "Spanish (basic)", "CERTIFICATIONS"]
+    left = [
+        "EXPERIENCE",
+        "Acme Payments 2020 - 2024",
+        "Built the settlement service in Go",
+        "and PostgreSQL for 2M daily payments.",
+        "Cut batch time from 4h to 20 minutes",
+        "with partitioned tables and workers.",
+        "Led a team of five backend engineers.",
+    ]
+    right = [
+        "SKILLS",
+        "Go PostgreSQL Kafka",
+        "Docker Kubernetes",
+        "LANGUAGES",
+        "Portuguese English",
+        "Spanish (basic)",
+        "CERTIFICATIONS",
+    ]
     for k, (a, b) in enumerate(zip(left, right, strict=True)):
         c.drawString(40, 760 - 16 * k, a)
         c.drawString(360, 760 - 16 * k + 3, b)  # slightly different baselines, as real templates have
@@ -195,8 +208,9 @@ def test_two_column_cv_reads_left_then_right(real: dict[str, ParsedFile], name: 
     for phrase in ("Database Optimization", "PagerDuty", "Microservices Architecture", "Berkeley"):
         assert phrase not in left
     assert text.index("\nPROJECTS") < text.index("\nEDUCATION") < text.index("\nSKILLS")
-    assert not any(line.endswith(("Database Optimization", "Distributed Systems")) and len(line) > 30
-                   for line in text.splitlines())
+    assert not any(
+        line.endswith(("Database Optimization", "Distributed Systems")) and len(line) > 30 for line in text.splitlines()
+    )
     # The full-width header stays on top.
     assert text.splitlines()[2].startswith("john.doe@email.com")
     assert "cloud-native" in text  # "cloud-\nnative" joined, hyphen kept (a compound)
@@ -222,8 +236,19 @@ def test_hidden_text_is_ignored(tmp_path: Path) -> None:
     r = parse_file(path.read_bytes(), filename=path.name)
     assert "Maria Souza" in r.text and "Java developer at Banco Exemplo" in r.text
     assert "Professional Summary" in r.text  # white text on a dark banner is visible
-    for hidden in ("Python", "Kubernetes", "AWS", "Snowflake", "Spark", "Terraform", "Golang", "Haskell",
-                   "Scala", "Kotlin", "Cobol"):
+    for hidden in (
+        "Python",
+        "Kubernetes",
+        "AWS",
+        "Snowflake",
+        "Spark",
+        "Terraform",
+        "Golang",
+        "Haskell",
+        "Scala",
+        "Kotlin",
+        "Cobol",
+    ):
         assert hidden not in r.text, hidden
     warning = next(w for w in r.warnings if "hidden characters" in w)
     for reason in ("white text", "tiny text", "invisible render mode", "outside the page", "background colour"):
@@ -290,8 +315,10 @@ def test_synthetic_two_column_and_dated_single_column() -> None:
     r = parse_file(make_pdf(two_column_page))
     f = flat(r.text)
     assert f.startswith("Ana Lima - Backend Engineer")
-    assert ("EXPERIENCE Acme Payments 2020 - 2024 Built the settlement service in Go and PostgreSQL for 2M daily "
-            "payments. Cut batch time from 4h to 20 minutes with partitioned tables and workers.") in f
+    assert (
+        "EXPERIENCE Acme Payments 2020 - 2024 Built the settlement service in Go and PostgreSQL for 2M daily "
+        "payments. Cut batch time from 4h to 20 minutes with partitioned tables and workers."
+    ) in f
     assert "SKILLS Go PostgreSQL Kafka Docker Kubernetes LANGUAGES Portuguese English Spanish (basic)" in f
     r = parse_file(make_pdf(dated_single_column_page))
     lines = r.text.splitlines()
@@ -353,7 +380,7 @@ def test_docx_text_box_read_once() -> None:
         '<w:p><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
         '<mc:Choice Requires="wps"><w:drawing>'
         f'<wps:txbx xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">{txbx}</wps:txbx>'
-        '</w:drawing></mc:Choice><mc:Fallback><w:pict>'
+        "</w:drawing></mc:Choice><mc:Fallback><w:pict>"
         f'<v:textbox xmlns:v="urn:schemas-microsoft-com:vml">{txbx}</v:textbox>'
         "</w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>Closing line</w:t></w:r></w:p>"
     )
@@ -519,8 +546,10 @@ def test_invisible_characters_reported() -> None:
 
 
 def test_parse_text_normalises() -> None:
-    raw = "  Jose\u0301   da\tSilva \r\n\r\n\r\n\r\nDesenvolvi-\nmento de APIs\x00 e   desenvolvimento web\n" \
-          "arquitetura event-\ndriven\u00a0e \ufb01ns\n"
+    raw = (
+        "  Jose\u0301   da\tSilva \r\n\r\n\r\n\r\nDesenvolvi-\nmento de APIs\x00 e   desenvolvimento web\n"
+        "arquitetura event-\ndriven\u00a0e \ufb01ns\n"
+    )
     assert parse_text(raw) == (
         "José da Silva\n\nDesenvolvimento\nde APIs e desenvolvimento web\narquitetura event-driven\ne fins"
     )
@@ -576,13 +605,15 @@ TEXT = b"BT /F1 12 Tf 72 720 Td (Maria Souza, Java developer) Tj ET "
 def pages_pdf(n_pages: int, *, count: int | None = None, content: bytes | None = None) -> bytes:
     """n_pages leaves under one /Pages node whose /Count says ``count`` (default: the truth)."""
     kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(n_pages))
-    return build_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n_pages if count is None else count),
-        FONT,
-        content if content is not None else pdf_stream(zlib.compress(TEXT), [b"/FlateDecode"]),
-        *[PAGE] * n_pages,
-    ])
+    return build_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n_pages if count is None else count),
+            FONT,
+            content if content is not None else pdf_stream(zlib.compress(TEXT), [b"/FlateDecode"]),
+            *[PAGE] * n_pages,
+        ]
+    )
 
 
 def lzw_bomb(cycles: int) -> bytes:
@@ -609,7 +640,9 @@ def lzw_bomb(cycles: int) -> bytes:
     return bytes(out)
 
 
-def test_hand_built_pdf_reads() -> None:  # the builders above make valid PDFs: the rejections below are not parse errors
+def test_hand_built_pdf_reads() -> (
+    None
+):  # the builders above make valid PDFs: the rejections below are not parse errors
     r = parse_file(pages_pdf(2))
     assert (r.kind, r.pages) == ("pdf", 2) and r.text.startswith("Maria Souza, Java developer")
 
@@ -629,8 +662,14 @@ def test_flate_bomb_rejected_before_pdfminer(monkeypatch: pytest.MonkeyPatch) ->
 def test_flate_budget_is_per_file_not_per_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf_guard, "PDF_MAX_INFLATED", 1_000_000)
     streams = [pdf_stream(zlib.compress(b" " * 400_000), [b"/FlateDecode"]) for _ in range(3)]  # 1.2 MB in all
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", FONT,
-               pdf_stream(zlib.compress(TEXT), [b"/FlateDecode"]), PAGE, *streams]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        FONT,
+        pdf_stream(zlib.compress(TEXT), [b"/FlateDecode"]),
+        PAGE,
+        *streams,
+    ]
     expect_error("zip_bomb", build_pdf(objects))
     parse_file(build_pdf(objects[:-1]))  # 800 KB: under the limit, reads
 
@@ -693,8 +732,13 @@ def test_lying_page_count_is_caught_before_reading(monkeypatch: pytest.MonkeyPat
 
 
 def test_page_tree_cycle_is_a_clear_error() -> None:
-    looped = build_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 1 >>",
-                        b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
+    looped = build_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>",
+        ]
+    )
     err = expect_error("empty", looped)
     assert "no pages" in str(err)
 
@@ -723,7 +767,9 @@ LEGIT = [
 @pytest.mark.parametrize("line", INJECTIONS)
 def test_lines_addressed_to_an_ai_are_dropped(line: str) -> None:
     cv = "Maria Souza\nDesenvolvedora Java com Spring Boot\n"
-    assert parse_text(cv + line + "\nFormação: Ciência da Computação") == parse_text(cv + "Formação: Ciência da Computação")
+    assert parse_text(cv + line + "\nFormação: Ciência da Computação") == parse_text(
+        cv + "Formação: Ciência da Computação"
+    )
     r = parse_file((cv + line).encode(), filename="cv.txt")
     assert line.split()[0] not in r.text and "ignored 1 line(s) of instructions" in " ".join(r.warnings)
 

@@ -36,8 +36,13 @@ def test_ingest_is_idempotent_and_reports_counts(small_data, settings):
 
 def test_killed_run_resumes_and_equals_a_clean_run(small_data, settings, tmp_path):
     with pytest.raises(KeyboardInterrupt):
-        ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(fail_after=2),
-               batch_size=64, progress=False)
+        ingest(
+            data_dir=small_data,
+            settings=settings,
+            embedder=CountingEmbedder(fail_after=2),
+            batch_size=64,
+            progress=False,
+        )
     partial = open_index(settings, CountingEmbedder()).count()
     assert 0 < partial < 200
     resumed = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=64, progress=False)
@@ -45,7 +50,8 @@ def test_killed_run_resumes_and_equals_a_clean_run(small_data, settings, tmp_pat
     clean_settings = settings.model_copy(update={"home": tmp_path / "clean"})
     ingest(data_dir=small_data, settings=clean_settings, embedder=CountingEmbedder(), progress=False)
     assert sorted(open_index(settings, CountingEmbedder()).all_ids()) == sorted(
-        open_index(clean_settings, CountingEmbedder()).all_ids())
+        open_index(clean_settings, CountingEmbedder()).all_ids()
+    )
 
 
 def test_changed_record_is_reembedded_and_prune_removes_stale(small_data, settings, tmp_path):
@@ -144,8 +150,7 @@ def test_a_run_killed_between_text_and_vector_write_is_repaired(small_data, sett
     with pytest.raises(KeyboardInterrupt):
         ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=64, progress=False)
     monkeypatch.setattr(Store, "upsert", real_upsert)
-    report = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=64,
-                    progress=False)
+    report = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=64, progress=False)
     store = open_index(settings, CountingEmbedder(), create=False)
     got = store.get()
     assert store.count() == report.documents and all(got["documents"])
@@ -158,10 +163,15 @@ def test_collections_made_before_the_text_table_still_read_their_texts(tmp_path)
     from recruta.ingest.store import Store
 
     client = chromadb.PersistentClient(path=str(tmp_path / "old"))
-    old = client.get_or_create_collection("decision-old", embedding_function=None,
-                                          configuration={"hnsw": {"space": "cosine"}})
-    old.add(ids=["a", "b"], embeddings=np.eye(2, 8, dtype=np.float32), documents=["texto a", "texto b"],
-            metadatas=[{"type": "vaga"}, {"type": "vaga"}])
+    old = client.get_or_create_collection(
+        "decision-old", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+    )
+    old.add(
+        ids=["a", "b"],
+        embeddings=np.eye(2, 8, dtype=np.float32),
+        documents=["texto a", "texto b"],
+        metadatas=[{"type": "vaga"}, {"type": "vaga"}],
+    )
     store = Store(client, "decision-old", create=False)
     assert store.texts is None
     assert store.query(np.eye(1, 8, dtype=np.float32)[0], k=1)[0].text == "texto a"

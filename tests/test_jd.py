@@ -44,7 +44,7 @@ def _matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:
             if not all(_matches(meta, w) for w in val):
                 return False
         elif isinstance(val, dict):
-            (op, arg), = val.items()
+            ((op, arg),) = val.items()
             assert op == "$in", op
             if meta.get(key) not in arg:
                 return False
@@ -65,8 +65,11 @@ class FakeIndex:
         self.calls.append((question, k, filters))
         q = set(_W.findall(fold(question)))
         scored = sorted(
-            ((-len(q & ws) / math.sqrt(len(ws) + 1), h.id, h) for h, ws in zip(self.hits, self.words, strict=True)
-             if _matches(h.metadata, filters)),
+            (
+                (-len(q & ws) / math.sqrt(len(ws) + 1), h.id, h)
+                for h, ws in zip(self.hits, self.words, strict=True)
+                if _matches(h.metadata, filters)
+            ),
             key=lambda t: (t[0], t[1]),
         )
         return [Hit(id=h.id, text=h.text, metadata=h.metadata, score=-s) for s, _, h in scored[:k]]
@@ -100,18 +103,37 @@ def service(sessions: Any, index: FakeIndex) -> JDService:
 
 def full_request(lang: str = "pt", **overrides: Any) -> JDRequest:
     fields: dict[str, Any] = {
-        "title": "DBA SQL Server Sênior", "years_experience": 5,
+        "title": "DBA SQL Server Sênior",
+        "years_experience": 5,
         "skills": ["SQL Server", "Oracle", "PL/SQL", "Power BI"],
-        "company": "Acme Pagamentos", "company_description": "Fintech de meios de pagamento com 300 pessoas",
-        "job_type": "CLT", "location": "São Paulo, SP", "remote": "hybrid",
-        "salary_min": 8000, "salary_max": 12000, "currency": "BRL",
-        "benefits": ["Plano de saúde", "Vale-refeição"], "language": lang, "nice_to_have": ["Certificação Azure"],
+        "company": "Acme Pagamentos",
+        "company_description": "Fintech de meios de pagamento com 300 pessoas",
+        "job_type": "CLT",
+        "location": "São Paulo, SP",
+        "remote": "hybrid",
+        "salary_min": 8000,
+        "salary_max": 12000,
+        "currency": "BRL",
+        "benefits": ["Plano de saúde", "Vale-refeição"],
+        "language": lang,
+        "nice_to_have": ["Certificação Azure"],
     }
     return JDRequest.model_validate({**fields, **overrides})
 
 
 NO_EXTRAS = {"salary_min": None, "salary_max": None, "benefits": []}
-MONEY = ("R$", "$", "€", "salário", "salario", "salary", "remuneração", "remuneración", "compensation", "faixa salarial")
+MONEY = (
+    "R$",
+    "$",
+    "€",
+    "salário",
+    "salario",
+    "salary",
+    "remuneração",
+    "remuneración",
+    "compensation",
+    "faixa salarial",
+)
 
 
 def activity_lines(vagas: dict[str, Any], ids: list[str]) -> set[str]:
@@ -124,8 +146,20 @@ def test_every_given_field_appears(service: JDService, lang: str) -> None:
     req = full_request(lang)
     jd = service.generate(req)
     values = field_values(req)
-    assert set(values) == {"title", "years_experience", "skills", "company", "company_description", "job_type",
-                           "location", "remote", "salary_min", "salary_max", "benefits", "nice_to_have"}
+    assert set(values) == {
+        "title",
+        "years_experience",
+        "skills",
+        "company",
+        "company_description",
+        "job_type",
+        "location",
+        "remote",
+        "salary_min",
+        "salary_max",
+        "benefits",
+        "nice_to_have",
+    }
     for name, vals in values.items():
         for v in vals:
             assert v in jd["markdown"], (name, v)
@@ -136,8 +170,11 @@ def test_every_given_field_appears(service: JDService, lang: str) -> None:
     assert "Certificação Azure" in s["nice_to_have"]
     assert {"pt": "Híbrido", "en": "Hybrid", "es": "Híbrido"}[lang] in s["summary"]
     assert "Fintech de meios de pagamento com 300 pessoas" in s["summary"]
-    expected_salary = {"pt": "Faixa salarial: R$ 8.000 – R$ 12.000", "en": "Salary range: R$ 8,000 – R$ 12,000",
-                       "es": "Rango salarial: R$ 8.000 – R$ 12.000"}[lang]
+    expected_salary = {
+        "pt": "Faixa salarial: R$ 8.000 – R$ 12.000",
+        "en": "Salary range: R$ 8,000 – R$ 12,000",
+        "es": "Rango salarial: R$ 8.000 – R$ 12.000",
+    }[lang]
     assert s["salary"] == expected_salary and expected_salary in jd["markdown"]
     assert jd["markdown"].startswith("# DBA SQL Server Sênior\n")
     assert jd["language"] == lang and jd["generator"] == "template"
@@ -165,7 +202,9 @@ def test_minimal_request_mentions_only_the_title(service: JDService) -> None:
 def test_salary_formats_and_currency() -> None:
     assert salary_line(full_request("pt", salary_max=None)) == "Faixa salarial: a partir de R$ 8.000"
     assert salary_line(full_request("en", salary_min=None)) == "Salary range: up to R$ 12,000"
-    assert salary_line(full_request("es", salary_min=5500.5, salary_max=5500.5, currency="eur")) == "Salario: € 5.500,50"
+    assert (
+        salary_line(full_request("es", salary_min=5500.5, salary_max=5500.5, currency="eur")) == "Salario: € 5.500,50"
+    )
     assert salary_line(full_request("en", currency="USD")) == "Salary range: US$ 8,000 – US$ 12,000"
     assert salary_line(full_request("pt", currency="ARS")) == "Faixa salarial: ARS 8.000 – ARS 12.000"
     assert salary_line(full_request("pt", **NO_EXTRAS)) is None
@@ -173,10 +212,15 @@ def test_salary_formats_and_currency() -> None:
 
 # --------------------------------------------------------------------------- grounding
 def test_sources_are_the_retrieved_vagas_and_responsibilities_are_their_lines(
-        service: JDService, index: FakeIndex, vagas: dict[str, Any]) -> None:
+    service: JDService, index: FakeIndex, vagas: dict[str, Any]
+) -> None:
     req = full_request("pt", **NO_EXTRAS)
-    expected = list(dict.fromkeys(h.metadata["vaga_id"] for h in index.retrieve(
-        " ".join([req.title, *req.skills]), k=5, filters={"type": "vaga"})))
+    expected = list(
+        dict.fromkeys(
+            h.metadata["vaga_id"]
+            for h in index.retrieve(" ".join([req.title, *req.skills]), k=5, filters={"type": "vaga"})
+        )
+    )
     index.calls.clear()
     jd = service.generate(req)
     assert jd["source_vaga_ids"] == expected
@@ -200,17 +244,19 @@ def test_sources_are_the_retrieved_vagas_and_responsibilities_are_their_lines(
 
 
 def test_grounded_requirements_and_nice_to_have_come_from_the_retrieved_vagas(
-        service: JDService, vagas: dict[str, Any]) -> None:
+    service: JDService, vagas: dict[str, Any]
+) -> None:
     req = full_request("pt", **NO_EXTRAS)
     jd = service.generate(req)
     s = jd["sections"]
-    competencies = " ".join(vagas[v]["perfil_vaga"]["competencia_tecnicas_e_comportamentais"]
-                            for v in jd["source_vaga_ids"])
-    grounded_reqs = s["requirements"][1 + len(req.skills):]
+    competencies = " ".join(
+        vagas[v]["perfil_vaga"]["competencia_tecnicas_e_comportamentais"] for v in jd["source_vaga_ids"]
+    )
+    grounded_reqs = s["requirements"][1 + len(req.skills) :]
     assert 1 <= len(grounded_reqs) <= 3
     assert all(line in competencies for line in grounded_reqs)
     assert all(any(sk in line for sk in req.skills) for line in grounded_reqs)
-    grounded_nice = s["nice_to_have"][len(req.nice_to_have):]
+    grounded_nice = s["nice_to_have"][len(req.nice_to_have) :]
     assert s["nice_to_have"][0] == "Certificação Azure" and len(grounded_nice) <= 3
     assert all(q in competencies for q in grounded_nice)
     assert not {q.casefold() for q in grounded_nice} & {sk.casefold() for sk in req.skills}
@@ -259,11 +305,15 @@ def test_line_sources_cite_the_vaga_of_every_borrowed_item(service: JDService, v
 # The examples of issue #18: titles far from every vaga of the sample, that used to borrow lines of data, SAP
 # and project vagas ("Criação de modelos preditivos em Python", "Desejável: BAPI, SAP SD", "Jira, Kanban").
 FAR_EXAMPLES = [
-    ({"title": "Analista de Segurança da Informação Pleno", "skills": ["SIEM", "ISO 27001"]},
-     ["Python", "pandas", "Cientista", "PL/SQL", "dados"]),
+    (
+        {"title": "Analista de Segurança da Informação Pleno", "skills": ["SIEM", "ISO 27001"]},
+        ["Python", "pandas", "Cientista", "PL/SQL", "dados"],
+    ),
     ({"title": "Coordenador(a) de Logística"}, ["blueprint", "BAPI", "SAP", "workshop"]),
-    ({"title": "Técnico de Enfermagem", "skills": ["Curativos"], "language": "es"},
-     ["soluciones", "Jira", "Kanban", "MS Project", "Scrum"]),
+    (
+        {"title": "Técnico de Enfermagem", "skills": ["Curativos"], "language": "es"},
+        ["soluciones", "Jira", "Kanban", "MS Project", "Scrum"],
+    ),
 ]
 
 
@@ -274,26 +324,32 @@ def test_far_titles_borrow_nothing_and_say_so(service: JDService, fields: dict[s
     assert jd["source_vaga_ids"]  # retrieval still answers: the vagas are just not similar
     assert max(jd["vaga_similarity"].values()) < jd["min_similarity"]
     assert jd["used_vaga_ids"] == [] and jd["similar_history"] is False
-    assert jd["history_note"] == {
-        "pt": "Nenhuma vaga semelhante no histórico: esta descrição usa apenas os campos informados.",
-        "es": "No hay vacantes similares en el historial: esta descripción usa solo los campos informados.",
-    }[req.language]
+    assert (
+        jd["history_note"]
+        == {
+            "pt": "Nenhuma vaga semelhante no histórico: esta descrição usa apenas os campos informados.",
+            "es": "No hay vacantes similares en el historial: esta descripción usa solo los campos informados.",
+        }[req.language]
+    )
     own = own_lines(req)
     for name in ("responsibilities", "requirements", "nice_to_have"):
         assert all(v is None for v in jd["line_sources"][name])
         assert all(item in own for item in jd["sections"][name]), (name, jd["sections"][name])
-    text = "\n".join(line for name in ("responsibilities", "requirements", "nice_to_have")
-                     for line in jd["sections"][name]).casefold()
+    text = "\n".join(
+        line for name in ("responsibilities", "requirements", "nice_to_have") for line in jd["sections"][name]
+    ).casefold()
     assert not [w for w in foreign if w.casefold() in text], jd["sections"]
 
 
 def test_unknown_skills_get_a_neutral_sentence(sessions: Any) -> None:
-    """"Desarrollar y mantener soluciones con Curativos" read as software work: a skill the taxonomy does not
+    """ "Desarrollar y mantener soluciones con Curativos" read as software work: a skill the taxonomy does not
     know gets the neutral sentence; known technical skills keep theirs."""
     svc = JDService(sessionmaker=sessions, retrieve=None)
     jd = svc.generate({"title": "Técnico de Enfermagem", "skills": ["Curativos", "Python"], "language": "es"})
-    assert jd["sections"]["responsibilities"] == ["Trabajar con Curativos",
-                                                  "Desarrollar y mantener soluciones con Python"]
+    assert jd["sections"]["responsibilities"] == [
+        "Trabajar con Curativos",
+        "Desarrollar y mantener soluciones con Python",
+    ]
     assert jd["sections"]["requirements"] == ["Curativos", "Experiencia con Python"]
 
 
@@ -301,17 +357,19 @@ def test_the_threshold_is_what_gates_history(sessions: Any, index: FakeIndex) ->
     req = full_request("pt", **NO_EXTRAS)
     closed = JDService(sessionmaker=sessions, retrieve=index.retrieve, min_similarity=1.01).generate(req)
     assert closed["used_vaga_ids"] == [] and closed["similar_history"] is False and closed["history_note"]
-    assert closed["sections"]["responsibilities"] == [
-        f"Desenvolver e manter soluções com {s}" for s in req.skills]
+    assert closed["sections"]["responsibilities"] == [f"Desenvolver e manter soluções com {s}" for s in req.skills]
     opened = JDService(sessionmaker=sessions, retrieve=index.retrieve, min_similarity=0.0).generate(req)
     assert opened["used_vaga_ids"] and opened["similar_history"] is True
 
 
-@pytest.mark.parametrize(("lang", "template"), [
-    ("pt", "Desenvolver e manter soluções com {skill}"),
-    ("en", "Build and maintain solutions with {skill}"),
-    ("es", "Desarrollar y mantener soluciones con {skill}"),
-])
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("pt", "Desenvolver e manter soluções com {skill}"),
+        ("en", "Build and maintain solutions with {skill}"),
+        ("es", "Desarrollar y mantener soluciones con {skill}"),
+    ],
+)
 def test_without_an_index_responsibilities_come_from_the_skills(sessions: Any, lang: str, template: str) -> None:
     svc = JDService(sessionmaker=sessions, retrieve=None)
     req = full_request(lang, skills=["Python", "Airflow", "dbt"])
@@ -329,8 +387,10 @@ def test_en_es_outputs_do_not_mix_in_portuguese_history(service: JDService, lang
         assert detect_language(line) == lang, line
     for line in s["requirements"]:
         assert detect_language(line) == lang or line in full_request(lang).skills, line
-    heads = {"en": ["## Summary", "## Responsibilities", "## Requirements", "## Nice to have"],
-             "es": ["## Resumen", "## Responsabilidades", "## Requisitos", "## Deseable"]}[lang]
+    heads = {
+        "en": ["## Summary", "## Responsibilities", "## Requirements", "## Nice to have"],
+        "es": ["## Resumen", "## Responsabilidades", "## Requisitos", "## Deseable"],
+    }[lang]
     assert all(h in jd["markdown"] for h in heads)
 
 
@@ -342,22 +402,28 @@ def test_same_request_same_output(service: JDService) -> None:
 
 
 # --------------------------------------------------------------------------- validation
-@pytest.mark.parametrize(("data", "message"), [
-    ({"title": "   "}, "title must not be blank"),
-    ({"title": "x" * 151}, "title is too long"),
-    ({"title": "Dev", "salary_min": 9000, "salary_max": 5000}, "salary_min (9000) must not exceed salary_max (5000)"),
-    ({"title": "Dev", "salary_min": -1}, "salary_min must not be negative"),
-    ({"title": "Dev", "salario": 1}, "salario: unknown field"),
-    ({"title": "Dev", "remote": "sometimes"}, "remote must be one of"),
-    ({"title": "Dev", "language": "fr"}, "language must be one of pt, en, es"),
-    ({"title": "Dev", "years_experience": "5"}, "years_experience must be a whole number"),
-    ({"title": "Dev", "years_experience": 51}, "years_experience must be a whole number from 0 to 50"),
-    ({"title": "Dev", "skills": ["Python", " "]}, "skills[1] must not be blank"),
-    ({"title": "Dev", "skills": [f"s{i}" for i in range(41)]}, "skills has 41 items, at most 40"),
-    ({"title": "Dev", "company_description": "x" * 1001}, "company_description is too long"),
-    ({"title": "Dev", "currency": "reais"}, "currency must be a 3-letter ISO code"),
-    ({}, "title: is required"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "   "}, "title must not be blank"),
+        ({"title": "x" * 151}, "title is too long"),
+        (
+            {"title": "Dev", "salary_min": 9000, "salary_max": 5000},
+            "salary_min (9000) must not exceed salary_max (5000)",
+        ),
+        ({"title": "Dev", "salary_min": -1}, "salary_min must not be negative"),
+        ({"title": "Dev", "salario": 1}, "salario: unknown field"),
+        ({"title": "Dev", "remote": "sometimes"}, "remote must be one of"),
+        ({"title": "Dev", "language": "fr"}, "language must be one of pt, en, es"),
+        ({"title": "Dev", "years_experience": "5"}, "years_experience must be a whole number"),
+        ({"title": "Dev", "years_experience": 51}, "years_experience must be a whole number from 0 to 50"),
+        ({"title": "Dev", "skills": ["Python", " "]}, "skills[1] must not be blank"),
+        ({"title": "Dev", "skills": [f"s{i}" for i in range(41)]}, "skills has 41 items, at most 40"),
+        ({"title": "Dev", "company_description": "x" * 1001}, "company_description is too long"),
+        ({"title": "Dev", "currency": "reais"}, "currency must be a 3-letter ISO code"),
+        ({}, "title: is required"),
+    ],
+)
 def test_bad_requests_are_rejected_with_clear_messages(service: JDService, data: dict[str, Any], message: str) -> None:
     with pytest.raises(JDError, match=re.escape(message)):
         parse_request(data)
@@ -369,13 +435,26 @@ def test_bad_requests_are_rejected_with_clear_messages(service: JDService, data:
 
 
 def test_request_normalisation() -> None:
-    req = JDRequest(title="  Dev  Python ", skills=["Python", " python ", "SQL", "sql", "AWS"], remote="Híbrido",
-                    company="", job_type="  PJ ", currency="usd", language="EN")
+    req = JDRequest(
+        title="  Dev  Python ",
+        skills=["Python", " python ", "SQL", "sql", "AWS"],
+        remote="Híbrido",
+        company="",
+        job_type="  PJ ",
+        currency="usd",
+        language="EN",
+    )
     assert req.title == "Dev Python" and req.skills == ["Python", "SQL", "AWS"]
     assert req.remote == "hibrido" and req.company is None and req.job_type == "PJ"
     assert req.currency == "USD" and req.language == "en"
-    for given, norm in [("remote", "remoto"), ("On-site", "presencial"), ("onsite", "presencial"),
-                        ("presencial", "presencial"), ("hybrid", "hibrido"), ("remoto", "remoto")]:
+    for given, norm in [
+        ("remote", "remoto"),
+        ("On-site", "presencial"),
+        ("onsite", "presencial"),
+        ("presencial", "presencial"),
+        ("hybrid", "hibrido"),
+        ("remoto", "remoto"),
+    ]:
         assert JDRequest(title="Dev", remote=given).remote == norm
 
 
@@ -458,10 +537,15 @@ def test_feedback_is_stored_and_averaged_per_generator(sessions: Any, index: Fak
     with sessions() as s:
         rows = s.scalars(select(JDFeedback).order_by(JDFeedback.id)).all()
         assert [(r.jd_id, r.rating, r.comment) for r in rows] == [
-            (ja["id"], 5, "ótima"), (ja["id"], 4, ""), (jb["id"], 2, "genérica")]
+            (ja["id"], 5, "ótima"),
+            (ja["id"], 4, ""),
+            (jb["id"], 2, "genérica"),
+        ]
     assert a.average_ratings() == {"template": {"n": 2, "mean": 4.5}, "variant-b": {"n": 1, "mean": 2.0}}
     assert rating_metrics({"openai:gpt-4o": {"n": 2, "mean": 4.5}}) == {
-        "jd_rating_mean/openai_gpt-4o": 4.5, "jd_rating_n/openai_gpt-4o": 2.0}
+        "jd_rating_mean/openai_gpt-4o": 4.5,
+        "jd_rating_n/openai_gpt-4o": 2.0,
+    }
 
 
 @pytest.mark.parametrize("rating", [0, 6, 4.5, True, "5"])
@@ -502,8 +586,10 @@ class FakeLLM:
 
 def test_llm_summary_is_kept_only_when_faithful(sessions: Any, index: FakeIndex) -> None:
     req = full_request("pt", **NO_EXTRAS)
-    good = ("A Acme Pagamentos (Fintech de meios de pagamento com 300 pessoas) procura DBA SQL Server Sênior, "
-            "regime CLT, em São Paulo, SP, no modelo Híbrido.")
+    good = (
+        "A Acme Pagamentos (Fintech de meios de pagamento com 300 pessoas) procura DBA SQL Server Sênior, "
+        "regime CLT, em São Paulo, SP, no modelo Híbrido."
+    )
     svc = JDService(sessionmaker=sessions, retrieve=index.retrieve, generator=FakeLLM(good))
     jd = svc.generate(req)
     assert jd["sections"]["summary"] == good and jd["summary_source"] == "llm"

@@ -51,8 +51,13 @@ def agent(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     home = tmp_path_factory.mktemp(f"jd-far-{spec}")
     settings = Settings(home=home, embedder=spec, generator="extractive")
     raw = json.loads((DATA / "vagas.json").read_text(encoding="utf-8"))
-    docs = [d for vid in sorted(raw) for d in vaga_documents(vid, Vaga.model_validate(raw[vid]),
-                                                              size=settings.chunk_size, overlap=settings.chunk_overlap)]
+    docs = [
+        d
+        for vid in sorted(raw)
+        for d in vaga_documents(
+            vid, Vaga.model_validate(raw[vid]), size=settings.chunk_size, overlap=settings.chunk_overlap
+        )
+    ]
     embedder = get_embedder(spec)
     config = RAGConfig(embedder=spec, chunk_size=settings.chunk_size, generator="extractive")
     store = Store(make_client(settings), collection_name(config.collection, embedder.name, config.chunk_size))
@@ -72,13 +77,16 @@ def far_items() -> list[dict[str, Any]]:
     return items
 
 
-def test_far_titles_have_no_foreign_line(service: JDService, far_items: list[dict[str, Any]],
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_far_titles_have_no_foreign_line(
+    service: JDService, far_items: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
     report = far_titles(service, far_items)
     with capsys.disabled():
-        print(f"\nfar titles ({service.retrieve.__self__.embedder.name}): "  # type: ignore[attr-defined]
-              f"foreign share {report['foreign_share']:.3f} over {report['lines']} lines, role-marker share "
-              f"{report['role_share']:.3f}, borrowed/JD {report['borrowed_per_jd']:.2f}")
+        print(
+            f"\nfar titles ({service.retrieve.__self__.embedder.name}): "  # type: ignore[attr-defined]
+            f"foreign share {report['foreign_share']:.3f} over {report['lines']} lines, role-marker share "
+            f"{report['role_share']:.3f}, borrowed/JD {report['borrowed_per_jd']:.2f}"
+        )
     assert report["n"] == 23 and report["lines"] >= 23
     foreign = {i["id"]: i["foreign"] for i in report["items"] if i["foreign"]}
     assert report["foreign_share"] == 0.0, foreign
@@ -86,7 +94,8 @@ def test_far_titles_have_no_foreign_line(service: JDService, far_items: list[dic
 
 
 def test_below_the_threshold_a_jd_says_so_and_uses_only_the_given_fields(
-        service: JDService, far_items: list[dict[str, Any]]) -> None:
+    service: JDService, far_items: list[dict[str, Any]]
+) -> None:
     requests = [JDRequest.model_validate(i["request"]) for i in far_items] + sample_requests(DATA, n=20, seed=2)
     without = 0
     for req in requests:
@@ -101,8 +110,11 @@ def test_below_the_threshold_a_jd_says_so_and_uses_only_the_given_fields(
         assert jd["history_note"] == message("jd", "history.none", req.language)
         assert jd["used_vaga_ids"] == []
         own = own_lines(req)
-        assert all(line in own for name in ("responsibilities", "requirements", "nice_to_have")
-                   for line in jd["sections"][name]), (req.title, jd["sections"])
+        assert all(
+            line in own
+            for name in ("responsibilities", "requirements", "nice_to_have")
+            for line in jd["sections"][name]
+        ), (req.title, jd["sections"])
     assert without >= 20  # most far titles have no similar history (the check above is not vacuous)
 
 
@@ -126,8 +138,9 @@ def test_every_borrowed_line_cites_its_vaga(service: JDService, far_items: list[
                 assert vid in jd["source_vaga_ids"], (req.title, line, vid)
                 assert jd["vaga_similarity"][vid] >= MIN_SIMILARITY, (req.title, line, vid)
                 assert line in json.dumps(raw[vid], ensure_ascii=False), (req.title, line, vid)
-        assert jd["used_vaga_ids"] == [v for v in jd["source_vaga_ids"]
-                                       if any(v in ids for ids in jd["line_sources"].values())]
+        assert jd["used_vaga_ids"] == [
+            v for v in jd["source_vaga_ids"] if any(v in ids for ids in jd["line_sources"].values())
+        ]
     assert cited >= 60  # the sample's own titles borrow: the check is not vacuous
 
 
@@ -142,19 +155,27 @@ def test_titles_in_the_sample_still_borrow(service: JDService, capsys: pytest.Ca
 
 
 def test_threshold_separates_far_titles_from_titles_in_the_sample(
-        service: JDService, far_items: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    service: JDService, far_items: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
     """The similarity the gate uses separates the two kinds of titles; the retrieval's cosine does not."""
+
     def best(req: JDRequest) -> tuple[float, float]:
         jd = service.generate(req)
-        return max(jd["vaga_similarity"].values()), max(h.score for h in service.retrieve(  # type: ignore[misc]
-            " ".join([req.title, *req.skills]), k=5, filters={"type": "vaga"}))
+        return max(jd["vaga_similarity"].values()), max(
+            h.score
+            for h in service.retrieve(  # type: ignore[misc]
+                " ".join([req.title, *req.skills]), k=5, filters={"type": "vaga"}
+            )
+        )
 
     far = [best(JDRequest.model_validate(i["request"])) for i in far_items]
     near = [best(r) for r in sample_requests(DATA, n=60, seed=1)]
     with capsys.disabled():
         name = service.retrieve.__self__.embedder.name  # type: ignore[attr-defined]
-        print(f"\nsimilarity ({name}) far {_quantiles([s for s, _ in far])} sample {_quantiles([s for s, _ in near])}"
-              f"\ncosine     ({name}) far {_quantiles([c for _, c in far])} sample {_quantiles([c for _, c in near])}")
+        print(
+            f"\nsimilarity ({name}) far {_quantiles([s for s, _ in far])} sample {_quantiles([s for s, _ in near])}"
+            f"\ncosine     ({name}) far {_quantiles([c for _, c in far])} sample {_quantiles([c for _, c in near])}"
+        )
     # The set's own notes say the sample holds a few of its roles ("Business Partner de RH"): those may reach it.
     assert statistics.mean(s >= MIN_SIMILARITY for s, _ in far) <= 0.15
     assert statistics.mean(s >= MIN_SIMILARITY for s, _ in near) >= 0.9

@@ -20,45 +20,62 @@ from recruta.ingest.embeddings import get_embedder
 from recruta.rag.generators import ExtractiveGenerator, is_llm
 from recruta.text.fold import fold
 
-FACTS = ["Ana Lima (código 10023) foi contratada para a vaga 1271 (Programador Java Sr, Horizonte Seguros, "
-         "São Paulo) — Contratado pela Decision, atualizado em 03/02/2022.", "1271", "10023", "Ana Lima"]
+FACTS = [
+    "Ana Lima (código 10023) foi contratada para a vaga 1271 (Programador Java Sr, Horizonte Seguros, "
+    "São Paulo) — Contratado pela Decision, atualizado em 03/02/2022.",
+    "1271",
+    "10023",
+    "Ana Lima",
+]
 
 
 # ------------------------------------------------------------------------------------------- the checker
-@pytest.mark.parametrize("text", [
-    "A vaga 1271 da Horizonte Seguros contratou Ana Lima (código 10023) em 03/02/2022.",
-    "Ana Lima, código 10023, foi a contratada da vaga 1271.",
-    "ANA LIMA (codigo 10023) foi contratada para a vaga 1.271 em 3/2/2022.",  # case, accents, number formats
-    "Job 1271 at Horizonte Seguros hired Ana Lima (code 10023) on 2022-02-03.",
-    "La vacante 1271 de Horizonte Seguros contrató a Ana Lima (código 10023) en 2022.",
-    "Unfortunately, vaga 1271 hired only Ana Lima (10023).",  # a capitalised first word is no name
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A vaga 1271 da Horizonte Seguros contratou Ana Lima (código 10023) em 03/02/2022.",
+        "Ana Lima, código 10023, foi a contratada da vaga 1271.",
+        "ANA LIMA (codigo 10023) foi contratada para a vaga 1.271 em 3/2/2022.",  # case, accents, number formats
+        "Job 1271 at Horizonte Seguros hired Ana Lima (code 10023) on 2022-02-03.",
+        "La vacante 1271 de Horizonte Seguros contrató a Ana Lima (código 10023) en 2022.",
+        "Unfortunately, vaga 1271 hired only Ana Lima (10023).",  # a capitalised first word is no name
+    ],
+)
 def test_a_faithful_rewording_passes(text):
     verdict = check(text, facts=FACTS, keys=["1271", "Ana Lima"], lang="")
     assert verdict.ok, verdict
 
 
-@pytest.mark.parametrize(("text", "invented"), [
-    ("A vaga 1271 contratou Ana Lima (código 10024).", "10024"),            # a wrong id
-    ("A vaga 1272 contratou Ana Lima.", "1272"),                            # a wrong vaga
-    ("A vaga 1271 contratou 2 pessoas, entre elas Ana Lima.", "2"),         # a count nobody gave
-    ("Três candidatas foram contratadas na vaga 1271, entre elas Ana Lima.", "tres"),  # in words, though a date has a 3
-    ("A vaga 1271 contratou Ana Lima e Pedro Souza.", "Pedro"),             # an invented person
-    ("Ana Lima foi contratada pela Ipê Roxo Bank para a vaga 1271.", "Ipe"),  # an invented client
-    ("Ana Lima foi contratada para a vaga 1271 em 05/02/2022.", "05/02/2022"),  # a wrong date
-    ("Ana Lima earned 5,000 in job 1271.", "5,000"),                        # a salary from nowhere
-])
+@pytest.mark.parametrize(
+    ("text", "invented"),
+    [
+        ("A vaga 1271 contratou Ana Lima (código 10024).", "10024"),  # a wrong id
+        ("A vaga 1272 contratou Ana Lima.", "1272"),  # a wrong vaga
+        ("A vaga 1271 contratou 2 pessoas, entre elas Ana Lima.", "2"),  # a count nobody gave
+        (
+            "Três candidatas foram contratadas na vaga 1271, entre elas Ana Lima.",
+            "tres",
+        ),  # in words, though a date has a 3
+        ("A vaga 1271 contratou Ana Lima e Pedro Souza.", "Pedro"),  # an invented person
+        ("Ana Lima foi contratada pela Ipê Roxo Bank para a vaga 1271.", "Ipe"),  # an invented client
+        ("Ana Lima foi contratada para a vaga 1271 em 05/02/2022.", "05/02/2022"),  # a wrong date
+        ("Ana Lima earned 5,000 in job 1271.", "5,000"),  # a salary from nowhere
+    ],
+)
 def test_an_invented_number_name_or_id_fails(text, invented):
     verdict = check(text, facts=FACTS, keys=["1271", "Ana Lima"], lang="pt")
     assert not verdict.ok
     assert any(fold(x).startswith(fold(invented)[:3]) for x in verdict.invented), verdict
 
 
-@pytest.mark.parametrize("text", [
-    "Ana Lima foi contratada.",                    # the vaga left out
-    "A vaga 1271 teve uma contratação.",           # the person left out
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Lima foi contratada.",  # the vaga left out
+        "A vaga 1271 teve uma contratação.",  # the person left out
+        "",
+    ],
+)
 def test_a_key_fact_left_out_fails(text):
     verdict = check(text, facts=FACTS, keys=["1271", "Ana Lima"], lang="pt")
     assert not verdict.ok and verdict.missing
@@ -123,10 +140,12 @@ def test_the_agent_rewords_planned_answers_only_when_the_check_passes(agent, sma
     sent = good.seen[0].messages
     assert "Portuguese" in sent[0]["content"] and template.answer in sent[1]["content"]
 
-    for bad in (lambda t: t.replace(vid, str(int(vid) + 1)),          # another vaga
-                lambda t: t + " Contratado: Pedro Souza.",             # a person from nowhere
-                lambda t: f"A vaga {vid} pede inglês.",                # the level left out
-                lambda t: t + " São 7 candidatos."):                   # a count from nowhere
+    for bad in (
+        lambda t: t.replace(vid, str(int(vid) + 1)),  # another vaga
+        lambda t: t + " Contratado: Pedro Souza.",  # a person from nowhere
+        lambda t: f"A vaga {vid} pede inglês.",  # the level left out
+        lambda t: t + " São 7 candidatos.",
+    ):  # a count from nowhere
         monkeypatch.setattr(agent, "generator", Scripted(edit=bad))
         got = agent.answer(question)
         assert got.route == "plan:vaga_field+template" and got.answer == template.answer
@@ -158,6 +177,7 @@ def test_key_facts_are_the_templates_numbers_people_and_value(agent, small_data)
     assert vid in keys
     level = vaga["perfil_vaga"]["nivel_ingles"]
     assert any(k.casefold() == level.casefold() for k in keys) or level.casefold() in ("nenhum", "-")
-    verdict = phrase_with_llm(Scripted(edit=lambda t: t), question=question, result=planned.result,
-                              template=planned.text, lang="pt")
+    verdict = phrase_with_llm(
+        Scripted(edit=lambda t: t), question=question, result=planned.result, template=planned.text, lang="pt"
+    )
     assert verdict.by == "llm" and verdict.text == planned.text

@@ -34,11 +34,16 @@ def test_missing_files_and_malformed_records_are_reported_not_fatal(tmp_path):
             "3": ["not", "an", "object"],
             "4": {},
         },
-        prospects={"1": {"titulo": "Dev", "prospects": [
-            {"nome": "Ana", "codigo": "10", "situacao_candidado": "Contratado pela Decision"},
-            {"nome": "Sem código"},
-            "garbage",
-        ]}},
+        prospects={
+            "1": {
+                "titulo": "Dev",
+                "prospects": [
+                    {"nome": "Ana", "codigo": "10", "situacao_candidado": "Contratado pela Decision"},
+                    {"nome": "Sem código"},
+                    "garbage",
+                ],
+            }
+        },
     )
     ds = load_dataset(tmp_path, hired_statuses=DEFAULT_HIRED)
     assert ds.missing_files == ["applicants.json"]

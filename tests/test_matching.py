@@ -82,7 +82,13 @@ def test_strengths_quote_the_cv_and_the_job_never_invent():
 
 def test_section_check():
     r = match(profile(GOOD_CV, is_job=False), profile(JOB, is_job=True), embedder=EMB)
-    assert r.sections == {"experience": True, "education": True, "hard_skills": True, "soft_skills": True, "languages": True}
+    assert r.sections == {
+        "experience": True,
+        "education": True,
+        "hard_skills": True,
+        "soft_skills": True,
+        "languages": True,
+    }
     bare = match(profile("java spring", is_job=False), profile(JOB, is_job=True), embedder=EMB)
     assert not bare.sections["experience"] and not bare.sections["education"]
 
@@ -110,12 +116,18 @@ def test_keyword_stuffing_of_skills_not_in_job_does_not_help():
 @pytest.mark.parametrize(
     ("cv", "job"),
     [
-        ("Python developer, 5 years with Django and PostgreSQL. Bachelor's degree. English fluent.",
-         "Backend engineer: Python, Django, PostgreSQL, AWS. 3+ years. Bachelor's degree."),
-        ("Desarrollador Java con Spring Boot y SQL, inglés intermedio, 4 años de experiencia.",
-         "Buscamos desarrollador Java con experiencia en Spring Boot y SQL. Inglés intermedio."),
-        ("Инженер АСУ ТП, опыт работы 4 года: ПЛК, SCADA, КИП. Высшее образование.",
-         "Требуется инженер АСУ ТП. Требования: опыт работы с ПЛК и SCADA от 3 лет, высшее образование."),
+        (
+            "Python developer, 5 years with Django and PostgreSQL. Bachelor's degree. English fluent.",
+            "Backend engineer: Python, Django, PostgreSQL, AWS. 3+ years. Bachelor's degree.",
+        ),
+        (
+            "Desarrollador Java con Spring Boot y SQL, inglés intermedio, 4 años de experiencia.",
+            "Buscamos desarrollador Java con experiencia en Spring Boot y SQL. Inglés intermedio.",
+        ),
+        (
+            "Инженер АСУ ТП, опыт работы 4 года: ПЛК, SCADA, КИП. Высшее образование.",
+            "Требуется инженер АСУ ТП. Требования: опыт работы с ПЛК и SCADA от 3 лет, высшее образование.",
+        ),
     ],
     ids=["en", "es", "ru"],
 )
@@ -155,9 +167,11 @@ def test_rank_of_cv_texts_scores_like_match(tmp_path):
 def test_vaga_deal_fields_are_not_requirements():
     from recruta.screening.matching import requirements_text
 
-    record = ("Vaga: 1006 - Analista Desenvolvedor Java Pleno\nCliente: Grupo Boreal Digital\n"
-              "Tipo de contratação: PJ/Autônomo, CLT Full\nLocal: São Paulo\nVaga SAP: Não\n"
-              "Principais atividades: APIs em Java com Spring Boot")
+    record = (
+        "Vaga: 1006 - Analista Desenvolvedor Java Pleno\nCliente: Grupo Boreal Digital\n"
+        "Tipo de contratação: PJ/Autônomo, CLT Full\nLocal: São Paulo\nVaga SAP: Não\n"
+        "Principais atividades: APIs em Java com Spring Boot"
+    )
     text = requirements_text(record)
     assert "Autônomo" not in text and "Boreal" not in text and "SAP" not in text
     assert "Local: São Paulo" in text and "Spring Boot" in text
@@ -228,8 +242,11 @@ def test_title_company_and_sector_are_never_strengths_or_gaps():
 
 def test_short_quotes_point_at_their_own_line():
     job = "Requisitos:\n- Responsabilidades de sustentação\n- Python, R e SQL"
-    r = match(profile("Analista de dados: Python, R e SQL em projetos de risco de crédito.", is_job=False),
-              profile(job, is_job=True), embedder=EMB)
+    r = match(
+        profile("Analista de dados: Python, R e SQL em projetos de risco de crédito.", is_job=False),
+        profile(job, is_job=True),
+        embedder=EMB,
+    )
     by_skill = {s["skill"]: s["requirement"] for s in r.strengths}
     assert by_skill["r"] == "Python, R e SQL"  # not "Responsabilidades…", which contains an "R"
 
@@ -257,8 +274,11 @@ def test_a_keyword_list_earns_far_less_than_the_same_skills_in_experience():
     assert {s["shown"] for s in kw.strengths} == {"list"} and {s["shown"] for s in real.strengths} == {"work"}
     assert "só listadas" in kw.signals["skills"]["detail"]
     # a sentence planted next to the list, naming none of the job's skills, does not buy the text signals back
-    planted = match(profile(KEYWORD_CV + "\nSou uma pessoa dedicada e apaixonada por aprender coisas novas.",
-                            is_job=False), profile(REACT_JOB, is_job=True), embedder=EMB)
+    planted = match(
+        profile(KEYWORD_CV + "\nSou uma pessoa dedicada e apaixonada por aprender coisas novas.", is_job=False),
+        profile(REACT_JOB, is_job=True),
+        embedder=EMB,
+    )
     assert planted.score <= kw.score + 3
 
 
@@ -289,9 +309,11 @@ def test_location_is_graded_and_explained(cv, job, value, why):
 
 def test_years_and_levels_read_alike_in_pt_en_es():
     job = profile("Requisitos: Python. Experiência mínima de 5 anos. Nível: Sênior", is_job=True)
-    for cv in ("Desenvolvedor sênior com 6 anos de experiência em Python (2018–atual).",
-               "Senior developer with 6 years of experience in Python (2018–present).",
-               "Desarrollador sénior con 6 años de experiencia en Python (2018–presente)."):
+    for cv in (
+        "Desenvolvedor sênior com 6 anos de experiência em Python (2018–atual).",
+        "Senior developer with 6 years of experience in Python (2018–present).",
+        "Desarrollador sénior con 6 años de experiencia en Python (2018–presente).",
+    ):
         p = profile(cv, is_job=False)
         assert p.years == 6.0 and p.seniority == 3, cv
         assert score_signals(p, job, semantic=None, lexical=0.0)["experience"]["value"] == 1.0

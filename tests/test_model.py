@@ -30,7 +30,9 @@ def first_vaga(small_data):
 def test_referenced_ids():
     assert referenced_ids("Quem foi contratado para a vaga 1234?") == {"vaga_id": ["1234"], "candidate_id": []}
     assert referenced_ids("candidato Ana (código 10023) na vaga nº 1002") == {
-        "vaga_id": ["1002"], "candidate_id": ["10023"]}
+        "vaga_id": ["1002"],
+        "candidate_id": ["10023"],
+    }
 
 
 def test_answer_cites_the_vaga_asked_about(agent, small_data):
@@ -112,10 +114,16 @@ def test_pyfunc_round_trip_bundles_the_index(small_data, settings, tmp_path, mon
         assert out[0]["route"] == "plan:vaga_field"
         # The records table travelled with the model: a vaga described by title and client, no id.
         basic = vagas[vid]["informacoes_basicas"]
-        same = [v for v in vagas.values() if v["informacoes_basicas"]["titulo_vaga"] == basic["titulo_vaga"]
-                and v["informacoes_basicas"]["cliente"] == basic["cliente"]]
+        same = [
+            v
+            for v in vagas.values()
+            if v["informacoes_basicas"]["titulo_vaga"] == basic["titulo_vaga"]
+            and v["informacoes_basicas"]["cliente"] == basic["cliente"]
+        ]
         assert len(same) == 1
-        out = loaded.predict([{"pergunta": f"Qual o nível de inglês da vaga de {basic['titulo_vaga']} da {basic['cliente']}?"}])
+        out = loaded.predict(
+            [{"pergunta": f"Qual o nível de inglês da vaga de {basic['titulo_vaga']} da {basic['cliente']}?"}]
+        )
         assert out[0]["sources"][0]["id"] == f"vaga:{vid}" and out[0]["route"] == "plan:vaga_field"
         out = loaded.predict([{"pergunta": "Existe algum comentário sobre disponibilidade para viagens?"}])  # no plan
         assert out[0]["route"] == "fallback" and out[0]["answer"].splitlines()[1].startswith("Resposta:")
@@ -128,11 +136,16 @@ def test_pyfunc_round_trip_bundles_the_index(small_data, settings, tmp_path, mon
 
 def test_hire_questions_route_to_the_hires_of_that_vaga(agent, small_data):
     prospects = json.loads((small_data / "prospects.json").read_text())
-    vid, hires = next((v, [p for p in job["prospects"] if p["situacao_candidado"] == "Contratado pela Decision"])
-                      for v, job in prospects.items()
-                      if any(p["situacao_candidado"] == "Contratado pela Decision" for p in job["prospects"]))
+    vid, hires = next(
+        (v, [p for p in job["prospects"] if p["situacao_candidado"] == "Contratado pela Decision"])
+        for v, job in prospects.items()
+        if any(p["situacao_candidado"] == "Contratado pela Decision" for p in job["prospects"])
+    )
     ans = agent.answer(f"Quem foi contratado para a vaga {vid}?")
-    assert ans.sources[0]["id"] == f"prospect:{vid}:{hires[0]['codigo']}" or ans.sources[0]["metadata"]["outcome"] == "hired"
+    assert (
+        ans.sources[0]["id"] == f"prospect:{vid}:{hires[0]['codigo']}"
+        or ans.sources[0]["metadata"]["outcome"] == "hired"
+    )
     assert hires[0]["nome"] in ans.answer
 
 
@@ -150,11 +163,16 @@ def test_routing_ranks_named_records_in_memory_exactly_like_filtered_searches(ag
 
     questions = [i.question for i in evalset.load(small_data / "evalset.jsonl")]
     vid, _ = first_vaga(small_data)
-    questions += [f"Quem foi contratado para a vaga {vid}?", f"Situação do código 10001 na vaga {vid}",
-                  "Candidatos com Java e Kafka"]
+    questions += [
+        f"Quem foi contratado para a vaga {vid}?",
+        f"Situação do código 10001 na vaga {vid}",
+        "Candidatos com Java e Kafka",
+    ]
     # the evaluation set asks as recruiters do, mostly without ids: routing is exercised by questions naming them
     vagas = list(json.loads((small_data / "vagas.json").read_text()))
-    questions += [q for v in vagas[:12] for q in (f"Qual o nível de inglês da vaga {v}?", f"Quem foi contratado para a vaga {v}?")]
+    questions += [
+        q for v in vagas[:12] for q in (f"Qual o nível de inglês da vaga {v}?", f"Quem foi contratado para a vaga {v}?")
+    ]
     assert sum(1 for q in questions if any(referenced_ids(q).values())) >= 20
     calls = {"query": 0}
     original = agent.store.query

@@ -22,5 +22,6 @@ def test_notebook_executes(path: Path, tmp_path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs) or any(
-        "Figure" in str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+        "Figure" in str(o.get("data", {}).get("text/plain", "")) for o in outputs
+    )
     nbformat.write(nb, tmp_path / path.name)

@@ -31,8 +31,13 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("llm-server")
     port = free_port()
     with open(home / "server.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "recruta.rag.openai_server", "--port", str(port)], cwd=ROOT,
-                                env=env_for(home), stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "recruta.rag.openai_server", "--port", str(port)],
+            cwd=ROOT,
+            env=env_for(home),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_http(f"http://127.0.0.1:{port}/v1/models", timeout=600, proc=proc)
             yield f"http://127.0.0.1:{port}/v1"
@@ -46,16 +51,23 @@ def test_the_server_speaks_the_openai_chat_api(llm_url):
     models = httpx.get(f"{llm_url}/models", timeout=30).json()
     assert models["object"] == "list" and models["data"][0]["id"] == "smollm2"
     gen = OpenAIGenerator("smollm2", base_url=llm_url, api_key=None, timeout=600)
-    inp = GenerationInput(question="Say hello.", hits=[],
-                          messages=[{"role": "user", "content": "Say hello to the recruiter in one sentence."}])
+    inp = GenerationInput(
+        question="Say hello.",
+        hits=[],
+        messages=[{"role": "user", "content": "Say hello to the recruiter in one sentence."}],
+    )
     whole = gen.generate(inp, max_new_tokens=MAX_TOKENS)
     pieces = list(gen.stream(inp, max_new_tokens=MAX_TOKENS))
     assert whole and len(pieces) > 1 and "".join(pieces).strip() == whole  # greedy: the same words, streamed
-    body = httpx.post(f"{llm_url}/chat/completions", json={"model": "smollm2", "messages": inp.messages,
-                                                           "max_tokens": 4}, timeout=600).json()
+    body = httpx.post(
+        f"{llm_url}/chat/completions", json={"model": "smollm2", "messages": inp.messages, "max_tokens": 4}, timeout=600
+    ).json()
     assert body["object"] == "chat.completion" and body["choices"][0]["message"]["role"] == "assistant"
-    for bad in ({"messages": []}, {"messages": [{"role": "robot", "content": "x"}]},
-                {"messages": inp.messages, "max_tokens": -1}):
+    for bad in (
+        {"messages": []},
+        {"messages": [{"role": "robot", "content": "x"}]},
+        {"messages": inp.messages, "max_tokens": -1},
+    ):
         r = httpx.post(f"{llm_url}/chat/completions", json=bad, timeout=30)
         assert r.status_code == 400 and "message" in r.json()["error"]
 
@@ -102,8 +114,9 @@ def questions(small_data: Path) -> list[str]:
     ]
 
 
-def test_the_agent_with_an_openai_generator_rewords_or_keeps_the_template(llm_url, small_data, tmp_path_factory,
-                                                                         monkeypatch):
+def test_the_agent_with_an_openai_generator_rewords_or_keeps_the_template(
+    llm_url, small_data, tmp_path_factory, monkeypatch
+):
     from ingestion import ingest
     from model import RAGAgent, RAGConfig
     from recruta.answer.check import numbers_in
@@ -137,8 +150,10 @@ def test_the_agent_with_an_openai_generator_rewords_or_keeps_the_template(llm_ur
         routes.append(ans.route.rsplit("+", 1)[1])
         shown.append(f"  [{routes[-1]}] {question}\n      {ans.answer[:300]!r}")
     phrased = routes.count("llm")
-    print(f"\nSmolLM2 over HTTP rewording 10 planned answers: {phrased} reworded, {10 - phrased} kept the template; "
-          f"latency p50 {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms\n" + "\n".join(shown))
+    print(
+        f"\nSmolLM2 over HTTP rewording 10 planned answers: {phrased} reworded, {10 - phrased} kept the template; "
+        f"latency p50 {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms\n" + "\n".join(shown)
+    )
 
     # A question the rules cannot plan: the model proposes a plan; only a valid one runs.
     assert agent.answerer is not None and agent.answerer.llm is llm
@@ -159,14 +174,20 @@ def test_bentoml_serves_the_generator_set_at_serve_time(llm_url, served):
     url, home = served
     info = httpx.post(f"{url}/info", timeout=60).json()
     assert info["generator"] == "extractive" and info["generator_source"] == "model"  # the champion's own
-    env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600", RECRUTA_GENERATOR="openai:smollm2",
-                  RECRUTA_OPENAI_BASE_URL=llm_url)
+    env = env_for(
+        home,
+        RECRUTA_EMBEDDER="hash",
+        RECRUTA_CHUNK_SIZE="600",
+        RECRUTA_GENERATOR="openai:smollm2",
+        RECRUTA_OPENAI_BASE_URL=llm_url,
+    )
     with serve("bentoml", "service:Recruta", env=env, log=home / "serve-openai.log") as server:
         info = httpx.post(f"{server.url}/info", timeout=60).json()
         assert info["generator"] == "openai:smollm2" and info["generator_source"] == "RECRUTA_GENERATOR"
         assert info["params"]["generator"] == "extractive"  # the experiment is untouched
-        r = httpx.post(f"{server.url}/responder", json={"pergunta": "Quantos candidatos foram contratados em 2022?"},
-                       timeout=300)
+        r = httpx.post(
+            f"{server.url}/responder", json={"pergunta": "Quantos candidatos foram contratados em 2022?"}, timeout=300
+        )
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["fontes"] and "llm_phrase" in body["tempos_ms"]

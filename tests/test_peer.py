@@ -26,15 +26,22 @@ def test_llamaindex_peer_indexes_the_same_slice_and_answers_with_sources(tmp_pat
 
     settings = Settings(home=tmp_path / "home")
     part = make_slice(data.data_dir, tmp_path / "slice", items=picked, target_chunks=15, parts=2, settings=settings)
-    docs = [d for folder in part.parts for d in build_documents(
-        load_dataset(folder, hired_statuses=settings.hired_statuses),
-        chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)]
+    docs = [
+        d
+        for folder in part.parts
+        for d in build_documents(
+            load_dataset(folder, hired_statuses=settings.hired_statuses),
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+        )
+    ]
     assert len(docs) == part.chunks >= 15
     records = {record_id(d.id) for d in docs}
     assert all(r in records for i in picked for r in i.record_ids)  # every picked question can be answered
 
-    use_local_models(embed_model=local_embedding(batch_size=settings.embed_batch_size), llm=None,
-                     tokenizer_folder=minilm_path())
+    use_local_models(
+        embed_model=local_embedding(batch_size=settings.embed_batch_size), llm=None, tokenizer_folder=minilm_path()
+    )
     config = PeerConfig.from_settings(settings)
     rag = LlamaIndexRAG(persist_dir=tmp_path / "llamaindex", config=config)
     assert sum(rag.ingest(folder) for folder in part.parts) == rag.count() == part.chunks
@@ -80,11 +87,18 @@ def test_aim_is_computed_from_speed_ratios_and_paired_quality() -> None:
 
     ingestion = {"ratio": {SHIPPED: 3.0, OURS: 0.98}}
     latency = {"retrieval": {SHIPPED: {"p50_ms": 5.0}, OURS: {"p50_ms": 8.0}, PEER: {"p50_ms": 10.0}}}
-    answers = {"extractive": {SHIPPED: rows([1, 1, 2, 1], [0.5, 0.4, 0.3, 0.5]),
-                              OURS: rows([1, None, None, None], [0.1, 0.0, 0.0, 0.1]),
-                              PEER: rows([1, 2, 1, 3], [0.5, 0.4, 0.3, 0.5])},
-               "llm": {SHIPPED: rows([1, 1], [0.0, 0.3]), OURS: rows([1, 1], [0.0, 0.3]),
-                       PEER: rows([None, None], [0.3, 0.0])}}
+    answers = {
+        "extractive": {
+            SHIPPED: rows([1, 1, 2, 1], [0.5, 0.4, 0.3, 0.5]),
+            OURS: rows([1, None, None, None], [0.1, 0.0, 0.0, 0.1]),
+            PEER: rows([1, 2, 1, 3], [0.5, 0.4, 0.3, 0.5]),
+        },
+        "llm": {
+            SHIPPED: rows([1, 1], [0.0, 0.3]),
+            OURS: rows([1, 1], [0.0, 0.3]),
+            PEER: rows([None, None], [0.3, 0.0]),
+        },
+    }
     shipped = aim(SHIPPED, ingestion=ingestion, latency=latency, rows=answers, k=5)
     assert shipped["speed"] == {"ingestion": 3.0, "retrieval": 2.0}
     assert shipped["met"] and not shipped["slower"] and not shipped["lower"]

@@ -20,24 +20,45 @@ def home(tmp_path, monkeypatch) -> Settings:
 
 
 def run(settings, small_data, configs=None, **kwargs):
-    return experiment.run_grid(settings=settings, configs=configs or experiment.grid("test", settings),
-                               data_dir=small_data, limit=12, **kwargs)
+    return experiment.run_grid(
+        settings=settings, configs=configs or experiment.grid("test", settings), data_dir=small_data, limit=12, **kwargs
+    )
 
 
 def test_grid_logs_metrics_table_plots_and_model(home, small_data, tmp_path):
     phrasings = tmp_path / "phrasings.jsonl"  # recruiters' templates, as read from outside the project
-    phrasings.write_text('{"kind": "count", "lang": "en", "text": "How many openings does {cliente} have?"}\n'
-                         '{"kind": "hired", "lang": "pt", "text": "Quem ficou com a vaga {titulo}?"}\n')
+    phrasings.write_text(
+        '{"kind": "count", "lang": "en", "text": "How many openings does {cliente} have?"}\n'
+        '{"kind": "hired", "lang": "pt", "text": "Quem ficou com a vaga {titulo}?"}\n'
+    )
     results = run(home, small_data, phrasings=phrasings)
     assert len(results) == 2
     client = MlflowClient(home.mlflow_uri)
     for run_id, _name, _metrics in results:
         r = client.get_run(run_id)
         m = r.data.metrics
-        for key in ("rouge1", "rouge2", "rougeL", "bleu", "hit_at_k", "mrr", "latency_p50_ms", "latency_p95_ms",
-                    "answer_accuracy", "false_hire_rate", "citation_precision", "citation_recall",
-                    "test_rougeL", "test_hit_at_k", "test_answer_accuracy", "unseen_answer_accuracy",
-                    "unseen_hit_at_k", "answer_accuracy/count", "test_n_questions", "unseen_answer_accuracy/count"):
+        for key in (
+            "rouge1",
+            "rouge2",
+            "rougeL",
+            "bleu",
+            "hit_at_k",
+            "mrr",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "answer_accuracy",
+            "false_hire_rate",
+            "citation_precision",
+            "citation_recall",
+            "test_rougeL",
+            "test_hit_at_k",
+            "test_answer_accuracy",
+            "unseen_answer_accuracy",
+            "unseen_hit_at_k",
+            "answer_accuracy/count",
+            "test_n_questions",
+            "unseen_answer_accuracy/count",
+        ):
             assert key in m, key
         assert 0 <= m["rougeL"] <= 1 and 0 <= m["answer_accuracy"] <= 1 and 0 <= m["hit_at_k"] <= 1
         kinds = {k.split("/")[1] for k in m if k.startswith("answer_accuracy/")}
@@ -48,9 +69,12 @@ def test_grid_logs_metrics_table_plots_and_model(home, small_data, tmp_path):
         assert r.data.params["generator"] in ("extractive", "echo")
         arts = {a.path for a in client.list_artifacts(run_id)}
         assert {"predictions.json", "plots"} <= arts
-        assert {"plots/accuracy_by_kind.png", "plots/rougeL_by_kind.png"} <= {a.path for a in client.list_artifacts(run_id, "plots")}
-        local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="predictions.json",
-                                                    tracking_uri=home.mlflow_uri)
+        assert {"plots/accuracy_by_kind.png", "plots/rougeL_by_kind.png"} <= {
+            a.path for a in client.list_artifacts(run_id, "plots")
+        }
+        local = mlflow.artifacts.download_artifacts(
+            run_id=run_id, artifact_path="predictions.json", tracking_uri=home.mlflow_uri
+        )
         table = json.loads(Path(local).read_text())
         cols = table["columns"]
         assert {"expected", "prediction", "correct", "verdict", "citation_precision", "split"} <= set(cols)

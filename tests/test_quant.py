@@ -32,15 +32,23 @@ def test_quantize_recovers_q4_1_blocks_exactly():
     rebuilt = (q - 8) * scale + zero
     step = scale.max().item()
     assert (rebuilt - layer.weight).abs().max().item() < 0.05 * step  # bf16 scale/zero: a few % of one step
-    original_q = torch.round((layer.weight.reshape(8, 2, GROUP) - layer.weight.reshape(8, 2, GROUP).amin(-1, keepdim=True))
-                             / ((layer.weight.reshape(8, 2, GROUP).amax(-1, keepdim=True)
-                                 - layer.weight.reshape(8, 2, GROUP).amin(-1, keepdim=True)) / 15)).reshape(8, 64)
+    original_q = torch.round(
+        (layer.weight.reshape(8, 2, GROUP) - layer.weight.reshape(8, 2, GROUP).amin(-1, keepdim=True))
+        / (
+            (
+                layer.weight.reshape(8, 2, GROUP).amax(-1, keepdim=True)
+                - layer.weight.reshape(8, 2, GROUP).amin(-1, keepdim=True)
+            )
+            / 15
+        )
+    ).reshape(8, 64)
     assert torch.equal(q, original_q)
 
 
 def test_lm_head_and_odd_sizes_stay_as_they_are():
-    model = torch.nn.ModuleDict({"proj": torch.nn.Linear(64, 16), "lm_head": torch.nn.Linear(64, 100),
-                                 "odd": torch.nn.Linear(40, 8)})
+    model = torch.nn.ModuleDict(
+        {"proj": torch.nn.Linear(64, 16), "lm_head": torch.nn.Linear(64, 100), "odd": torch.nn.Linear(40, 8)}
+    )
     assert {k.rsplit(".", 1)[0] for k in quantize_int4(model)} == {"proj"}
 
 

@@ -31,7 +31,9 @@ def test_smollm2_generates_greedily_and_reproducibly(tmp_path_factory, dtype):
 
     cache = tmp_path_factory.getbasetemp() / "llm"
     gen = make_generator("smollm2", cache_dir=cache, dtype=dtype)
-    inp = GenerationInput(question="q", hits=[], messages=[{"role": "user", "content": "What is the capital of France?"}])
+    inp = GenerationInput(
+        question="q", hits=[], messages=[{"role": "user", "content": "What is the capital of France?"}]
+    )
     first = gen.generate(inp, max_new_tokens=20)
     assert "Paris" in first
     assert gen.generate(inp, max_new_tokens=20) == first  # greedy: same answer every time
@@ -84,13 +86,18 @@ def test_real_decision_records_answer_about_a_real_vaga(tmp_path):
     ans = agent.answer("Qual o nível de inglês exigido para a vaga 5185?")
     assert record_id(ans.sources[0]["id"]) == "vaga:5185" and "Avançado" in ans.answer
     # ... and by meaning alone (no id in the question): pure MiniLM retrieval.
-    ans = agent.answer("vaga de Operations Lead responsável por entregar serviços conforme SLA e gerenciar incidentes",
-                       filters={"type": "vaga"})
+    ans = agent.answer(
+        "vaga de Operations Lead responsável por entregar serviços conforme SLA e gerenciar incidentes",
+        filters={"type": "vaga"},
+    )
     assert any(s["id"].startswith("vaga:5185:") for s in ans.sources), [s["id"] for s in ans.sources]
     # The real LLM answers from the same retrieval.
-    llm = RAGAgent(config=RAGConfig.from_settings(s, generator="smollm2", top_k=3, max_new_tokens=40),
-                   store=agent.store, embedder=agent.embedder,
-                   generator=make_generator("smollm2", cache_dir=tmp_path / "llm"))
+    llm = RAGAgent(
+        config=RAGConfig.from_settings(s, generator="smollm2", top_k=3, max_new_tokens=40),
+        store=agent.store,
+        embedder=agent.embedder,
+        generator=make_generator("smollm2", cache_dir=tmp_path / "llm"),
+    )
     out = llm.answer("Qual o nível de inglês exigido para a vaga 5185?")
     assert out.answer.strip() and out.sources[0]["id"].startswith("vaga:5185:")
 
@@ -114,7 +121,9 @@ def test_match_score_tracks_human_ratings_on_russian_pairs(minilm):
     pairs = llmmatch_pairs(LLMMATCH)
     assert len(pairs) == 18
     human = [p["human"] for p in pairs]
-    ours = [match(profile(p["cv"], is_job=False), profile(p["vacancy"], is_job=True), embedder=minilm).score for p in pairs]
+    ours = [
+        match(profile(p["cv"], is_job=False), profile(p["vacancy"], is_job=True), embedder=minilm).score for p in pairs
+    ]
     base = [minilm_baseline(minilm, p["cv"], p["vacancy"]) for p in pairs]
     assert spearmanr(ours, human).statistic >= 0.5
     assert spearmanr(ours, human).statistic > spearmanr(base, human).statistic + 0.3

@@ -33,7 +33,10 @@ CASES = [
     ("união estável, 01/02/1990", "união estável, [DATA_NASCIMENTO]"),
     ("data de\n06/03/1980\nnascimento", "data de\n[DATA_NASCIMENTO]\nnascimento"),  # two columns read apart
     ("nasc.: 28/01/1985", "nasc.: [DATA_NASCIMENTO]"),
-    ("brasileiro, casado, nascido em 21/10/1983 – 3 filhos", "brasileiro, casado, nascido em [DATA_NASCIMENTO] – 3 filhos"),
+    (
+        "brasileiro, casado, nascido em 21/10/1983 – 3 filhos",
+        "brasileiro, casado, nascido em [DATA_NASCIMENTO] – 3 filhos",
+    ),
     ("date of birth: 1985-03-05", "date of birth: [DATA_NASCIMENTO]"),
 ]
 

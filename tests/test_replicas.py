@@ -30,8 +30,10 @@ from devtools.postgres import PASSWORD, Postgres, pg_bin, postgres
 from devtools.servers import serve
 from tests.conftest import BIN, ROOT, env_for, free_port, stop, wait_http
 
-pytestmark = [pytest.mark.server,
-              pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL not installed (make install adds it)")]
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL not installed (make install adds it)"),
+]
 
 WORDS = [f"palavra{i}" for i in range(40)]  # the fake LLM's streamed answer: 40 pieces, 0.15 s apart
 PIECE_S = 0.15
@@ -104,16 +106,24 @@ run_grid(settings=settings, configs=[config], data_dir=Path(sys.argv[1]), limit=
 """
 
 
-def start_replicas(env: dict[str, str], homes: list[Path], tmp: Path) -> tuple[list[subprocess.Popen[bytes]],
-                                                                              list[str]]:
+def start_replicas(
+    env: dict[str, str], homes: list[Path], tmp: Path
+) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
     """Start every replica at once (their migrations race for the lock), then wait for all."""
     procs, urls = [], []
     for i, home in enumerate(homes):
         port = free_port()
         log = open(tmp / f"replica{i}.log", "w")  # noqa: SIM115 (kept open for the process' life)
-        procs.append(subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1",
-                                       "--port", str(port)], cwd=ROOT, env={**env, "RECRUTA_HOME": str(home)},
-                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+                cwd=ROOT,
+                env={**env, "RECRUTA_HOME": str(home)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         urls.append(f"http://127.0.0.1:{port}")
     for proc, url in zip(procs, urls, strict=True):
         wait_http(f"{url}/readyz", timeout=300, proc=proc)
@@ -125,20 +135,34 @@ def cluster(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     tmp = tmp_path_factory.mktemp("replicas")
     llm = FakeLLM()
     threading.Thread(target=llm.serve_forever, daemon=True).start()
-    with postgres() as pg, serve("chroma", "--path", str(tmp / "chroma"), env=env_for(tmp / "chroma-home"),
-                                 log=tmp / "chroma.log") as chroma:
+    with (
+        postgres() as pg,
+        serve(
+            "chroma", "--path", str(tmp / "chroma"), env=env_for(tmp / "chroma-home"), log=tmp / "chroma.log"
+        ) as chroma,
+    ):
         build = tmp / "build"
-        shared = {"RECRUTA_EMBEDDER": "hash", "RECRUTA_CHUNK_SIZE": "600", "RECRUTA_CHROMA_HOST": "127.0.0.1",
-                  "RECRUTA_CHROMA_PORT": str(chroma.port)}
+        shared = {
+            "RECRUTA_EMBEDDER": "hash",
+            "RECRUTA_CHUNK_SIZE": "600",
+            "RECRUTA_CHROMA_HOST": "127.0.0.1",
+            "RECRUTA_CHROMA_PORT": str(chroma.port),
+        }
         env = env_for(build, **shared)
         run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-        for cmd in ([sys.executable, "ingestion.py", "--data-dir", str(small_data)],
-                    [sys.executable, "-c", CHAMPION, str(small_data)],
-                    [sys.executable, "register.py"]):
+        for cmd in (
+            [sys.executable, "ingestion.py", "--data-dir", str(small_data)],
+            [sys.executable, "-c", CHAMPION, str(small_data)],
+            [sys.executable, "register.py"],
+        ):
             done = subprocess.run(cmd, **run)
             assert done.returncode == 0, (cmd[:2], done.stderr[-3000:])
-        replica_env = {**env, "RECRUTA_DATABASE_URL": pg.url, "BENTOML_HOME": str(build / "bentoml"),
-                       "RECRUTA_OPENAI_BASE_URL": f"http://127.0.0.1:{llm.server_port}"}
+        replica_env = {
+            **env,
+            "RECRUTA_DATABASE_URL": pg.url,
+            "BENTOML_HOME": str(build / "bentoml"),
+            "RECRUTA_OPENAI_BASE_URL": f"http://127.0.0.1:{llm.server_port}",
+        }
         procs, urls = start_replicas(replica_env, [tmp / "home-a", tmp / "home-b"], tmp)
         try:
             yield Cluster(pg=pg, replicas=procs, urls=urls, llm=llm, env=replica_env, tmp=tmp)
@@ -182,8 +206,12 @@ def test_a_chat_opened_on_one_replica_continues_on_the_other(cluster: Cluster) -
     assert first.status_code == 200, first.text
     second = post(b, "/chat/message", json={"session_id": sid, "message": "E a formação?"})
     assert second.status_code == 200, second.text
-    expected = [("user", "Resuma a experiência SAP"), ("assistant", first.json()["answer"]),
-                ("user", "E a formação?"), ("assistant", second.json()["answer"])]
+    expected = [
+        ("user", "Resuma a experiência SAP"),
+        ("assistant", first.json()["answer"]),
+        ("user", "E a formação?"),
+        ("assistant", second.json()["answer"]),
+    ]
     assert history(a, sid) == history(b, sid) == expected
     assert any(s["session_id"] == sid for s in post(b, "/chat/list", json={}).json()["sessions"])
 
@@ -196,8 +224,11 @@ def test_concurrent_jd_feedback_over_both_replicas_loses_none(cluster: Cluster) 
     n = 200
 
     def rate(i: int) -> int:
-        r = httpx.post(f"{(a, b)[i % 2]}/jd/feedback", json={"jd_id": jd_id, "rating": i % 5 + 1,
-                                                           "comment": f"write {i}"}, timeout=120)
+        r = httpx.post(
+            f"{(a, b)[i % 2]}/jd/feedback",
+            json={"jd_id": jd_id, "rating": i % 5 + 1, "comment": f"write {i}"},
+            timeout=120,
+        )
         return r.status_code
 
     started = time.perf_counter()
@@ -239,15 +270,23 @@ def test_a_wrong_database_url_stops_the_start_with_a_clear_message(cluster: Clus
     start-up failed, every ~10 s, so the message repeats and the process stays: a rollout with a wrong URL never
     gets ready while the old replicas keep serving; a database that was merely late is picked up.)"""
     secret = "n0t-the-Passw0rd"
-    env = {**cluster.env, "RECRUTA_HOME": str(tmp_path / "home"),
-           "RECRUTA_DATABASE_URL": cluster.pg.url.replace(f":{PASSWORD}@", f":{secret}@")}
+    env = {
+        **cluster.env,
+        "RECRUTA_HOME": str(tmp_path / "home"),
+        "RECRUTA_DATABASE_URL": cluster.pg.url.replace(f":{PASSWORD}@", f":{secret}@"),
+    }
     port = free_port()
     log_path = tmp_path / "bad.log"
     expected = "RECRUTA_DATABASE_URL=postgresql+psycopg://recruta:***@127.0.0.1"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port",
-                                 str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 240
             while expected not in log_path.read_text(errors="replace") and time.monotonic() < deadline:
@@ -275,8 +314,9 @@ def test_killing_a_replica_mid_stream_loses_no_stored_message(cluster: Cluster) 
     assert len(before) == 2
     streams = cluster.llm.streams
     received = ""
-    with httpx.stream("POST", f"{a}/chat/stream", json={"session_id": sid, "message": "Fale do S/4HANA"},
-                      timeout=60) as s:
+    with httpx.stream(
+        "POST", f"{a}/chat/stream", json={"session_id": sid, "message": "Fale do S/4HANA"}, timeout=60
+    ) as s:
         assert s.status_code == 200
         try:
             for piece in s.iter_text():

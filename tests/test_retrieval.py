@@ -18,8 +18,9 @@ from recruta.rag.retrieval import LEXICAL_WEIGHT, fuse, search
 
 @pytest.fixture(scope="module")
 def indexed(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Store]:
-    settings = Settings(home=tmp_path_factory.mktemp("hybrid") / "home", embedder="hash", generator="extractive",
-                        chunk_size=600)
+    settings = Settings(
+        home=tmp_path_factory.mktemp("hybrid") / "home", embedder="hash", generator="extractive", chunk_size=600
+    )
     ingest(data_dir=small_data, settings=settings, progress=False)
     return settings, open_index(settings, embedder_for(settings), create=False)
 
@@ -45,7 +46,9 @@ def _in_sync(store: Store) -> None:
 
 
 def test_fts_query_is_content_words_quoted():
-    assert fts_query('Vaga de "Analista" SAP (São Paulo) NOT x_y*') == '"analista" OR "sap" OR "sao" OR "paulo" OR "not"'
+    assert (
+        fts_query('Vaga de "Analista" SAP (São Paulo) NOT x_y*') == '"analista" OR "sap" OR "sao" OR "paulo" OR "not"'
+    )
     assert fts_query("qual a vaga?") == ""
 
 
@@ -107,17 +110,20 @@ def test_resumed_and_migrated_indexes_are_complete(small_data, settings, monkeyp
     assert [h.id for h in reopened.lexical_query("analista java", k=10)] == before
 
 
-@pytest.mark.parametrize("where", [
-    {"type": "vaga"},
-    {"type": {"$ne": "vaga"}},
-    {"type": {"$in": ["candidato", "prospect"]}},
-    {"outcome": {"$ne": "hired"}},  # Chroma: chunks without the key match $ne
-    {"outcome": {"$nin": ["hired", "withdrew"]}},
-    {"hired": True},
-    {"chunk": {"$gte": 1}},
-    {"$or": [{"type": "vaga"}, {"outcome": "hired"}]},
-    {"type": "prospect", "outcome": "not_approved"},
-])
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"type": "vaga"},
+        {"type": {"$ne": "vaga"}},
+        {"type": {"$in": ["candidato", "prospect"]}},
+        {"outcome": {"$ne": "hired"}},  # Chroma: chunks without the key match $ne
+        {"outcome": {"$nin": ["hired", "withdrew"]}},
+        {"hired": True},
+        {"chunk": {"$gte": 1}},
+        {"$or": [{"type": "vaga"}, {"outcome": "hired"}]},
+        {"type": "prospect", "outcome": "not_approved"},
+    ],
+)
 def test_lexical_filters_mean_what_chromas_mean(indexed, where):
     _, store = indexed
     allowed = set(store.get(where=where)["ids"])
@@ -180,8 +186,12 @@ def test_agent_search_follows_the_setting(indexed, monkeypatch):
 
     settings, store = indexed
     embedder = embedder_for(settings)
-    agent = RAGAgent(config=RAGConfig(embedder="hash", generator="extractive"), store=store, embedder=embedder,
-                     generator=make_generator("extractive", cache_dir=settings.llm_cache))
+    agent = RAGAgent(
+        config=RAGConfig(embedder="hash", generator="extractive"),
+        store=store,
+        embedder=embedder,
+        generator=make_generator("extractive", cache_dir=settings.llm_cache),
+    )
     q = "xilofonista analista java"
     vector = embedder.embed([q])[0]
     seen = {}
@@ -199,10 +209,15 @@ def test_without_a_lexical_index_hybrid_is_dense_and_says_so(tmp_path, caplog):
     import chromadb
 
     client = chromadb.PersistentClient(path=str(tmp_path / "old"))
-    old = client.get_or_create_collection("decision-old", embedding_function=None,
-                                          configuration={"hnsw": {"space": "cosine"}})
-    old.add(ids=["a", "b"], embeddings=np.eye(2, 8, dtype=np.float32), documents=["texto a", "texto b"],
-            metadatas=[{"type": "vaga"}, {"type": "vaga"}])
+    old = client.get_or_create_collection(
+        "decision-old", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+    )
+    old.add(
+        ids=["a", "b"],
+        embeddings=np.eye(2, 8, dtype=np.float32),
+        documents=["texto a", "texto b"],
+        metadatas=[{"type": "vaga"}, {"type": "vaga"}],
+    )
     store = Store(client, "decision-old", create=False)
     assert not store.lexical
     with caplog.at_level(logging.INFO, logger="recruta.rag.retrieval"):
@@ -219,6 +234,7 @@ def test_snapshot_round_trip_carries_the_lexical_index(indexed, tmp_path):
     fresh = settings.model_copy(update={"home": tmp_path / "fresh"})
     served = materialise_snapshot(snap, settings=fresh, name=store.name)
     _in_sync(served)
+
     def ranking(s: Store, q: str) -> list[tuple[float, str]]:  # BM25 ties fall in rowid order: compare by score
         return sorted((-round(h.score, 9), h.id) for h in s.lexical_query(q, k=100_000))
 

@@ -91,8 +91,14 @@ def _key_variants(records: dict[str, Any], section: str | None) -> set[tuple[str
 
 SECTIONS = {
     "vagas.json": (None, "informacoes_basicas", "perfil_vaga", "beneficios"),
-    "applicants.json": (None, "infos_basicas", "informacoes_pessoais", "informacoes_profissionais",
-                        "formacao_e_idiomas", "cargo_atual"),
+    "applicants.json": (
+        None,
+        "infos_basicas",
+        "informacoes_pessoais",
+        "informacoes_profissionais",
+        "formacao_e_idiomas",
+        "cargo_atual",
+    ),
     "prospects.json": (None,),
 }
 
@@ -159,8 +165,10 @@ def test_pii_present_in_personal_fields(medium: tuple[dict[str, dict[str, Any]],
     assert births and all(re.fullmatch(r"\d{2}-\d{2}-(19|20)\d{2}", b) for b in births)
     assert any("linkedin.com/in/" in p["url_linkedin"] for p in pessoais)
     assert any(re.search(r"cep \d{5}-\d{3}", p["endereco"]) for p in pessoais)
-    cv_pii = re.compile(r"e-mail: |cpf: |data de nascimento: |linkedin\.com/in/|cep \d{5}-\d{3}"
-                        r"|\(\d{2}\) 9\d{4}-\d{4}|\+55 ")
+    cv_pii = re.compile(
+        r"e-mail: |cpf: |data de nascimento: |linkedin\.com/in/|cep \d{5}-\d{3}"
+        r"|\(\d{2}\) 9\d{4}-\d{4}|\+55 "
+    )
     with_pii = [a["cv_pt"] for a in apps if cv_pii.search(a["cv_pt"])]
     assert 0.08 < len(with_pii) / len(apps) < 0.25
 

@@ -20,7 +20,9 @@ def test_responder_answers_with_sources(served, small_data):
     url, _ = served
     vagas = json.loads((small_data / "vagas.json").read_text())
     vid = next(iter(vagas))
-    r = httpx.post(f"{url}/responder", json={"pergunta": f"Qual o nível de inglês exigido para a vaga {vid}?"}, timeout=60)
+    r = httpx.post(
+        f"{url}/responder", json={"pergunta": f"Qual o nível de inglês exigido para a vaga {vid}?"}, timeout=60
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert vagas[vid]["perfil_vaga"]["nivel_ingles"] in body["resposta"]
@@ -53,11 +55,20 @@ def error_of(r: httpx.Response) -> dict:
     [
         ({"pergunta": ""}, "question.blank", "pergunta", "'pergunta' está vazia: envie uma pergunta em texto."),
         ({"pergunta": "   \n\t"}, "question.blank", "pergunta", "'pergunta' está vazia: envie uma pergunta em texto."),
-        ({"pergunta": "x" * 2001}, "question.too_long", "pergunta", "'pergunta' tem 2.001 caracteres; o limite é 2.000."),
+        (
+            {"pergunta": "x" * 2001},
+            "question.too_long",
+            "pergunta",
+            "'pergunta' tem 2.001 caracteres; o limite é 2.000.",
+        ),
         ({"pergunta": 42}, "type.string", "pergunta", "pergunta: deve ser um texto."),
         ({}, "missing", "pergunta", "pergunta: campo obrigatório."),
-        ({"pergunta": "analista", "filtros": {"$bad": 1}}, "filter.unknown_operator", "filtros",
-         "filtros: operador desconhecido '$bad'; use $and, $or ou uma chave de metadados."),
+        (
+            {"pergunta": "analista", "filtros": {"$bad": 1}},
+            "filter.unknown_operator",
+            "filtros",
+            "filtros: operador desconhecido '$bad'; use $and, $or ou uma chave de metadados.",
+        ),
         ({"pergunta": "analista", "top_k": 0}, "range.min", "top_k", "top_k: deve ser no mínimo 1."),
         ({"pergunta": "analista", "top_k": "muitos"}, "type.integer", "top_k", "top_k: deve ser um número inteiro."),
     ],
@@ -85,14 +96,23 @@ def test_errors_speak_the_requests_language(served):
     bad = {"pergunta": "What English level does the job require?", "top_k": 0}
     by_text = error_of(httpx.post(f"{url}/responder", json=bad, timeout=30))
     assert by_text == {"status": 400, "code": "range.min", "field": "top_k", "message": "top_k: must be at least 1."}
-    spanish = error_of(httpx.post(f"{url}/responder", json=bad, headers={"accept-language": "es-ES,es;q=0.9"},
-                                  timeout=30))
+    spanish = error_of(
+        httpx.post(f"{url}/responder", json=bad, headers={"accept-language": "es-ES,es;q=0.9"}, timeout=30)
+    )
     assert spanish["message"] == "top_k: debe ser como mínimo 1." and spanish["code"] == "range.min"
-    assert error_of(httpx.post(f"{url}/responder", json={"pergunta": "analista", "top_k": 0}, timeout=30)
-                    )["message"] == "top_k: deve ser no mínimo 1."
-    r = httpx.post(f"{url}/chat/message", json={"session_id": "nope", "message": "Is this candidate a fit?"}, timeout=30)
-    assert r.status_code == 404 and error_of(r) == {"status": 404, "code": "not_found.session_id",
-                                                    "field": "session_id", "message": "Chat session nope not found."}
+    assert (
+        error_of(httpx.post(f"{url}/responder", json={"pergunta": "analista", "top_k": 0}, timeout=30))["message"]
+        == "top_k: deve ser no mínimo 1."
+    )
+    r = httpx.post(
+        f"{url}/chat/message", json={"session_id": "nope", "message": "Is this candidate a fit?"}, timeout=30
+    )
+    assert r.status_code == 404 and error_of(r) == {
+        "status": 404,
+        "code": "not_found.session_id",
+        "field": "session_id",
+        "message": "Chat session nope not found.",
+    }
     r = httpx.get(f"{url}/no/such/route", headers={"accept-language": "ru"}, timeout=30)  # outside any endpoint
     assert r.status_code == 404 and error_of(r)["message"] == "Адрес не найден: /no/such/route."
     r = httpx.get(f"{url}/match", timeout=30)
@@ -110,8 +130,9 @@ def test_filters_name_their_valid_keys_and_take_ids_as_numbers(served, small_dat
     r = httpx.post(f"{url}/responder", json={"pergunta": "oi", "filtros": {"type": "vagas"}}, timeout=30)
     assert r.status_code == 400 and "vaga, candidato, prospect" in error_of(r)["message"]
     vid = next(iter(json.loads((small_data / "vagas.json").read_text())))
-    r = httpx.post(f"{url}/responder", json={"pergunta": "Qual o título desta vaga?", "filtros": {"vaga_id": int(vid)}},
-                   timeout=60)
+    r = httpx.post(
+        f"{url}/responder", json={"pergunta": "Qual o título desta vaga?", "filtros": {"vaga_id": int(vid)}}, timeout=60
+    )
     assert r.status_code == 200, r.text
     assert r.json()["fontes"] and all(f["metadata"]["vaga_id"] == vid for f in r.json()["fontes"])
 
@@ -135,11 +156,26 @@ def test_openapi_describes_every_response_and_the_error_shape(served):
     assert returns("/chat/message") >= {"answer", "sources", "session_id", "turn", "mode", "language"}
     assert returns("/generate_jd") >= {"id", "sections", "markdown", "source_vaga_ids", "language", "request"}
     assert returns("/responder") >= {"resposta", "fontes", "idioma", "tempos_ms", "modelo", "request_id"}
-    for path in ("/info", "/match_file", "/chat/sessions", "/chat/history", "/chat/list", "/chat/delete",
-                 "/jd/regenerate", "/jd/feedback", "/jd/get"):
+    for path in (
+        "/info",
+        "/match_file",
+        "/chat/sessions",
+        "/chat/history",
+        "/chat/list",
+        "/chat/delete",
+        "/jd/regenerate",
+        "/jd/feedback",
+        "/jd/get",
+    ):
         assert returns(path), path  # a model, not dict[str, Any]
     assert set(resolve(schemas["JobDescriptionIODescriptor"]["properties"]["sections"])["properties"]) == {
-        "summary", "responsibilities", "requirements", "nice_to_have", "benefits", "salary"}
+        "summary",
+        "responsibilities",
+        "requirements",
+        "nice_to_have",
+        "benefits",
+        "salary",
+    }
     remote = schemas["JDInputIODescriptor"]["properties"]["remote"]
     assert "remote" in json.dumps(remote) and "remoto" not in json.dumps(remote)  # English values documented
     for status in ("400", "404", "413", "500", "503"):
@@ -152,17 +188,32 @@ def test_mlflow_server_experiment_and_register(small_data, tmp_path):
     port = free_port()
     log = open(tmp_path / "mlflow.log", "w")
     server = subprocess.Popen(
-        [str(BIN / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port),
-         "--backend-store-uri", f"sqlite:///{tmp_path / 'srv.db'}", "--artifacts-destination", str(tmp_path / "srv-art"),
-         "--workers", "1"],
-        stdout=log, stderr=subprocess.STDOUT, env=env_for(tmp_path / "unused"))
+        [
+            str(BIN / "mlflow"),
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--backend-store-uri",
+            f"sqlite:///{tmp_path / 'srv.db'}",
+            "--artifacts-destination",
+            str(tmp_path / "srv-art"),
+            "--workers",
+            "1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env_for(tmp_path / "unused"),
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/health", timeout=120, proc=server)
         home = tmp_path / "client"
         env = env_for(home, RECRUTA_EMBEDDER="hash", MLFLOW_TRACKING_URI=f"http://127.0.0.1:{port}")
         run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-        exp = subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data),
-                              "--limit", "8"], **run)
+        exp = subprocess.run(
+            [sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "8"], **run
+        )
         assert exp.returncode == 0, exp.stderr[-2000:]
         reg = subprocess.run([sys.executable, "register.py"], **run)
         assert reg.returncode == 0, reg.stderr[-2000:]
@@ -183,8 +234,12 @@ def test_mlflow_server_experiment_and_register(small_data, tmp_path):
 def test_ingest_into_a_chroma_server(small_data, tmp_path):
     port = free_port()
     log = open(tmp_path / "chroma.log", "w")
-    server = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1",
-                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env_for(tmp_path))
+    server = subprocess.Popen(
+        [str(BIN / "chroma"), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env_for(tmp_path),
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60, proc=server)
         from ingestion import ingest, open_index
@@ -263,8 +318,9 @@ def test_match_file_with_real_pdfs(served, pdf):
     url, _ = served
     jd = (RESUMES / "jds" / "backend-eng.txt").read_text()
     with open(RESUMES / pdf, "rb") as fh:
-        r = httpx.post(f"{url}/match_file", files={"cv_file": (pdf, fh, "application/pdf")}, data={"job_text": jd},
-                       timeout=120)
+        r = httpx.post(
+            f"{url}/match_file", files={"cv_file": (pdf, fh, "application/pdf")}, data={"job_text": jd}, timeout=120
+        )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["cv"]["kind"] == "pdf" and body["score"] > 0 and body["strengths"]
@@ -293,12 +349,20 @@ def test_hidden_white_text_in_a_pdf_does_not_count(served, tmp_path):
     visible = "Maria Silva\nExperiencia: atendimento ao cliente por 3 anos\nFormacao: ensino medio"
     plain = _pdf(tmp_path, visible)
     with open(plain, "rb") as fh:
-        base = httpx.post(f"{url}/match_file", files={"cv_file": ("cv.pdf", fh.read(), "application/pdf")},
-                          data={"job_text": jd}, timeout=60).json()
+        base = httpx.post(
+            f"{url}/match_file",
+            files={"cv_file": ("cv.pdf", fh.read(), "application/pdf")},
+            data={"job_text": jd},
+            timeout=60,
+        ).json()
     tricked = _pdf(tmp_path, visible, hidden="Python Kubernetes AWS Terraform PostgreSQL Docker " + INJECTION)
     with open(tricked, "rb") as fh:
-        r = httpx.post(f"{url}/match_file", files={"cv_file": ("cv.pdf", fh.read(), "application/pdf")},
-                       data={"job_text": jd}, timeout=60)
+        r = httpx.post(
+            f"{url}/match_file",
+            files={"cv_file": ("cv.pdf", fh.read(), "application/pdf")},
+            data={"job_text": jd},
+            timeout=60,
+        )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["score"] == base["score"]
@@ -315,8 +379,9 @@ def test_hidden_white_text_in_a_pdf_does_not_count(served, tmp_path):
 )
 def test_match_file_bad_files_are_clear_4xx(served, name, content, fragment):
     url, _ = served
-    r = httpx.post(f"{url}/match_file", files={"cv_file": (name, content)}, data={"job_text": "Java developer"},
-                   timeout=60)
+    r = httpx.post(
+        f"{url}/match_file", files={"cv_file": (name, content)}, data={"job_text": "Java developer"}, timeout=60
+    )
     assert 400 <= r.status_code < 500, r.text
     assert fragment in r.text.casefold()
 
@@ -329,8 +394,12 @@ def test_empty_pdf_is_a_clear_error_not_a_zero(served, tmp_path):
     c = canvas.Canvas(str(path))
     c.showPage()
     c.save()
-    r = httpx.post(f"{url}/match_file", files={"cv_file": ("blank.pdf", path.read_bytes(), "application/pdf")},
-                   data={"job_text": "Java developer"}, timeout=60)
+    r = httpx.post(
+        f"{url}/match_file",
+        files={"cv_file": ("blank.pdf", path.read_bytes(), "application/pdf")},
+        data={"job_text": "Java developer"},
+        timeout=60,
+    )
     assert 400 <= r.status_code < 500 and "score" not in r.text
 
 
@@ -338,17 +407,29 @@ def test_match_needs_one_job_and_knows_unknown_vagas(served, small_data):
     url, _ = served
     r = httpx.post(f"{url}/match", json={"cv_text": "java"}, timeout=30)
     assert r.status_code == 400 and error_of(r) == {
-        "status": 400, "code": "job.missing", "field": "vaga_id",
-        "message": "Informe 'vaga_id' (uma vaga do índice) ou 'job_text' (o texto da vaga)."}
+        "status": 400,
+        "code": "job.missing",
+        "field": "vaga_id",
+        "message": "Informe 'vaga_id' (uma vaga do índice) ou 'job_text' (o texto da vaga).",
+    }
     vid = next(iter(json.loads((small_data / "vagas.json").read_text())))
-    r = httpx.post(f"{url}/match", json={"cv_text": "java", "vaga_id": vid, "job_text": "Desenvolvedor Java"}, timeout=30)
+    r = httpx.post(
+        f"{url}/match", json={"cv_text": "java", "vaga_id": vid, "job_text": "Desenvolvedor Java"}, timeout=30
+    )
     assert r.status_code == 400 and error_of(r) == {  # was: job_text silently ignored
-        "status": 400, "code": "job.both", "field": "vaga_id",
-        "message": "Envie 'vaga_id' ou 'job_text', não os dois: informe só uma vaga."}
+        "status": 400,
+        "code": "job.both",
+        "field": "vaga_id",
+        "message": "Envie 'vaga_id' ou 'job_text', não os dois: informe só uma vaga.",
+    }
     for unknown in ("999999", 999999):
         r = httpx.post(f"{url}/match", json={"cv_text": "java", "vaga_id": unknown}, timeout=30)
-        assert r.status_code == 404 and error_of(r) == {"status": 404, "code": "not_found.vaga_id", "field": "vaga_id",
-                                                        "message": "Vaga 999999 não encontrada no índice."}
+        assert r.status_code == 404 and error_of(r) == {
+            "status": 404,
+            "code": "not_found.vaga_id",
+            "field": "vaga_id",
+            "message": "Vaga 999999 não encontrada no índice.",
+        }
     as_number = httpx.post(f"{url}/match", json={"cv_text": "Desenvolvedor Java", "vaga_id": int(vid)}, timeout=30)
     assert as_number.status_code == 200 and as_number.json()["job"]["vaga_id"] == vid  # a number is its text
     r = httpx.post(f"{url}/match", json={"cv_text": "  ", "job_text": "java"}, timeout=30)
@@ -363,7 +444,9 @@ def test_rank_marks_actual_hires(served, small_data):
     body = r.json()
     hired = {p["codigo"] for p in job["prospects"] if p["situacao_candidado"] == "Contratado pela Decision"}
     assert hired <= set(body["hired"])
-    assert {c["candidate_id"] for c in body["candidates"] if c["hired"]} == hired & {c["candidate_id"] for c in body["candidates"]}
+    assert {c["candidate_id"] for c in body["candidates"] if c["hired"]} == hired & {
+        c["candidate_id"] for c in body["candidates"]
+    }
     scores = [c["score"] for c in body["candidates"]]
     assert scores == sorted(scores, reverse=True) and all(c["applied"] for c in body["candidates"])
     everyone = httpx.post(f"{url}/rank", json={"vaga_id": vid, "limit": 5}, timeout=120).json()
@@ -372,8 +455,14 @@ def test_rank_marks_actual_hires(served, small_data):
 
 def test_rank_given_cv_texts(served):
     url, _ = served
-    r = httpx.post(f"{url}/rank", json={"job_text": "Desenvolvedor Java com Spring Boot e SQL",
-                                        "cvs": ["auxiliar de cozinha", "desenvolvedor java spring boot sql"]}, timeout=60)
+    r = httpx.post(
+        f"{url}/rank",
+        json={
+            "job_text": "Desenvolvedor Java com Spring Boot e SQL",
+            "cvs": ["auxiliar de cozinha", "desenvolvedor java spring boot sql"],
+        },
+        timeout=60,
+    )
     assert r.status_code == 200, r.text
     assert [c["index"] for c in r.json()["candidates"]] == [1, 0]
 
@@ -382,13 +471,22 @@ def test_api_key_cors_and_request_ids(served, tmp_path):
     url, home = served
     r = httpx.post(f"{url}/info", timeout=30, headers={"x-request-id": "abc123"})
     assert r.headers["x-request-id"] == "abc123"  # ties client and server log lines
-    assert "access-control-allow-origin" not in httpx.options(
-        f"{url}/info", headers={"origin": "https://evil.example", "access-control-request-method": "POST"}).headers
+    assert (
+        "access-control-allow-origin"
+        not in httpx.options(
+            f"{url}/info", headers={"origin": "https://evil.example", "access-control-request-method": "POST"}
+        ).headers
+    )
     env = env_for(home, RECRUTA_API_KEY="s3cret-key", RECRUTA_EMBEDDER="hash", RECRUTA_CHUNK_SIZE="600")
     port = free_port()
     with open(tmp_path / "key.log", "w") as log:
-        proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_http(f"{base}/readyz", timeout=180, proc=proc)
@@ -396,12 +494,20 @@ def test_api_key_cors_and_request_ids(served, tmp_path):
             for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": "s3cret-key"}):
                 r = httpx.post(f"{base}/responder", json={"pergunta": "analista"}, headers=headers, timeout=30)
                 assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
-                assert error_of(r) == {"status": 401, "code": "unauthorized", "field": None, "message":
-                                       "Chave de API ausente ou inválida: envie o cabeçalho Authorization: Bearer <chave>."}
+                assert error_of(r) == {
+                    "status": 401,
+                    "code": "unauthorized",
+                    "field": None,
+                    "message": "Chave de API ausente ou inválida: envie o cabeçalho Authorization: Bearer <chave>.",
+                }
             r = httpx.post(f"{base}/info", headers={"accept-language": "en"}, timeout=30)
             assert r.status_code == 401 and "API key" in error_of(r)["message"]
-            ok = httpx.post(f"{base}/responder", json={"pergunta": "analista"}, timeout=30,
-                            headers={"authorization": "Bearer s3cret-key"})
+            ok = httpx.post(
+                f"{base}/responder",
+                json={"pergunta": "analista"},
+                timeout=30,
+                headers={"authorization": "Bearer s3cret-key"},
+            )
             assert ok.status_code == 200 and ok.json()["request_id"] == ok.headers["x-request-id"]
         finally:
             stop(proc)
@@ -414,8 +520,12 @@ def test_chroma_server_down_is_503_and_service_recovers(small_data, tmp_path):
 
     def start_chroma() -> subprocess.Popen:
         log = open(tmp_path / "chroma.log", "a")
-        p = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1",
-                              "--port", str(cport)], stdout=log, stderr=subprocess.STDOUT, env=env_for(tmp_path))
+        p = subprocess.Popen(
+            [str(BIN / "chroma"), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(cport)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env_for(tmp_path),
+        )
         wait_http(f"http://127.0.0.1:{cport}/api/v2/heartbeat", timeout=60, proc=p)
         return p
 
@@ -424,11 +534,18 @@ def test_chroma_server_down_is_503_and_service_recovers(small_data, tmp_path):
     env = env_for(home, RECRUTA_EMBEDDER="hash", RECRUTA_CHROMA_HOST="127.0.0.1", RECRUTA_CHROMA_PORT=str(cport))
     run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600)
     subprocess.run([sys.executable, "ingestion.py", "--data-dir", str(small_data), "--quiet"], **run)
-    subprocess.run([sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "4"], **run)
+    subprocess.run(
+        [sys.executable, "experiment.py", "--grid", "test", "--data-dir", str(small_data), "--limit", "4"], **run
+    )
     subprocess.run([sys.executable, "register.py"], **run)
     with open(tmp_path / "serve.log", "w") as log:
-        svc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(sport)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        svc = subprocess.Popen(
+            [str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(sport)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             base = f"http://127.0.0.1:{sport}"
             wait_http(f"{base}/readyz", timeout=180, proc=svc)
@@ -437,8 +554,12 @@ def test_chroma_server_down_is_503_and_service_recovers(small_data, tmp_path):
             stop(chroma)
             down = httpx.post(f"{base}/responder", json=ask, timeout=60)
             assert down.status_code == 503 and down.headers["retry-after"] == "5"
-            assert error_of(down) == {"status": 503, "code": "unavailable", "field": None,
-                                      "message": "O índice (Chroma) está indisponível; tente novamente em instantes."}
+            assert error_of(down) == {
+                "status": 503,
+                "code": "unavailable",
+                "field": None,
+                "message": "O índice (Chroma) está indisponível; tente novamente em instantes.",
+            }
             chroma = start_chroma()
             assert httpx.post(f"{base}/responder", json=ask, timeout=60).status_code == 200
         finally:
@@ -460,9 +581,11 @@ def _docx(path: Path, paragraphs: list[str]) -> Path:
 def test_chat_multi_turn_with_real_documents_and_stream(served, tmp_path):
     url, _ = served
     letter = _docx(tmp_path / "carta.docx", ["Carta de recomendação", "John liderou a migração para microsserviços."])
-    files = {"cv": ("single-column.pdf", (RESUMES / "single-column.pdf").read_bytes(), "application/pdf"),
-             "recommendation": ("carta.docx", letter.read_bytes()),
-             "job_description": ("backend.txt", (RESUMES / "jds" / "backend-eng.txt").read_bytes(), "text/plain")}
+    files = {
+        "cv": ("single-column.pdf", (RESUMES / "single-column.pdf").read_bytes(), "application/pdf"),
+        "recommendation": ("carta.docx", letter.read_bytes()),
+        "job_description": ("backend.txt", (RESUMES / "jds" / "backend-eng.txt").read_bytes(), "text/plain"),
+    }
     r = httpx.post(f"{url}/chat/sessions", files=files, timeout=120)
     assert r.status_code == 200, r.text
     session = r.json()
@@ -470,15 +593,21 @@ def test_chat_multi_turn_with_real_documents_and_stream(served, tmp_path):
     assert sorted(d["filename"] for d in session["documents"]) == ["backend.txt", "carta.docx", "single-column.pdf"]
     assert session["summary"] and "interests" not in str(session["documents"])
     sid = session["session_id"]
-    first = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"},
-                       timeout=120)
+    first = httpx.post(
+        f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"}, timeout=120
+    )
     assert first.status_code == 200, first.text
     assert first.json()["answer"]
-    second = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Qual o nome do cachorro do candidato?"},
-                        timeout=120).json()
+    second = httpx.post(
+        f"{url}/chat/message", json={"session_id": sid, "message": "Qual o nome do cachorro do candidato?"}, timeout=120
+    ).json()
     assert "não trazem" in second["answer"]  # says so instead of inventing
-    with httpx.stream("POST", f"{url}/chat/stream", json={"session_id": sid, "message": "Summarise their Python experience"},
-                      timeout=120) as s:
+    with httpx.stream(
+        "POST",
+        f"{url}/chat/stream",
+        json={"session_id": sid, "message": "Summarise their Python experience"},
+        timeout=120,
+    ) as s:
         assert s.status_code == 200
         streamed = "".join(s.iter_text())
     history = httpx.post(f"{url}/chat/history", json={"session_id": sid}, timeout=30).json()
@@ -495,37 +624,62 @@ def test_chat_documents_added_mid_conversation_are_used(served):
     url, _ = served
     cv = ("single-column.pdf", (RESUMES / "single-column.pdf").read_bytes(), "application/pdf")
     sid = httpx.post(f"{url}/chat/sessions", files={"cv": cv}, timeout=120).json()["session_id"]
-    before = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"},
-                        timeout=120).json()
+    before = httpx.post(
+        f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"}, timeout=120
+    ).json()
     assert before["intent"] == "fit" and before["mode"] == "extracted"  # no job yet: an assessment from the facts
     job = ("backend.txt", (RESUMES / "jds" / "backend-eng.txt").read_bytes(), "text/plain")
-    r = httpx.post(f"{url}/chat/documents", data={"session_id": json.dumps(sid), "kind": json.dumps("job_description")},
-                   files={"file": job}, timeout=120)
+    r = httpx.post(
+        f"{url}/chat/documents",
+        data={"session_id": json.dumps(sid), "kind": json.dumps("job_description")},
+        files={"file": job},
+        timeout=120,
+    )
     assert r.status_code == 200, r.text
     history = r.json()
     assert {d["kind"] for d in history["documents"]} == {"cv", "job_description"}
     assert history["messages"][-1]["role"] == "event" and "backend.txt" in history["messages"][-1]["content"]
-    after = httpx.post(f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"},
-                       timeout=120).json()
+    after = httpx.post(
+        f"{url}/chat/message", json={"session_id": sid, "message": "Is this candidate a fit for the role?"}, timeout=120
+    ).json()
     assert after["mode"] == "computed" and "/100" in after["answer"]  # the match score against the loaded job
-    r = httpx.post(f"{url}/chat/documents", data={"session_id": json.dumps("nope"), "kind": json.dumps("cv")},
-                   files={"file": job}, timeout=30)
+    r = httpx.post(
+        f"{url}/chat/documents",
+        data={"session_id": json.dumps("nope"), "kind": json.dumps("cv")},
+        files={"file": job},
+        timeout=30,
+    )
     assert r.status_code == 404 and error_of(r)["code"] == "not_found.session_id"
-    r = httpx.post(f"{url}/chat/documents", data={"session_id": json.dumps(sid), "kind": json.dumps("photo")},
-                   files={"file": job}, timeout=30)
+    r = httpx.post(
+        f"{url}/chat/documents",
+        data={"session_id": json.dumps(sid), "kind": json.dumps("photo")},
+        files={"file": job},
+        timeout=30,
+    )
     assert r.status_code == 400 and error_of(r)["field"] == "kind"
 
 
 def test_chat_bad_uploads_and_unknown_sessions(served):
     url, _ = served
     r = httpx.post(f"{url}/chat/sessions", files={"interests": ("i.txt", b"gosto de xadrez")}, timeout=30)
-    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "missing", "field": "cv",
-                                                    "message": "cv: campo obrigatório."}
+    assert r.status_code == 400 and error_of(r) == {
+        "status": 400,
+        "code": "missing",
+        "field": "cv",
+        "message": "cv: campo obrigatório.",
+    }
     r = httpx.post(f"{url}/chat/sessions", files={"cv": ("cv.exe", bytes(range(256)) * 10)}, timeout=30)
-    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "file.unsupported_type", "field": "cv",
-                                                    "message": "cv.exe: tipo de arquivo não aceito; envie PDF, DOCX ou TXT."}
-    r = httpx.post(f"{url}/chat/sessions", files={"cv": ("cv.txt", b"Analista SAP"),
-                                                  "job_description": ("vaga.pdf", b"%PDF-1.4 broken")}, timeout=30)
+    assert r.status_code == 400 and error_of(r) == {
+        "status": 400,
+        "code": "file.unsupported_type",
+        "field": "cv",
+        "message": "cv.exe: tipo de arquivo não aceito; envie PDF, DOCX ou TXT.",
+    }
+    r = httpx.post(
+        f"{url}/chat/sessions",
+        files={"cv": ("cv.txt", b"Analista SAP"), "job_description": ("vaga.pdf", b"%PDF-1.4 broken")},
+        timeout=30,
+    )
     assert r.status_code == 400 and error_of(r)["field"] == "job_description" and "vaga.pdf" in error_of(r)["message"]
     r = httpx.post(f"{url}/chat/message", json={"session_id": "nope", "message": "oi"}, timeout=30)
     assert r.status_code == 404 and error_of(r)["message"] == "Sessão de conversa nope não encontrada."
@@ -540,8 +694,13 @@ def test_chat_sessions_survive_a_service_restart(served, tmp_path):
     def serve() -> tuple[subprocess.Popen, str]:
         port = free_port()
         log = open(tmp_path / f"s{port}.log", "w")
-        p = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
-                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        p = subprocess.Popen(
+            [str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         wait_http(f"http://127.0.0.1:{port}/readyz", timeout=180, proc=p)
         return p, f"http://127.0.0.1:{port}"
 
@@ -563,37 +722,80 @@ def test_chat_sessions_survive_a_service_restart(served, tmp_path):
 
 def test_generate_jd_edit_regenerate_and_feedback(served):
     url, _ = served
-    req = {"title": "Desenvolvedor Java Sênior", "years_experience": 5, "skills": ["Java", "Spring Boot", "Kafka"],
-           "company": "Atlântica Automotiva", "company_description": "fabricante de autopeças",
-           "job_type": "CLT", "location": "Curitiba", "remote": "hybrid", "salary_min": 12000, "salary_max": 16000,
-           "benefits": ["Vale-refeição", "Plano de saúde"], "language": "pt"}
+    req = {
+        "title": "Desenvolvedor Java Sênior",
+        "years_experience": 5,
+        "skills": ["Java", "Spring Boot", "Kafka"],
+        "company": "Atlântica Automotiva",
+        "company_description": "fabricante de autopeças",
+        "job_type": "CLT",
+        "location": "Curitiba",
+        "remote": "hybrid",
+        "salary_min": 12000,
+        "salary_max": 16000,
+        "benefits": ["Vale-refeição", "Plano de saúde"],
+        "language": "pt",
+    }
     r = httpx.post(f"{url}/generate_jd", json=req, timeout=60)
     assert r.status_code == 200, r.text
     jd = r.json()
     md = jd["markdown"]
-    for value in ("Desenvolvedor Java Sênior", "5", "Java", "Spring Boot", "Kafka", "Atlântica Automotiva",
-                  "fabricante de autopeças", "CLT", "Curitiba", "Vale-refeição", "Plano de saúde", "12.000", "16.000"):
+    for value in (
+        "Desenvolvedor Java Sênior",
+        "5",
+        "Java",
+        "Spring Boot",
+        "Kafka",
+        "Atlântica Automotiva",
+        "fabricante de autopeças",
+        "CLT",
+        "Curitiba",
+        "Vale-refeição",
+        "Plano de saúde",
+        "12.000",
+        "16.000",
+    ):
         assert value in md, value
     assert jd["source_vaga_ids"] and jd["request"]["remote"] == "hybrid" and "Híbrido" in md
     old_value = httpx.post(f"{url}/generate_jd", json={**req, "remote": "hibrido"}, timeout=60)  # the old value works
     assert old_value.status_code == 200 and old_value.json()["request"]["remote"] == "hybrid"
-    bare = httpx.post(f"{url}/generate_jd", json={"title": "Analista de Suporte", "skills": ["ITIL"]}, timeout=60).json()
+    bare = httpx.post(
+        f"{url}/generate_jd", json={"title": "Analista de Suporte", "skills": ["ITIL"]}, timeout=60
+    ).json()
     assert "R$" not in bare["markdown"] and "alár" not in bare["markdown"] and not bare["sections"]["benefits"]
-    edited = httpx.post(f"{url}/jd/regenerate", json={"jd_id": jd["id"], "section": "responsibilities",
-                                                       "content": ["Liderar a migração para Kafka"]}, timeout=60).json()
-    assert edited["sections"]["responsibilities"] == ["Liderar a migração para Kafka"] and edited["parent_id"] == jd["id"]
+    edited = httpx.post(
+        f"{url}/jd/regenerate",
+        json={"jd_id": jd["id"], "section": "responsibilities", "content": ["Liderar a migração para Kafka"]},
+        timeout=60,
+    ).json()
+    assert (
+        edited["sections"]["responsibilities"] == ["Liderar a migração para Kafka"] and edited["parent_id"] == jd["id"]
+    )
     fb = httpx.post(f"{url}/jd/feedback", json={"jd_id": edited["id"], "rating": 4, "comment": "bom"}, timeout=30)
     assert fb.status_code == 200, fb.text
-    assert fb.json() == {"id": fb.json()["id"], "jd_id": edited["id"], "rating": 4, "comment": "bom",
-                         "generator": edited["generator"]}
+    assert fb.json() == {
+        "id": fb.json()["id"],
+        "jd_id": edited["id"],
+        "rating": 4,
+        "comment": "bom",
+        "generator": edited["generator"],
+    }
     r = httpx.post(f"{url}/jd/feedback", json={"jd_id": edited["id"], "rating": 6}, timeout=30)
-    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "range.max", "field": "rating",
-                                                    "message": "rating: deve ser no máximo 5."}
+    assert r.status_code == 400 and error_of(r) == {
+        "status": 400,
+        "code": "range.max",
+        "field": "rating",
+        "message": "rating: deve ser no máximo 5.",
+    }
     r = httpx.post(f"{url}/jd/feedback", json={"jd_id": "nope", "rating": 3}, timeout=30)
     assert r.status_code == 404 and error_of(r)["message"] == "Descrição de vaga nope não encontrada."
     r = httpx.post(f"{url}/generate_jd", json={"title": "  "}, timeout=30)
-    assert r.status_code == 400 and error_of(r) == {"status": 400, "code": "jd.title", "field": "title",
-                                                    "message": "title: obrigatório, um texto de até 150 caracteres."}
+    assert r.status_code == 400 and error_of(r) == {
+        "status": 400,
+        "code": "jd.title",
+        "field": "title",
+        "message": "title: obrigatório, um texto de até 150 caracteres.",
+    }
     r = httpx.post(f"{url}/generate_jd", json={"title": "Data analyst", "salario": 1, "language": "en"}, timeout=30)
     assert r.status_code == 400 and error_of(r)["code"] == "unknown_field" and error_of(r)["field"] == "salario"
     assert error_of(r)["message"].startswith("salario: unknown field; the accepted fields are: benefits, company,")

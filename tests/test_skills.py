@@ -83,8 +83,8 @@ RU_CV_DEVOPS = (
     "Город, переезд, командировки: Советск (Калининградская область) , не готов к переезду , не готов к командировкам\n"
     "График: гибкий график, полный день, сменный график, вахтовый метод, удаленная работа\n"
     "Опыт работы: Опыт работы 16 лет 10 месяцев  Август 2010 — по настоящее время 8 лет 10 месяцев МАОУ "
-    "\"СОШ № 1 г.Немана\" Системный администратор Обслуживание ПК,установка ПО, ремонт, периферийной техники, "
-    "Интернет локальная сеть.  Август 2002 — Август  2010 8 лет 1 месяц ТС \"ВЕСТЕР-ИНФО\" Старший продавец, "
+    '"СОШ № 1 г.Немана" Системный администратор Обслуживание ПК,установка ПО, ремонт, периферийной техники, '
+    'Интернет локальная сеть.  Август 2002 — Август  2010 8 лет 1 месяц ТС "ВЕСТЕР-ИНФО" Старший продавец, '
     "директор отдела Продажи компьютерной техники\n"
     "Образование и ВУЗ: Неоконченное высшее образование 2000  Балтийская государственная академия "
     "рыбопромыслового флота, Калининград судоводительский"
@@ -132,15 +132,27 @@ RU_VAC_C_3 = (
     "знание WinAPI, технологии COM, базовое владение SQL, опыт работы с реляционными СУБД желательно знание .Net"
 )
 
-ALL_TEXTS = [PT_JOB, EN_JOB, ES_JOB, RU_CV_ASU, RU_VAC_ASU_2, RU_VAC_ASU_3, RU_CV_DEVOPS, RU_VAC_DEVOPS_1,
-             RU_CV_ELECTRO, RU_VAC_ELECTRO_1, RU_VAC_SALES_2, RU_VAC_C_3]
+ALL_TEXTS = [
+    PT_JOB,
+    EN_JOB,
+    ES_JOB,
+    RU_CV_ASU,
+    RU_VAC_ASU_2,
+    RU_VAC_ASU_3,
+    RU_CV_DEVOPS,
+    RU_VAC_DEVOPS_1,
+    RU_CV_ELECTRO,
+    RU_VAC_ELECTRO_1,
+    RU_VAC_SALES_2,
+    RU_VAC_C_3,
+]
 
 
 def _assert_quotes(text: str, found: dict[str, Evidence]) -> None:
     for name, ev in found.items():
         assert ev.skill == name
         assert ev.category in S.CATEGORIES
-        assert ev.quote and text[ev.start: ev.start + len(ev.quote)] == ev.quote, (name, ev)
+        assert ev.quote and text[ev.start : ev.start + len(ev.quote)] == ev.quote, (name, ev)
         assert ev.end == ev.start + len(ev.quote)
 
 
@@ -158,9 +170,24 @@ def test_taxonomy_is_large_consistent_and_unambiguous():
         assert skill.name not in tax.parents[skill.name]
         for alias in skill.aliases:
             key = S.fold(alias.lstrip("~"))
-            assert seen.setdefault(key, skill.name) == skill.name, f"alias {alias!r} in {seen[key]!r} and {skill.name!r}"
-    for name in ("python", "sap fi", "project management", "excel", "industrial automation", "plc", "scada",
-                 "electrical safety group", "sales", "negotiation", "communication", "1c", "amocrm"):
+            assert seen.setdefault(key, skill.name) == skill.name, (
+                f"alias {alias!r} in {seen[key]!r} and {skill.name!r}"
+            )
+    for name in (
+        "python",
+        "sap fi",
+        "project management",
+        "excel",
+        "industrial automation",
+        "plc",
+        "scada",
+        "electrical safety group",
+        "sales",
+        "negotiation",
+        "communication",
+        "1c",
+        "amocrm",
+    ):
         assert name in tax.skills
     categories = {s.category for s in tax.skills.values()}
     assert categories == set(S.CATEGORIES)
@@ -175,20 +202,38 @@ def test_taxonomy_errors_are_reported(tmp_path):
     with pytest.raises(ValueError, match="category"):
         S.load_taxonomy(bad)
     cyc = tmp_path / "c.json"
-    cyc.write_text(json.dumps({"skills": [
-        {"skill": "a", "category": "hard", "aliases": ["aaa"], "implies": ["b"]},
-        {"skill": "b", "category": "hard", "aliases": ["bbb"], "implies": ["a"]},
-    ]}))
+    cyc.write_text(
+        json.dumps(
+            {
+                "skills": [
+                    {"skill": "a", "category": "hard", "aliases": ["aaa"], "implies": ["b"]},
+                    {"skill": "b", "category": "hard", "aliases": ["bbb"], "implies": ["a"]},
+                ]
+            }
+        )
+    )
     with pytest.raises(ValueError, match="cycle"):
         S.load_taxonomy(cyc)
 
 
 def test_custom_taxonomy_file(tmp_path):
     path = tmp_path / "t.json"
-    path.write_text(json.dumps({"skills": [
-        {"skill": "widgets", "category": "domain", "aliases": ["widget*", "виджет*"], "implies": ["gadgets"]},
-        {"skill": "gadgets", "category": "domain", "aliases": ["gadget"]},
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "skills": [
+                    {
+                        "skill": "widgets",
+                        "category": "domain",
+                        "aliases": ["widget*", "виджет*"],
+                        "implies": ["gadgets"],
+                    },
+                    {"skill": "gadgets", "category": "domain", "aliases": ["gadget"]},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     tax = S.load_taxonomy(path)
     found = extract_skills("Experiência com Widgets e виджетами", taxonomy=tax)
     assert list(found) == ["gadgets", "widgets"]
@@ -201,11 +246,35 @@ def test_custom_taxonomy_file(tmp_path):
 def test_source_files_are_every_module_and_table():
     root = Path(S.__file__).parent
     files = {p.relative_to(root).as_posix() for p in S.source_files()}
-    modules = {"__init__.py", "tables.py", "taxonomy.py", "skills.py", "job_requirements.py", "kind.py",
-               "languages.py", "experience.py", "titles.py", "education.py", "location.py", "pay.py", "electrical.py",
-               "skill_use.py"}
-    tables = {"cities", "currencies", "education", "languages", "months", "numbers", "sap_modules", "scales",
-              "seniority", "job_sections", "cv_lines"}
+    modules = {
+        "__init__.py",
+        "tables.py",
+        "taxonomy.py",
+        "skills.py",
+        "job_requirements.py",
+        "kind.py",
+        "languages.py",
+        "experience.py",
+        "titles.py",
+        "education.py",
+        "location.py",
+        "pay.py",
+        "electrical.py",
+        "skill_use.py",
+    }
+    tables = {
+        "cities",
+        "currencies",
+        "education",
+        "languages",
+        "months",
+        "numbers",
+        "sap_modules",
+        "scales",
+        "seniority",
+        "job_sections",
+        "cv_lines",
+    }
     assert files == modules | {"skills_taxonomy.json"} | {f"data/{name}.json" for name in tables}
     for name in tables:
         data = json.loads((root / "data" / f"{name}.json").read_text(encoding="utf-8"))
@@ -287,8 +356,16 @@ def test_russian_asu_tp_vacancies_yield_automation_skills():
         _assert_quotes(text, found)
         assert {"industrial automation", "plc", "scada"} <= set(found), sorted(found)
     v2 = extract_skills(RU_VAC_ASU_2)
-    assert {"plc programming", "hmi", "industrial protocols", "commissioning", "autocad", "cad", "diligence",
-            "responsibility"} <= set(v2)
+    assert {
+        "plc programming",
+        "hmi",
+        "industrial protocols",
+        "commissioning",
+        "autocad",
+        "cad",
+        "diligence",
+        "responsibility",
+    } <= set(v2)
     assert v2["plc"].quote == "Программирование ПЛК"
     v3 = extract_skills(RU_VAC_ASU_3)
     assert v3["industrial automation"].quote == "АСУ ТП"
@@ -299,8 +376,16 @@ def test_russian_asu_tp_vacancies_yield_automation_skills():
 def test_russian_cv_skills_and_inflection():
     found = extract_skills(RU_CV_ASU)
     _assert_quotes(RU_CV_ASU, found)
-    assert {"industrial automation", "instrumentation", "technical drawings", "scada", "plc", "commissioning",
-            "industrial protocols", "tcp/ip"} <= set(found)
+    assert {
+        "industrial automation",
+        "instrumentation",
+        "technical drawings",
+        "scada",
+        "plc",
+        "commissioning",
+        "industrial protocols",
+        "tcp/ip",
+    } <= set(found)
     assert found["technical drawings"].quote == "чертежами"
     for form in ("продажи", "продажам", "продажах", "Продаж"):
         assert extract_skills(f"опыт в {form} b2b")["sales"].quote == form
@@ -397,8 +482,14 @@ def test_requirements_split_and_dedup():
         "* Docker\n1. Kubernetes 2. Terraform\n- python\n\n   \nCompetências comportamentais:\n• Boa comunicação."
     )
     assert requirements(text) == [
-        "Experiência com SAP FI", "Inglês avançado", "Superior completo", "Python", "Docker", "Kubernetes",
-        "Terraform", "Boa comunicação",
+        "Experiência com SAP FI",
+        "Inglês avançado",
+        "Superior completo",
+        "Python",
+        "Docker",
+        "Kubernetes",
+        "Terraform",
+        "Boa comunicação",
     ]
     assert requirements("") == []
 
@@ -417,7 +508,11 @@ def test_requirements_inline_russian_bullets():
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        (PT_JOB, "pt"), (EN_JOB, "en"), (ES_JOB, "es"), (RU_CV_ASU, "ru"), ("Опыт работы", "ru"),
+        (PT_JOB, "pt"),
+        (EN_JOB, "en"),
+        (ES_JOB, "es"),
+        (RU_CV_ASU, "ru"),
+        ("Опыт работы", "ru"),
         ("We are looking for a developer with experience in the cloud", "en"),
         ("Buscamos un desarrollador con experiencia en el sector", "es"),
         ("Procuramos um desenvolvedor com experiência em nuvem para atuar no projeto", "pt"),
@@ -567,7 +662,11 @@ def test_seniority_title_beats_body():
         ("Магистр, МГУ", False, 5),
         ("Ensino Superior Completo; desejável pós-graduação", True, 4),
         ("продукт высшего качества; MasterSCADA", None, None),
-        ("formação acadêmica\nadministração de empresas, faculdade de informática prisma – conclusão em 2009", False, 4),
+        (
+            "formação acadêmica\nadministração de empresas, faculdade de informática prisma – conclusão em 2009",
+            False,
+            4,
+        ),
         ("formação\nciência da computação, universidade federal do rio grande do sul – cursando", False, 3),
         ("Ensino Médio Completo\nCurso livre na Universidade Aberta", False, 1),  # explicit level wins
     ],
@@ -587,7 +686,11 @@ def test_locations_russian_fields_and_relocation():
     assert locations(RU_VAC_ASU_3) == {"belgorod", "relocate"}  # the job offers relocation
     assert "remote" not in locations(RU_VAC_ASU_2)  # "Удаленный формат работы не рассматриваем"
     assert locations("Москве, Санкт-Петербурге, Новосибирска, Калининград") >= {
-        "moscow", "saint petersburg", "novosibirsk", "kaliningrad"}
+        "moscow",
+        "saint petersburg",
+        "novosibirsk",
+        "kaliningrad",
+    }
 
 
 @pytest.mark.parametrize(
@@ -768,7 +871,7 @@ def test_job_skills_come_from_requirement_lines_only(job):
     assert {"title", "heading", "company", "responsibility", "requirement", "preferred", "benefits", "field"} <= kinds
     assert lines[0].kind == "title"
     for line in lines:
-        assert job[line.start:line.end] == line.text
+        assert job[line.start : line.end] == line.text
     asked = S.job_skills(job)
     # the title's, the company's, the benefits' and the client's sector words are not requirements
     assert not {"retail", "sales", "e-commerce", "cloud", "telecommunications", "networking"} & set(asked)
@@ -786,8 +889,10 @@ def test_job_without_headings_reads_every_line_but_title_and_company():
     job = "Analista de Dados\nSomos uma rede de varejo.\nExperiência com SQL e Power BI; vivência com vendas."
     asked = S.job_skills(job)
     assert {"sql", "power bi", "sales"} <= set(asked) and "retail" not in asked
-    assert [line.text for line in S.requirement_lines(job)] == ["Experiência com SQL e Power BI",
-                                                                 "vivência com vendas."]
+    assert [line.text for line in S.requirement_lines(job)] == [
+        "Experiência com SQL e Power BI",
+        "vivência com vendas.",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -846,7 +951,7 @@ def test_skills_in_a_line_of_work_are_shown(text):
     shown = S.shown_skills(text)
     assert shown and set(shown) <= set(extract_skills(text))
     for ev in shown.values():
-        assert text[ev.start:ev.end] == ev.quote
+        assert text[ev.start : ev.end] == ev.quote
 
 
 def test_shown_keeps_the_work_mention_not_the_list():

@@ -56,15 +56,19 @@ def planted_cv(record: dict[str, Any]) -> str:
     """A CV written for one vaga: its title, its activities and competencies as the candidate's experience, its
     city, English level and education."""
     b, p = record["informacoes_basicas"], record["perfil_vaga"]
-    lines = [line.strip("-• ").strip() for line in
-             (p["principais_atividades"] + "\n" + p["competencia_tecnicas_e_comportamentais"]).splitlines()
-             if line.strip("-• ").strip() and not line.rstrip().endswith(":")]
-    return "\n\n".join([
-        f"{b['titulo_vaga']}\n{p['cidade']}",
-        "Experiência profissional\n2014 - 2024 Empresa Exemplo Ltda.\n" + "\n".join(f"- {x}" for x in lines),
-        f"Formação\n{p['nivel_academico']}",
-        f"Idiomas\nInglês {p['nivel_ingles']}\nEspanhol {p['nivel_espanhol']}",
-    ])
+    lines = [
+        line.strip("-• ").strip()
+        for line in (p["principais_atividades"] + "\n" + p["competencia_tecnicas_e_comportamentais"]).splitlines()
+        if line.strip("-• ").strip() and not line.rstrip().endswith(":")
+    ]
+    return "\n\n".join(
+        [
+            f"{b['titulo_vaga']}\n{p['cidade']}",
+            "Experiência profissional\n2014 - 2024 Empresa Exemplo Ltda.\n" + "\n".join(f"- {x}" for x in lines),
+            f"Formação\n{p['nivel_academico']}",
+            f"Idiomas\nInglês {p['nivel_ingles']}\nEspanhol {p['nivel_espanhol']}",
+        ]
+    )
 
 
 def hired_vagas(small_data: Path, vagas: dict[str, Any]) -> list[str]:
@@ -72,13 +76,18 @@ def hired_vagas(small_data: Path, vagas: dict[str, Any]) -> list[str]:
     for a CV written for one of them)."""
     prospects = json.loads((small_data / "prospects.json").read_text(encoding="utf-8"))
     titles = Counter(v["informacoes_basicas"]["titulo_vaga"] for v in vagas.values())
-    return [vid for vid, rec in prospects.items()
-            if any(p["situacao_candidado"] in DEFAULT_HIRED for p in rec["prospects"])
-            and titles[vagas[vid]["informacoes_basicas"]["titulo_vaga"]] == 1]
+    return [
+        vid
+        for vid, rec in prospects.items()
+        if any(p["situacao_candidado"] in DEFAULT_HIRED for p in rec["prospects"])
+        and titles[vagas[vid]["informacoes_basicas"]["titulo_vaga"]] == 1
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- ranking
-def test_the_hired_vaga_of_a_planted_cv_ranks_first(screener: Screener, small_data: Path, vagas: dict[str, Any]) -> None:
+def test_the_hired_vaga_of_a_planted_cv_ranks_first(
+    screener: Screener, small_data: Path, vagas: dict[str, Any]
+) -> None:
     chosen = hired_vagas(small_data, vagas)
     assert len(chosen) >= 5
     for vid in chosen[:8]:
@@ -91,8 +100,11 @@ def test_the_hired_vaga_of_a_planted_cv_ranks_first(screener: Screener, small_da
 
 
 def test_scores_strengths_and_gaps_are_those_of_match(screener: Screener, vagas: dict[str, Any]) -> None:
-    cvs = [planted_cv(vagas["1006"]), planted_cv(vagas["1000"]),
-           "Recepcionista com 2 anos de atendimento ao cliente.\nEnsino médio completo.\nInglês básico.\nFortaleza"]
+    cvs = [
+        planted_cv(vagas["1006"]),
+        planted_cv(vagas["1000"]),
+        "Recepcionista com 2 anos de atendimento ao cliente.\nEnsino médio completo.\nInglês básico.\nFortaleza",
+    ]
     for cv in cvs:
         got = screener.suggest(cv_text=cv, limit=8)
         assert [v["score"] for v in got["vagas"]] == sorted((v["score"] for v in got["vagas"]), reverse=True)
@@ -105,8 +117,9 @@ def test_scores_strengths_and_gaps_are_those_of_match(screener: Screener, vagas:
     text = planted_cv(vagas["1028"])
     by_file = screener.suggest(data=text.encode(), filename="cv.txt", limit=4)
     assert by_file["cv"]["kind"] == "txt"
-    assert [(v["vaga_id"], v["score"]) for v in by_file["vagas"]] == \
-        [(v["vaga_id"], v["score"]) for v in screener.suggest(cv_text=text, limit=4)["vagas"]]
+    assert [(v["vaga_id"], v["score"]) for v in by_file["vagas"]] == [
+        (v["vaga_id"], v["score"]) for v in screener.suggest(cv_text=text, limit=4)["vagas"]
+    ]
 
 
 def test_two_stages_keep_the_exhaustive_top(screener: Screener, vagas: dict[str, Any]) -> None:
@@ -165,11 +178,22 @@ def test_without_an_embedder_it_scores_like_match_without_one(store: Any, vagas:
 def test_pool_holds_what_match_reads(store: Any) -> None:
     pool = VagaPool(store, embedder=EMB)
     assert [e.vaga_id for e in pool.entries] == [str(n) for n in range(1000, 1030)]
-    cv = profile(planted_cv({"informacoes_basicas": {"titulo_vaga": "Analista"},
-                             "perfil_vaga": {"principais_atividades": "- SQL e Power BI", "cidade": "São Paulo",
-                                             "competencia_tecnicas_e_comportamentais": "- Python",
-                                             "nivel_academico": "", "nivel_ingles": "", "nivel_espanhol": ""}}),
-                 is_job=False)
+    cv = profile(
+        planted_cv(
+            {
+                "informacoes_basicas": {"titulo_vaga": "Analista"},
+                "perfil_vaga": {
+                    "principais_atividades": "- SQL e Power BI",
+                    "cidade": "São Paulo",
+                    "competencia_tecnicas_e_comportamentais": "- Python",
+                    "nivel_academico": "",
+                    "nivel_ingles": "",
+                    "nivel_espanhol": "",
+                },
+            }
+        ),
+        is_job=False,
+    )
     cv_lexical = cv.text
     for row, e in enumerate(pool.entries):
         job = job_from_store(store, e.vaga_id)
@@ -177,9 +201,17 @@ def test_pool_holds_what_match_reads(store: Any) -> None:
         assert (pool.vectors[row] == EMB.embed([job_focus_text(job)[:2000]])[0]).all()
         mine = float((lexical_vectors([cv_lexical]) @ pool.lexical[[row]].T).toarray()[0, 0])
         assert mine == lexical_similarity(cv.text, job.text)  # to the last bit
-        assert match(cv, job, embedder=EMB).score == match(cv, e.profile, embedder=EMB,
-                                                           cv_vectors=EMB.embed(paragraphs(cv.text)),
-                                                           job_vector=pool.vectors[row], lexical=mine).score
+        assert (
+            match(cv, job, embedder=EMB).score
+            == match(
+                cv,
+                e.profile,
+                embedder=EMB,
+                cv_vectors=EMB.embed(paragraphs(cv.text)),
+                job_vector=pool.vectors[row],
+                lexical=mine,
+            ).score
+        )
 
 
 def test_candidate_stage_scores_skills_and_similarity(store: Any, vagas: dict[str, Any]) -> None:
@@ -199,8 +231,9 @@ def test_candidate_stage_scores_skills_and_similarity(store: Any, vagas: dict[st
     assert int(scores.argmax()) == with_vectors.by_id["1028"]
 
 
-def test_pool_cache_survives_restarts_and_is_dropped_when_stale(store: Any, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pool_cache_survives_restarts_and_is_dropped_when_stale(
+    store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recruta.screening import suggest
 
     cache = tmp_path / "vagas.pkl"

@@ -60,15 +60,23 @@ def _stand_in(screener: Screener, store: Any) -> Any:
 
     async def match(request: Request) -> Response:
         body = await request.json()
-        return await call(lambda: _done(screener.match(cv_text=body["cv_text"], vaga_id=body.get("vaga_id"),
-                                                       job_text=body.get("job_text"))))
+        return await call(
+            lambda: _done(
+                screener.match(cv_text=body["cv_text"], vaga_id=body.get("vaga_id"), job_text=body.get("job_text"))
+            )
+        )
 
     async def match_file(request: Request) -> Response:
         async def run() -> Any:
             form = await request.form()
             upload = form["cv_file"]
-            return screener.match(data=await upload.read(), filename=upload.filename,  # type: ignore[union-attr]
-                                  vaga_id=form_value(form.get("vaga_id")), job_text=form_value(form.get("job_text")))
+            return screener.match(
+                data=await upload.read(),
+                filename=upload.filename,  # type: ignore[union-attr]
+                vaga_id=form_value(form.get("vaga_id")),
+                job_text=form_value(form.get("job_text")),
+            )
+
         return await call(run)
 
     async def suggest(request: Request) -> Response:
@@ -79,19 +87,37 @@ def _stand_in(screener: Screener, store: Any) -> Any:
         async def run() -> Any:
             form = await request.form()
             upload = form["cv_file"]
-            return screener.suggest(data=await upload.read(), filename=upload.filename,  # type: ignore[union-attr]
-                                    limit=form_value(form.get("limit")) or 10)
+            return screener.suggest(
+                data=await upload.read(),
+                filename=upload.filename,  # type: ignore[union-attr]
+                limit=form_value(form.get("limit")) or 10,
+            )
+
         return await call(run)
 
     async def info(request: Request) -> Response:
-        return JSONResponse({"registered_model": "recruta", "registry_version": "0", "alias": "test",
-                             "generator": "extractive", "embedder": "hash", "metrics": {}, "run_name": "test"})
+        return JSONResponse(
+            {
+                "registered_model": "recruta",
+                "registry_version": "0",
+                "alias": "test",
+                "generator": "extractive",
+                "embedder": "hash",
+                "metrics": {},
+                "run_name": "test",
+            }
+        )
 
-    return Starlette(routes=[
-        Route("/match", match, methods=["POST"]), Route("/match_file", match_file, methods=["POST"]),
-        Route("/suggest_vagas", suggest, methods=["POST"]), Route("/suggest_vagas_file", suggest_file, methods=["POST"]),
-        Route("/info", info, methods=["POST"]), Mount("/ui", app=create_app(lambda: store)),
-    ])
+    return Starlette(
+        routes=[
+            Route("/match", match, methods=["POST"]),
+            Route("/match_file", match_file, methods=["POST"]),
+            Route("/suggest_vagas", suggest, methods=["POST"]),
+            Route("/suggest_vagas_file", suggest_file, methods=["POST"]),
+            Route("/info", info, methods=["POST"]),
+            Mount("/ui", app=create_app(lambda: store)),
+        ]
+    )
 
 
 async def _done(value: Any) -> Any:
@@ -119,7 +145,9 @@ def base(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     store = open_index(settings, embedder, create=False)
     screener = Screener(store=store, embedder=embedder)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(_stand_in(screener, store), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(_stand_in(screener, store), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
@@ -143,8 +171,9 @@ def page(base: str) -> Iterator[Page]:
         assert not errors, f"JavaScript/CSP errors: {errors}"
 
 
-def test_vagas_for_a_pasted_or_uploaded_cv(base: str, page: Page, small_data: Path, vagas: dict[str, Any],
-                                            tmp_path: Path) -> None:
+def test_vagas_for_a_pasted_or_uploaded_cv(
+    base: str, page: Page, small_data: Path, vagas: dict[str, Any], tmp_path: Path
+) -> None:
     vid = hired_vagas(small_data, vagas)[0]
     cv = planted_cv(vagas[vid])
     page.goto(f"{base}/ui/")
@@ -210,7 +239,9 @@ def test_vagas_for_a_pasted_or_uploaded_cv(base: str, page: Page, small_data: Pa
         page.get_by_role("button", name="Vagas para este CV").click()
     assert sent.value.status == 200
     expect(page.locator("#suggest-summary")).to_contain_text("CV lido como TXT", timeout=UI)
-    assert [items.nth(i).get_attribute("data-vaga") for i in range(items.count())] == [v["vaga_id"] for v in api["vagas"]]
+    assert [items.nth(i).get_attribute("data-vaga") for i in range(items.count())] == [
+        v["vaga_id"] for v in api["vagas"]
+    ]
 
 
 def test_missing_cv_and_bad_limit_are_readable_messages(base: str, page: Page) -> None:

@@ -94,15 +94,19 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture(scope="module")
 def data(small_data: Path) -> dict:
     """The served sample's raw records, to compare the page with."""
-    return {name: json.loads((small_data / f"{name}.json").read_text()) for name in ("vagas", "prospects", "applicants")}
+    return {
+        name: json.loads((small_data / f"{name}.json").read_text()) for name in ("vagas", "prospects", "applicants")
+    }
 
 
 @pytest.fixture(scope="module")
 def hired_vaga(data: dict) -> str:
     """The vaga with a hire and the most applicants."""
+
     def applicants(vid: str) -> int:
         prospects = data["prospects"][vid]["prospects"]
         return len(prospects) if any(p["situacao_candidado"] in DEFAULT_HIRED for p in prospects) else 0
+
     return max(sorted(data["prospects"]), key=applicants)
 
 
@@ -127,8 +131,9 @@ def api_error(response: httpx.Response) -> str:
 
 def shown(markdown: str) -> str:
     """The words a chat answer shows once its Markdown is rendered (no **, list markers or line breaks)."""
-    text = re.sub(r"\*\*|`|^\s*(?:[-*•]|\d{1,3}[.)])\s+|^\s*>\s?|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])", "", markdown,
-                  flags=re.M)
+    text = re.sub(
+        r"\*\*|`|^\s*(?:[-*•]|\d{1,3}[.)])\s+|^\s*>\s?|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])", "", markdown, flags=re.M
+    )
     return " ".join(text.split())
 
 
@@ -157,7 +162,9 @@ def test_ask_shows_answer_and_clickable_sources(served, page, shot, hired_vaga, 
     sources = page.locator("#ask-sources button.source")
     expect(sources).to_have_count(len(api["fontes"]), timeout=SLOW)
     expect(page.locator("#ask-answer")).to_have_text(api["resposta"], timeout=UI)
-    assert [sources.nth(i).get_attribute("data-id") for i in range(len(api["fontes"]))] == [f["id"] for f in api["fontes"]]
+    assert [sources.nth(i).get_attribute("data-id") for i in range(len(api["fontes"]))] == [
+        f["id"] for f in api["fontes"]
+    ]
     title = data["vagas"][hired_vaga]["informacoes_basicas"]["titulo_vaga"]
     expect(sources.first).to_contain_text(f"Vaga {hired_vaga} — {title}", timeout=UI)
     shot(page, "ui")
@@ -173,8 +180,10 @@ def test_ask_shows_answer_and_clickable_sources(served, page, shot, hired_vaga, 
 
 def test_match_uploaded_pdf_shows_score_and_breakdown(served, page, shot, data, tmp_path):
     base, _ = served
-    vid = next((v for v, rec in data["vagas"].items() if "Java" in rec["informacoes_basicas"]["titulo_vaga"]),
-               next(iter(data["vagas"])))
+    vid = next(
+        (v for v, rec in data["vagas"].items() if "Java" in rec["informacoes_basicas"]["titulo_vaga"]),
+        next(iter(data["vagas"])),
+    )
     cv = RESUMES / "single-column.pdf"
     open_ui(page, base)
     page.get_by_role("tab", name="Compatibilidade").click()
@@ -183,8 +192,12 @@ def test_match_uploaded_pdf_shows_score_and_breakdown(served, page, shot, data, 
     page.get_by_role("button", name="Calcular compatibilidade").click()
 
     # the same request to the API (form values are JSON-decoded by BentoML, hence the quoted id)
-    api = httpx.post(f"{base}/match_file", files={"cv_file": (cv.name, cv.read_bytes(), "application/pdf")},
-                     data={"vaga_id": json.dumps(vid)}, timeout=60).json()
+    api = httpx.post(
+        f"{base}/match_file",
+        files={"cv_file": (cv.name, cv.read_bytes(), "application/pdf")},
+        data={"vaga_id": json.dumps(vid)},
+        timeout=60,
+    ).json()
     expect(page.locator("#match-gauge .gauge-value")).to_have_text(str(api["score"]), timeout=SLOW)
     bars = page.locator("#match-chart g.signal")
     expect(bars).to_have_count(len(api["signals"]), timeout=UI)
@@ -200,8 +213,12 @@ def test_match_uploaded_pdf_shows_score_and_breakdown(served, page, shot, data, 
     page.get_by_label("Colar o texto da vaga").check()
     page.get_by_role("textbox", name="Texto da vaga").fill(job_text)
     page.get_by_role("button", name="Calcular compatibilidade").click()
-    by_text = httpx.post(f"{base}/match_file", files={"cv_file": (cv.name, cv.read_bytes(), "application/pdf")},
-                         data={"job_text": json.dumps(job_text)}, timeout=60).json()
+    by_text = httpx.post(
+        f"{base}/match_file",
+        files={"cv_file": (cv.name, cv.read_bytes(), "application/pdf")},
+        data={"job_text": json.dumps(job_text)},
+        timeout=60,
+    ).json()
     assert by_text["score"] != api["score"]  # so the page below must have redrawn
     expect(page.locator("#match-gauge .gauge-value")).to_have_text(str(by_text["score"]), timeout=SLOW)
 
@@ -226,11 +243,14 @@ def test_rank_marks_actual_hires_and_opens_pii_free_records(served, page, shot, 
     expect(page.locator("#rank-vaga .picked")).to_contain_text(f"Vaga escolhida: {hired_vaga}", timeout=UI)
     page.get_by_role("button", name="Ordenar candidatos").click()
 
-    api = httpx.post(f"{base}/rank", json={"vaga_id": hired_vaga, "scope": "applicants", "limit": 20}, timeout=60).json()
+    api = httpx.post(
+        f"{base}/rank", json={"vaga_id": hired_vaga, "scope": "applicants", "limit": 20}, timeout=60
+    ).json()
     rows = page.locator("#rank-rows tr")
     expect(rows).to_have_count(len(api["candidates"]), timeout=SLOW)
-    assert [rows.nth(i).get_attribute("data-candidate") for i in range(rows.count())] == \
-        [c["candidate_id"] for c in api["candidates"]]
+    assert [rows.nth(i).get_attribute("data-candidate") for i in range(rows.count())] == [
+        c["candidate_id"] for c in api["candidates"]
+    ]
     hired_rows = page.locator("#rank-rows tr.hired")
     shown_hires = [c["candidate_id"] for c in api["candidates"] if c["hired"]]
     assert shown_hires, "the chosen vaga has a hire among its applicants"
@@ -345,8 +365,12 @@ def test_errors_are_readable_messages(served, page, tmp_path, hired_vaga):
 
     pick_vaga(page, "match-vaga", hired_vaga, hired_vaga)
     page.get_by_role("button", name="Calcular compatibilidade").click()
-    api = httpx.post(f"{base}/match_file", files={"cv_file": ("cv.pdf", bad.read_bytes(), "application/pdf")},
-                     data={"vaga_id": json.dumps(hired_vaga)}, timeout=60)
+    api = httpx.post(
+        f"{base}/match_file",
+        files={"cv_file": ("cv.pdf", bad.read_bytes(), "application/pdf")},
+        data={"vaga_id": json.dumps(hired_vaga)},
+        timeout=60,
+    )
     assert api.status_code == 400
     expect(alert).to_have_text(api_error(api), timeout=SLOW)
     assert "Traceback" not in page.locator("body").inner_text()
@@ -360,15 +384,23 @@ def test_with_an_api_key_the_page_asks_for_it_once(served, browser, tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(tmp_path / "serve.log", "w") as log:
-        proc = subprocess.Popen([str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(BIN / "bentoml"), "serve", "service:Recruta", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_http(f"{base}/readyz", timeout=180, proc=proc)
             assert httpx.get(f"{base}/ui/", timeout=10).status_code == 200
             assert httpx.get(f"{base}/ui/static/main.js", timeout=10).status_code == 200
             for path in ("/ui/api/vagas?q=a", "/ui/api/record?id=vaga:1000"):
                 assert httpx.get(f"{base}{path}", timeout=10).status_code == 401
-            assert httpx.get(f"{base}/ui/api/vagas", headers={"authorization": f"Bearer {key}"}, timeout=10).status_code == 200
+            assert (
+                httpx.get(f"{base}/ui/api/vagas", headers={"authorization": f"Bearer {key}"}, timeout=10).status_code
+                == 200
+            )
 
             context = browser.new_context(locale="pt-BR")
             page = context.new_page()
@@ -377,7 +409,9 @@ def test_with_an_api_key_the_page_asks_for_it_once(served, browser, tmp_path):
             expect(dialog).to_be_visible(timeout=SLOW)
             page.get_by_label("Chave", exact=True).fill("wrong")
             page.get_by_role("button", name="Entrar").click()
-            expect(page.locator("#key-reason")).to_have_text("A chave informada não foi aceita. Tente de novo.", timeout=SLOW)
+            expect(page.locator("#key-reason")).to_have_text(
+                "A chave informada não foi aceita. Tente de novo.", timeout=SLOW
+            )
             page.get_by_label("Chave", exact=True).fill(key)
             page.get_by_role("button", name="Entrar").click()
             expect(page.locator("#model-info")).to_contain_text("Modelo em produção", timeout=SLOW)

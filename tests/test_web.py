@@ -32,8 +32,9 @@ def test_static_assets_fetch_nothing_from_elsewhere():
 def indexed(small_data: Path, tmp_path_factory: pytest.TempPathFactory):
     from recruta.core.settings import Settings
 
-    settings = Settings(home=tmp_path_factory.mktemp("web"), embedder="hash", generator="extractive", chunk_size=300,
-                        chunk_overlap=60)
+    settings = Settings(
+        home=tmp_path_factory.mktemp("web"), embedder="hash", generator="extractive", chunk_size=300, chunk_overlap=60
+    )
     embedder = get_embedder("hash")
     ingest(data_dir=small_data, settings=settings, embedder=embedder, progress=False)
     return open_index(settings, embedder)
@@ -76,11 +77,14 @@ def error_of(r) -> dict:
     return body["error"]
 
 
-@pytest.mark.parametrize(("limit", "code", "message"), [
-    ("0", "range.min", "limit: deve ser no mínimo 1."),
-    ("51", "range.max", "limit: deve ser no máximo 50."),
-    ("x", "type.integer", "limit: deve ser um número inteiro."),
-])
+@pytest.mark.parametrize(
+    ("limit", "code", "message"),
+    [
+        ("0", "range.min", "limit: deve ser no mínimo 1."),
+        ("51", "range.max", "limit: deve ser no máximo 50."),
+        ("x", "type.integer", "limit: deve ser um número inteiro."),
+    ],
+)
 def test_vaga_search_rejects_bad_limits(client, limit, code, message):
     r = client.get("/api/vagas", params={"limit": limit})
     assert r.status_code == 400
@@ -90,8 +94,10 @@ def test_vaga_search_rejects_bad_limits(client, limit, code, message):
 
 
 def test_search_orders_exact_id_first():
-    entries = [VagaEntry(vaga_id=i, title=t, client="", level="", location="")
-               for i, t in (("1100", "Analista 100"), ("100", "Dev"), ("1000", "QA"))]
+    entries = [
+        VagaEntry(vaga_id=i, title=t, client="", level="", location="")
+        for i, t in (("1100", "Analista 100"), ("100", "Dev"), ("1000", "QA"))
+    ]
     assert [e.vaga_id for e in search_vagas(entries, "100")] == ["100", "1000", "1100"]
 
 
@@ -105,8 +111,11 @@ def test_record_merges_every_chunk_back_into_the_whole_text(client, indexed):
     r = client.get("/api/record", params={"id": f"candidato:{code}:2"}).json()  # any chunk id opens the record
     assert r["id"] == f"candidato:{code}" and r["type"] == "candidato"
     assert "content_hash" not in r["metadata"] and "chunk" not in r["metadata"]
-    chunks = sorted((int(m["chunk"]), d) for m, d in zip(got["metadatas"], got["documents"], strict=True)
-                    if m["candidate_id"] == code)
+    chunks = sorted(
+        (int(m["chunk"]), d)
+        for m, d in zip(got["metadatas"], got["documents"], strict=True)
+        if m["candidate_id"] == code
+    )
     first = chunks[0][1]
     prefix = f"Candidato {r['metadata']['name']} ({code}) | "
     assert all(d.startswith(prefix) for _, d in chunks[1:])
@@ -124,11 +133,14 @@ def test_merge_chunks_undoes_chunking():
     assert merge_chunks(pieces) == text
 
 
-@pytest.mark.parametrize(("doc_id", "status", "code", "fragment"), [
-    ("vaga:999999", 404, "not_found.record", "Registro 'vaga:999999' não encontrado no índice."),
-    ("outro:1", 400, "record.bad_id", "formato desconhecido 'outro:1'"),
-    ("", 400, "record.bad_id", "use vaga:…, candidato:… ou prospect:…"),
-])
+@pytest.mark.parametrize(
+    ("doc_id", "status", "code", "fragment"),
+    [
+        ("vaga:999999", 404, "not_found.record", "Registro 'vaga:999999' não encontrado no índice."),
+        ("outro:1", 400, "record.bad_id", "formato desconhecido 'outro:1'"),
+        ("", 400, "record.bad_id", "use vaga:…, candidato:… ou prospect:…"),
+    ],
+)
 def test_record_errors(client, doc_id, status, code, fragment):
     r = client.get("/api/record", params={"id": doc_id})
     assert r.status_code == status

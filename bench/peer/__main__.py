@@ -172,17 +172,36 @@ def prepare(a: argparse.Namespace, *, root: Path, started: float) -> Run:
     """The data (committed sample, or a tiny generated one with --quick), its dev questions and the slice."""
     bench = tiny_sample(root / "data", **QUICK_SAMPLE) if a.quick else committed_sample()
     ours_settings = Settings(home=root / "ours", embedder="minilm", embedder_backend=SAME_BACKEND, llm_dtype=SAME_DTYPE)
-    shipped_settings = Settings(home=root / "shipped", embedder="minilm", embedder_backend=SHIPPED_BACKEND,
-                                llm_dtype=SHIPPED_DTYPE)
+    shipped_settings = Settings(
+        home=root / "shipped", embedder="minilm", embedder_backend=SHIPPED_BACKEND, llm_dtype=SHIPPED_DTYPE
+    )
     dev = [i for i in evalset.load(bench.evalset) if i.split == "dev"]
     llm_items = pick_questions(dev, a.questions if a.questions is not None else 2 if a.quick else 8)
-    data_slice = make_slice(bench.data_dir, root / "slice", items=dev, parts=PARTS, settings=ours_settings,
-                            target_chunks=None if a.quick else a.chunks or 1000)
-    run = Run(quick=a.quick, out=a.out, rounds=a.rounds, max_new_tokens=a.max_new_tokens or (16 if a.quick else 64),
-              started=started, bench=bench, dev=dev, llm_items=llm_items, data_slice=data_slice,
-              ours_settings=ours_settings, shipped_settings=shipped_settings)
-    run.log(f"slice: {data_slice.chunks} chunks in {len(data_slice.parts)} parts; {len(dev)} dev questions, "
-            f"{len(llm_items)} for the LLM")
+    data_slice = make_slice(
+        bench.data_dir,
+        root / "slice",
+        items=dev,
+        parts=PARTS,
+        settings=ours_settings,
+        target_chunks=None if a.quick else a.chunks or 1000,
+    )
+    run = Run(
+        quick=a.quick,
+        out=a.out,
+        rounds=a.rounds,
+        max_new_tokens=a.max_new_tokens or (16 if a.quick else 64),
+        started=started,
+        bench=bench,
+        dev=dev,
+        llm_items=llm_items,
+        data_slice=data_slice,
+        ours_settings=ours_settings,
+        shipped_settings=shipped_settings,
+    )
+    run.log(
+        f"slice: {data_slice.chunks} chunks in {len(data_slice.parts)} parts; {len(dev)} dev questions, "
+        f"{len(llm_items)} for the LLM"
+    )
     return run
 
 
@@ -199,8 +218,9 @@ def _load_embedders(run: Run, loads: dict[str, float]) -> tuple[Any, Any, Any]:
     minilm.embed(warm_batch, batch_size=ours.embed_batch_size)
     loads["ours_embedder_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    shipped_embedder = get_embedder("minilm", backend=SHIPPED_BACKEND, cache_dir=get_settings().embedder_cache,
-                                    threads=shipped.torch_threads)
+    shipped_embedder = get_embedder(
+        "minilm", backend=SHIPPED_BACKEND, cache_dir=get_settings().embedder_cache, threads=shipped.torch_threads
+    )
     loads["shipped_embedder_conversion_s"] = getattr(shipped_embedder, "conversion_s", 0.0)
     shipped_embedder.embed(["aquecimento"])
     shipped_embedder.embed(warm_batch, batch_size=shipped.embed_batch_size)
@@ -213,8 +233,9 @@ def _load_embedders(run: Run, loads: dict[str, float]) -> tuple[Any, Any, Any]:
     return minilm, shipped_embedder, peer_embed
 
 
-def _load_llms(run: Run, loads: dict[str, float]) -> tuple[RecordingGenerator | None, RecordingGenerator | None,
-                                                            Any | None, Path | None]:
+def _load_llms(
+    run: Run, loads: dict[str, float]
+) -> tuple[RecordingGenerator | None, RecordingGenerator | None, Any | None, Path | None]:
     """(ours bf16, ours as shipped, LlamaIndex's HuggingFaceLLM, the bf16 folder both same-runtime sides load);
     Nones when no question goes to the LLM. GGUF conversions are one-time (normally cached), outside every timing."""
     from recruta.rag.generators import TransformersGenerator, convert_smollm2
@@ -246,8 +267,17 @@ def load(run: Run, *, root: Path) -> Loaded:
     use_local_models(embed_model=peer_embed, llm=peer_llm, tokenizer_folder=folder or minilm_path())
     config = PeerConfig.from_settings(run.ours_settings, max_new_tokens=run.max_new_tokens)
     peer = LlamaIndexRAG(persist_dir=root / "llamaindex", config=config, llm=peer_llm)
-    return Loaded(minilm=minilm, shipped_embedder=shipped_embedder, peer_embed=peer_embed, ours_llm=ours_llm,
-                  shipped_llm=shipped_llm, peer_llm=peer_llm, peer=peer, config=config, loads=loads)
+    return Loaded(
+        minilm=minilm,
+        shipped_embedder=shipped_embedder,
+        peer_embed=peer_embed,
+        ours_llm=ours_llm,
+        shipped_llm=shipped_llm,
+        peer_llm=peer_llm,
+        peer=peer,
+        config=config,
+        loads=loads,
+    )
 
 
 def measure_ingestion(run: Run, m: Loaded) -> dict[str, Any]:
@@ -255,18 +285,30 @@ def measure_ingestion(run: Run, m: Loaded) -> dict[str, Any]:
     from ingestion import ingest, open_index
 
     run.log("ingesting, alternating the systems")
-    ingestion = ingest_all(run.data_slice, runs={
-        SHIPPED: lambda part: ingest(data_dir=part, settings=run.shipped_settings, embedder=m.shipped_embedder,
-                                     progress=False),
-        OURS: lambda part: ingest(data_dir=part, settings=run.ours_settings, embedder=m.minilm, progress=False),
-        PEER: m.peer.ingest,
-    })
-    counts = {SHIPPED: open_index(run.shipped_settings, m.shipped_embedder, create=False).count(),
-              OURS: open_index(run.ours_settings, m.minilm, create=False).count(), PEER: m.peer.count()}
+    ingestion = ingest_all(
+        run.data_slice,
+        runs={
+            SHIPPED: lambda part: ingest(
+                data_dir=part, settings=run.shipped_settings, embedder=m.shipped_embedder, progress=False
+            ),
+            OURS: lambda part: ingest(data_dir=part, settings=run.ours_settings, embedder=m.minilm, progress=False),
+            PEER: m.peer.ingest,
+        },
+    )
+    counts = {
+        SHIPPED: open_index(run.shipped_settings, m.shipped_embedder, create=False).count(),
+        OURS: open_index(run.ours_settings, m.minilm, create=False).count(),
+        PEER: m.peer.count(),
+    }
     if set(counts.values()) != {run.data_slice.chunks}:
         raise SystemExit(f"indexes differ from the slice's {run.data_slice.chunks} chunks: {counts}")
-    run.log("ingestion: " + ", ".join(f"{n} {sec:.1f}s" for n, sec in ingestion["seconds"].items())
-            + " (LlamaIndex / ours: " + ", ".join(f"{n} {r:.2f}" for n, r in ingestion["ratio"].items()) + ")")
+    run.log(
+        "ingestion: "
+        + ", ".join(f"{n} {sec:.1f}s" for n, sec in ingestion["seconds"].items())
+        + " (LlamaIndex / ours: "
+        + ", ".join(f"{n} {r:.2f}" for n, r in ingestion["ratio"].items())
+        + ")"
+    )
     return ingestion
 
 
@@ -276,31 +318,44 @@ def _agent(run: Run, settings: Settings, embedder: Any, generator: Any) -> Any:
     from model import RAGAgent, RAGConfig
 
     cfg = RAGConfig.from_settings(settings, max_new_tokens=run.max_new_tokens, generator=generator.name)
-    return RAGAgent(config=cfg, store=open_index(settings, embedder, create=False), embedder=embedder,
-                    generator=generator)
+    return RAGAgent(
+        config=cfg, store=open_index(settings, embedder, create=False), embedder=embedder, generator=generator
+    )
 
 
-def _llm_pass(run: Run, m: Loaded, k: int) -> tuple[dict[str, dict[str, float]], dict[str, list[dict[str, Any]]],
-                                                     dict[str, dict[str, float]]]:
+def _llm_pass(
+    run: Run, m: Loaded, k: int
+) -> tuple[dict[str, dict[str, float]], dict[str, list[dict[str, Any]]], dict[str, dict[str, float]]]:
     """LLM answers on ``run.llm_items`` (each model's first generate() untimed), and prompt/answer token counts."""
     from recruta.rag.generators import GenerationInput
 
     assert m.ours_llm is not None and m.shipped_llm is not None and m.peer_llm is not None
     run.log(f"LLM answers, {len(run.llm_items)} questions, ≤ {run.max_new_tokens} new tokens")
-    agents = {SHIPPED: _agent(run, run.shipped_settings, m.shipped_embedder, m.shipped_llm),
-              OURS: _agent(run, run.ours_settings, m.minilm, m.ours_llm)}
+    agents = {
+        SHIPPED: _agent(run, run.shipped_settings, m.shipped_embedder, m.shipped_llm),
+        OURS: _agent(run, run.ours_settings, m.minilm, m.ours_llm),
+    }
     hello = [{"role": "user", "content": "Olá"}]
     for gen in (m.shipped_llm, m.ours_llm):
         gen.inner.generate(GenerationInput(question="Olá", hits=[], messages=hello), max_new_tokens=2)
     m.peer_llm.complete("Olá")
     recorder = RecordingHandler()
     get_dispatcher().add_event_handler(recorder)
-    quality, rows = answer_pass(run.llm_items, k=k, systems={
-        SHIPPED: ours_answer(agents[SHIPPED]), OURS: ours_answer(agents[OURS]), PEER: peer_answer(m.peer, "llm")})
+    quality, rows = answer_pass(
+        run.llm_items,
+        k=k,
+        systems={
+            SHIPPED: ours_answer(agents[SHIPPED]),
+            OURS: ours_answer(agents[OURS]),
+            PEER: peer_answer(m.peer, "llm"),
+        },
+    )
     tokenizer = m.ours_llm.inner.tokenizer
-    tokens = {SHIPPED: token_counts(m.shipped_llm.calls, tokenizer=tokenizer),
-              OURS: token_counts(m.ours_llm.calls, tokenizer=tokenizer),
-              PEER: token_counts(recorder.calls, tokenizer=tokenizer)}
+    tokens = {
+        SHIPPED: token_counts(m.shipped_llm.calls, tokenizer=tokenizer),
+        OURS: token_counts(m.ours_llm.calls, tokenizer=tokenizer),
+        PEER: token_counts(recorder.calls, tokenizer=tokenizer),
+    }
     return quality, rows, tokens
 
 
@@ -311,24 +366,37 @@ def measure_queries(run: Run, m: Loaded, ingestion: dict[str, Any]) -> Measured:
 
     shipped = _agent(run, run.shipped_settings, m.shipped_embedder, ExtractiveGenerator())
     ours = _agent(run, run.ours_settings, m.minilm, ExtractiveGenerator())
-    no_routing = RAGAgent(config=replace(ours.config, id_routing=False), store=ours.store, embedder=m.minilm,
-                            generator=ours.generator)
+    no_routing = RAGAgent(
+        config=replace(ours.config, id_routing=False), store=ours.store, embedder=m.minilm, generator=ours.generator
+    )
     k: int = ours.config.top_k
     peer = m.peer
     for warm in (shipped.answer, ours.answer, no_routing.answer, lambda q: peer.answer(q, mode="extractive")):
         warm(run.dev[0].question)  # first-call costs (Chroma segment load, code paths) stay out of the timings
     run.log(f"retrieval latency, {run.rounds} × {len(run.dev)} questions")
-    retrieval = retrieval_pass(run.dev, k=k, rounds=run.rounds, systems={
-        SHIPPED: lambda q: [h.id for h in shipped.retrieve(q)],
-        OURS: lambda q: [h.id for h in ours.retrieve(q)],
-        OURS_NO_ROUTING: lambda q: [h.id for h in no_routing.retrieve(q)],
-        PEER: lambda q: [n.node.node_id for n in peer.retrieve(q)],
-    })
+    retrieval = retrieval_pass(
+        run.dev,
+        k=k,
+        rounds=run.rounds,
+        systems={
+            SHIPPED: lambda q: [h.id for h in shipped.retrieve(q)],
+            OURS: lambda q: [h.id for h in ours.retrieve(q)],
+            OURS_NO_ROUTING: lambda q: [h.id for h in no_routing.retrieve(q)],
+            PEER: lambda q: [n.node.node_id for n in peer.retrieve(q)],
+        },
+    )
     run.log(f"extractive answers, {len(run.dev)} questions")
     quality, rows = {}, {}
-    quality["extractive"], rows["extractive"] = answer_pass(run.dev, k=k, systems={
-        SHIPPED: ours_answer(shipped), OURS: ours_answer(ours), OURS_NO_ROUTING: ours_answer(no_routing),
-        PEER: peer_answer(peer, "extractive")})
+    quality["extractive"], rows["extractive"] = answer_pass(
+        run.dev,
+        k=k,
+        systems={
+            SHIPPED: ours_answer(shipped),
+            OURS: ours_answer(ours),
+            OURS_NO_ROUTING: ours_answer(no_routing),
+            PEER: peer_answer(peer, "extractive"),
+        },
+    )
     tokens: dict[str, dict[str, float]] = {}
     if m.ours_llm is not None and m.shipped_llm is not None and m.peer_llm is not None:
         quality["llm"], rows["llm"], tokens = _llm_pass(run, m, k)
@@ -340,16 +408,27 @@ def _systems(m: Loaded) -> dict[str, dict[str, str]]:
     compute = getattr(m.shipped_embedder, "precision", "fp32")  # OpenVINO falls back to f32 without native bf16
     int4 = " (the GGUF's own Q4_1 blocks for decoding, bf16 for the prompt)" if SHIPPED_DTYPE == "int4" else ""
     systems = {
-        SHIPPED: {"embedder_backend": SHIPPED_BACKEND, "embedder_compute": compute, "llm_dtype": SHIPPED_DTYPE,
-                  "embedder_runtime": "torch (sentence-transformers)" if SHIPPED_BACKEND == "torch" else
-                  f"OpenVINO `{SHIPPED_BACKEND}` (computed in {compute} on this CPU)",
-                  "llm_runtime": f"`{SHIPPED_DTYPE}`{int4} (TransformersGenerator)"},
-        OURS: {"embedder_backend": SAME_BACKEND, "llm_dtype": SAME_DTYPE,
-               "embedder_runtime": "torch (sentence-transformers)",
-               "llm_runtime": f"`{SAME_DTYPE}` (TransformersGenerator)"},
-        PEER: {"embedder_backend": SAME_BACKEND, "llm_dtype": SAME_DTYPE,
-               "embedder_runtime": "torch (`HuggingFaceEmbedding`)",
-               "llm_runtime": f"`{SAME_DTYPE}` (`HuggingFaceLLM`) from the same converted folder"},
+        SHIPPED: {
+            "embedder_backend": SHIPPED_BACKEND,
+            "embedder_compute": compute,
+            "llm_dtype": SHIPPED_DTYPE,
+            "embedder_runtime": "torch (sentence-transformers)"
+            if SHIPPED_BACKEND == "torch"
+            else f"OpenVINO `{SHIPPED_BACKEND}` (computed in {compute} on this CPU)",
+            "llm_runtime": f"`{SHIPPED_DTYPE}`{int4} (TransformersGenerator)",
+        },
+        OURS: {
+            "embedder_backend": SAME_BACKEND,
+            "llm_dtype": SAME_DTYPE,
+            "embedder_runtime": "torch (sentence-transformers)",
+            "llm_runtime": f"`{SAME_DTYPE}` (TransformersGenerator)",
+        },
+        PEER: {
+            "embedder_backend": SAME_BACKEND,
+            "llm_dtype": SAME_DTYPE,
+            "embedder_runtime": "torch (`HuggingFaceEmbedding`)",
+            "llm_runtime": f"`{SAME_DTYPE}` (`HuggingFaceLLM`) from the same converted folder",
+        },
     }
     for spec in systems.values():
         spec["runtime"] = f"MiniLM on {spec['embedder_runtime']}, SmolLM2 {spec['llm_runtime']}"
@@ -358,27 +437,53 @@ def _systems(m: Loaded) -> dict[str, dict[str, str]]:
 
 def results(run: Run, m: Loaded, r: Measured, *, info: dict[str, Any]) -> dict[str, Any]:
     """The run's JSON: what was compared on what, every measure, the aim per system, and every answer."""
-    latency = {"retrieval": {name: latency_of(x) for name, x in r.retrieval.items()},
-               **{mode: {name: {"p50_ms": x["latency_p50_ms"], "p95_ms": x["latency_p95_ms"],
-                                "n": int(x["n_questions"])} for name, x in by.items()} for mode, by in r.quality.items()}}
+    latency = {
+        "retrieval": {name: latency_of(x) for name, x in r.retrieval.items()},
+        **{
+            mode: {
+                name: {"p50_ms": x["latency_p50_ms"], "p95_ms": x["latency_p95_ms"], "n": int(x["n_questions"])}
+                for name, x in by.items()
+            }
+            for mode, by in r.quality.items()
+        },
+    }
     s, config = run.data_slice, m.config
-    return {"command": command("bench.peer"), "machine": info, "data": run.bench.label,
-            "slice": {"chunks": s.chunks, "vagas": s.vagas, "applicants": s.applicants,
-                      "applications": s.applications, "needed_records": s.needed_records, "parts": len(s.parts)},
-            "systems": _systems(m),
-            "shipped_defaults": {"embedder_backend": SHIPPED_BACKEND, "llm_dtype": SHIPPED_DTYPE},
-            "top_k": r.k, "embed_batch_size": config.embed_batch_size, "template": f"{config.template}_{config.lang}",
-            "max_new_tokens": run.max_new_tokens, "dev_ids": [i.id for i in run.dev],
-            "llm_ids": [i.id for i in run.llm_items],
-            "loads": m.loads, "ingestion": r.ingestion, "latency": latency, "quality": r.quality,
-            "retrieval_quality": {name: {"hit_at_k": x["hit_at_k"], "mrr": x["mrr"]} for name, x in r.retrieval.items()},
-            "llm_tokens": r.tokens,
-            "aim": {name: aim(name, ingestion=r.ingestion, latency=latency, rows=r.rows, k=r.k)
-                    for name in (SHIPPED, OURS)},
-            "quality_tolerance": QUALITY_TOLERANCE,
-            "answers": {mode: {name: [{key: x[key] for key in ANSWER_KEYS} for x in rs] for name, rs in by.items()}
-                        for mode, by in r.rows.items()},
-            "wall_s": time.perf_counter() - run.started}
+    return {
+        "command": command("bench.peer"),
+        "machine": info,
+        "data": run.bench.label,
+        "slice": {
+            "chunks": s.chunks,
+            "vagas": s.vagas,
+            "applicants": s.applicants,
+            "applications": s.applications,
+            "needed_records": s.needed_records,
+            "parts": len(s.parts),
+        },
+        "systems": _systems(m),
+        "shipped_defaults": {"embedder_backend": SHIPPED_BACKEND, "llm_dtype": SHIPPED_DTYPE},
+        "top_k": r.k,
+        "embed_batch_size": config.embed_batch_size,
+        "template": f"{config.template}_{config.lang}",
+        "max_new_tokens": run.max_new_tokens,
+        "dev_ids": [i.id for i in run.dev],
+        "llm_ids": [i.id for i in run.llm_items],
+        "loads": m.loads,
+        "ingestion": r.ingestion,
+        "latency": latency,
+        "quality": r.quality,
+        "retrieval_quality": {name: {"hit_at_k": x["hit_at_k"], "mrr": x["mrr"]} for name, x in r.retrieval.items()},
+        "llm_tokens": r.tokens,
+        "aim": {
+            name: aim(name, ingestion=r.ingestion, latency=latency, rows=r.rows, k=r.k) for name in (SHIPPED, OURS)
+        },
+        "quality_tolerance": QUALITY_TOLERANCE,
+        "answers": {
+            mode: {name: [{key: x[key] for key in ANSWER_KEYS} for x in rs] for name, rs in by.items()}
+            for mode, by in r.rows.items()
+        },
+        "wall_s": time.perf_counter() - run.started,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

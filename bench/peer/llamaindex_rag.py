@@ -68,10 +68,16 @@ class PeerConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, max_new_tokens: int | None = None) -> PeerConfig:
-        return cls(top_k=settings.top_k, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-                   embed_batch_size=settings.embed_batch_size, template=settings.template,
-                   max_new_tokens=max_new_tokens or settings.max_new_tokens, collection=settings.collection,
-                   hired_statuses=settings.hired_statuses)
+        return cls(
+            top_k=settings.top_k,
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+            embed_batch_size=settings.embed_batch_size,
+            template=settings.template,
+            max_new_tokens=max_new_tokens or settings.max_new_tokens,
+            collection=settings.collection,
+            hired_statuses=settings.hired_statuses,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,8 +98,13 @@ def local_llm(folder: Path, *, max_new_tokens: int, dtype: str = "bfloat16") -> 
 
     window = int(AutoConfig.from_pretrained(folder).max_position_embeddings)
     return HuggingFaceLLM(
-        model_name=str(folder), tokenizer_name=str(folder), context_window=window, max_new_tokens=max_new_tokens,
-        device_map="cpu", model_kwargs={"dtype": getattr(torch, dtype)}, is_chat_model=True,
+        model_name=str(folder),
+        tokenizer_name=str(folder),
+        context_window=window,
+        max_new_tokens=max_new_tokens,
+        device_map="cpu",
+        model_kwargs={"dtype": getattr(torch, dtype)},
+        is_chat_model=True,
         generate_kwargs={"do_sample": False, "repetition_penalty": 1.1},  # recruta's TransformersGenerator decoding
     )
 
@@ -113,8 +124,13 @@ def read_nodes(data_dir: Path, *, config: PeerConfig) -> list[TextNode]:
     """Our loader and chunker as the "reader": the same chunk texts, ids and metadata, as TextNodes."""
     ds = load_dataset(data_dir, hired_statuses=config.hired_statuses)
     return [
-        TextNode(id_=d.id, text=d.text, metadata=dict(d.metadata),
-                 excluded_embed_metadata_keys=list(d.metadata), excluded_llm_metadata_keys=list(d.metadata))
+        TextNode(
+            id_=d.id,
+            text=d.text,
+            metadata=dict(d.metadata),
+            excluded_embed_metadata_keys=list(d.metadata),
+            excluded_llm_metadata_keys=list(d.metadata),
+        )
         for d in build_documents(ds, chunk_size=config.chunk_size, chunk_overlap=config.chunk_overlap)
     ]
 
@@ -123,8 +139,10 @@ def qa_template(*, template: str, lang: str) -> ChatPromptTemplate:
     """Our prompt file, verbatim, as LlamaIndex's text_qa_template ({context}/{question} mapped to its names)."""
     system, user = load_template(template, lang)
     return ChatPromptTemplate(
-        message_templates=[ChatMessage(role=MessageRole.SYSTEM, content=system),
-                           ChatMessage(role=MessageRole.USER, content=user)],
+        message_templates=[
+            ChatMessage(role=MessageRole.SYSTEM, content=system),
+            ChatMessage(role=MessageRole.USER, content=user),
+        ],
         template_var_mappings={"context_str": "context", "query_str": "question"},
     )
 
@@ -153,8 +171,13 @@ class ExtractiveSynthesizer(BaseSynthesizer):
 def source(hit: NodeWithScore, *, snippet_chars: int = 240) -> dict[str, Any]:
     """A retrieved node in the shape of our Answer.sources."""
     snippet = " ".join(hit.node.get_content().split())
-    return {"id": hit.node.node_id, "type": hit.node.metadata.get("type", ""), "score": round(hit.score or 0.0, 4),
-            "snippet": snippet[:snippet_chars], "metadata": dict(hit.node.metadata)}
+    return {
+        "id": hit.node.node_id,
+        "type": hit.node.metadata.get("type", ""),
+        "score": round(hit.score or 0.0, 4),
+        "snippet": snippet[:snippet_chars],
+        "metadata": dict(hit.node.metadata),
+    }
 
 
 class LlamaIndexRAG:
@@ -201,11 +224,14 @@ class LlamaIndexRAG:
                 if self.llm is None:
                     raise ValueError("mode 'llm' needs an llm (see local_llm)")
                 self._engines[mode] = index.as_query_engine(
-                    similarity_top_k=self.config.top_k, llm=self.llm,
-                    text_qa_template=qa_template(template=self.config.template, lang=self.config.lang))
+                    similarity_top_k=self.config.top_k,
+                    llm=self.llm,
+                    text_qa_template=qa_template(template=self.config.template, lang=self.config.lang),
+                )
             else:
-                self._engines[mode] = index.as_query_engine(similarity_top_k=self.config.top_k,
-                                                            response_synthesizer=ExtractiveSynthesizer())
+                self._engines[mode] = index.as_query_engine(
+                    similarity_top_k=self.config.top_k, response_synthesizer=ExtractiveSynthesizer()
+                )
         return self._engines[mode]
 
     def answer(self, question: str, *, mode: Mode) -> PeerAnswer:

@@ -20,8 +20,18 @@ from bench.peer.systems import PEER
 from recruta.rag.evalset import EvalItem
 from recruta.rag.metrics import hit_at_k, mrr, percentile, retrieval_rank, rouge
 
-__all__ = ["RecordingGenerator", "RecordingHandler", "answer_pass", "ingest_all", "latency_of", "ours_answer",
-           "part_orders", "peer_answer", "retrieval_pass", "token_counts"]
+__all__ = [
+    "RecordingGenerator",
+    "RecordingHandler",
+    "answer_pass",
+    "ingest_all",
+    "latency_of",
+    "ours_answer",
+    "part_orders",
+    "peer_answer",
+    "retrieval_pass",
+    "token_counts",
+]
 
 
 def _seconds(fn: Callable[[Path], Any], folder: Path) -> float:
@@ -42,11 +52,15 @@ def ingest_all(data: Slice, *, runs: dict[str, Callable[[Path], Any]]) -> dict[s
     """Each part into every system, in :func:`part_orders`' order; ratios LlamaIndex / each of ours."""
     per_part: list[dict[str, Any]] = []
     for n, (folder, order) in enumerate(zip(data.parts, part_orders(list(runs), len(data.parts)), strict=True)):
-        per_part.append({"part": n + 1, "order": " → ".join(order),
-                         **{name: _seconds(runs[name], folder) for name in order}})
+        per_part.append(
+            {"part": n + 1, "order": " → ".join(order), **{name: _seconds(runs[name], folder) for name in order}}
+        )
     seconds = {name: sum(p[name] for p in per_part) for name in runs}
-    return {"per_part": per_part, "seconds": seconds,
-            "ratio": {name: seconds[PEER] / seconds[name] for name in runs if name != PEER}}
+    return {
+        "per_part": per_part,
+        "seconds": seconds,
+        "ratio": {name: seconds[PEER] / seconds[name] for name in runs if name != PEER},
+    }
 
 
 def latency_of(m: dict[str, float]) -> dict[str, float]:
@@ -63,8 +77,9 @@ def _rotated(names: Sequence[str], shift: int) -> list[str]:
     return [*names[shift:], *names[:shift]]
 
 
-def retrieval_pass(items: Sequence[EvalItem], *, systems: dict[str, Callable[[str], list[str]]], k: int,
-                   rounds: int) -> dict[str, dict[str, float]]:
+def retrieval_pass(
+    items: Sequence[EvalItem], *, systems: dict[str, Callable[[str], list[str]]], k: int, rounds: int
+) -> dict[str, dict[str, float]]:
     """Retrieval-only latency per system over ``rounds`` passes of ``items``; hit@k and MRR from the first pass."""
     ms: dict[str, list[float]] = {name: [] for name in systems}
     ranks: dict[str, list[int | None]] = {name: [] for name in systems}
@@ -76,12 +91,14 @@ def retrieval_pass(items: Sequence[EvalItem], *, systems: dict[str, Callable[[st
                 ms[name].append((time.perf_counter() - started) * 1000)
                 if r == 0:
                     ranks[name].append(retrieval_rank(ids, item.record_ids))
-    return {name: {**_latency(ms[name]), "hit_at_k": hit_at_k(ranks[name], k), "mrr": mrr(ranks[name])}
-            for name in systems}
+    return {
+        name: {**_latency(ms[name]), "hit_at_k": hit_at_k(ranks[name], k), "mrr": mrr(ranks[name])} for name in systems
+    }
 
 
-def answer_pass(items: Sequence[EvalItem], *, systems: dict[str, Callable[[str], tuple[str, list[str]]]],
-                k: int) -> tuple[dict[str, dict[str, float]], dict[str, list[dict[str, Any]]]]:
+def answer_pass(
+    items: Sequence[EvalItem], *, systems: dict[str, Callable[[str], tuple[str, list[str]]]], k: int
+) -> tuple[dict[str, dict[str, float]], dict[str, list[dict[str, Any]]]]:
     """End-to-end answers, systems in turn; rows and metrics as experiment.evaluate/summarise make them."""
     from experiment import summarise
 
@@ -91,10 +108,20 @@ def answer_pass(items: Sequence[EvalItem], *, systems: dict[str, Callable[[str],
             started = time.perf_counter()
             prediction, ids = systems[name](item.question)
             latency = (time.perf_counter() - started) * 1000
-            rows[name].append({"id": item.id, "split": item.split, "kind": item.kind, "question": item.question,
-                               "reference": item.reference, "prediction": prediction, "sources": ", ".join(ids),
-                               "rank": retrieval_rank(ids, item.record_ids), "latency_ms": round(latency, 1),
-                               **rouge(prediction, item.reference)})
+            rows[name].append(
+                {
+                    "id": item.id,
+                    "split": item.split,
+                    "kind": item.kind,
+                    "question": item.question,
+                    "reference": item.reference,
+                    "prediction": prediction,
+                    "sources": ", ".join(ids),
+                    "rank": retrieval_rank(ids, item.record_ids),
+                    "latency_ms": round(latency, 1),
+                    **rouge(prediction, item.reference),
+                }
+            )
     return {name: summarise(rows[name], k=k) for name in systems}, rows
 
 
@@ -102,6 +129,7 @@ def ours_answer(agent: Any) -> Callable[[str], tuple[str, list[str]]]:
     def run(question: str) -> tuple[str, list[str]]:
         ans = agent.answer(question)
         return ans.answer, [s["id"] for s in ans.sources]
+
     return run
 
 
@@ -109,6 +137,7 @@ def peer_answer(peer: LlamaIndexRAG, mode: Mode) -> Callable[[str], tuple[str, l
     def run(question: str) -> tuple[str, list[str]]:
         ans = peer.answer(question, mode=mode)
         return ans.answer, [s["id"] for s in ans.sources]
+
     return run
 
 
@@ -135,14 +164,23 @@ class RecordingHandler(BaseEventHandler):
 
     def handle(self, event: BaseEvent, **kwargs: Any) -> None:
         if isinstance(event, LLMChatEndEvent) and event.response is not None:
-            self.calls.append(([{"role": m.role.value, "content": m.content or ""} for m in event.messages],
-                               event.response.message.content or ""))
+            self.calls.append(
+                (
+                    [{"role": m.role.value, "content": m.content or ""} for m in event.messages],
+                    event.response.message.content or "",
+                )
+            )
 
 
 def token_counts(calls: Sequence[Call], *, tokenizer: Any) -> dict[str, float]:
     """Mean prompt tokens (chat template applied, as generate() sees them) and answer tokens per LLM call."""
-    prompts = [len(tokenizer.apply_chat_template(m, add_generation_prompt=True, tokenize=True, return_dict=True)
-                   ["input_ids"]) for m, _ in calls]
+    prompts = [
+        len(tokenizer.apply_chat_template(m, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"])
+        for m, _ in calls
+    ]
     answers = [len(tokenizer(text, add_special_tokens=False)["input_ids"]) for _, text in calls]
-    return {"llm_calls": len(calls), "prompt_tokens_mean": statistics.mean(prompts) if prompts else 0.0,
-            "answer_tokens_mean": statistics.mean(answers) if answers else 0.0}
+    return {
+        "llm_calls": len(calls),
+        "prompt_tokens_mean": statistics.mean(prompts) if prompts else 0.0,
+        "answer_tokens_mean": statistics.mean(answers) if answers else 0.0,
+    }

@@ -51,16 +51,18 @@ def _unit(record: str) -> Unit:
     return ("candidato", rest.split(":")[0]) if kind == "candidato" else ("vaga", rest.split(":")[0])
 
 
-def make_slice(source: Path, out: Path, *, items: Sequence[EvalItem], target_chunks: int | None, parts: int,
-               settings: Settings) -> Slice:
+def make_slice(
+    source: Path, out: Path, *, items: Sequence[EvalItem], target_chunks: int | None, parts: int, settings: Settings
+) -> Slice:
     """Write ``parts`` Decision folders holding the records ``items`` need plus distractors up to ``target_chunks``.
 
     Distractors are taken in file order, vagas (with all their applications) and applicants in the proportion
     of the full data's chunks. ``target_chunks=None`` takes everything."""
     raw = {name: json.loads((source / file).read_text(encoding="utf-8")) for name, file in FILES.items()}
     ds = load_dataset(source, hired_statuses=settings.hired_statuses)
-    sizes: Counter[Unit] = Counter(_unit(d.id) for d in build_documents(
-        ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap))
+    sizes: Counter[Unit] = Counter(
+        _unit(d.id) for d in build_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
+    )
     chosen = [u for u in dict.fromkeys(_unit(r) for item in items for r in item.record_ids) if u in sizes]
     taken = set(chosen)
     pools = {kind: [u for u in sizes if u[0] == kind and u not in taken] for kind in ("vaga", "candidato")}
@@ -79,14 +81,20 @@ def make_slice(source: Path, out: Path, *, items: Sequence[EvalItem], target_chu
         mine = chosen[p::parts]
         vagas = [i for kind, i in mine if kind == "vaga"]
         codes = [i for kind, i in mine if kind == "candidato"]
-        files = {"vagas": {i: raw["vagas"][i] for i in vagas if i in raw["vagas"]},
-                 "prospects": {i: raw["prospects"][i] for i in vagas if i in raw["prospects"]},
-                 "applicants": {c: raw["applicants"][c] for c in codes if c in raw["applicants"]}}
+        files = {
+            "vagas": {i: raw["vagas"][i] for i in vagas if i in raw["vagas"]},
+            "prospects": {i: raw["prospects"][i] for i in vagas if i in raw["prospects"]},
+            "applicants": {c: raw["applicants"][c] for c in codes if c in raw["applicants"]},
+        }
         for name, content in files.items():
             (folder / FILES[name]).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
         folders.append(folder)
     vaga_ids = {i for kind, i in chosen if kind == "vaga"}
-    return Slice(parts=folders, chunks=sum(held.values()), vagas=len(vaga_ids & set(raw["vagas"])),
-                 applicants=sum(kind == "candidato" for kind, _ in chosen),
-                 applications=sum(len(raw["prospects"].get(i, {}).get("prospects", [])) for i in vaga_ids),
-                 needed_records=len({r for item in items for r in item.record_ids}))
+    return Slice(
+        parts=folders,
+        chunks=sum(held.values()),
+        vagas=len(vaga_ids & set(raw["vagas"])),
+        applicants=sum(kind == "candidato" for kind, _ in chosen),
+        applications=sum(len(raw["prospects"].get(i, {}).get("prospects", [])) for i in vaga_ids),
+        needed_records=len({r for item in items for r in item.record_ids}),
+    )

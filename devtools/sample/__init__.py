@@ -29,5 +29,13 @@ from devtools.sample.profiles import APPLICANT_ID_START, VAGA_ID_START
 from devtools.sample.vocab import HIRE_STATUSES, STATUS_MIX
 from devtools.sample.writer import SCALES, generate, main
 
-__all__ = ["APPLICANT_ID_START", "HIRE_STATUSES", "SCALES", "STATUS_MIX", "VAGA_ID_START", "cpf_is_valid", "generate",
-           "main"]
+__all__ = [
+    "APPLICANT_ID_START",
+    "HIRE_STATUSES",
+    "SCALES",
+    "STATUS_MIX",
+    "VAGA_ID_START",
+    "cpf_is_valid",
+    "generate",
+    "main",
+]

@@ -32,8 +32,9 @@ _T = vocab.text("applicant_text")
 _CV = vocab.text("cv")
 
 
-def applicant_record(seed: int, i: int, a: Applicant, first_day: int | None, cv_chars: int,
-                     staff: list[str]) -> dict[str, object]:
+def applicant_record(
+    seed: int, i: int, a: Applicant, first_day: int | None, cv_chars: int, staff: list[str]
+) -> dict[str, object]:
     rng = random.Random(f"{seed}:applicant-text:{i}")
     area = vocab.AREAS[a.area]
     place = vocab.CITIES[a.city]
@@ -62,8 +63,9 @@ def applicant_record(seed: int, i: int, a: Applicant, first_day: int | None, cv_
     r = rng.random()
     endereco = full_address if r < 0.35 else state.lower() if r < 0.65 else ""
     hexa, n = f"{rng.getrandbits(24):06x}", rng.randint(1, 999)
-    linkedin: str = rng.choice(_T["linkedin"]).format(slug=slug(a.nome, "-"), hex=hexa,
-                                                      handle=slug(first + last, ""), n=n)
+    linkedin: str = rng.choice(_T["linkedin"]).format(
+        slug=slug(a.nome, "-"), hex=hexa, handle=slug(first + last, ""), n=n
+    )
     source = rng.choice(vocab.SOURCES) if rng.random() < 0.4 else ""
     titulo = a.role if rng.random() < 0.5 else level_title(rng, area, a.role, a.nivel)
 
@@ -87,24 +89,26 @@ def applicant_record(seed: int, i: int, a: Applicant, first_day: int | None, cv_
     pessoais: dict[str, str] = {"data_aceite": aceite}
     if rng.random() < 0.01:
         pessoais["download_cv"] = f"{a.codigo}.pdf"
-    pessoais.update({
-        "nome": a.nome,
-        "cpf": cpf_,
-        "fonte_indicacao": f"{source}:" + (" " + rng.choice(_T["job_boards"])
-                                           if source == "Site de Empregos" and rng.random() < 0.5 else ""),
-        "email": email,
-        "email_secundario": f"{slug(a.nome, '.')}@{rng.choice(vocab.EMAIL_DOMAINS)}" if second_email else "",
-        "data_nascimento": dmy(birth) if has_birth else "0000-00-00",
-        "telefone_celular": mobile,
-        "telefone_recado": recado,
-        "sexo": ("Feminino" if a.female else "Masculino") if rng.random() < 0.6 else "",
-        "estado_civil": wchoice(rng, vocab.weighted("applicant_text", "estado_civil")),
-        "pcd": wchoice(rng, vocab.weighted("applicant_text", "pcd")),
-        "endereco": endereco,
-        "skype": f"live:{slug(first + last, '')}" if rng.random() < 0.05 else "",
-        "url_linkedin": linkedin if rng.random() < 0.5 else "",
-        "facebook": "",
-    })
+    pessoais.update(
+        {
+            "nome": a.nome,
+            "cpf": cpf_,
+            "fonte_indicacao": f"{source}:"
+            + (" " + rng.choice(_T["job_boards"]) if source == "Site de Empregos" and rng.random() < 0.5 else ""),
+            "email": email,
+            "email_secundario": f"{slug(a.nome, '.')}@{rng.choice(vocab.EMAIL_DOMAINS)}" if second_email else "",
+            "data_nascimento": dmy(birth) if has_birth else "0000-00-00",
+            "telefone_celular": mobile,
+            "telefone_recado": recado,
+            "sexo": ("Feminino" if a.female else "Masculino") if rng.random() < 0.6 else "",
+            "estado_civil": wchoice(rng, vocab.weighted("applicant_text", "estado_civil")),
+            "pcd": wchoice(rng, vocab.weighted("applicant_text", "pcd")),
+            "endereco": endereco,
+            "skype": f"live:{slug(first + last, '')}" if rng.random() < 0.05 else "",
+            "url_linkedin": linkedin if rng.random() < 0.5 else "",
+            "facebook": "",
+        }
+    )
     profissionais = _profissionais(rng, a, titulo)
     course = rng.choice(area.courses)
     institution = rng.choice(vocab.INSTITUTIONS)
@@ -112,9 +116,15 @@ def applicant_record(seed: int, i: int, a: Applicant, first_day: int | None, cv_
     formacao = _formacao(rng, a, course=course, institution=institution, grad_year=grad_year)
 
     pii = {
-        "email": email, "phone": mobile, "phone_alt": mobile_alt, "phone_intl": mobile_intl,
+        "email": email,
+        "phone": mobile,
+        "phone_alt": mobile_alt,
+        "phone_intl": mobile_intl,
         "birth_slash": date.fromordinal(birth).strftime("%d/%m/%Y") if has_birth else "",
-        "cpf": cpf_ or cpf(rng), "street": street, "cep": cep, "linkedin": linkedin,
+        "cpf": cpf_ or cpf(rng),
+        "street": street,
+        "cep": cep,
+        "linkedin": linkedin,
     }
     target = int(cv_chars * rng.uniform(0.75, 1.25))
     with_pii = rng.random() < 0.15
@@ -145,7 +155,8 @@ def _profissionais(rng: random.Random, a: Applicant, titulo: str) -> dict[str, s
         "area_atuacao": area.cand_label if rng.random() < 0.7 else "",
         "conhecimentos_tecnicos": ", ".join(a.skills) if rng.random() < 0.7 else "",
         "certificacoes": ", ".join(rng.sample(area.certs, rng.randint(1, min(2, len(area.certs)))))
-        if rng.random() < 0.2 else "",
+        if rng.random() < 0.2
+        else "",
         "outras_certificacoes": _T["outras_certificacoes"].format(rng.choice(a.skills)) if rng.random() < 0.1 else "",
         "remuneracao": remun,
         "nivel_profissional": a.nivel if rng.random() < 0.6 else "",
@@ -165,8 +176,17 @@ def _formacao(rng: random.Random, a: Applicant, *, course: str, institution: str
     return formacao
 
 
-def _cv_pt(rng: random.Random, a: Applicant, pii: dict[str, str], created: int, target: int,
-           institution: str, course: str, grad_year: int, with_pii: bool) -> str:
+def _cv_pt(
+    rng: random.Random,
+    a: Applicant,
+    pii: dict[str, str],
+    created: int,
+    target: int,
+    institution: str,
+    course: str,
+    grad_year: int,
+    with_pii: bool,
+) -> str:
     """A lower-case Portuguese CV: header (contacts when ``with_pii``), objective, summary, jobs newest first,
     schooling, languages, skills (last line, as the tests rely on); grown until ``target`` characters."""
     pt = _CV["pt"]
@@ -175,8 +195,7 @@ def _cv_pt(rng: random.Random, a: Applicant, pii: dict[str, str], created: int, 
     today = date.fromordinal(created)
     now_m = today.year * 12 + today.month - 1
 
-    header = [a.role if rng.random() < 0.5 else level_title(rng, area, a.role, a.nivel), "", a.nome,
-              f"{city} - {uf}"]
+    header = [a.role if rng.random() < 0.5 else level_title(rng, area, a.role, a.nivel), "", a.nome, f"{city} - {uf}"]
     if with_pii:
         contacts = pt["contacts"]
         options = [
@@ -194,7 +213,9 @@ def _cv_pt(rng: random.Random, a: Applicant, pii: dict[str, str], created: int, 
     objetivo = [rng.choice(pt["objective_heads"]), rng.choice(pt["objectives"]).format(role=a.role, desc=area.desc), ""]
     sector = rng.choice(vocab.SECTORS)
     resumo_lines = [
-        pt["summary"].format(years=max(1, a.years), desc=area.desc, sector=sector, other_sector=rng.choice(vocab.SECTORS)),
+        pt["summary"].format(
+            years=max(1, a.years), desc=area.desc, sector=sector, other_sector=rng.choice(vocab.SECTORS)
+        ),
         pt["knowledge"].format(", ".join(a.skills[:3])),
     ]
     extra_summary = list(pt["extra_summary"])
@@ -217,8 +238,12 @@ def _cv_pt(rng: random.Random, a: Applicant, pii: dict[str, str], created: int, 
         end = start - rng.randint(0, 4)
     status = pt["graduated"].format(grad_year) if grad_year <= today.year else pt["studying"]
     courses = [pt["degree"].format(course=course, institution=institution, status=status)]
-    langs = [pt["languages_head"], pt["english"].format(vocab.LANG[a.english].lower()),
-             pt["spanish"].format(vocab.LANG[a.spanish].lower()), ""]
+    langs = [
+        pt["languages_head"],
+        pt["english"].format(vocab.LANG[a.english].lower()),
+        pt["spanish"].format(vocab.LANG[a.spanish].lower()),
+        "",
+    ]
     skills_block = [rng.choice(pt["skills_heads"]), ", ".join(a.skills), ""]
 
     exp_head = rng.choice(pt["experience_heads"])
@@ -238,7 +263,7 @@ def _cv_pt(rng: random.Random, a: Applicant, pii: dict[str, str], created: int, 
             parts.append("")
         edu = [edu_head, *courses, ""]
         if edu_first:
-            parts[len(header):len(header)] = edu
+            parts[len(header) : len(header)] = edu
         else:
             parts += edu
         parts += langs + skills_block
@@ -269,9 +294,17 @@ def _cv_pt(rng: random.Random, a: Applicant, pii: dict[str, str], created: int, 
 def _cv_en(rng: random.Random, a: Applicant, course: str) -> str:
     en = _CV["en"]
     area = vocab.AREAS[a.area]
-    lines = [a.nome, "", en["summary_head"],
-             en["summary"].format(role=a.role.lower(), years=max(1, a.years), desc=area.desc_en),
-             "", en["skills_head"], ", ".join(a.skills), "", en["experience_head"]]
+    lines = [
+        a.nome,
+        "",
+        en["summary_head"],
+        en["summary"].format(role=a.role.lower(), years=max(1, a.years), desc=area.desc_en),
+        "",
+        en["skills_head"],
+        ", ".join(a.skills),
+        "",
+        en["experience_head"],
+    ]
     for _ in range(rng.randint(2, 3)):
         years = rng.randint(1, 6)
         lines.append(en["job"].format(company=company(rng), years=years, unit=en["years" if years > 1 else "year"]))
@@ -279,6 +312,11 @@ def _cv_en(rng: random.Random, a: Applicant, course: str) -> str:
         lines.append(en["worked_on"].format(desc=area.desc_en, skills=", ".join(s)))
         lines.append(rng.choice(en["achievements"]))
         lines.append("")
-    lines += [en["education_head"], en["degree"].format(course.lower()), "", en["languages_head"],
-              en["languages"].format(vocab.LANG_EN[a.english])]
+    lines += [
+        en["education_head"],
+        en["degree"].format(course.lower()),
+        "",
+        en["languages_head"],
+        en["languages"].format(vocab.LANG_EN[a.english]),
+    ]
     return "\n".join(lines)

@@ -148,8 +148,11 @@ def level_title(rng: random.Random, area: Area, role: str, nivel: str) -> str:
         if role.startswith(("Analista", "Assistente", "Auxiliar")):
             return role
         return role if rng.random() < 0.5 else f"{role} Pleno"
-    suffix = {"Júnior": ("Júnior", "Jr", "Junior"), "Pleno": ("Pleno", "Pl", "Pleno"),
-              "Sênior": ("Sênior", "Sr", "Senior")}[nivel]
+    suffix = {
+        "Júnior": ("Júnior", "Jr", "Junior"),
+        "Pleno": ("Pleno", "Pl", "Pleno"),
+        "Sênior": ("Sênior", "Sr", "Senior"),
+    }[nivel]
     return f"{role} {rng.choice(suffix)}"
 
 

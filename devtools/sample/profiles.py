@@ -68,13 +68,25 @@ def vaga_profile(seed: int, i: int, staff: list[str]) -> Vaga:
     tipo = wchoice(rng, vocab.TIPOS)
     modalidade = ""
     if rng.random() < 0.07:
-        modalidade = ("PJ" if "PJ" in tipo else "Cooperado" if tipo == "Cooperado"
-                      else rng.choice(("CLT", "CLT - Estratégico")))
+        modalidade = (
+            "PJ" if "PJ" in tipo else "Cooperado" if tipo == "Cooperado" else rng.choice(("CLT", "CLT - Estratégico"))
+        )
     city = rng.choices(range(len(vocab.CITIES)), weights=[c.w_vagas for c in vocab.CITIES])[0]
     return Vaga(
-        vid=str(VAGA_ID_START + i), area=ai, role=role, focus=focus, titulo=titulo, nivel=nivel,
-        level=vocab.LEVEL_ORD[nivel], ingles=eng[0], english=eng[1], required=required,
-        day=rng.randint(DATE0, DATE1), tipo=tipo, modalidade=modalidade, analista=rng.choice(staff),
+        vid=str(VAGA_ID_START + i),
+        area=ai,
+        role=role,
+        focus=focus,
+        titulo=titulo,
+        nivel=nivel,
+        level=vocab.LEVEL_ORD[nivel],
+        ingles=eng[0],
+        english=eng[1],
+        required=required,
+        day=rng.randint(DATE0, DATE1),
+        tipo=tipo,
+        modalidade=modalidade,
+        analista=rng.choice(staff),
         city=city,
     )
 
@@ -102,8 +114,18 @@ def applicant_profile(seed: int, i: int) -> Applicant:
     years = max(0, {1: 2, 2: 5, 3: 10, 4: 13, 5: 16}[level] + rng.randint(-2, 6))
     city = rng.choices(range(len(vocab.CITIES)), weights=[c.w_applicants for c in vocab.CITIES])[0]
     return Applicant(
-        codigo=str(APPLICANT_ID_START + i), nome=nome, female=female, area=ai, role=role, focus=focus,
-        nivel=nivel, level=level, english=english, spanish=spanish, skills=tuple(skills), city=city,
+        codigo=str(APPLICANT_ID_START + i),
+        nome=nome,
+        female=female,
+        area=ai,
+        role=role,
+        focus=focus,
+        nivel=nivel,
+        level=level,
+        english=english,
+        spanish=spanish,
+        skills=tuple(skills),
+        city=city,
         years=years,
     )
 
@@ -112,7 +134,9 @@ def match(v: Vaga, a: Applicant) -> float:
     """0..1 fit between a vaga and an applicant: area, required skills, seniority and English."""
     if a.area == v.area:
         area = 1.0
-    elif vocab.AREAS[a.area].key in vocab.AREAS[v.area].related or vocab.AREAS[v.area].key in vocab.AREAS[a.area].related:
+    elif (
+        vocab.AREAS[a.area].key in vocab.AREAS[v.area].related or vocab.AREAS[v.area].key in vocab.AREAS[a.area].related
+    ):
         area = 0.4
     else:
         area = 0.0

@@ -40,8 +40,10 @@ def _calibrate(hist: list[int], boost: float) -> list[tuple[list[float], list[fl
     norm = sum(target)
     target = [t / norm for t in target]
     centre = sum((_LO + (b + 0.5) * (_HI - _LO) / _BINS) * c for b, c in enumerate(hist)) / max(1, sum(hist))
-    lift = [[math.exp(STATUS_SLOPE[s] * (_LO + (b + 0.5) * (_HI - _LO) / _BINS - centre)) for s in names]
-            for b in range(_BINS)]
+    lift = [
+        [math.exp(STATUS_SLOPE[s] * (_LO + (b + 0.5) * (_HI - _LO) / _BINS - centre)) for s in names]
+        for b in range(_BINS)
+    ]
     base = list(target)
     n = max(1, sum(hist))
     for _ in range(60):
@@ -109,8 +111,9 @@ def _counts(rng: random.Random, n_v: int, n_a: int, n_prospects: int) -> list[in
     return counts
 
 
-def _choose(rng: random.Random, vagas: list[Vaga], apps: list[Applicant],
-            counts: list[int]) -> tuple[list[list[tuple[int, float]]], list[int]]:
+def _choose(
+    rng: random.Random, vagas: list[Vaga], apps: list[Applicant], counts: list[int]
+) -> tuple[list[list[tuple[int, float]]], list[int]]:
     """Who applies where, and how well they fit (plus unobserved interview performance); the score histogram."""
     pools: list[list[int]] = [[] for _ in vocab.AREAS]
     for idx, a in enumerate(apps):
@@ -130,7 +133,9 @@ def _choose(rng: random.Random, vagas: list[Vaga], apps: list[Applicant],
     return chosen, hist
 
 
-def plan(seed: int, vagas: list[Vaga], apps: list[Applicant], n_prospects: int, staff: list[str]) -> list[list[Prospect]]:
+def plan(
+    seed: int, vagas: list[Vaga], apps: list[Applicant], n_prospects: int, staff: list[str]
+) -> list[list[Prospect]]:
     """Per vaga, its prospects in order."""
     rng = random.Random(f"{seed}:plan")
     n_v, n_a = len(vagas), len(apps)
@@ -168,7 +173,9 @@ def plan(seed: int, vagas: list[Vaga], apps: list[Applicant], n_prospects: int, 
 
 
 def _draw_statuses(
-    rng: random.Random, chosen: list[list[tuple[int, float]]], cums: list[tuple[list[float], list[float]]],
+    rng: random.Random,
+    chosen: list[list[tuple[int, float]]],
+    cums: list[tuple[list[float], list[float]]],
     names: list[str],
 ) -> list[list[str]]:
     """Sample each prospect's status from its score bin; a vaga keeps at most one or two hires."""

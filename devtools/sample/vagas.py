@@ -41,15 +41,17 @@ def vaga_record(seed: int, i: int, v: Vaga, staff: list[str]) -> dict[str, objec
         "nivel_ingles": v.ingles,
         "nivel_espanhol": wchoice(rng, vocab.VAGA_SPANISH),
         "outro_idioma": "" if rng.random() < 0.99 else rng.choice(_T["other_languages"]),
-        "areas_atuacao": (area.vaga_label if not area.it or rng.random() < 0.75
-                          else "Gestão e Alocação de Recursos de TI-"),
+        "areas_atuacao": (
+            area.vaga_label if not area.it or rng.random() < 0.75 else "Gestão e Alocação de Recursos de TI-"
+        ),
         "principais_atividades": atividades,
         "competencia_tecnicas_e_comportamentais": competencias,
     }
     if rng.random() < 0.39:
         months = rng.choice(_T["project_months"])
         perfil["habilidades_comportamentais_necessarias"] = rng.choice(_T["habilidades_comportamentais"]).format(
-            months=months, cliente=cliente)
+            months=months, cliente=cliente
+        )
         perfil["demais_observacoes"] = observacoes
         perfil["viagens_requeridas"] = wchoice(rng, _field("viagens_requeridas"))
     else:
@@ -63,8 +65,7 @@ def _basicas(rng: random.Random, v: Vaga, cliente: str) -> dict[str, str]:
     """informacoes_basicas; its optional keys come in the few combinations the real files have."""
     area = vocab.AREAS[v.area]
     limite = rng.random()
-    limite_s = ("00-00-0000" if limite < 0.33 else "01-01-1970" if limite < 0.45
-                else dmy(v.day + rng.randint(7, 40)))
+    limite_s = "00-00-0000" if limite < 0.33 else "01-01-1970" if limite < 0.45 else dmy(v.day + rng.randint(7, 40))
     basicas: dict[str, str] = {
         "data_requicisao": dmy(v.day),
         "limite_esperado_para_contratacao": limite_s,

@@ -127,18 +127,36 @@ class City:
 
 def _area(a: dict[str, Any]) -> Area:
     return Area(
-        key=a["key"], vaga_label=a["vaga_label"], cand_label=a["cand_label"], desc=a["desc"], desc_en=a["desc_en"],
-        team=a["team"], roles=tuple((str(r), str(f)) for r, f in a["roles"]), leads=_strs(a["leads"]),
-        skills=_strs(a["skills"]), activities=_strs(a["activities"]), certs=_strs(a["certs"]),
-        courses=_strs(a["courses"]), related=_strs(a["related"]), it=bool(a["it"]), vaga_weight=a["vaga_weight"],
+        key=a["key"],
+        vaga_label=a["vaga_label"],
+        cand_label=a["cand_label"],
+        desc=a["desc"],
+        desc_en=a["desc_en"],
+        team=a["team"],
+        roles=tuple((str(r), str(f)) for r, f in a["roles"]),
+        leads=_strs(a["leads"]),
+        skills=_strs(a["skills"]),
+        activities=_strs(a["activities"]),
+        certs=_strs(a["certs"]),
+        courses=_strs(a["courses"]),
+        related=_strs(a["related"]),
+        it=bool(a["it"]),
+        vaga_weight=a["vaga_weight"],
         applicant_weight=a["applicant_weight"],
     )
 
 
 def _city(c: dict[str, Any]) -> City:
     lo, hi = c["cep"]
-    return City(city=c["city"], state=c["state"], uf=c["uf"], ddd=int(c["ddd"]), cep=(int(lo), int(hi)),
-                w_vagas=c["w_vagas"], w_applicants=c["w_applicants"])
+    return City(
+        city=c["city"],
+        state=c["state"],
+        uf=c["uf"],
+        ddd=int(c["ddd"]),
+        cep=(int(lo), int(hi)),
+        w_vagas=c["w_vagas"],
+        w_applicants=c["w_applicants"],
+    )
 
 
 AREAS: tuple[Area, ...] = tuple(_area(a) for a in _file("areas")["areas"])

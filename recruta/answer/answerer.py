@@ -44,8 +44,9 @@ class Answerer:
         self.table = table
         self.gazetteer = build_gazetteer(table)
         self.vagas = VagaIndex.build(table)
-        self.planner = Planner(gazetteer=self.gazetteer, vagas=self.vagas, embedder=embedder,
-                               skills=build_skill_gazetteer(table))
+        self.planner = Planner(
+            gazetteer=self.gazetteer, vagas=self.vagas, embedder=embedder, skills=build_skill_gazetteer(table)
+        )
         self.executor = Executor(table=table, gazetteer=self.gazetteer, vagas=self.vagas)
         name = str(getattr(generator, "name", ""))
         self.llm = generator if name.startswith("openai:") else None
@@ -86,11 +87,15 @@ class Answerer:
             return None
         text = redact(phrase(result, lang))  # the table holds no personal data; this is the second lock
         t3 = time.perf_counter()
-        ms = {"plan": round((t1 - t0) * 1000, 1), "execute": round((t2 - t1) * 1000, 1),
-              "phrase": round((t3 - t2) * 1000, 1)}
+        ms = {
+            "plan": round((t1 - t0) * 1000, 1),
+            "execute": round((t2 - t1) * 1000, 1),
+            "phrase": round((t3 - t2) * 1000, 1),
+        }
         log.info("planned %s (%s) → %s in %s ms", plan.intent, plan.source, result.kind, ms)
-        return PlannedAnswer(text=text, sources=result.sources, plan=plan, kind=result.kind, timings_ms=ms,
-                             language=lang, result=result)
+        return PlannedAnswer(
+            text=text, sources=result.sources, plan=plan, kind=result.kind, timings_ms=ms, language=lang, result=result
+        )
 
 
 def words_language(question: str, parsed: Parsed) -> str:

@@ -34,12 +34,52 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 # Number words a model may write for a count (two and up: "um"/"uma"/"un"/"one" are also articles).
 NUMBER_WORDS: dict[str, dict[str, str]] = {
-    "pt": {"dois": "2", "duas": "2", "tres": "3", "quatro": "4", "cinco": "5", "seis": "6", "sete": "7",
-           "oito": "8", "nove": "9", "dez": "10", "onze": "11", "doze": "12", "vinte": "20", "cem": "100"},
-    "en": {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-           "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "hundred": "100"},
-    "es": {"dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7", "ocho": "8",
-           "nueve": "9", "diez": "10", "once": "11", "doce": "12", "veinte": "20", "cien": "100"},
+    "pt": {
+        "dois": "2",
+        "duas": "2",
+        "tres": "3",
+        "quatro": "4",
+        "cinco": "5",
+        "seis": "6",
+        "sete": "7",
+        "oito": "8",
+        "nove": "9",
+        "dez": "10",
+        "onze": "11",
+        "doze": "12",
+        "vinte": "20",
+        "cem": "100",
+    },
+    "en": {
+        "two": "2",
+        "three": "3",
+        "four": "4",
+        "five": "5",
+        "six": "6",
+        "seven": "7",
+        "eight": "8",
+        "nine": "9",
+        "ten": "10",
+        "eleven": "11",
+        "twelve": "12",
+        "twenty": "20",
+        "hundred": "100",
+    },
+    "es": {
+        "dos": "2",
+        "tres": "3",
+        "cuatro": "4",
+        "cinco": "5",
+        "seis": "6",
+        "siete": "7",
+        "ocho": "8",
+        "nueve": "9",
+        "diez": "10",
+        "once": "11",
+        "doce": "12",
+        "veinte": "20",
+        "cien": "100",
+    },
 }
 
 
@@ -71,8 +111,11 @@ def numbers_in(text: str, *, lang: str = "") -> list[Number]:
     out = []
     for m in _NUMBER.finditer(text):
         digits = _DIGITS.findall(m.group(0))
-        out.append(Number(raw=m.group(0), whole=_strip_zeros("".join(digits)),
-                          parts=frozenset(_strip_zeros(d) for d in digits)))
+        out.append(
+            Number(
+                raw=m.group(0), whole=_strip_zeros("".join(digits)), parts=frozenset(_strip_zeros(d) for d in digits)
+            )
+        )
     words = NUMBER_WORDS.get(lang) or {k: v for table in NUMBER_WORDS.values() for k, v in table.items()}
     for w in _WORD.findall(fold(text)):
         if w in words:
@@ -99,8 +142,12 @@ def _vocabulary() -> frozenset[str]:
     from recruta.i18n import catalogue
 
     cat = catalogue("answers")
-    return frozenset(w for table in cat.values() for text in table.values()
-                     for w in _WORD.findall(fold(re.sub(r"\{[^}]*\}", " ", text))))
+    return frozenset(
+        w
+        for table in cat.values()
+        for text in table.values()
+        for w in _WORD.findall(fold(re.sub(r"\{[^}]*\}", " ", text)))
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,10 +189,11 @@ def _names(text: str) -> list[tuple[str, bool]]:
         word = m.group(0)
         if not word[:1].isupper():
             continue
-        initial = not text[:m.start()].strip() or bool(_SENTENCE_END.search(text[:m.start()]))
+        initial = not text[: m.start()].strip() or bool(_SENTENCE_END.search(text[: m.start()]))
         following = matches[i + 1].group(0) if i + 1 < len(matches) else ""
-        named = not initial or (following[:1].isupper() and not
-                                re.search(r"[.!?:;,\n]", text[m.end():matches[i + 1].start()]))
+        named = not initial or (
+            following[:1].isupper() and not re.search(r"[.!?:;,\n]", text[m.end() : matches[i + 1].start()])
+        )
         out.append((word, named))
     return out
 
@@ -167,5 +215,6 @@ def check(output: str, *, facts: Iterable[str], keys: Iterable[str] = (), lang: 
         words = {w for w in _WORD.findall(fold(key)) if w not in STOPWORDS and len(w) > 1}
         if not all(said.has(n) for n in numbers_in(key)) or not words <= said.words:
             missing.append(key)
-    return Verdict(ok=not invented and not missing, invented=tuple(dict.fromkeys(invented)),
-                   missing=tuple(dict.fromkeys(missing)))
+    return Verdict(
+        ok=not invented and not missing, invented=tuple(dict.fromkeys(invented)), missing=tuple(dict.fromkeys(missing))
+    )

@@ -108,8 +108,12 @@ class Gazetteer:
         toks = [w for w in words(question) if w not in particles()]
         found: list[Mention] = []
         taken = [False] * len(toks)
-        spans = [(i, j) for i in range(len(toks)) for j in range(min(len(toks), i + MAX_SPAN), i, -1)
-                 if tuple(toks[i:j]) in self.index]
+        spans = [
+            (i, j)
+            for i in range(len(toks))
+            for j in range(min(len(toks), i + MAX_SPAN), i, -1)
+            if tuple(toks[i:j]) in self.index
+        ]
         for i, j in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
             if any(taken[i:j]):
                 continue
@@ -159,8 +163,14 @@ def _add_client_brands(g: Gazetteer, table: RecordsTable) -> None:
     taken |= {w for t in table.vagas["title"] for w in words(t)}
     for c in clients:
         key = name_words(c)
-        if len(key) >= 2 and firsts[key[0]] == 1 and len(key[0]) >= 4 and (key[0],) not in g.index \
-                and key[0] not in taken and not key[0].isdigit():
+        if (
+            len(key) >= 2
+            and firsts[key[0]] == 1
+            and len(key[0]) >= 4
+            and (key[0],) not in g.index
+            and key[0] not in taken
+            and not key[0].isdigit()
+        ):
             g.add("client", (key[0],), c)
 
 
@@ -259,5 +269,18 @@ def build_skill_gazetteer(table: RecordsTable) -> Gazetteer:
     return g
 
 
-__all__ = ["Gazetteer", "Mention", "VagaIndex", "build_gazetteer", "build_skill_gazetteer", "declared_index",
-           "declared_items", "lexicon", "name_words", "skills_in", "title_word", "title_words", "words"]
+__all__ = [
+    "Gazetteer",
+    "Mention",
+    "VagaIndex",
+    "build_gazetteer",
+    "build_skill_gazetteer",
+    "declared_index",
+    "declared_items",
+    "lexicon",
+    "name_words",
+    "skills_in",
+    "title_word",
+    "title_words",
+    "words",
+]

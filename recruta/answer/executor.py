@@ -74,8 +74,11 @@ class Executor:
         if ref.ids:
             return [i for i in ref.ids if i in v.index]
         mask = None
-        for col, kind, value in (("client", "client", ref.client), ("city", "city", ref.city),
-                                 ("state", "state", ref.state)):
+        for col, kind, value in (
+            ("client", "client", ref.client),
+            ("city", "city", ref.city),
+            ("state", "state", ref.state),
+        ):
             if value:
                 wanted = {_f(x) for x in self.canonical(kind, value)}
                 m = self.folded("vagas", col).isin(wanted)
@@ -91,8 +94,11 @@ class Executor:
         # a vaga whose title has every word of the description ("Analista de BI Junior" for "Analista de BI") is
         # meant as much as the closest one: the description does not tell them apart
         need = set(title_words(ref.title))
-        wider = [vid for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
-                 if need <= words and (allowed is None or vid in allowed) and vid not in close]
+        wider = [
+            vid
+            for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
+            if need <= words and (allowed is None or vid in allowed) and vid not in close
+        ]
         return close + sorted(wider, key=_id_key)
 
     def resolve_people(self, names: tuple[str, ...]) -> list[list[str]]:
@@ -111,9 +117,11 @@ class Executor:
 
     def warm(self) -> None:
         """Build the lookups every first question would otherwise pay for."""
-        for frame, columns in (("vagas", ("client", "city", "state", "level", "analyst")),
-                               ("applications", ("client", "recruiter")),
-                               ("applicants", ("city", "level", "title"))):
+        for frame, columns in (
+            ("vagas", ("client", "city", "state", "level", "analyst")),
+            ("applications", ("client", "recruiter")),
+            ("applicants", ("city", "level", "title")),
+        ):
             for column in columns:
                 self.folded(frame, column)
         _ = self.table.skill_index, self.table.by_vaga, self.table.by_code, self.table.names()
@@ -142,8 +150,9 @@ class Executor:
             return None, None
         if len(ids) > 1:
             rows = [self.vaga_row(i) for i in ids[:MAX_SOURCES]]
-            return None, Result(kind="ambiguous_vagas", facts={"vagas": rows, "total": len(ids)},
-                                sources=[vaga_source(r) for r in rows])
+            return None, Result(
+                kind="ambiguous_vagas", facts={"vagas": rows, "total": len(ids)}, sources=[vaga_source(r) for r in rows]
+            )
         return ids[0], None
 
     def _vaga_field(self, plan: Plan) -> Result | None:
@@ -163,8 +172,11 @@ class Executor:
         row = self.vaga_row(vid)
         apps = self.applications_of(vid)
         hires = [a for a in apps if a["hired"]]
-        return Result(kind="vaga_hires", facts={"vaga": row, "hires": hires, "applications": len(apps)},
-                      sources=[*(application_source(a) for a in hires), vaga_source(row)][:MAX_SOURCES])
+        return Result(
+            kind="vaga_hires",
+            facts={"vaga": row, "hires": hires, "applications": len(apps)},
+            sources=[*(application_source(a) for a in hires), vaga_source(row)][:MAX_SOURCES],
+        )
 
     def _people(self, plan: Plan, wanted: int) -> tuple[list[str], Result | None]:
         resolved = self.resolve_people(plan.candidates[:wanted])
@@ -174,9 +186,11 @@ class Executor:
         for name, codes in zip(plan.candidates, resolved, strict=False):
             if len(codes) > 1:
                 people = [self.person_row(c) for c in codes[:MAX_SOURCES]]
-                return [], Result(kind="ambiguous_people", facts={"name": name, "people": people,
-                                                                   "total": len(codes)},
-                                  sources=[candidate_source(p) for p in people])
+                return [], Result(
+                    kind="ambiguous_people",
+                    facts={"name": name, "people": people, "total": len(codes)},
+                    sources=[candidate_source(p) for p in people],
+                )
         return [codes[0] for codes in resolved], None
 
     def _applicant_status(self, plan: Plan) -> Result | None:
@@ -189,8 +203,11 @@ class Executor:
         if plan.vaga is not None and not plan.vaga.empty():
             vaga_ids = self.resolve_vagas(plan.vaga)
             apps = [a for a in apps if a["vaga_id"] in set(vaga_ids)] if vaga_ids else apps
-        return Result(kind="status", facts={"person": person, "applications": apps, "asked_vagas": vaga_ids},
-                      sources=[*(application_source(a) for a in apps), candidate_source(person)][:MAX_SOURCES])
+        return Result(
+            kind="status",
+            facts={"person": person, "applications": apps, "asked_vagas": vaga_ids},
+            sources=[*(application_source(a) for a in apps), candidate_source(person)][:MAX_SOURCES],
+        )
 
     def _candidate_profile(self, plan: Plan) -> Result | None:
         codes, other = self._people(plan, 1)
@@ -198,8 +215,11 @@ class Executor:
             return other
         person = self.person_row(codes[0])
         apps = self.applications_by(codes[0])
-        return Result(kind="profile", facts={"person": person, "applications": apps, "field": plan.field},
-                      sources=[candidate_source(person), *(application_source(a) for a in apps)][:MAX_SOURCES])
+        return Result(
+            kind="profile",
+            facts={"person": person, "applications": apps, "field": plan.field},
+            sources=[candidate_source(person), *(application_source(a) for a in apps)][:MAX_SOURCES],
+        )
 
     def _compare(self, plan: Plan) -> Result | None:
         codes, other = self._people(plan, 2)
@@ -216,9 +236,10 @@ class Executor:
             if len(pick) == 1:
                 vid, other = pick[0], None
         common = applied[0] & applied[1]
-        if len(common) == 1 and ((vid is None and (other is None or other.kind == "ambiguous_vagas"))
-                                 or (vid is not None and vid not in applied[0] | applied[1]
-                                     and plan.vaga is not None and not plan.vaga.ids)):
+        if len(common) == 1 and (
+            (vid is None and (other is None or other.kind == "ambiguous_vagas"))
+            or (vid is not None and vid not in applied[0] | applied[1] and plan.vaga is not None and not plan.vaga.ids)
+        ):
             # the one vaga both applied to settles a description neither applied under (a requisition code in
             # a title, a vaga present only in the applications)
             vid, other = next(iter(common)), None
@@ -233,9 +254,11 @@ class Executor:
             app = next((a for a in self.applications_by(code) if vid and a["vaga_id"] == vid), None)
             people.append({**person, "covered": [s for s in wanted if s in have], "application": app})
         hired = [p for p in people if p["application"] and p["application"]["hired"]]
-        return Result(kind="compare", facts={"vaga": vaga, "people": people, "skills": wanted,
-                                             "hired": [p["code"] for p in hired]},
-                      sources=[*([vaga_source(vaga)] if vaga else []), *(candidate_source(p) for p in people)])
+        return Result(
+            kind="compare",
+            facts={"vaga": vaga, "people": people, "skills": wanted, "hired": [p["code"] for p in hired]},
+            sources=[*([vaga_source(vaga)] if vaga else []), *(candidate_source(p) for p in people)],
+        )
 
     def _candidate_search(self, plan: Plan) -> Result | None:
         f = plan.filters
@@ -252,9 +275,11 @@ class Executor:
             ranked.append((-score, -level, _id_key(code), code, matched))
         ranked.sort(key=lambda r: (r[0], r[1], r[2]))
         rows = [{**self.person_row(code), "matched": m} for *_, code, m in ranked[: plan.n]]
-        return Result(kind="search", facts={"total": len(codes), "people": rows, "filters": f, "relaxed": relaxed,
-                                           "n": plan.n},
-                      sources=[candidate_source(p) for p in rows])
+        return Result(
+            kind="search",
+            facts={"total": len(codes), "people": rows, "filters": f, "relaxed": relaxed, "n": plan.n},
+            sources=[candidate_source(p) for p in rows],
+        )
 
     def search_codes(self, f: Filters) -> tuple[list[str] | None, bool]:
         """Candidates meeting every filter (every required skill; if nobody has them all, any of them)."""
@@ -265,7 +290,7 @@ class Executor:
         order = lexicon()["language_order"]
         for column, wanted in (("english", f.english), ("spanish", f.spanish)):
             if wanted:
-                mask &= a[column].isin(set(order[order.index(wanted):]) if wanted in order else {wanted})
+                mask &= a[column].isin(set(order[order.index(wanted) :]) if wanted in order else {wanted})
         if f.city:
             mask &= self.folded("applicants", "city").isin({_f(x) for x in self.canonical("city", f.city)})
         if f.level:  # the level field; a title's level word only where the field is empty
@@ -292,8 +317,14 @@ class Executor:
         frame, err = self.measured(plan)
         if frame is None:
             return err
-        facts: dict[str, Any] = {"measure": plan.measure, "filters": plan.filters, "group_by": plan.group_by,
-                                 "op": plan.op, "n": plan.n, "total": len(frame)}
+        facts: dict[str, Any] = {
+            "measure": plan.measure,
+            "filters": plan.filters,
+            "group_by": plan.group_by,
+            "op": plan.op,
+            "n": plan.n,
+            "total": len(frame),
+        }
         if plan.vaga is not None and not plan.vaga.empty():
             vid = frame.attrs.get("vaga_id")
             facts["vaga"] = self.vaga_row(str(vid)) if vid and vid in self.table.vagas.index else None
@@ -320,9 +351,18 @@ class Executor:
         column = _group_column(plan.measure, plan.group_by)
         support = frame[frame[column].isin(keys)] if column in frame else frame.iloc[:0]
         rows = self.rows_of(support, plan.measure)
-        return Result(kind="ranking", facts={"measure": plan.measure, "group_by": plan.group_by, "groups": top,
-                                            "n_groups": len(groups), "total": len(frame), "filters": plan.filters},
-                      sources=[_source_of(r, plan.measure) for r in rows[:MAX_SOURCES]])
+        return Result(
+            kind="ranking",
+            facts={
+                "measure": plan.measure,
+                "group_by": plan.group_by,
+                "groups": top,
+                "n_groups": len(groups),
+                "total": len(frame),
+                "filters": plan.filters,
+            },
+            sources=[_source_of(r, plan.measure) for r in rows[:MAX_SOURCES]],
+        )
 
     def grouped(self, frame: pd.DataFrame, plan: Plan) -> list[tuple[str, int]]:
         column = _group_column(plan.measure, plan.group_by)
@@ -365,8 +405,15 @@ class Executor:
         if f.year and f.month:
             date_col = {"vagas": "requested", "applications": "applied", "hires": "updated"}[plan.measure]
             mask &= frame[date_col].astype(str).str[:7] == f"{f.year}-{f.month:02d}"
-        vaga_cols = {"client": f.client, "city": f.city, "state": f.state, "level": f.level, "english": f.english,
-                     "spanish": f.spanish, "analyst": f.analyst or (f.recruiter if frame_name == "vagas" else "")}
+        vaga_cols = {
+            "client": f.client,
+            "city": f.city,
+            "state": f.state,
+            "level": f.level,
+            "english": f.english,
+            "spanish": f.spanish,
+            "analyst": f.analyst or (f.recruiter if frame_name == "vagas" else ""),
+        }
         for col, value in vaga_cols.items():
             if not value:
                 continue
@@ -437,8 +484,9 @@ def _id_key(value: Any) -> tuple[int, str]:
 def _group_column(measure: str, group: str) -> str:
     if measure == "vagas":
         return {"year": "year", "vaga": "vaga_id", "recruiter": "analyst"}.get(group, group)
-    return {"year": "hire_year" if measure == "hires" else "applied_year", "vaga": "vaga_id",
-            "status": "status"}.get(group, group)
+    return {"year": "hire_year" if measure == "hires" else "applied_year", "vaga": "vaga_id", "status": "status"}.get(
+        group, group
+    )
 
 
 def _vaga_skills(vaga: dict[str, Any]) -> list[str]:
@@ -455,31 +503,82 @@ def _snippet(parts: list[tuple[str, Any]]) -> str:
 
 def vaga_source(v: dict[str, Any]) -> dict[str, Any]:
     location = ", ".join(x for x in (v.get("city", ""), v.get("state", ""), v.get("country", "")) if x)
-    return {"id": f"vaga:{v['vaga_id']}", "type": "vaga", "score": 1.0,
-            "snippet": _snippet([("Vaga", f"{v['vaga_id']} - {v['title']}"), ("Cliente", v["client"]),
-                                 ("Local", location), ("Nível profissional", v["level"]), ("Inglês", v["english"])]),
-            "metadata": {"type": "vaga", "vaga_id": v["vaga_id"], "title": v["title"], "client": v["client"],
-                         "level": v["level"], "english": v["english"], "location": location, "state": v["state"]}}
+    return {
+        "id": f"vaga:{v['vaga_id']}",
+        "type": "vaga",
+        "score": 1.0,
+        "snippet": _snippet(
+            [
+                ("Vaga", f"{v['vaga_id']} - {v['title']}"),
+                ("Cliente", v["client"]),
+                ("Local", location),
+                ("Nível profissional", v["level"]),
+                ("Inglês", v["english"]),
+            ]
+        ),
+        "metadata": {
+            "type": "vaga",
+            "vaga_id": v["vaga_id"],
+            "title": v["title"],
+            "client": v["client"],
+            "level": v["level"],
+            "english": v["english"],
+            "location": location,
+            "state": v["state"],
+        },
+    }
 
 
 def candidate_source(p: dict[str, Any]) -> dict[str, Any]:
-    return {"id": f"candidato:{p['code']}", "type": "candidato", "score": 1.0,
-            "snippet": _snippet([("Candidato", f"{p['name']} (código {p['code']})"),
-                                 ("Título profissional", p.get("title", "")), ("Nível profissional", p.get("level", "")),
-                                 ("Inglês", p.get("english", "")), ("Local", p.get("city", ""))]),
-            "metadata": {"type": "candidato", "candidate_id": p["code"], "name": p["name"],
-                         "title": p.get("title", ""), "level": p.get("level", ""), "english": p.get("english", ""),
-                         "location": p.get("city", "")}}
+    return {
+        "id": f"candidato:{p['code']}",
+        "type": "candidato",
+        "score": 1.0,
+        "snippet": _snippet(
+            [
+                ("Candidato", f"{p['name']} (código {p['code']})"),
+                ("Título profissional", p.get("title", "")),
+                ("Nível profissional", p.get("level", "")),
+                ("Inglês", p.get("english", "")),
+                ("Local", p.get("city", "")),
+            ]
+        ),
+        "metadata": {
+            "type": "candidato",
+            "candidate_id": p["code"],
+            "name": p["name"],
+            "title": p.get("title", ""),
+            "level": p.get("level", ""),
+            "english": p.get("english", ""),
+            "location": p.get("city", ""),
+        },
+    }
 
 
 def application_source(a: dict[str, Any]) -> dict[str, Any]:
-    return {"id": f"prospect:{a['vaga_id']}:{a['code']}", "type": "prospect", "score": 1.0,
-            "snippet": _snippet([("Candidatura", f"{a['name']} (código {a['code']}) na vaga {a['vaga_id']} - "
-                                                 f"{a['title']}"), ("Situação", a["status"]),
-                                 ("Data da candidatura", a["applied"]), ("Recrutador", a["recruiter"])]),
-            "metadata": {"type": "prospect", "vaga_id": a["vaga_id"], "candidate_id": a["code"], "name": a["name"],
-                         "title": a["title"], "status": a["status"], "outcome": a["outcome"],
-                         "hired": bool(a["hired"])}}
+    return {
+        "id": f"prospect:{a['vaga_id']}:{a['code']}",
+        "type": "prospect",
+        "score": 1.0,
+        "snippet": _snippet(
+            [
+                ("Candidatura", f"{a['name']} (código {a['code']}) na vaga {a['vaga_id']} - {a['title']}"),
+                ("Situação", a["status"]),
+                ("Data da candidatura", a["applied"]),
+                ("Recrutador", a["recruiter"]),
+            ]
+        ),
+        "metadata": {
+            "type": "prospect",
+            "vaga_id": a["vaga_id"],
+            "candidate_id": a["code"],
+            "name": a["name"],
+            "title": a["title"],
+            "status": a["status"],
+            "outcome": a["outcome"],
+            "hired": bool(a["hired"]),
+        },
+    }
 
 
 def _source_of(row: dict[str, Any], measure: str) -> dict[str, Any]:

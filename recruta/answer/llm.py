@@ -40,19 +40,25 @@ _JSON = re.compile(r"\{.*\}", re.S)
 def _examples() -> str:
     from recruta.answer.planner import load_examples
 
-    return "\n".join(f"Q: {question}\nA: {json.dumps({'intent': intent, **skeleton}, ensure_ascii=False)}"
-                     for intent, lang, question, skeleton in load_examples() if lang == "en")
+    return "\n".join(
+        f"Q: {question}\nA: {json.dumps({'intent': intent, **skeleton}, ensure_ascii=False)}"
+        for intent, lang, question, skeleton in load_examples()
+        if lang == "en"
+    )
 
 
 def propose_plan(generator: Any, question: str) -> Plan | None:
     """The model's plan for ``question`` if it is a valid plan of an answerable intent, else None."""
     from recruta.rag.generators import GenerationInput
 
-    messages = [{"role": "system", "content": SYSTEM + "\nExamples:\n" + _examples()},
-                {"role": "user", "content": question}]
+    messages = [
+        {"role": "system", "content": SYSTEM + "\nExamples:\n" + _examples()},
+        {"role": "user", "content": question},
+    ]
     try:
-        raw = generator.generate(GenerationInput(question=question, hits=[], messages=messages),
-                                 max_new_tokens=MAX_TOKENS)
+        raw = generator.generate(
+            GenerationInput(question=question, hits=[], messages=messages), max_new_tokens=MAX_TOKENS
+        )
     except Exception as exc:  # the endpoint is down or refuses: rules and retrieval still answer
         log.warning("plan proposal failed: %s", type(exc).__name__)
         return None

@@ -71,8 +71,14 @@ class Phraser:
         v, fld = f["vaga"], f["field"]
         ref = self.vaga(v)
         if fld == "summary":
-            labels = [("level", v["level"]), ("english", v["english"]), ("spanish", v["spanish"]),
-                      ("academic", v["academic"]), ("contract", v["contract"]), ("analyst", v["analyst"])]
+            labels = [
+                ("level", v["level"]),
+                ("english", v["english"]),
+                ("spanish", v["spanish"]),
+                ("academic", v["academic"]),
+                ("contract", v["contract"]),
+                ("analyst", v["analyst"]),
+            ]
             value = "; ".join(self.t(f"label.{k}", value=self.value(x)) for k, x in labels if x)
             if v.get("requested"):
                 value += ("; " if value else "") + self.t("vaga.opened", date=self.date(v["requested"]))
@@ -101,18 +107,24 @@ class Phraser:
         ref = self.vaga(f["vaga"])
         if not f["hires"]:
             return _cap(self.t("hires.none", vaga=ref, n=f["applications"]))
-        items = [f"{self.person(a)} — {a['status']}" + (f", {self.t('label.updated', value=self.date(a['updated']))}"
-                                                          if a["updated"] else "") for a in f["hires"]]
+        items = [
+            f"{self.person(a)} — {a['status']}"
+            + (f", {self.t('label.updated', value=self.date(a['updated']))}" if a["updated"] else "")
+            for a in f["hires"]
+        ]
         return _cap(self.t("hires.some", vaga=ref, list="; ".join(items)))
 
     # ------------------------------------------------------------------------------------- candidates
     def application(self, a: dict[str, Any]) -> str:
-        extra = [self.t("label.applied", value=self.date(a["applied"])) if a["applied"] else "",
-                 self.t("label.updated", value=self.date(a["updated"])) if a["updated"] else "",
-                 self.t("label.recruiter", value=a["recruiter"]) if a["recruiter"] else "",
-                 self.t("label.comment", value=a["comment"]) if a["comment"] else ""]
-        item = self.t("status.item", id=a["vaga_id"], title=a["title"], client=a.get("client") or "—",
-                      status=a["status"] or "—")
+        extra = [
+            self.t("label.applied", value=self.date(a["applied"])) if a["applied"] else "",
+            self.t("label.updated", value=self.date(a["updated"])) if a["updated"] else "",
+            self.t("label.recruiter", value=a["recruiter"]) if a["recruiter"] else "",
+            self.t("label.comment", value=a["comment"]) if a["comment"] else "",
+        ]
+        item = self.t(
+            "status.item", id=a["vaga_id"], title=a["title"], client=a.get("client") or "—", status=a["status"] or "—"
+        )
         details = "; ".join(x for x in extra if x)
         return f"{item} ({details})" if details else item
 
@@ -122,19 +134,26 @@ class Phraser:
             return self.t("status.none", person=who)
         asked = set(f["asked_vagas"])
         if asked and not any(a["vaga_id"] in asked for a in apps):
-            return self.t("status.not_in", person=who, vaga=self.t("vaga", id=", ".join(sorted(asked)), desc="…"),
-                          list="; ".join(self.application(a) for a in apps[:LIST_MAX]))
+            return self.t(
+                "status.not_in",
+                person=who,
+                vaga=self.t("vaga", id=", ".join(sorted(asked)), desc="…"),
+                list="; ".join(self.application(a) for a in apps[:LIST_MAX]),
+            )
         lines = [self.t("status.head", person=who)] + [f"- {self.application(a)}" for a in apps[:LIST_MAX]]
         return "\n".join(lines) + self.more(len(apps), LIST_MAX)
 
     def profile_bits(self, p: dict[str, Any]) -> str:
         skills = p.get("declared_skills") or ", ".join(p.get("skills", "").split("; ")[:12])
-        bits = [p.get("title", ""), self.t("label.level", value=self.value(p["level"])) if p.get("level") else "",
-                self.t("label.english", value=self.value(p["english"])) if p.get("english") else "",
-                self.t("label.spanish", value=self.value(p["spanish"])) if p.get("spanish") else "",
-                self.t("label.academic", value=self.value(p["academic"])) if p.get("academic") else "",
-                self.t("label.city", value=p["city"]) if p.get("city") else "",
-                self.t("label.skills", value=skills) if skills else ""]
+        bits = [
+            p.get("title", ""),
+            self.t("label.level", value=self.value(p["level"])) if p.get("level") else "",
+            self.t("label.english", value=self.value(p["english"])) if p.get("english") else "",
+            self.t("label.spanish", value=self.value(p["spanish"])) if p.get("spanish") else "",
+            self.t("label.academic", value=self.value(p["academic"])) if p.get("academic") else "",
+            self.t("label.city", value=p["city"]) if p.get("city") else "",
+            self.t("label.skills", value=skills) if skills else "",
+        ]
         return "; ".join(b for b in bits if b)
 
     def profile(self, f: dict[str, Any]) -> str:
@@ -142,14 +161,21 @@ class Phraser:
         apps = f["applications"]
         app_list = "; ".join(f"{a['vaga_id']} ({a['title']}) — {a['status']}" for a in apps[:LIST_MAX])
         if fld in ("summary", "applications"):
-            head = "" if fld == "applications" else self.t("profile.head", person=who, value=self.profile_bits(p) or "—")
+            head = (
+                "" if fld == "applications" else self.t("profile.head", person=who, value=self.profile_bits(p) or "—")
+            )
             tail = self.t("profile.apps", n=len(apps), list=app_list) if apps else self.t("status.none", person=who)
             return "\n".join(x for x in (head, tail) if x)
         column = {"skills": "declared_skills", "location": "city"}.get(fld, fld)
         value = p.get(column) or (", ".join(p.get("skills", "").split("; ")[:15]) if fld == "skills" else "")
         if not value:
-            return self.t("profile.missing", person=who, what=self.t(f"what.{'requirements' if fld == 'skills' else fld}")
-                          if f"what.{fld}" in self.m or fld == "skills" else fld)
+            return self.t(
+                "profile.missing",
+                person=who,
+                what=self.t(f"what.{'requirements' if fld == 'skills' else fld}")
+                if f"what.{fld}" in self.m or fld == "skills"
+                else fld,
+            )
         return self.t(f"profile.{fld}", person=who, value=self.value(value))
 
     def criteria(self, flt: Filters, measure: str, *, vaga: bool = False) -> str:
@@ -185,8 +211,12 @@ class Phraser:
         head = self.tn(key, f["total"], total=f["total"], criteria=crit, shown=shown).replace("  ", " ")
         lines = []
         for p in f["people"]:
-            bits = [p.get("title", ""), self.t("label.english", value=self.value(p["english"])) if p["english"] else "",
-                    p.get("city", ""), self.t("label.has", value=", ".join(p["matched"])) if p["matched"] else ""]
+            bits = [
+                p.get("title", ""),
+                self.t("label.english", value=self.value(p["english"])) if p["english"] else "",
+                p.get("city", ""),
+                self.t("label.has", value=", ".join(p["matched"])) if p["matched"] else "",
+            ]
             lines.append(f"- {self.person(p)}: " + "; ".join(b for b in bits if b))
         return "\n".join([head, *lines])
 
@@ -194,17 +224,30 @@ class Phraser:
         vaga, people = f["vaga"], f["people"]
         if vaga is None:
             lines = [self.t("compare.head_novaga")]
-            lines += [f"- {self.t('compare.person_novaga', person=self.person(p), profile=self.profile_bits(p))}"
-                      for p in people]
+            lines += [
+                f"- {self.t('compare.person_novaga', person=self.person(p), profile=self.profile_bits(p))}"
+                for p in people
+            ]
             return "\n".join(lines)
         lines = [self.t("compare.head", vaga=self.vaga(vaga), skills=", ".join(f["skills"]) or "—")]
         for p in people:
-            app = self.t("compare.applied", status=p["application"]["status"]) if p["application"] \
+            app = (
+                self.t("compare.applied", status=p["application"]["status"])
+                if p["application"]
                 else self.t("compare.not_applied")
-            lines.append("- " + self.t("compare.person", person=self.person(p), k=len(p["covered"]),
-                                       m=len(f["skills"]), covered=", ".join(p["covered"]) or "—",
-                                       profile=self.profile_bits({**p, "skills": "", "declared_skills": ""}),
-                                       application=app))
+            )
+            lines.append(
+                "- "
+                + self.t(
+                    "compare.person",
+                    person=self.person(p),
+                    k=len(p["covered"]),
+                    m=len(f["skills"]),
+                    covered=", ".join(p["covered"]) or "—",
+                    profile=self.profile_bits({**p, "skills": "", "declared_skills": ""}),
+                    application=app,
+                )
+            )
         a, b = people
         hired = set(f.get("hired", ()))
         if len(hired) == 1:  # the outcome answers "who did better" before the skills do
@@ -221,7 +264,9 @@ class Phraser:
         if one_vaga:
             return f"{self.person(r)} — {r['status']}"
         if measure == "vagas":
-            return f"{r['vaga_id']} {r['title']} ({', '.join(x for x in (r['client'], self.date(r['requested'])) if x)})"
+            return (
+                f"{r['vaga_id']} {r['title']} ({', '.join(x for x in (r['client'], self.date(r['requested'])) if x)})"
+            )
         if measure == "candidates":
             return self.person(r)
         return f"{self.person(r)} — {r['vaga_id']} {r['title']} — {r['status']}"
@@ -232,8 +277,15 @@ class Phraser:
         if f.get("person"):
             crit = f"{self.t('crit.candidate', value=self.person(f['person']))} {crit}".strip()
         if f.get("vaga") and flt.outcome and measure == "applications":
-            text = _cap(self.t("count.applications_vaga_outcome", vaga=self.vaga(f["vaga"]), total=f["total"],
-                               outcome=self.t(f"crit.outcome.{flt.outcome}"), all=f["vaga_total"]))
+            text = _cap(
+                self.t(
+                    "count.applications_vaga_outcome",
+                    vaga=self.vaga(f["vaga"]),
+                    total=f["total"],
+                    outcome=self.t(f"crit.outcome.{flt.outcome}"),
+                    all=f["vaga_total"],
+                )
+            )
         elif f.get("vaga"):
             text = _cap(self.tn("count.applications_vaga", f["total"], vaga=self.vaga(f["vaga"]), total=f["total"]))
         elif measure == "hires":
@@ -246,21 +298,28 @@ class Phraser:
         text = text.replace("  ", " ").replace(" .", ".").replace(" (", " (")
         if f["group_by"] and f.get("groups"):
             items = [f"{k if f['group_by'] != 'year' else k}: {c}" for k, c in f["groups"]]
-            text += " " + self.t("count.groups", group=self.t(f"groupw.{f['group_by']}"), list="; ".join(items)) \
+            text += (
+                " "
+                + self.t("count.groups", group=self.t(f"groupw.{f['group_by']}"), list="; ".join(items))
                 + self.more(f["n_groups"], len(f["groups"]))
+            )
         elif f["op"] == "list" or (measure == "hires" and 0 < f["total"] <= LIST_MAX):
             rows = f["rows"]
             if rows:
                 one = bool(f.get("vaga"))
-                text += "\n" + "\n".join(f"- {self.row(r, measure, one_vaga=one)}" for r in rows) \
+                text += (
+                    "\n"
+                    + "\n".join(f"- {self.row(r, measure, one_vaga=one)}" for r in rows)
                     + self.more(f["total"], len(rows))
+                )
         return text
 
     def ranking(self, f: dict[str, Any]) -> str:
         measure = self.t(f"measure.{f['measure']}")
         if not f["groups"]:
             return self.t("rank.none", measure=measure, criteria=self.criteria(f["filters"], f["measure"])).replace(
-                "  ", " ")
+                "  ", " "
+            )
         items = [f"{k} ({c})" for k, c in f["groups"]]
         head = self.t("rank.head", groups=self.t(f"group.{f['group_by']}"), measure=measure, list="; ".join(items))
         crit = self.criteria(f["filters"], f["measure"], vaga=f["measure"] == "vagas")
@@ -270,15 +329,22 @@ class Phraser:
 
     # ------------------------------------------------------------------------------------------ other
     def ambiguous_vagas(self, f: dict[str, Any]) -> str:
-        items = [f"{v['vaga_id']} ({', '.join(x for x in (v['title'], v['client'], v['city'], self.date(v['requested'])) if x)})"
-                 for v in f["vagas"]]
+        items = [
+            f"{v['vaga_id']} ({', '.join(x for x in (v['title'], v['client'], v['city'], self.date(v['requested'])) if x)})"
+            for v in f["vagas"]
+        ]
         return self.t("ambiguous.vagas", total=f["total"], list="; ".join(items), example=f["vagas"][0]["vaga_id"])
 
     def ambiguous_people(self, f: dict[str, Any]) -> str:
-        items = [f"{self.person(p)}" + (f" — {p['title']}" if p.get("title") else "") +
-                 (f", {p['city']}" if p.get("city") else "") for p in f["people"]]
-        return self.t("ambiguous.people", total=f["total"], name=f["name"], list="; ".join(items),
-                      example=f["people"][0]["code"])
+        items = [
+            f"{self.person(p)}"
+            + (f" — {p['title']}" if p.get("title") else "")
+            + (f", {p['city']}" if p.get("city") else "")
+            for p in f["people"]
+        ]
+        return self.t(
+            "ambiguous.people", total=f["total"], name=f["name"], list="; ".join(items), example=f["people"][0]["code"]
+        )
 
     def render(self, result: Result) -> str:
         f = result.facts
@@ -304,9 +370,11 @@ LLM_MAX_CHARS = 500  # longer answers (lists, long texts) are already plain; a s
 LLM_MAX_LINES = 3
 LLM_MAX_TOKENS = 96
 LANGUAGE_NAMES = {"pt": "Portuguese (Brazil)", "en": "English", "es": "Spanish"}
-LLM_SYSTEM = ("You reword an exact answer from a recruiting database for a recruiter, in plain {language}. "
-              "Keep every number, id, date and name exactly as written. Add nothing that is not in the answer. "
-              "At most two sentences. Answer with the reworded text only.")
+LLM_SYSTEM = (
+    "You reword an exact answer from a recruiting database for a recruiter, in plain {language}. "
+    "Keep every number, id, date and name exactly as written. Add nothing that is not in the answer. "
+    "At most two sentences. Answer with the reworded text only."
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -344,8 +412,9 @@ def key_facts(result: Result, template: str, lang: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def phrase_with_llm(generator: Any, *, question: str, result: Result, template: str, lang: str,
-                    max_new_tokens: int = LLM_MAX_TOKENS) -> Phrased:
+def phrase_with_llm(
+    generator: Any, *, question: str, result: Result, template: str, lang: str, max_new_tokens: int = LLM_MAX_TOKENS
+) -> Phrased:
     """``template`` reworded by ``generator`` when the rewording passes :func:`recruta.answer.check.check`;
     the template itself otherwise (long answers, an endpoint that fails, a number or name the facts do not
     hold, a key fact left out). The model sees the template answer, never the records: it can only reword."""
@@ -355,16 +424,20 @@ def phrase_with_llm(generator: Any, *, question: str, result: Result, template: 
 
     lang = lang if lang in LANGUAGE_NAMES else "pt"
     max_new_tokens = min(max_new_tokens, LLM_MAX_TOKENS)  # a rewording of a short answer is short
-    messages = [{"role": "system", "content": LLM_SYSTEM.format(language=LANGUAGE_NAMES[lang])},
-                {"role": "user", "content": f"Question: {question}\nExact answer: {template}\nReworded answer:"}]
+    messages = [
+        {"role": "system", "content": LLM_SYSTEM.format(language=LANGUAGE_NAMES[lang])},
+        {"role": "user", "content": f"Question: {question}\nExact answer: {template}\nReworded answer:"},
+    ]
     try:
-        text = generator.generate(GenerationInput(question=question, hits=[], messages=messages),
-                                  max_new_tokens=max_new_tokens).strip()
+        text = generator.generate(
+            GenerationInput(question=question, hits=[], messages=messages), max_new_tokens=max_new_tokens
+        ).strip()
     except Exception as exc:  # the endpoint is down or refuses: the template answers
         log.warning("phrasing by %s failed: %s", getattr(generator, "name", "?"), type(exc).__name__)
         return Phrased(text=template, by="template")
-    verdict = check(text, facts=[template, question, *flatten(result.facts)],
-                    keys=key_facts(result, template, lang), lang=lang)
+    verdict = check(
+        text, facts=[template, question, *flatten(result.facts)], keys=key_facts(result, template, lang), lang=lang
+    )
     if not text or not verdict.ok:
         log.info("kept the template: the rewording invented %s, left out %s", verdict.invented, verdict.missing)
         return Phrased(text=template, by="template", verdict=verdict)

@@ -18,24 +18,55 @@ from typing import Any
 from recruta.core.errors import InvalidInput
 
 INTENTS = (
-    "vaga_field",         # a vaga's field (English level, activities, client...) — by id or description
-    "vaga_hires",         # who was hired for a vaga
-    "applicant_status",   # where a candidate stands (in one vaga or in all of theirs)
-    "count",              # how many vagas / applications / hires / candidates, optionally grouped, or the list
-    "ranking",            # the groups (clients, recruiters, titles...) with the most vagas / applications / hires
-    "candidate_search",   # candidates with skills, English level, city, seniority
+    "vaga_field",  # a vaga's field (English level, activities, client...) — by id or description
+    "vaga_hires",  # who was hired for a vaga
+    "applicant_status",  # where a candidate stands (in one vaga or in all of theirs)
+    "count",  # how many vagas / applications / hires / candidates, optionally grouped, or the list
+    "ranking",  # the groups (clients, recruiters, titles...) with the most vagas / applications / hires
+    "candidate_search",  # candidates with skills, English level, city, seniority
     "candidate_profile",  # one candidate by name or code
-    "compare",            # two candidates side by side for one vaga
-    "unanswerable",       # the records do not hold it (or it is personal data)
-    "retrieval",          # none of the above: text retrieval answers
+    "compare",  # two candidates side by side for one vaga
+    "unanswerable",  # the records do not hold it (or it is personal data)
+    "retrieval",  # none of the above: text retrieval answers
 )
 VAGA_FIELDS = (
-    "summary", "title", "client", "location", "level", "academic", "english", "spanish", "other_language", "area",
-    "contract", "activities", "requirements", "behaviour", "notes", "requested", "period", "analyst", "requester",
-    "sap", "priority", "travel", "hours", "applications",
+    "summary",
+    "title",
+    "client",
+    "location",
+    "level",
+    "academic",
+    "english",
+    "spanish",
+    "other_language",
+    "area",
+    "contract",
+    "activities",
+    "requirements",
+    "behaviour",
+    "notes",
+    "requested",
+    "period",
+    "analyst",
+    "requester",
+    "sap",
+    "priority",
+    "travel",
+    "hours",
+    "applications",
 )
-CANDIDATE_FIELDS = ("summary", "title", "level", "skills", "english", "spanish", "academic", "location",
-                    "applications", "certifications")
+CANDIDATE_FIELDS = (
+    "summary",
+    "title",
+    "level",
+    "skills",
+    "english",
+    "spanish",
+    "academic",
+    "location",
+    "applications",
+    "certifications",
+)
 MEASURES = ("vagas", "applications", "hires", "candidates")
 GROUPS = ("", "client", "recruiter", "analyst", "title", "vaga", "year", "city", "state", "level", "status")
 OPS = ("count", "list")
@@ -115,8 +146,10 @@ class Plan:
             if not isinstance(raw, dict):
                 raise InvalidPlan("vaga: expected an object")
             _keys(raw, VagaRef, "vaga")
-            vaga = VagaRef(ids=_ids(raw.get("ids", ()), "vaga.ids"),
-                           **{k: _text(raw.get(k, ""), f"vaga.{k}") for k in ("title", "client", "city", "state", "level")})
+            vaga = VagaRef(
+                ids=_ids(raw.get("ids", ()), "vaga.ids"),
+                **{k: _text(raw.get(k, ""), f"vaga.{k}") for k in ("title", "client", "city", "state", "level")},
+            )
         raw_f = data.get("filters") or {}
         if not isinstance(raw_f, dict):
             raise InvalidPlan("filters: expected an object")
@@ -128,24 +161,32 @@ class Plan:
         if month is not None and (not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12):
             raise InvalidPlan("filters.month: expected a month number")
         filters = Filters(
-            year=year, month=month, skills=_texts(raw_f.get("skills", ()), "filters.skills"),
+            year=year,
+            month=month,
+            skills=_texts(raw_f.get("skills", ()), "filters.skills"),
             keywords=_texts(raw_f.get("keywords", ()), "filters.keywords"),
             outcome=_enum(raw_f.get("outcome", ""), OUTCOMES, "filters.outcome"),
             english=_enum(raw_f.get("english", ""), LANGUAGE_LEVELS, "filters.english"),
             spanish=_enum(raw_f.get("spanish", ""), LANGUAGE_LEVELS, "filters.spanish"),
-            **{k: _text(raw_f.get(k, ""), f"filters.{k}")
-               for k in ("client", "recruiter", "analyst", "city", "state", "level", "title")},
+            **{
+                k: _text(raw_f.get(k, ""), f"filters.{k}")
+                for k in ("client", "recruiter", "analyst", "city", "state", "level", "title")
+            },
         )
         n = data.get("n", 5)
         if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_N:
             raise InvalidPlan(f"n: expected a whole number from 1 to {MAX_N}")
         candidates = _texts(data.get("candidates", ()), "candidates")
         return cls(
-            intent=intent, vaga=vaga, candidates=candidates,
+            intent=intent,
+            vaga=vaga,
+            candidates=candidates,
             field=_enum(data.get("field", "summary"), tuple(dict.fromkeys(VAGA_FIELDS + CANDIDATE_FIELDS)), "field"),
             measure=_enum(data.get("measure", "vagas"), MEASURES, "measure"),
             op=_enum(data.get("op", "count"), OPS, "op"),
-            group_by=_enum(data.get("group_by", ""), GROUPS, "group_by"), filters=filters, n=n,
+            group_by=_enum(data.get("group_by", ""), GROUPS, "group_by"),
+            filters=filters,
+            n=n,
             reason=_enum(data.get("reason", ""), REASONS, "reason"),
             source=_enum(data.get("source", "rules"), ("rules", "examples", "llm"), "source"),
         )
@@ -184,5 +225,15 @@ def _ids(value: Any, where: str) -> tuple[str, ...]:
     return out
 
 
-__all__ = ["CANDIDATE_FIELDS", "GROUPS", "INTENTS", "MEASURES", "OPS", "VAGA_FIELDS", "Filters", "InvalidPlan",
-           "Plan", "VagaRef"]
+__all__ = [
+    "CANDIDATE_FIELDS",
+    "GROUPS",
+    "INTENTS",
+    "MEASURES",
+    "OPS",
+    "VAGA_FIELDS",
+    "Filters",
+    "InvalidPlan",
+    "Plan",
+    "VagaRef",
+]

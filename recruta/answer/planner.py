@@ -35,64 +35,263 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
 
 
 # Cues, matched in the folded question (lowercase, no accents).
-PRIVATE = _rx(r"cpfs?", r"e-?mails?", r"correos?", r"telefones?", r"celular(?:es)?", r"whatsapp", r"phones?",
-              r"phone numbers?", r"enderecos?", r"address(?:es)?", r"direccion(?:es)?", r"data de nascimento",
-              r"nascimento", r"birth ?dates?", r"date of birth", r"birthday", r"fecha de nacimiento", r"idade",
-              r"how old", r"edad", r"\brg\b", r"salari(?:o|os|es)", r"salary", r"salaries", r"sueldos?",
-              r"remuneracao", r"pretensao salarial", r"linkedin", r"senhas?", r"passwords?")
-NOT_HELD = _rx(r"turnover", r"rotatividade", r"desempenho", r"performance review", r"avaliacao de desempenho",
-               r"satisfacao", r"clima organizacional", r"vai ser contratad\w*", r"will \w+ be hired",
-               r"sera contratad\w*", r"probabilidade", r"chances? de", r"headcount",
-               r"quantos funcionarios", r"how many employees", r"cuantos empleados",
-               r"faturamento (?:d[aoe]|anual|mensal|total)", r"revenue",
-               r"lucro", r"profit", r"beneficios", r"benefits", r"vale refeicao", r"plano de saude",
-               # why someone left a job, interview scores, budgets: no field of the records holds them
-               r"motivo d[ae] (?:saida|desligamento|demissao)", r"por ?que .{0,60}(?:saiu|deixou|foi demitid\w*)",
-               r"(?:saiu|deixou) (?:d[ao] |a )?(?:ultim[oa]|anterior)", r"why did .{0,60} (?:leave|quit)",
-               r"reasons? for leaving", r"por que .{0,60}(?:dejo|renuncio)", r"motivo de (?:su )?salida",
-               r"(?:nota|notas|score|scores|pontuacao|puntuacion|puntaje|grade)\b.{0,50}\b(?:entrevistas?|interviews?"
-               r"|testes?|tests?|provas?|pruebas?)", r"orcamentos?", r"budgets?", r"presupuestos?")
-HIRE = _rx(r"contratad\w*", r"contrata(?:cao|coes|ram|ron|mos|ste)", r"contratacion(?:es)?", r"contrato[us]",
-           r"se contrato", r"hired?", r"hires", r"hiring", r"admitid\w*", r"admitted",
-           # who took the vaga: "who got the … job", "quem ficou com a vaga", "foi preenchida"
-           r"who got", r"got the (?:job|position|role)", r"ficou com a vaga", r"quem ficou com", r"preenchid\w*",
-           r"(?:was|been) filled", r"quien (?:obtuvo|consiguio|se quedo con)", r"cubiert\w* por")
-COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de",
-            r"count")
-RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram",
-           r"more")
-COMPARE = _rx(r"compar\w*", r"versus", r"vs", r"melhor", r"better", r"mejor", r"mais adequad\w*",
-              r"more suitable", r"mas adecuad\w*", r"diferenca", r"difference", r"diferencia")
-STATUS = _rx(r"situacao", r"status", r"etapa", r"andamento", r"em que pe", r"como esta", r"stand\w*",
-             r"stage", r"where is", r"where does", r"estado", r"fase", r"en que", r"como va", r"progress",
-             r"resultado", r"outcome", r"processo seletivo", r"candidatura de", r"application of")
-SEARCH = _rx(r"indique\w*", r"indica\w*", r"recomend\w*", r"recommend\w*", r"sugir\w*", r"sugier\w*",
-             r"suggest\w*", r"encontr\w*", r"find", r"busc\w*", r"procur\w*", r"liste?", r"list", r"mostre",
-             r"show", r"quem (?:tem|sabe|conhece)", r"who (?:has|have|knows?)", r"quien(?:es)? (?:tiene|sabe)",
-             r"com experiencia", r"with experience", r"con experiencia", r"que (?:tenham|saibam|conhecam)",
-             r"que (?:tengan|sepan)", r"candidat[oa]s? com", r"candidates? with", r"candidat[oa]s? con",
-             r"profissionais com", r"perfis com", r"people with")
-PERSON_ASK = _rx(r"quem (?:tem|sabe|conhece|domina|mora|vive|trabalha)", r"quem (?:em|de|no|na)",
-                 r"who (?:has|have|knows?|lives|masters)", r"who in", r"quien(?:es)? (?:tiene|sabe|conoce|vive|en)",
-                 r"alguem", r"someone", r"anyone", r"somebody", r"alguien")
-PERSON_WORDS = _rx(r"candidat[oa]s?", r"candidates?", r"applicants?", r"profissionais", r"professionals",
-                   r"perfis", r"profiles", r"pessoas", r"people", r"talentos", r"postulantes?")
-VAGA_LIST = _rx(r"quais (?:sao )?(?:as )?vagas", r"que vagas", r"(?:cuales|que) son las vacantes", r"which (?:jobs|positions|vacancies|openings)",
-                r"what (?:jobs|positions)", r"(?:liste|list|mostre|show)(?: \w+)? (?:as |the )?(?:vagas|jobs|positions)",
-                r"(?:cuales|que) (?:vacantes|puestos)", r"vagas (?:que|com|de nivel)", r"jobs (?:that|with|requiring)")
-APPLIED = _rx(r"candidaturas?", r"inscri\w*", r"applications?", r"applicants?", r"postulacion\w*",
-              r"postulantes?", r"prospects?", r"se candidat\w*", r"applied", r"candidatos", r"candidates")
-VAGA_WORDS = _rx(r"vagas?", r"jobs?", r"positions?", r"openings?", r"vacantes?", r"vacanc\w*", r"puestos?",
-                 r"requisic\w*", r"ofertas?")
-VAGA_APPS = _rx(r"se candidat\w*", r"applied", r"inscrit\w*", r"candidat[oa]s? (?:da|de|na|para a|a|à) vaga",
-                r"candidates? (?:for|of|to|in) (?:the )?(?:job|position|vacancy)", r"applicants? (?:for|of|to)",
-                r"postul\w*", r"candidat[oa]s? (?:de|a|para) la vacante", r"concorr\w*", r"disputa\w*")
-OUTCOME_CUES = (("in_process", _rx(r"em (?:processo|andamento|aberto)", r"in (?:process|progress)", r"en (?:proceso|curso)",
-                                   r"ainda no processo", r"still in")),
-                ("not_approved", _rx(r"reprovad\w*", r"nao aprovad\w*", r"rejected", r"rechazad\w*", r"no aprobad\w*")),
-                ("withdrew", _rx(r"desist\w*", r"withdr\w*", r"gave up")))
-CONTRACT = _rx(r"tipo de contratacao", r"regime de contratacao", r"forma de contratacao", r"modelo de contratacao",
-               r"tipo de contrato", r"contract type", r"type of contract", r"tipo de contratacion")
+PRIVATE = _rx(
+    r"cpfs?",
+    r"e-?mails?",
+    r"correos?",
+    r"telefones?",
+    r"celular(?:es)?",
+    r"whatsapp",
+    r"phones?",
+    r"phone numbers?",
+    r"enderecos?",
+    r"address(?:es)?",
+    r"direccion(?:es)?",
+    r"data de nascimento",
+    r"nascimento",
+    r"birth ?dates?",
+    r"date of birth",
+    r"birthday",
+    r"fecha de nacimiento",
+    r"idade",
+    r"how old",
+    r"edad",
+    r"\brg\b",
+    r"salari(?:o|os|es)",
+    r"salary",
+    r"salaries",
+    r"sueldos?",
+    r"remuneracao",
+    r"pretensao salarial",
+    r"linkedin",
+    r"senhas?",
+    r"passwords?",
+)
+NOT_HELD = _rx(
+    r"turnover",
+    r"rotatividade",
+    r"desempenho",
+    r"performance review",
+    r"avaliacao de desempenho",
+    r"satisfacao",
+    r"clima organizacional",
+    r"vai ser contratad\w*",
+    r"will \w+ be hired",
+    r"sera contratad\w*",
+    r"probabilidade",
+    r"chances? de",
+    r"headcount",
+    r"quantos funcionarios",
+    r"how many employees",
+    r"cuantos empleados",
+    r"faturamento (?:d[aoe]|anual|mensal|total)",
+    r"revenue",
+    r"lucro",
+    r"profit",
+    r"beneficios",
+    r"benefits",
+    r"vale refeicao",
+    r"plano de saude",
+    # why someone left a job, interview scores, budgets: no field of the records holds them
+    r"motivo d[ae] (?:saida|desligamento|demissao)",
+    r"por ?que .{0,60}(?:saiu|deixou|foi demitid\w*)",
+    r"(?:saiu|deixou) (?:d[ao] |a )?(?:ultim[oa]|anterior)",
+    r"why did .{0,60} (?:leave|quit)",
+    r"reasons? for leaving",
+    r"por que .{0,60}(?:dejo|renuncio)",
+    r"motivo de (?:su )?salida",
+    r"(?:nota|notas|score|scores|pontuacao|puntuacion|puntaje|grade)\b.{0,50}\b(?:entrevistas?|interviews?"
+    r"|testes?|tests?|provas?|pruebas?)",
+    r"orcamentos?",
+    r"budgets?",
+    r"presupuestos?",
+)
+HIRE = _rx(
+    r"contratad\w*",
+    r"contrata(?:cao|coes|ram|ron|mos|ste)",
+    r"contratacion(?:es)?",
+    r"contrato[us]",
+    r"se contrato",
+    r"hired?",
+    r"hires",
+    r"hiring",
+    r"admitid\w*",
+    r"admitted",
+    # who took the vaga: "who got the … job", "quem ficou com a vaga", "foi preenchida"
+    r"who got",
+    r"got the (?:job|position|role)",
+    r"ficou com a vaga",
+    r"quem ficou com",
+    r"preenchid\w*",
+    r"(?:was|been) filled",
+    r"quien (?:obtuvo|consiguio|se quedo con)",
+    r"cubiert\w* por",
+)
+COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de", r"count")
+RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram", r"more")
+COMPARE = _rx(
+    r"compar\w*",
+    r"versus",
+    r"vs",
+    r"melhor",
+    r"better",
+    r"mejor",
+    r"mais adequad\w*",
+    r"more suitable",
+    r"mas adecuad\w*",
+    r"diferenca",
+    r"difference",
+    r"diferencia",
+)
+STATUS = _rx(
+    r"situacao",
+    r"status",
+    r"etapa",
+    r"andamento",
+    r"em que pe",
+    r"como esta",
+    r"stand\w*",
+    r"stage",
+    r"where is",
+    r"where does",
+    r"estado",
+    r"fase",
+    r"en que",
+    r"como va",
+    r"progress",
+    r"resultado",
+    r"outcome",
+    r"processo seletivo",
+    r"candidatura de",
+    r"application of",
+)
+SEARCH = _rx(
+    r"indique\w*",
+    r"indica\w*",
+    r"recomend\w*",
+    r"recommend\w*",
+    r"sugir\w*",
+    r"sugier\w*",
+    r"suggest\w*",
+    r"encontr\w*",
+    r"find",
+    r"busc\w*",
+    r"procur\w*",
+    r"liste?",
+    r"list",
+    r"mostre",
+    r"show",
+    r"quem (?:tem|sabe|conhece)",
+    r"who (?:has|have|knows?)",
+    r"quien(?:es)? (?:tiene|sabe)",
+    r"com experiencia",
+    r"with experience",
+    r"con experiencia",
+    r"que (?:tenham|saibam|conhecam)",
+    r"que (?:tengan|sepan)",
+    r"candidat[oa]s? com",
+    r"candidates? with",
+    r"candidat[oa]s? con",
+    r"profissionais com",
+    r"perfis com",
+    r"people with",
+)
+PERSON_ASK = _rx(
+    r"quem (?:tem|sabe|conhece|domina|mora|vive|trabalha)",
+    r"quem (?:em|de|no|na)",
+    r"who (?:has|have|knows?|lives|masters)",
+    r"who in",
+    r"quien(?:es)? (?:tiene|sabe|conoce|vive|en)",
+    r"alguem",
+    r"someone",
+    r"anyone",
+    r"somebody",
+    r"alguien",
+)
+PERSON_WORDS = _rx(
+    r"candidat[oa]s?",
+    r"candidates?",
+    r"applicants?",
+    r"profissionais",
+    r"professionals",
+    r"perfis",
+    r"profiles",
+    r"pessoas",
+    r"people",
+    r"talentos",
+    r"postulantes?",
+)
+VAGA_LIST = _rx(
+    r"quais (?:sao )?(?:as )?vagas",
+    r"que vagas",
+    r"(?:cuales|que) son las vacantes",
+    r"which (?:jobs|positions|vacancies|openings)",
+    r"what (?:jobs|positions)",
+    r"(?:liste|list|mostre|show)(?: \w+)? (?:as |the )?(?:vagas|jobs|positions)",
+    r"(?:cuales|que) (?:vacantes|puestos)",
+    r"vagas (?:que|com|de nivel)",
+    r"jobs (?:that|with|requiring)",
+)
+APPLIED = _rx(
+    r"candidaturas?",
+    r"inscri\w*",
+    r"applications?",
+    r"applicants?",
+    r"postulacion\w*",
+    r"postulantes?",
+    r"prospects?",
+    r"se candidat\w*",
+    r"applied",
+    r"candidatos",
+    r"candidates",
+)
+VAGA_WORDS = _rx(
+    r"vagas?",
+    r"jobs?",
+    r"positions?",
+    r"openings?",
+    r"vacantes?",
+    r"vacanc\w*",
+    r"puestos?",
+    r"requisic\w*",
+    r"ofertas?",
+)
+VAGA_APPS = _rx(
+    r"se candidat\w*",
+    r"applied",
+    r"inscrit\w*",
+    r"candidat[oa]s? (?:da|de|na|para a|a|à) vaga",
+    r"candidates? (?:for|of|to|in) (?:the )?(?:job|position|vacancy)",
+    r"applicants? (?:for|of|to)",
+    r"postul\w*",
+    r"candidat[oa]s? (?:de|a|para) la vacante",
+    r"concorr\w*",
+    r"disputa\w*",
+)
+OUTCOME_CUES = (
+    (
+        "in_process",
+        _rx(
+            r"em (?:processo|andamento|aberto)",
+            r"in (?:process|progress)",
+            r"en (?:proceso|curso)",
+            r"ainda no processo",
+            r"still in",
+        ),
+    ),
+    ("not_approved", _rx(r"reprovad\w*", r"nao aprovad\w*", r"rejected", r"rechazad\w*", r"no aprobad\w*")),
+    ("withdrew", _rx(r"desist\w*", r"withdr\w*", r"gave up")),
+)
+CONTRACT = _rx(
+    r"tipo de contratacao",
+    r"regime de contratacao",
+    r"forma de contratacao",
+    r"modelo de contratacao",
+    r"tipo de contrato",
+    r"contract type",
+    r"type of contract",
+    r"tipo de contratacion",
+)
 BY = r"(?:por|per|by|each|cada|de cada|for each)"
 GROUP_NOUNS: tuple[tuple[str, str], ...] = (
     ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
@@ -106,53 +305,191 @@ GROUP_NOUNS: tuple[tuple[str, str], ...] = (
     ("status", r"situac(?:ao|oes)|status(?:es)?|etapas"),
     ("vaga", r"vagas?|jobs?|positions?|vacantes?|puestos?"),
 )
-FIELD_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, _rx(*alts)) for name, alts in (
-    ("contract", (r"tipo de contratacao", r"regime de contratacao", r"forma de contratacao", r"contract type",
-                  r"type of contract", r"tipo de contrato", r"clt", r"pj", r"regime")),
-    ("english", (r"ingles", r"english")),
-    ("spanish", (r"espanhol", r"spanish", r"espanol")),
-    ("other_language", (r"outros? idiomas?", r"other languages?", r"otros? idiomas?")),
-    ("academic", (r"nivel academico", r"formacao", r"escolaridade", r"academic", r"education", r"degree",
-                  r"formacion", r"estudios", r"graduacao", r"ensino", r"academico")),
-    ("level", (r"nivel profissional", r"senioridade", r"seniority", r"professional level", r"nivel profesional",
-               r"job level", r"nivel da vaga", r"nivel de la vacante", r"nivel")),
-    ("activities", (r"atividades", r"activities", r"actividades", r"responsabilidades", r"responsibilities",
-                    r"funcoes", r"tarefas", r"duties", r"tasks", r"o que .{0,40} faz", r"what .{0,40} do")),
-    ("behaviour", (r"comportament\w*", r"soft skills", r"behaviou?r\w*")),
-    ("requirements", (r"requisitos?", r"competencias", r"conhecimentos", r"requirements?", r"qualifications?",
-                      r"skills", r"habilidades", r"tecnologias", r"technologies", r"exigencias")),
-    ("notes", (r"observac\w*", r"notes", r"observaciones")),
-    ("analyst", (r"analista responsavel", r"responsavel", r"responsible", r"responsable", r"quem cuida",
-                 r"who handles", r"recrutador responsavel")),
-    ("requester", (r"requisitante", r"requester", r"solicitante")),
-    ("travel", (r"viage\w*", r"travel\w*", r"viajes?")),
-    ("hours", (r"horarios?", r"working hours", r"jornada", r"schedule")),
-    ("priority", (r"prioridade", r"priority", r"prioridad")),
-    ("area", (r"area de atuacao", r"area")),
-    ("location", (r"onde", r"cidade", r"local\w*", r"where", r"city", r"location", r"ciudad", r"ubicacion",
-                  r"donde", r"estado", r"state")),
-    ("client", (r"cliente", r"client", r"empresa", r"company", r"para quem", r"for whom")),
-    ("requested", (r"quando", r"data de abertura", r"aberta", r"abertura", r"requisicao", r"opened", r"when",
-                   r"cuando", r"fecha", r"date", r"data de requisicao", r"data da vaga")),
-    ("period", (r"inicio", r"termino", r"start date", r"end date", r"prazo", r"periodo")),
-    ("sap", (r"vaga sap", r"sap job", r"e sap", r"is it sap")),
-    ("title", (r"titulo", r"title", r"nome da vaga")),
-))
-CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, _rx(*alts)) for name, alts in (
-    ("english", (r"ingles", r"english")),
-    ("spanish", (r"espanhol", r"spanish", r"espanol")),
-    ("academic", (r"formacao", r"escolaridade", r"academic", r"education", r"degree", r"formacion", r"estudios",
-                  r"graduacao", r"faculdade", r"universidade", r"university")),
-    ("skills", (r"skills", r"habilidades", r"conhecimentos", r"tecnologias", r"sabe", r"knows?", r"competencias",
-                r"experiencia", r"experience")),
-    ("level", (r"nivel profissional", r"senioridade", r"seniority", r"nivel")),
-    ("location", (r"onde mora", r"cidade", r"where", r"city", r"ciudad", r"donde", r"mora", r"lives?")),
-    ("applications", (r"candidaturas", r"applications", r"vagas", r"jobs", r"processos", r"postulaciones")),
-    ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
-    ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
-))
-STAFF_NOUN = re.compile(r"recrutador\w*|recruiter|reclutador\w*|analistas?|analyst|responsavel|responsable|"
-                        r"hunter|headhunter")
+FIELD_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, _rx(*alts))
+    for name, alts in (
+        (
+            "contract",
+            (
+                r"tipo de contratacao",
+                r"regime de contratacao",
+                r"forma de contratacao",
+                r"contract type",
+                r"type of contract",
+                r"tipo de contrato",
+                r"clt",
+                r"pj",
+                r"regime",
+            ),
+        ),
+        ("english", (r"ingles", r"english")),
+        ("spanish", (r"espanhol", r"spanish", r"espanol")),
+        ("other_language", (r"outros? idiomas?", r"other languages?", r"otros? idiomas?")),
+        (
+            "academic",
+            (
+                r"nivel academico",
+                r"formacao",
+                r"escolaridade",
+                r"academic",
+                r"education",
+                r"degree",
+                r"formacion",
+                r"estudios",
+                r"graduacao",
+                r"ensino",
+                r"academico",
+            ),
+        ),
+        (
+            "level",
+            (
+                r"nivel profissional",
+                r"senioridade",
+                r"seniority",
+                r"professional level",
+                r"nivel profesional",
+                r"job level",
+                r"nivel da vaga",
+                r"nivel de la vacante",
+                r"nivel",
+            ),
+        ),
+        (
+            "activities",
+            (
+                r"atividades",
+                r"activities",
+                r"actividades",
+                r"responsabilidades",
+                r"responsibilities",
+                r"funcoes",
+                r"tarefas",
+                r"duties",
+                r"tasks",
+                r"o que .{0,40} faz",
+                r"what .{0,40} do",
+            ),
+        ),
+        ("behaviour", (r"comportament\w*", r"soft skills", r"behaviou?r\w*")),
+        (
+            "requirements",
+            (
+                r"requisitos?",
+                r"competencias",
+                r"conhecimentos",
+                r"requirements?",
+                r"qualifications?",
+                r"skills",
+                r"habilidades",
+                r"tecnologias",
+                r"technologies",
+                r"exigencias",
+            ),
+        ),
+        ("notes", (r"observac\w*", r"notes", r"observaciones")),
+        (
+            "analyst",
+            (
+                r"analista responsavel",
+                r"responsavel",
+                r"responsible",
+                r"responsable",
+                r"quem cuida",
+                r"who handles",
+                r"recrutador responsavel",
+            ),
+        ),
+        ("requester", (r"requisitante", r"requester", r"solicitante")),
+        ("travel", (r"viage\w*", r"travel\w*", r"viajes?")),
+        ("hours", (r"horarios?", r"working hours", r"jornada", r"schedule")),
+        ("priority", (r"prioridade", r"priority", r"prioridad")),
+        ("area", (r"area de atuacao", r"area")),
+        (
+            "location",
+            (
+                r"onde",
+                r"cidade",
+                r"local\w*",
+                r"where",
+                r"city",
+                r"location",
+                r"ciudad",
+                r"ubicacion",
+                r"donde",
+                r"estado",
+                r"state",
+            ),
+        ),
+        ("client", (r"cliente", r"client", r"empresa", r"company", r"para quem", r"for whom")),
+        (
+            "requested",
+            (
+                r"quando",
+                r"data de abertura",
+                r"aberta",
+                r"abertura",
+                r"requisicao",
+                r"opened",
+                r"when",
+                r"cuando",
+                r"fecha",
+                r"date",
+                r"data de requisicao",
+                r"data da vaga",
+            ),
+        ),
+        ("period", (r"inicio", r"termino", r"start date", r"end date", r"prazo", r"periodo")),
+        ("sap", (r"vaga sap", r"sap job", r"e sap", r"is it sap")),
+        ("title", (r"titulo", r"title", r"nome da vaga")),
+    )
+)
+CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, _rx(*alts))
+    for name, alts in (
+        ("english", (r"ingles", r"english")),
+        ("spanish", (r"espanhol", r"spanish", r"espanol")),
+        (
+            "academic",
+            (
+                r"formacao",
+                r"escolaridade",
+                r"academic",
+                r"education",
+                r"degree",
+                r"formacion",
+                r"estudios",
+                r"graduacao",
+                r"faculdade",
+                r"universidade",
+                r"university",
+            ),
+        ),
+        (
+            "skills",
+            (
+                r"skills",
+                r"habilidades",
+                r"conhecimentos",
+                r"tecnologias",
+                r"sabe",
+                r"knows?",
+                r"competencias",
+                r"experiencia",
+                r"experience",
+            ),
+        ),
+        ("level", (r"nivel profissional", r"senioridade", r"seniority", r"nivel")),
+        ("location", (r"onde mora", r"cidade", r"where", r"city", r"ciudad", r"donde", r"mora", r"lives?")),
+        ("applications", (r"candidaturas", r"applications", r"vagas", r"jobs", r"processos", r"postulaciones")),
+        ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
+        ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
+    )
+)
+STAFF_NOUN = re.compile(
+    r"recrutador\w*|recruiter|reclutador\w*|analistas?|analyst|responsavel|responsable|"
+    r"hunter|headhunter"
+)
 # Words that frame a question and are never part of a vaga description.
 FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
 
@@ -187,9 +524,17 @@ class Parsed:
 
     def people(self) -> list[Mention]:
         """Candidates named; a name that is also staff's, right after "recrutador"/"analista", is the staff's."""
-        return [m for m in self.mentions if "candidate" in m.kinds and not (
-            set(m.kinds) & {"recruiter", "analyst"} and m.start > 0 and self.toks
-            and STAFF_NOUN.fullmatch(self.toks[m.start - 1]))]
+        return [
+            m
+            for m in self.mentions
+            if "candidate" in m.kinds
+            and not (
+                set(m.kinds) & {"recruiter", "analyst"}
+                and m.start > 0
+                and self.toks
+                and STAFF_NOUN.fullmatch(self.toks[m.start - 1])
+            )
+        ]
 
     def first(self, kind: str) -> str:
         vals = [m for m in self.mentions if kind in m.kinds]
@@ -197,18 +542,61 @@ class Parsed:
 
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
-_MONTHS = {w: i + 1 for names in (
-    ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro",
-     "dezembro"),
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-     "december"),
-    ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
-     "diciembre")) for i, w in enumerate(names)}
+_MONTHS = {
+    w: i + 1
+    for names in (
+        (
+            "janeiro",
+            "fevereiro",
+            "marco",
+            "abril",
+            "maio",
+            "junho",
+            "julho",
+            "agosto",
+            "setembro",
+            "outubro",
+            "novembro",
+            "dezembro",
+        ),
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        (
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ),
+    )
+    for i, w in enumerate(names)
+}
 # a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
-_TOP_N = re.compile(r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
-                    r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
-                    r"|pessoas|people|perfis|profiles|nomes|names|cidades?|cities|primeir\w*|maiores|mais)\b")
+_TOP_N = re.compile(
+    r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
+    r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
+    r"|pessoas|people|perfis|profiles|nomes|names|cidades?|cities|primeir\w*|maiores|mais)\b"
+)
 
 
 def _level_words() -> dict[str, str]:
@@ -219,8 +607,8 @@ def _language_level(folded: str, cue: str) -> str:
     """The level named next to a language ("inglês avançado", "advanced English", "fluent in English")."""
     levels = {w: value for value, ws in lexicon()["language_levels"].items() for w in ws}
     for m in re.finditer(cue, folded):
-        before = folded[max(0, m.start() - 30): m.start()].split()[-3:]
-        after = folded[m.end(): m.end() + 30].split()[:3]
+        before = folded[max(0, m.start() - 30) : m.start()].split()[-3:]
+        after = folded[m.end() : m.end() + 30].split()[:3]
         for w in [*after, *reversed(before)]:
             w = w.strip(",.;:?!()")
             if w in levels and not (w == "no" and w in before):
@@ -249,17 +637,37 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     level_words = _level_words()
     covered = {i for m in mentions for i in range(m.start, m.end)}
     levels = list(dict.fromkeys(level_words[w] for i, w in enumerate(toks) if w in level_words and i not in covered))
-    cue_words = {w for name, rx in (*FIELD_CUES, *CANDIDATE_CUES) for mm in rx.finditer(folded)
-                 for w in mm.group(0).split() if name not in ("title",)}
-    description = [w for i, w in enumerate(toks) if i not in covered and w not in FRAME and w not in cue_words
-                   and not w.isdigit() and vagas.known(_title(w))]
+    cue_words = {
+        w
+        for name, rx in (*FIELD_CUES, *CANDIDATE_CUES)
+        for mm in rx.finditer(folded)
+        for w in mm.group(0).split()
+        if name not in ("title",)
+    }
+    description = [
+        w
+        for i, w in enumerate(toks)
+        if i not in covered and w not in FRAME and w not in cue_words and not w.isdigit() and vagas.known(_title(w))
+    ]
     masked = _mask(toks, mentions)
-    return Parsed(question=question, folded=folded, mentions=mentions, vaga_ids=refs["vaga_id"],
-                  codes=refs["candidate_id"], years=years, skills=skills_in(question), levels=levels,
-                  english=_language_level(folded, r"\b(?:ingles|english)\b"),
-                  spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"), n=n,
-                  description=[_title(w) for w in description], masked=masked, words=description, toks=toks,
-                  month=_MONTHS[month_m.group(1)] if month_m else None)
+    return Parsed(
+        question=question,
+        folded=folded,
+        mentions=mentions,
+        vaga_ids=refs["vaga_id"],
+        codes=refs["candidate_id"],
+        years=years,
+        skills=skills_in(question),
+        levels=levels,
+        english=_language_level(folded, r"\b(?:ingles|english)\b"),
+        spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"),
+        n=n,
+        description=[_title(w) for w in description],
+        masked=masked,
+        words=description,
+        toks=toks,
+        month=_MONTHS[month_m.group(1)] if month_m else None,
+    )
 
 
 def _title(word: str) -> str:
@@ -286,9 +694,14 @@ def _group(folded: str, measure: str) -> str:
     for name, nouns in GROUP_NOUNS:
         if name == "vaga" and measure == "vagas":
             continue
-        if re.search(rf"\b{BY} (?:{nouns})\b", folded) or re.search(
+        if (
+            re.search(rf"\b{BY} (?:{nouns})\b", folded)
+            or re.search(
                 rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
-                folded) or re.search(rf"^(?:{nouns})\b", folded):
+                folded,
+            )
+            or re.search(rf"^(?:{nouns})\b", folded)
+        ):
             return name
     return ""
 
@@ -296,8 +709,9 @@ def _group(folded: str, measure: str) -> str:
 def _measure(p: Parsed, *, default: str) -> str:
     if HIRE.search(CONTRACT.sub(" ", p.folded)):
         return "hires"
-    if APPLIED.search(p.folded) and not (PERSON_WORDS.search(p.folded) and not VAGA_WORDS.search(p.folded)
-                                         and (p.skills or p.english or p.levels)):
+    if APPLIED.search(p.folded) and not (
+        PERSON_WORDS.search(p.folded) and not VAGA_WORDS.search(p.folded) and (p.skills or p.english or p.levels)
+    ):
         return "applications"
     if VAGA_WORDS.search(p.folded):
         return "vagas"
@@ -327,22 +741,35 @@ class Planner:
         """Declared skills the question names, outside the names, places and language/level words it has."""
         assert self.skills is not None
         toks, found = self.skills.find(p.question)
-        named = {i for m in p.mentions if set(m.kinds) & {"candidate", "city", "state", "client", "recruiter",
-                                                           "analyst"} for i in range(m.start, m.end)}
-        plain = FRAME | set(_level_words()) | {w for ws in lexicon()["language_levels"].values() for w in ws} | {
-            "ingles", "english", "espanhol", "spanish", "espanol", "candidato", "candidatos", "candidates"}
+        named = {
+            i
+            for m in p.mentions
+            if set(m.kinds) & {"candidate", "city", "state", "client", "recruiter", "analyst"}
+            for i in range(m.start, m.end)
+        }
+        plain = (
+            FRAME
+            | set(_level_words())
+            | {w for ws in lexicon()["language_levels"].values() for w in ws}
+            | {"ingles", "english", "espanhol", "spanish", "espanol", "candidato", "candidatos", "candidates"}
+        )
         out = []
         for m in found:
-            if set(range(m.start, m.end)) & named or all(w in plain for w in toks[m.start:m.end]):
+            if set(range(m.start, m.end)) & named or all(w in plain for w in toks[m.start : m.end]):
                 continue
             out.extend(sorted(m.values("skill")))
         return list(dict.fromkeys(out))
 
     # ----------------------------------------------------------------------------------------------- rules
     def _vaga_ref(self, p: Parsed) -> VagaRef:
-        return VagaRef(ids=tuple(p.vaga_ids), title=" ".join(p.words), client=p.first("client"),
-                       city=p.first("city"), state="" if p.first("city") else p.first("state"),
-                       level="")
+        return VagaRef(
+            ids=tuple(p.vaga_ids),
+            title=" ".join(p.words),
+            client=p.first("client"),
+            city=p.first("city"),
+            state="" if p.first("city") else p.first("state"),
+            level="",
+        )
 
     def _filters(self, p: Parsed, *, measure: str) -> Filters:
         """Filters for counts and rankings. Level words alone ("vagas sênior", "nível Pleno") filter by the level
@@ -355,14 +782,23 @@ class Planner:
         staff = "analyst" if measure == "vagas" else "recruiter"
         person = p.first(staff) or (p.first("analyst" if staff == "recruiter" else "recruiter") and "")
         return Filters(
-            year=p.years[0] if p.years else None, client=p.first("client"),
+            year=p.years[0] if p.years else None,
+            client=p.first("client"),
             month=p.month if p.years and p.month and len(p.years) == 1 else None,
-            recruiter=person if staff == "recruiter" else "", analyst=person if staff == "analyst" else "",
-            city=p.first("city"), state="" if p.first("city") else p.first("state"),
-            level=p.levels[0] if p.levels and (only_levels or not p.description) else "", english=p.english,
-            spanish=p.spanish, skills=tuple(p.skills[:6]) if measure == "candidates" else (), title=title,
-            outcome="hired" if measure == "hires" else next(
-                (name for name, rx in OUTCOME_CUES if rx.search(p.folded)), "") if measure == "applications" else "",
+            recruiter=person if staff == "recruiter" else "",
+            analyst=person if staff == "analyst" else "",
+            city=p.first("city"),
+            state="" if p.first("city") else p.first("state"),
+            level=p.levels[0] if p.levels and (only_levels or not p.description) else "",
+            english=p.english,
+            spanish=p.spanish,
+            skills=tuple(p.skills[:6]) if measure == "candidates" else (),
+            title=title,
+            outcome="hired"
+            if measure == "hires"
+            else next((name for name, rx in OUTCOME_CUES if rx.search(p.folded)), "")
+            if measure == "applications"
+            else "",
         )
 
     def _rules(self, p: Parsed) -> Plan | None:
@@ -376,8 +812,7 @@ class Planner:
         if NOT_HELD.search(unnamed):
             return Plan(intent="unanswerable", reason="not_in_records")
         people = p.people()
-        names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text
-                      for m in people)
+        names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text for m in people)
         candidates = tuple(dict.fromkeys((*p.codes, *names)))
         vaga = self._vaga_ref(p)
         if len(candidates) >= 2 and (COMPARE.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
@@ -386,13 +821,19 @@ class Planner:
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
             if group and measure != "candidates":
-                return Plan(intent="ranking", measure=measure, group_by=group, n=p.n or 5,
-                            filters=self._filters(p, measure=measure))
+                return Plan(
+                    intent="ranking",
+                    measure=measure,
+                    group_by=group,
+                    n=p.n or 5,
+                    filters=self._filters(p, measure=measure),
+                )
         if COUNT.search(q):
             measure = _measure(p, default="vagas")
             group = _group(q, measure) if re.search(rf"\b{BY}\b", q) else ""
-            plan = Plan(intent="count", measure=measure, group_by=group, n=p.n or 10,
-                        filters=self._filters(p, measure=measure))
+            plan = Plan(
+                intent="count", measure=measure, group_by=group, n=p.n or 10, filters=self._filters(p, measure=measure)
+            )
             if measure in ("applications", "hires") and (vaga.ids or vaga.title) and not group:
                 plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
             if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
@@ -401,23 +842,28 @@ class Planner:
         if HIRE.search(hire_q) and not candidates:
             if vaga.ids or (vaga.title and not p.years):
                 return Plan(intent="vaga_hires", vaga=vaga)
-            return Plan(intent="count", measure="hires", op="list", n=p.n or 10,
-                        filters=self._filters(p, measure="hires"))
+            return Plan(
+                intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")
+            )
         if candidates:
             if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not _field(q, CANDIDATE_CUES)):
-                return Plan(intent="applicant_status", candidates=candidates[:1],
-                            vaga=None if vaga.empty() else vaga)
-            return Plan(intent="candidate_profile", candidates=candidates[:1],
-                        field=_field(q, CANDIDATE_CUES) or "summary")
+                return Plan(intent="applicant_status", candidates=candidates[:1], vaga=None if vaga.empty() else vaga)
+            return Plan(
+                intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"
+            )
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q):
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
-        if (PERSON_WORDS.search(q) or PERSON_ASK.search(q)) \
-                and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish) and not vaga.ids \
-                and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city")
-                     or p.first("state")):
+        if (
+            (PERSON_WORDS.search(q) or PERSON_ASK.search(q))
+            and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
+            and not vaga.ids
+            and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
+        ):
             return Plan(intent="candidate_search", n=p.n or 10, filters=self._search_filters(p))
         if VAGA_LIST.search(q) and not vaga.ids:
-            return Plan(intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas"))
+            return Plan(
+                intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas")
+            )
         if vaga.ids or vaga.title or vaga.client:
             if APPLIED.search(q) and not _field(q, FIELD_CUES):
                 return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
@@ -429,21 +875,30 @@ class Planner:
     def _search_filters(self, p: Parsed) -> Filters:
         """Candidate search: skills named before "para uma vaga de…/for a … role" are required; the vaga's own
         words after it only rank."""
-        cut = re.search(r"\b(?:para|for|pra|para un|para una|para uma|a|an)\s+(?:uma |um |a |an |una |un )?"
-                        r"(?:vaga|posicao|position|role|job|puesto|vacante|oportunidade|cargo)\b", p.folded)
+        cut = re.search(
+            r"\b(?:para|for|pra|para un|para una|para uma|a|an)\s+(?:uma |um |a |an |una |un )?"
+            r"(?:vaga|posicao|position|role|job|puesto|vacante|oportunidade|cargo)\b",
+            p.folded,
+        )
         # a declared skill stands for the taxonomy's names of it ("Web API" rather than "apis")
         covered = {t for item in p.declared for t in skills_in(item)}
         named = [*p.declared, *(s for s in p.skills if s not in covered and s not in p.declared)]
         required, context = list(named), []
         if cut:
-            head, tail = p.folded[: cut.start()], p.folded[cut.start():]
-            after = set(skills_in(p.question[cut.start():])) | {d for d in p.declared if d in tail}
+            head, tail = p.folded[: cut.start()], p.folded[cut.start() :]
+            after = set(skills_in(p.question[cut.start() :])) | {d for d in p.declared if d in tail}
             before = set(skills_in(p.question[: cut.start()])) | {d for d in p.declared if d in head}
             required = [s for s in named if s in before or s not in after]
             context = [s for s in named if s in after and s not in before]
-        return Filters(skills=tuple(required[:6]), keywords=tuple(context[:6]), english=p.english, spanish=p.spanish,
-                       city=p.first("city"), state="" if p.first("city") else p.first("state"),
-                       level=p.levels[0] if p.levels else "")
+        return Filters(
+            skills=tuple(required[:6]),
+            keywords=tuple(context[:6]),
+            english=p.english,
+            spanish=p.spanish,
+            city=p.first("city"),
+            state="" if p.first("city") else p.first("state"),
+            level=p.levels[0] if p.levels else "",
+        )
 
     # ------------------------------------------------------------------------------------------ examples
     def _by_example(self, p: Parsed) -> Plan | None:
@@ -460,14 +915,28 @@ class Planner:
         vaga = self._vaga_ref(p)
         measure = skeleton.get("measure", "vagas")
         data: dict[str, Any] = {"intent": intent, **skeleton}
-        plan = Plan(intent=intent, vaga=None if vaga.empty() else vaga, candidates=names[:2],
-                    field=data.get("field", "summary"), measure=measure, op=data.get("op", "count"),
-                    group_by=data.get("group_by", ""), filters=self._filters(p, measure=measure),
-                    n=p.n or 5, reason=data.get("reason", ""), source="examples")
+        plan = Plan(
+            intent=intent,
+            vaga=None if vaga.empty() else vaga,
+            candidates=names[:2],
+            field=data.get("field", "summary"),
+            measure=measure,
+            op=data.get("op", "count"),
+            group_by=data.get("group_by", ""),
+            filters=self._filters(p, measure=measure),
+            n=p.n or 5,
+            reason=data.get("reason", ""),
+            source="examples",
+        )
         if intent == "candidate_search":
             plan = replace(plan, filters=self._search_filters(p))
-        needs = {"vaga_field": plan.vaga is not None, "vaga_hires": plan.vaga is not None,
-                 "applicant_status": bool(names), "candidate_profile": bool(names), "compare": len(names) >= 2}
+        needs = {
+            "vaga_field": plan.vaga is not None,
+            "vaga_hires": plan.vaga is not None,
+            "applicant_status": bool(names),
+            "candidate_profile": bool(names),
+            "compare": len(names) >= 2,
+        }
         return plan if needs.get(intent, True) else None
 
 
@@ -497,8 +966,9 @@ def example_vectors(embedder: Embedder) -> Any:
     return np.asarray(embedder.embed(masked), dtype=np.float32)
 
 
-def nearest_example(embedder: Embedder, masked_question: str, *, vectors: Any = None
-                    ) -> tuple[tuple[str, dict[str, Any]], float]:
+def nearest_example(
+    embedder: Embedder, masked_question: str, *, vectors: Any = None
+) -> tuple[tuple[str, dict[str, Any]], float]:
     """(intent, plan skeleton) of the example most similar to ``masked_question``, and the cosine similarity."""
     import numpy as np
 

@@ -38,27 +38,89 @@ SCHEMA_VERSION = 1
 CV_HEAD_CHARS = 600  # where a CV states the candidate's city (its header), when the profile field is empty
 
 VAGA_COLUMNS = (
-    "vaga_id", "title", "client", "city", "state", "country", "level", "academic", "english", "spanish",
-    "other_language", "area", "contract", "activities", "requirements", "behaviour", "notes", "requested",
-    "start", "end", "analyst", "requester", "division", "sap", "priority", "travel", "hours",
+    "vaga_id",
+    "title",
+    "client",
+    "city",
+    "state",
+    "country",
+    "level",
+    "academic",
+    "english",
+    "spanish",
+    "other_language",
+    "area",
+    "contract",
+    "activities",
+    "requirements",
+    "behaviour",
+    "notes",
+    "requested",
+    "start",
+    "end",
+    "analyst",
+    "requester",
+    "division",
+    "sap",
+    "priority",
+    "travel",
+    "hours",
 )
 APPLICANT_COLUMNS = (
-    "code", "name", "title", "area", "level", "declared_skills", "skills", "certifications", "academic",
-    "courses", "institution", "english", "spanish", "other_language", "city", "objective", "created",
+    "code",
+    "name",
+    "title",
+    "area",
+    "level",
+    "declared_skills",
+    "skills",
+    "certifications",
+    "academic",
+    "courses",
+    "institution",
+    "english",
+    "spanish",
+    "other_language",
+    "city",
+    "objective",
+    "created",
 )
 APPLICATION_COLUMNS = (
-    "vaga_id", "code", "name", "vaga_title", "status", "outcome", "hired", "applied", "updated", "recruiter",
+    "vaga_id",
+    "code",
+    "name",
+    "vaga_title",
+    "status",
+    "outcome",
+    "hired",
+    "applied",
+    "updated",
+    "recruiter",
     "comment",
 )
 # Never a column, whatever a future schema adds (checked when a table is saved).
-FORBIDDEN_COLUMNS = frozenset({"cpf", "email", "telefone", "phone", "data_nascimento", "birth_date", "endereco",
-                               "address", "url_linkedin", "facebook", "skype", "remuneracao"})
+FORBIDDEN_COLUMNS = frozenset(
+    {
+        "cpf",
+        "email",
+        "telefone",
+        "phone",
+        "data_nascimento",
+        "birth_date",
+        "endereco",
+        "address",
+        "url_linkedin",
+        "facebook",
+        "skype",
+        "remuneracao",
+    }
+)
 
 _DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})-(\d{2})-(\d{2})")
 
 
 def iso_date(text: str) -> str:
-    """"05-09-2022" / "05/09/2022 10:11" / "2022-09-05" → "2022-09-05"; "" when there is no valid date."""
+    """ "05-09-2022" / "05/09/2022 10:11" / "2022-09-05" → "2022-09-05"; "" when there is no valid date."""
     m = _DATE.search(text or "")
     if not m:
         return ""
@@ -94,16 +156,37 @@ def vaga_rows(ds: Dataset, *, pii: Counter[str] | None = None) -> list[tuple[str
     for vid, v in ds.vagas.items():
         b, p = v.informacoes_basicas, v.perfil_vaga
         extra = b.model_extra or {}
-        rows.append((
-            vid, b.titulo_vaga, b.cliente, p.cidade, p.estado, p.pais, p.nivel_profissional, p.nivel_academico,
-            p.nivel_ingles, p.nivel_espanhol, p.outro_idioma, p.areas_atuacao.strip(" -"), b.tipo_contratacao,
-            redact(p.principais_atividades, counts=pii), redact(p.competencia_tecnicas_e_comportamentais, counts=pii),
-            redact(p.habilidades_comportamentais_necessarias, counts=pii), redact(p.demais_observacoes, counts=pii),
-            iso_date(b.data_requicisao), iso_date(str(extra.get("data_inicial") or "")),
-            iso_date(str(extra.get("data_final") or "")), b.analista_responsavel,
-            str(extra.get("requisitante") or "").strip(), b.empresa_divisao, b.vaga_sap, b.prioridade_vaga,
-            p.viagens_requeridas, p.horario_trabalho,
-        ))
+        rows.append(
+            (
+                vid,
+                b.titulo_vaga,
+                b.cliente,
+                p.cidade,
+                p.estado,
+                p.pais,
+                p.nivel_profissional,
+                p.nivel_academico,
+                p.nivel_ingles,
+                p.nivel_espanhol,
+                p.outro_idioma,
+                p.areas_atuacao.strip(" -"),
+                b.tipo_contratacao,
+                redact(p.principais_atividades, counts=pii),
+                redact(p.competencia_tecnicas_e_comportamentais, counts=pii),
+                redact(p.habilidades_comportamentais_necessarias, counts=pii),
+                redact(p.demais_observacoes, counts=pii),
+                iso_date(b.data_requicisao),
+                iso_date(str(extra.get("data_inicial") or "")),
+                iso_date(str(extra.get("data_final") or "")),
+                b.analista_responsavel,
+                str(extra.get("requisitante") or "").strip(),
+                b.empresa_divisao,
+                b.vaga_sap,
+                b.prioridade_vaga,
+                p.viagens_requeridas,
+                p.horario_trabalho,
+            )
+        )
     return rows
 
 
@@ -112,14 +195,27 @@ def applicant_rows(ds: Dataset, *, pii: Counter[str] | None = None) -> list[tupl
     for code, a in ds.applicants.items():
         pr, fo, ib = a.informacoes_profissionais, a.formacao_e_idiomas, a.infos_basicas
         declared = redact(pr.conhecimentos_tecnicos, counts=pii)
-        rows.append((
-            code, a.nome, pr.titulo_profissional, pr.area_atuacao.strip(" -"), pr.nivel_profissional, declared,
-            _skills(pr.titulo_profissional, declared, a.cv_pt, a.cv_en),
-            redact(" ".join(x for x in (pr.certificacoes, pr.outras_certificacoes) if x), counts=pii),
-            fo.nivel_academico, fo.cursos, fo.instituicao_ensino_superior, fo.nivel_ingles, fo.nivel_espanhol,
-            fo.outro_idioma.strip(" -"), _city_of(ib.local, a.cv_pt or a.cv_en),
-            redact(ib.objetivo_profissional, counts=pii), iso_date(str((ib.model_extra or {}).get("data_criacao") or "")),
-        ))
+        rows.append(
+            (
+                code,
+                a.nome,
+                pr.titulo_profissional,
+                pr.area_atuacao.strip(" -"),
+                pr.nivel_profissional,
+                declared,
+                _skills(pr.titulo_profissional, declared, a.cv_pt, a.cv_en),
+                redact(" ".join(x for x in (pr.certificacoes, pr.outras_certificacoes) if x), counts=pii),
+                fo.nivel_academico,
+                fo.cursos,
+                fo.instituicao_ensino_superior,
+                fo.nivel_ingles,
+                fo.nivel_espanhol,
+                fo.outro_idioma.strip(" -"),
+                _city_of(ib.local, a.cv_pt or a.cv_en),
+                redact(ib.objetivo_profissional, counts=pii),
+                iso_date(str((ib.model_extra or {}).get("data_criacao") or "")),
+            )
+        )
     return rows
 
 
@@ -130,11 +226,21 @@ def application_rows(ds: Dataset, *, pii: Counter[str] | None = None) -> list[tu
         if (rec.vaga_id, p.codigo) in seen:  # the same candidate listed twice in one vaga: the first, as the index
             continue
         seen.add((rec.vaga_id, p.codigo))
-        rows.append((
-            rec.vaga_id, p.codigo, p.nome, rec.vaga_titulo, p.situacao_candidado,
-            outcome(p.situacao_candidado, hired=rec.hired), int(rec.hired), iso_date(p.data_candidatura),
-            iso_date(p.ultima_atualizacao), p.recrutador, redact(p.comentario, counts=pii),
-        ))
+        rows.append(
+            (
+                rec.vaga_id,
+                p.codigo,
+                p.nome,
+                rec.vaga_titulo,
+                p.situacao_candidado,
+                outcome(p.situacao_candidado, hired=rec.hired),
+                int(rec.hired),
+                iso_date(p.data_candidatura),
+                iso_date(p.ultima_atualizacao),
+                p.recrutador,
+                redact(p.comentario, counts=pii),
+            )
+        )
     return rows
 
 
@@ -148,9 +254,11 @@ def build_table(ds: Dataset, path: Path, *, pii: Counter[str] | None = None) -> 
     tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp)
     try:
-        for name, columns, rows in (("vagas", VAGA_COLUMNS, vaga_rows(ds, pii=pii)),
-                                    ("applicants", APPLICANT_COLUMNS, applicant_rows(ds, pii=pii)),
-                                    ("applications", APPLICATION_COLUMNS, application_rows(ds, pii=pii))):
+        for name, columns, rows in (
+            ("vagas", VAGA_COLUMNS, vaga_rows(ds, pii=pii)),
+            ("applicants", APPLICANT_COLUMNS, applicant_rows(ds, pii=pii)),
+            ("applications", APPLICATION_COLUMNS, application_rows(ds, pii=pii)),
+        ):
             cols = ", ".join(f'"{c}" {"INTEGER" if c == "hired" else "TEXT"}' for c in columns)
             con.execute(f"CREATE TABLE {name} ({cols})")
             con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", rows)
@@ -179,15 +287,18 @@ class RecordsTable:
 
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            frames = {name: pd.read_sql_query(f"SELECT * FROM {name}", con).fillna("")
-                      for name in ("vagas", "applicants", "applications")}
+            frames = {
+                name: pd.read_sql_query(f"SELECT * FROM {name}", con).fillna("")
+                for name in ("vagas", "applicants", "applications")
+            }
         finally:
             con.close()
         return cls.from_frames(**frames, source=str(path))
 
     @classmethod
-    def from_frames(cls, *, vagas: pd.DataFrame, applicants: pd.DataFrame, applications: pd.DataFrame,
-                    source: str = "") -> RecordsTable:
+    def from_frames(
+        cls, *, vagas: pd.DataFrame, applicants: pd.DataFrame, applications: pd.DataFrame, source: str = ""
+    ) -> RecordsTable:
         """Derived columns every plan uses (years, the vaga's client on each application), computed once."""
         vagas = vagas.set_index("vaga_id", drop=False)
         applicants = applicants.set_index("code", drop=False)
@@ -196,8 +307,9 @@ class RecordsTable:
         vagas["year"] = vagas["requested"].str[:4]
         applications["applied_year"] = applications["applied"].str[:4]
         # The hire's date: the application's last update (when its status last changed), else its date.
-        applications["hire_year"] = applications["updated"].where(applications["updated"] != "",
-                                                                  applications["applied"]).str[:4]
+        applications["hire_year"] = (
+            applications["updated"].where(applications["updated"] != "", applications["applied"]).str[:4]
+        )
         applications["client"] = applications["vaga_id"].map(vagas["client"]).fillna("")
         applications["title"] = applications["vaga_id"].map(vagas["title"]).fillna("")
         applications["title"] = applications["title"].where(applications["title"] != "", applications["vaga_title"])
@@ -272,5 +384,15 @@ def table_path(store: Store, *, settings: Settings | None = None) -> Path:
     return folder / f"table-{store.name}.sqlite3"
 
 
-__all__ = ["APPLICANT_COLUMNS", "APPLICATION_COLUMNS", "FORBIDDEN_COLUMNS", "TABLE_FILE", "VAGA_COLUMNS",
-           "RecordsTable", "build_table", "iso_date", "local_folder", "table_path"]
+__all__ = [
+    "APPLICANT_COLUMNS",
+    "APPLICATION_COLUMNS",
+    "FORBIDDEN_COLUMNS",
+    "TABLE_FILE",
+    "VAGA_COLUMNS",
+    "RecordsTable",
+    "build_table",
+    "iso_date",
+    "local_folder",
+    "table_path",
+]

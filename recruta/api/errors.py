@@ -90,8 +90,10 @@ class Problem:
 class ErrorDetail(BaseModel):
     status: int = Field(description="The HTTP status, repeated for clients that only keep the body.")
     code: str = Field(description="Stable machine name of the error, e.g. `missing`, `job.both`, `file.corrupt`.")
-    message: str = Field(description="One readable sentence in the request's language (Accept-Language, else "
-                                     "the language of the request's text, else Portuguese).")
+    message: str = Field(
+        description="One readable sentence in the request's language (Accept-Language, else "
+        "the language of the request's text, else Portuguese)."
+    )
     field: str | None = Field(description="The request field at fault (`cvs[3]`, `filtros.tipo`), or null.")
 
 
@@ -111,8 +113,11 @@ def error_response(problem: Problem, *, lang: str, request_id: str) -> Any:
     """The Starlette JSONResponse of ``problem``."""
     from starlette.responses import JSONResponse
 
-    return JSONResponse(error_body(problem, lang=lang, request_id=request_id), status_code=problem.status,
-                        headers=problem.headers or None)
+    return JSONResponse(
+        error_body(problem, lang=lang, request_id=request_id),
+        status_code=problem.status,
+        headers=problem.headers or None,
+    )
 
 
 # --------------------------------------------------------------------------- language
@@ -175,17 +180,40 @@ def _shown(key: str, value: Any, lang: str) -> Any:
 
 # --------------------------------------------------------------------------- from exceptions
 _TYPE_KEYS = {
-    "missing": "missing", "string_type": "type.string", "string_unicode": "type.string", "bytes_type": "type.string",
-    "int_type": "type.integer", "int_parsing": "type.integer", "int_from_float": "type.integer",
-    "float_type": "type.number", "float_parsing": "type.number", "decimal_type": "type.number",
-    "bool_type": "type.boolean", "bool_parsing": "type.boolean", "list_type": "type.list", "tuple_type": "type.list",
-    "set_type": "type.list", "dict_type": "type.object", "model_type": "type.object",
-    "model_attributes_type": "type.object", "finite_number": "number.finite",
-    "string_too_long": "text.too_long", "string_too_short": "text.too_short", "too_long": "list.too_long",
-    "too_short": "list.too_short", "greater_than_equal": "range.min", "less_than_equal": "range.max",
-    "greater_than": "range.above", "less_than": "range.below", "literal_error": "choice", "enum": "choice",
-    "extra_forbidden": "unknown_field", "json_invalid": "body.invalid_json", "json_type": "body.invalid_json",
-    "path_type": "type.file", "file_type": "type.file",
+    "missing": "missing",
+    "string_type": "type.string",
+    "string_unicode": "type.string",
+    "bytes_type": "type.string",
+    "int_type": "type.integer",
+    "int_parsing": "type.integer",
+    "int_from_float": "type.integer",
+    "float_type": "type.number",
+    "float_parsing": "type.number",
+    "decimal_type": "type.number",
+    "bool_type": "type.boolean",
+    "bool_parsing": "type.boolean",
+    "list_type": "type.list",
+    "tuple_type": "type.list",
+    "set_type": "type.list",
+    "dict_type": "type.object",
+    "model_type": "type.object",
+    "model_attributes_type": "type.object",
+    "finite_number": "number.finite",
+    "string_too_long": "text.too_long",
+    "string_too_short": "text.too_short",
+    "too_long": "list.too_long",
+    "too_short": "list.too_short",
+    "greater_than_equal": "range.min",
+    "less_than_equal": "range.max",
+    "greater_than": "range.above",
+    "less_than": "range.below",
+    "literal_error": "choice",
+    "enum": "choice",
+    "extra_forbidden": "unknown_field",
+    "json_invalid": "body.invalid_json",
+    "json_type": "body.invalid_json",
+    "path_type": "type.file",
+    "file_type": "type.file",
 }
 _LIMIT_CTX = ("ge", "le", "gt", "lt", "max_length", "min_length")
 # A pydantic location part that names a union member or a validator, not a field ("str", "list[str]",
@@ -203,8 +231,9 @@ def _field_path(loc: tuple[int | str, ...]) -> str | None:
     return path or None
 
 
-_JD_RULE_KINDS = frozenset({"string_too_short", "string_too_long", "missing", "string_pattern_mismatch",
-                            "too_short", "too_long"})
+_JD_RULE_KINDS = frozenset(
+    {"string_too_short", "string_too_long", "missing", "string_pattern_mismatch", "too_short", "too_long"}
+)
 
 
 def _validation_problem(exc: Any, *, fields: Mapping[str, Any] | None) -> Problem:
@@ -233,7 +262,8 @@ def _validation_problem(exc: Any, *, fields: Mapping[str, Any] | None) -> Proble
             params["limit"] = ctx[name]
     if kind in ("literal_error", "enum"):
         params["choices"] = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", "")))) or str(
-            ctx.get("expected", ""))
+            ctx.get("expected", "")
+        )
     if kind == "extra_forbidden":
         params["allowed"] = ", ".join(sorted(fields or {}))
     return Problem(status=400, code=_TYPE_KEYS.get(kind, "invalid"), field=where, params=params)
@@ -256,8 +286,9 @@ def _file_error(exc: BaseException) -> Any:
 _FIELD_PREFIX = re.compile(r"([A-Za-z_][\w.\[\]]*) \[\w+\]")
 
 
-def localize(exc: RecrutaError, *, uploads: Mapping[str, str] | None = None,
-             rename: Mapping[str, str] | None = None) -> ApiError | None:
+def localize(
+    exc: RecrutaError, *, uploads: Mapping[str, str] | None = None, rename: Mapping[str, str] | None = None
+) -> ApiError | None:
     """A domain error as an :class:`ApiError` with a catalogue key, or None when it has no key.
 
     File errors: domain code wraps the parser's error as ``"cv_text [empty]: <parser sentence>"`` (screening)
@@ -300,8 +331,12 @@ def localize(exc: RecrutaError, *, uploads: Mapping[str, str] | None = None,
 
 
 @contextmanager
-def domain_errors(*, uploads: Mapping[str, str] | None = None, rename: Mapping[str, str] | None = None,
-                  not_found: tuple[str, Any] | None = None) -> Iterator[None]:
+def domain_errors(
+    *,
+    uploads: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
+    not_found: tuple[str, Any] | None = None,
+) -> Iterator[None]:
     """Run domain code; its errors leave as :class:`ApiError` where a catalogue message exists.
 
     ``not_found=("session_id", sid)``: a NotFound inside is a 404 naming that field and value.
@@ -336,8 +371,13 @@ def status_problem(status: int, *, method: str = "", path: str = "", request_id:
     return Problem(status=status, code="http.error", params={"status": status})
 
 
-def describe(exc: BaseException, *, request_id: str = "-", fields: Mapping[str, Any] | None = None,
-             input_model: str | None = None) -> Problem:
+def describe(
+    exc: BaseException,
+    *,
+    request_id: str = "-",
+    fields: Mapping[str, Any] | None = None,
+    input_model: str | None = None,
+) -> Problem:
     """Any exception an endpoint let out, as a :class:`Problem`.
 
     ``input_model`` is the name of the endpoint's input model: a pydantic error about it is the client's (400);
@@ -356,8 +396,13 @@ def describe(exc: BaseException, *, request_id: str = "-", fields: Mapping[str, 
     if isinstance(exc, RecrutaError):
         api = exc if isinstance(exc, ApiError) else localize(exc)
         if api is not None:
-            return Problem(status=api.http_status, code=api.message_key, field=api.field, params=api.params,
-                           headers={"Retry-After": "5"} if api.http_status == 503 else {})
+            return Problem(
+                status=api.http_status,
+                code=api.message_key,
+                field=api.field,
+                params=api.params,
+                headers={"Retry-After": "5"} if api.http_status == 503 else {},
+            )
         code = "not_found" if isinstance(exc, NotFound) else "invalid"
         return Problem(status=exc.status, code=code, field=exc.field, text=str(exc))
     from bentoml.exceptions import BentoMLException
@@ -392,8 +437,9 @@ async def endpoint_error(exc: BaseException, request: Any, api: Any) -> Any:
     rid = REQUEST_ID.get()
     spec = getattr(api, "input_spec", None)
     try:
-        problem = describe(exc, request_id=rid, fields=getattr(spec, "model_fields", None),
-                           input_model=getattr(spec, "__name__", None))
+        problem = describe(
+            exc, request_id=rid, fields=getattr(spec, "model_fields", None), input_model=getattr(spec, "__name__", None)
+        )
         lang = request_language(accept_language=request.headers.get("accept-language"), payload=payload_of(request))
     except Exception:  # describing the error must never be a second error: a plain 500 in the same shape
         logging.getLogger("recruta.api").exception("request %s: could not describe %s", rid, type(exc).__name__)

@@ -24,8 +24,22 @@ from pydantic_core import PydanticCustomError
 from recruta.jd.service import JDError, JDRequest, parse_request
 
 __all__ = [
-    "ChatAnswer", "ChatDeleted", "ChatHistory", "ChatList", "ChatSession", "ChatUpload", "Fonte", "JDFeedback",
-    "JDInput", "JobDescription", "MatchResult", "ModelInfo", "RankResult", "Resposta", "VagaId", "respond",
+    "ChatAnswer",
+    "ChatDeleted",
+    "ChatHistory",
+    "ChatList",
+    "ChatSession",
+    "ChatUpload",
+    "Fonte",
+    "JDFeedback",
+    "JDInput",
+    "JobDescription",
+    "MatchResult",
+    "ModelInfo",
+    "RankResult",
+    "Resposta",
+    "VagaId",
+    "respond",
 ]
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,8 +58,11 @@ def _id_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-VagaId = Annotated[str, BeforeValidator(_id_text), Field(
-    max_length=64, description="A vaga of the index, e.g. \"1003\" (a number is accepted as its text).")]
+VagaId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    Field(max_length=64, description='A vaga of the index, e.g. "1003" (a number is accepted as its text).'),
+]
 
 
 # --------------------------------------------------------------------------- /responder, /info
@@ -82,9 +99,10 @@ class ModelInfo(BaseModel):
     tracking_uri: str | None = None
     params: dict[str, str]
     metrics: dict[str, float]
-    generator: str = Field(description="The generator answering now, e.g. \"openai:llama-3.1-8b-instant\".")
+    generator: str = Field(description='The generator answering now, e.g. "openai:llama-3.1-8b-instant".')
     generator_source: Literal["model", "RECRUTA_GENERATOR"] = Field(
-        default="model", description="Where it comes from: the champion's config, or RECRUTA_GENERATOR at serve time.")
+        default="model", description="Where it comes from: the champion's config, or RECRUTA_GENERATOR at serve time."
+    )
     embedder: str
 
 
@@ -128,8 +146,10 @@ class CVInfo(BaseModel):
 
 class MatchResult(BaseModel):
     score: int = Field(ge=0, le=100)
-    signals: dict[str, Signal] = Field(description="skills, semantic, lexical, experience, languages, education, "
-                                                   "location, salary — those that could be judged.")
+    signals: dict[str, Signal] = Field(
+        description="skills, semantic, lexical, experience, languages, education, "
+        "location, salary — those that could be judged."
+    )
     strengths: list[Strength]
     gaps: list[Gap]
     sections: Sections
@@ -163,8 +183,9 @@ class RankedCV(BaseModel):
 class RankResult(BaseModel):
     job: JobInfo
     candidates: list[RankedCandidate | RankedCV]
-    hired: list[str] = Field(default_factory=list, description="Candidate ids actually hired for the vaga "
-                                                               "(empty when ranking sent CVs).")
+    hired: list[str] = Field(
+        default_factory=list, description="Candidate ids actually hired for the vaga (empty when ranking sent CVs)."
+    )
     n_scored: int
 
 
@@ -232,9 +253,12 @@ class ChatAnswer(BaseModel):
     turn: int
     mode: Literal["extracted", "computed", "generated"] = Field(
         description="How the answer was made: extracted (facts or passages copied from the documents), computed "
-                    "(the match score, questions from the gaps), generated (an LLM wrote it).")
-    intent: str = Field(description="What the message asks: fit, technologies, skill_check, interview, summary, "
-                                    "education, experience, … (recruta/chat/intents.py).")
+        "(the match score, questions from the gaps), generated (an LLM wrote it)."
+    )
+    intent: str = Field(
+        description="What the message asks: fit, technologies, skill_check, interview, summary, "
+        "education, experience, … (recruta/chat/intents.py)."
+    )
     found: bool = Field(description="False when the answer says the documents do not hold it.")
     language: str
 
@@ -299,15 +323,19 @@ class JDInput(JDRequest):
         try:
             domain = parse_request({"title": "-", "remote": v}).remote
         except JDError:
-            raise PydanticCustomError("choice", "must be one of {choices}",
-                                      {"choices": "remote, hybrid, onsite"}) from None
+            raise PydanticCustomError(
+                "choice", "must be one of {choices}", {"choices": "remote, hybrid, onsite"}
+            ) from None
         return _REMOTE.get(domain or "", domain)
 
     @model_validator(mode="after")
     def _salary_order(self) -> JDInput:  # overrides JDRequest._salary_order: a catalogue key, not English
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
-            raise PydanticCustomError("jd.salary_order", "salary_min must not exceed salary_max",
-                                      {"low": self.salary_min, "high": self.salary_max})
+            raise PydanticCustomError(
+                "jd.salary_order",
+                "salary_min must not exceed salary_max",
+                {"low": self.salary_min, "high": self.salary_max},
+            )
         return self
 
     def to_domain(self) -> JDRequest:
@@ -330,11 +358,14 @@ class JobDescription(BaseModel):
     source_vaga_ids: list[str] = Field(description="The historical vagas retrieved to ground the text.")
     used_vaga_ids: list[str] = Field(description="Those whose lines made it into the text.")
     line_sources: dict[str, list[str | None]] = Field(
-        description="Per list section, the vaga id each item was borrowed from (null: built from your fields).")
+        description="Per list section, the vaga id each item was borrowed from (null: built from your fields)."
+    )
     similar_history: bool = Field(description="False when no retrieved vaga was similar enough to lend a line.")
     history_note: str | None = Field(description="Says, in the JD's language, that no similar history was found.")
     vaga_similarity: dict[str, float] = Field(description="Per retrieved vaga, its similarity to the request.")
-    min_similarity: float | None = Field(description="The similarity a vaga needs to lend lines (null on JDs stored before the gate).")
+    min_similarity: float | None = Field(
+        description="The similarity a vaga needs to lend lines (null on JDs stored before the gate)."
+    )
     language: Literal["pt", "en", "es"]
     generator: str
     summary_source: str = Field(description="template, llm (rephrased and checked) or edited.")

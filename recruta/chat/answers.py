@@ -33,8 +33,22 @@ from recruta.facts.tables import table
 from recruta.i18n import message, messages
 from recruta.text.fold import fold
 
-__all__ = ["Reply", "candidate_text", "education", "experience", "job_requirements", "location", "personal",
-           "quote_lines", "salary", "skill_check", "soft_skill_lines", "spoken_languages", "summary", "technologies"]
+__all__ = [
+    "Reply",
+    "candidate_text",
+    "education",
+    "experience",
+    "job_requirements",
+    "location",
+    "personal",
+    "quote_lines",
+    "salary",
+    "skill_check",
+    "soft_skill_lines",
+    "spoken_languages",
+    "summary",
+    "technologies",
+]
 
 
 @dataclass(kw_only=True)
@@ -52,7 +66,7 @@ def _q(text: str) -> str:
 
 
 def quote_lines(found: Sequence[Found], lang: str) -> list[str]:
-    """"- Label: “line”" for each piece of evidence, one per distinct line."""
+    """ "- Label: “line”" for each piece of evidence, one per distinct line."""
     labels = messages("chat", lang)
     seen: set[tuple[str, str]] = set()
     out = []
@@ -100,8 +114,15 @@ def technologies(documents: dict[str, str], *, lang: str) -> Reply:
         if not text:
             continue
         for name, ev in direct_skills(text).items():
-            group = "languages" if name in data.languages else "frameworks" if name in data.frameworks else \
-                "other" if ev.category == "tool" else None
+            group = (
+                "languages"
+                if name in data.languages
+                else "frameworks"
+                if name in data.frameworks
+                else "other"
+                if ev.category == "tool"
+                else None
+            )
             quote = " ".join(ev.quote.split())
             key = fold(quote)
             if group is None or key in seen or name in seen or in_address(text, ev.start):
@@ -111,8 +132,9 @@ def technologies(documents: dict[str, str], *, lang: str) -> Reply:
             begin, _ = line_at(text, ev.start)
             if (kind, begin) not in lines_seen:  # one quote per line of the document
                 lines_seen.add((kind, begin))
-                found.append(Found(kind=kind, quote=ev.quote, line=evidence_line(text, ev.start, ev.quote),
-                                   start=ev.start))
+                found.append(
+                    Found(kind=kind, quote=ev.quote, line=evidence_line(text, ev.start, ev.quote), start=ev.start)
+                )
     if not found:
         return _not_found(lang, "tech.none")
     lines = []
@@ -233,8 +255,10 @@ def experience(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Rep
 
 
 _LANGUAGE_NAMES = re.compile("(?<![^\\W_])(?:" + "|".join(table("languages")["any_language"]) + ")")
-_ASKED_LANGUAGE = {"english": re.compile(r"\b(?:ingles|english)\b"),
-                   "spanish": re.compile(r"\b(?:espanhol|espanol|spanish|castellano)\b")}
+_ASKED_LANGUAGE = {
+    "english": re.compile(r"\b(?:ingles|english)\b"),
+    "spanish": re.compile(r"\b(?:espanhol|espanol|spanish|castellano)\b"),
+}
 
 
 def spoken_languages(question: str, documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
@@ -259,7 +283,9 @@ def spoken_languages(question: str, documents: dict[str, str], *, lang: str, ana
         if not found and not any(n in cv.languages for n in asked):
             return Reply(answer="\n".join(lines), found=False)
     elif cv.languages or found:
-        levels = [f"{t.get(f'language.{n}', n)} ({t.get(f'level.{v}', str(v))})" for n, v in sorted(cv.languages.items())]
+        levels = [
+            f"{t.get(f'language.{n}', n)} ({t.get(f'level.{v}', str(v))})" for n, v in sorted(cv.languages.items())
+        ]
         if levels:
             lines.append(f"**{t['fact.languages']}:** {', '.join(levels)}")
     else:
@@ -298,39 +324,84 @@ def salary(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
         return _not_found(lang, "answer.not_stated", what=t["signal.salary"])
     found = find_pattern(documents, _SALARY_LINE, limit=2)
     values = " – ".join(f"{v:,.0f}".replace(",", ".") for v in (low, high) if v is not None)
-    lines = [f"**{t['fact.salary']}:** {currency + ' ' if currency else ''}{values}", *quote_lines(found, lang),
-             "", t["note.extracted"]]
+    lines = [
+        f"**{t['fact.salary']}:** {currency + ' ' if currency else ''}{values}",
+        *quote_lines(found, lang),
+        "",
+        t["note.extracted"],
+    ]
     return Reply(answer="\n".join(lines), sources=_sources(found))
 
 
 # (fact, what the question says, what a document line that states it says) — all folded
 _PERSONAL_FACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("age", re.compile(r"\b(?:idade|age|edad|how old|quantos anos|cuantos anos|nasceu|nascimento|born|birth\w*|nacio|"
-                       r"nacimiento)\b"),
-     re.compile(r"\b(?:idade|age|edad|data de nascimento|nascimento|nascid[oa]|date of birth|born|birth ?date|"
-                r"fecha de nacimiento|nacid[oa])\b|\b\d{2} anos\b|\b\d{2} years old\b|\b\d{2} anos de idade\b")),
-    ("family", re.compile(r"\b(?:estado civil|marital|casad[oa]|married|solteir[oa]|solter[oa]|single|filhos?|"
-                          r"children|kids|hijos?)\b"),
-     re.compile(r"\b(?:estado civil|marital status|casad[oa]|married|solteir[oa]|solter[oa]|divorciad[oa]|"
-                r"divorced|filhos?|children|hijos?)\b")),
-    ("notice", re.compile(r"\b(?:aviso previo|notice|preaviso|periodo de aviso)\b"),
-     re.compile(r"\b(?:aviso previo|notice period|preaviso|periodo de aviso)\b")),
-    ("start", re.compile(r"\b(?:comecar|iniciar|inicio|start\w*|available|disponib\w*|disponivel|empezar|"
-                         r"incorpora\w*)\b"),
-     re.compile(r"\b(?:disponibilidade (?:imediata|para inicio|para comecar)|inicio imediato|available "
-                r"(?:immediately|from|to start)|availability|disponibilidad (?:inmediata|para incorporarse)|"
-                r"incorporacion inmediata)\b")),
-    ("permit", re.compile(r"\b(?:vistos?|visa|sponsor\w*|work permit|work authori[sz]ation|permiso de trabajo|"
-                          r"autorizacao de trabalho|cidadania|citizenship|ciudadania|nacionalidade|nationality|"
-                          r"nacionalidad)\b"),
-     re.compile(r"\b(?:vistos?|visa|work permit|right to work|work authori[sz]ation|permiso de trabajo|cidadania|"
-                r"citizenship|ciudadania|nacionalidade|nationality|nacionalidad|passaporte|passport|pasaporte)\b")),
-    ("contact", re.compile(r"\b(?:telefone|phone|celular|whatsapp|telefono|e-?mail|contato|contact|contacto)\b"),
-     re.compile(r"@|\b(?:telefone|phone|celular|whatsapp|telefono|tel\.?)\b|\+?\d[\d\s().-]{7,}\d")),
-    ("licence", re.compile(r"\b(?:cnh|carteira de motorista|habilitacao|driver'?s licen[cs]e|driving licen[cs]e|"
-                           r"licencia de conducir|permiso de conducir|carne de conducir)\b"),
-     re.compile(r"\b(?:cnh|carteira de motorista|habilitacao|driver'?s licen[cs]e|driving licen[cs]e|"
-                r"licencia de conducir)\b")),
+    (
+        "age",
+        re.compile(
+            r"\b(?:idade|age|edad|how old|quantos anos|cuantos anos|nasceu|nascimento|born|birth\w*|nacio|"
+            r"nacimiento)\b"
+        ),
+        re.compile(
+            r"\b(?:idade|age|edad|data de nascimento|nascimento|nascid[oa]|date of birth|born|birth ?date|"
+            r"fecha de nacimiento|nacid[oa])\b|\b\d{2} anos\b|\b\d{2} years old\b|\b\d{2} anos de idade\b"
+        ),
+    ),
+    (
+        "family",
+        re.compile(
+            r"\b(?:estado civil|marital|casad[oa]|married|solteir[oa]|solter[oa]|single|filhos?|"
+            r"children|kids|hijos?)\b"
+        ),
+        re.compile(
+            r"\b(?:estado civil|marital status|casad[oa]|married|solteir[oa]|solter[oa]|divorciad[oa]|"
+            r"divorced|filhos?|children|hijos?)\b"
+        ),
+    ),
+    (
+        "notice",
+        re.compile(r"\b(?:aviso previo|notice|preaviso|periodo de aviso)\b"),
+        re.compile(r"\b(?:aviso previo|notice period|preaviso|periodo de aviso)\b"),
+    ),
+    (
+        "start",
+        re.compile(
+            r"\b(?:comecar|iniciar|inicio|start\w*|available|disponib\w*|disponivel|empezar|"
+            r"incorpora\w*)\b"
+        ),
+        re.compile(
+            r"\b(?:disponibilidade (?:imediata|para inicio|para comecar)|inicio imediato|available "
+            r"(?:immediately|from|to start)|availability|disponibilidad (?:inmediata|para incorporarse)|"
+            r"incorporacion inmediata)\b"
+        ),
+    ),
+    (
+        "permit",
+        re.compile(
+            r"\b(?:vistos?|visa|sponsor\w*|work permit|work authori[sz]ation|permiso de trabajo|"
+            r"autorizacao de trabalho|cidadania|citizenship|ciudadania|nacionalidade|nationality|"
+            r"nacionalidad)\b"
+        ),
+        re.compile(
+            r"\b(?:vistos?|visa|work permit|right to work|work authori[sz]ation|permiso de trabajo|cidadania|"
+            r"citizenship|ciudadania|nacionalidade|nationality|nacionalidad|passaporte|passport|pasaporte)\b"
+        ),
+    ),
+    (
+        "contact",
+        re.compile(r"\b(?:telefone|phone|celular|whatsapp|telefono|e-?mail|contato|contact|contacto)\b"),
+        re.compile(r"@|\b(?:telefone|phone|celular|whatsapp|telefono|tel\.?)\b|\+?\d[\d\s().-]{7,}\d"),
+    ),
+    (
+        "licence",
+        re.compile(
+            r"\b(?:cnh|carteira de motorista|habilitacao|driver'?s licen[cs]e|driving licen[cs]e|"
+            r"licencia de conducir|permiso de conducir|carne de conducir)\b"
+        ),
+        re.compile(
+            r"\b(?:cnh|carteira de motorista|habilitacao|driver'?s licen[cs]e|driving licen[cs]e|"
+            r"licencia de conducir)\b"
+        ),
+    ),
 )
 
 
@@ -339,20 +410,22 @@ def personal(question: str, documents: dict[str, str], *, lang: str) -> Reply:
     "não consta" (CVs seldom state these, and guessing them from another line is what must not happen)."""
     t = messages("chat", lang)
     q = it.folded(question)
-    asked = [(name, evidence) for name, cue, evidence in _PERSONAL_FACTS if cue.search(q)] or \
-        [(name, evidence) for name, _, evidence in _PERSONAL_FACTS[:1]]
+    asked = [(name, evidence) for name, cue, evidence in _PERSONAL_FACTS if cue.search(q)] or [
+        (name, evidence) for name, _, evidence in _PERSONAL_FACTS[:1]
+    ]
     name, evidence = asked[0]
     found = find_pattern(documents, evidence, limit=2)
     what = t[f"personal.{name}"]
     if not found:
-        return Reply(answer="\n".join([message("chat", "answer.not_stated", lang, what=what), t["personal.ask"]]),
-                     found=False)
+        return Reply(
+            answer="\n".join([message("chat", "answer.not_stated", lang, what=what), t["personal.ask"]]), found=False
+        )
     lines = [f"**{what[:1].upper() + what[1:]}:**", *quote_lines(found, lang), "", t["note.extracted"]]
     return Reply(answer="\n".join(lines), sources=_sources(found))
 
 
 def soft_skill_lines(documents: dict[str, str], *, lang: str, limit: int = 5) -> tuple[list[str], list[Found]]:
-    """"- competence: “line”" for the behavioural competences the documents evidence (taxonomy soft skills)."""
+    """ "- competence: “line”" for the behavioural competences the documents evidence (taxonomy soft skills)."""
     found: list[Found] = []
     names: list[str] = []
     for kind in CANDIDATE_KINDS:
@@ -362,8 +435,9 @@ def soft_skill_lines(documents: dict[str, str], *, lang: str, limit: int = 5) ->
         for name, ev in direct_skills(text).items():
             if ev.category == "soft" and name not in names:
                 names.append(name)
-                found.append(Found(kind=kind, quote=ev.quote, line=evidence_line(text, ev.start, ev.quote),
-                                   start=ev.start))
+                found.append(
+                    Found(kind=kind, quote=ev.quote, line=evidence_line(text, ev.start, ev.quote), start=ev.start)
+                )
     labels = messages("chat", lang)
     lines = [f"- {' '.join(f.quote.split())} ({labels['label.' + f.kind]}: {_q(f.line)})" for f in found[:limit]]
     return lines, found[:limit]
@@ -395,6 +469,10 @@ def job_requirements(documents: dict[str, str], *, lang: str, analyst: Analyst) 
     else:
         lines.append(t["job.no_requirements"])
     lines += ["", t["note.extracted"]]
-    return Reply(answer="\n".join(lines),
-                 sources=[{"document": "job_description", "passage": r, "id": f"job_description#{n}", "score": 1.0}
-                          for n, r in enumerate(reqs, 1)])
+    return Reply(
+        answer="\n".join(lines),
+        sources=[
+            {"document": "job_description", "passage": r, "id": f"job_description#{n}", "score": 1.0}
+            for n, r in enumerate(reqs, 1)
+        ],
+    )

@@ -12,8 +12,17 @@ from dataclasses import dataclass
 from recruta.chat.errors import ChatError
 from recruta.files import FileError, parse_file
 
-__all__ = ["CANDIDATE_KINDS", "DOC_KINDS", "MAX_DOC_CHARS", "Document", "check_kind", "clean_filename",
-           "kind_order", "parse_upload", "parse_uploads"]
+__all__ = [
+    "CANDIDATE_KINDS",
+    "DOC_KINDS",
+    "MAX_DOC_CHARS",
+    "Document",
+    "check_kind",
+    "clean_filename",
+    "kind_order",
+    "parse_upload",
+    "parse_uploads",
+]
 
 DOC_KINDS = ("cv", "recommendation", "interests", "job_description")
 CANDIDATE_KINDS = ("cv", "recommendation", "interests")  # what the candidate wrote or got; not the job

@@ -57,7 +57,7 @@ def line_at(text: str, start: int) -> tuple[int, str]:
     """``(offset, line)`` of the line holding ``start``."""
     begin = text.rfind("\n", 0, start) + 1
     end = text.find("\n", start)
-    return begin, text[begin: end if end >= 0 else len(text)]
+    return begin, text[begin : end if end >= 0 else len(text)]
 
 
 def evidence_line(text: str, start: int, quote: str, *, limit: int = 160) -> str:
@@ -66,7 +66,7 @@ def evidence_line(text: str, start: int, quote: str, *, limit: int = 160) -> str
     offset = start - begin
     if len(line) > limit:
         lo = max(0, min(offset - limit // 3, len(line) - limit))
-        line = ("…" if lo else "") + line[lo: lo + limit].strip() + ("…" if lo + limit < len(line) else "")
+        line = ("…" if lo else "") + line[lo : lo + limit].strip() + ("…" if lo + limit < len(line) else "")
     return " ".join(line.split()).strip(" -•*·") or quote
 
 
@@ -76,12 +76,13 @@ _NEGATION = re.compile(r"\b(?:sem|nao|nunca|nenhuma?|without|no|never|not|lacks?
 def negated(text: str, start: int) -> bool:
     """The evidence is negated on its line just before it ("sem experiência em liderança", "no Java")."""
     begin, _ = line_at(text, start)
-    before = fold(text[max(begin, start - 40): start]).casefold()
+    before = fold(text[max(begin, start - 40) : start]).casefold()
     return bool(_NEGATION.search(before.split(",")[-1].split(";")[-1]))
 
 
-def find_skill(documents: dict[str, str], skill: str, *, kinds: Sequence[str] = CANDIDATE_KINDS,
-               limit: int = 3) -> list[Found]:
+def find_skill(
+    documents: dict[str, str], skill: str, *, kinds: Sequence[str] = CANDIDATE_KINDS, limit: int = 3
+) -> list[Found]:
     """Lines of the candidate's documents that show ``skill`` (implied parents count: Spring Boot shows Java)."""
     out: list[Found] = []
     for kind in kinds:
@@ -94,8 +95,9 @@ def find_skill(documents: dict[str, str], skill: str, *, kinds: Sequence[str] = 
     return out[:limit]
 
 
-def find_pattern(documents: dict[str, str], pattern: re.Pattern[str], *, kinds: Iterable[str] = CANDIDATE_KINDS,
-                 limit: int = 3) -> list[Found]:
+def find_pattern(
+    documents: dict[str, str], pattern: re.Pattern[str], *, kinds: Iterable[str] = CANDIDATE_KINDS, limit: int = 3
+) -> list[Found]:
     """Lines matching ``pattern`` (written folded) in the candidate's documents, one per line, in order."""
     out: list[Found] = []
     for kind in kinds:
@@ -109,7 +111,7 @@ def find_pattern(documents: dict[str, str], pattern: re.Pattern[str], *, kinds: 
             if begin in seen:
                 continue
             seen.add(begin)
-            quote = text[m.start(): m.end()]
+            quote = text[m.start() : m.end()]
             out.append(Found(kind=kind, quote=quote, line=evidence_line(text, m.start(), quote), start=m.start()))
             if len(out) >= limit:
                 return out

@@ -1,4 +1,4 @@
-""""Is this candidate a fit?" answered from the match, not generated, so nothing in it can be invented.
+""" "Is this candidate a fit?" answered from the match, not generated, so nothing in it can be invented.
 
 The score, strengths and gaps come from :func:`recruta.screening.matching.match`; each strength quotes the job's
 requirement and the CV line that evidences it. The recommendation follows the score's band
@@ -39,15 +39,16 @@ def fit_answer(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Rep
         lines.append(f"**{t['fit.strengths']}:**")
         for label, s in strengths:
             ev = cv.skills[str(s["skill"])]
-            lines.append(f"- {label}: {t['fit.job_asks']} \"{clip(str(s['requirement']), 100)}\"; {t['fit.in_cv']}: "
-                         f"\"{evidence_line(cv.text, ev.start, ev.quote, limit=100)}\"")
+            lines.append(
+                f'- {label}: {t["fit.job_asks"]} "{clip(str(s["requirement"]), 100)}"; {t["fit.in_cv"]}: '
+                f'"{evidence_line(cv.text, ev.start, ev.quote, limit=100)}"'
+            )
     skill_gaps = by_job_wording([g for g in result.gaps if g["skill"]], job, limit=5)
     other_gaps = [g for g in result.gaps if not g["skill"]][:3]
     if skill_gaps or other_gaps:
         lines.append(f"**{t['fit.gaps']}:**")
         for label, g in skill_gaps:
-            lines.append(f"- {label}: {t['fit.job_asks']} \"{clip(str(g['requirement']), 100)}\"; "
-                         f"{t['fit.no_evidence']}")
+            lines.append(f'- {label}: {t["fit.job_asks"]} "{clip(str(g["requirement"]), 100)}"; {t["fit.no_evidence"]}')
         for g in other_gaps:
             signal = str(g["requirement"])
             lines.append(f"- {t.get(f'signal.{signal}', signal)}: {g['evidence']}")
@@ -63,8 +64,11 @@ def assessment(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Rep
     lines = [t["assess.heading"], "", *fact_lines(cv, lang=lang)]
     tech = technologies(documents, lang=lang)
     if tech.found:
-        lines += ["", f"**{t['assess.technical']}:**",
-                  *(line for line in tech.answer.splitlines() if line.startswith(("**", "- ")))]
+        lines += [
+            "",
+            f"**{t['assess.technical']}:**",
+            *(line for line in tech.answer.splitlines() if line.startswith(("**", "- "))),
+        ]
     soft, _ = soft_skill_lines(documents, lang=lang)
     if soft:
         lines += ["", f"**{t['assess.soft']}:**", *soft]

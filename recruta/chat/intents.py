@@ -27,12 +27,36 @@ import numpy as np
 from recruta import facts as sk
 from recruta.text.fold import content_words, fold, wordset
 
-__all__ = ["INTENTS", "Intent", "IntentData", "detect", "intent_data", "is_yes_no", "requested_count",
-           "rule_intent", "traits_in"]
+__all__ = [
+    "INTENTS",
+    "Intent",
+    "IntentData",
+    "detect",
+    "intent_data",
+    "is_yes_no",
+    "requested_count",
+    "rule_intent",
+    "traits_in",
+]
 
 DATA_PATH = Path(__file__).with_name("data") / "intents.json"
-INTENTS = ("fit", "technologies", "skill_check", "interview", "summary", "education", "experience",
-           "spoken_languages", "location", "salary", "personal", "job", "document", "hires", "general")
+INTENTS = (
+    "fit",
+    "technologies",
+    "skill_check",
+    "interview",
+    "summary",
+    "education",
+    "experience",
+    "spoken_languages",
+    "location",
+    "salary",
+    "personal",
+    "job",
+    "document",
+    "hires",
+    "general",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,10 +93,13 @@ def intent_data() -> IntentData:
         raise ValueError(f"{DATA_PATH}: unknown intents {sorted(unknown)}")
     traits = raw["traits"]
     return IntentData(
-        examples=examples, threshold=dict(raw["threshold"]), margin=float(raw["margin"]),
+        examples=examples,
+        threshold=dict(raw["threshold"]),
+        margin=float(raw["margin"]),
         trait_cues={k: re.compile(rf"(?:{v['cue']})") for k, v in traits.items()},
         trait_evidence={k: re.compile(rf"(?:{v['evidence']})") for k, v in traits.items()},
-        languages=frozenset(raw["tech"]["languages"]), frameworks=frozenset(raw["tech"]["frameworks"]),
+        languages=frozenset(raw["tech"]["languages"]),
+        frameworks=frozenset(raw["tech"]["frameworks"]),
         example_rows=tuple((name, ex) for name, items in examples.items() for ex in items),
     )
 
@@ -244,9 +271,35 @@ _COUNT = _rx(
     r"\b(\d{1,2}|uma|um|duas|dois|tres|quatro|cinco|seis|sete|oito|dez|one|two|three|four|five|six|seven|eight|ten|"
     r"una|uno|dos|cuatro|siete|ocho|diez)\b(?= (?:\w+ )?(?:perguntas?|questions?|preguntas?))"
 )
-_NUMBERS = {"uma": 1, "um": 1, "one": 1, "una": 1, "uno": 1, "duas": 2, "dois": 2, "two": 2, "dos": 2, "tres": 3,
-            "three": 3, "quatro": 4, "four": 4, "cuatro": 4, "cinco": 5, "five": 5, "seis": 6, "six": 6, "sete": 7,
-            "seven": 7, "siete": 7, "oito": 8, "eight": 8, "ocho": 8, "dez": 10, "ten": 10, "diez": 10}
+_NUMBERS = {
+    "uma": 1,
+    "um": 1,
+    "one": 1,
+    "una": 1,
+    "uno": 1,
+    "duas": 2,
+    "dois": 2,
+    "two": 2,
+    "dos": 2,
+    "tres": 3,
+    "three": 3,
+    "quatro": 4,
+    "four": 4,
+    "cuatro": 4,
+    "cinco": 5,
+    "five": 5,
+    "seis": 6,
+    "six": 6,
+    "sete": 7,
+    "seven": 7,
+    "siete": 7,
+    "oito": 8,
+    "eight": 8,
+    "ocho": 8,
+    "dez": 10,
+    "ten": 10,
+    "diez": 10,
+}
 # skills whose aliases are common words in questions ("experiência com vendas" is a skill; "dados" is not)
 _NOT_SKILL_SUBJECTS = frozenset({"requirements", "reporting", "training", "teaching", "testing"})
 
@@ -339,8 +392,15 @@ def _rule(q: str, *, skills: tuple[str, ...], traits: tuple[str, ...]) -> str | 
         return "fit"
     if _SALARY.search(q) and not skills:
         return "salary"
-    if _JOB_WORD.search(q) and _JOB_ONLY.search(q) and not re.search(r"\b(?:ele|ela|dele|dela|he|she|his|her|"
-                                                                     r"candidat\w*|cv|curriculo|resume)\b", q):
+    if (
+        _JOB_WORD.search(q)
+        and _JOB_ONLY.search(q)
+        and not re.search(
+            r"\b(?:ele|ela|dele|dela|he|she|his|her|"
+            r"candidat\w*|cv|curriculo|resume)\b",
+            q,
+        )
+    ):
         return "job"
     if (_SPOKEN.search(q) or (_LANGUAGES_WORD.search(q) and not programming)) and not programming:
         return "spoken_languages"

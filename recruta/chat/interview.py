@@ -34,14 +34,17 @@ def interview_questions(question: str, documents: dict[str, str], *, lang: str, 
     technical = bool(_TECHNICAL.search(q))
     behavioural = bool(_BEHAVIOURAL.search(q)) and not technical
     if "job_description" in documents:
-        return _from_match(documents, lang=lang, analyst=analyst, wanted=wanted, technical=technical,
-                           behavioural=behavioural)
-    return _from_documents(documents, lang=lang, analyst=analyst, wanted=wanted, technical=technical,
-                           behavioural=behavioural)
+        return _from_match(
+            documents, lang=lang, analyst=analyst, wanted=wanted, technical=technical, behavioural=behavioural
+        )
+    return _from_documents(
+        documents, lang=lang, analyst=analyst, wanted=wanted, technical=technical, behavioural=behavioural
+    )
 
 
-def _from_match(documents: dict[str, str], *, lang: str, analyst: Analyst, wanted: int, technical: bool,
-                behavioural: bool) -> Reply:
+def _from_match(
+    documents: dict[str, str], *, lang: str, analyst: Analyst, wanted: int, technical: bool, behavioural: bool
+) -> Reply:
     t = messages("chat", lang)
     cv = analyst.profile(documents["cv"], is_job=False)
     job = analyst.profile(documents["job_description"], is_job=True)
@@ -49,8 +52,13 @@ def _from_match(documents: dict[str, str], *, lang: str, analyst: Analyst, wante
     gaps: list[str] = []
     # technical gaps stated on a requirement line first; a word from the job's introduction ("marketing") last
     required = {" ".join(r.split()) for r in job.requirements}
-    skill_gaps = sorted((g for g in result.gaps if g["skill"]), key=lambda g: (
-        job.skills[str(g["skill"])].category not in ("hard", "tool"), " ".join(str(g["requirement"]).split()) not in required))
+    skill_gaps = sorted(
+        (g for g in result.gaps if g["skill"]),
+        key=lambda g: (
+            job.skills[str(g["skill"])].category not in ("hard", "tool"),
+            " ".join(str(g["requirement"]).split()) not in required,
+        ),
+    )
     for label, g in by_job_wording(skill_gaps, job, limit=MAX_QUESTIONS):
         gaps.append(message("chat", "interview.gap", lang, skill=label, requirement=clip(str(g["requirement"]), 90)))
     others: list[str] = []
@@ -62,8 +70,11 @@ def _from_match(documents: dict[str, str], *, lang: str, analyst: Analyst, wante
     probes: list[str] = []
     for label, s in by_job_wording(result.strengths, job, limit=MAX_QUESTIONS):
         ev = cv.skills[str(s["skill"])]
-        probes.append(message("chat", "interview.probe", lang, skill=label,
-                              line=evidence_line(cv.text, ev.start, ev.quote, limit=110)))
+        probes.append(
+            message(
+                "chat", "interview.probe", lang, skill=label, line=evidence_line(cv.text, ev.start, ev.quote, limit=110)
+            )
+        )
     soft: list[str] = []
     if behavioural or not technical:
         _, found = soft_skill_lines(documents, lang=lang)
@@ -97,8 +108,9 @@ def _interleave(gaps: list[str], probes: list[str], others: list[str]) -> list[s
     return out + others
 
 
-def _from_documents(documents: dict[str, str], *, lang: str, analyst: Analyst, wanted: int, technical: bool,
-                    behavioural: bool) -> Reply:
+def _from_documents(
+    documents: dict[str, str], *, lang: str, analyst: Analyst, wanted: int, technical: bool, behavioural: bool
+) -> Reply:
     t = messages("chat", lang)
     cv = analyst.profile(candidate_text(documents), is_job=False)
     probes: list[str] = []
@@ -107,8 +119,11 @@ def _from_documents(documents: dict[str, str], *, lang: str, analyst: Analyst, w
         ev = by_quote.get(quote)
         if ev is None or ev.category not in ("hard", "tool"):
             continue
-        probes.append(message("chat", "interview.probe", lang, skill=quote,
-                              line=evidence_line(cv.text, ev.start, ev.quote, limit=110)))
+        probes.append(
+            message(
+                "chat", "interview.probe", lang, skill=quote, line=evidence_line(cv.text, ev.start, ev.quote, limit=110)
+            )
+        )
     _, found = soft_skill_lines(documents, lang=lang)
     soft = [message("chat", "interview.soft", lang, skill=" ".join(f.quote.split()), line=f.line) for f in found]
     career = [message("chat", "interview.career", lang)] if cv.years else []

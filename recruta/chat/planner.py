@@ -110,8 +110,9 @@ class Planner:
                 return it.Intent(name=before.name, via="follow-up", traits=found.traits, skills=found.skills)
         return found
 
-    def plan(self, documents: dict[str, str], history: Sequence[tuple[str, str]], text: str, *,
-             include_history_hires: bool) -> Plan:
+    def plan(
+        self, documents: dict[str, str], history: Sequence[tuple[str, str]], text: str, *, include_history_hires: bool
+    ) -> Plan:
         """The plan for ``text`` given the session's ``documents`` by kind and its ``history`` (role, content)."""
         docs = documents
         lang = self._language(text, docs, history)
@@ -182,8 +183,16 @@ class Planner:
                 return Reply(answer=message("chat", "doc.missing", lang, kind=label), found=False)
         return None
 
-    def _generated(self, plan: Plan, docs: dict[str, str], history: Sequence[tuple[str, str]], text: str, *,
-                   intent: it.Intent, include_history_hires: bool) -> Plan:
+    def _generated(
+        self,
+        plan: Plan,
+        docs: dict[str, str],
+        history: Sequence[tuple[str, str]],
+        text: str,
+        *,
+        intent: it.Intent,
+        include_history_hires: bool,
+    ) -> Plan:
         turns = pair_turns(history)
         lang = plan.lang
         folded = q.fold_question(text)
@@ -215,11 +224,16 @@ class Planner:
 
         query = " ".join([text, *(q.CONCEPTS[c].query_words for c in present)])
         q_words = q_words | set().union(*(content_words(q.CONCEPTS[c].query_words) for c in present))
-        passages = [_Passage(kind=k, n=n, text=p) for k in DOC_KINDS if k in docs
-                    for n, p in enumerate(paragraphs(docs[k]), 1)]
+        passages = [
+            _Passage(kind=k, n=n, text=p) for k in DOC_KINDS if k in docs for n, p in enumerate(paragraphs(docs[k]), 1)
+        ]
         named = set(sk.extract_skills(text))  # "tecnologias de nuvem" names cloud, which AWS in a CV implies
-        unrelated = (bool(q_words) and not q.stems(q_words) & q.stems(doc_words) and not present
-                     and not named & self._doc_skills(docs, DOC_KINDS))
+        unrelated = (
+            bool(q_words)
+            and not q.stems(q_words) & q.stems(doc_words)
+            and not present
+            and not named & self._doc_skills(docs, DOC_KINDS)
+        )
         if unrelated and turns:
             last_user, last_answer = turns[-1]
             if q.stems(q_words) & q.stems(content_words(f"{last_user}\n{last_answer}")) or q.points_back(folded):
@@ -227,8 +241,14 @@ class Planner:
                 unrelated = False
                 query = f"{last_user}\n{query}"
                 q_words = q_words | q.question_words(last_user)
-        scored = self._rank(query, passages, q_words=q_words, by_order=open_question and not q_words and not present,
-                            prefer_candidate=not about_job, named=named)
+        scored = self._rank(
+            query,
+            passages,
+            q_words=q_words,
+            by_order=open_question and not q_words and not present,
+            prefer_candidate=not about_job,
+            named=named,
+        )
         best = max((cos for cos, _ in scored), default=0.0)
         if checked and unrelated and best < self.min_similarity and not open_question:
             return plan.not_found(message("chat", "answer.not_found", lang))
@@ -236,23 +256,33 @@ class Planner:
         chosen, used = self._choose(scored, hires, lang=lang, hires_first=q.wants_hires(text))
         hits = [hit for hit, _ in chosen]
         # ``question`` is what the extractive baseline matches lines against: the expanded ranking query
-        plan.inp = GenerationInput(question=query, hits=hits,
-                                   messages=self._messages(chosen, turns, text, lang=lang, used=used))
+        plan.inp = GenerationInput(
+            question=query, hits=hits, messages=self._messages(chosen, turns, text, lang=lang, used=used)
+        )
         plan.sources = [{"document": h.metadata["type"], "passage": h.text, "id": h.id, "score": h.score} for h in hits]
         return plan
 
     # ------------------------------------------------------------------ the prompt
-    def _choose(self, scored: Sequence[tuple[float, _Passage]], hires: Sequence[Hit], *, lang: str,
-                hires_first: bool) -> tuple[list[tuple[Hit, str]], int]:
+    def _choose(
+        self, scored: Sequence[tuple[float, _Passage]], hires: Sequence[Hit], *, lang: str, hires_first: bool
+    ) -> tuple[list[tuple[Hit, str]], int]:
         """The passages that fit the passage budget, best first, as (hit, "[Label] text"), and their size."""
         budget = max(1, int(self.max_context_chars * self.passage_share))
         labels = messages("chat", lang)
         chosen: list[tuple[Hit, str]] = []
         used = 0
-        hire_hits = [Hit(id=f"history:{h.id}", text=clip(h.text, 700),
-                         metadata={"type": "history", "source_id": h.id}, score=float(h.score)) for h in hires]
-        doc_hits = [Hit(id=p.id, text=p.text, metadata={"type": p.kind}, score=round(float(cos), 4))
-                    for cos, p in scored]
+        hire_hits = [
+            Hit(
+                id=f"history:{h.id}",
+                text=clip(h.text, 700),
+                metadata={"type": "history", "source_id": h.id},
+                score=float(h.score),
+            )
+            for h in hires
+        ]
+        doc_hits = [
+            Hit(id=p.id, text=p.text, metadata={"type": p.kind}, score=round(float(cos), 4)) for cos, p in scored
+        ]
         # asked about past hires: they come first; only flagged (include_history_hires): after the documents
         for hit in hire_hits + doc_hits if hires_first else doc_hits + hire_hits:
             rendered = f"[{labels['label.' + hit.metadata['type']]}] {hit.text}"
@@ -264,8 +294,9 @@ class Planner:
             used += len(rendered)
         return chosen, used
 
-    def _messages(self, chosen: Sequence[tuple[Hit, str]], turns: Sequence[tuple[str, str]], text: str, *,
-                  lang: str, used: int) -> list[dict[str, str]]:
+    def _messages(
+        self, chosen: Sequence[tuple[Hit, str]], turns: Sequence[tuple[str, str]], text: str, *, lang: str, used: int
+    ) -> list[dict[str, str]]:
         """System prompt, the newest turns that fit what the passages left of the budget, then the question with
         the passages in document order (easier to read; the hits stay in rank order, the extractive prior)."""
         order = {k: i for i, k in enumerate((*DOC_KINDS, "history"))}
@@ -317,8 +348,16 @@ class Planner:
             log.warning("similar hires unavailable: %s", exc)
             return []
 
-    def _rank(self, query: str, passages: Sequence[_Passage], *, q_words: set[str], by_order: bool,
-              prefer_candidate: bool, named: set[str]) -> list[tuple[float, _Passage]]:
+    def _rank(
+        self,
+        query: str,
+        passages: Sequence[_Passage],
+        *,
+        q_words: set[str],
+        by_order: bool,
+        prefer_candidate: bool,
+        named: set[str],
+    ) -> list[tuple[float, _Passage]]:
         """(cosine, passage), best first: cosine (char n-gram similarity without an embedder) plus bonuses for
         the share of the question's content words the passage has and for naming a skill the question names
         ("nuvem" → the passage with "AWS"), minus a little for the job description's passages when the question

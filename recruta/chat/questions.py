@@ -16,8 +16,20 @@ from recruta.rag.prompting import prompt_language
 from recruta.screening.matching import Profile
 from recruta.text.fold import content_words, fold
 
-__all__ = ["CONCEPTS", "Concept", "about_job", "concepts_in", "fold_question", "framing_language", "is_open",
-           "points_back", "question_language", "question_words", "stems", "wants_hires"]
+__all__ = [
+    "CONCEPTS",
+    "Concept",
+    "about_job",
+    "concepts_in",
+    "fold_question",
+    "framing_language",
+    "is_open",
+    "points_back",
+    "question_language",
+    "question_words",
+    "stems",
+    "wants_hires",
+]
 
 # Words that frame a question without saying what it is about ("qual o nome dele", "tell me about their ...").
 _FRAMING = content_words(
@@ -61,25 +73,39 @@ class Concept:
 
 CONCEPTS: dict[str, Concept] = {
     "education": Concept(
-        cue=re.compile(r"\b(?:estud\w*|study\w*|studied|formacao|formad[oa]|gradua\w*|faculdade|universi\w*|"
-                       r"college|degree|diploma|escolaridade|educa\w*|academ\w*)\b"),
+        cue=re.compile(
+            r"\b(?:estud\w*|study\w*|studied|formacao|formad[oa]|gradua\w*|faculdade|universi\w*|"
+            r"college|degree|diploma|escolaridade|educa\w*|academ\w*)\b"
+        ),
         query_words="education formação escolaridade universidade university degree graduação bacharel bachelor",
-        present=lambda cv, sec: sec["education"]),
+        present=lambda cv, sec: sec["education"],
+    ),
     "languages": Concept(
-        cue=re.compile(r"\b(?:idiomas?|languages?|lenguas?|ingles|english|espanhol|espanol|spanish|fala|falam|"
-                       r"speaks?|habla)\b"),
-        query_words="idiomas languages inglês english espanhol spanish", present=lambda cv, sec: sec["languages"]),
+        cue=re.compile(
+            r"\b(?:idiomas?|languages?|lenguas?|ingles|english|espanhol|espanol|spanish|fala|falam|"
+            r"speaks?|habla)\b"
+        ),
+        query_words="idiomas languages inglês english espanhol spanish",
+        present=lambda cv, sec: sec["languages"],
+    ),
     "experience": Concept(
-        cue=re.compile(r"\b(?:trabalh\w*|worked|works|emprego\w*|empresas?|compan(?:y|ies)|experien\w*|"
-                       r"carreira|career|trajetoria|trayectoria)\b"),
+        cue=re.compile(
+            r"\b(?:trabalh\w*|worked|works|emprego\w*|empresas?|compan(?:y|ies)|experien\w*|"
+            r"carreira|career|trajetoria|trayectoria)\b"
+        ),
         query_words="experiência experience cargo empresa",
-        present=lambda cv, sec: sec["experience"] or bool(cv.years)),
+        present=lambda cv, sec: sec["experience"] or bool(cv.years),
+    ),
     "location": Concept(
         cue=re.compile(r"\b(?:mora|morar|reside\w*|lives?|cidade|city|ciudad|localiza\w*|location|vive)\b"),
-        query_words="cidade city localização location", present=lambda cv, sec: bool(cv.locations)),
+        query_words="cidade city localização location",
+        present=lambda cv, sec: bool(cv.locations),
+    ),
     "salary": Concept(
         cue=re.compile(r"\b(?:salari\w*|salary|pretensao|remunera\w*|sueldo|compensation)\b"),
-        query_words="salário salary pretensão remuneração", present=lambda cv, sec: any(cv.salary[:2])),
+        query_words="salário salary pretensão remuneração",
+        present=lambda cv, sec: any(cv.salary[:2]),
+    ),
 }
 
 
@@ -111,7 +137,7 @@ def framing_language(question: str) -> str | None:
 
 def _shared_framing() -> set[str]:
     langs = list(_FRAMING_BY_LANG.values())
-    return {w for i, a in enumerate(langs) for b in langs[i + 1:] for w in a & b}
+    return {w for i, a in enumerate(langs) for b in langs[i + 1 :] for w in a & b}
 
 
 def question_words(question: str) -> set[str]:

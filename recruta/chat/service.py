@@ -96,8 +96,7 @@ class ChatService:
         ``event``, in the CV's language) and the next answers read the new set of documents. Returns the
         session as :meth:`history` does."""
         document = parse_upload(kind=kind, filename=filename, data=data, max_bytes=self.max_upload_bytes)
-        self._store.replace_document(session_id, document, summarise=self._summarise, retitle=_retitle,
-                                     note=self._note)
+        self._store.replace_document(session_id, document, summarise=self._summarise, retitle=_retitle, note=self._note)
         return self._store.history(session_id)
 
     def history(self, session_id: str) -> dict[str, Any]:
@@ -123,8 +122,16 @@ class ChatService:
             answer = self.generator.generate(plan.inp, max_new_tokens=self.max_new_tokens).strip()
             answer = answer or i18n_message("chat", "answer.not_found", plan.lang)
         self._store.append(session_id, [("user", message), ("assistant", answer)])
-        return {"answer": answer, "sources": plan.sources, "session_id": session_id, "turn": plan.turn,
-                "mode": plan.mode, "intent": plan.intent, "found": plan.found, "language": plan.lang}
+        return {
+            "answer": answer,
+            "sources": plan.sources,
+            "session_id": session_id,
+            "turn": plan.turn,
+            "mode": plan.mode,
+            "intent": plan.intent,
+            "found": plan.found,
+            "language": plan.lang,
+        }
 
     def explain(self, session_id: str, message: str) -> dict[str, Any]:
         """How ``message`` would be answered in this session, without storing it or calling the generator: its
@@ -135,8 +142,15 @@ class ChatService:
         planner = self._planner()
         intent = planner.intent(message, conversation.messages)
         plan = self._plan(session_id, message, include_history_hires=False)
-        return {"intent": plan.intent, "via": intent.via, "score": intent.score, "traits": list(intent.traits),
-                "skills": list(intent.skills), "mode": plan.mode, "found": plan.found}
+        return {
+            "intent": plan.intent,
+            "via": intent.via,
+            "score": intent.score,
+            "traits": list(intent.traits),
+            "skills": list(intent.skills),
+            "mode": plan.mode,
+            "found": plan.found,
+        }
 
     def stream(self, session_id: str, message: str, *, include_history_hires: bool = False) -> Iterator[str]:
         """Answer as text pieces. Input is validated now (errors raise here, not on first ``next``); the user
@@ -173,16 +187,22 @@ class ChatService:
 
     def _plan(self, session_id: str, message: str, *, include_history_hires: bool) -> Plan:
         conversation = self._store.conversation(session_id)
-        plan = self._planner().plan(conversation.documents, conversation.messages, message,
-                            include_history_hires=include_history_hires)
+        plan = self._planner().plan(
+            conversation.documents, conversation.messages, message, include_history_hires=include_history_hires
+        )
         if plan.mode == "generated" and getattr(self.generator, "name", "") == "extractive":
             plan.mode = "extracted"  # the extractive baseline pastes passages: nothing is written by a model
         return plan
 
     def _planner(self) -> Planner:
         # built per message, so the service's settings (retrieve, budgets) are read as they are now
-        return Planner(analyst=self._analyst, retrieve=self.retrieve, max_context_chars=self.max_context_chars,
-                       passage_share=self.passage_share, min_similarity=self.min_similarity)
+        return Planner(
+            analyst=self._analyst,
+            retrieve=self.retrieve,
+            max_context_chars=self.max_context_chars,
+            passage_share=self.passage_share,
+            min_similarity=self.min_similarity,
+        )
 
     def _summarise(self, texts: dict[str, str]) -> str:
         return summarise(texts, analyst=self._analyst)
@@ -216,4 +236,4 @@ def _pieces(text: str, *, words: int = 6) -> Iterator[str]:
     """A deterministic answer in a few stream pieces whose concatenation is exactly ``text``."""
     tokens = [t for t in re.split(r"(?<=\s)(?=\S)", text) if t]
     for i in range(0, len(tokens), words):
-        yield "".join(tokens[i: i + words])
+        yield "".join(tokens[i : i + words])

@@ -36,16 +36,24 @@ class ChatStore:
 
     def create(self, *, title: str, summary: str, documents: dict[str, Document]) -> dict[str, Any]:
         obj = ChatSession(title=title, summary=summary)
-        obj.documents = [ChatDocument(kind=k, filename=documents[k].filename, text=documents[k].text)
-                         for k in DOC_KINDS if k in documents]
+        obj.documents = [
+            ChatDocument(kind=k, filename=documents[k].filename, text=documents[k].text)
+            for k in DOC_KINDS
+            if k in documents
+        ]
         with self.sessionmaker.begin() as db:
             db.add(obj)
         return _info(obj)
 
-    def replace_document(self, session_id: str, document: Document, *,
-                         summarise: Callable[[dict[str, str]], str],
-                         retitle: Callable[[str, str, str, str], str] | None = None,
-                         note: Callable[[dict[str, str], str, str, str | None], str] | None = None) -> dict[str, Any]:
+    def replace_document(
+        self,
+        session_id: str,
+        document: Document,
+        *,
+        summarise: Callable[[dict[str, str]], str],
+        retitle: Callable[[str, str, str, str], str] | None = None,
+        note: Callable[[dict[str, str], str, str, str | None], str] | None = None,
+    ) -> dict[str, Any]:
         """Put ``document`` in place of the session's one of the same kind. In the same transaction (a concurrent
         upload cannot leave a stale summary): the summary is recomputed from the new set of documents, a new CV
         may retitle the session (``retitle(title, old_cv, new_cv, filename)``), and ``note(texts, kind, filename,
@@ -65,8 +73,14 @@ class ChatStore:
                 obj.title = retitle(obj.title, old_text, document.text, document.filename)[:200]
             if note is not None:
                 seq = max((m.seq for m in obj.messages), default=0) + 1
-                db.add(ChatMessage(session_id=obj.id, seq=seq, role="event",
-                                   content=note(texts, document.kind, document.filename, previous)))
+                db.add(
+                    ChatMessage(
+                        session_id=obj.id,
+                        seq=seq,
+                        role="event",
+                        content=note(texts, document.kind, document.filename, previous),
+                    )
+                )
             obj.updated_at = datetime.now(UTC)
             db.flush()
             return _info(obj)
@@ -74,30 +88,48 @@ class ChatStore:
     def conversation(self, session_id: str) -> Conversation:
         with self.sessionmaker() as db:
             obj = _get(db, session_id)
-            return Conversation(documents={d.kind: d.text for d in obj.documents},
-                                messages=[(m.role, m.content) for m in obj.messages])
+            return Conversation(
+                documents={d.kind: d.text for d in obj.documents}, messages=[(m.role, m.content) for m in obj.messages]
+            )
 
     def history(self, session_id: str) -> dict[str, Any]:
         """The session (title, summary, documents, dates) and its messages in order."""
         with self.sessionmaker() as db:
             obj = _get(db, session_id)
-            return {**_info(obj), "created_at": _iso(obj.created_at), "updated_at": _iso(obj.updated_at),
-                    "messages": [{"role": m.role, "content": m.content, "created_at": _iso(m.created_at)}
-                                 for m in obj.messages]}
+            return {
+                **_info(obj),
+                "created_at": _iso(obj.created_at),
+                "updated_at": _iso(obj.updated_at),
+                "messages": [
+                    {"role": m.role, "content": m.content, "created_at": _iso(m.created_at)} for m in obj.messages
+                ],
+            }
 
     def list_sessions(self) -> list[dict[str, Any]]:
         """Every session, most recently active first."""
-        counts = (select(ChatMessage.session_id, func.count(ChatMessage.id).label("n"))
-                  .group_by(ChatMessage.session_id).subquery())
-        query = (select(ChatSession, func.coalesce(counts.c.n, 0))
-                 .outerjoin(counts, counts.c.session_id == ChatSession.id)
-                 .options(selectinload(ChatSession.documents))
-                 .order_by(ChatSession.updated_at.desc(), ChatSession.created_at.desc()))
+        counts = (
+            select(ChatMessage.session_id, func.count(ChatMessage.id).label("n"))
+            .group_by(ChatMessage.session_id)
+            .subquery()
+        )
+        query = (
+            select(ChatSession, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.session_id == ChatSession.id)
+            .options(selectinload(ChatSession.documents))
+            .order_by(ChatSession.updated_at.desc(), ChatSession.created_at.desc())
+        )
         with self.sessionmaker() as db:
-            return [{"session_id": obj.id, "title": obj.title, "created_at": _iso(obj.created_at),
-                     "updated_at": _iso(obj.updated_at), "n_messages": int(n),
-                     "documents": [k for k in DOC_KINDS if any(d.kind == k for d in obj.documents)]}
-                    for obj, n in db.execute(query).all()]
+            return [
+                {
+                    "session_id": obj.id,
+                    "title": obj.title,
+                    "created_at": _iso(obj.created_at),
+                    "updated_at": _iso(obj.updated_at),
+                    "n_messages": int(n),
+                    "documents": [k for k in DOC_KINDS if any(d.kind == k for d in obj.documents)],
+                }
+                for obj, n in db.execute(query).all()
+            ]
 
     def delete(self, session_id: str) -> None:
         """Delete a session with its documents and messages."""
@@ -118,9 +150,13 @@ class ChatStore:
 
 
 def _get(db: Session, session_id: object) -> ChatSession:
-    obj = db.get(ChatSession, session_id, options=[selectinload(ChatSession.documents),
-                                                    selectinload(ChatSession.messages)]) \
-        if isinstance(session_id, str) and session_id else None
+    obj = (
+        db.get(
+            ChatSession, session_id, options=[selectinload(ChatSession.documents), selectinload(ChatSession.messages)]
+        )
+        if isinstance(session_id, str) and session_id
+        else None
+    )
     if obj is None:
         raise SessionNotFound(f"sessão {session_id!r} não encontrada")
     return obj
@@ -128,8 +164,12 @@ def _get(db: Session, session_id: object) -> ChatSession:
 
 def _info(obj: ChatSession) -> dict[str, Any]:
     docs = sorted(obj.documents, key=lambda d: kind_order(d.kind))
-    return {"session_id": obj.id, "title": obj.title, "summary": obj.summary,
-            "documents": [{"kind": d.kind, "filename": d.filename, "chars": len(d.text)} for d in docs]}
+    return {
+        "session_id": obj.id,
+        "title": obj.title,
+        "summary": obj.summary,
+        "documents": [{"kind": d.kind, "filename": d.filename, "chars": len(d.text)} for d in docs],
+    }
 
 
 def _iso(value: datetime | None) -> str | None:

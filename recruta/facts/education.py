@@ -50,8 +50,8 @@ def education_level(text: str, *, job: bool | None = None) -> int | None:
             taken.append((m.start(), m.end()))
             lvl = level
             if level in (4, 5) and (
-                _INCOMPLETE_BEFORE.search(norm[max(0, m.start() - 25): m.start()])
-                or _INCOMPLETE_AFTER.match(norm[m.end(): m.end() + 70])
+                _INCOMPLETE_BEFORE.search(norm[max(0, m.start() - 25) : m.start()])
+                or _INCOMPLETE_AFTER.match(norm[m.end() : m.end() + 70])
             ):
                 lvl = level - 1
             levels.append(lvl)
@@ -59,7 +59,7 @@ def education_level(text: str, *, job: bool | None = None) -> int | None:
         # "Administração, Faculdade X – conclusão em 2009" / "… – cursando": a higher-education
         # institution with no level stated.
         for m in _INSTITUTION.finditer(norm):
-            levels.append(3 if _INCOMPLETE_AFTER.match(norm[m.end(): m.end() + 70]) else 4)
+            levels.append(3 if _INCOMPLETE_AFTER.match(norm[m.end() : m.end() + 70]) else 4)
     if not levels:
         return None
     return min(levels) if is_job else max(levels)

@@ -101,8 +101,8 @@ def _experience_claims(norm: str) -> list[float]:
     """Every "N years" near an experience word (not an age), plus "от года"/"более полугода"."""
     claims: list[float] = []
     for m in _CLAIM.finditer(norm):
-        window = norm[max(0, m.start() - 60): m.end() + 40]
-        tail = norm[m.end(): m.end() + 12]
+        window = norm[max(0, m.start() - 60) : m.end() + 40]
+        tail = norm[m.end() : m.end() + 12]
         if not (_EXP_KW.search(window) or re.match(r"\s*(?:em|de|na|no|com|como|in|of|with|as|en|con)\s", tail)):
             continue
         if _is_age(norm, m.start(), tail):
@@ -113,7 +113,7 @@ def _experience_claims(norm: str) -> list[float]:
         if value <= 50:
             claims.append(value)
     for m in _FROM_ONE.finditer(norm):
-        if _EXP_KW.search(norm[max(0, m.start() - 60): m.end() + 40]):
+        if _EXP_KW.search(norm[max(0, m.start() - 60) : m.end() + 40]):
             claims.append(0.5 if m.group(1) == "полугода" else 1.0)
     return claims
 
@@ -123,9 +123,9 @@ def _is_age(norm: str, start: int, tail: str) -> bool:
     later one: "Edad: 29 años, 5 años de experiencia" claims 5 years)."""
     if _AGE_AFTER.match(tail):
         return True
-    before = norm[max(0, start - 30): start]
+    before = norm[max(0, start - 30) : start]
     ages = list(_AGE.finditer(before))
-    return bool(ages) and not re.search(r"\d", before[ages[-1].end():])
+    return bool(ages) and not re.search(r"\d", before[ages[-1].end() :])
 
 
 def _years_from_ranges(norm: str) -> float | None:

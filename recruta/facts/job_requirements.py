@@ -23,8 +23,16 @@ from recruta.facts.tables import table
 from recruta.facts.taxonomy import Taxonomy, load_taxonomy
 from recruta.text.fold import fold
 
-__all__ = ["SKILL_KINDS", "JobLine", "JobSkill", "LineKind", "job_lines", "job_skills", "requirement_lines",
-           "requirements"]
+__all__ = [
+    "SKILL_KINDS",
+    "JobLine",
+    "JobSkill",
+    "LineKind",
+    "job_lines",
+    "job_skills",
+    "requirement_lines",
+    "requirements",
+]
 
 _REQ_SPLIT = re.compile(r"[\n\r;•●▪◦·■►✓✔]+|(?<=\s)\d{1,2}[.)](?=\s+\D)|(?<=[.:])\s+[-–—*](?=\s*\w)")
 _REQ_LEAD = re.compile(r"^(?:[-–—*+>]\s*|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)+", re.I)
@@ -48,8 +56,9 @@ def requirements(job_text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- lines and what they are
-LineKind = Literal["title", "requirement", "preferred", "responsibility", "company", "benefits", "field", "heading",
-                   "other"]
+LineKind = Literal[
+    "title", "requirement", "preferred", "responsibility", "company", "benefits", "field", "heading", "other"
+]
 #: The kinds of line a job's skills are read from.
 SKILL_KINDS: frozenset[str] = frozenset({"requirement", "preferred", "responsibility"})
 _SECTION_KINDS = ("title", "preferred", "requirement", "responsibility", "company", "benefits", "field")
@@ -135,23 +144,24 @@ def job_lines(job_text: str) -> list[JobLine]:
             continue
         # Cut the line where a heading starts inside it; each part has its own kind.
         cuts = [0, *(m.start() for m in inline.finditer(raw) if m.start() > 0)]
-        parts = [(cuts[i], raw[cuts[i]: cuts[i + 1] if i + 1 < len(cuts) else len(raw)]) for i in range(len(cuts))]
+        parts = [(cuts[i], raw[cuts[i] : cuts[i + 1] if i + 1 < len(cuts) else len(raw)]) for i in range(len(cuts))]
         for part_start, part in parts:
             lead = len(part) - len(part.lstrip())
             body = part.lstrip()
             bullet = _REQ_LEAD.match(body)
             if bullet:
-                lead, body = lead + bullet.end(), body[bullet.end():]
+                lead, body = lead + bullet.end(), body[bullet.end() :]
             kind: LineKind | None = None
             words = body.rstrip().rstrip(":.-").rstrip()
             known = heading.match(words)
             is_heading = (known is not None and known.end() == len(words)) or (
-                body.rstrip().endswith(":") and len(words) <= 60 and ":" not in words)
+                body.rstrip().endswith(":") and len(words) <= 60 and ":" not in words
+            )
             if is_heading:
                 # A heading sets the kind of the lines under it; one we do not know ("Você vai:") makes them "other".
                 state = known.lastgroup if known is not None and known.lastgroup != "title" else "other"  # type: ignore[assignment]
                 at = base + part_start + lead
-                out.append(JobLine(text=job_text[at: at + len(body.rstrip())], start=at, kind="heading"))
+                out.append(JobLine(text=job_text[at : at + len(body.rstrip())], start=at, kind="heading"))
                 first = False
                 continue
             lab = label.match(body)
@@ -160,19 +170,25 @@ def job_lines(job_text: str) -> list[JobLine]:
                 if kind != "title":
                     state = kind  # type: ignore[assignment]
                 lead += lab.end()
-                body = body[lab.end():]
-            elif first and len(physical) > 1 and n + 1 < len(physical) and len(stripped) <= 100 and \
-                    not stripped.endswith((".", ":")) and len(parts) == 1:
+                body = body[lab.end() :]
+            elif (
+                first
+                and len(physical) > 1
+                and n + 1 < len(physical)
+                and len(stripped) <= 100
+                and not stripped.endswith((".", ":"))
+                and len(parts) == 1
+            ):
                 kind = "title"
             first = False
             for start, text in _pieces(body, base + part_start + lead):
                 line_kind: LineKind = kind or state
-                folded = norm[start: start + len(text)]
+                folded = norm[start : start + len(text)]
                 if line_kind in ("other", *SKILL_KINDS) and _COMPANY_LINE.match(folded):
                     line_kind = "company"
                 elif line_kind in ("requirement", "responsibility", "other") and _PREFERRED_LINE.search(folded):
                     line_kind = "preferred"
-                out.append(JobLine(text=job_text[start: start + len(text)], start=start, kind=line_kind))
+                out.append(JobLine(text=job_text[start : start + len(text)], start=start, kind=line_kind))
     return out
 
 
@@ -205,8 +221,8 @@ def _is_sector(norm: str, line: JobLine, ev: Evidence) -> bool:
     clause_start = line.start
     for m in _CLAUSE_END.finditer(norm, line.start, ev.start):
         clause_start = m.end()
-    before = norm[max(clause_start, ev.start - 50): ev.start]
-    after = norm[ev.end: min(line.end, ev.end + 25)]
+    before = norm[max(clause_start, ev.start - 50) : ev.start]
+    after = norm[ev.end : min(line.end, ev.end + 25)]
     return bool(_SECTOR_BEFORE.search(before) or _SECTOR_AFTER.match(after))
 
 

@@ -50,21 +50,21 @@ def language_levels(text: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for lang, pattern in _LANG_WORDS.items():
         for m in re.finditer(rf"(?<![^\W_])(?:{pattern})", norm):
-            before = norm[max(0, m.start() - 30): m.start()]
+            before = norm[max(0, m.start() - 30) : m.start()]
             before = re.split(r"[\n;.:(/]", before)[-1]
             others = list(_ANY_LANG.finditer(before))
             if others:
                 prev = others[-1]
                 # "Русский — Родной Английский": the level after another language is that language's;
                 # "English and basic Spanish": after a comma/conjunction it is ours.
-                pieces = _LAST_LINK.split(before[prev.end():])
+                pieces = _LAST_LINK.split(before[prev.end() :])
                 before = pieces[-1] if len(pieces) > 1 else ""
             else:
                 before = before.split(",")[-1]
             adjacent = _ADJACENT_LEVEL.search(before)
             levels = _levels_in(adjacent.group(0)) if adjacent else []
             if not levels:
-                after = norm[m.end(): m.end() + 60]
+                after = norm[m.end() : m.end() + 60]
                 after = re.split(r"[\n;]", after, maxsplit=1)[0]
                 nxt = _ANY_LANG.search(after)
                 if nxt:  # "fluent English and basic Spanish": "basic" belongs to Spanish

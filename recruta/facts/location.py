@@ -46,11 +46,15 @@ _REMOTE = re.compile(
     r"дистанционн\w*[\s\-]+работ\w*)(?!\w)"
 )
 _REMOTE_EXCLUDE_BEFORE = re.compile(r"(?:acesso|suporte|assistencia|acceso|soporte|monitoramento)\s+$")
-_REMOTE_NEG_AFTER = re.compile(r"^[\s\-:,]*(?:\w+\s+){0,2}(?:не рассматрива\w*|не предусмотрен\w*|не возможн\w*|невозможн\w*|"
-                               r"nao e possivel|not possible|not available|no disponible)")
+_REMOTE_NEG_AFTER = re.compile(
+    r"^[\s\-:,]*(?:\w+\s+){0,2}(?:не рассматрива\w*|не предусмотрен\w*|не возможн\w*|невозможн\w*|"
+    r"nao e possivel|not possible|not available|no disponible)"
+)
 # "Híbrido: 2 dias remotos", "teletrabajo parcial" is not a remote job: a remote word on a line that says hybrid does not count.
-_HYBRID = re.compile(r"(?<!\w)(?:hibrid[oa]|hybrid|semipresencial|гибридн\w*|parcial(?:mente)?|partial(?:ly)?|"
-                     r"part[\s\-]time|partly)(?!\w)")
+_HYBRID = re.compile(
+    r"(?<!\w)(?:hibrid[oa]|hybrid|semipresencial|гибридн\w*|parcial(?:mente)?|partial(?:ly)?|"
+    r"part[\s\-]time|partly)(?!\w)"
+)
 _RELOCATE = re.compile(
     r"(?<!\w)(?:готов\w*\s+к\s+переезду|с\s+переездом|переезд\s+в\s+г|"
     r"disponibilidade\s+(?:para|de)\s+(?:mudanca|relocacao|realocacao)|disponivel\s+para\s+mudanca|"
@@ -66,7 +70,7 @@ def _cities_in(fragment: str) -> set[str]:
     for m in _WORD_START.finditer(fragment):
         pos = m.start()
         for width in (3, 2):
-            for city, regex in _CITY_INDEX.get(fragment[pos:pos + width], ()):
+            for city, regex in _CITY_INDEX.get(fragment[pos : pos + width], ()):
                 if city not in found and regex.match(fragment, pos):
                     found.add(city)
     return found
@@ -89,10 +93,10 @@ def locations(text: str) -> set[str]:
     if not out:
         out = _cities_in(norm)
     for m in _REMOTE.finditer(norm):
-        before = norm[max(0, m.start() - 25): m.start()]
+        before = norm[max(0, m.start() - 25) : m.start()]
         if _NEGATION.search(before) or _REMOTE_EXCLUDE_BEFORE.search(before):
             continue
-        if _REMOTE_NEG_AFTER.match(norm[m.end(): m.end() + 30]):
+        if _REMOTE_NEG_AFTER.match(norm[m.end() : m.end() + 30]):
             continue
         line_start, line_end = norm.rfind("\n", 0, m.start()) + 1, norm.find("\n", m.end())
         if _HYBRID.search(norm, line_start, line_end if line_end >= 0 else len(norm)):
@@ -100,7 +104,7 @@ def locations(text: str) -> set[str]:
         out.add("remote")
         break
     for m in _RELOCATE.finditer(norm):
-        if not _NEGATION.search(norm[max(0, m.start() - 25): m.start()]):
+        if not _NEGATION.search(norm[max(0, m.start() - 25) : m.start()]):
             out.add("relocate")
             break
     return out

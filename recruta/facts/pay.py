@@ -16,9 +16,7 @@ from recruta.text.language import detect_language
 
 __all__ = ["salary"]
 
-_CUR = (
-    r"(?P<{n}>r\$|us\$|usd|brl|rub|eur|€|£|₽|\$|руб\w*\.?|р\.|reais|real|dolares|dollars?|euros?|pesos?)"
-)
+_CUR = r"(?P<{n}>r\$|us\$|usd|brl|rub|eur|€|£|₽|\$|руб\w*\.?|р\.|reais|real|dolares|dollars?|euros?|pesos?)"
 _AMT = r"(?P<{n}>\d{{1,3}}(?:[ .,]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?)(?:\s*(?P<{m}>million|mil|mi|млн|k|тыс\w*)(?!\w)\.?)?"
 _SAL_LABEL = re.compile(
     r"(?im)(?:заработн\w* плат\w*|зарплат\w*|з/п|оклад|доход|salario|salary|remuneracao|remuneracion|"
@@ -27,9 +25,7 @@ _SAL_LABEL = re.compile(
 
 
 def _amount_pattern(i: int) -> str:
-    return (
-        rf"(?:{_CUR.format(n=f'c{i}a')}\s*)?{_AMT.format(n=f'a{i}', m=f'm{i}')}(?:\s*{_CUR.format(n=f'c{i}b')})?"
-    )
+    return rf"(?:{_CUR.format(n=f'c{i}a')}\s*)?{_AMT.format(n=f'a{i}', m=f'm{i}')}(?:\s*{_CUR.format(n=f'c{i}b')})?"
 
 
 _SAL_RANGE = re.compile(
@@ -100,7 +96,7 @@ def _parse_salary(line: str, *, labelled: bool, text: str) -> tuple[float | None
         lo, hi = _amount(m.group("a1"), m.group("m1")), _amount(m.group("a2"), m.group("m2"))
         if m.group("m2") and not m.group("m1"):  # "5 a 7 mil", "от 100 до 150 тыс."
             lo = min(_amount(m.group("a1"), m.group("m2")), hi)
-        tail = line[m.end():]
+        tail = line[m.end() :]
     else:
         for m in _SAL_ONE.finditer(line):
             cur_tok = m.group("c1a") or m.group("c1b")
@@ -116,7 +112,7 @@ def _parse_salary(line: str, *, labelled: bool, text: str) -> tuple[float | None
                 hi = None
             elif bound in ("до", "up to", "ate", "hasta"):
                 lo = None
-            tail = line[m.end():]
+            tail = line[m.end() :]
             break
         else:
             return (None, None, None)

@@ -57,9 +57,11 @@ def _work_spans(text: str, mentions: list[Evidence]) -> list[tuple[int, int]]:
     norm = fold(text)
     skill_chars = bytearray(len(norm))
     for ev in mentions:
-        skill_chars[ev.start:ev.end] = b"\x01" * (ev.end - ev.start)
-    headings = sorted([(m.start(), True) for m in work_heading.finditer(norm)]
-                      + [(m.start(), False) for m in list_heading.finditer(norm)])
+        skill_chars[ev.start : ev.end] = b"\x01" * (ev.end - ev.start)
+    headings = sorted(
+        [(m.start(), True) for m in work_heading.finditer(norm)]
+        + [(m.start(), False) for m in list_heading.finditer(norm)]
+    )
     out: list[tuple[int, int]] = []
     h, in_work = 0, False
     for clause in _CLAUSE.finditer(norm):
@@ -107,9 +109,17 @@ def skill_use(text: str, *, taxonomy: Taxonomy | None = None) -> SkillUse:
             continue
         for skill in (ev.skill, *tax.parents[ev.skill]):
             if skill not in out:
-                out[skill] = ev if skill == ev.skill else Evidence(
-                    skill=skill, category=tax.skills[skill].category, quote=ev.quote, start=ev.start,
-                    implied_by=ev.skill)
+                out[skill] = (
+                    ev
+                    if skill == ev.skill
+                    else Evidence(
+                        skill=skill,
+                        category=tax.skills[skill].category,
+                        quote=ev.quote,
+                        start=ev.start,
+                        implied_by=ev.skill,
+                    )
+                )
     return SkillUse(shown=out, work=tuple(spans))
 
 

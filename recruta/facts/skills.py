@@ -58,9 +58,17 @@ def extract_skills(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     for ev in skill_mentions(text, taxonomy=tax):
         for skill in (ev.skill, *tax.parents[ev.skill]):
             if skill not in result:
-                result[skill] = ev if skill == ev.skill else Evidence(
-                    skill=skill, category=tax.skills[skill].category, quote=ev.quote, start=ev.start,
-                    implied_by=ev.skill)
+                result[skill] = (
+                    ev
+                    if skill == ev.skill
+                    else Evidence(
+                        skill=skill,
+                        category=tax.skills[skill].category,
+                        quote=ev.quote,
+                        start=ev.start,
+                        implied_by=ev.skill,
+                    )
+                )
     return dict(sorted(result.items(), key=lambda kv: (kv[1].start, kv[0])))
 
 
@@ -75,8 +83,10 @@ def skill_mentions(text: str, *, taxonomy: Taxonomy | None = None) -> list[Evide
     hits: list[tuple[int, int, str]] = [(s, e, a.skill) for s, e, a in found]
     hits.extend(_sap_lists(norm, tax))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), h[2]))
-    return [Evidence(skill=name, category=tax.skills[name].category, quote=text[start:end], start=start)
-            for start, end, name in hits]
+    return [
+        Evidence(skill=name, category=tax.skills[name].category, quote=text[start:end], start=start)
+        for start, end, name in hits
+    ]
 
 
 def _scan(norm: str, tax: Taxonomy) -> list[tuple[int, int, Alias]]:
@@ -93,7 +103,7 @@ def _scan(norm: str, tax: Taxonomy) -> list[tuple[int, int, Alias]]:
             continue
         best: tuple[int, int, Alias] | None = None
         for width in (3, 2, 1):
-            candidates = index.get(norm[pos:pos + width])
+            candidates = index.get(norm[pos : pos + width])
             if not candidates:
                 continue
             for alias in candidates:

@@ -117,8 +117,9 @@ def _compile(path: Path) -> Taxonomy:
         if entry["category"] not in CATEGORIES:
             raise ValueError(f"skill {name!r}: bad category {entry['category']!r}")
         aliases = tuple(dict.fromkeys(entry["aliases"]))
-        skills[name] = Skill(name=name, category=entry["category"], aliases=aliases,
-                             implies=tuple(entry.get("implies", ())))
+        skills[name] = Skill(
+            name=name, category=entry["category"], aliases=aliases, implies=tuple(entry.get("implies", ()))
+        )
     for skill in skills.values():
         for parent in skill.implies:
             if parent not in skills:

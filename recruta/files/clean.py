@@ -17,8 +17,9 @@ from collections import Counter
 
 __all__ = ["CID", "drop_instructions", "normalise", "truncate"]
 
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-                            "\ufb05": "st", "\ufb06": "st"})
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+)
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace but newline (tabs, NBSP, thin spaces, ...)
 CID = re.compile(r"\(cid:\d+\)")  # how pdfminer writes a glyph it could not map to Unicode

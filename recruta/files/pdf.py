@@ -219,10 +219,14 @@ def _page_text(pdf: Any, page: Any) -> tuple[str, Counter[str], bool]:
     n_visible = sum(1 for c in chars if c["text"].strip())
     if n_visible < 100 and page.images:
         page_area = max((x1 - x0) * (bottom - top), 1.0)
-        image_share = sum(
-            max(0.0, min(im["x1"], x1) - max(im["x0"], x0)) * max(0.0, min(im["bottom"], bottom) - max(im["top"], top))
-            for im in page.images
-        ) / page_area
+        image_share = (
+            sum(
+                max(0.0, min(im["x1"], x1) - max(im["x0"], x0))
+                * max(0.0, min(im["bottom"], bottom) - max(im["top"], top))
+                for im in page.images
+            )
+            / page_area
+        )
         if (n_visible < 20 and image_share >= 0.2) or image_share >= 0.6:
             return "", dropped, True
     return layout_text(chars), dropped, False

@@ -131,6 +131,7 @@ def limit_pdfminer_decoders() -> None:
 
     if getattr(pdftypes, "_recruta_bounded", False):
         return
+
     # pdftypes imports these decoders from their own modules without re-exporting them, so they are read and
     # replaced by name: the names pdftypes itself looks up when it decodes a stream.
     def original(name: str) -> _Decoder:

@@ -45,7 +45,7 @@ class Needle:
         """The street name followed, within a few characters, by its number."""
         at = folded_text.find(self.street)
         while at >= 0:
-            tail = folded_text[at + len(self.street): at + len(self.street) + 8]
+            tail = folded_text[at + len(self.street) : at + len(self.street) + 8]
             if re.match(rf"\W{{0,6}}{self.number}\b", tail):
                 return True
             at = folded_text.find(self.street, at + 1)

@@ -84,31 +84,43 @@ def _lines(pairs: list[tuple[str, str]]) -> str:
     return "\n".join(f"{k}: {v}" for k, v in pairs if v and v.strip(" -:"))
 
 
-def vaga_documents(vaga_id: str, v: Vaga, *, size: int, overlap: int, pii: Counter[str] | None = None) -> list[Document]:
+def vaga_documents(
+    vaga_id: str, v: Vaga, *, size: int, overlap: int, pii: Counter[str] | None = None
+) -> list[Document]:
     b, p = v.informacoes_basicas, v.perfil_vaga
     local = ", ".join(x for x in (p.cidade, p.estado, p.pais) if x)
-    header = _lines([
-        ("Vaga", f"{vaga_id} - {b.titulo_vaga}"),
-        ("Cliente", b.cliente),
-        ("Tipo de contratação", b.tipo_contratacao),
-        ("Local", local),
-        ("Nível profissional", p.nivel_profissional),
-        ("Nível acadêmico", p.nivel_academico),
-        ("Inglês", p.nivel_ingles),
-        ("Espanhol", p.nivel_espanhol),
-        ("Outro idioma", p.outro_idioma),
-        ("Área de atuação", p.areas_atuacao),
-        ("Vaga SAP", b.vaga_sap),
-    ])
-    body = _lines([
-        ("Principais atividades", redact(p.principais_atividades, counts=pii)),
-        ("Competências técnicas e comportamentais", redact(p.competencia_tecnicas_e_comportamentais, counts=pii)),
-        ("Habilidades comportamentais", redact(p.habilidades_comportamentais_necessarias, counts=pii)),
-        ("Observações", redact(p.demais_observacoes, counts=pii)),
-    ])
+    header = _lines(
+        [
+            ("Vaga", f"{vaga_id} - {b.titulo_vaga}"),
+            ("Cliente", b.cliente),
+            ("Tipo de contratação", b.tipo_contratacao),
+            ("Local", local),
+            ("Nível profissional", p.nivel_profissional),
+            ("Nível acadêmico", p.nivel_academico),
+            ("Inglês", p.nivel_ingles),
+            ("Espanhol", p.nivel_espanhol),
+            ("Outro idioma", p.outro_idioma),
+            ("Área de atuação", p.areas_atuacao),
+            ("Vaga SAP", b.vaga_sap),
+        ]
+    )
+    body = _lines(
+        [
+            ("Principais atividades", redact(p.principais_atividades, counts=pii)),
+            ("Competências técnicas e comportamentais", redact(p.competencia_tecnicas_e_comportamentais, counts=pii)),
+            ("Habilidades comportamentais", redact(p.habilidades_comportamentais_necessarias, counts=pii)),
+            ("Observações", redact(p.demais_observacoes, counts=pii)),
+        ]
+    )
     meta: Meta = {
-        "type": "vaga", "vaga_id": vaga_id, "title": b.titulo_vaga, "client": b.cliente,
-        "level": p.nivel_profissional, "english": p.nivel_ingles, "location": local, "state": p.estado,
+        "type": "vaga",
+        "vaga_id": vaga_id,
+        "title": b.titulo_vaga,
+        "client": b.cliente,
+        "level": p.nivel_profissional,
+        "english": p.nivel_ingles,
+        "location": local,
+        "state": p.estado,
     }
     return _chunked(f"vaga:{vaga_id}", f"Vaga {vaga_id} - {b.titulo_vaga}", header, body, meta, size, overlap)
 
@@ -117,25 +129,35 @@ def candidate_documents(
     codigo: str, a: Applicant, *, hired: bool, size: int, overlap: int, pii: Counter[str] | None = None
 ) -> list[Document]:
     pr, fo = a.informacoes_profissionais, a.formacao_e_idiomas
-    header = _lines([
-        ("Candidato", f"{a.nome} (código {codigo})"),
-        ("Título profissional", pr.titulo_profissional),
-        ("Área de atuação", pr.area_atuacao),
-        ("Nível profissional", pr.nivel_profissional),
-        ("Conhecimentos técnicos", redact(pr.conhecimentos_tecnicos, counts=pii)),
-        ("Certificações", redact(" ".join(x for x in (pr.certificacoes, pr.outras_certificacoes) if x), counts=pii)),
-        ("Formação", ", ".join(x for x in (fo.nivel_academico, fo.cursos, fo.instituicao_ensino_superior) if x)),
-        ("Inglês", fo.nivel_ingles),
-        ("Espanhol", fo.nivel_espanhol),
-        ("Outro idioma", fo.outro_idioma),
-        ("Objetivo", redact(a.infos_basicas.objetivo_profissional, counts=pii)),
-        ("Local", a.infos_basicas.local),
-    ])
+    header = _lines(
+        [
+            ("Candidato", f"{a.nome} (código {codigo})"),
+            ("Título profissional", pr.titulo_profissional),
+            ("Área de atuação", pr.area_atuacao),
+            ("Nível profissional", pr.nivel_profissional),
+            ("Conhecimentos técnicos", redact(pr.conhecimentos_tecnicos, counts=pii)),
+            (
+                "Certificações",
+                redact(" ".join(x for x in (pr.certificacoes, pr.outras_certificacoes) if x), counts=pii),
+            ),
+            ("Formação", ", ".join(x for x in (fo.nivel_academico, fo.cursos, fo.instituicao_ensino_superior) if x)),
+            ("Inglês", fo.nivel_ingles),
+            ("Espanhol", fo.nivel_espanhol),
+            ("Outro idioma", fo.outro_idioma),
+            ("Objetivo", redact(a.infos_basicas.objetivo_profissional, counts=pii)),
+            ("Local", a.infos_basicas.local),
+        ]
+    )
     cv = "\n".join(x for x in (a.cv_pt, a.cv_en) if x)
     body = f"CV: {redact(cv, counts=pii)}" if cv.strip() else ""
     meta: Meta = {
-        "type": "candidato", "candidate_id": codigo, "name": a.nome, "title": pr.titulo_profissional,
-        "level": pr.nivel_profissional, "english": fo.nivel_ingles, "location": a.infos_basicas.local,
+        "type": "candidato",
+        "candidate_id": codigo,
+        "name": a.nome,
+        "title": pr.titulo_profissional,
+        "level": pr.nivel_profissional,
+        "english": fo.nivel_ingles,
+        "location": a.infos_basicas.local,
         "hired": hired,
     }
     return _chunked(f"candidato:{codigo}", f"Candidato {a.nome} ({codigo})", header, body, meta, size, overlap)
@@ -144,19 +166,34 @@ def candidate_documents(
 def prospect_document(rec: ProspectRecord, *, pii: Counter[str] | None = None) -> Document:
     p = rec.prospect
     label = outcome(p.situacao_candidado, hired=rec.hired)
-    text = _lines([
-        ("Candidatura", f"{p.nome} (código {p.codigo}) na vaga {rec.vaga_id} - {rec.vaga_titulo}"),
-        ("Situação", p.situacao_candidado),
-        ("Resultado", {"hired": "contratado", "not_approved": "não aprovado", "withdrew": "desistiu",
-                       "in_process": "em andamento"}[label]),
-        ("Data da candidatura", p.data_candidatura),
-        ("Última atualização", p.ultima_atualizacao),
-        ("Recrutador", p.recrutador),
-        ("Comentário", redact(p.comentario, counts=pii)),
-    ])
+    text = _lines(
+        [
+            ("Candidatura", f"{p.nome} (código {p.codigo}) na vaga {rec.vaga_id} - {rec.vaga_titulo}"),
+            ("Situação", p.situacao_candidado),
+            (
+                "Resultado",
+                {
+                    "hired": "contratado",
+                    "not_approved": "não aprovado",
+                    "withdrew": "desistiu",
+                    "in_process": "em andamento",
+                }[label],
+            ),
+            ("Data da candidatura", p.data_candidatura),
+            ("Última atualização", p.ultima_atualizacao),
+            ("Recrutador", p.recrutador),
+            ("Comentário", redact(p.comentario, counts=pii)),
+        ]
+    )
     meta: Meta = {
-        "type": "prospect", "vaga_id": rec.vaga_id, "candidate_id": p.codigo, "name": p.nome,
-        "title": rec.vaga_titulo, "status": p.situacao_candidado, "outcome": label, "hired": rec.hired,
+        "type": "prospect",
+        "vaga_id": rec.vaga_id,
+        "candidate_id": p.codigo,
+        "name": p.nome,
+        "title": rec.vaga_titulo,
+        "status": p.situacao_candidado,
+        "outcome": label,
+        "hired": rec.hired,
     }
     return Document(id=f"prospect:{rec.vaga_id}:{p.codigo}", text=text, metadata=meta)
 

@@ -115,8 +115,11 @@ class SentenceTransformerEmbedder:
     @compute
     def embed(self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
         vectors = self.model.encode(
-            list(texts), batch_size=batch_size, normalize_embeddings=True,
-            show_progress_bar=progress, convert_to_numpy=True,
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
         )
         return np.asarray(vectors, dtype=np.float32)
 
@@ -160,8 +163,11 @@ def _fingerprint(spec: str, *, int8: bool) -> str:
     source = Path(_source(spec))
     if source.is_dir():
         parts.append(str(source.resolve()))
-        parts += sorted(f"{p.relative_to(source)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-                        for p in source.rglob("*") if p.is_file())
+        parts += sorted(
+            f"{p.relative_to(source)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+            for p in source.rglob("*")
+            if p.is_file()
+        )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
@@ -190,25 +196,37 @@ def _mean_pooled(spec: str) -> tuple[Any, Any, int]:
     st = SentenceTransformer(_source(spec), device="cpu")
     modules = list(st)
     first = modules[0] if modules else None
-    ok = (len(modules) >= 2 and isinstance(first, Transformer) and isinstance(modules[1], Pooling)
-          and modules[1].pooling_mode == "mean" and all(isinstance(m, Normalize) for m in modules[2:]))
+    ok = (
+        len(modules) >= 2
+        and isinstance(first, Transformer)
+        and isinstance(modules[1], Pooling)
+        and modules[1].pooling_mode == "mean"
+        and all(isinstance(m, Normalize) for m in modules[2:])
+    )
     if st.default_prompt_name:
-        raise UnsupportedModel(f"{spec}: prepends the prompt {st.default_prompt_name!r} to every text, which the "
-                               "OpenVINO embedder backends do not; use embedder_backend='torch'")
+        raise UnsupportedModel(
+            f"{spec}: prepends the prompt {st.default_prompt_name!r} to every text, which the "
+            "OpenVINO embedder backends do not; use embedder_backend='torch'"
+        )
     if not ok or not isinstance(first, Transformer):  # (repeats ``ok``'s check, for the type checker)
-        got = " → ".join(f"{type(m).__name__}({getattr(m, 'pooling_mode', '')})" if isinstance(m, Pooling)
-                         else type(m).__name__ for m in modules)
-        raise UnsupportedModel(f"{spec}: the OpenVINO embedder backends need a transformer → mean pooling "
-                               f"[→ normalise] sentence-transformers model, this one is {got}; "
-                               "use embedder_backend='torch'")
+        got = " → ".join(
+            f"{type(m).__name__}({getattr(m, 'pooling_mode', '')})" if isinstance(m, Pooling) else type(m).__name__
+            for m in modules
+        )
+        raise UnsupportedModel(
+            f"{spec}: the OpenVINO embedder backends need a transformer → mean pooling "
+            f"[→ normalise] sentence-transformers model, this one is {got}; "
+            "use embedder_backend='torch'"
+        )
 
     class MeanPooled(torch.nn.Module):
         def __init__(self, encoder: torch.nn.Module) -> None:
             super().__init__()
             self.encoder = encoder
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor | None = None
+        ) -> torch.Tensor:
             extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
@@ -231,8 +249,9 @@ def convert_fp32(spec: str, folder: Path) -> None:
 
     started = time.perf_counter()
     module, tokenizer, max_len = _mean_pooled(spec)
-    example = tokenizer(["Desenvolvedor Java sênior", "Analista SAP FI com inglês avançado e 8 anos"],
-                        padding=True, return_tensors="pt")
+    example = tokenizer(
+        ["Desenvolvedor Java sênior", "Analista SAP FI com inglês avançado e 8 anos"], padding=True, return_tensors="pt"
+    )
     inputs = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in example]
     try:
         with torch.no_grad():
@@ -241,10 +260,17 @@ def convert_fp32(spec: str, folder: Path) -> None:
         raise UnsupportedModel(f"{spec}: conversion to OpenVINO failed ({exc}); use embedder_backend='torch'") from exc
     ov.save_model(model, folder / IR_FILE, compress_to_fp16=False)
     tokenizer.save_pretrained(folder)
-    _write_manifest(folder, spec=spec, backend="openvino", inputs=inputs, max_seq_length=max_len,
-                    dim=int(model.outputs[0].get_partial_shape()[1].get_length()),
-                    openvino=importlib.metadata.version("openvino"), seconds=round(time.perf_counter() - started, 2),
-                    created=time.strftime("%Y-%m-%d %H:%M:%S"))
+    _write_manifest(
+        folder,
+        spec=spec,
+        backend="openvino",
+        inputs=inputs,
+        max_seq_length=max_len,
+        dim=int(model.outputs[0].get_partial_shape()[1].get_length()),
+        openvino=importlib.metadata.version("openvino"),
+        seconds=round(time.perf_counter() - started, 2),
+        created=time.strftime("%Y-%m-%d %H:%M:%S"),
+    )
 
 
 def quantize_int8(spec: str, folder: Path, *, cache_root: Path) -> None:
@@ -269,7 +295,9 @@ def quantize_int8(spec: str, folder: Path, *, cache_root: Path) -> None:
 
     nncf.set_log_level(logging.WARNING)
     model = nncf.quantize(
-        ov.Core().read_model(fp32 / IR_FILE), nncf.Dataset(texts, feed), model_type=nncf.ModelType.TRANSFORMER,
+        ov.Core().read_model(fp32 / IR_FILE),
+        nncf.Dataset(texts, feed),
+        model_type=nncf.ModelType.TRANSFORMER,
         subset_size=len(texts),
         # Bias correction costs 2-3x the quantisation time and changed cosine to torch by < 1e-4 on MiniLM.
         advanced_parameters=nncf.AdvancedQuantizationParameters(disable_bias_correction=True),
@@ -277,10 +305,19 @@ def quantize_int8(spec: str, folder: Path, *, cache_root: Path) -> None:
     ov.save_model(model, folder / IR_FILE, compress_to_fp16=False)
     tokenizer.save_pretrained(folder)
     quantize_s = time.perf_counter() - started
-    _write_manifest(folder, **{**manifest, "backend": "openvino-int8", "calibration_texts": len(texts),
-                               "nncf": importlib.metadata.version("nncf"), "convert_s": manifest["seconds"],
-                               "quantize_s": round(quantize_s, 2), "seconds": round(quantize_s + manifest["seconds"], 2),
-                               "created": time.strftime("%Y-%m-%d %H:%M:%S")})
+    _write_manifest(
+        folder,
+        **{
+            **manifest,
+            "backend": "openvino-int8",
+            "calibration_texts": len(texts),
+            "nncf": importlib.metadata.version("nncf"),
+            "convert_s": manifest["seconds"],
+            "quantize_s": round(quantize_s, 2),
+            "seconds": round(quantize_s + manifest["seconds"], 2),
+            "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    )
 
 
 class OpenVINOEmbedder:
@@ -328,8 +365,13 @@ class OpenVINOEmbedder:
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for start in tqdm(range(0, len(texts), batch_size), desc="embed", unit="batch", disable=not progress):
             idx = order[start : start + batch_size]
-            enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                 max_length=self.manifest["max_seq_length"], return_tensors="np")
+            enc = self.tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=self.manifest["max_seq_length"],
+                return_tensors="np",
+            )
             with self._lock:
                 result = self._request.infer({n: enc[n] for n in self.manifest["inputs"]})
             out[idx] = result[0]
@@ -364,8 +406,9 @@ class HashEmbedder:
 _CACHE: dict[tuple[str, str, str, int | None], Embedder] = {}
 
 
-def get_embedder(spec: str, *, backend: str = "torch", cache_dir: Path | None = None,
-                 threads: int | None = None) -> Embedder:
+def get_embedder(
+    spec: str, *, backend: str = "torch", cache_dir: Path | None = None, threads: int | None = None
+) -> Embedder:
     """``minilm`` (default, offline), ``hash`` / ``hashNNN`` (fake, ignores the backend), or any
     sentence-transformers id/folder, run by ``backend`` (see the module docstring). OpenVINO models are
     cached in ``cache_dir`` (default: the settings' ``embedder_cache``)."""
@@ -381,12 +424,17 @@ def get_embedder(spec: str, *, backend: str = "torch", cache_dir: Path | None = 
         elif backend == "torch":
             _CACHE[key] = SentenceTransformerEmbedder(spec, threads=threads)
         else:
-            _CACHE[key] = OpenVINOEmbedder(spec, backend=backend, cache_root=cache_dir or get_settings().embedder_cache,
-                                           threads=threads)
+            _CACHE[key] = OpenVINOEmbedder(
+                spec, backend=backend, cache_root=cache_dir or get_settings().embedder_cache, threads=threads
+            )
     return _CACHE[key]
 
 
 def embedder_for(settings: Settings) -> Embedder:
     """The embedder ``settings`` describe: model, backend, threads and conversion cache."""
-    return get_embedder(settings.embedder, backend=settings.embedder_backend, cache_dir=settings.embedder_cache,
-                        threads=settings.torch_threads)
+    return get_embedder(
+        settings.embedder,
+        backend=settings.embedder_backend,
+        cache_dir=settings.embedder_cache,
+        threads=settings.torch_threads,
+    )

@@ -99,7 +99,9 @@ def _validate(
     out: dict[str, _Record] = {}
     for key, value in items:
         if not isinstance(value, dict):
-            skipped.append(Skipped(file=file, record_id=str(key), reason=f"expected an object, got {type(value).__name__}"))
+            skipped.append(
+                Skipped(file=file, record_id=str(key), reason=f"expected an object, got {type(value).__name__}")
+            )
             continue
         try:
             out[str(key)] = model.model_validate(value)
@@ -144,7 +146,9 @@ def load_dataset(data_dir: Path, *, hired_statuses: Iterable[str]) -> Dataset:
             titulo = job.titulo or (ds.vagas[vaga_id].titulo if vaga_id in ds.vagas else "")
             ds.applications.append(
                 ProspectRecord(
-                    vaga_id=vaga_id, vaga_titulo=titulo, prospect=p,
+                    vaga_id=vaga_id,
+                    vaga_titulo=titulo,
+                    prospect=p,
                     hired=p.situacao_candidado.strip().casefold() in hired,
                 )
             )

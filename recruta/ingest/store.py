@@ -53,8 +53,13 @@ class Hit:
         if len(snippet) > snippet_chars:
             snippet = snippet[: snippet_chars - 1].rsplit(" ", 1)[0] + "…"
         meta = {k: v for k, v in self.metadata.items() if k != HASH_KEY}
-        return {"id": self.id, "type": self.metadata.get("type", ""), "score": round(self.score, 4),
-                "snippet": snippet, "metadata": meta}
+        return {
+            "id": self.id,
+            "type": self.metadata.get("type", ""),
+            "score": round(self.score, 4),
+            "snippet": snippet,
+            "metadata": meta,
+        }
 
 
 _SCALAR = (str, int, float, bool)
@@ -182,7 +187,9 @@ def make_client(settings: Settings, *, path: Path | None = None) -> Any:
         try:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port)
         except Exception as exc:  # chromadb raises a bare ValueError/ConnectionError on connect
-            raise StoreUnavailable(f"Chroma server {settings.chroma_host}:{settings.chroma_port} unreachable: {exc}") from exc
+            raise StoreUnavailable(
+                f"Chroma server {settings.chroma_host}:{settings.chroma_port} unreachable: {exc}"
+            ) from exc
     target = path or settings.chroma_path
     target.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(target))
@@ -209,12 +216,13 @@ class TextTable:
         self._db.execute("CREATE TABLE IF NOT EXISTS texts (id TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID")
         self.lexical = fts5_available()
         if self.lexical:
-            self._db.execute("CREATE TABLE IF NOT EXISTS lex_rows "
-                             "(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meta TEXT NOT NULL)")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS lex_rows "
+                "(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meta TEXT NOT NULL)"
+            )
             self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS lex USING fts5(text, tokenize={_TOKENIZER!r})")
 
-    def put(self, ids: Sequence[str], texts: Sequence[str],
-            metadatas: Sequence[dict[str, Any]] | None = None) -> None:
+    def put(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]] | None = None) -> None:
         """Write texts (and their lexical index rows; without ``metadatas`` a row has none and no filter
         matches it)."""
         metas = metadatas if metadatas is not None else [{}] * len(ids)
@@ -228,7 +236,9 @@ class TextTable:
         for i, text, meta in zip(ids, texts, metas, strict=True):
             (n,) = self._db.execute(
                 "INSERT INTO lex_rows (id, meta) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET meta = excluded.meta "
-                "RETURNING n", (i, json.dumps(meta, ensure_ascii=False))).fetchone()
+                "RETURNING n",
+                (i, json.dumps(meta, ensure_ascii=False)),
+            ).fetchone()
             self._db.execute("DELETE FROM lex WHERE rowid = ?", (n,))
             self._db.execute("INSERT INTO lex (rowid, text) VALUES (?, ?)", (n, text))
 
@@ -275,7 +285,9 @@ class TextTable:
                 self._index(part, texts, [metas.get(i, {}) for i in part])
         return len(ids)
 
-    def search(self, question: str, *, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float, dict[str, Any]]]:
+    def search(
+        self, question: str, *, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]:
         """The ``k`` chunks best matching ``question``'s content words by BM25 within ``where`` (a filter already
         normalised by :func:`normalize_filter`): (id, score, metadata), best first; the score is FTS5's
         ``-bm25()``, higher is better."""
@@ -283,8 +295,10 @@ class TextTable:
         if not self.lexical or not query:
             return []
         clause, params = filter_sql(where) if where else ("1", [])
-        sql = (f"SELECT r.id, -bm25(lex) AS s, r.meta FROM lex JOIN lex_rows r ON r.n = lex.rowid "
-               f"WHERE lex MATCH ? AND {clause} ORDER BY bm25(lex) LIMIT ?")
+        sql = (
+            f"SELECT r.id, -bm25(lex) AS s, r.meta FROM lex JOIN lex_rows r ON r.n = lex.rowid "
+            f"WHERE lex MATCH ? AND {clause} ORDER BY bm25(lex) LIMIT ?"
+        )
         with self._lock:
             rows = self._db.execute(sql, [query, *params, k]).fetchall()
         return [(i, float(s), json.loads(m)) for i, s, m in rows]
@@ -319,7 +333,7 @@ def filter_sql(where: dict[str, Any]) -> tuple[str, list[Any]]:
     params: list[Any] = []
 
     def one(node: dict[str, Any]) -> str:
-        (key, value), = node.items()
+        ((key, value),) = node.items()
         if key in ("$and", "$or"):
             return "(" + f" {key[1:].upper()} ".join(one(sub) for sub in value) + ")"
         field = f"json_extract(r.meta, '$.\"{key}\"')"
@@ -376,7 +390,9 @@ class Store:
                 if not create or not _missing(exc):
                     raise
                 self.collection = client.get_or_create_collection(
-                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+                    name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
                     metadata={TEXTS_KEY: "table"} if folder else None,
                 )
         except Exception as exc:
@@ -391,8 +407,9 @@ class Store:
             if texts and not indexed:  # a text table from before the lexical index: build it once
                 started = time.perf_counter()
                 self.texts.reindex(self._metadatas)
-                log.info("built the lexical index of %s (%d chunks) in %.1f s", name, texts,
-                         time.perf_counter() - started)
+                log.info(
+                    "built the lexical index of %s (%d chunks) in %.1f s", name, texts, time.perf_counter() - started
+                )
 
     @property
     def lexical(self) -> bool:
@@ -429,23 +446,30 @@ class Store:
         return {i: (m or {}).get(HASH_KEY, "") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def upsert(self, docs: Sequence[Document], embeddings: np.ndarray) -> None:
-        self._write(ids=[d.id for d in docs], texts=[d.text for d in docs], embeddings=embeddings,
-                    metadatas=[{**d.metadata, HASH_KEY: d.content_hash} for d in docs])
+        self._write(
+            ids=[d.id for d in docs],
+            texts=[d.text for d in docs],
+            embeddings=embeddings,
+            metadatas=[{**d.metadata, HASH_KEY: d.content_hash} for d in docs],
+        )
 
     def _write(self, *, ids: list[str], texts: list[str], embeddings: Any, metadatas: list[dict[str, Any]]) -> None:
         # Texts first: a run killed in between leaves a text whose vector (and hash) is missing or older, so the
         # next run sees the hash differ and writes both again; the index never holds a vector without its text.
         if self.texts is not None:
             self.texts.put(ids, texts, metadatas)
-        self.collection.upsert(ids=ids, embeddings=embeddings, metadatas=metadatas,
-                               documents=None if self.texts is not None else texts)
+        self.collection.upsert(
+            ids=ids, embeddings=embeddings, metadatas=metadatas, documents=None if self.texts is not None else texts
+        )
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         where = normalize_filter(where) if where else None
         with _chroma_errors("query", where):
             res = self.collection.query(
-                query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1), n_results=k,
-                where=where, include=["metadatas", "distances", *self._documents],
+                query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1),
+                n_results=k,
+                where=where,
+                include=["metadatas", "distances", *self._documents],
             )
             texts = self.texts.get(res["ids"][0]) if self.texts is not None else res["documents"][0]
         return [
@@ -453,15 +477,23 @@ class Store:
             for i, t, m, d in zip(res["ids"][0], texts, res["metadatas"][0], res["distances"][0], strict=True)
         ]
 
-    def get(self, *, where: dict[str, Any] | None = None, ids: Sequence[str] | None = None,
-            limit: int | None = None, offset: int | None = None, include_embeddings: bool = False) -> dict[str, Any]:
+    def get(
+        self,
+        *,
+        where: dict[str, Any] | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        include_embeddings: bool = False,
+    ) -> dict[str, Any]:
         """Records by filter or ids. Past ~32k matches Chroma's own SQLite query fails ("too many SQL
         variables"): read such sets in pages (``limit`` + ``offset``)."""
         include = ["metadatas", *self._documents, *(["embeddings"] if include_embeddings else [])]
         where = normalize_filter(where) if where else None
         with _chroma_errors("get", where):
-            got = self.collection.get(ids=list(ids) if ids else None, where=where, limit=limit, offset=offset,
-                                      include=include)
+            got = self.collection.get(
+                ids=list(ids) if ids else None, where=where, limit=limit, offset=offset, include=include
+            )
             if self.texts is not None and got.get("ids"):
                 got["documents"] = self.texts.get(got["ids"])
         return cast(dict[str, Any], got)
@@ -487,8 +519,12 @@ class Store:
                 order = {i: n for n, i in enumerate(got["ids"])}
                 for i in ids[start : start + batch]:
                     n = order[i]
-                    fh.write(json.dumps({"id": i, "text": got["documents"][n], "metadata": got["metadatas"][n]},
-                                        ensure_ascii=False) + "\n")
+                    fh.write(
+                        json.dumps(
+                            {"id": i, "text": got["documents"][n], "metadata": got["metadatas"][n]}, ensure_ascii=False
+                        )
+                        + "\n"
+                    )
                     vectors.append(np.asarray(got["embeddings"][n], dtype=np.float32))
         np.save(folder / "embeddings.npy", np.stack(vectors) if vectors else np.zeros((0, 0), np.float32))
         (folder / "manifest.json").write_text(json.dumps({"collection": self.name, "count": len(ids)}))
@@ -500,6 +536,10 @@ class Store:
             rows = [json.loads(line) for line in fh]
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
-            self._write(ids=[r["id"] for r in part], texts=[r["text"] for r in part],
-                        metadatas=[r["metadata"] for r in part], embeddings=vectors[start : start + batch])
+            self._write(
+                ids=[r["id"] for r in part],
+                texts=[r["text"] for r in part],
+                metadatas=[r["metadata"] for r in part],
+                embeddings=vectors[start : start + batch],
+            )
         return len(rows)

@@ -31,6 +31,18 @@ from recruta.jd.wording import (
 )
 
 __all__ = [
-    "FIELDS", "LANGUAGES", "SECTIONS", "JDError", "JDRequest", "JDService", "field_values", "format_money",
-    "parse_request", "rating_metrics", "render_markdown", "salary_line", "summary_ok", "template_summary",
+    "FIELDS",
+    "LANGUAGES",
+    "SECTIONS",
+    "JDError",
+    "JDRequest",
+    "JDService",
+    "field_values",
+    "format_money",
+    "parse_request",
+    "rating_metrics",
+    "render_markdown",
+    "salary_line",
+    "summary_ok",
+    "template_summary",
 ]

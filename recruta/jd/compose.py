@@ -79,8 +79,11 @@ def _responsibilities(req: JDRequest, g: Grounding, wanted: Wanted) -> list[Item
     """Up to 8 activity lines that fit the role, best fit first (at least 4 when the vagas have generic ones),
     then one template sentence per given skill no line names; the title's sentence when nothing else exists."""
     lang = req.language
-    cands = [(ln, score(ln.text, wanted)) for ln in g.lines
-             if ln.kind == "activities" and len(WORD.findall(ln.text)) >= 3 and written_in(ln.text, lang)]
+    cands = [
+        (ln, score(ln.text, wanted))
+        for ln in g.lines
+        if ln.kind == "activities" and len(WORD.findall(ln.text)) >= 3 and written_in(ln.text, lang)
+    ]
     cands = [(ln, s) for ln, s in cands if line_fits(s)]
     chosen: list[Line] = []
     seen: set[str] = set()
@@ -114,7 +117,7 @@ def _responsibilities(req: JDRequest, g: Grounding, wanted: Wanted) -> list[Item
 
 
 def _skill_requirement(skill: str, lang: str) -> str:
-    """"Experiência com X" for a technical skill, "Conhecimento em X" for a domain; soft and unknown skills and
+    """ "Experiência com X" for a technical skill, "Conhecimento em X" for a domain; soft and unknown skills and
     long phrases as given."""
     category = skill_category(skill)
     if category in ("soft", "unknown") or len(skill.split()) > 3:
@@ -256,16 +259,25 @@ class Composed:
 
 
 def _similar_only(g: Grounding, keep: set[str]) -> Grounding:
-    return Grounding(vaga_ids=[v for v in g.vaga_ids if v in keep],
-                     titles={v: t for v, t in g.titles.items() if v in keep},
-                     cosines={v: c for v, c in g.cosines.items() if v in keep},
-                     lines=[ln for ln in g.lines if ln.vaga_id in keep],
-                     skill_lines=[ln for ln in g.skill_lines if ln.vaga_id in keep],
-                     retrieve_ms=g.retrieve_ms)
+    return Grounding(
+        vaga_ids=[v for v in g.vaga_ids if v in keep],
+        titles={v: t for v, t in g.titles.items() if v in keep},
+        cosines={v: c for v, c in g.cosines.items() if v in keep},
+        lines=[ln for ln in g.lines if ln.vaga_id in keep],
+        skill_lines=[ln for ln in g.skill_lines if ln.vaga_id in keep],
+        retrieve_ms=g.retrieve_ms,
+    )
 
 
-def compose(req: JDRequest, g: Grounding, *, summary: str, extra: Sequence[str], edits: Mapping[str, Any],
-            min_similarity: float = MIN_SIMILARITY) -> Composed:
+def compose(
+    req: JDRequest,
+    g: Grounding,
+    *,
+    summary: str,
+    extra: Sequence[str],
+    edits: Mapping[str, Any],
+    min_similarity: float = MIN_SIMILARITY,
+) -> Composed:
     """Every section, in :data:`SECTIONS` order, with the vaga each borrowed item came from.
 
     ``extra`` are :func:`edited_skills`; ``edits`` (section → content of :func:`edit_content`) replace the
@@ -283,8 +295,7 @@ def compose(req: JDRequest, g: Grounding, *, summary: str, extra: Sequence[str],
     if "responsibilities" not in items:
         items["responsibilities"] = _responsibilities(req, history, wanted)
     if "requirements" not in items:
-        items["requirements"] = _requirements(req, history, wanted,
-                                              elsewhere=[x for x, _ in items["responsibilities"]])
+        items["requirements"] = _requirements(req, history, wanted, elsewhere=[x for x, _ in items["responsibilities"]])
     if "nice_to_have" not in items:
         taken = "\n".join(x for x, _ in items["requirements"]) + "\n" + _edited_text(edits)
         items["nice_to_have"] = _nice_to_have(req, history, wanted, taken)
@@ -295,8 +306,12 @@ def compose(req: JDRequest, g: Grounding, *, summary: str, extra: Sequence[str],
     sections["summary"] = edits.get("summary", summary)
     sections["salary"] = edits["salary"] if "salary" in edits else salary_line(req)
     sources = {name: [v for _, v in items[name]] for name in SECTIONS if name in LIST_SECTIONS}
-    return Composed(sections={name: sections.get(name) for name in SECTIONS}, sources=sources,
-                    similarity=similarity, similar_vaga_ids=similar)
+    return Composed(
+        sections={name: sections.get(name) for name in SECTIONS},
+        sources=sources,
+        similarity=similarity,
+        similar_vaga_ids=similar,
+    )
 
 
 __all__ = ["Composed", "Item", "compose", "edit_content", "edited_skills", "summary_ok"]

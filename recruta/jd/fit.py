@@ -116,7 +116,7 @@ def role_terms(title: str) -> frozenset[str]:
     terms = {f"skill:{n}" for n in primary(set(found)) if found[n].category != "soft"}
     chars = list(fold(title))
     for ev in found.values():  # the words a skill was read from are that skill
-        chars[ev.start:ev.end] = " " * (ev.end - ev.start)
+        chars[ev.start : ev.end] = " " * (ev.end - ev.start)
     rest = _TITLE_ROLE_RE.sub(" ", "".join(chars))
     terms |= {f"word:{_stem(w)}" for w in WORD.findall(rest) if w not in _TITLE_STOP and len(w) > 1}
     if not terms:
@@ -170,8 +170,13 @@ def wanted_by(title: str, skills: Sequence[str]) -> Wanted:
     all_names |= set(title_found)
     terms = role_terms(title)
     return Wanted(
-        title=title, primaries=primaries, folded=folded, soft=soft, all_names=frozenset(all_names),
-        parents=frozenset(par), terms=terms,
+        title=title,
+        primaries=primaries,
+        folded=folded,
+        soft=soft,
+        all_names=frozenset(all_names),
+        parents=frozenset(par),
+        terms=terms,
         title_words=frozenset(t[5:] for t in terms if t.startswith("word:")),
         title_skills=frozenset(with_parents(n for n in title_found if title_found[n].category != "soft")),
         roles=frozenset(role_groups(title, title=True)),
@@ -247,8 +252,10 @@ def score(line: str, wanted: Wanted) -> Score:
         elif prim & {p for n in skill_prim for p in tax.parents.get(n, ())}:
             related += 1
     foreign = sum(
-        1 for n in prim
-        if found[n].category in ("hard", "tool") and n not in wanted.all_names
+        1
+        for n in prim
+        if found[n].category in ("hard", "tool")
+        and n not in wanted.all_names
         and not set(tax.parents.get(n, ())) & wanted.all_names
     )
     title = len(wanted.title_words & {_stem(w) for w in WORD.findall(folded)}) + len(wanted.title_skills & prim)
@@ -275,7 +282,7 @@ def quote_fits(quote: str, canonical: str, lang: str) -> bool:
 
 
 def skill_category(skill: str) -> str:
-    """"" for technical skills, "domain" or "soft" for those, "unknown" for what the taxonomy does not know:
+    """ "" for technical skills, "domain" or "soft" for those, "unknown" for what the taxonomy does not know:
     it picks the sentence a skill goes in."""
     found = skills_of(skill)
     prim = primary(set(found))
@@ -288,6 +295,19 @@ def skill_category(skill: str) -> str:
 
 
 __all__ = [
-    "MIN_SIMILARITY", "Score", "Similarity", "Wanted", "line_fits", "literal", "primary", "quote_fits",
-    "role_groups", "role_terms", "score", "skill_category", "vaga_similarity", "wanted_by", "with_parents",
+    "MIN_SIMILARITY",
+    "Score",
+    "Similarity",
+    "Wanted",
+    "line_fits",
+    "literal",
+    "primary",
+    "quote_fits",
+    "role_groups",
+    "role_terms",
+    "score",
+    "skill_category",
+    "vaga_similarity",
+    "wanted_by",
+    "with_parents",
 ]

@@ -59,8 +59,12 @@ _BODY_LABELS = (
     ("Observações:", "notes"),
 )
 # what an unlabeled run of lines was, given the next label in the chunk (the labels come in this order)
-_BEFORE_LABEL = {"activities": "header", "competencies": "activities", "behaviour": "competencies",
-                 "notes": "competencies"}
+_BEFORE_LABEL = {
+    "activities": "header",
+    "competencies": "activities",
+    "behaviour": "competencies",
+    "notes": "competencies",
+}
 
 
 # --------------------------------------------------------------------------- reading vaga chunks
@@ -81,11 +85,11 @@ def _body(hit: Hit) -> str:
     meta = hit.metadata
     prefix = f"Vaga {meta.get('vaga_id', '')} - {meta.get('title', '')} | "
     if text.startswith(prefix):
-        return text[len(prefix):]
+        return text[len(prefix) :]
     if int(meta.get("chunk", 0) or 0) > 0:
         m = re.match(r"Vaga \S+ - [^\n]*? \| ", text)
         if m:
-            return text[m.end():]
+            return text[m.end() :]
     return text
 
 
@@ -146,7 +150,7 @@ def _parse_segment(text: str, *, at_start: bool, at_end: bool) -> list[tuple[str
                 out.extend((before, p) for p in pending)
                 pending = []
             section = kind
-            line = line[len(label):]
+            line = line[len(label) :]
         if section is None:
             pending.append(line)
         else:
@@ -180,7 +184,7 @@ def _vaga_lines(hits: Sequence[Hit], *, rank: int, complete: bool) -> list[Line]
             m = _INLINE_NICE.match(bare)
             if sub == "nice" or m:
                 kind = "nice"
-                line = bare[m.end():] if m else line
+                line = bare[m.end() :] if m else line
             for piece in requirements(line):
                 out.append(Line(text=piece, kind=kind, rank=rank, order=order, vaga_id=vaga_id))
                 order += 1
@@ -233,8 +237,11 @@ def ground(retrieve: Callable[..., list[Hit]] | None, query: str, *, k: int, exp
     if retrieve is None:
         return g
     t0 = time.perf_counter()
-    hits = [h for h in retrieve(query, k=k, filters={"type": "vaga"})
-            if h.metadata.get("type", "vaga") == "vaga" and h.metadata.get("vaga_id") not in (None, "")]
+    hits = [
+        h
+        for h in retrieve(query, k=k, filters={"type": "vaga"})
+        if h.metadata.get("type", "vaga") == "vaga" and h.metadata.get("vaga_id") not in (None, "")
+    ]
     g.vaga_ids = list(dict.fromkeys(str(h.metadata["vaga_id"]) for h in hits))
     for h in hits:
         vid = str(h.metadata["vaga_id"])

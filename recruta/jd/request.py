@@ -33,10 +33,18 @@ LANGUAGES: tuple[str, ...] = get_args(Language)
 MAX_MONEY = 1e9
 
 _REMOTE_SYNONYMS = {
-    "remoto": "remoto", "remote": "remoto", "home office": "remoto", "teletrabajo": "remoto",
-    "hibrido": "hibrido", "hybrid": "hibrido",
-    "presencial": "presencial", "onsite": "presencial", "on-site": "presencial", "on site": "presencial",
-    "in office": "presencial", "in-office": "presencial",
+    "remoto": "remoto",
+    "remote": "remoto",
+    "home office": "remoto",
+    "teletrabajo": "remoto",
+    "hibrido": "hibrido",
+    "hybrid": "hibrido",
+    "presencial": "presencial",
+    "onsite": "presencial",
+    "on-site": "presencial",
+    "on site": "presencial",
+    "in office": "presencial",
+    "in-office": "presencial",
 }
 # The rule of a field whose every failure (wrong type, out of range, not allowed) is best told by one sentence.
 _RULES = {
@@ -129,8 +137,10 @@ class JDRequest(BaseModel):
     salary_min: _Money = None
     salary_max: _Money = None
     currency: Annotated[
-        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
-        Field(description=_RULES["currency"]), BeforeValidator(_currency),
+        str,
+        StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+        Field(description=_RULES["currency"]),
+        BeforeValidator(_currency),
     ] = "BRL"
     benefits: _Items = []
     language: Annotated[Language, Field(description=_RULES["language"]), BeforeValidator(_choice("pt"))] = "pt"
@@ -172,12 +182,13 @@ def _sentence(err: Mapping[str, Any]) -> str:
         "list_type": f"{name} must be a list of texts, got {got}",
         "string_too_short": f"{name} must not be blank",
         "string_too_long": f"{name} is too long ({len(value) if isinstance(value, str) else '?'} characters, "
-                           f"at most {ctx.get('max_length')})",
+        f"at most {ctx.get('max_length')})",
         "too_long": f"{name} has {ctx.get('actual_length')} items, at most {ctx.get('max_length')}",
         "float_type": f"{name} must be a number, got {got}",
         "finite_number": f"{name} must be a finite number",
-        "greater_than_equal": f"{name} must not be negative" if ctx.get("ge") == 0 else
-                              f"{name} must be at least {ctx.get('ge')}",
+        "greater_than_equal": f"{name} must not be negative"
+        if ctx.get("ge") == 0
+        else f"{name} must be at least {ctx.get('ge')}",
         "less_than_equal": f"{name} is too large (at most {ctx.get('le', 0):,.0f})",
     }
     return messages.get(kind, f"{name}: {err['msg']}")

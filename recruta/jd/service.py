@@ -111,7 +111,8 @@ class JDService:
             rows = s.execute(
                 select(GeneratedJD.generator, func.count(JDFeedback.id), func.avg(JDFeedback.rating))
                 .join(JDFeedback, JDFeedback.jd_id == GeneratedJD.id)
-                .group_by(GeneratedJD.generator).order_by(GeneratedJD.generator)
+                .group_by(GeneratedJD.generator)
+                .order_by(GeneratedJD.generator)
             ).all()
         return {name: {"n": int(n), "mean": round(float(mean), 4)} for name, n, mean in rows}
 
@@ -124,8 +125,13 @@ class JDService:
         return row
 
     def _save(self, req: JDRequest, result: dict[str, Any], *, parent_id: str | None) -> dict[str, Any]:
-        row = GeneratedJD(id=uuid.uuid4().hex, request=req.model_dump(mode="json"), result=result,
-                          generator=self.generator_name, parent_id=parent_id)
+        row = GeneratedJD(
+            id=uuid.uuid4().hex,
+            request=req.model_dump(mode="json"),
+            result=result,
+            generator=self.generator_name,
+            parent_id=parent_id,
+        )
         with self.sessionmaker() as s:
             s.add(row)
             s.commit()
@@ -178,8 +184,9 @@ class JDService:
         user = f"Summary:\n{template}\n\nValues to keep verbatim:\n" + "\n".join(f'- "{v}"' for v in must)
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         try:
-            text = llm.generate(GenerationInput(question=template, hits=[], messages=messages),
-                                max_new_tokens=self.max_new_tokens)
+            text = llm.generate(
+                GenerationInput(question=template, hits=[], messages=messages), max_new_tokens=self.max_new_tokens
+            )
         except Exception as exc:  # an unreachable/broken LLM must not break generation
             log.warning("summary rephrasing failed (%s); keeping the template summary", exc)
             return template, "template"

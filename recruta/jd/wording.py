@@ -36,7 +36,8 @@ def written_in(text: str, lang: str) -> bool:
         return fits_language(text, "pt")
     scores = language_scores(text)
     return scores[lang] >= scores["pt"] + _MARGIN_OVER_PT and all(
-        scores[lang] >= score for other, score in scores.items() if other != "pt")
+        scores[lang] >= score for other, score in scores.items() if other != "pt"
+    )
 
 
 def _sentence(text: str) -> str:
@@ -105,10 +106,17 @@ def field_values(req: JDRequest) -> dict[str, list[str]]:
 def template_summary(req: JDRequest) -> str:
     """A sentence per given fact: title and company, the company's description, job type, place, work model."""
     lang = req.language
-    parts = [phrase("summary.hiring", lang, company=req.company, title=req.title) if req.company
-             else phrase("summary.opening", lang, title=req.title)]
-    for name, text in (("about", req.company_description), ("job_type", req.job_type), ("location", req.location),
-                       ("remote", remote_label(req))):
+    parts = [
+        phrase("summary.hiring", lang, company=req.company, title=req.title)
+        if req.company
+        else phrase("summary.opening", lang, title=req.title)
+    ]
+    for name, text in (
+        ("about", req.company_description),
+        ("job_type", req.job_type),
+        ("location", req.location),
+        ("remote", remote_label(req)),
+    ):
         if text:
             parts.append(phrase(f"summary.{name}", lang, text=text))
     return " ".join(_sentence(p) for p in parts)
@@ -126,6 +134,16 @@ def render_markdown(title: str, sections: Mapping[str, Any], lang: str) -> str:
 
 
 __all__ = [
-    "LIST_SECTIONS", "SECTIONS", "SUMMARY_FIELDS", "field_values", "format_money", "phrase", "remote_label",
-    "render_markdown", "salary_line", "template_summary", "written_in", "years_line",
+    "LIST_SECTIONS",
+    "SECTIONS",
+    "SUMMARY_FIELDS",
+    "field_values",
+    "format_money",
+    "phrase",
+    "remote_label",
+    "render_markdown",
+    "salary_line",
+    "template_summary",
+    "written_in",
+    "years_line",
 ]

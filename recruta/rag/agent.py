@@ -58,15 +58,22 @@ class RAGConfig:
 
     @property
     def index_name(self) -> str:
-        return collection_name(self.collection, embedder_name(self.embedder, backend=self.embedder_backend),
-                               self.chunk_size)
+        return collection_name(
+            self.collection, embedder_name(self.embedder, backend=self.embedder_backend), self.chunk_size
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> RAGConfig:
-        base = cls(embedder=settings.embedder, embedder_backend=settings.embedder_backend,
-                   collection=settings.collection, chunk_size=settings.chunk_size,
-                   top_k=settings.top_k, template=settings.template, generator=settings.generator,
-                   max_new_tokens=settings.max_new_tokens)
+        base = cls(
+            embedder=settings.embedder,
+            embedder_backend=settings.embedder_backend,
+            collection=settings.collection,
+            chunk_size=settings.chunk_size,
+            top_k=settings.top_k,
+            template=settings.template,
+            generator=settings.generator,
+            max_new_tokens=settings.max_new_tokens,
+        )
         return cls(**{**asdict(base), **overrides})
 
 
@@ -97,24 +104,45 @@ def _and(*clauses: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 class RAGAgent:
-    def __init__(self, *, config: RAGConfig, store: Store, embedder: Embedder, generator: Generator,
-                 answerer: Answerer | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        config: RAGConfig,
+        store: Store,
+        embedder: Embedder,
+        generator: Generator,
+        answerer: Answerer | None = None,
+    ) -> None:
         self.config, self.store, self.embedder, self.generator = config, store, embedder, generator
         self.answerer = answerer  # None: no records table (an index ingested before it existed)
 
     @classmethod
-    def from_config(cls, config: RAGConfig, *, settings: Settings | None = None, snapshot: Path | None = None,
-                    generator: Generator | None = None) -> RAGAgent:
+    def from_config(
+        cls,
+        config: RAGConfig,
+        *,
+        settings: Settings | None = None,
+        snapshot: Path | None = None,
+        generator: Generator | None = None,
+    ) -> RAGAgent:
         settings = settings or get_settings()
-        embedder = get_embedder(config.embedder, backend=config.embedder_backend, cache_dir=settings.embedder_cache,
-                                threads=settings.torch_threads)
+        embedder = get_embedder(
+            config.embedder,
+            backend=config.embedder_backend,
+            cache_dir=settings.embedder_cache,
+            threads=settings.torch_threads,
+        )
         if snapshot is not None and not settings.chroma_host:
             store = materialise_snapshot(snapshot, settings=settings, name=config.index_name)
         else:
             store = Store(make_client(settings), config.index_name, create=False)
         generator = generator or make_generator(
-            config.generator, cache_dir=settings.llm_cache, dtype=settings.llm_dtype, threads=settings.torch_threads,
-            openai_base_url=settings.openai_base_url, openai_api_key=settings.openai_api_key,
+            config.generator,
+            cache_dir=settings.llm_cache,
+            dtype=settings.llm_dtype,
+            threads=settings.torch_threads,
+            openai_base_url=settings.openai_base_url,
+            openai_api_key=settings.openai_api_key,
         )
         from recruta.answer.answerer import Answerer
         from recruta.answer.table import TABLE_FILE, table_path
@@ -123,8 +151,9 @@ class RAGAgent:
         answerer = Answerer.load(table, embedder=embedder, generator=generator)
         return cls(config=config, store=store, embedder=embedder, generator=generator, answerer=answerer)
 
-    def retrieve(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None,
-                 vector: Any = None) -> list[Hit]:
+    def retrieve(
+        self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None, vector: Any = None
+    ) -> list[Hit]:
         """The top ``k`` chunks for ``question`` (``vector``: its embedding, when already computed)."""
         k = k or self.config.top_k
         base = _and(self.config.filters, filters)
@@ -143,15 +172,26 @@ class RAGAgent:
                 if _HIRED_INTENT.search(question):  # "quem foi contratado para a vaga X": the hires first
                     passes.append((_and(base, routed, {"outcome": "hired"}), k, lambda m: m.get("outcome") == "hired"))
                 if vagas and cands:  # "situação de X (código C) na vaga V": that application
-                    passes.append((_and(base, *routes), k,
-                                   lambda m: m.get("vaga_id") in vagas and m.get("candidate_id") in cands))
+                    passes.append(
+                        (_and(base, *routes), k, lambda m: m.get("vaga_id") in vagas and m.get("candidate_id") in cands)
+                    )
                 head = max(2, k // 2)  # the named records themselves, then their applications
                 if vagas:
-                    passes.append((_and(base, {"vaga_id": {"$in": refs["vaga_id"]}}, {"type": "vaga"}), head,
-                                   lambda m: m.get("type") == "vaga" and m.get("vaga_id") in vagas))
+                    passes.append(
+                        (
+                            _and(base, {"vaga_id": {"$in": refs["vaga_id"]}}, {"type": "vaga"}),
+                            head,
+                            lambda m: m.get("type") == "vaga" and m.get("vaga_id") in vagas,
+                        )
+                    )
                 if cands:
-                    passes.append((_and(base, {"candidate_id": {"$in": refs["candidate_id"]}}, {"type": "candidato"}),
-                                   head, lambda m: m.get("type") == "candidato" and m.get("candidate_id") in cands))
+                    passes.append(
+                        (
+                            _and(base, {"candidate_id": {"$in": refs["candidate_id"]}}, {"type": "candidato"}),
+                            head,
+                            lambda m: m.get("type") == "candidato" and m.get("candidate_id") in cands,
+                        )
+                    )
                 passes.append((_and(base, routed), k, lambda m: True))
         # The routed passes only ever see the chunks of the named records: fetch those once by metadata and rank
         # them here (exact cosine, what a filtered vector search returns) instead of one filtered search each.
@@ -186,8 +226,15 @@ class RAGAgent:
             return []
         scores = np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
         order = np.argsort(-scores, kind="stable")
-        return [Hit(id=got["ids"][i], text=got["documents"][i] or "", metadata=got["metadatas"][i] or {},
-                    score=float(scores[i])) for i in order]
+        return [
+            Hit(
+                id=got["ids"][i],
+                text=got["documents"][i] or "",
+                metadata=got["metadatas"][i] or {},
+                score=float(scores[i]),
+            )
+            for i in order
+        ]
 
     def answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None) -> Answer:
         """The records table's exact answer when the question plans; else retrieval-generation, saying so.
@@ -205,9 +252,19 @@ class RAGAgent:
                 from recruta.text.redact import redact
 
                 t0 = time.perf_counter()
-                phrased = phrase_with_llm(self.generator, question=question, result=planned.result, template=text,
-                                          lang=planned.language, max_new_tokens=self.config.max_new_tokens)
-                text, route, ms["llm_phrase"] = redact(phrased.text), f"{route}+{phrased.by}", _ms(time.perf_counter() - t0)
+                phrased = phrase_with_llm(
+                    self.generator,
+                    question=question,
+                    result=planned.result,
+                    template=text,
+                    lang=planned.language,
+                    max_new_tokens=self.config.max_new_tokens,
+                )
+                text, route, ms["llm_phrase"] = (
+                    redact(phrased.text),
+                    f"{route}+{phrased.by}",
+                    _ms(time.perf_counter() - t0),
+                )
             return Answer(answer=text, sources=sources, language=planned.language, timings_ms=ms, route=route)
         from recruta.i18n import message
 
@@ -216,8 +273,9 @@ class RAGAgent:
         ans.route = "fallback"
         return ans
 
-    def generate_answer(self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None,
-                        lang: str | None = None) -> Answer:
+    def generate_answer(
+        self, question: str, *, k: int | None = None, filters: dict[str, Any] | None = None, lang: str | None = None
+    ) -> Answer:
         """Retrieval → prompt → generation (what answered every question before the records table)."""
         t0 = time.perf_counter()
         vector = self.embedder.embed([question])[0]
@@ -225,15 +283,24 @@ class RAGAgent:
         hits = self.retrieve(question, k=k, filters=filters, vector=vector)
         t2 = time.perf_counter()
         lang = lang or prompt_language(question)
-        messages = render(self.config.template, question=question, hits=hits,
-                          max_chars=self.config.context_chars, lang=lang)
+        messages = render(
+            self.config.template, question=question, hits=hits, max_chars=self.config.context_chars, lang=lang
+        )
         t3 = time.perf_counter()
-        text = self.generator.generate(GenerationInput(question=question, hits=hits, messages=messages),
-                                       max_new_tokens=self.config.max_new_tokens)
+        text = self.generator.generate(
+            GenerationInput(question=question, hits=hits, messages=messages), max_new_tokens=self.config.max_new_tokens
+        )
         t4 = time.perf_counter()
         return Answer(
-            answer=text, sources=[h.source() for h in hits], language=lang,
-            timings_ms={"embed": _ms(t1 - t0), "search": _ms(t2 - t1), "prompt": _ms(t3 - t2), "generate": _ms(t4 - t3)},
+            answer=text,
+            sources=[h.source() for h in hits],
+            language=lang,
+            timings_ms={
+                "embed": _ms(t1 - t0),
+                "search": _ms(t2 - t1),
+                "prompt": _ms(t3 - t2),
+                "generate": _ms(t4 - t3),
+            },
         )
 
 

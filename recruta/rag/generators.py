@@ -198,7 +198,9 @@ class TransformersGenerator:
         self.name = spec
         path = str(convert_smollm2(cache_dir, dtype=dtype)) if spec == "smollm2" else spec
         self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16 if dtype == "int4" else getattr(torch, dtype))
+        self.model = AutoModelForCausalLM.from_pretrained(
+            path, dtype=torch.bfloat16 if dtype == "int4" else getattr(torch, dtype)
+        )
         if dtype == "int4":  # 4-bit weights for decoding (exactly the GGUF's for smollm2; group-wise otherwise)
             from recruta.rag.quant import apply_int4, quantize_int4
 
@@ -220,7 +222,9 @@ class TransformersGenerator:
 
     def _kwargs(self, max_new_tokens: int) -> dict[str, Any]:
         return {
-            "max_new_tokens": max_new_tokens, "do_sample": False, "repetition_penalty": 1.1,
+            "max_new_tokens": max_new_tokens,
+            "do_sample": False,
+            "repetition_penalty": 1.1,
             "pad_token_id": self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
         }
 
@@ -231,7 +235,7 @@ class TransformersGenerator:
             # transformers types generate's self as GenerativePreTrainedModel, which its own AutoModel return type is not
             out = self.model.generate(**enc, **self._kwargs(max_new_tokens))  # type: ignore[misc]
         # decode returns ``str | list[str]`` in transformers' stubs: one sequence of ids decodes to one str
-        text = cast(str, self.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True))
+        text = cast(str, self.tokenizer.decode(out[0, enc["input_ids"].shape[1] :], skip_special_tokens=True))
         return text.strip()
 
     def stream(self, inp: GenerationInput, *, max_new_tokens: int) -> Iterator[str]:
@@ -270,8 +274,13 @@ class OpenAIGenerator:
         self.client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
 
     def _body(self, inp: GenerationInput, max_new_tokens: int, stream: bool) -> dict[str, Any]:
-        return {"model": self.model, "messages": inp.messages, "temperature": 0,
-                "max_tokens": max_new_tokens, "stream": stream}
+        return {
+            "model": self.model,
+            "messages": inp.messages,
+            "temperature": 0,
+            "max_tokens": max_new_tokens,
+            "stream": stream,
+        }
 
     def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
         r = self.client.post("/chat/completions", json=self._body(inp, max_new_tokens, False))
@@ -298,8 +307,13 @@ def is_llm(generator: Any) -> bool:
 
 
 def make_generator(
-    spec: str, *, cache_dir: Path, dtype: str = "int4", threads: int | None = None,
-    openai_base_url: str = "https://api.openai.com/v1", openai_api_key: str | None = None,
+    spec: str,
+    *,
+    cache_dir: Path,
+    dtype: str = "int4",
+    threads: int | None = None,
+    openai_base_url: str = "https://api.openai.com/v1",
+    openai_api_key: str | None = None,
 ) -> Generator:
     """``extractive`` | ``echo`` | ``openai:<model>`` | ``smollm2`` | a transformers hub id or folder."""
     if spec == "extractive":
@@ -312,6 +326,16 @@ def make_generator(
 
 
 __all__ = [
-    "LLM_DTYPES", "NOT_LLM", "EchoGenerator", "ExtractiveGenerator", "GenerationInput", "Generator", "OpenAIGenerator",
-    "TransformersGenerator", "convert_smollm2", "is_llm", "make_generator", "smollm2_gguf",
+    "LLM_DTYPES",
+    "NOT_LLM",
+    "EchoGenerator",
+    "ExtractiveGenerator",
+    "GenerationInput",
+    "Generator",
+    "OpenAIGenerator",
+    "TransformersGenerator",
+    "convert_smollm2",
+    "is_llm",
+    "make_generator",
+    "smollm2_gguf",
 ]

@@ -39,7 +39,9 @@ _CLAUSE_END = re.compile(r"[.!?;|](?=\s|$)|\n|,(?=\s)")
 _SENTENCE_END = re.compile(r"[.!?;|](?=\s|$)|\n")
 _TOKEN = re.compile(r"[\w']+")
 _AUX = wordset("foi foram was were been be is are has have had sido fue fueron ha han esta estao ter tem sera")
-_ABBREVIATIONS = frozenset({"sr", "sra", "srta", "dr", "dra", "jr", "prof", "profa", "eng", "mr", "mrs", "ms", "sto", "sta"})
+_ABBREVIATIONS = frozenset(
+    {"sr", "sra", "srta", "dr", "dra", "jr", "prof", "profa", "eng", "mr", "mrs", "ms", "sto", "sta"}
+)
 CLAIM_WINDOW = 80  # characters between a person's name and the status word said of them
 _ELLIPTIC_NO = re.compile(r"(?<!\w)(?:nao|not|no|wasn't|weren't|didn't|nunca|never)(?=\s*(?:[.;,!?)]|$))")
 _NEGATIONS_EXTRA = frozenset({"ninguem", "nadie", "nobody", "nenhum", "nenhuma", "ningun", "ninguna"})
@@ -47,7 +49,9 @@ _DATE_PATTERNS = (
     (re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)"), "dmy"),
     (re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"), "ymd"),
 )
-_ID_BEFORE = re.compile(r"(?:vaga|codigo|code|id|job|n[o°º]|#|candidat[oa]|prospect|puesto|vacante|position)\s*[:.]?\s*(?:n[o°º]\.?\s*)?$")
+_ID_BEFORE = re.compile(
+    r"(?:vaga|codigo|code|id|job|n[o°º]|#|candidat[oa]|prospect|puesto|vacante|position)\s*[:.]?\s*(?:n[o°º]\.?\s*)?$"
+)
 _ENUMERATOR = re.compile(r"(?:^|\n)\s*[-*]?\s*\d{1,2}[.)º°-](?=\s)|(?<![\w(])\d{1,2}\)(?=\s)|#\d{1,2}\b")
 _NUMBER = re.compile(r"(?<![\w/.,])(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)((?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 
@@ -77,13 +81,17 @@ class _Text:
         self.folded = fold(cleaned)
         self.canon = self.folded.replace("-", " ")
         self.clause_ends = [m.start() for m in _CLAUSE_END.finditer(self.canon) if not self._abbreviation(m.start())]
-        self.sentence_ends = [m.start() for m in _SENTENCE_END.finditer(self.canon) if not self._abbreviation(m.start())]
+        self.sentence_ends = [
+            m.start() for m in _SENTENCE_END.finditer(self.canon) if not self._abbreviation(m.start())
+        ]
 
     def _abbreviation(self, pos: int) -> bool:
         """A period that ends "Sra", "Dr", "Jr" or an initial ("Maria A. Souza") ends no sentence."""
         if self.canon[pos] != ".":
             return False
-        word = _TOKEN.findall(self.canon[max(0, pos - 6):pos] + " ")[-1:] if self.canon[pos - 1:pos].isalpha() else []
+        word = (
+            _TOKEN.findall(self.canon[max(0, pos - 6) : pos] + " ")[-1:] if self.canon[pos - 1 : pos].isalpha() else []
+        )
         return bool(word) and (len(word[0]) == 1 or word[0] in _ABBREVIATIONS)
 
     def clause(self, pos: int, *, sentence: bool = False) -> int:
@@ -137,7 +145,7 @@ def _hire_res() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
 
 
 def _negated(text: str, start: int, negations: frozenset[str]) -> bool:
-    before = [t for t in _TOKEN.findall(text[max(0, start - 40):start]) if t not in _AUX][-1:]
+    before = [t for t in _TOKEN.findall(text[max(0, start - 40) : start]) if t not in _AUX][-1:]
     return bool(before) and before[0] in negations
 
 
@@ -159,13 +167,25 @@ def _called_hired(text: _Text, mentions: list[Mention]) -> list[str]:
     out = []
     for i, mention in enumerate(people):
         sentence = text.clause(mention.start, sentence=True)
-        same = [mk for mk in marks if text.clause(mk[0], sentence=True) == sentence
-                and mk[0] - mention.end <= CLAIM_WINDOW and mention.start - mk[1] <= CLAIM_WINDOW]
-        nxt = next((p.start for p in people[i + 1:] if text.clause(p.start, sentence=True) == sentence), len(text.canon))
+        same = [
+            mk
+            for mk in marks
+            if text.clause(mk[0], sentence=True) == sentence
+            and mk[0] - mention.end <= CLAIM_WINDOW
+            and mention.start - mk[1] <= CLAIM_WINDOW
+        ]
+        nxt = next(
+            (p.start for p in people[i + 1 :] if text.clause(p.start, sentence=True) == sentence), len(text.canon)
+        )
         prv = next((p.end for p in reversed(people[:i]) if text.clause(p.start, sentence=True) == sentence), 0)
         after = [mk for mk in same if mk[0] >= mention.end]
         before = [mk for mk in same if mk[1] <= mention.start]
-        for group in ([mk for mk in after if mk[0] < nxt], [mk for mk in before if mk[0] >= prv][::-1], after, before[::-1]):
+        for group in (
+            [mk for mk in after if mk[0] < nxt],
+            [mk for mk in before if mk[0] >= prv][::-1],
+            after,
+            before[::-1],
+        ):
             if group:
                 if group[0][2]:
                     out.append(mention.value)
@@ -173,8 +193,10 @@ def _called_hired(text: _Text, mentions: list[Mention]) -> list[str]:
     return out
 
 
-_STAFF_BEFORE = re.compile(r"\b(?:recrutador|recrutadora|recruiter|reclutador|reclutadora|analista responsavel|"
-                           r"analyst|responsavel|responsable)\s*[:,]?\s*$")
+_STAFF_BEFORE = re.compile(
+    r"\b(?:recrutador|recrutadora|recruiter|reclutador|reclutadora|analista responsavel|"
+    r"analyst|responsavel|responsable)\s*[:,]?\s*$"
+)
 
 
 def _false_hires(text: _Text, expected: Mapping[str, Any], names: RecordNames | None) -> list[str]:
@@ -185,7 +207,11 @@ def _false_hires(text: _Text, expected: Mapping[str, Any], names: RecordNames | 
     if names is not None:
         phrases += names.candidates("person", text.canon)
     # a person named as the recruiter ("contratados pelo recrutador Danilo Mendes") is who hired, not who was hired
-    people = [m for m in find_phrases(text.canon, phrases) if not _STAFF_BEFORE.search(text.canon[max(0, m.start - 40):m.start])]
+    people = [
+        m
+        for m in find_phrases(text.canon, phrases)
+        if not _STAFF_BEFORE.search(text.canon[max(0, m.start - 40) : m.start])
+    ]
     scoped = {phrase_key(n) for n in not_hired}
     out = []
     for person in dict.fromkeys(_called_hired(text, people)):
@@ -208,8 +234,8 @@ def _numbers(text: str, *, skip: set[float], lang_words: bool, keep: float | Non
         if value == keep:
             out.append(value)
             continue
-        in_parens = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")" and len(whole) >= 4
-        if in_parens or _ID_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+        in_parens = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")" and len(whole) >= 4
+        if in_parens or _ID_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
             continue  # "vaga 1003", "código 10042", "Ana Souza (10042)": ids, not counts
         if value in skip or (len(whole) == 4 and 1990 <= value <= 2035):
             continue
@@ -251,7 +277,9 @@ def _value(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames | N
     def phrases(t: _Text) -> list[tuple[str, str, str]]:
         out = _forms([value], "want") + _forms(alts, "alt")
         if names is not None and namespace:
-            out += [(p, v, "alt") for p, v, _ in names.candidates(namespace, t.canon) if phrase_key(v) != phrase_key(value)]
+            out += [
+                (p, v, "alt") for p, v, _ in names.candidates(namespace, t.canon) if phrase_key(v) != phrase_key(value)
+            ]
         return out
 
     mentions = find_phrases(text.canon, phrases(text))
@@ -259,12 +287,20 @@ def _value(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames | N
         return Verdict(correct=False, reason=f"does not state {value!r}", missing=(value,))
     in_question = {phrase_key(m.value) for m in find_phrases(q.canon, phrases(q)) if m.tag == "alt"}
     _, _, negations = _hire_res()
-    contradictions = [m.value for m in mentions if m.tag == "alt" and phrase_key(m.value) not in in_question
-                      and not _negated(text.canon, m.start, negations)
-                      and not _about_other_field(text, m, str(exp.get("field", "")))]
+    contradictions = [
+        m.value
+        for m in mentions
+        if m.tag == "alt"
+        and phrase_key(m.value) not in in_question
+        and not _negated(text.canon, m.start, negations)
+        and not _about_other_field(text, m, str(exp.get("field", "")))
+    ]
     if contradictions:
-        return Verdict(correct=False, reason=f"states {value!r} but also {contradictions[0]!r}",
-                       extra=tuple(dict.fromkeys(contradictions)))
+        return Verdict(
+            correct=False,
+            reason=f"states {value!r} but also {contradictions[0]!r}",
+            extra=tuple(dict.fromkeys(contradictions)),
+        )
     return Verdict(correct=True)
 
 
@@ -310,8 +346,12 @@ def _set(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames | Non
             return Verdict(correct=False, reason="should say nobody/none (the records hold none)", extra=extra)
         return Verdict(correct=True)
     if missing:
-        return Verdict(correct=False, reason=f"missing {len(missing)} of {len(items)}: {', '.join(missing[:3])}",
-                       missing=missing, extra=extra)
+        return Verdict(
+            correct=False,
+            reason=f"missing {len(missing)} of {len(items)}: {', '.join(missing[:3])}",
+            missing=missing,
+            extra=extra,
+        )
     if extra:
         return Verdict(correct=False, reason=f"names {len(extra)} not expected: {', '.join(extra[:3])}", extra=extra)
     return Verdict(correct=True)
@@ -334,7 +374,9 @@ def _date_type(text: _Text, q: _Text, exp: Mapping[str, Any]) -> Verdict:
     if want not in got:
         return Verdict(correct=False, reason=f"does not state {want:%d/%m/%Y}", missing=(want.isoformat(),))
     if len(got) > 1:
-        return Verdict(correct=False, reason="states other dates too", extra=tuple(sorted(d.isoformat() for d in got - {want})))
+        return Verdict(
+            correct=False, reason="states other dates too", extra=tuple(sorted(d.isoformat() for d in got - {want}))
+        )
     return Verdict(correct=True)
 
 
@@ -345,8 +387,11 @@ def _text(text: _Text, exp: Mapping[str, Any]) -> Verdict:
     covered = [i for i in items if (w := content_words(i)) and len(w & have) >= 0.6 * len(w)]
     need = math.ceil(len(items) / 2)
     if len(covered) < need:
-        return Verdict(correct=False, reason=f"covers {len(covered)} of {len(items)} items (needs {need})",
-                       missing=tuple(i for i in items if i not in covered))
+        return Verdict(
+            correct=False,
+            reason=f"covers {len(covered)} of {len(items)} items (needs {need})",
+            missing=tuple(i for i in items if i not in covered),
+        )
     return Verdict(correct=True)
 
 
@@ -363,20 +408,30 @@ def _ranking(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames |
         if phrase_key(m.value) not in {phrase_key(o.value) for o in order}:
             order.append(m)
     if len(order) < k:
-        return Verdict(correct=False, reason=f"names {len(order)} of the top {k}",
-                       missing=tuple(n for n, _ in ranking[:k] if phrase_key(n) not in {phrase_key(o.value) for o in order}))
+        return Verdict(
+            correct=False,
+            reason=f"names {len(order)} of the top {k}",
+            missing=tuple(n for n, _ in ranking[:k] if phrase_key(n) not in {phrase_key(o.value) for o in order}),
+        )
     counts = {phrase_key(n): c for n, c in ranking}
     skip = set(_numbers(q.folded, skip=set(), lang_words=False))
     for i, m in enumerate(order[: len(ranking)]):
         have = counts.get(phrase_key(m.value))
         if have != ranking[i][1]:
-            return Verdict(correct=False, reason=f"#{i + 1} is {m.value!r} ({have if have is not None else 'fewer'}); "
-                                                 f"#{i + 1} has {ranking[i][1]}", extra=(m.value,))
+            return Verdict(
+                correct=False,
+                reason=f"#{i + 1} is {m.value!r} ({have if have is not None else 'fewer'}); "
+                f"#{i + 1} has {ranking[i][1]}",
+                extra=(m.value,),
+            )
         nxt = order[i + 1].start if i + 1 < len(order) else len(text.canon)
-        stated = _numbers(text.folded[m.end:nxt], skip=skip, lang_words=False)
+        stated = _numbers(text.folded[m.end : nxt], skip=skip, lang_words=False)
         if stated and stated[0] != have:
-            return Verdict(correct=False, reason=f"{m.value!r} has {have}, the answer says {stated[0]:g}",
-                           extra=(f"{stated[0]:g}",))
+            return Verdict(
+                correct=False,
+                reason=f"{m.value!r} has {have}, the answer says {stated[0]:g}",
+                extra=(f"{stated[0]:g}",),
+            )
     return Verdict(correct=True)
 
 
@@ -385,8 +440,9 @@ def _options(text: _Text, exp: Mapping[str, Any]) -> Verdict:
     stated = {m.value for m in find_phrases(text.canon, _forms(labels, "want"))}
     missing = tuple(lb for lb in labels if lb not in stated)
     if missing:
-        return Verdict(correct=False, reason=f"does not list every matching vaga: missing {', '.join(missing)}",
-                       missing=missing)
+        return Verdict(
+            correct=False, reason=f"does not list every matching vaga: missing {', '.join(missing)}", missing=missing
+        )
     return Verdict(correct=True)
 
 
@@ -401,8 +457,9 @@ def _compare(text: _Text, exp: Mapping[str, Any]) -> Verdict:
     return Verdict(correct=True)
 
 
-def judge(expected: Mapping[str, Any], answer: str, *, question: str = "", lang: str = "pt",
-          names: RecordNames | None = None) -> Verdict:
+def judge(
+    expected: Mapping[str, Any], answer: str, *, question: str = "", lang: str = "pt", names: RecordNames | None = None
+) -> Verdict:
     """Judge ``answer`` to ``question`` against its expected answer (see the module docstring)."""
     text, q = _Text(raw=answer or ""), _Text(raw=question)
     kind = expected.get("type")
@@ -434,10 +491,22 @@ def judge(expected: Mapping[str, Any], answer: str, *, question: str = "", lang:
     else:
         raise ValueError(f"unknown expected answer type {kind!r}")
     if false_hires:
-        return Verdict(correct=False, reason=f"false hire: {', '.join(false_hires)}", false_hires=false_hires,
-                       missing=verdict.missing, extra=verdict.extra, refused=refused)
+        return Verdict(
+            correct=False,
+            reason=f"false hire: {', '.join(false_hires)}",
+            false_hires=false_hires,
+            missing=verdict.missing,
+            extra=verdict.extra,
+            refused=refused,
+        )
     if not verdict.correct and refused and kind != "none":
-        return Verdict(correct=False, reason=f"refuses ({verdict.reason})", missing=verdict.missing,
-                       extra=verdict.extra, refused=True)
-    return Verdict(correct=verdict.correct, reason=verdict.reason, missing=verdict.missing, extra=verdict.extra,
-                   refused=refused)
+        return Verdict(
+            correct=False,
+            reason=f"refuses ({verdict.reason})",
+            missing=verdict.missing,
+            extra=verdict.extra,
+            refused=True,
+        )
+    return Verdict(
+        correct=verdict.correct, reason=verdict.reason, missing=verdict.missing, extra=verdict.extra, refused=refused
+    )

@@ -16,8 +16,20 @@ from recruta.ingest.documents import record_id
 from recruta.rag.judge import judge
 from recruta.rag.vocab import RecordNames
 
-__all__ = ["PER_KIND", "PortugueseTokenizer", "answer_row", "bleu", "citation_scores", "hit_at_k", "mrr",
-           "percentile", "retrieval_rank", "rouge", "sentence_bleu", "summarise"]
+__all__ = [
+    "PER_KIND",
+    "PortugueseTokenizer",
+    "answer_row",
+    "bleu",
+    "citation_scores",
+    "hit_at_k",
+    "mrr",
+    "percentile",
+    "retrieval_rank",
+    "rouge",
+    "sentence_bleu",
+    "summarise",
+]
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -79,24 +91,39 @@ def citation_scores(cited_ids: Sequence[str], expected: Sequence[str]) -> tuple[
     return (len(right) / len(cited) if cited else 0.0), len(right) / len(want)
 
 
-def answer_row(item: Any, *, prediction: str, source_ids: Sequence[str], latency_ms: float,
-               names: RecordNames | None = None) -> dict[str, Any]:
+def answer_row(
+    item: Any, *, prediction: str, source_ids: Sequence[str], latency_ms: float, names: RecordNames | None = None
+) -> dict[str, Any]:
     """One evaluated question: the judge's verdict, citations, retrieval rank, latency and ROUGE, as a flat row
     (what experiment.py logs as its predictions table and summarises)."""
     expected = getattr(item, "expected", None) or {}
-    verdict = judge(expected, prediction, question=item.question, lang=getattr(item, "lang", "pt"), names=names) \
-        if expected else None
+    verdict = (
+        judge(expected, prediction, question=item.question, lang=getattr(item, "lang", "pt"), names=names)
+        if expected
+        else None
+    )
     cites = citation_scores(source_ids, item.record_ids)
     return {
-        "id": item.id, "split": item.split, "kind": item.kind, "intent": getattr(item, "intent", ""),
-        "lang": getattr(item, "lang", ""), "question": item.question, "reference": item.reference,
-        "expected": json.dumps(expected, ensure_ascii=False), "prediction": prediction,
-        "sources": ", ".join(source_ids), "correct": None if verdict is None else verdict.correct,
+        "id": item.id,
+        "split": item.split,
+        "kind": item.kind,
+        "intent": getattr(item, "intent", ""),
+        "lang": getattr(item, "lang", ""),
+        "question": item.question,
+        "reference": item.reference,
+        "expected": json.dumps(expected, ensure_ascii=False),
+        "prediction": prediction,
+        "sources": ", ".join(source_ids),
+        "correct": None if verdict is None else verdict.correct,
         "verdict": "" if verdict is None else verdict.reason,
-        "false_hire": bool(verdict and verdict.false_hires), "refused": bool(verdict and verdict.refused),
-        "citation_precision": None if cites is None else cites[0], "citation_recall": None if cites is None else cites[1],
-        "has_records": bool(item.record_ids), "rank": retrieval_rank(source_ids, item.record_ids),
-        "latency_ms": round(latency_ms, 1), **rouge(prediction, item.reference),
+        "false_hire": bool(verdict and verdict.false_hires),
+        "refused": bool(verdict and verdict.refused),
+        "citation_precision": None if cites is None else cites[0],
+        "citation_recall": None if cites is None else cites[1],
+        "has_records": bool(item.record_ids),
+        "rank": retrieval_rank(source_ids, item.record_ids),
+        "latency_ms": round(latency_ms, 1),
+        **rouge(prediction, item.reference),
     }
 
 
@@ -108,9 +135,15 @@ def _group_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float]:
     judged = [r for r in rows if r.get("correct") is not None]
     cited = [r for r in rows if r.get("citation_precision") is not None]
     ranks = [r["rank"] for r in rows if r.get("has_records", True)]
-    out = {f"hit_at_{k}": hit_at_k(ranks, k), "hit_at_k": hit_at_k(ranks, k), "hit_at_1": hit_at_k(ranks, 1),
-           "mrr": mrr(ranks), "latency_p50_ms": percentile([r["latency_ms"] for r in rows], 50),
-           "latency_p95_ms": percentile([r["latency_ms"] for r in rows], 95), "n_questions": float(len(rows))}
+    out = {
+        f"hit_at_{k}": hit_at_k(ranks, k),
+        "hit_at_k": hit_at_k(ranks, k),
+        "hit_at_1": hit_at_k(ranks, 1),
+        "mrr": mrr(ranks),
+        "latency_p50_ms": percentile([r["latency_ms"] for r in rows], 50),
+        "latency_p95_ms": percentile([r["latency_ms"] for r in rows], 95),
+        "n_questions": float(len(rows)),
+    }
     if judged:
         out["answer_accuracy"] = _mean([float(r["correct"]) for r in judged])
         out["false_hire_rate"] = _mean([float(r["false_hire"]) for r in judged])
@@ -120,8 +153,16 @@ def _group_metrics(rows: Sequence[dict[str, Any]], k: int) -> dict[str, float]:
     return out
 
 
-PER_KIND = ("answer_accuracy", "false_hire_rate", "citation_precision", "citation_recall", "hit_at_k", "mrr",
-            "latency_p50_ms", "n_questions")
+PER_KIND = (
+    "answer_accuracy",
+    "false_hire_rate",
+    "citation_precision",
+    "citation_recall",
+    "hit_at_k",
+    "mrr",
+    "latency_p50_ms",
+    "n_questions",
+)
 
 
 def summarise(rows: Sequence[dict[str, Any]], *, k: int) -> dict[str, float]:
@@ -130,7 +171,8 @@ def summarise(rows: Sequence[dict[str, Any]], *, k: int) -> dict[str, float]:
     if not rows:
         return {}
     out = {
-        "rouge1": _mean([r["rouge1"] for r in rows]), "rouge2": _mean([r["rouge2"] for r in rows]),
+        "rouge1": _mean([r["rouge1"] for r in rows]),
+        "rouge2": _mean([r["rouge2"] for r in rows]),
         "rougeL": _mean([r["rougeL"] for r in rows]),
         "bleu": bleu([r["prediction"] for r in rows], [r["reference"] for r in rows]),
         **_group_metrics(rows, k),

@@ -66,8 +66,9 @@ def build_app(generator: Generator, *, model_id: str) -> Starlette:
     created = int(time.time())
 
     async def models(request: Request) -> Response:
-        return JSONResponse({"object": "list", "data": [{"id": model_id, "object": "model", "created": created,
-                                                           "owned_by": "recruta"}]})
+        return JSONResponse(
+            {"object": "list", "data": [{"id": model_id, "object": "model", "created": created, "owned_by": "recruta"}]}
+        )
 
     async def chat(request: Request) -> Response:
         try:
@@ -84,27 +85,39 @@ def build_app(generator: Generator, *, model_id: str) -> Starlette:
         inp = GenerationInput(question=messages[-1]["content"], hits=[], messages=messages)
         cid, model = f"chatcmpl-{uuid.uuid4().hex[:24]}", str(body.get("model") or model_id)
         if body.get("stream"):
-            return StreamingResponse(iterate_in_threadpool(_events(generator, inp, max_tokens, cid, model)),
-                                     media_type="text/event-stream")
+            return StreamingResponse(
+                iterate_in_threadpool(_events(generator, inp, max_tokens, cid, model)), media_type="text/event-stream"
+            )
         t0 = time.perf_counter()
         text = await run_in_threadpool(generator.generate, inp, max_new_tokens=max_tokens)
         log.info("completion of %d tokens max in %.0f ms", max_tokens, (time.perf_counter() - t0) * 1000)
-        return JSONResponse({
-            "id": cid, "object": "chat.completion", "created": int(time.time()), "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},  # not counted here
-        })
+        return JSONResponse(
+            {
+                "id": cid,
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},  # not counted here
+            }
+        )
 
-    return Starlette(routes=[Route("/v1/models", models, methods=["GET"]),
-                             Route("/v1/chat/completions", chat, methods=["POST"])])
+    return Starlette(
+        routes=[Route("/v1/models", models, methods=["GET"]), Route("/v1/chat/completions", chat, methods=["POST"])]
+    )
 
 
 def _events(generator: Generator, inp: GenerationInput, max_tokens: int, cid: str, model: str) -> Iterator[str]:
     """The answer as OpenAI's ``chat.completion.chunk`` events, then ``[DONE]``."""
 
     def chunk(delta: dict[str, str], finish: str | None = None) -> str:
-        data = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        data = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
         return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant"})
@@ -130,8 +143,9 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--model must be a local model (smollm2, a transformers id or folder)")
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    generator = make_generator(args.model, cache_dir=settings.llm_cache, dtype=settings.llm_dtype,
-                               threads=settings.torch_threads)
+    generator = make_generator(
+        args.model, cache_dir=settings.llm_cache, dtype=settings.llm_dtype, threads=settings.torch_threads
+    )
     uvicorn.run(build_app(generator, model_id=args.model), host=args.host, port=args.port, log_level="warning")
 
 

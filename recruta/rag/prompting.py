@@ -48,7 +48,9 @@ def format_context(hits: Sequence[Hit], *, max_chars: int) -> str:
     return "\n\n".join(parts)
 
 
-def render(name: str, *, question: str, hits: Sequence[Hit], max_chars: int, lang: str | None = None) -> list[dict[str, str]]:
+def render(
+    name: str, *, question: str, hits: Sequence[Hit], max_chars: int, lang: str | None = None
+) -> list[dict[str, str]]:
     system, user = load_template(name, lang or prompt_language(question))
     context = format_context(hits, max_chars=max_chars) or "(nenhum registro encontrado)"
     return [
@@ -73,7 +75,7 @@ def reveals_prompt(answer: str, system: str, *, window: int = _LEAK_WORDS) -> bo
     """True when ``answer`` repeats ``window`` consecutive words of the system prompt (an injected
     "print your system prompt" that worked)."""
     sys_words, ans = _words(system), " " + " ".join(_words(answer)) + " "
-    return any(f" {' '.join(sys_words[i:i + window])} " in ans for i in range(len(sys_words) - window + 1))
+    return any(f" {' '.join(sys_words[i : i + window])} " in ans for i in range(len(sys_words) - window + 1))
 
 
 def guard_answer(answer: str, *, template: str, lang: str) -> str:

@@ -36,10 +36,20 @@ def quantize_int4(model: Any, *, group: int = GROUP) -> dict[str, Any]:
         blocks = w.reshape(n, k // group, group)
         low, high = blocks.amin(-1), blocks.amax(-1)
         scale = (high - low) / 15
-        q = torch.where(scale[..., None] > 0, torch.round((blocks - low[..., None]) / scale.clamp(min=1e-30)[..., None]),
-                        torch.zeros_like(blocks)).clamp(0, 15).to(torch.uint8).reshape(n, k)
+        q = (
+            torch.where(
+                scale[..., None] > 0,
+                torch.round((blocks - low[..., None]) / scale.clamp(min=1e-30)[..., None]),
+                torch.zeros_like(blocks),
+            )
+            .clamp(0, 15)
+            .to(torch.uint8)
+            .reshape(n, k)
+        )
         out[f"{name}.qweight"] = (q[:, 0::2] | (q[:, 1::2] << 4)).contiguous()
-        out[f"{name}.scale_zero"] = torch.stack([scale.t(), (low + 8 * scale).t()], dim=-1).to(torch.bfloat16).contiguous()
+        out[f"{name}.scale_zero"] = (
+            torch.stack([scale.t(), (low + 8 * scale).t()], dim=-1).to(torch.bfloat16).contiguous()
+        )
     return out
 
 
@@ -52,7 +62,9 @@ class Int4Linear(torch.nn.Module):
     weight: torch.Tensor
     bias: torch.Tensor | None
 
-    def __init__(self, qweight: torch.Tensor, scale_zero: torch.Tensor, bias: torch.Tensor | None, *, group: int) -> None:
+    def __init__(
+        self, qweight: torch.Tensor, scale_zero: torch.Tensor, bias: torch.Tensor | None, *, group: int
+    ) -> None:
         super().__init__()
         n, half = qweight.shape
         q = torch.empty(n, half * 2, dtype=torch.int32)
@@ -82,5 +94,7 @@ def apply_int4(model: Any, tensors: dict[str, Any], *, group: int = GROUP) -> in
         parent_name, _, attr = name.rpartition(".")
         parent = model.get_submodule(parent_name) if parent_name else model
         old = getattr(parent, attr)
-        setattr(parent, attr, Int4Linear(tensors[f"{name}.qweight"], tensors[f"{name}.scale_zero"], old.bias, group=group))
+        setattr(
+            parent, attr, Int4Linear(tensors[f"{name}.qweight"], tensors[f"{name}.scale_zero"], old.bias, group=group)
+        )
     return len(names)

@@ -42,8 +42,9 @@ class _Ranked:
     score: float
 
 
-def fuse(rankings: list[list[Hit]], *, k: int, weights: tuple[float, ...] | None = None,
-         rrf_k: int = RRF_K) -> list[Hit]:
+def fuse(
+    rankings: list[list[Hit]], *, k: int, weights: tuple[float, ...] | None = None, rrf_k: int = RRF_K
+) -> list[Hit]:
     """Weighted reciprocal rank fusion of ``rankings`` (each best first; ``weights``: one per ranking, default
     all 1), the top ``k``. A chunk keeps the hit of the first ranking that has it (the dense one's: its
     ``score`` is a cosine); ties keep the earlier rankings' order."""
@@ -59,8 +60,10 @@ def fuse(rankings: list[list[Hit]], *, k: int, weights: tuple[float, ...] | None
 
 @cache
 def _said_dense_only(name: str) -> None:
-    log.info("no lexical index for %s (Chroma server, or a collection from before the text table): "
-             "retrieval is dense only", name)
+    log.info(
+        "no lexical index for %s (Chroma server, or a collection from before the text table): retrieval is dense only",
+        name,
+    )
 
 
 def _cosines(store: Store, hits: list[Hit], vector: Any) -> list[Hit]:
@@ -70,12 +73,14 @@ def _cosines(store: Store, hits: list[Hit], vector: Any) -> list[Hit]:
     got = store.get(ids=[h.id for h in hits], include_embeddings=True)
     vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
     q = np.asarray(vector, dtype=np.float32)
-    return [replace(h, score=float(np.asarray(vectors[h.id], dtype=np.float32) @ q)) if h.id in vectors else h
-            for h in hits]
+    return [
+        replace(h, score=float(np.asarray(vectors[h.id], dtype=np.float32) @ q)) if h.id in vectors else h for h in hits
+    ]
 
 
-def search(store: Store, question: str, *, vector: Any, k: int, where: dict[str, Any] | None,
-           method: Retrieval = "hybrid") -> list[Hit]:
+def search(
+    store: Store, question: str, *, vector: Any, k: int, where: dict[str, Any] | None, method: Retrieval = "hybrid"
+) -> list[Hit]:
     """The top ``k`` chunks for ``question`` within ``where`` by ``method``; every hit's ``score`` is its
     cosine to ``vector`` (the question's embedding)."""
     if method != "dense" and not store.lexical:

@@ -128,14 +128,22 @@ class RecordNames:
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> RecordNames:
-        skills = [s.strip(" .") for a in ds.applicants.values()
-                  for s in re.split(r"[,;]", a.informacoes_profissionais.conhecimentos_tecnicos)]
+        skills = [
+            s.strip(" .")
+            for a in ds.applicants.values()
+            for s in re.split(r"[,;]", a.informacoes_profissionais.conhecimentos_tecnicos)
+        ]
         cities = [v.perfil_vaga.cidade for v in ds.vagas.values()]
         cities += [a.infos_basicas.local.split(",")[0] for a in ds.applicants.values()]
         recruiters = [r.prospect.recrutador for r in ds.applications]
         recruiters += [v.informacoes_basicas.analista_responsavel for v in ds.vagas.values()]
         titles = [v.titulo for v in ds.vagas.values()] + [p.titulo for p in ds.prospects.values()]
-        hired = {phrase_key(n) for r in ds.applications if r.hired for n in (r.prospect.nome, _HONORIFIC.sub("", r.prospect.nome))}
+        hired = {
+            phrase_key(n)
+            for r in ds.applications
+            if r.hired
+            for n in (r.prospect.nome, _HONORIFIC.sub("", r.prospect.nome))
+        }
         return cls(
             namespaces={
                 "person": Vocabulary.of(_person_names(ds), min_words=2),

@@ -37,18 +37,32 @@ from recruta.i18n import message
 from recruta.ingest.embeddings import Embedder
 from recruta.screening.bands import verdict as band_verdict
 
-WEIGHTS = {"skills": 0.35, "semantic": 0.2, "lexical": 0.15, "experience": 0.1, "languages": 0.1,
-           "education": 0.05, "location": 0.05, "salary": 0.1}
+WEIGHTS = {
+    "skills": 0.35,
+    "semantic": 0.2,
+    "lexical": 0.15,
+    "experience": 0.1,
+    "languages": 0.1,
+    "education": 0.05,
+    "location": 0.05,
+    "salary": 0.1,
+}
 LEVEL_NAMES = {0: "nenhum", 1: "básico", 2: "intermediário", 3: "avançado", 4: "fluente"}
-EDU_NAMES = {0: "sem formação", 1: "ensino médio", 2: "técnico", 3: "superior incompleto", 4: "superior completo",
-             5: "pós-graduação"}
+EDU_NAMES = {
+    0: "sem formação",
+    1: "ensino médio",
+    2: "técnico",
+    3: "superior incompleto",
+    4: "superior completo",
+    5: "pós-graduação",
+}
 
 _SECTIONS = {
     "experience": r"experi[eê]ncia|experience|experiencia|опыт работы|hist[oó]rico profissional|trajet[oó]ria",
     "education": r"forma[cç][aã]o|education|educaci[oó]n|образование|escolaridade|gradua[cç][aã]o",
     "hard_skills": r"conhecimentos t[eé]cnicos|habilidades|skills|compet[eê]ncias|навыки|ключевые навыки|tecnologias",
     "soft_skills": r"comportamenta|soft skills|comunica[cç][aã]o|communication|teamwork|trabalho em equipe|"
-                   r"lideran[cç]a|leadership|коммуникаб|ответственн|командн",
+    r"lideran[cç]a|leadership|коммуникаб|ответственн|командн",
     "languages": r"idiomas?|languages?|языки|ingl[eê]s|english|английск|espanhol|spanish|espa[nñ]ol",
 }
 
@@ -91,10 +105,20 @@ def profile(text: str, *, title: str = "", is_job: bool) -> Profile:
         use = sk.skill_use(text)
         asked, skills, shown, work, requirements = {}, sk.extract_skills(text), use.shown, len(use.work), ()
     return Profile(
-        text=text, title=title, skills=skills, shown=shown, work=work, asked=asked, requirements=requirements,
-        languages=sk.language_levels(text), years=sk.years_of_experience(text, job=is_job),
-        seniority=sk.seniority(head), education=sk.education_level(text, job=is_job),
-        locations=frozenset(sk.locations(text)), salary=sk.salary(text), language=sk.detect_language(text),
+        text=text,
+        title=title,
+        skills=skills,
+        shown=shown,
+        work=work,
+        asked=asked,
+        requirements=requirements,
+        languages=sk.language_levels(text),
+        years=sk.years_of_experience(text, job=is_job),
+        seniority=sk.seniority(head),
+        education=sk.education_level(text, job=is_job),
+        locations=frozenset(sk.locations(text)),
+        salary=sk.salary(text),
+        language=sk.detect_language(text),
     )
 
 
@@ -125,8 +149,15 @@ def lexical_vectors(texts: Sequence[str]) -> Any:
     from sklearn.preprocessing import normalize
 
     if _HASHER is None:
-        _HASHER = HashingVectorizer(analyzer="char", ngram_range=(3, 5), n_features=2**20, alternate_sign=False,
-                                    norm=None, lowercase=True, preprocessor=lambda t: re.sub(r"\s+", " ", t.casefold()))
+        _HASHER = HashingVectorizer(
+            analyzer="char",
+            ngram_range=(3, 5),
+            n_features=2**20,
+            alternate_sign=False,
+            norm=None,
+            lowercase=True,
+            preprocessor=lambda t: re.sub(r"\s+", " ", t.casefold()),
+        )
     x = _HASHER.transform(list(texts)).astype(np.float32)
     x.data = 1.0 + np.log(x.data)
     return normalize(x)
@@ -158,8 +189,15 @@ class MatchResult:
     verdict: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "signals": self.signals, "strengths": self.strengths, "gaps": self.gaps,
-                "sections": self.sections, "advice": self.advice, "verdict": self.verdict}
+        return {
+            "score": self.score,
+            "signals": self.signals,
+            "strengths": self.strengths,
+            "gaps": self.gaps,
+            "sections": self.sections,
+            "advice": self.advice,
+            "verdict": self.verdict,
+        }
 
 
 def semantic_similarity(cv_vectors: np.ndarray, job_vector: np.ndarray, *, top: int = 3) -> float:
@@ -214,14 +252,17 @@ def _text_credit(cv: Profile, job: Profile) -> tuple[float, str]:
     if not listed:
         return 1.0, ""
     return LISTED_CREDIT + (1 - LISTED_CREDIT) * (1 - listed / len(found)), _t(
-        "signal.text_listed", listed=listed, found=len(found))
+        "signal.text_listed", listed=listed, found=len(found)
+    )
 
 
 def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical: float) -> dict[str, dict[str, Any]]:
     s: dict[str, dict[str, Any]] = {}
     if job.skills:
-        weights = {k: (0.5 if v.category == "soft" else 1.0) * (0.5 if k in job.asked and job.asked[k].preferred
-                                                                 else 1.0) for k, v in job.skills.items()}
+        weights = {
+            k: (0.5 if v.category == "soft" else 1.0) * (0.5 if k in job.asked and job.asked[k].preferred else 1.0)
+            for k, v in job.skills.items()
+        }
         credit = {k: skill_credit(cv, k, v.category) for k, v in job.skills.items()}
         found = [k for k in job.skills if credit[k] > 0]
         listed = [k for k in found if credit[k] < 1]
@@ -232,38 +273,55 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
     # job's words is listed-only evidence too (a sentence planted next to it, naming none of them, changes nothing).
     text_credit, no_work = _text_credit(cv, job)
     if semantic is not None:
-        s["semantic"] = {"value": text_credit * _calibrate(semantic, 0.15, 0.65),
-                         "detail": _t("signal.semantic", value=f"{semantic:.2f}") + no_work}
-    s["lexical"] = {"value": text_credit * _calibrate(lexical, 0.1, 0.5),
-                    "detail": _t("signal.lexical", value=f"{lexical:.2f}") + no_work}
+        s["semantic"] = {
+            "value": text_credit * _calibrate(semantic, 0.15, 0.65),
+            "detail": _t("signal.semantic", value=f"{semantic:.2f}") + no_work,
+        }
+    s["lexical"] = {
+        "value": text_credit * _calibrate(lexical, 0.1, 0.5),
+        "detail": _t("signal.lexical", value=f"{lexical:.2f}") + no_work,
+    }
     parts = []
     if job.years:
         parts.append(min(1.0, (cv.years or 0.0) / job.years))
     if job.seniority is not None and cv.seniority is not None:
         parts.append(max(0.0, 1.0 - 0.34 * max(0, job.seniority - cv.seniority)))
     if parts:
-        s["experience"] = {"value": sum(parts) / len(parts), "detail": _t(
-            "signal.experience",
-            cv=f"{_years_words(cv.years, job=False)}, {_level_words(cv.seniority, job=False)}",
-            job=f"{_years_words(job.years, job=True)}, {_level_words(job.seniority, job=True)}")}
+        s["experience"] = {
+            "value": sum(parts) / len(parts),
+            "detail": _t(
+                "signal.experience",
+                cv=f"{_years_words(cv.years, job=False)}, {_level_words(cv.seniority, job=False)}",
+                job=f"{_years_words(job.years, job=True)}, {_level_words(job.seniority, job=True)}",
+            ),
+        }
     langs = {k: v for k, v in job.languages.items() if v > 0}
     if langs:
         vals = [min(1.0, cv.languages.get(k, 0) / v) for k, v in langs.items()]
-        s["languages"] = {"value": sum(vals) / len(vals), "detail": "; ".join(
-            f"{k}: CV {LEVEL_NAMES[cv.languages[k]] if k in cv.languages else _t('unknown')}, vaga {LEVEL_NAMES[v]}"
-            for k, v in langs.items())}
+        s["languages"] = {
+            "value": sum(vals) / len(vals),
+            "detail": "; ".join(
+                f"{k}: CV {LEVEL_NAMES[cv.languages[k]] if k in cv.languages else _t('unknown')}, vaga {LEVEL_NAMES[v]}"
+                for k, v in langs.items()
+            ),
+        }
     if job.education:
         c = cv.education
         value = 0.5 if c is None else 1.0 if c >= job.education else 0.5 if c == job.education - 1 else 0.0
-        s["education"] = {"value": value, "detail": f"CV: {EDU_NAMES[c] if c is not None else _t('unknown')}; "
-                                                    f"vaga: {EDU_NAMES[job.education]}"}
+        s["education"] = {
+            "value": value,
+            "detail": f"CV: {EDU_NAMES[c] if c is not None else _t('unknown')}; vaga: {EDU_NAMES[job.education]}",
+        }
     location = location_signal(cv, job)
     if location is not None:
         s["location"] = location
     fit = salary_fit(cv.salary, job.salary)
     if fit is not None:
-        s["salary"] = {"value": fit, "detail": f"pretensão {cv.salary[0] or cv.salary[1]:,.0f}; "
-                                               f"oferta {job.salary[1] or job.salary[0]:,.0f} {job.salary[2] or ''}".strip()}
+        s["salary"] = {
+            "value": fit,
+            "detail": f"pretensão {cv.salary[0] or cv.salary[1]:,.0f}; "
+            f"oferta {job.salary[1] or job.salary[0]:,.0f} {job.salary[2] or ''}".strip(),
+        }
     for name, sig in s.items():
         sig["weight"] = WEIGHTS[name]
         sig["value"] = round(float(sig["value"]), 4)
@@ -285,8 +343,15 @@ def location_signal(cv: Profile, job: Profile) -> dict[str, Any] | None:
         value, why = 1.0, _t("location.relocate")
     else:
         value, why = NEARNESS_VALUE[near], _t(f"location.{near}")
-    return {"value": value, "detail": _t("signal.location", cv=", ".join(sorted(cv_places)) or _t("location.cv_unknown"),
-                                         job=", ".join(sorted(job_places)), why=why)}
+    return {
+        "value": value,
+        "detail": _t(
+            "signal.location",
+            cv=", ".join(sorted(cv_places)) or _t("location.cv_unknown"),
+            job=", ".join(sorted(job_places)),
+            why=why,
+        ),
+    }
 
 
 Salary = tuple[float | None, float | None, str | None]
@@ -318,8 +383,9 @@ def check_sections(cv: Profile) -> dict[str, bool]:
     return out
 
 
-def explain(cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]
-            ) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+def explain(
+    cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
     """Strengths and gaps, each quoting the job line that names the skill and, for a strength, the CV's words —
     from a line of work when the CV has one (``"shown": "work"``), else from where it only lists the skill
     (``"shown": "list"``). A nice-to-have gap says so (``"preferred": True``)."""
@@ -329,8 +395,14 @@ def explain(cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]
         requirement = _requirement_for(job, name)
         if name in cv.skills:
             ev = cv.shown.get(name) or cv.skills[name]
-            strengths.append({"requirement": requirement, "skill": name, "evidence": ev.quote,
-                              "shown": "work" if name in cv.shown else "list"})
+            strengths.append(
+                {
+                    "requirement": requirement,
+                    "skill": name,
+                    "evidence": ev.quote,
+                    "shown": "work" if name in cv.shown else "list",
+                }
+            )
         else:
             gap: dict[str, Any] = {"requirement": requirement, "skill": name, "evidence": None}
             if name in job.asked and job.asked[name].preferred:
@@ -342,12 +414,18 @@ def explain(cv: Profile, job: Profile, signals: dict[str, dict[str, Any]]
     return strengths, gaps
 
 
-SECTION_LABELS = {"experience": "experiência profissional", "education": "formação", "hard_skills": "competências técnicas",
-                  "soft_skills": "competências comportamentais", "languages": "idiomas"}
+SECTION_LABELS = {
+    "experience": "experiência profissional",
+    "education": "formação",
+    "hard_skills": "competências técnicas",
+    "soft_skills": "competências comportamentais",
+    "languages": "idiomas",
+}
 
 
-def advise(score: int, strengths: list[dict[str, str]], gaps: list[dict[str, Any]], sections: dict[str, bool]
-           ) -> tuple[list[str], str]:
+def advise(
+    score: int, strengths: list[dict[str, str]], gaps: list[dict[str, Any]], sections: dict[str, bool]
+) -> tuple[list[str], str]:
     skill_gaps = [g["skill"] for g in sorted(gaps, key=lambda g: bool(g.get("preferred"))) if g["skill"]]
     advice: list[str] = []
     if score < 40:
@@ -356,14 +434,19 @@ def advise(score: int, strengths: list[dict[str, str]], gaps: list[dict[str, Any
     if skill_gaps:
         advice.append("Estudar ou ganhar experiência prática em: " + ", ".join(skill_gaps[:8]) + ".")
     if strengths:
-        advice.append("Mostrar com exemplos concretos (projetos, resultados, tempo de uso) a experiência já presente em: "
-                      + ", ".join(s["skill"] for s in strengths[:8]) + ".")
+        advice.append(
+            "Mostrar com exemplos concretos (projetos, resultados, tempo de uso) a experiência já presente em: "
+            + ", ".join(s["skill"] for s in strengths[:8])
+            + "."
+        )
     missing = [SECTION_LABELS[k] for k, ok in sections.items() if not ok]
     if missing:
         advice.append("Incluir no CV a seção de " + ", ".join(missing) + ".")
     for g in gaps:
         if g["requirement"] == "languages":
-            advice.append(f"Idiomas abaixo do exigido ({g['evidence']}): informe o nível real e, se for o caso, estude.")
+            advice.append(
+                f"Idiomas abaixo do exigido ({g['evidence']}): informe o nível real e, se for o caso, estude."
+            )
     advice.append("Não declare competências que não tem: só descreva no CV o que pode comprovar em entrevista.")
     verdict = band_verdict(score, "pt")
     top = [s["skill"] for s in strengths[:3]]
@@ -379,8 +462,15 @@ def job_focus_text(job: Profile) -> str:
     return "\n".join(job.requirements) or job.text
 
 
-def match(cv: Profile, job: Profile, *, embedder: Embedder | None, cv_vectors: np.ndarray | None = None,
-          job_vector: np.ndarray | None = None, lexical: float | None = None) -> MatchResult:
+def match(
+    cv: Profile,
+    job: Profile,
+    *,
+    embedder: Embedder | None,
+    cv_vectors: np.ndarray | None = None,
+    job_vector: np.ndarray | None = None,
+    lexical: float | None = None,
+) -> MatchResult:
     """``cv_vectors``, ``job_vector`` and ``lexical`` may come precomputed (the same values: suggest.py scores
     one CV against many vagas with each side's vectors computed once)."""
     semantic = None
@@ -397,10 +487,9 @@ def match(cv: Profile, job: Profile, *, embedder: Embedder | None, cv_vectors: n
     strengths, gaps = explain(cv, job, signals)
     sections = check_sections(cv)
     advice, verdict = advise(score, strengths, gaps, sections)
-    return MatchResult(score=score, signals=signals, strengths=strengths, gaps=gaps, sections=sections,
-                       advice=advice, verdict=verdict)
-
-
+    return MatchResult(
+        score=score, signals=signals, strengths=strengths, gaps=gaps, sections=sections, advice=advice, verdict=verdict
+    )
 
 
 # --------------------------------------------------------------------------- indexed candidates
@@ -486,17 +575,25 @@ class CandidatePool:
     def __init__(self, store: Any, *, cache: Path | None = None) -> None:
         got = store.get(where={"type": "candidato"}, include_embeddings=True)
         chunks: dict[str, list[tuple[int, str, np.ndarray, dict[str, Any]]]] = {}
-        for doc_id, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True):
+        for doc_id, text, meta, vec in zip(
+            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+        ):
             chunks.setdefault(str(meta.get("candidate_id") or doc_id.split(":")[1]), []).append(
-                (int(meta.get("chunk", 0)), text or "", np.asarray(vec, dtype=np.float32), meta))
+                (int(meta.get("chunk", 0)), text or "", np.asarray(vec, dtype=np.float32), meta)
+            )
         profiles = ProfileCache(cache)
         self.entries: list[PoolEntry] = []
         for cid in sorted(chunks):
             parts = sorted(chunks[cid], key=lambda t: t[0])
             text = join_chunks([_PREFIX.sub("", t) for _, t, _, _ in parts])
-            self.entries.append(PoolEntry(candidate_id=cid, name=str(parts[0][3].get("name", "")),
-                                          profile=profiles.profile(text),
-                                          vectors=np.stack([v for _, _, v, _ in parts])))
+            self.entries.append(
+                PoolEntry(
+                    candidate_id=cid,
+                    name=str(parts[0][3].get("name", "")),
+                    profile=profiles.profile(text),
+                    vectors=np.stack([v for _, _, v, _ in parts]),
+                )
+            )
         profiles.save()
         self.profiles_extracted = profiles.added
         self.by_id = {e.candidate_id: e for e in self.entries}
@@ -505,7 +602,8 @@ class CandidatePool:
         self.applications: dict[str, dict[str, str]] = {}
         for meta in apps["metadatas"]:
             self.applications.setdefault(str(meta.get("vaga_id")), {})[str(meta.get("candidate_id"))] = str(
-                meta.get("status", ""))
+                meta.get("status", "")
+            )
         self.hired: dict[str, set[str]] = {}
         for meta in apps["metadatas"]:
             if meta.get("outcome") == "hired":
@@ -533,12 +631,21 @@ def requirements_text(vaga_text: str) -> str:
     contract type ("PJ/Autônomo" is not the skill "autonomy"); "Vaga SAP: Sim" becomes a SAP requirement line and
     "Vaga SAP: Não" goes (it says SAP is *not* needed)."""
     text = _NOT_REQUIREMENTS.sub("", vaga_text)
-    text = _SAP_FIELD.sub(lambda m: "Requisito: conhecimento em SAP" if sk.fold(m.group(1)).startswith("sim") else "", text)
+    text = _SAP_FIELD.sub(
+        lambda m: "Requisito: conhecimento em SAP" if sk.fold(m.group(1)).startswith("sim") else "", text
+    )
     return re.sub(r"\n{2,}", "\n", text).strip()
 
 
-def rank(pool: CandidatePool, job: Profile, *, embedder: Embedder | None, vaga_id: str | None = None,
-         scope: str = "all", limit: int = 50) -> list[dict[str, Any]]:
+def rank(
+    pool: CandidatePool,
+    job: Profile,
+    *,
+    embedder: Embedder | None,
+    vaga_id: str | None = None,
+    scope: str = "all",
+    limit: int = 50,
+) -> list[dict[str, Any]]:
     """Score every candidate in scope ("all" indexed, or the vaga's "applicants") and order them."""
     entries = pool.entries
     applied = pool.applications.get(str(vaga_id), {}) if vaga_id else {}
@@ -553,9 +660,16 @@ def rank(pool: CandidatePool, job: Profile, *, embedder: Embedder | None, vaga_i
         semantic = semantic_similarity(e.vectors, job_vector) if job_vector is not None else None
         lexical = float(lex[row[e.candidate_id]]) if lex is not None else 0.0
         signals = score_signals(e.profile, job, semantic=semantic, lexical=lexical)
-        results.append({"candidate_id": e.candidate_id, "name": e.name, "score": combine(signals),
-                        "signals": {k: v["value"] for k, v in signals.items()},
-                        "applied": e.candidate_id in applied, "status": applied.get(e.candidate_id),
-                        "hired": e.candidate_id in hired})
+        results.append(
+            {
+                "candidate_id": e.candidate_id,
+                "name": e.name,
+                "score": combine(signals),
+                "signals": {k: v["value"] for k, v in signals.items()},
+                "applied": e.candidate_id in applied,
+                "status": applied.get(e.candidate_id),
+                "hired": e.candidate_id in hired,
+            }
+        )
     results.sort(key=lambda r: (-r["score"], r["candidate_id"]))
     return results[:limit]

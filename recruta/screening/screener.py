@@ -87,14 +87,19 @@ class Screener:
             return profile(text, is_job=True), {"vaga_id": None, "title": text.splitlines()[0][:120]}
         raise ScreeningError("informe 'vaga_id' (uma vaga do índice) ou 'job_text' (o texto da vaga)")
 
-    def cv(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None) -> tuple[Profile, dict[str, Any]]:
+    def cv(
+        self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None
+    ) -> tuple[Profile, dict[str, Any]]:
         if data is not None:
             try:
                 parsed = parse_file(data, filename=filename, max_chars=self.max_cv_chars)
             except FileError as exc:
                 raise ScreeningError(f"cv_file [{exc.code}]: {exc}") from exc
-            return profile(parsed.text, is_job=False), {"kind": parsed.kind, "pages": parsed.pages,
-                                                        "warnings": parsed.warnings}
+            return profile(parsed.text, is_job=False), {
+                "kind": parsed.kind,
+                "pages": parsed.pages,
+                "warnings": parsed.warnings,
+            }
         if cv_text is None:
             raise ScreeningError("envie o CV em 'cv_text' ou como arquivo")
         try:
@@ -103,15 +108,29 @@ class Screener:
             raise ScreeningError(f"cv_text [{exc.code}]: {exc}") from exc
         return profile(text, is_job=False), {"kind": "text", "pages": None, "warnings": []}
 
-    def match(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None,
-              vaga_id: str | None = None, job_text: str | None = None) -> dict[str, Any]:
+    def match(
+        self,
+        *,
+        cv_text: str | None = None,
+        data: bytes | None = None,
+        filename: str | None = None,
+        vaga_id: str | None = None,
+        job_text: str | None = None,
+    ) -> dict[str, Any]:
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
         cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
         result = match(cv, job, embedder=self.embedder)
         return {**result.to_dict(), "job": job_info, "cv": cv_info}
 
-    def rank(self, *, vaga_id: str | None = None, job_text: str | None = None, cvs: list[str] | None = None,
-             scope: str = "all", limit: int = 20) -> dict[str, Any]:
+    def rank(
+        self,
+        *,
+        vaga_id: str | None = None,
+        job_text: str | None = None,
+        cvs: list[str] | None = None,
+        scope: str = "all",
+        limit: int = 20,
+    ) -> dict[str, Any]:
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
         if cvs:
             profiles = [self.cv(cv_text=t)[0] for t in cvs]
@@ -120,8 +139,14 @@ class Screener:
             for n, p in enumerate(profiles):
                 vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else None
                 r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec)
-                rows.append({"index": n, "score": r.score, "signals": {k: v["value"] for k, v in r.signals.items()},
-                             "verdict": r.verdict})
+                rows.append(
+                    {
+                        "index": n,
+                        "score": r.score,
+                        "signals": {k: v["value"] for k, v in r.signals.items()},
+                        "verdict": r.verdict,
+                    }
+                )
             rows.sort(key=lambda r: (-r["score"], r["index"]))
             return {"job": job_info, "candidates": rows[:limit], "n_scored": len(rows)}
         if scope not in ("all", "applicants"):
@@ -134,8 +159,9 @@ class Screener:
         n = len(pool.applications.get(str(job_info["vaga_id"]), {})) if scope == "applicants" else len(pool)
         return {"job": job_info, "candidates": rows, "hired": hired, "n_scored": n}
 
-    def suggest(self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None,
-                limit: int = 10) -> dict[str, Any]:
+    def suggest(
+        self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None, limit: int = 10
+    ) -> dict[str, Any]:
         """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict (none when
         the index holds no vaga: ``n_vagas`` says so)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:

@@ -135,8 +135,11 @@ class _ReadChunks:
 
     def get(self, *, where: dict[str, Any], **_: Any) -> dict[str, list[Any]]:
         parts = self.chunks.get(_vaga_id_in(where) or "", [])
-        return {"ids": [f"vaga:{m.get('vaga_id')}:{m.get('chunk', 0)}" for m, _ in parts],
-                "metadatas": [m for m, _ in parts], "documents": [d for _, d in parts]}
+        return {
+            "ids": [f"vaga:{m.get('vaga_id')}:{m.get('chunk', 0)}" for m, _ in parts],
+            "metadatas": [m for m, _ in parts],
+            "documents": [d for _, d in parts],
+        }
 
 
 def _vaga_id_in(where: Any) -> str | None:
@@ -175,8 +178,9 @@ class VagaPool:
     Built once per index (the served index does not change while serving); ``cache`` keeps profiles and vectors
     across restarts. ``embedder`` is the index's (None: no semantic signal, as /match without an embedder)."""
 
-    def __init__(self, store: Any, *, embedder: Embedder | None, cache: Path | None = None,
-                 batch_size: int = 32) -> None:
+    def __init__(
+        self, store: Any, *, embedder: Embedder | None, cache: Path | None = None, batch_size: int = 32
+    ) -> None:
         started = time.perf_counter()
         self.embedder = embedder
         chunks: dict[str, list[tuple[dict[str, Any], str]]] = {}
@@ -192,9 +196,16 @@ class VagaPool:
             first = parts[0][0]
             key = _key("vaga", str(first.get("title", "")), *(f"{m.get('chunk', 0)}:{d}" for m, d in parts))
             prof: Profile = profiles.get(key, functools.partial(job_from_store, reader, vid))
-            self.entries.append(VagaEntry(vaga_id=vid, title=str(first.get("title", "")),
-                                          client=str(first.get("client", "")), location=str(first.get("location", "")),
-                                          level=str(first.get("level", "")), profile=prof))
+            self.entries.append(
+                VagaEntry(
+                    vaga_id=vid,
+                    title=str(first.get("title", "")),
+                    client=str(first.get("client", "")),
+                    location=str(first.get("location", "")),
+                    level=str(first.get("level", "")),
+                    profile=prof,
+                )
+            )
         self.profiles_extracted = profiles.added
         self.lexical = self._lexical(profiles)
         profiles.save()
@@ -265,8 +276,7 @@ class VagaPool:
             if col is not None:
                 have[col] = 1.0
         asks = self.skill_totals > 0
-        overlap = np.divide(self.skill_weights @ have, self.skill_totals, out=np.zeros(n, dtype=np.float32),
-                            where=asks)
+        overlap = np.divide(self.skill_weights @ have, self.skill_totals, out=np.zeros(n, dtype=np.float32), where=asks)
         w_skills = np.where(asks, WEIGHTS["skills"], 0.0)
         total, weighted = w_skills.copy(), w_skills * overlap
         if self.vectors is not None and cv_vectors is not None and cv_vectors.size and n:
@@ -288,12 +298,17 @@ class Suggestions:
     timings_ms: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"vagas": self.vagas, "n_vagas": self.n_vagas, "n_scored": self.n_scored,
-                "timings_ms": self.timings_ms}
+        return {"vagas": self.vagas, "n_vagas": self.n_vagas, "n_scored": self.n_scored, "timings_ms": self.timings_ms}
 
 
-def suggest_vagas(cv: Profile, pool: VagaPool, *, limit: int = 10, candidates: int = DEFAULT_CANDIDATES,
-                  cv_vectors: np.ndarray | None = None) -> Suggestions:
+def suggest_vagas(
+    cv: Profile,
+    pool: VagaPool,
+    *,
+    limit: int = 10,
+    candidates: int = DEFAULT_CANDIDATES,
+    cv_vectors: np.ndarray | None = None,
+) -> Suggestions:
     """The ``limit`` vagas of ``pool`` that fit ``cv`` best, each with /match's score, strengths, gaps and verdict
     for the pair; ``candidates`` vagas get the full match (``candidates >= len(pool)``: every vaga)."""
     started = time.perf_counter()
@@ -314,19 +329,39 @@ def suggest_vagas(cv: Profile, pool: VagaPool, *, limit: int = 10, candidates: i
     for n, row in enumerate(order.tolist()):
         entry = pool.entries[row]
         job_vector = pool.vectors[row] if pool.vectors is not None else None
-        result = match(cv, entry.profile, embedder=embedder, cv_vectors=cv_vectors, job_vector=job_vector,
-                       lexical=float(lexical[n]))
+        result = match(
+            cv,
+            entry.profile,
+            embedder=embedder,
+            cv_vectors=cv_vectors,
+            job_vector=job_vector,
+            lexical=float(lexical[n]),
+        )
         rows.append((row, entry, result))
     rows.sort(key=lambda r: (-r[2].score, -cheap[r[0]], r[0]))  # ties: the candidate stage's order, then id
     timings["score"] = (time.perf_counter() - t) * 1000
-    vagas = [{"vaga_id": e.vaga_id, "title": e.title, "client": e.client, "city": e.city, "location": e.location,
-              "level": e.level, "score": r.score, "band": band(r.score), "verdict": r.verdict,
-              "strengths": r.strengths, "gaps": r.gaps, "signals": {k: v["value"] for k, v in r.signals.items()},
-              "candidate_score": round(float(cheap[row]), 4)}
-             for row, e, r in rows[:limit]]
+    vagas = [
+        {
+            "vaga_id": e.vaga_id,
+            "title": e.title,
+            "client": e.client,
+            "city": e.city,
+            "location": e.location,
+            "level": e.level,
+            "score": r.score,
+            "band": band(r.score),
+            "verdict": r.verdict,
+            "strengths": r.strengths,
+            "gaps": r.gaps,
+            "signals": {k: v["value"] for k, v in r.signals.items()},
+            "candidate_score": round(float(cheap[row]), 4),
+        }
+        for row, e, r in rows[:limit]
+    ]
     timings["total"] = (time.perf_counter() - started) * 1000
-    return Suggestions(vagas=vagas, n_vagas=len(pool), n_scored=len(rows),
-                       timings_ms={k: round(v, 1) for k, v in timings.items()})
+    return Suggestions(
+        vagas=vagas, n_vagas=len(pool), n_scored=len(rows), timings_ms={k: round(v, 1) for k, v in timings.items()}
+    )
 
 
 def exhaustive(cv: Profile, pool: VagaPool, *, cv_vectors: np.ndarray | None = None) -> list[tuple[str, int]]:

@@ -53,7 +53,7 @@ def language_scores(text: str) -> dict[str, int]:
 
 @lru_cache(maxsize=4096)
 def detect_language(text: str) -> Language:
-    """"ru" for Cyrillic text, else "pt" / "en" / "es" by cue counts (ties → "pt")."""
+    """ "ru" for Cyrillic text, else "pt" / "en" / "es" by cue counts (ties → "pt")."""
     letters = sum(1 for ch in text if ch.isalpha())
     if letters and len(_CYRILLIC.findall(text)) >= 0.3 * letters:
         return "ru"

@@ -39,22 +39,52 @@ _SHORT_DATE_ANYWHERE = re.compile(r"\d[/.\-]\d")  # the birth date after civil s
 
 _RULES: list[tuple[str, re.Pattern[str], Guard]] = [
     # Social / profile links before e-mails (URLs may contain '@').
-    ("LINK", re.compile(
-        r"(?:https?://)?(?:[\w-]+\.)?(?:linkedin\.com|facebook\.com|fb\.com|instagram\.com|twitter\.com|x\.com"
-        r"|github\.com|t\.me|wa\.me)/\S*", re.I), ("linkedin.com", "facebook.com", "fb.com", "instagram.com", "twitter.com", "x.com", "github.com", "t.me",
-      "wa.me")),
-    ("LINK", re.compile(r"\b(?:skype|linkedin|facebook|instagram|twitter)\s*[:=]\s*\S+", re.I), ("skype", "linkedin", "facebook", "instagram", "twitter")),
+    (
+        "LINK",
+        re.compile(
+            r"(?:https?://)?(?:[\w-]+\.)?(?:linkedin\.com|facebook\.com|fb\.com|instagram\.com|twitter\.com|x\.com"
+            r"|github\.com|t\.me|wa\.me)/\S*",
+            re.I,
+        ),
+        (
+            "linkedin.com",
+            "facebook.com",
+            "fb.com",
+            "instagram.com",
+            "twitter.com",
+            "x.com",
+            "github.com",
+            "t.me",
+            "wa.me",
+        ),
+    ),
+    (
+        "LINK",
+        re.compile(r"\b(?:skype|linkedin|facebook|instagram|twitter)\s*[:=]\s*\S+", re.I),
+        ("skype", "linkedin", "facebook", "instagram", "twitter"),
+    ),
     # E-mails, including "name @ gmail . com" and letter-by-letter spaced ones.
     ("EMAIL", re.compile(r"(?:\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*(?:\s?\.\s?\w(?:\s?\w)*)+)"), ("@",)),
     # The domain may end in a spaced-out short piece ("gmail . com br"), on the same line only and never an address
     # word: "…@yahoo.com.br\nrua dos girassóis, 263" once lost its "rua" here and kept the street and number.
-    ("EMAIL", re.compile(
-        rf"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:[^\S\n](?!{_STREET}\b)[A-Za-z]{{1,3}}\b)?)+", re.I), ("@",)),
+    (
+        "EMAIL",
+        re.compile(rf"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]+(?:[^\S\n](?!{_STREET}\b)[A-Za-z]{{1,3}}\b)?)+", re.I),
+        ("@",),
+    ),
     # Birth dates (the label stays, the date goes): after a birth label, just before "nascimento" (columns
     # read out of order), or right after civil status / nationality / age in a CV header.
-    ("DATA_NASCIMENTO", re.compile(rf"{_BIRTH_LABEL}\s*(?:[:\-–]\s*)?(?P<pii>\(?\s*(?:{_DATE})\)?)", re.I), ("nasc", "birth", "born", "dob")),
+    (
+        "DATA_NASCIMENTO",
+        re.compile(rf"{_BIRTH_LABEL}\s*(?:[:\-–]\s*)?(?P<pii>\(?\s*(?:{_DATE})\)?)", re.I),
+        ("nasc", "birth", "born", "dob"),
+    ),
     ("DATA_NASCIMENTO", re.compile(rf"(?P<pii>{_FULL_DATE})(?=\s{{0,3}}nascimento)", re.I), ("nascimento",)),
-    ("DATA_NASCIMENTO", re.compile(rf"{_PERSONAL}[\s,;:\-–]{{1,4}}(?P<pii>\(?{_SHORT_DATE}\)?)", re.I), _SHORT_DATE_ANYWHERE),
+    (
+        "DATA_NASCIMENTO",
+        re.compile(rf"{_PERSONAL}[\s,;:\-–]{{1,4}}(?P<pii>\(?{_SHORT_DATE}\)?)", re.I),
+        _SHORT_DATE_ANYWHERE,
+    ),
     # CPF (with or without punctuation) and CNPJ.
     ("CNPJ", re.compile(r"\b\d{2,3}\.\d{3}\.\d{3}\s?[/.]\s?\d{3,4}\s?[-/]\s?\d{2}\b"), ()),
     ("CPF", re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b"), ()),
@@ -64,16 +94,28 @@ _RULES: list[tuple[str, re.Pattern[str], Guard]] = [
     ("TELEFONE", re.compile(rf"\(\s?\d{{2}}\s?\)\s*9?\s?\d{{4,5}}\s?{_DASH}?\s?\d{{4}}\b"), ()),
     ("TELEFONE", re.compile(rf"\b\d{{2}}\s9\s?\d{{4}}{_SEP}{{0,3}}\d{{4}}\b"), ()),
     ("TELEFONE", re.compile(rf"\b9\d{{4}}{_SEP}\d{{4}}\b"), ()),
-    ("TELEFONE", re.compile(
-        r"\b(?:celular|telefone|whatsapp|contato|fone|tel|cel|mobile|phone)\.?\s*[:.\-]?\s*(?P<pii>\+?\d[\d\s().\-–]{7,18}\d)",
-        re.I), ("whatsapp", "contato", "fone", "tel", "cel", "mobile", "phone")),
+    (
+        "TELEFONE",
+        re.compile(
+            r"\b(?:celular|telefone|whatsapp|contato|fone|tel|cel|mobile|phone)\.?\s*[:.\-]?\s*(?P<pii>\+?\d[\d\s().\-–]{7,18}\d)",
+            re.I,
+        ),
+        ("whatsapp", "contato", "fone", "tel", "cel", "mobile", "phone"),
+    ),
     # Postal codes and street addresses.
     ("CEP", re.compile(r"\bcep\s*[:.]?\s*\d{2}\.?\d{3}\s*[-–]?\s*\d{3}\b", re.I), ("cep",)),
     ("CEP", re.compile(r"\b\d{5}-\d{3}\b"), ()),
-    ("ENDERECO", re.compile(
-        r"\b(?:rua|avenida|av\.|alameda|al\.|travessa|rodovia|estrada|praça|largo)\s+[^\n,;]{2,60}?"
-        r"(?:,\s*|\s+)(?:n[º°o]\.?\s*)?\d{1,5}\b(?:[^\n]{0,30}?(?:apto?\.?|casa|bloco|sala)\s*\w+)?", re.I), ("rua", "avenida", "av.", "alameda", "al.", "travessa", "rodovia", "estrada", "praça", "largo")),
+    (
+        "ENDERECO",
+        re.compile(
+            r"\b(?:rua|avenida|av\.|alameda|al\.|travessa|rodovia|estrada|praça|largo)\s+[^\n,;]{2,60}?"
+            r"(?:,\s*|\s+)(?:n[º°o]\.?\s*)?\d{1,5}\b(?:[^\n]{0,30}?(?:apto?\.?|casa|bloco|sala)\s*\w+)?",
+            re.I,
+        ),
+        ("rua", "avenida", "av.", "alameda", "al.", "travessa", "rodovia", "estrada", "praça", "largo"),
+    ),
 ]
+
 
 def _may_match(guard: Guard, text: str, folded: str) -> bool:
     if isinstance(guard, re.Pattern):
@@ -86,7 +128,7 @@ def _marker(kind: str) -> Callable[[re.Match[str]], str]:
         if "pii" not in m.re.groupindex:
             return f"[{kind}]"
         start, end = m.span("pii")
-        return f"{m.string[m.start():start]}[{kind}]{m.string[end:m.end()]}"
+        return f"{m.string[m.start() : start]}[{kind}]{m.string[end : m.end()]}"
 
     return replace
 
@@ -110,13 +152,17 @@ def redact(text: str, *, counts: Counter[str] | None = None) -> str:
 # Detectors used by tests and audits to prove nothing slipped through (broader than the rules' anchors: any
 # CPF shape, spaced e-mails, +55 / (DD) / 9xxxx-xxxx phones, a date right after a birth label, civil status or age).
 PII_DETECTORS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]{2,})+|\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*\s?\.\s?\w"),
+    "email": re.compile(
+        r"[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[A-Za-z]{2,})+|\b\w(?:\s\w){2,}\s?@\s?\w(?:\s?\w)*\s?\.\s?\w"
+    ),
     "cpf": re.compile(r"\b\d{3}\.\d{3}\.\d{3}\s?[-–.]\s?\d{2}\b|\bcpf\W{0,3}\d{11}\b", re.I),
     "phone": re.compile(
         r"\+\s?\(?55\)?[\s.\-]*\(?\d{2}\)?[\s.\-]*9?[\s.\-]?\d{4,5}[\s.\-–]*\d{4}"
-        r"|\(\s?\d{2}\s?\)\s*9?\s?\d{4,5}\s?[-–]?\s?\d{4}\b|\b9\d{4}[\s.\-]\d{4}\b"),
+        r"|\(\s?\d{2}\s?\)\s*9?\s?\d{4,5}\s?[-–]?\s?\d{4}\b|\b9\d{4}[\s.\-]\d{4}\b"
+    ),
     "birth_date": re.compile(
-        rf"(?:{_BIRTH_LABEL}|{_PERSONAL})\W{{0,25}}?\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:19|20)?\d{{2}}\b", re.I),
+        rf"(?:{_BIRTH_LABEL}|{_PERSONAL})\W{{0,25}}?\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:19|20)?\d{{2}}\b", re.I
+    ),
 }
 
 

@@ -30,8 +30,8 @@ STATIC = Path(__file__).parent / "static"
 # The page may load and call nothing but this server: no CDN, fonts or analytics, even by mistake.
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
     "Cache-Control": "no-cache",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
@@ -55,8 +55,13 @@ class VagaEntry:
         return fold(f"{self.vaga_id} {self.title} {self.client}")
 
     def to_dict(self) -> dict[str, str]:
-        return {"vaga_id": self.vaga_id, "title": self.title, "client": self.client, "level": self.level,
-                "location": self.location}
+        return {
+            "vaga_id": self.vaga_id,
+            "title": self.title,
+            "client": self.client,
+            "level": self.level,
+            "location": self.location,
+        }
 
 
 def _id_order(vaga_id: str) -> tuple[int, str]:
@@ -67,10 +72,15 @@ def load_vagas(store: Any) -> list[VagaEntry]:
     """One entry per indexed vaga (its first chunk's metadata), in id order."""
     got = store.get(where={"$and": [{"type": "vaga"}, {"chunk": 0}]})
     entries = {
-        str(m["vaga_id"]): VagaEntry(vaga_id=str(m["vaga_id"]), title=str(m.get("title", "")),
-                                     client=str(m.get("client", "")), level=str(m.get("level", "")),
-                                     location=str(m.get("location", "")))
-        for m in got["metadatas"] if m and m.get("vaga_id") not in (None, "")
+        str(m["vaga_id"]): VagaEntry(
+            vaga_id=str(m["vaga_id"]),
+            title=str(m.get("title", "")),
+            client=str(m.get("client", "")),
+            level=str(m.get("level", "")),
+            location=str(m.get("location", "")),
+        )
+        for m in got["metadatas"]
+        if m and m.get("vaga_id") not in (None, "")
     }
     return sorted(entries.values(), key=lambda e: _id_order(e.vaga_id))
 
@@ -183,16 +193,19 @@ def create_app(store: StoreGetter) -> Starlette:
         except RecrutaError as exc:  # a malformed id (400), the index unavailable (503)
             return _error(request, exc)
         if not found:
-            return _error(request, Problem(status=404, code="not_found.record", field="id",
-                                           params={"id": repr(doc_id)}))
+            return _error(
+                request, Problem(status=404, code="not_found.record", field="id", params={"id": repr(doc_id)})
+            )
         return JSONResponse(found)
 
-    return Starlette(routes=[
-        Route("/", index),
-        Route("/api/vagas", vagas),
-        Route("/api/record", record),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
-    ])
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/api/vagas", vagas),
+            Route("/api/record", record),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ]
+    )
 
 
 def service_store() -> Any:

@@ -11,8 +11,7 @@ from recruta.core.db import Base, database_url, make_engine
 
 def _run(connection: Connection) -> None:
     # render_as_batch: SQLite alters a table by copying it; autogenerate writes migrations that work on both.
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
-                      compare_type=True)
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -74,14 +74,32 @@ SPLITS = ("dev", "test", "unseen")
 HELD_OUT = "test"
 Filler = Callable[[Facts, Template, random.Random], Iterator[Fill]]
 FILLERS: dict[str, Filler] = {
-    "vaga_field": fill_vaga_field, "hired": fill_hired, "application_status": fill_status, "count": fill_count,
-    "ranking": fill_ranking, "candidate_search": fill_search, "candidate_by_name": fill_by_name,
-    "compare": fill_compare, "unanswerable": fill_unanswerable, "ambiguous": fill_ambiguous, "by_id": fill_by_id,
+    "vaga_field": fill_vaga_field,
+    "hired": fill_hired,
+    "application_status": fill_status,
+    "count": fill_count,
+    "ranking": fill_ranking,
+    "candidate_search": fill_search,
+    "candidate_by_name": fill_by_name,
+    "compare": fill_compare,
+    "unanswerable": fill_unanswerable,
+    "ambiguous": fill_ambiguous,
+    "by_id": fill_by_id,
 }
 # Share of the set per kind (renormalised over the kinds a dataset supports).
-WEIGHTS = {"vaga_field": 3.0, "hired": 2.0, "application_status": 2.0, "count": 3.0, "ranking": 1.5,
-           "candidate_search": 2.0, "candidate_by_name": 2.0, "compare": 1.5, "unanswerable": 2.0, "ambiguous": 1.0,
-           "by_id": 0.7}
+WEIGHTS = {
+    "vaga_field": 3.0,
+    "hired": 2.0,
+    "application_status": 2.0,
+    "count": 3.0,
+    "ranking": 1.5,
+    "candidate_search": 2.0,
+    "candidate_by_name": 2.0,
+    "compare": 1.5,
+    "unanswerable": 2.0,
+    "ambiguous": 1.0,
+    "by_id": 0.7,
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,8 +135,13 @@ def _reference(t: Template, fill: Fill) -> str:
     elif t.kind == "candidate_by_name":
         name = f"by_name_{t.intent}"
     else:
-        name = {"hired": "hired", "application_status": "status", "count": "count", "ranking": "ranking",
-                "candidate_search": "search"}[t.kind]
+        name = {
+            "hired": "hired",
+            "application_status": "status",
+            "count": "count",
+            "ranking": "ranking",
+            "candidate_search": "search",
+        }[t.kind]
     text = refs[name].get(t.lang) or refs[name]["pt"]
     return text.format(answer=fill.answer, **fill.extra)
 
@@ -126,12 +149,23 @@ def _reference(t: Template, fill: Fill) -> str:
 def _item(t: Template, fill: Fill, split: str) -> EvalItem:
     prefix = "unseen:" if t.source == "unseen" else ""
     item_id = f"{prefix}{t.kind}:{t.intent}:{fill.subject}:{t.id}"
-    return EvalItem(id=item_id, question=t.fill({**{s: "" for s in t.slots}, **fill.slots}), reference=_reference(t, fill),
-                    record_ids=list(dict.fromkeys(fill.record_ids)), kind=t.kind, split=split, lang=t.lang,
-                    intent=t.intent, template=t.id, expected=fill.expected)
+    return EvalItem(
+        id=item_id,
+        question=t.fill({**{s: "" for s in t.slots}, **fill.slots}),
+        reference=_reference(t, fill),
+        record_ids=list(dict.fromkeys(fill.record_ids)),
+        kind=t.kind,
+        split=split,
+        lang=t.lang,
+        intent=t.intent,
+        template=t.id,
+        expected=fill.expected,
+    )
 
 
-def _take(facts: Facts, templates: Sequence[Template], quota: int, seed: int, *, distinct: bool) -> list[tuple[Template, Fill]]:
+def _take(
+    facts: Facts, templates: Sequence[Template], quota: int, seed: int, *, distinct: bool
+) -> list[tuple[Template, Fill]]:
     """Up to ``quota`` fills, round-robin over ``templates`` (a template whose records run out drops out);
     with ``distinct``, one question per (intent, subject)."""
     gens = {t.id: FILLERS[t.kind](facts, t, random.Random(f"{seed}:{t.id}")) for t in templates}
@@ -165,8 +199,9 @@ def _interleave(items: list[EvalItem]) -> list[EvalItem]:
     return out
 
 
-def build(ds: Dataset, *, n: int = 260, seed: int = 7, test_share: float = 0.25,
-          templates: Sequence[Template] | None = None) -> list[EvalItem]:
+def build(
+    ds: Dataset, *, n: int = 260, seed: int = 7, test_share: float = 0.25, templates: Sequence[Template] | None = None
+) -> list[EvalItem]:
     """About ``n`` items from the project's templates, spread over the kinds the data supports (``dev``/``test``)."""
     facts = Facts(ds)
     templates = list(templates if templates is not None else project_templates())
@@ -181,7 +216,9 @@ def build(ds: Dataset, *, n: int = 260, seed: int = 7, test_share: float = 0.25,
     return _interleave(items)
 
 
-def build_unseen(ds: Dataset, phrasings: Path, *, per_template: int = 2, seed: int = 7) -> tuple[list[EvalItem], list[str]]:
+def build_unseen(
+    ds: Dataset, phrasings: Path, *, per_template: int = 2, seed: int = 7
+) -> tuple[list[EvalItem], list[str]]:
     """Split ``unseen``: every recruiter template of ``phrasings`` filled ``per_template`` times from the records
     (fewer when the records do not settle it: such templates are reported, with the lines whose intent was not
     recognised)."""
@@ -222,8 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: DATA_DIR/evalset.jsonl")
     parser.add_argument("-n", type=int, default=260, help="about this many dev + held-out items")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--phrasings", type=Path, default=None,
-                        help="recruiters' question templates (JSONL: kind, lang, text) for the 'unseen' split")
+    parser.add_argument(
+        "--phrasings",
+        type=Path,
+        default=None,
+        help="recruiters' question templates (JSONL: kind, lang, text) for the 'unseen' split",
+    )
     parser.add_argument("--per-template", type=int, default=2, help="unseen items per template")
     args = parser.parse_args(argv)
     ds = load_dataset(args.data_dir, hired_statuses=DEFAULT_HIRED)

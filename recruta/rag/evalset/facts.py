@@ -151,7 +151,9 @@ class Person:
         """The items of ``conhecimentos_tecnicos`` (comma/semicolon lists); long free text yields nothing."""
         if not self.applicant:
             return []
-        items = [s.strip(" .") for s in re.split(r"[,;]", self.applicant.informacoes_profissionais.conhecimentos_tecnicos)]
+        items = [
+            s.strip(" .") for s in re.split(r"[,;]", self.applicant.informacoes_profissionais.conhecimentos_tecnicos)
+        ]
         return [s for s in items if 2 <= len(s) <= 40]
 
 
@@ -205,8 +207,16 @@ class Facts:
         return frozenset(key(p.nome) for p in self.people.values() if any(a.hired for a in p.apps))
 
     # ------------------------------------------------------------------- jobs
-    def jobs_matching(self, *, titulo: str | None = None, cliente: str | None = None, cidade: str | None = None,
-                      ano: int | None = None, mes: int | None = None, senioridade: str | None = None) -> list[Job]:
+    def jobs_matching(
+        self,
+        *,
+        titulo: str | None = None,
+        cliente: str | None = None,
+        cidade: str | None = None,
+        ano: int | None = None,
+        mes: int | None = None,
+        senioridade: str | None = None,
+    ) -> list[Job]:
         tw = words(titulo) if titulo else None
         out = []
         for job in self.jobs.values():
@@ -220,7 +230,11 @@ class Facts:
                 continue
             if ano is not None or mes is not None:
                 opened = job.opened
-                if opened is None or (ano is not None and opened.year != ano) or (mes is not None and opened.month != mes):
+                if (
+                    opened is None
+                    or (ano is not None and opened.year != ano)
+                    or (mes is not None and opened.month != mes)
+                ):
                     continue
             out.append(job)
         return out

@@ -24,8 +24,18 @@ from recruta.rag.vocab import lexicon
 from recruta.text.fold import content_words
 from recruta.text.redact import redact
 
-__all__ = ["Fill", "describe", "fill_ambiguous", "fill_by_id", "fill_count", "fill_hired", "fill_ranking",
-           "fill_status", "fill_vaga_field", "label"]
+__all__ = [
+    "Fill",
+    "describe",
+    "fill_ambiguous",
+    "fill_by_id",
+    "fill_count",
+    "fill_hired",
+    "fill_ranking",
+    "fill_status",
+    "fill_vaga_field",
+    "label",
+]
 
 DESC_SLOTS = frozenset({"titulo", "cliente", "cidade", "mes", "ano", "senioridade"})
 _BULLET = re.compile(r"^\s*(?:[-•*·▪o]|\d{1,2}[.)])\s+(.*)$")
@@ -70,16 +80,25 @@ def describe(facts: Facts, job: Job, t: Template) -> dict[str, str] | None:
     if not need:
         return None
     opened = job.opened
-    values = {"titulo": job.titulo, "cliente": job.cliente, "cidade": job.cidade,
-              "ano": str(opened.year) if opened else "", "mes": _month(opened.month, t.lang) if opened else "",
-              "senioridade": label(job.senioridade, t.lang) if job.senioridade else ""}
+    values = {
+        "titulo": job.titulo,
+        "cliente": job.cliente,
+        "cidade": job.cidade,
+        "ano": str(opened.year) if opened else "",
+        "mes": _month(opened.month, t.lang) if opened else "",
+        "senioridade": label(job.senioridade, t.lang) if job.senioridade else "",
+    }
     slots = {s: values[s] for s in need}
     if not all(useful(v) for v in slots.values()):
         return None
-    match = facts.jobs_matching(titulo=slots.get("titulo"), cliente=slots.get("cliente"), cidade=slots.get("cidade"),
-                                ano=opened.year if "ano" in need and opened else None,
-                                mes=opened.month if "mes" in need and opened else None,
-                                senioridade=job.senioridade if "senioridade" in need else None)
+    match = facts.jobs_matching(
+        titulo=slots.get("titulo"),
+        cliente=slots.get("cliente"),
+        cidade=slots.get("cidade"),
+        ano=opened.year if "ano" in need and opened else None,
+        mes=opened.month if "mes" in need and opened else None,
+        senioridade=job.senioridade if "senioridade" in need else None,
+    )
     return slots if [j.id for j in match] == [job.id] else None
 
 
@@ -127,9 +146,13 @@ def _hired_fill(facts: Facts, job: Job, slots: dict[str, str], lang: str) -> Fil
     hires = list(dict.fromkeys(a.prospect.nome for a in job.hires))
     not_hired = sorted({a.prospect.nome for a in job.apps if not a.hired} - set(hires))
     ids = [prospect_id(a) for a in job.hires] or ([job.record_id] if job.vaga else [prospect_id(a) for a in job.apps])
-    return Fill(subject=job.id, slots=slots, record_ids=ids, answer=_joined(hires, lang) if hires else "",
-                expected={"type": "set", "items": hires, "namespace": "person", "claim": "hired",
-                          "not_hired": not_hired})
+    return Fill(
+        subject=job.id,
+        slots=slots,
+        record_ids=ids,
+        answer=_joined(hires, lang) if hires else "",
+        expected={"type": "set", "items": hires, "namespace": "person", "claim": "hired", "not_hired": not_hired},
+    )
 
 
 def fill_hired(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
@@ -160,10 +183,19 @@ def fill_status(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]
             same = [a for a in person.apps if "titulo" not in t.slots or words_in(title, facts.jobs[a.vaga_id].titulo)]
             if same != [app]:
                 continue
-            yield Fill(subject=f"{app.vaga_id}:{app.codigo}", slots={"nome": person.nome, "titulo": title},
-                       record_ids=[prospect_id(app)], answer=app.prospect.situacao_candidado,
-                       expected={"type": "value", "value": app.prospect.situacao_candidado, "field": "status",
-                                 "alternatives": statuses, "not_hired": [] if app.hired else [person.nome]})
+            yield Fill(
+                subject=f"{app.vaga_id}:{app.codigo}",
+                slots={"nome": person.nome, "titulo": title},
+                record_ids=[prospect_id(app)],
+                answer=app.prospect.situacao_candidado,
+                expected={
+                    "type": "value",
+                    "value": app.prospect.situacao_candidado,
+                    "field": "status",
+                    "alternatives": statuses,
+                    "not_hired": [] if app.hired else [person.nome],
+                },
+            )
             break
 
 
@@ -185,17 +217,28 @@ def fill_count(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
             jobs = [j for j in facts.vagas if key(j.cliente) == key(client)]
             if i == "contratacoes_cliente":
                 hires = [a for j in jobs for a in j.hires]
-                yield _count(client, {"cliente": client}, len(hires), [prospect_id(a) for a in hires] or [j.record_id for j in jobs])
+                yield _count(
+                    client,
+                    {"cliente": client},
+                    len(hires),
+                    [prospect_id(a) for a in hires] or [j.record_id for j in jobs],
+                )
             elif i == "vagas_cliente":
                 yield _count(client, {"cliente": client}, len(jobs), [j.record_id for j in jobs])
             else:
                 for year in _shuffled(sorted({j.opened.year for j in jobs if j.opened}), rng):
                     hit = [j for j in jobs if j.opened and j.opened.year == year]
-                    yield _count(f"{client}|{year}", {"cliente": client, "ano": str(year)}, len(hit), [j.record_id for j in hit])
+                    yield _count(
+                        f"{client}|{year}", {"cliente": client, "ano": str(year)}, len(hit), [j.record_id for j in hit]
+                    )
     elif i in ("vagas_ano", "vagas_mes"):
         periods = Counter((j.opened.year, j.opened.month if i == "vagas_mes" else 0) for j in facts.vagas if j.opened)
         for (year, month), n in _shuffled(sorted(periods.items()), rng):
-            ids = [j.record_id for j in facts.vagas if j.opened and j.opened.year == year and (not month or j.opened.month == month)]
+            ids = [
+                j.record_id
+                for j in facts.vagas
+                if j.opened and j.opened.year == year and (not month or j.opened.month == month)
+            ]
             period = {"ano": str(year), "mes": _month(month, t.lang) if month else ""}
             yield _count(f"{year}-{month}", period, n, ids)
     elif i == "vagas_titulo":
@@ -214,7 +257,9 @@ def fill_count(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
             ids = [prospect_id(a) for a in facts.applications if a.hired and facts.hire_year(a) == year]
             yield _count(str(year), {"ano": str(year)}, n, ids)
     elif i in ("contratacoes_recrutador", "candidaturas_recrutador", "candidatos_recrutador"):
-        for rec in _shuffled(sorted({a.prospect.recrutador for a in facts.applications if useful(a.prospect.recrutador)}), rng):
+        for rec in _shuffled(
+            sorted({a.prospect.recrutador for a in facts.applications if useful(a.prospect.recrutador)}), rng
+        ):
             apps = [a for a in facts.applications if key(a.prospect.recrutador) == key(rec)]
             if i == "contratacoes_recrutador":
                 apps = [a for a in apps if a.hired]
@@ -223,7 +268,9 @@ def fill_count(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
 
 
 # ------------------------------------------------------------------------- rankings
-def _ranking_counts(facts: Facts, intent: str, year: int | None) -> tuple[Counter[str], dict[str, list[str]], str] | None:
+def _ranking_counts(
+    facts: Facts, intent: str, year: int | None
+) -> tuple[Counter[str], dict[str, list[str]], str] | None:
     """(count per entity, supporting ids per entity, namespace) of a ranking intent."""
     counts: Counter[str] = Counter()
     ids: dict[str, list[str]] = {}
@@ -241,7 +288,9 @@ def _ranking_counts(facts: Facts, intent: str, year: int | None) -> tuple[Counte
     if intent in ("clientes_contratacoes", "clientes_desistencias"):
         if not facts.joined:
             return None
-        test: Callable[[ProspectRecord], bool] = (lambda a: a.hired) if intent == "clientes_contratacoes" else facts.withdrew
+        test: Callable[[ProspectRecord], bool] = (
+            (lambda a: a.hired) if intent == "clientes_contratacoes" else facts.withdrew
+        )
         for a in facts.applications:
             if test(a):
                 add(facts.client_of(a), prospect_id(a))
@@ -278,8 +327,13 @@ def fill_ranking(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill
             record_ids = [rid for name, _ in ranked[:k] for rid in ids[name]]
             slots = {"k": str(k), "ano": str(year) if year else ""}
             written = ", ".join(f"{n} ({c})" for n, c in rows[: max(k, 3)])
-            yield Fill(subject=f"{year or 'all'}|k{k}", slots=slots, record_ids=record_ids, answer=written,
-                       expected={"type": "ranking", "k": k, "namespace": namespace, "ranking": [list(r) for r in rows]})
+            yield Fill(
+                subject=f"{year or 'all'}|k{k}",
+                slots=slots,
+                record_ids=record_ids,
+                answer=written,
+                expected={"type": "ranking", "k": k, "namespace": namespace, "ranking": [list(r) for r in rows]},
+            )
 
 
 def _verified_prefix(counts: list[int], want: int, cap: int = 60) -> int:
@@ -308,9 +362,14 @@ def fill_ambiguous(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fi
             labels = [getattr(j, attr) for j in match]
             if all(useful(lb) for lb in labels) and len({key(lb) for lb in labels}) == len(labels):
                 options = [{"label": lb, "record": j.record_id} for lb, j in zip(labels, match, strict=True)]
-                yield Fill(subject=title, slots={"titulo": title}, record_ids=[j.record_id for j in match],
-                           answer=_joined(labels, t.lang), extra={"n": str(len(match))},
-                           expected={"type": "options", "by": attr, "options": options})
+                yield Fill(
+                    subject=title,
+                    slots={"titulo": title},
+                    record_ids=[j.record_id for j in match],
+                    answer=_joined(labels, t.lang),
+                    extra={"n": str(len(match))},
+                    expected={"type": "options", "by": attr, "options": options},
+                )
                 break
 
 
@@ -323,11 +382,24 @@ def fill_by_id(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
         elif t.intent == "status":
             for app in job.apps[:1]:
                 if app.prospect.situacao_candidado:
-                    yield Fill(subject=f"{job.id}:{app.codigo}", slots={"id": job.id, "codigo": app.codigo},
-                               record_ids=[prospect_id(app)], answer=app.prospect.situacao_candidado,
-                               expected={"type": "value", "value": app.prospect.situacao_candidado, "field": "status",
-                                         "alternatives": sorted({a.prospect.situacao_candidado for a in facts.applications
-                                                                 if a.prospect.situacao_candidado}),
-                                         "not_hired": [] if app.hired else [app.prospect.nome]})
+                    yield Fill(
+                        subject=f"{job.id}:{app.codigo}",
+                        slots={"id": job.id, "codigo": app.codigo},
+                        record_ids=[prospect_id(app)],
+                        answer=app.prospect.situacao_candidado,
+                        expected={
+                            "type": "value",
+                            "value": app.prospect.situacao_candidado,
+                            "field": "status",
+                            "alternatives": sorted(
+                                {
+                                    a.prospect.situacao_candidado
+                                    for a in facts.applications
+                                    if a.prospect.situacao_candidado
+                                }
+                            ),
+                            "not_hired": [] if app.hired else [app.prospect.nome],
+                        },
+                    )
         elif (got := vaga_expected(facts, job, t.intent)) is not None:
             yield Fill(subject=job.id, slots={"id": job.id}, expected=got[0], record_ids=[job.record_id], answer=got[1])

@@ -28,8 +28,13 @@ def _unique_people(facts: Facts) -> list[Person]:
 
 def _search_fill(people: list[Person], slots: dict[str, str], subject: str) -> Fill:
     names = sorted(p.nome for p in people)
-    return Fill(subject=subject, slots=slots, record_ids=[p.record_id for p in people], answer=", ".join(names),
-                expected={"type": "set", "items": names, "namespace": "person"})
+    return Fill(
+        subject=subject,
+        slots=slots,
+        record_ids=[p.record_id for p in people],
+        answer=", ".join(names),
+        expected={"type": "set", "items": names, "namespace": "person"},
+    )
 
 
 def fill_search(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
@@ -44,12 +49,19 @@ def fill_search(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]
         fixed = next((lv for w, lv in _SENIORITY_WORDS if w in words), None)
         if fixed is None:
             return
-    dims = {"skill": lambda p: {key(s): s for s in p.skills},
-            "ingles": lambda p: {key(p.english): p.english} if useful(p.english) else {},
-            "cidade": lambda p: {key(p.city): p.city} if useful(p.city) else {},
-            "senioridade": lambda p: {key(p.seniority): p.seniority} if key(p.seniority) in _SENIORITIES else {}}
-    wanted = {"skill": ["skill"], "skill_ingles": ["skill", "ingles"], "skill_cidade": ["skill", "cidade"],
-              "skill_senioridade": ["skill", "senioridade"], "cidade_ingles": ["cidade", "ingles"]}[t.intent]
+    dims = {
+        "skill": lambda p: {key(s): s for s in p.skills},
+        "ingles": lambda p: {key(p.english): p.english} if useful(p.english) else {},
+        "cidade": lambda p: {key(p.city): p.city} if useful(p.city) else {},
+        "senioridade": lambda p: {key(p.seniority): p.seniority} if key(p.seniority) in _SENIORITIES else {},
+    }
+    wanted = {
+        "skill": ["skill"],
+        "skill_ingles": ["skill", "ingles"],
+        "skill_cidade": ["skill", "cidade"],
+        "skill_senioridade": ["skill", "senioridade"],
+        "cidade_ingles": ["cidade", "ingles"],
+    }[t.intent]
     index: dict[tuple[str, ...], list[Person]] = {}
     labels: dict[tuple[str, ...], tuple[str, ...]] = {}
     for p in people:
@@ -67,13 +79,18 @@ def fill_search(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]
             continue
         if "ingles" in named and not _same_or_better(facts, people, wanted, combo, found):
             continue
-        slots = {"skill": named.get("skill", ""), "cidade": named.get("cidade", ""),
-                 "nivel": label(named.get("ingles", ""), t.lang), "senioridade": label(named.get("senioridade", ""), t.lang)}
+        slots = {
+            "skill": named.get("skill", ""),
+            "cidade": named.get("cidade", ""),
+            "nivel": label(named.get("ingles", ""), t.lang),
+            "senioridade": label(named.get("senioridade", ""), t.lang),
+        }
         yield _search_fill(found, slots, "|".join(combo))
 
 
-def _same_or_better(facts: Facts, people: list[Person], wanted: list[str], combo: tuple[str, ...],
-                    found: list[Person]) -> bool:
+def _same_or_better(
+    facts: Facts, people: list[Person], wanted: list[str], combo: tuple[str, ...], found: list[Person]
+) -> bool:
     """Would "English at least this level" find the same people?"""
     level = facts.english_rank(combo[wanted.index("ingles")])
     if level is None:
@@ -96,36 +113,77 @@ def _has(p: Person, dim: str, value: str) -> bool:
 
 
 def fill_by_name(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
-    levels = {i: sorted({getattr(p, a) for p in facts.applicants if useful(getattr(p, a))})
-              for i, a in (("ingles", "english"), ("senioridade", "seniority"))}
-    academic = sorted({p.applicant.formacao_e_idiomas.nivel_academico for p in facts.applicants
-                       if p.applicant and useful(p.applicant.formacao_e_idiomas.nivel_academico)})
+    levels = {
+        i: sorted({getattr(p, a) for p in facts.applicants if useful(getattr(p, a))})
+        for i, a in (("ingles", "english"), ("senioridade", "seniority"))
+    }
+    academic = sorted(
+        {
+            p.applicant.formacao_e_idiomas.nivel_academico
+            for p in facts.applicants
+            if p.applicant and useful(p.applicant.formacao_e_idiomas.nivel_academico)
+        }
+    )
     for p in _shuffled(_unique_people(facts), rng):
         assert p.applicant is not None
         slots, ids = {"nome": p.nome}, [p.record_id]
         if t.intent == "titulo" and useful(v := p.applicant.informacoes_profissionais.titulo_profissional):
             yield Fill(subject=p.codigo, slots=slots, record_ids=ids, answer=v, expected={"type": "value", "value": v})
         elif t.intent == "ingles" and useful(p.english):
-            yield Fill(subject=p.codigo, slots=slots, record_ids=ids, answer=p.english,
-                       expected={"type": "value", "value": p.english, "field": "ingles", "alternatives": levels["ingles"]})
+            yield Fill(
+                subject=p.codigo,
+                slots=slots,
+                record_ids=ids,
+                answer=p.english,
+                expected={"type": "value", "value": p.english, "field": "ingles", "alternatives": levels["ingles"]},
+            )
         elif t.intent == "senioridade" and useful(p.seniority):
-            yield Fill(subject=p.codigo, slots=slots, record_ids=ids, answer=p.seniority,
-                       expected={"type": "value", "value": p.seniority, "field": "nivel_profissional",
-                                 "alternatives": levels["senioridade"]})
+            yield Fill(
+                subject=p.codigo,
+                slots=slots,
+                record_ids=ids,
+                answer=p.seniority,
+                expected={
+                    "type": "value",
+                    "value": p.seniority,
+                    "field": "nivel_profissional",
+                    "alternatives": levels["senioridade"],
+                },
+            )
         elif t.intent == "academico" and useful(v := p.applicant.formacao_e_idiomas.nivel_academico):
-            yield Fill(subject=p.codigo, slots=slots, record_ids=ids, answer=v,
-                       expected={"type": "value", "value": v, "field": "nivel_academico", "alternatives": academic})
+            yield Fill(
+                subject=p.codigo,
+                slots=slots,
+                record_ids=ids,
+                answer=v,
+                expected={"type": "value", "value": v, "field": "nivel_academico", "alternatives": academic},
+            )
         elif t.intent == "cidade" and useful(p.city):
-            yield Fill(subject=p.codigo, slots=slots, record_ids=ids, answer=p.city,
-                       expected={"type": "value", "value": p.city, "namespace": "city"})
+            yield Fill(
+                subject=p.codigo,
+                slots=slots,
+                record_ids=ids,
+                answer=p.city,
+                expected={"type": "value", "value": p.city, "namespace": "city"},
+            )
         elif t.intent == "skills" and 1 <= len(skills := list(dict.fromkeys(p.skills))) <= 10:
-            yield Fill(subject=p.codigo, slots=slots, record_ids=ids, answer=", ".join(skills),
-                       expected={"type": "set", "items": skills, "namespace": "skill"})
+            yield Fill(
+                subject=p.codigo,
+                slots=slots,
+                record_ids=ids,
+                answer=", ".join(skills),
+                expected={"type": "set", "items": skills, "namespace": "skill"},
+            )
         elif t.intent == "vagas" and p.apps:
             titles = list(dict.fromkeys(facts.jobs[a.vaga_id].titulo for a in p.apps))
             if all(useful(x) for x in titles) and len(titles) <= 8:
-                yield Fill(subject=p.codigo, slots=slots, record_ids=ids + [prospect_id(a) for a in p.apps],
-                           answer=_joined(titles, t.lang), expected={"type": "set", "items": titles, "namespace": "title"})
+                yield Fill(
+                    subject=p.codigo,
+                    slots=slots,
+                    record_ids=ids + [prospect_id(a) for a in p.apps],
+                    answer=_joined(titles, t.lang),
+                    expected={"type": "set", "items": titles, "namespace": "title"},
+                )
 
 
 def fill_compare(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
@@ -139,14 +197,23 @@ def fill_compare(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill
             continue
         win, lose = hired[0], rng.choice(others)
         pair = [win, lose] if rng.random() < 0.5 else [lose, win]
-        yield Fill(subject=f"{job.id}:{win.codigo}:{lose.codigo}",
-                   slots={"titulo": job.titulo, "nome": pair[0].prospect.nome, "nome2": pair[1].prospect.nome},
-                   record_ids=[prospect_id(win), prospect_id(lose)], answer=win.prospect.nome,
-                   extra={"other": lose.prospect.nome},
-                   expected={"type": "compare", "winner": win.prospect.nome, "loser": lose.prospect.nome,
-                             "statuses": {win.prospect.nome: win.prospect.situacao_candidado,
-                                          lose.prospect.nome: lose.prospect.situacao_candidado},
-                             "not_hired": [lose.prospect.nome]})
+        yield Fill(
+            subject=f"{job.id}:{win.codigo}:{lose.codigo}",
+            slots={"titulo": job.titulo, "nome": pair[0].prospect.nome, "nome2": pair[1].prospect.nome},
+            record_ids=[prospect_id(win), prospect_id(lose)],
+            answer=win.prospect.nome,
+            extra={"other": lose.prospect.nome},
+            expected={
+                "type": "compare",
+                "winner": win.prospect.nome,
+                "loser": lose.prospect.nome,
+                "statuses": {
+                    win.prospect.nome: win.prospect.situacao_candidado,
+                    lose.prospect.nome: lose.prospect.situacao_candidado,
+                },
+                "not_hired": [lose.prospect.nome],
+            },
+        )
 
 
 def _none(subject: str, slots: dict[str, str], ids: list[str]) -> Fill:
@@ -164,8 +231,14 @@ def fill_unanswerable(facts: Facts, t: Template, rng: random.Random) -> Iterator
                 yield _none(p.codigo, {"nome": p.nome}, [p.record_id])
     elif i == "nota_entrevista":
         for p in _shuffled(facts.people.values(), rng):
-            if p.apps and facts.person_by_name(p.nome) and not any(_SCORE.search(a.prospect.comentario) for a in p.apps):
-                yield _none(p.codigo, {"nome": p.nome}, [p.record_id] if p.applicant else [prospect_id(a) for a in p.apps])
+            if (
+                p.apps
+                and facts.person_by_name(p.nome)
+                and not any(_SCORE.search(a.prospect.comentario) for a in p.apps)
+            ):
+                yield _none(
+                    p.codigo, {"nome": p.nome}, [p.record_id] if p.applicant else [prospect_id(a) for a in p.apps]
+                )
     elif i == "funcionarios_cliente":
         for client in _shuffled(sorted({j.cliente for j in facts.vagas if useful(j.cliente)}), rng):
             yield _none(client, {"cliente": client}, [])
@@ -178,8 +251,9 @@ def fill_unanswerable(facts: Facts, t: Template, rng: random.Random) -> Iterator
     elif i == "vaga_inexistente":
         titles = sorted({j.titulo for j in facts.vagas if useful(j.titulo)})
         clients = sorted({j.cliente for j in facts.vagas if useful(j.cliente)})
-        for title, client in zip(_shuffled(titles, rng), _shuffled(clients * (len(titles) // max(1, len(clients)) + 1), rng),
-                                 strict=False):
+        for title, client in zip(
+            _shuffled(titles, rng), _shuffled(clients * (len(titles) // max(1, len(clients)) + 1), rng), strict=False
+        ):
             if not facts.jobs_matching(titulo=title, cliente=client):
                 yield _none(f"{title}|{client}", {"titulo": title, "cliente": client}, [])
     elif i == "pessoa_inexistente":

@@ -23,8 +23,19 @@ from recruta.rag.vocab import canon
 
 __all__ = ["KINDS", "Template", "classify", "load_external", "project_phrasings", "project_templates"]
 
-KINDS = ("vaga_field", "hired", "application_status", "count", "ranking", "candidate_search", "candidate_by_name",
-         "compare", "unanswerable", "ambiguous", "by_id")
+KINDS = (
+    "vaga_field",
+    "hired",
+    "application_status",
+    "count",
+    "ranking",
+    "candidate_search",
+    "candidate_by_name",
+    "compare",
+    "unanswerable",
+    "ambiguous",
+    "by_id",
+)
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
@@ -50,7 +61,8 @@ class Template:
 
 def project_phrasings() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
-        resources.files("recruta.rag.evalset").joinpath("phrasings.json").read_text("utf-8"))
+        resources.files("recruta.rag.evalset").joinpath("phrasings.json").read_text("utf-8")
+    )
     return data
 
 
@@ -67,15 +79,18 @@ def classify(kind: str, text: str) -> str | None:
     t = canon(_SLOT.sub(" ", text))  # the words, not the slot names ("{cliente}" says nothing)
     slots = set(_SLOT.findall(text))
     if kind == "vaga_field":
-        for intent, pats in (("espanhol", (r"espanhol|spanish|espanol",)), ("ingles", (r"ingles|english",)),
-                             ("nivel_academico", (r"formac|escolaridade|education|academ|degree",)),
-                             ("atividades", (r"atividades|actividades|activities|responsibilit|tarefas|tareas",)),
-                             ("nivel_profissional", (r"nivel profissional|nivel profesional|senior|junior|seniority|senioridade",)),
-                             ("tipo_contratacao", (r"\bclt\b|\bpj\b|contrat(o|acao|acion)|contract",)),
-                             ("analista", (r"analista|analyst|responsavel|in charge",)),
-                             ("data", (r"quando|when|cuando|\bdata\b|\bdate\b|fecha",)),
-                             ("cidade", (r"cidade|city|ciudad|\bonde\b|where|donde",)),
-                             ("cliente", (r"cliente|client|empresa|company",))):
+        for intent, pats in (
+            ("espanhol", (r"espanhol|spanish|espanol",)),
+            ("ingles", (r"ingles|english",)),
+            ("nivel_academico", (r"formac|escolaridade|education|academ|degree",)),
+            ("atividades", (r"atividades|actividades|activities|responsibilit|tarefas|tareas",)),
+            ("nivel_profissional", (r"nivel profissional|nivel profesional|senior|junior|seniority|senioridade",)),
+            ("tipo_contratacao", (r"\bclt\b|\bpj\b|contrat(o|acao|acion)|contract",)),
+            ("analista", (r"analista|analyst|responsavel|in charge",)),
+            ("data", (r"quando|when|cuando|\bdata\b|\bdate\b|fecha",)),
+            ("cidade", (r"cidade|city|ciudad|\bonde\b|where|donde",)),
+            ("cliente", (r"cliente|client|empresa|company",)),
+        ):
             if _has(t, *pats):
                 return intent
         return None
@@ -121,18 +136,23 @@ def classify(kind: str, text: str) -> str | None:
             return "cidade_ingles"
         return "skill" if slots == {"skill"} else None
     if kind == "candidate_by_name":
-        for intent, pat in (("ingles", r"ingles|english"), ("vagas", r"\bvagas\b|participou|applied|jobs|vacantes|postul"),
-                            ("skills", r"skill|conhecimento|conocimiento|tecnolog|habilidade|habilidad"),
-                            ("academico", r"formac|escolaridade|education|estudos|estudios|degree"),
-                            ("titulo", r"titulo|title|faz hoje|cargo|does .* do|trabaja|profiss")):
+        for intent, pat in (
+            ("ingles", r"ingles|english"),
+            ("vagas", r"\bvagas\b|participou|applied|jobs|vacantes|postul"),
+            ("skills", r"skill|conhecimento|conocimiento|tecnolog|habilidade|habilidad"),
+            ("academico", r"formac|escolaridade|education|estudos|estudios|degree"),
+            ("titulo", r"titulo|title|faz hoje|cargo|does .* do|trabaja|profiss"),
+        ):
             if _has(t, pat):
                 return intent
         return None
     if kind == "unanswerable":
-        for intent, pat in (("motivo_saida", r"saiu|deixou|left|leave|salio|dejo|motivo|why did"),
-                            ("nota_entrevista", r"\bnota\b|score|pontua|puntua"),
-                            ("funcionarios_cliente", r"funcionarios|employees|empleados|faturamento|revenue"),
-                            ("orcamento_vaga", r"orcamento|presupuesto|budget")):
+        for intent, pat in (
+            ("motivo_saida", r"saiu|deixou|left|leave|salio|dejo|motivo|why did"),
+            ("nota_entrevista", r"\bnota\b|score|pontua|puntua"),
+            ("funcionarios_cliente", r"funcionarios|employees|empleados|faturamento|revenue"),
+            ("orcamento_vaga", r"orcamento|presupuesto|budget"),
+        ):
             if _has(t, pat):
                 return intent
         return None
