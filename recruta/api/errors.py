@@ -231,9 +231,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str | None:
     return path or None
 
 
-_JD_RULE_KINDS = frozenset(
-    {"string_too_short", "string_too_long", "missing", "string_pattern_mismatch", "too_short", "too_long"}
-)
+# A JD field's own catalogue rule is used for any error on it, except these, whose generic message lists the choices.
+_GENERIC_KINDS = frozenset({"literal_error", "enum", "extra_forbidden"})
 
 
 def _validation_problem(exc: Any, *, fields: Mapping[str, Any] | None) -> Problem:
@@ -253,7 +252,7 @@ def _validation_problem(exc: Any, *, fields: Mapping[str, Any] | None) -> Proble
             return Problem(status=400, code="body.not_object")
         return Problem(status=400, code="invalid.request")
     top = where.split(".")[0].split("[")[0]
-    if kind == "value_error" or (f"jd.{top}" in keys and kind in _JD_RULE_KINDS):
+    if kind == "value_error" or (f"jd.{top}" in keys and kind not in _GENERIC_KINDS):
         # A JD field's own rule ("obrigatório, um texto de até 150 caracteres") says more than a generic limit.
         return Problem(status=400, code=f"jd.{top}" if f"jd.{top}" in keys else "invalid", field=where)
     params: dict[str, Any] = {}
