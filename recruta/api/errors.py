@@ -231,8 +231,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str | None:
     return path or None
 
 
-# A JD field's own catalogue rule is used for any error on it, except these, whose generic message lists the choices.
-_GENERIC_KINDS = frozenset({"literal_error", "enum", "extra_forbidden"})
+# A JD field's own catalogue rule words any error on it (an unknown field has a message of its own).
+_GENERIC_KINDS = frozenset({"extra_forbidden"})
 
 
 def _validation_problem(exc: Any, *, fields: Mapping[str, Any] | None) -> Problem:
