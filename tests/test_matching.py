@@ -273,13 +273,13 @@ def test_a_keyword_list_earns_far_less_than_the_same_skills_in_experience():
     assert real.score >= kw.score + 25, (real.score, kw.score)
     assert {s["shown"] for s in kw.strengths} == {"list"} and {s["shown"] for s in real.strengths} == {"work"}
     assert "só listadas" in kw.signals["skills"]["detail"]
-    # a sentence planted next to the list, naming none of the job's skills, does not buy the text signals back
+    # a sentence planted next to the list buys back a fifth of the ramp at most (one clause of work of five)
     planted = match(
         profile(KEYWORD_CV + "\nSou uma pessoa dedicada e apaixonada por aprender coisas novas.", is_job=False),
         profile(REACT_JOB, is_job=True),
         embedder=EMB,
     )
-    assert planted.score <= kw.score + 3
+    assert planted.score <= kw.score + 5 and real.score >= planted.score + 25
 
 
 def test_unknown_values_are_said_in_words():

@@ -5,7 +5,8 @@ checkout em React e TypeScript com Redux" says what was done with them. The matc
 when the CV shows it in a line of work, so a keyword list earns far less than the same skills in experience.
 
 A clause (a line cut at sentence ends, pipes and bullets) shows its skills when it says something beyond skill names:
-a sentence (two content words that are not skills, levels or numbers, and two function words: "de", "with", "для");
+a sentence (two content words that are not skills, levels or numbers, and two function words: "de", "with", "для";
+or skills joined by two prepositions: "automação de testes de API com Postman");
 under a work-history heading or label ("Experiência profissional", "Projects", "Опыт работы:"), one of each; or a
 claim of years ("5 years with Django") with one content word. The word lists and headings are data
 (``data/cv_lines.json``); the years pattern is grammar and stays here.
@@ -30,6 +31,8 @@ _CLAUSE = re.compile(r"[^\n.|•●▪◦■►;]+(?:\.(?=\w)[^\n.|•●▪◦�
 
 
 # "5 years with Django", "4 años de experiencia", "опыт работы 4 года": a claim of use, not a keyword.
+# Words that join the items of a list; every other function word joins the words of a phrase.
+_LIST_JOINERS = frozenset({"e", "and", "y", "ou", "or", "o", "и", "или", "а"})
 _YEARS_CLAIM = re.compile(r"(?<![\w.])\d{1,2}(?:[.,]\d)?\s*\+?\s*(?:anos?|anos|years?|yrs?|лет|года?)(?!\w)")
 
 
@@ -69,16 +72,18 @@ def _work_spans(text: str, mentions: list[Evidence]) -> list[tuple[int, int]]:
         while h < len(headings) and headings[h][0] <= start:
             in_work = headings[h][1]
             h += 1
-        functions = content = 0
+        functions = glue = content = 0
         for w in _WORD.finditer(norm, start, end):
             word = w.group(0)
             if skill_chars[w.start()]:
                 continue
             if word in function:
                 functions += 1
+                glue += word not in _LIST_JOINERS
             elif word not in listing and len(word) > 2:
                 content += 1
-        sentence = content >= 2 and functions >= 2
+        # "automação de testes de API com Postman": every content word a skill, but joined by prepositions — a phrase
+        sentence = (content >= 2 and functions >= 2) or glue >= 2
         in_history = (in_work or bool(work_label.match(norm, start, end))) and content >= 1 and functions >= 1
         claim = content >= 1 and bool(_YEARS_CLAIM.search(norm, start, end))
         if sentence or in_history or claim:
