@@ -206,7 +206,7 @@ def requirement_lines(job_text: str) -> list[JobLine]:
 _SECTOR_BEFORE = re.compile(
     r"(?<!\w)(?:setor(?:es)?|segmentos?|ramos?|mercados?|industria(?:s|l)?|sector(?:es)?|industry|industries|verticals?|"
     r"clientes?|clients?|empresas?|companhias?|compan(?:y|ies)|firms?|rubros?|grupos?|redes?|varejistas?|"
-    r"retailers?|отрасл\w*|компани\w*)(?!\w)"
+    r"retailers?|lider(?:es)?|leaders?|leading|referencia|отрасл\w*|компани\w*)(?!\w)"
 )
 _SECTOR_AFTER = re.compile(
     r"^[\s\-]*(?:sector|industry|industries|company|companies|client|clients|market|segment|firm|setor|segmento|"

@@ -458,7 +458,7 @@ def advise(
             )
     advice.append("Não declare competências que não tem: só descreva no CV o que pode comprovar em entrevista.")
     verdict = band_verdict(score, "pt")
-    top = [s["skill"] for s in strengths[:3]]
+    top = [s["skill"] for s in sorted(strengths, key=lambda s: s.get("shown") != "work")[:3]]  # shown in work first
     if top:
         verdict += " Pontos fortes: " + ", ".join(top) + "."
     if skill_gaps:
