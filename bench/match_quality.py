@@ -78,7 +78,7 @@ def bench_llmmatch(embedder) -> dict:
 def bench_sample(screener, pool) -> dict:
     from sklearn.metrics import roc_auc_score
 
-    from recruta.screening.matching import job_from_store, rank
+    from recruta.screening.pool import job_from_store, rank
 
     labels, scores, p_at_5, hires_in_top5 = [], [], [], []
     for vaga_id, apps in sorted(pool.applications.items()):
@@ -132,7 +132,7 @@ def bench_stability(embedder) -> dict:
 
 
 def bench_throughput(screener, pool) -> dict:
-    from recruta.screening.matching import job_from_store, rank
+    from recruta.screening.pool import job_from_store, rank
 
     vaga_id = sorted(pool.applications)[0]
     job = job_from_store(screener.store, vaga_id)
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics.update(st)
     if not args.quick:
         from ingestion import open_index
-        from recruta.screening.matching import CandidatePool
+        from recruta.screening.pool import CandidatePool
         from recruta.screening.screener import Screener
 
         store = open_index(settings, embedder, create=False)

@@ -165,7 +165,7 @@ def test_rank_of_cv_texts_scores_like_match(tmp_path):
 
 
 def test_vaga_deal_fields_are_not_requirements():
-    from recruta.screening.matching import requirements_text
+    from recruta.screening.pool import requirements_text
 
     record = (
         "Vaga: 1006 - Analista Desenvolvedor Java Pleno\nCliente: Grupo Boreal Digital\n"
@@ -186,7 +186,7 @@ def test_candidate_profiles_persist_across_restarts(small_data, settings, tmp_pa
 
     from ingestion import ingest, open_index
     from recruta.screening import matching
-    from recruta.screening.matching import CandidatePool
+    from recruta.screening.pool import CandidatePool
 
     embedder = get_embedder("hash")
     ingest(data_dir=small_data, settings=settings, embedder=embedder, progress=False)
@@ -321,7 +321,7 @@ def test_years_and_levels_read_alike_in_pt_en_es():
 
 def test_chunks_of_a_record_join_without_repeats():
     from recruta.ingest.documents import chunk_text
-    from recruta.screening.matching import join_chunks
+    from recruta.screening.pool import join_chunks
 
     text = "\n".join(f"Linha {n}: atuar com SQL, Python e Power BI no projeto {n}" for n in range(40))
     pieces = chunk_text(text, size=300, overlap=80)

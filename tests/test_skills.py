@@ -285,7 +285,7 @@ def test_source_files_are_every_module_and_table():
 
 def test_profile_cache_digest_follows_every_facts_file(tmp_path, monkeypatch):
     """A change to any extractor module or table drops the matcher's cached CV profiles."""
-    from recruta.screening import matching
+    from recruta.screening import pool
 
     root = Path(S.__file__).parent
     copies = []
@@ -295,19 +295,19 @@ def test_profile_cache_digest_follows_every_facts_file(tmp_path, monkeypatch):
         copy.write_bytes(path.read_bytes())
         copies.append(copy)
     monkeypatch.setattr(S, "source_files", lambda: list(copies))
-    matching._extraction_digest.cache_clear()
+    pool._extraction_digest.cache_clear()
     try:
-        base = matching._extraction_digest()
+        base = pool._extraction_digest()
         for copy in copies:
             original = copy.read_bytes()
             copy.write_bytes(original + b" ")
-            matching._extraction_digest.cache_clear()
-            assert matching._extraction_digest() != base, copy.name
+            pool._extraction_digest.cache_clear()
+            assert pool._extraction_digest() != base, copy.name
             copy.write_bytes(original)
-        matching._extraction_digest.cache_clear()
-        assert matching._extraction_digest() == base
+        pool._extraction_digest.cache_clear()
+        assert pool._extraction_digest() == base
     finally:
-        matching._extraction_digest.cache_clear()
+        pool._extraction_digest.cache_clear()
 
 
 def test_fold_keeps_length_and_strips_accents():

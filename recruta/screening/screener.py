@@ -19,16 +19,8 @@ from recruta.core.errors import InvalidInput, NotFound
 from recruta.files import FileError, parse_file, parse_text
 from recruta.i18n import message
 from recruta.ingest.embeddings import Embedder
-from recruta.screening.matching import (
-    CandidatePool,
-    Profile,
-    job_focus_text,
-    job_from_store,
-    match,
-    paragraphs,
-    profile,
-    rank,
-)
+from recruta.screening.matching import Profile, job_focus_text, match, paragraphs, profile
+from recruta.screening.pool import CandidatePool, job_from_store, rank
 from recruta.screening.suggest import VagaPool, suggest_vagas
 
 MAX_SUGGESTIONS = 50

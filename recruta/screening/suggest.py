@@ -42,11 +42,11 @@ from recruta.screening.matching import (
     WEIGHTS,
     Profile,
     job_focus_text,
-    job_from_store,
     lexical_vectors,
     match,
     paragraphs,
 )
+from recruta.screening.pool import job_from_store
 
 __all__ = ["DEFAULT_CANDIDATES", "Suggestions", "VagaEntry", "VagaPool", "exhaustive", "suggest_vagas"]
 
