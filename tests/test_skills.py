@@ -585,9 +585,21 @@ def test_years_of_experience(text, job, expected):
 
 
 def test_years_derived_from_date_ranges():
+    from datetime import date
+
     cv = "empresa a – 04/2016 a 01/2018\nempresa b – 09/2012 a 12/2015\nempresa c – 01/2019 a atual\n(2023)"
-    # 22 + 40 + 60 months; "atual" = December of the latest year written (deterministic)
-    assert years_of_experience(cv, job=False) == pytest.approx(10.2)
+    # 22 + 40 + 60 months; "atual" = the month the CV is read (given here, so the test does not age)
+    assert years_of_experience(cv, job=False, today=date(2023, 12, 1)) == pytest.approx(10.2)
+    # a year written later than "today" still counts up to it
+    assert years_of_experience(cv, job=False, today=date(2020, 1, 1)) == pytest.approx(10.2)
+    assert years_of_experience(cv, job=False, today=date(2026, 12, 1)) == pytest.approx(13.2)
+    # "jan/2022 até hoje", "desde 2015" next to work; not "casado desde 2015"
+    assert years_of_experience("Nuvem Saúde — jan/2022 até hoje", job=False, today=date(2026, 12, 1)) == 5.0
+    assert years_of_experience("Desde 2015 atuo como analista de negócios.", job=False, today=date(2026, 12, 1)) == 12.0
+    assert years_of_experience("Casado desde 2015.", job=False, today=date(2026, 12, 1)) is None
+    spans = S.date_ranges(cv, today=date(2023, 12, 1))
+    assert [cv[s:e] for s, e, _, _ in spans] == ["04/2016 a 01/2018", "09/2012 a 12/2015", "01/2019 a atual"]
+    assert spans[2][2:] == (2019 * 12, 2023 * 12 + 11)
 
 
 # --- seniority ------------------------------------------------------------------------------------

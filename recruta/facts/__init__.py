@@ -29,7 +29,7 @@ from pathlib import Path
 
 from recruta.facts.education import education_level
 from recruta.facts.electrical import electrical_safety_group
-from recruta.facts.experience import years_of_experience
+from recruta.facts.experience import date_ranges, years_of_experience
 from recruta.facts.job_requirements import JobLine, JobSkill, job_lines, job_skills, requirement_lines, requirements
 from recruta.facts.kind import looks_like_job
 from recruta.facts.languages import language_levels
@@ -53,6 +53,7 @@ __all__ = [
     "Skill",
     "SkillUse",
     "Taxonomy",
+    "date_ranges",
     "detect_language",
     "education_level",
     "electrical_safety_group",

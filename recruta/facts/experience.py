@@ -8,12 +8,13 @@ here: it is the grammar of a claim, and split into word lists it would no longer
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from recruta.facts.kind import looks_like_job
 from recruta.facts.tables import table
 from recruta.text.fold import fold
 
-__all__ = ["years_of_experience"]
+__all__ = ["date_ranges", "years_of_experience"]
 
 _NUM_WORDS: dict[str, float] = {
     word: float(value) for group in ("pt_es_en", "ru") for word, value in table("numbers")[group].items()
@@ -51,9 +52,12 @@ _MONTHS: dict[str, int] = {
     name: number for number, names in enumerate(table("months")["months"], start=1) for name in names
 }
 _MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE = rf"(?:(?:(\d{{1,2}})\s*/\s*|({_MONTH_NAME})\.?\s*(?:de\s+)?)?((?:19|20)\d\d))"
-_NOW = r"(atual|atualmente|presente|present|now|current|hoje|actualidad|actual|по настоящее время|н\.\s?в\.|сейчас)"
-_RANGE = re.compile(rf"(?<!\d){_DATE}\s*(?:-|a|ate|to|until|hasta|по|—)\s*(?:{_DATE}|{_NOW})")
+_DATE = rf"(?:(?:(\d{{1,2}})\s*/\s*|({_MONTH_NAME})\.?\s*(?:de\s+|/\s*)?)?((?:19|20)\d\d))"
+_NOW = r"(atual|atualmente|presente|present|now|current|today|hoje|actualidad|actual|hoy|(?:по )?настоящее время|н\.\s?в\.|сейчас)"
+_RANGE_SEP = r"(?:-|a|ate|to|until|hasta|по|—)"
+_RANGE = re.compile(rf"(?<!\d){_DATE}\s*{_RANGE_SEP}\s*(?:{_DATE}|{_NOW})")
+# "Desde 2015 atuo como analista", "since 2017": a range up to now (not "desde 2015 a 2019", which _RANGE reads).
+_SINCE = re.compile(rf"(?<!\w)(?:desde|since|a partir de)\s+{_DATE}(?!\s*{_RANGE_SEP}\s*(?:\d|{_NOW}))")
 
 
 def _num(token: str) -> float:
@@ -61,12 +65,13 @@ def _num(token: str) -> float:
     return float(_NUM_WORDS[token]) if token in _NUM_WORDS else float(token)
 
 
-def years_of_experience(text: str, *, job: bool | None = None) -> float | None:
+def years_of_experience(text: str, *, job: bool | None = None, today: date | None = None) -> float | None:
     """Years of experience, one decimal.
 
     CV (``job=False``): the total claimed ("Опыт работы 3 года 11 месяцев" → 3.9, "mais de 10 anos de
     experiência" → 10, "10 anos em SAP"), the largest claim when several, else derived from date ranges
-    ("09/2011 a atual" — "now" is the latest year written in the text, keeping the result deterministic).
+    ("09/2011 a atual", "jan/2022 até hoje", "desde 2015 atuo como…" — "now" is ``today``, default the date the
+    text is read, or the latest year the text names if that is later).
     Job (``job=True``): the required minimum — the hh.ru field "Требуемый опыт работы: 1–3 года" (→ 1,
     "не требуется" → 0) when present, else the largest "at least N years" / "от 3 лет" / "experiência
     mínima de 2 anos" / "5+ years". ``job=None`` guesses with :func:`looks_like_job`.
@@ -91,7 +96,7 @@ def years_of_experience(text: str, *, job: bool | None = None) -> float | None:
     if claims:
         return round(max(claims), 1)
     if not is_job:
-        derived = _years_from_ranges(norm)
+        derived = _years_from_ranges(norm, today or date.today())
         if derived:
             return round(derived, 1)
     return None
@@ -128,21 +133,38 @@ def _is_age(norm: str, start: int, tail: str) -> bool:
     return bool(ages) and not re.search(r"\d", before[ages[-1].end() :])
 
 
-def _years_from_ranges(norm: str) -> float | None:
-    """Total of the date ranges ("03/2015 - 07/2019", "jan 2020 – atual"), overlaps counted once."""
+def date_ranges(text: str, *, today: date | None = None) -> list[tuple[int, int, int, int]]:
+    """Every work period a text writes ("03/2015 - 07/2019", "jan 2020 – atual", "desde 2015 atuo…"): (start, end)
+    offsets of where it is written, and (first, last) months as ``year * 12 + month - 1``, in order of position."""
+    norm = fold(text)
+    return _ranges(norm, today or date.today())
+
+
+def _ranges(norm: str, today: date) -> list[tuple[int, int, int, int]]:
     years_written = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", norm)]
     if not years_written:
-        return None
-    now = max(years_written) * 12 + 11
-    spans: list[tuple[int, int]] = []
+        return []
+    now = max(today.year * 12 + today.month - 1, max(years_written) * 12 + 11)
+    out: list[tuple[int, int, int, int]] = []
     for m in _RANGE.finditer(norm):
         start = _month_index(m.group(1), m.group(2), m.group(3), default_month=1)
         end = now if m.group(7) else _month_index(m.group(4), m.group(5), m.group(6), default_month=12)
         if start is not None and end is not None and end >= start:
-            spans.append((start, end))
+            out.append((m.start(), m.end(), start, end))
+    for m in _SINCE.finditer(norm):
+        if not _EXP_KW.search(norm, max(0, m.start() - 40), m.end() + 40):
+            continue  # "casado desde 2015" is no work
+        start = _month_index(m.group(1), m.group(2), m.group(3), default_month=1)
+        if start is not None and now >= start:
+            out.append((m.start(), m.end(), start, now))
+    return sorted(out)
+
+
+def _years_from_ranges(norm: str, today: date) -> float | None:
+    """Total of the date ranges, overlaps counted once."""
+    spans = sorted((first, last) for _, _, first, last in _ranges(norm, today))
     if not spans:
         return None
-    spans.sort()
     total = 0
     cur_s, cur_e = spans[0]
     for s, e in spans[1:]:

@@ -6,7 +6,8 @@ requirement, nice-to-have and responsibility lines say what a candidate needs, s
 measured against — the sector a company works in is not a skill its engineer lacks. :func:`job_lines` labels every
 line with what it is (the headings and labels are data: ``data/job_sections.json``); :func:`job_skills` reads the
 skills named on requirement lines, each with the line that names it, leaving out a skill only implied by another
-("Helm" asks for Helm, not for Docker) and a sector named as context ("cliente do setor telecomunicações").
+("Helm" asks for Helm, not for Docker) and a domain named as context: the sector ("cliente do setor
+telecomunicações") or the subject of the data ("relatórios de vendas").
 
 (Not named ``requirements``, so it does not shadow the function re-exported as ``recruta.facts.requirements``.)
 """
@@ -215,15 +216,31 @@ _SECTOR_AFTER = re.compile(
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]|\s[-–—]\s|,")
 
 
+# Words that make what follows them the subject of data, not something the person does: "relatórios de vendas",
+# "análise de vendas", "отчётность по продажам", "sales dashboards" ask for reporting, not for selling.
+_DATA_BEFORE = re.compile(
+    r"(?<!\w)(?:relatorios?|analises?|dashboards?|paineis|painel|indicadores|metricas|dados|reports?|reporting|"
+    r"analysis|analytics|data|metrics|informes?|analisis|datos|cuadros? de mando|отчет\w*|анализ\w*|данн\w*|"
+    r"дашборд\w*|показател\w*)(?:\s+\w+){0,2}\s+(?:de|do|da|dos|das|on|of|for|about|sobre|por|по|del|de la)\s+$"
+)
+_DATA_AFTER = re.compile(r"^[\s\-]*(?:reports?|reporting|dashboards?|data|analytics|kpis?|metrics|figures)(?!\w)")
+
+
 def _is_sector(norm: str, line: JobLine, ev: Evidence) -> bool:
-    """Is this mention of a domain skill the sector of the company or client ("cliente do setor telecomunicações",
-    "empresa de varejo", "a retail company") rather than work the person will do?"""
+    """Is this mention of a domain skill context rather than work the person will do: the sector of the company or
+    client ("cliente do setor telecomunicações", "empresa de varejo", "a retail company"), or the subject of data
+    the person will report on ("relatórios de vendas", "sales dashboards")?"""
     clause_start = line.start
     for m in _CLAUSE_END.finditer(norm, line.start, ev.start):
         clause_start = m.end()
     before = norm[max(clause_start, ev.start - 50) : ev.start]
     after = norm[ev.end : min(line.end, ev.end + 25)]
-    return bool(_SECTOR_BEFORE.search(before) or _SECTOR_AFTER.match(after))
+    return bool(
+        _SECTOR_BEFORE.search(before)
+        or _SECTOR_AFTER.match(after)
+        or _DATA_BEFORE.search(before)
+        or _DATA_AFTER.match(after)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

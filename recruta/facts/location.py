@@ -38,7 +38,7 @@ _LOCATION_FIELDS = re.compile(
     r"domicilio|cidade(?:/estado|/uf| atual)?|based in|current location|lugar de residencia|local de residencia)"
     r"[ \t]*:[ \t]*(.*)$"
 )
-_NEGATION = re.compile(r"(?:\b(?:не|not|no|sem|nao|sin|nem|never|nunca)\s+(?:\w+\s+)?)$")
+_NEGATION = re.compile(r"(?:\b(?:не|not|no|sem|nao|sin|nem|never|nunca)\s+(?:\w+\s+){0,2})$")
 _REMOTE = re.compile(
     r"(?<!\w)(?:remot[oa]|remote(?![\s\-]+(?:access|support|desktop|monitoring|assistance))|home[\s\-]?office|"
     r"teletrabalho|teletrabajo|trabajo a distancia|work from home|wfh|"
@@ -93,7 +93,7 @@ def locations(text: str) -> set[str]:
     if not out:
         out = _cities_in(norm)
     for m in _REMOTE.finditer(norm):
-        before = norm[max(0, m.start() - 25) : m.start()]
+        before = norm[max(0, m.start() - 30) : m.start()]
         if _NEGATION.search(before) or _REMOTE_EXCLUDE_BEFORE.search(before):
             continue
         if _REMOTE_NEG_AFTER.match(norm[m.end() : m.end() + 30]):

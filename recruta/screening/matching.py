@@ -50,6 +50,7 @@ __all__ = [
     "match",
     "paragraphs",
     "profile",
+    "read_facts",
     "salary_fit",
     "score_signals",
     "semantic_similarity",
@@ -203,10 +204,11 @@ class MatchResult:
     score: int
     signals: dict[str, dict[str, Any]]
     strengths: list[dict[str, str]]
-    gaps: list[dict[str, str | None]]
+    gaps: list[dict[str, Any]]
     sections: dict[str, bool]
     advice: list[str]
     verdict: str
+    facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # what was read from each side (see read_facts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,7 +219,20 @@ class MatchResult:
             "sections": self.sections,
             "advice": self.advice,
             "verdict": self.verdict,
+            "facts": self.facts,
         }
+
+
+def read_facts(p: Profile) -> dict[str, Any]:
+    """The facts the score was computed from, as numbers a program can check (None: not stated): years, seniority
+    and education on the scales of ``recruta.facts.LEVELS``, language levels, places ("remote"/"relocate" included)."""
+    return {
+        "years": p.years,
+        "seniority": p.seniority,
+        "education": p.education,
+        "languages": dict(p.languages),
+        "places": sorted(p.locations),
+    }
 
 
 def semantic_similarity(cv_vectors: np.ndarray, job_vector: np.ndarray, *, top: int = 3) -> float:
@@ -517,5 +532,12 @@ def match(
     sections = check_sections(cv)
     advice, verdict = advise(score, strengths, gaps, sections)
     return MatchResult(
-        score=score, signals=signals, strengths=strengths, gaps=gaps, sections=sections, advice=advice, verdict=verdict
+        score=score,
+        signals=signals,
+        strengths=strengths,
+        gaps=gaps,
+        sections=sections,
+        advice=advice,
+        verdict=verdict,
+        facts={"cv": read_facts(cv), "job": read_facts(job)},
     )
