@@ -327,3 +327,12 @@ def test_chunks_of_a_record_join_without_repeats():
     pieces = chunk_text(text, size=300, overlap=80)
     assert len(pieces) > 3
     assert join_chunks(pieces) == text
+
+
+def test_the_response_says_which_facts_it_read():
+    r = match(profile(GOOD_CV, is_job=False), profile(JOB, is_job=True), embedder=EMB).to_dict()
+    assert r["facts"]["cv"]["years"] == 8.0 and r["facts"]["cv"]["seniority"] == 3
+    assert r["facts"]["job"]["years"] == 5.0 and r["facts"]["job"]["places"] == ["são paulo"]
+    assert r["facts"]["cv"]["languages"] == {"english": 3}
+    bare = match(profile(KEYWORD_CV, is_job=False), profile(JOB, is_job=True), embedder=EMB).to_dict()
+    assert bare["facts"]["cv"]["years"] is None and bare["facts"]["cv"]["places"] == []

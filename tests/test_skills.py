@@ -996,3 +996,32 @@ def test_hybrid_is_not_remote():
     assert "remote" not in locations("Modelo híbrido: 2 dias remotos por semana em São Paulo")
     assert "remote" not in locations("Ofrecemos: teletrabajo parcial\nUbicación: Madrid")
     assert "remote" in locations("Vaga 100% remota")
+
+
+def test_skills_inside_a_dated_job_entry_are_shown():
+    cv = (
+        "Tiago — Data Engineer\n\n2022–now  ModaNet, Data Engineer\n          Python, SQL, BigQuery; ELT with dbt\n\n"
+        "Skills: Terraform, Kafka\n\nEducation\nMSc, 2020"
+    )
+    shown = S.shown_skills(cv)
+    assert {"python", "sql", "bigquery", "dbt"} <= set(shown)
+    assert not {"terraform", "kafka"} & set(shown)  # the skills line after the entry is still a list
+    # an indexed CV has no blank lines: the next heading ends the entry
+    flat = "acme – 03/2019 a atual\n- suporte n1\nhabilidades\npython, sql"
+    assert "python" not in S.shown_skills(flat)
+
+
+def test_data_subjects_are_not_requirements():
+    for job in (
+        "Requisitos:\n- relatórios de vendas e dashboards",
+        "Обязанности:\n- отчётность по продажам",
+        "Requirements:\n- build sales dashboards in Power BI",
+    ):
+        asked = S.job_skills(job)
+        assert "reporting" in asked and "sales" not in asked, job
+    assert "sales" in S.job_skills("Requisitos:\n- experiência em vendas e prospecção")
+
+
+def test_remote_negated_a_few_words_away():
+    assert locations("Ubicación: Madrid (presencial, no se ofrece teletrabajo)") == {"madrid"}
+    assert locations("Não oferecemos home office") == set()

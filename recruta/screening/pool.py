@@ -11,6 +11,7 @@ import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,8 @@ class PoolEntry:
 def _extraction_digest() -> str:
     """Changes whenever the code or the tables that extract profiles change (a cache from before is dropped):
     :mod:`recruta.screening.matching` (which builds them) and every module and data file of :mod:`recruta.facts`,
-    each with its name."""
-    h = hashlib.sha256()
+    each with its name — and the month, since a CV's "03/2018 – atual" counts years up to today."""
+    h = hashlib.sha256(date.today().strftime("%Y-%m").encode())
     for path in (Path(matching.__file__), *sk.source_files()):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
