@@ -265,8 +265,8 @@ def _level_words(level: int | None, *, job: bool) -> str:
 
 #: Credit for a job skill a CV only lists (a keyword, a skills section) without showing it in a line of work: in a
 #: bare list of keywords, and in a CV that describes work elsewhere (its listed skills are half corroborated by it).
-#: The 0.6 was picked among 0.4/0.6/0.8 (bench/match_quality.py): sample hired-vs-not ROC-AUC 0.789/0.791/0.796,
-#: llmmatch Spearman 0.606/0.589/0.545 — the one value that keeps both above the code before it (0.7905/0.559).
+#: The 0.6 was picked among 0.4/0.5/0.6 on the sample's hired-vs-not ROC-AUC (0.789/0.791/0.791, bench/match_quality.py;
+#: the llmmatch Spearman does not move with it: its hh.ru CVs show their skills in dated job entries).
 LISTED_CREDIT = 0.4
 LISTED_CREDIT_IN_WORKING_CV = 0.6
 #: How many clauses of work a CV needs for full credit; fewer ramp from the bare-list credit.
