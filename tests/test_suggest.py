@@ -214,19 +214,34 @@ def test_pool_holds_what_match_reads(store: Any) -> None:
         )
 
 
-def test_candidate_stage_scores_skills_and_similarity(store: Any, vagas: dict[str, Any]) -> None:
+def test_candidate_stage_estimates_the_score(store: Any, vagas: dict[str, Any]) -> None:
+    """Without an embedder every signal of the estimate is the match's own (skills by the same formula, lexical and
+    the facts' signals exact), so it is the score before rounding. If the matcher's skills rules change, this says
+    the candidate stage no longer mirrors them."""
     pool = VagaPool(store, embedder=None)
-    java = pool.entries[pool.by_id["1006"]].profile
-    cv = profile("Habilidades: " + ", ".join(ev.quote for ev in java.skills.values()), is_job=False)
-    assert set(java.skills) <= set(cv.skills)
-    cheap = pool.candidate_scores(cv, None)
-    assert cheap[pool.by_id["1006"]] == pytest.approx(1.0)
-    assert cheap.min() >= 0 and cheap.max() <= 1
-    nothing = pool.candidate_scores(profile("Sem competências", is_job=False), None)
-    assert not nothing.any()
+    for vid in ("1006", "1027"):
+        cv = profile(planted_cv(vagas[vid]), is_job=False)
+        cheap = pool.candidate_scores(cv, None)
+        scores = [match(cv, e.profile, embedder=None).score for e in pool.entries]
+        assert max(abs(100 * c - s) for c, s in zip(cheap.tolist(), scores, strict=True)) <= 0.5 + 1e-6
+        assert int(cheap.argmax()) == pool.by_id[vid]
+    nothing = profile("Sem competências", is_job=False)
+    assert pool.candidate_scores(nothing, None).max() < 0.5
+    # the facts' signals are computed once per distinct set of facts, not once per vaga
+    assert len(pool.facts) < len(pool)
+    for row, e in enumerate(pool.entries):
+        facts = pool.facts[pool.fact_of[row]]
+        assert (facts.years, facts.seniority, facts.education, facts.locations, facts.salary, facts.languages) == (
+            e.profile.years,
+            e.profile.seniority,
+            e.profile.education,
+            e.profile.locations,
+            e.profile.salary,
+            e.profile.languages,
+        )
+    # with vectors, the semantic signal joins: the vaga a CV was written for still comes first
     with_vectors = VagaPool(store, embedder=EMB)
-    text = planted_cv(vagas["1028"])
-    prof = profile(text, is_job=False)
+    prof = profile(planted_cv(vagas["1028"]), is_job=False)
     scores = with_vectors.candidate_scores(prof, EMB.embed(paragraphs(prof.text)))
     assert int(scores.argmax()) == with_vectors.by_id["1028"]
 
@@ -249,6 +264,10 @@ def test_pool_cache_survives_restarts_and_is_dropped_when_stale(
     assert [e.profile for e in second.entries] == [e.profile for e in first.entries]
     assert (second.vectors == first.vectors).all() and (second.lexical != first.lexical).nnz == 0
     monkeypatch.undo()
+    version, known = pickle.loads(cache.read_bytes())
+    cache.write_bytes(pickle.dumps((version, {**known, "gone": "a vaga no longer in the index"})))
+    assert VagaPool(store, embedder=EMB, cache=cache).profiles_extracted == 0
+    assert set(pickle.loads(cache.read_bytes())[1]) == set(known)  # what a build does not use is dropped
     _, known = pickle.loads(cache.read_bytes())
     cache.write_bytes(pickle.dumps(("older-code", known)))  # profiles of another version of the code are not used
     assert VagaPool(store, embedder=EMB, cache=cache).profiles_extracted == 30

@@ -3,18 +3,20 @@
 Scoring all 14,000 vagas of a full Decision index with the whole match (char n-grams of both texts, every signal,
 strengths and gaps) would take tens of seconds, so it runs in two stages:
 
-1. **candidates** — a cheap score for every vaga at once, in numpy: the ``skills`` signal's overlap (the share of
-   the job's skills the CV names, soft skills counting half) and the ``semantic`` signal (mean of the 3 best
-   similarities of the CV's paragraphs to the job's requirement text), weighted as the match weighs them. Both
-   come from matrices the :class:`VagaPool` builds once per index: the vagas' skill weights and the embeddings of
-   each vaga's requirement text (the very text /match embeds for the job);
+1. **candidates** — an estimate of the score for every vaga at once, weighted as the match weighs its signals:
+   ``semantic`` (mean of the 3 best similarities of the CV's paragraphs to the job's requirement text — the very
+   vectors /match compares) and ``lexical`` (the CV's char n-grams against every vaga's) as matrix products; the
+   share of the job's skills the CV names (soft skills half), from a vagas × skills matrix; and the signals a job's
+   facts alone decide — experience, languages, education, location, salary — computed by the matcher's own
+   :func:`~recruta.screening.matching.score_signals` once per distinct set of those facts (~4,600 sets among
+   14,000 vagas), not once per vaga. All of it comes from what the :class:`VagaPool` builds once per index;
 2. **score** — :func:`recruta.screening.matching.match` itself on the best ``candidates`` vagas (100 by default),
    with the CV's paragraph vectors computed once and the vaga's stored vector: the score, strengths, gaps and
    verdict are those /match returns for the same CV and vaga, by construction.
 
-The candidate stage only decides which vagas get the full score; the signals it ignores (experience, languages,
-education, location, salary, lexical) move a vaga by at most their weight, and ``bench/vagas_for_cv.py`` measures
-how often the exhaustive top 10 survives it.
+The candidate stage only decides which vagas get the full score; where it departs from the match (the skills
+signal's finer credit rules, calibrations taken as constants), ``bench/vagas_for_cv.py`` measures how often the
+exhaustive top 10 survives it.
 
 Profiles and requirement-text embeddings persist in one pickle per index (like the candidates' profiles), so a
 restarted service reads them instead of extracting 14,000 profiles (~7 ms each) and embedding their texts again.
@@ -45,6 +47,7 @@ from recruta.screening.matching import (
     lexical_vectors,
     match,
     paragraphs,
+    score_signals,
 )
 from recruta.screening.pool import job_from_store
 
@@ -53,6 +56,10 @@ __all__ = ["DEFAULT_CANDIDATES", "Suggestions", "VagaEntry", "VagaPool", "exhaus
 DEFAULT_CANDIDATES = 100  # vagas given the full match after the candidate stage
 FOCUS_CHARS = 2000  # what /match embeds of a job's requirement text (matching.match)
 SEMANTIC_RANGE = (0.15, 0.65)  # cosine → 0..1, as the semantic signal calibrates it
+LEXICAL_RANGE = (0.1, 0.5)  # n-gram cosine → 0..1, as the lexical signal calibrates it
+#: Signals a job's facts alone decide (with the CV's): the Profile fields they read, and their names.
+FACT_FIELDS = ("languages", "years", "seniority", "education", "locations", "salary")
+FACT_SIGNALS = ("experience", "languages", "education", "location", "salary")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,10 +83,10 @@ def _id_order(vaga_id: str) -> tuple[int, str]:
 
 
 def _code_digest() -> str:
-    """Changes whenever the code that reads a vaga into a profile changes: the matcher, this module and every
+    """Changes whenever the code that reads a vaga into a profile or n-gram row changes: the matcher and every
     module and table of :mod:`recruta.facts` (a cache from before is then dropped)."""
     h = hashlib.sha256()
-    for path in (Path(matching.__file__), Path(__file__), *sk.source_files()):
+    for path in (Path(matching.__file__), *sk.source_files()):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -87,12 +94,14 @@ def _code_digest() -> str:
 class _Memo:
     """Values by key, pickled in one file and kept only while ``version`` is the same.
 
-    Used for the two things a restart should not redo per vaga: profiles (version: the extraction code) and
-    requirement-text vectors (version: the embedder). Keys are hashes of the inputs, so a changed vaga misses."""
+    Used for what a restart should not redo per vaga: profiles and n-gram rows (version: the extraction code) and
+    requirement-text vectors (version: the embedder). Keys are hashes of the inputs, so a changed vaga misses; what
+    a build did not use (vagas gone from the index, texts that changed) is dropped when it saves."""
 
     def __init__(self, path: Path | None, *, version: str) -> None:
         self.path, self.version = path, version
         self.known: dict[str, Any] = {}
+        self.used: set[str] = set()
         self.added = 0
         if path is not None and path.exists():
             try:
@@ -102,15 +111,26 @@ class _Memo:
             except Exception:  # unreadable, or from another version of the code: rebuilt
                 self.known = {}
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.known
+
     def get(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self.known:
-            self.known[key] = make()
-            self.added += 1
+            self.put(key, make())
+        self.used.add(key)
         return self.known[key]
 
+    def put(self, key: str, value: Any) -> None:
+        self.known[key] = value
+        self.used.add(key)
+        self.added += 1
+
     def save(self) -> None:
-        if self.path is None or not self.added:
+        stale = self.known.keys() - self.used
+        if self.path is None or not (self.added or stale):
             return
+        for key in stale:
+            del self.known[key]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
@@ -222,6 +242,17 @@ class VagaPool:
             for name, ev in e.profile.skills.items():
                 self.skill_weights[row, self.skill_index[name]] = 0.5 if ev.category == "soft" else 1.0
         self.skill_totals = self.skill_weights.sum(axis=1)
+        # Each vaga's facts (years, level, education, languages, places, salary) as an index into the distinct ones.
+        facts: dict[str, int] = {}
+        self.facts: list[Profile] = []
+        self.fact_of = np.zeros(len(self.entries), dtype=np.int64)
+        for row, e in enumerate(self.entries):
+            p = e.profile
+            key = repr((sorted(p.languages.items()), p.years, p.seniority, p.education, sorted(p.locations), p.salary))
+            if key not in facts:
+                facts[key] = len(self.facts)
+                self.facts.append(Profile(text="", **{name: getattr(p, name) for name in FACT_FIELDS}))
+            self.fact_of[row] = facts[key]
         self.build_seconds = time.perf_counter() - started
 
     def _lexical(self, memo: _Memo, *, batch: int = 256) -> Any:
@@ -230,21 +261,20 @@ class VagaPool:
         from scipy.sparse import csr_matrix
 
         keys = [_key("lexical", e.profile.text) for e in self.entries]
-        missing = [(k, e.profile.text) for k, e in zip(keys, self.entries, strict=True) if k not in memo.known]
+        missing = list({k: e.profile.text for k, e in zip(keys, self.entries, strict=True) if k not in memo}.items())
         for start in range(0, len(missing), batch):
             part = missing[start : start + batch]
             rows = lexical_vectors([t for _, t in part])
-            memo.known["lexical-width"] = rows.shape[1]
+            memo.put("lexical-width", rows.shape[1])
             for n, (key, _) in enumerate(part):
                 lo, hi = rows.indptr[n], rows.indptr[n + 1]
-                memo.known[key] = (rows.indices[lo:hi].astype(np.int32), rows.data[lo:hi].astype(np.float32))
-            memo.added += len(part)
-        parts = [memo.known[k] for k in keys]
+                memo.put(key, (rows.indices[lo:hi].astype(np.int32), rows.data[lo:hi].astype(np.float32)))
+        parts = [memo.get(k, lambda: None) for k in keys]
         indptr = np.zeros(len(parts) + 1, dtype=np.int64)
         indptr[1:] = np.cumsum([len(i) for i, _ in parts])
         indices = np.concatenate([i for i, _ in parts]) if parts else np.zeros(0, dtype=np.int32)
         data = np.concatenate([d for _, d in parts]) if parts else np.zeros(0, dtype=np.float32)
-        width = memo.known.get("lexical-width") or lexical_vectors([""]).shape[1]
+        width = memo.get("lexical-width", lambda: lexical_vectors([""]).shape[1])
         return csr_matrix((data, indices, indptr), shape=(len(parts), width))
 
     def _vectors(self, embedder: Embedder, cache: Path | None, *, batch_size: int) -> np.ndarray:
@@ -252,23 +282,22 @@ class VagaPool:
         memo = _Memo(cache.with_name(f"{cache.stem}-vectors{cache.suffix}") if cache else None, version=embedder.name)
         texts = [job_focus_text(e.profile)[:FOCUS_CHARS] for e in self.entries]
         keys = [_key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in memo.known}.items())
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in memo}.items())
         for start in range(0, len(missing), batch_size):
             part = missing[start : start + batch_size]
             for (key, _), vec in zip(part, embedder.embed([t for _, t in part], batch_size=batch_size), strict=True):
-                memo.known[key] = np.asarray(vec, dtype=np.float32)
-            memo.added += len(part)
+                memo.put(key, np.asarray(vec, dtype=np.float32))
+        vectors = [memo.get(k, lambda: None) for k in keys]
         memo.save()
         self.vectors_embedded = memo.added
-        dim = next(iter(memo.known.values())).shape[0] if memo.known else 0
-        return np.stack([memo.known[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+        return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def candidate_scores(self, cv: Profile, cv_vectors: np.ndarray | None) -> np.ndarray:
-        """The cheap score (0–1) of every vaga: skills overlap and semantic similarity, weighted as the match
-        weighs them (a vaga naming no skill is judged on similarity alone)."""
+    def candidate_scores(self, cv: Profile, cv_vectors: np.ndarray | None, cv_lexical: Any = None) -> np.ndarray:
+        """Every vaga's estimated score (0–1), its signals weighted as the match weighs them (a signal a vaga
+        cannot be judged on is left out for it, as in the match). ``cv_lexical``: the CV's n-gram row, if made."""
         n = len(self.entries)
         have = np.zeros(len(self.skill_index), dtype=np.float32)
         for name in cv.skills:
@@ -286,6 +315,24 @@ class VagaPool:
             lo, hi = SEMANTIC_RANGE
             weighted = weighted + WEIGHTS["semantic"] * np.clip((best - lo) / (hi - lo), 0.0, 1.0)
             total = total + WEIGHTS["semantic"]
+        if n:
+            row = lexical_vectors([cv.text]) if cv_lexical is None else cv_lexical
+            dense = np.zeros(self.lexical.shape[1], dtype=np.float32)
+            dense[row.indices] = row.data
+            lo, hi = LEXICAL_RANGE
+            weighted = weighted + WEIGHTS["lexical"] * np.clip((self.lexical @ dense - lo) / (hi - lo), 0.0, 1.0)
+            total = total + WEIGHTS["lexical"]
+        values = np.zeros((len(FACT_SIGNALS), len(self.facts)))
+        judged = np.zeros((len(FACT_SIGNALS), len(self.facts)))
+        for k, facts in enumerate(self.facts):
+            signals = score_signals(cv, facts, semantic=None, lexical=0.0)
+            for i, name in enumerate(FACT_SIGNALS):
+                if name in signals:
+                    values[i, k], judged[i, k] = signals[name]["value"], 1.0
+        for i, name in enumerate(FACT_SIGNALS):
+            w = WEIGHTS[name] * judged[i, self.fact_of]
+            weighted = weighted + w * values[i, self.fact_of]
+            total = total + w
         scores: np.ndarray = np.divide(weighted, total, out=np.zeros(n, dtype=np.float64), where=total > 0)
         return scores
 
@@ -318,13 +365,14 @@ def suggest_vagas(
         cv_vectors = embedder.embed(paragraphs(cv.text))
     timings["embed"] = (time.perf_counter() - started) * 1000
     t = time.perf_counter()
-    cheap = pool.candidate_scores(cv, cv_vectors if embedder is not None else None)
+    cv_lexical = lexical_vectors([cv.text])
+    cheap = pool.candidate_scores(cv, cv_vectors if embedder is not None else None, cv_lexical)
     order = np.argsort(-cheap, kind="stable")[: max(limit, candidates)]  # ties: id order (the pool's)
     timings["candidates"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
-    # The CV's n-gram vector times the finalists' (in this order of operands, the very sums /match's
+    # The CV's n-gram row times the finalists' (in this order of operands, the very sums /match's
     # lexical_similarity does, so the value is the same to the last bit).
-    lexical = (lexical_vectors([cv.text]) @ pool.lexical[order].T).toarray().ravel()
+    lexical = (cv_lexical @ pool.lexical[order].T).toarray().ravel()
     rows = []
     for n, row in enumerate(order.tolist()):
         entry = pool.entries[row]
