@@ -421,3 +421,91 @@ def test_real_embedder_vectors_match_the_single_process_ones(cluster, chroma, tm
     out = ingest_on_ray(data_dir=tiny, settings=distributed, shard_records=4, embed_batch=16, progress=False)
     assert out.report.embedded == out.report.documents > 0
     _same_index(_index(distributed), _index(single), min_cosine=0.9999)
+
+
+@pytest.fixture
+def mlflow_server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    with open(tmp_path / "mlflow.log", "w") as log:
+        server = subprocess.Popen(
+            [
+                str(BIN / "mlflow"),
+                "server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--backend-store-uri",
+                f"sqlite:///{tmp_path / 'mlflow.db'}",
+                "--artifacts-destination",
+                str(tmp_path / "artifacts"),
+                "--workers",
+                "1",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env_for(tmp_path / "unused"),
+        )
+        try:
+            wait_http(f"http://127.0.0.1:{port}/health", timeout=120, proc=server)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop(server)
+
+
+def _artifacts(client: Any, run_id: str, path: str = "") -> list[str]:
+    out = []
+    for item in client.list_artifacts(run_id, path):
+        out += _artifacts(client, run_id, item.path) if item.is_dir else [item.path]
+    return sorted(out)
+
+
+def test_experiment_grid_on_ray_logs_the_sequential_runs(cluster, small_data, mlflow_server, tmp_path, monkeypatch):
+    """`experiment.py --ray`: the variants as Ray tasks on the two nodes, logging to one MLflow server; every run
+    equals its sequential twin but for timings."""
+    from mlflow.tracking import MlflowClient
+
+    import experiment as exp
+    from recruta.core.settings import Settings
+    from recruta.rag.parallel import run_grid_on_ray
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server)
+    s = Settings(home=tmp_path / "home", embedder="hash", generator="extractive", chunk_size=600)
+    configs = exp.grid("test", s)
+    sequential = exp.run_grid(settings=s, configs=configs, data_dir=small_data, limit=6, experiment="sequential")
+    parallel = run_grid_on_ray(settings=s, configs=configs, data_dir=small_data, limit=6, experiment="parallel")
+    client = MlflowClient(mlflow_server)
+    assert [n for _, n, _ in parallel] == [n for _, n, _ in sequential] and len(parallel) == len(configs) == 2
+    timing = ("latency_p50_ms", "latency_p95_ms")
+    for (seq_id, _, seq_dev), (par_id, _, par_dev) in zip(sequential, parallel, strict=True):
+        a, b = client.get_run(seq_id), client.get_run(par_id)
+        assert {k: v for k, v in a.data.metrics.items() if not k.endswith(timing)} == {
+            k: v for k, v in b.data.metrics.items() if not k.endswith(timing)
+        }
+        assert {k: v for k, v in seq_dev.items() if k not in timing} == {
+            k: v for k, v in par_dev.items() if k not in timing
+        }
+        assert a.data.params == b.data.params
+        assert a.info.run_name == b.info.run_name
+        assert client.get_run(b.data.tags["mlflow.parentRunId"]).data.tags[exp.KIND_TAG] == "grid"
+        for key in (exp.KIND_TAG, "mlflow.source.name", "mlflow.source.type", "mlflow.user", "mlflow.runName"):
+            assert a.data.tags.get(key) == b.data.tags.get(key), key
+        assert set(a.data.tags) == set(b.data.tags)
+        assert _artifacts(client, seq_id) == _artifacts(client, par_id)
+        tables = []
+        for run_id in (seq_id, par_id):
+            table = json.loads(
+                Path(client.download_artifacts(run_id, "predictions.json", str(tmp_path / run_id))).read_text()
+            )
+            col = table["columns"].index("latency_ms")
+            tables.append([[v for i, v in enumerate(row) if i != col] for row in table["data"]])
+        assert tables[0] and len(tables[0]) == len(tables[1])
+        for x, y in zip(*tables, strict=True):
+            assert x == y, (x, y)
+        index = [
+            client.download_artifacts(run_id, "model/artifacts", str(tmp_path / f"m-{run_id}"))
+            for run_id in (seq_id, par_id)
+        ]
+        assert [p.read_bytes() for p in sorted(Path(index[0]).rglob("*")) if p.is_file()] == [
+            p.read_bytes() for p in sorted(Path(index[1]).rglob("*")) if p.is_file()
+        ]  # the same index snapshot

@@ -208,6 +208,7 @@ class ShardSummary:
     kind: str
     index: int
     node: str
+    read_s: float = 0.0  # the file's parse time (first shard only)
     skipped: list[Skipped] = field(default_factory=list)
     late_skipped: list[Skipped] = field(default_factory=list)  # prospects: per-application skips, reported last
     pii: Counter[str] = field(default_factory=Counter)
@@ -287,7 +288,7 @@ def _read(path: str, kind: str, shard_records: int) -> Iterator[Shard]:
 def _vaga_shard(
     shard: Shard, *, settings: Settings, name: str, prune: bool, batch: int
 ) -> tuple[pa.Table, ShardSummary]:
-    s = ShardSummary(kind=shard.kind, index=shard.index, node=_node())
+    s = ShardSummary(kind=shard.kind, index=shard.index, node=_node(), read_s=shard.read_s)
     t0 = time.perf_counter()
     vagas = validate_records("vagas", shard.items, s.skipped)
     t1 = time.perf_counter()
@@ -303,7 +304,7 @@ def _vaga_shard(
 
 def _prospect_entries(shard: Shard, *, hired_statuses: tuple[str, ...]) -> tuple[dict[str, Any], ShardSummary]:
     """Wave A for prospects: validated entries (kept in the object store for wave B) and the hired codes."""
-    s = ShardSummary(kind=shard.kind, index=shard.index, node=_node())
+    s = ShardSummary(kind=shard.kind, index=shard.index, node=_node(), read_s=shard.read_s)
     t0 = time.perf_counter()
     entries = validate_records("prospects", shard.items, s.skipped)
     records = prospect_records(entries, hired=hired_set(hired_statuses), titles={}, skipped=s.late_skipped)
@@ -345,7 +346,7 @@ def _prospect_shard(
 def _applicant_shard(
     shard: Shard, hired: set[str], *, settings: Settings, name: str, prune: bool, batch: int
 ) -> tuple[pa.Table, ShardSummary]:
-    s = ShardSummary(kind=shard.kind, index=shard.index, node=_node())
+    s = ShardSummary(kind=shard.kind, index=shard.index, node=_node(), read_s=shard.read_s)
     t0 = time.perf_counter()
     applicants = validate_records("applicants", shard.items, s.skipped)
     s.valid = len(applicants)
@@ -416,6 +417,7 @@ class DistributedReport:
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds: connect, documents, embed_write, prune
     documents_by_node: dict[str, int] = field(default_factory=dict)  # documents built (and looked up) per node
     embedded_by_node: dict[str, int] = field(default_factory=dict)
+    read_seconds: dict[str, float] = field(default_factory=dict)  # file → parse time on the driver's node
     actors: int = 0
     cluster_cpus: float = 0.0
     nodes: int = 0
@@ -580,6 +582,8 @@ def _run(
         for table, summary_ref in pairs:
             s: ShardSummary = ray.get(summary_ref)
             summaries[into].append(s)
+            if s.index == 0 and s.kind != "prospects":  # wave B prospects: read in wave A
+                out.read_seconds[FILES[s.kind]] = s.read_s
             _add(stages, s.seconds)
             out.documents_by_node[s.node] = out.documents_by_node.get(s.node, 0) + s.documents
             report.documents += s.documents
@@ -596,6 +600,8 @@ def _run(
     entry_summaries: list[ShardSummary] = ray.get([s for _, s in entry_refs])
     for s in entry_summaries:
         _add(stages, s.seconds)
+        if s.index == 0:
+            out.read_seconds[FILES["prospects"]] = s.read_s
     hired = ray.put(set().union(*(s.hired for s in entry_summaries)))
     # Wave B: candidates (with the hired codes), applications (with the vagas' titles).
     applicant_refs = [applicant_task.remote(shard, hired, **kwargs) for shard in applicant_shards]
@@ -636,7 +642,7 @@ def _run(
                 batch_size=write_batch,
                 batch_format="numpy",
                 num_cpus=0,
-                concurrency=WRITERS,
+                compute=ray.data.TaskPoolStrategy(size=WRITERS),
             )
         )
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
