@@ -255,9 +255,10 @@ def _table(docs: list[Document]) -> pa.Table:
 
 
 def _changed(
-    docs: list[Document], summary: ShardSummary, *, settings: Settings, name: str, prune: bool, batch: int
-) -> pa.Table:
-    """The documents whose content hash differs from the index's (ingestion.ingest's lookup), as a table."""
+    docs: list[Document], summary: ShardSummary, *, settings: Settings, name: str, prune: bool, batch: int, block: int
+) -> Iterator[pa.Table | ShardSummary]:
+    """The documents whose content hash differs from the index's (ingestion.ingest's lookup), as tables of at most
+    ``block`` rows (Ray Data's blocks: small ones keep every embedding actor busy), then the shard's summary."""
     t0 = time.perf_counter()
     store = _server_store(settings, name)
     todo: list[Document] = []
@@ -273,7 +274,9 @@ def _changed(
     summary.documents, summary.todo = len(docs), len(todo)
     summary.ids = [d.id for d in docs] if prune else []
     summary.seconds["lookup"] = time.perf_counter() - t0
-    return _table(todo)
+    for start in range(0, len(todo), block):
+        yield _table(todo[start : start + block])
+    yield summary
 
 
 def _read(path: str, kind: str, shard_records: int) -> Iterator[Shard]:
@@ -286,8 +289,8 @@ def _read(path: str, kind: str, shard_records: int) -> Iterator[Shard]:
 
 
 def _vaga_shard(
-    shard: Shard, *, settings: Settings, name: str, prune: bool, batch: int
-) -> tuple[pa.Table, ShardSummary]:
+    shard: Shard, *, settings: Settings, name: str, prune: bool, batch: int, block: int
+) -> Iterator[pa.Table | ShardSummary]:
     s = ShardSummary(kind=shard.kind, index=shard.index, node=_node(), read_s=shard.read_s)
     t0 = time.perf_counter()
     vagas = validate_records("vagas", shard.items, s.skipped)
@@ -299,7 +302,7 @@ def _vaga_shard(
     )
     s.titles, s.valid = {vid: v.titulo for vid, v in vagas.items()}, len(vagas)
     s.seconds = {"load": shard.read_s + t1 - t0, "documents": time.perf_counter() - t1}
-    return _changed(docs, s, settings=settings, name=name, prune=prune, batch=batch), s
+    yield from _changed(docs, s, settings=settings, name=name, prune=prune, batch=batch, block=block)
 
 
 def _prospect_entries(shard: Shard, *, hired_statuses: tuple[str, ...]) -> tuple[dict[str, Any], ShardSummary]:
@@ -322,7 +325,8 @@ def _prospect_shard(
     name: str,
     prune: bool,
     batch: int,
-) -> tuple[pa.Table, ShardSummary]:
+    block: int,
+) -> Iterator[pa.Table | ShardSummary]:
     """Wave B for prospects: the applications with the vagas' titles, then their documents.
 
     A duplicate application (the same candidate twice in one vaga) is dropped by ``build_documents`` as in the
@@ -340,12 +344,12 @@ def _prospect_shard(
         )
     )
     s.seconds = {"load": t1 - t0, "documents": time.perf_counter() - t1}
-    return _changed(docs, s, settings=settings, name=name, prune=prune, batch=batch), s
+    yield from _changed(docs, s, settings=settings, name=name, prune=prune, batch=batch, block=block)
 
 
 def _applicant_shard(
-    shard: Shard, hired: set[str], *, settings: Settings, name: str, prune: bool, batch: int
-) -> tuple[pa.Table, ShardSummary]:
+    shard: Shard, hired: set[str], *, settings: Settings, name: str, prune: bool, batch: int, block: int
+) -> Iterator[pa.Table | ShardSummary]:
     s = ShardSummary(kind=shard.kind, index=shard.index, node=_node(), read_s=shard.read_s)
     t0 = time.perf_counter()
     applicants = validate_records("applicants", shard.items, s.skipped)
@@ -359,7 +363,7 @@ def _applicant_shard(
         )
     ]
     s.seconds = {"load": shard.read_s + t1 - t0, "documents": time.perf_counter() - t1}
-    return _changed(docs, s, settings=settings, name=name, prune=prune, batch=batch), s
+    yield from _changed(docs, s, settings=settings, name=name, prune=prune, batch=batch, block=block)
 
 
 # --------------------------------------------------------------------------- embedding and writing (Ray Data)
@@ -563,12 +567,14 @@ def _run(
     wave_start = time.perf_counter()
     here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
     spread: dict[str, Any] = {"scheduling_strategy": "SPREAD", "max_retries": 5}
-    kwargs = {"settings": settings, "name": name, "prune": prune, "batch": write_batch}
+    kwargs = {"settings": settings, "name": name, "prune": prune, "batch": write_batch, "block": embed_batch}
     read = _remote(_read, scheduling_strategy=here, max_retries=5)
-    vaga_task = _remote(_vaga_shard, num_returns=2, **spread)
+    # Shard tasks are streaming generators: their blocks and summary are owned by this driver (lineage: a block
+    # lost with its node is rebuilt by re-running the task).
+    vaga_task = _remote(_vaga_shard, **spread)
     entries_task = _remote(_prospect_entries, num_returns=2, **spread)
-    applicant_task = _remote(_applicant_shard, num_returns=2, **spread)
-    prospect_task = _remote(_prospect_shard, num_returns=2, **spread)
+    applicant_task = _remote(_applicant_shard, **spread)
+    prospect_task = _remote(_prospect_shard, **spread)
     bar = tqdm(desc="ingest", unit="doc", disable=not progress)
     summaries: dict[str, list[ShardSummary]] = {"vagas": [], "applicants": [], "prospects": []}
     tables: list[Any] = []
@@ -578,8 +584,9 @@ def _run(
         if path.exists():
             yield from read.remote(str(path), kind, shard_records)
 
-    def collect(pairs: Iterable[tuple[Any, Any]], into: str) -> None:
-        for table, summary_ref in pairs:
+    def collect(generators: Iterable[Any], into: str) -> None:
+        for generator in generators:
+            *blocks, summary_ref = list(generator)
             s: ShardSummary = ray.get(summary_ref)
             summaries[into].append(s)
             if s.index == 0 and s.kind != "prospects":  # wave B prospects: read in wave A
@@ -589,8 +596,7 @@ def _run(
             report.documents += s.documents
             report.unchanged += s.documents - s.todo
             bar.update(s.documents - s.todo)
-            if s.todo:
-                tables.append(table)
+            tables.extend(blocks)
 
     # Wave A: vagas (documents too) and prospects (validation: the hired codes); the applicants file is read
     # meanwhile, its shards waiting in the object store for the hired codes.
