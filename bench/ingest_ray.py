@@ -14,8 +14,11 @@ C. **Ray, 2 nodes × 1 CPU**: the same cores split over two raylets on this mach
 
 A run has fixed costs (Ray: starting worker processes, each actor loading the model; both: the first batch) and a
 rate. Each setup runs a warm-up, then a size S and a size 2S of the data; **throughput per core is the marginal
-rate** (2S − S chunks ÷ the difference in wall seconds ÷ cores), in which the fixed costs cancel, and the fixed
-cost of a run is what is left of S's wall time. The projection for 10× Decision uses the marginal per-core rates
+rate per CPU-second**: 2S − S chunks ÷ the difference in CPU seconds consumed by every process of the run (this
+process, the Chroma server, and for Ray every raylet, GCS and worker process — all descendants of this process,
+sampled while they run: see ``CpuMeter``). Fixed costs cancel in the difference, and
+CPU-seconds, unlike wall seconds, do not stretch when other work shares the machine. Wall-clock figures are
+reported beside them. The projection for 10× Decision uses the marginal per-core rates
 of B's stages (task-seconds summed over the workers), the parse time of the files on the driver's node (serial)
 and the Chroma server's write rate with one writer (a separate, timed upsert of the same vectors): one server
 takes every write, whatever the number of nodes.
@@ -42,6 +45,7 @@ TARGET = 0.85  # Ray's throughput per core at least 85% of the single process's 
 SCALE, QUICK_SCALE = 0.01, 0.002
 CORES_PER_NODE = 8  # the projection's node size (per-core rates make any other size a division)
 PROJECTED_NODES = (1, 8, 32)
+IDLE_S = 10.0  # seconds of an idle cluster measured after the warm-up
 DECISION_RECORDS = sum(FULL[k] for k in ("n_vagas", "n_applicants", "n_prospects"))
 
 
@@ -81,9 +85,54 @@ def start_chroma(folder: Path, env_home: Path) -> tuple[subprocess.Popen[bytes],
     raise RuntimeError("chroma run did not start")
 
 
-def _figures(r: Any) -> dict[str, Any]:
+class CpuMeter:
+    """CPU seconds used during a block by this process and all its descendants (Ray's raylets, GCS and workers,
+    the Chroma server), sampled every ``interval`` s per process: a Ray worker that exits is reaped by no process
+    of the tree, so its time is only known from the samples taken while it ran (at most one interval is lost)."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        import threading
+
+        self.interval, self.seconds = interval, 0.0
+        self._base: dict[tuple[int, float], float] = {}
+        self._last: dict[tuple[int, float], float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> dict[tuple[int, float], float]:
+        import psutil
+
+        me = psutil.Process()
+        out = {}
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                t = proc.cpu_times()
+                out[(proc.pid, proc.create_time())] = t.user + t.system
+            except psutil.Error:
+                continue
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._last.update(self._sample())
+
+    def __enter__(self) -> CpuMeter:
+        self._base = self._sample()
+        self._last = dict(self._base)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._last.update(self._sample())
+        self.seconds = sum(v - self._base.get(k, 0.0) for k, v in self._last.items())
+
+
+def _figures(r: Any, cpu_s: float) -> dict[str, Any]:
     return {
         "seconds": r.seconds,
+        "cpu_s": cpu_s,
         "stages": r.stage_seconds,
         "documents": r.documents,
         "embedded": r.embedded,
@@ -111,10 +160,16 @@ def run_ray(*, nodes: int, cpus_per_node: int, datasets: list[Path], settings: S
         ray.init(address=cluster.address, runtime_env=runtime_env(), log_to_driver=False)
         connect_s = time.perf_counter() - t2
         for n, data_dir in enumerate([datasets[0], *datasets]):
-            out = ingest_on_ray(
-                data_dir=data_dir, settings=settings.model_copy(update={"collection": f"{tag}-{n}"}), progress=False
-            )
-            figures = _figures(out.report)
+            with CpuMeter() as cpu:
+                out = ingest_on_ray(
+                    data_dir=data_dir, progress=False, settings=settings.model_copy(update={"collection": f"{tag}-{n}"})
+                )
+                time.sleep(1.0)  # the actors' last moments: Ray Data ends them as the run returns
+            figures = _figures(out.report, cpu.seconds)
+            if n == 0:  # after the warm-up: what the idle cluster burns (raylets, GCS, agents, idle workers)
+                with CpuMeter() as idle:
+                    time.sleep(IDLE_S)
+                idle_cpu = idle.seconds / IDLE_S
             figures["seconds"] -= out.phases.get("connect", 0.0)  # connected once, above
             figures.update(
                 phases=out.phases,
@@ -124,7 +179,7 @@ def run_ray(*, nodes: int, cpus_per_node: int, datasets: list[Path], settings: S
                 embedded_by_node=out.embedded_by_node,
             )
             runs.append(figures)
-            print(f"   {data_dir.name}: {figures['seconds']:.1f} s", flush=True)
+            print(f"   {data_dir.name}: {figures['seconds']:.1f} s, {figures['cpu_s']:.1f} CPU-s", flush=True)
     finally:
         ray.shutdown()
         cluster.shutdown()
@@ -134,6 +189,7 @@ def run_ray(*, nodes: int, cpus_per_node: int, datasets: list[Path], settings: S
         "head_start_s": head_s,
         "node_join_s": joins,
         "connect_s": connect_s,
+        "idle_cores": idle_cpu,
         "warmup": runs[0],
         "runs": runs[1:],
     }
@@ -144,9 +200,13 @@ def run_single(*, datasets: list[Path], settings: Settings, tag: str) -> dict[st
 
     runs = []
     for n, data_dir in enumerate([datasets[0], *datasets]):
-        r = ingest(data_dir=data_dir, settings=settings.model_copy(update={"collection": f"{tag}-{n}"}), progress=False)
-        runs.append(_figures(r))
-        print(f"   {data_dir.name}: {r.seconds:.1f} s", flush=True)
+        with CpuMeter() as cpu:
+            r = ingest(
+                data_dir=data_dir, settings=settings.model_copy(update={"collection": f"{tag}-{n}"}), progress=False
+            )
+            time.sleep(1.0)  # as for the Ray runs: the same idle second in both
+        runs.append(_figures(r, cpu.seconds))
+        print(f"   {data_dir.name}: {r.seconds:.1f} s, {runs[-1]['cpu_s']:.1f} CPU-s", flush=True)
     return {"cores": 2, "warmup": runs[0], "runs": runs[1:]}
 
 
@@ -171,28 +231,23 @@ def server_write_rate(settings: Settings, source: str, *, batch: int) -> dict[st
 
 # --------------------------------------------------------------------------- figures
 def marginal(setup: dict[str, Any]) -> dict[str, Any]:
-    """Per-core rate from S to 2S (fixed costs cancel) and the fixed cost left in S."""
+    """Per-core rate from S to 2S, per CPU-second (fixed costs cancel), the wall-clock equivalent, and the fixed
+    CPU cost left in S."""
+    nan = float("nan")
     s, d = setup["runs"]
     chunks = d["documents"] - s["documents"]
-    seconds = d["seconds"] - s["seconds"]
-    if seconds <= 0:  # 2S no slower than S: fixed costs and noise dwarf the work (tiny --quick sizes)
-        return {
-            "per_core": float("nan"),
-            "rate": float("nan"),
-            "fixed_s": float("nan"),
-            "end_to_end_per_core": d["documents"] / d["seconds"] / setup["cores"],
-            "docs_rate": float("nan"),
-            "embed_rate": float("nan"),
-        }
-    rate = chunks / seconds
-    stage = {k: max(d["stages"][k] - s["stages"][k], 1e-9) for k in d["stages"]}
+    cpu, wall = d["cpu_s"] - s["cpu_s"], d["seconds"] - s["seconds"]
+    stage = {k: d["stages"][k] - s["stages"][k] for k in d["stages"]}
+    docs_s = stage["load"] + stage["documents"] + stage["lookup"]
+    per_cpu = chunks / cpu if cpu > 0 else nan
     return {
-        "per_core": rate / setup["cores"],
-        "rate": rate,
-        "fixed_s": s["seconds"] - s["documents"] / rate,
-        "end_to_end_per_core": d["documents"] / d["seconds"] / setup["cores"],
-        "docs_rate": chunks / (stage["load"] + stage["documents"] + stage["lookup"]),
-        "embed_rate": chunks / stage["embed"],
+        "per_core": per_cpu,
+        "wall_per_core": chunks / wall / setup["cores"] if wall > 0 else nan,
+        "fixed_cpu_s": s["cpu_s"] - s["documents"] / per_cpu if cpu > 0 else nan,
+        "end_to_end_per_core": d["documents"] / d["cpu_s"],
+        "docs_rate": chunks / docs_s if docs_s > 0 else nan,
+        "embed_rate": chunks / stage["embed"] if stage["embed"] > 0 else nan,
+        "embed_share": stage["embed"] / (docs_s + stage["embed"] + stage["write"]) if stage["embed"] > 0 else nan,
     }
 
 
@@ -208,7 +263,10 @@ def summarise(
         "ratio": b["per_core"] / a["per_core"],
         "ratio_two_nodes": c["per_core"] / a["per_core"],
         "node_rate_cost": 1 - c["per_core"] / b["per_core"],  # share of a core's rate lost to a second node
-        "node_fixed_s": c["fixed_s"] - b["fixed_s"],
+        "node_fixed_cpu_s": c["fixed_cpu_s"] - b["fixed_cpu_s"],
+        "idle_cores_1": one["idle_cores"],
+        "idle_cores_2": two["idle_cores"],
+        "node_idle_cores": two["idle_cores"] - one["idle_cores"],
         "node_join_s": sum(two["node_join_s"]) / max(len(two["node_join_s"]), 1),
         "head_start_s": one["head_start_s"],
         "chunks_per_record": big["documents"] / big["records"],
@@ -219,37 +277,37 @@ def summarise(
 
 
 def project(s: dict[str, Any], *, scale: float = 10.0) -> list[dict[str, Any]]:
-    """10× Decision on N nodes of CORES_PER_NODE cores: read (serial, on the driver's node) + documents (parallel)
-    + max(embedding (parallel), writing (one Chroma server)), as the stages overlap, + a run's fixed cost and a
-    node's join time (nodes join in parallel)."""
+    """10× Decision on N nodes of CORES_PER_NODE cores: the files parsed on the driver's node (serial), then the
+    parallel work at B's marginal chunks per CPU-second (validate, redact, chunk, look up, embed, the writers'
+    side; the Chroma server's CPU counted in too, so conservative), bounded below by one Chroma server's write
+    rate (writes overlap the embedding), plus a node's join time (nodes join in parallel)."""
     records = scale * DECISION_RECORDS
     chunks = records * s["chunks_per_record"]
     read = s["read_s"] * records / s["read_records"]
-    rows = []
+    write = chunks / s["write_rate"]
+    rows: list[dict[str, Any]] = []
     for n in PROJECTED_NODES:
         cores = n * CORES_PER_NODE
-        docs = chunks / (s["ray"]["docs_rate"] * cores)
-        embed = chunks / (s["ray"]["embed_rate"] * cores)
-        write = chunks / s["write_rate"]
-        total = read + docs + max(embed, write) + max(s["ray"]["fixed_s"], 0) + (s["node_join_s"] if n > 1 else 0)
+        work = chunks / (s["ray"]["per_core"] * cores)
+        total = read + max(work, write) + s["node_join_s"]
         rows.append(
             {
                 "nodes": n,
                 "cores": cores,
                 "read_min": read / 60,
-                "documents_min": docs / 60,
-                "embed_min": embed / 60,
+                "work_min": work / 60,
                 "write_min": write / 60,
                 "total_min": total / 60,
                 "chunks_per_s": chunks / total,
-                "bound": "Chroma writes" if write > embed else "embedding",
+                "bound": "Chroma writes" if write > work else "CPU (embedding)",
             }
         )
-    single_min = chunks / s["single"]["rate"] / 60
+    single_min = chunks / (s["single"]["per_core"] * 2) / 60
     rows.append(
         {
             "nodes": "single process",
             "cores": 2,
+            "work_min": single_min,
             "total_min": single_min,
             "chunks_per_s": chunks / single_min / 60,
             "bound": "one machine",
@@ -270,10 +328,13 @@ def render(data: dict[str, Any]) -> str:
             "run": name,
             "s1": setup["runs"][0]["seconds"],
             "s2": setup["runs"][1]["seconds"],
+            "c1": setup["runs"][0]["cpu_s"],
+            "c2": setup["runs"][1]["cpu_s"],
             "per_core": m["per_core"],
             "vs": m["per_core"] / s["single"]["per_core"],
+            "wall": m["wall_per_core"],
             "e2e": m["end_to_end_per_core"],
-            "fixed": m["fixed_s"],
+            "fixed": m["fixed_cpu_s"],
         }
         for name, setup, m in setups
     ]
@@ -306,10 +367,13 @@ def render(data: dict[str, Any]) -> str:
                     ("run", "setup"),
                     ("s1", "wall S (s)", ".1f"),
                     ("s2", "wall 2S (s)", ".1f"),
-                    ("per_core", "chunks/s per core (marginal)", ".1f"),
+                    ("c1", "CPU S (s)", ".1f"),
+                    ("c2", "CPU 2S (s)", ".1f"),
+                    ("per_core", "chunks per CPU-s (marginal)", ".1f"),
                     ("vs", "× single", ".2f"),
-                    ("e2e", "chunks/s per core, 2S end to end", ".1f"),
-                    ("fixed", "fixed cost of a run (s)", ".1f"),
+                    ("wall", "chunks/s per core, wall (marginal)", ".1f"),
+                    ("e2e", "chunks per CPU-s, 2S end to end", ".1f"),
+                    ("fixed", "fixed CPU-s of a run", ".1f"),
                 ],
             ),
             "",
@@ -329,16 +393,18 @@ def render(data: dict[str, Any]) -> str:
             ),
             "",
             f"**Per-node overhead.** The same two cores as two nodes instead of one: {s['node_rate_cost']:+.0%} of the "
-            f"per-core rate and {s['node_fixed_s']:+.1f} s of fixed cost per run. Joining a node: {s['node_join_s']:.1f} s "
+            f"per-core rate and {s['node_fixed_cpu_s']:+.1f} CPU-s of fixed cost per run. Idle, a one-node cluster burns "
+            f"{s['idle_cores_1']:.2f} cores and a two-node one {s['idle_cores_2']:.2f} (raylets, GCS, agents, idle "
+            f"workers): **{s['node_idle_cores']:.2f} cores per extra node**. Joining a node: {s['node_join_s']:.1f} s "
             f"(once per cluster); starting the head: {s['head_start_s']:.1f} s. Each embedding actor loads the model "
             "once per run (in the fixed cost).",
             "",
             f"**Projection for 10× Decision** ({10 * DECISION_RECORDS:,} records ≈ "
             f"{10 * DECISION_RECORDS * s['chunks_per_record']:,.0f} chunks) on nodes of {CORES_PER_NODE} cores, from B's "
-            f"marginal rates: documents {s['ray']['docs_rate']:,.0f} chunks per core-second (read, validate, redact, chunk, "
-            f"look up), embedding {s['ray']['embed_rate']:,.1f} chunks per core-second, the files parsed on the driver's "
-            f"node at {s['read_records'] / max(s['read_s'], 1e-9):,.0f} records/s, one Chroma server writing "
-            f"{s['write_rate']:,.0f} chunks/s (one writer), a run's fixed cost {s['ray']['fixed_s']:.0f} s:",
+            f"marginal rate ({s['ray']['per_core']:.1f} chunks per CPU-second for everything but parsing; by task time "
+            f"{s['ray']['embed_share']:.0%} of it is the model), the files parsed on the driver's node at "
+            f"{s['read_records'] / max(s['read_s'], 1e-9):,.0f} records/s, and one Chroma server writing "
+            f"{s['write_rate']:,.0f} chunks/s with one writer (wall time on this shared machine: a floor, not a ceiling):",
             "",
             table(
                 data["projection"],
@@ -346,8 +412,7 @@ def render(data: dict[str, Any]) -> str:
                     ("nodes", "nodes"),
                     ("cores", "cores"),
                     ("read_min", "read (min)", ".1f"),
-                    ("documents_min", "documents (min)", ".1f"),
-                    ("embed_min", "embed (min)", ".1f"),
+                    ("work_min", "parallel work (min)", ".1f"),
                     ("write_min", "Chroma writes (min)", ".1f"),
                     ("total_min", "total (min)", ".1f"),
                     ("chunks_per_s", "chunks/s", ",.0f"),
@@ -423,9 +488,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     write_outputs(NAME, a.out, data, render(data))
     print(
-        f"per core (marginal): Ray {summary['ray']['per_core']:.1f} vs single {summary['single']['per_core']:.1f} "
-        f"chunks/s ({summary['ratio']:.0%}); two nodes {summary['ratio_two_nodes']:.0%}; fixed cost of a Ray run "
-        f"{summary['ray']['fixed_s']:.0f} s",
+        f"per core (marginal, per CPU-s): Ray {summary['ray']['per_core']:.1f} vs single "
+        f"{summary['single']['per_core']:.1f} chunks ({summary['ratio']:.0%}); two nodes {summary['ratio_two_nodes']:.0%}; "
+        f"fixed CPU-s of a Ray run {summary['ray']['fixed_cpu_s']:.0f}",
         flush=True,
     )
     return 0

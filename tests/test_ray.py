@@ -316,6 +316,22 @@ def test_cli_unreachable_cluster_or_chroma_server_is_a_clear_error(data, chroma,
     assert time.perf_counter() - started < 60  # said at once, not after Ray's own minute of retries
 
 
+def test_truncated_file_is_the_single_process_error(cluster, data, chroma, tmp_path):
+    from recruta.ingest.distributed import ingest_on_ray
+    from recruta.ingest.loaders import DataFileError, load_dataset
+
+    broken = tmp_path / "broken"
+    shutil.copytree(data, broken)
+    raw = (broken / "applicants.json").read_bytes()
+    (broken / "applicants.json").write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(DataFileError) as single:
+        load_dataset(broken, hired_statuses=())
+    s = _settings(tmp_path, chroma, "broken")
+    with pytest.raises(DataFileError) as distributed:
+        ingest_on_ray(data_dir=broken, settings=s, progress=False)
+    assert str(distributed.value) == str(single.value) and "applicants.json" in str(single.value)
+
+
 def test_cli_driver_killed_midway_then_rerun_finishes(cluster, data, chroma, reference, tmp_path):
     """`python ingestion.py --ray ADDRESS` against the cluster, SIGKILLed once documents are being written."""
     _, want = reference

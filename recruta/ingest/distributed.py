@@ -13,7 +13,8 @@ tree that only one process may write. The stages, and which Ray engine runs each
    things are global: candidate documents need the hired codes (from the prospects) and prospect documents need
    the vagas' titles. Wave A: vaga shards → vaga documents; prospect shards → validated entries and hired codes.
    Wave B: applicant shards → candidate documents; prospect shards → prospect documents. Each task then asks the
-   Chroma server for its documents' content hashes and passes on only the new or changed ones.
+   Chroma server for its documents' content hashes and streams on only the new or changed ones, in blocks of
+   ``EMBED_BATCH`` rows (small blocks spread the embedding over every actor).
 3. **embed** — Ray Data ``map_batches`` over an actor pool: each actor loads the configured embedder backend once.
 4. **write** — Ray Data ``map_batches`` tasks upsert batches of ``WRITE_BATCH`` documents into the Chroma server.
 
