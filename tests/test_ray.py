@@ -205,9 +205,16 @@ def test_same_index_as_single_process_across_two_nodes_and_idempotent(cluster, d
     got = _index(s)
     _same_index(got, want)
     assert all(np.array_equal(got[i][2], v[2]) for i, v in want.items())  # the hash embedder: bit-identical
-    again = ingest_on_ray(data_dir=data, settings=s, shard_records=8, progress=False)
-    assert again.report.embedded == 0 and again.report.unchanged == len(want)
+    from recruta.ingest.distributed import index_name
+    from recruta.ingest.documents import Document
+    from recruta.ingest.store import Store, make_client
+
+    stale = Document(id="vaga:99999:0", text="Vaga 99999 - retirada", metadata={"type": "vaga", "vaga_id": "99999"})
+    Store(make_client(s), index_name(s), create=False).upsert([stale], np.ones((1, 256), dtype=np.float32) / 16)
+    again = ingest_on_ray(data_dir=data, settings=s, shard_records=8, prune=True, progress=False)
+    assert again.report.embedded == 0 and again.report.unchanged == len(want) and again.report.pruned == 1
     _same_report(again.report, want_report)
+    _same_index(_index(s), want)  # the stale document pruned, nothing else touched
 
 
 def test_worker_dies_mid_batch_is_retried_without_duplicates(cluster, data, chroma, reference, tmp_path):
