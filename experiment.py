@@ -29,6 +29,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from recruta.core.errors import RecrutaError
 from recruta.core.settings import Settings, get_settings, quiet_telemetry
 from recruta.rag import evalset as evalset_mod
 
@@ -352,6 +353,15 @@ def main(argv: list[str] | None = None) -> int:
         help="recruiters' question templates (JSONL, outside the project) for the 'unseen' split",
     )
     parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="run the variants as Ray tasks on the cluster at ADDRESS (none: a local Ray), all logging "
+        "to the MLflow server MLFLOW_TRACKING_URI (recruta/rag/parallel.py)",
+    )
+    parser.add_argument(
         "--jd-ratings",
         action="store_true",
         help="only log the average JD rating per generator variant (from /jd/feedback) to MLflow",
@@ -363,14 +373,29 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"{k}: {v:.3f}" for k, v in sorted(metrics.items())) or "no JD feedback yet")
         return 0
     try:
-        results = run_grid(
-            settings=settings,
-            configs=grid(args.grid, settings),
-            data_dir=args.data_dir,
-            limit=args.limit,
-            experiment=args.experiment,
-            phrasings=args.phrasings,
-        )
+        if args.ray is not None:
+            from recruta.rag.parallel import run_grid_on_ray
+
+            results = run_grid_on_ray(
+                settings=settings,
+                configs=grid(args.grid, settings),
+                data_dir=args.data_dir,
+                limit=args.limit,
+                experiment=args.experiment,
+                address=args.ray or None,
+            )
+        else:
+            results = run_grid(
+                settings=settings,
+                configs=grid(args.grid, settings),
+                data_dir=args.data_dir,
+                limit=args.limit,
+                experiment=args.experiment,
+                phrasings=args.phrasings,
+            )
+    except RecrutaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except mlflow.exceptions.MlflowException as exc:
         print(f"error: MLflow at {settings.mlflow_uri} failed: {exc}", file=sys.stderr)
         return 1

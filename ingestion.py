@@ -26,6 +26,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from recruta.answer.table import build_table, table_path
+from recruta.core.errors import RecrutaError
 from recruta.core.settings import Settings, get_settings, quiet_telemetry
 from recruta.ingest.documents import Document, build_documents
 from recruta.ingest.embeddings import BACKENDS, Embedder, embedder_for
@@ -194,6 +195,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--prune", action="store_true", help="delete indexed documents no longer in the data")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="run on the Ray cluster at ADDRESS (HOST:PORT of its head; none: a local Ray), writing "
+        "to the Chroma server RECRUTA_CHROMA_HOST:RECRUTA_CHROMA_PORT (recruta/ingest/distributed.py)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings.model_copy(
@@ -203,17 +213,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: data directory {args.data_dir} does not exist", file=sys.stderr)
         return 2
     try:
-        report = ingest(
-            data_dir=args.data_dir,
-            settings=settings,
-            batch_size=args.batch_size,
-            prune=args.prune,
-            progress=not args.quiet,
-        )
-    except (DataFileError, RuntimeError) as exc:
+        if args.ray is not None:
+            from recruta.ingest.distributed import ingest_on_ray
+
+            result = ingest_on_ray(
+                data_dir=args.data_dir,
+                settings=settings,
+                address=args.ray or None,
+                write_batch=args.batch_size,
+                prune=args.prune,
+                progress=not args.quiet,
+            )
+            report = result.report
+            print(result.summary())
+        else:
+            report = ingest(
+                data_dir=args.data_dir,
+                settings=settings,
+                batch_size=args.batch_size,
+                prune=args.prune,
+                progress=not args.quiet,
+            )
+            print(report.summary())
+    except (DataFileError, RecrutaError, RuntimeError) as exc:
         print(f"error: {exc}\nNothing already indexed was removed.", file=sys.stderr)
         return 1
-    print(report.summary())
     if not any(report.read.values()):
         print(f"error: no Decision files found in {args.data_dir}", file=sys.stderr)
         return 1

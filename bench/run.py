@@ -22,7 +22,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ("ingest", "embeddings", "retrieval", "retrieval_hybrid", "generation", "responder", "peer", "vagas_for_cv")
+BENCHES = (
+    "ingest",
+    "ingest_ray",
+    "embeddings",
+    "retrieval",
+    "retrieval_hybrid",
+    "generation",
+    "responder",
+    "peer",
+    "vagas_for_cv",
+)
 
 
 def machine() -> str:

@@ -110,6 +110,51 @@ def _validate(
     return out
 
 
+MODELS: dict[str, type] = {"vagas": Vaga, "applicants": Applicant, "prospects": VagaProspects}
+
+
+def validate_records(kind: str, items: Iterable[tuple[str, Any]], skipped: list[Skipped]) -> dict[str, Any]:
+    """One file's raw ``(id, record)`` pairs → validated models by id; malformed ones go to ``skipped``.
+
+    Public so that a shard of a file (recruta/ingest/distributed.py) is validated by exactly this code."""
+    return _validate(items, MODELS[kind], FILES[kind], skipped)
+
+
+def prospect_records(
+    prospects: dict[str, VagaProspects], *, hired: set[str], titles: dict[str, str], skipped: list[Skipped]
+) -> list[ProspectRecord]:
+    """The applications of validated prospects entries, in file order; ``hired``: casefolded statuses that mean
+    hired; ``titles``: vaga id → title, used when an entry has no title of its own."""
+    out: list[ProspectRecord] = []
+    for vaga_id, job in prospects.items():
+        for i, item in enumerate(job.prospects):
+            rid = f"{vaga_id}/{i}"
+            if not isinstance(item, dict):
+                skipped.append(Skipped(file=FILES["prospects"], record_id=rid, reason="prospect is not an object"))
+                continue
+            try:
+                p = Prospect.model_validate(item)
+            except ValidationError as exc:
+                skipped.append(Skipped(file=FILES["prospects"], record_id=rid, reason=_reason(exc)))
+                continue
+            if not p.codigo:
+                skipped.append(Skipped(file=FILES["prospects"], record_id=rid, reason="codigo is empty"))
+                continue
+            out.append(
+                ProspectRecord(
+                    vaga_id=vaga_id,
+                    vaga_titulo=job.titulo or titles.get(vaga_id, ""),
+                    prospect=p,
+                    hired=p.situacao_candidado.strip().casefold() in hired,
+                )
+            )
+    return out
+
+
+def hired_set(hired_statuses: Iterable[str]) -> set[str]:
+    return {s.strip().casefold() for s in hired_statuses}
+
+
 def load_dataset(data_dir: Path, *, hired_statuses: Iterable[str]) -> Dataset:
     """Load whatever of the three files exist in ``data_dir``.
 
@@ -117,7 +162,6 @@ def load_dataset(data_dir: Path, *, hired_statuses: Iterable[str]) -> Dataset:
     listed in ``skipped``. Truncated/invalid files raise :class:`DataFileError`.
     """
     data_dir = Path(data_dir)
-    hired = {s.strip().casefold() for s in hired_statuses}
     ds = Dataset()
     raw: dict[str, dict[str, Any]] = {}
     for kind, name in FILES.items():
@@ -126,30 +170,13 @@ def load_dataset(data_dir: Path, *, hired_statuses: Iterable[str]) -> Dataset:
             raw[kind] = read_json_object(path)
         else:
             ds.missing_files.append(name)
-    ds.vagas = _validate(raw.get("vagas", {}).items(), Vaga, FILES["vagas"], ds.skipped)
-    ds.applicants = _validate(raw.get("applicants", {}).items(), Applicant, FILES["applicants"], ds.skipped)
-    ds.prospects = _validate(raw.get("prospects", {}).items(), VagaProspects, FILES["prospects"], ds.skipped)
-    for vaga_id, job in ds.prospects.items():
-        for i, item in enumerate(job.prospects):
-            rid = f"{vaga_id}/{i}"
-            if not isinstance(item, dict):
-                ds.skipped.append(Skipped(file=FILES["prospects"], record_id=rid, reason="prospect is not an object"))
-                continue
-            try:
-                p = Prospect.model_validate(item)
-            except ValidationError as exc:
-                ds.skipped.append(Skipped(file=FILES["prospects"], record_id=rid, reason=_reason(exc)))
-                continue
-            if not p.codigo:
-                ds.skipped.append(Skipped(file=FILES["prospects"], record_id=rid, reason="codigo is empty"))
-                continue
-            titulo = job.titulo or (ds.vagas[vaga_id].titulo if vaga_id in ds.vagas else "")
-            ds.applications.append(
-                ProspectRecord(
-                    vaga_id=vaga_id,
-                    vaga_titulo=titulo,
-                    prospect=p,
-                    hired=p.situacao_candidado.strip().casefold() in hired,
-                )
-            )
+    ds.vagas = validate_records("vagas", raw.get("vagas", {}).items(), ds.skipped)
+    ds.applicants = validate_records("applicants", raw.get("applicants", {}).items(), ds.skipped)
+    ds.prospects = validate_records("prospects", raw.get("prospects", {}).items(), ds.skipped)
+    ds.applications = prospect_records(
+        ds.prospects,
+        hired=hired_set(hired_statuses),
+        titles={vid: v.titulo for vid, v in ds.vagas.items()},
+        skipped=ds.skipped,
+    )
     return ds

@@ -225,7 +225,9 @@ class RAGAgent:
         if not got["ids"]:
             return []
         scores = np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
-        order = np.argsort(-scores, kind="stable")
+        # Ties by id: the order must not depend on how the store was filled (a snapshot materialised on another
+        # machine, e.g. by experiment.py --ray or a served model, holds the chunks in id order, not ingestion order).
+        order = np.lexsort((np.asarray(got["ids"]), -scores))
         return [
             Hit(
                 id=got["ids"][i],
