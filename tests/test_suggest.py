@@ -17,13 +17,13 @@ from recruta.core.settings import DEFAULT_HIRED, Settings
 from recruta.ingest.embeddings import get_embedder
 from recruta.screening.matching import (
     job_focus_text,
-    job_from_store,
     lexical_similarity,
     lexical_vectors,
     match,
     paragraphs,
     profile,
 )
+from recruta.screening.pool import job_from_store
 from recruta.screening.screener import Screener
 from recruta.screening.suggest import VagaPool, exhaustive, suggest_vagas
 

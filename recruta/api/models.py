@@ -144,6 +144,21 @@ class CVInfo(BaseModel):
     warnings: list[str] = Field(description="What the parser ignored or cut (hidden text, AI instructions, …).")
 
 
+class SideFacts(BaseModel):
+    """What the score read from one side (None: not stated)."""
+
+    years: float | None = Field(description="Years of experience (counted to today for 'atual'/'present').")
+    seniority: int | None = Field(description="Seniority on recruta.facts.LEVELS' scale.")
+    education: int | None = Field(description="Education on recruta.facts.LEVELS' scale.")
+    languages: dict[str, int] = Field(description="Language → level on recruta.facts.LEVELS' scale.")
+    places: list[str] = Field(description="Cities and states, plus 'remote' / 'relocate'.")
+
+
+class MatchFacts(BaseModel):
+    cv: SideFacts
+    job: SideFacts
+
+
 class MatchResult(BaseModel):
     score: int = Field(ge=0, le=100)
     signals: dict[str, Signal] = Field(
@@ -157,6 +172,7 @@ class MatchResult(BaseModel):
     verdict: str
     job: JobInfo
     cv: CVInfo
+    facts: MatchFacts = Field(description="The facts the score was computed from, as numbers a program can check.")
 
 
 class RankedCandidate(BaseModel):
