@@ -34,8 +34,10 @@ from recruta.screening.bands import verdict as band_verdict
 
 __all__ = [
     "LISTED_CREDIT",
+    "JOB_FOCUS_CHARS",
     "LISTED_CREDIT_IN_WORKING_CV",
     "NEARNESS_VALUE",
+    "SIMILARITY_RANGES",
     "WEIGHTS",
     "MatchResult",
     "Profile",
@@ -54,7 +56,10 @@ __all__ = [
     "salary_fit",
     "score_signals",
     "semantic_similarity",
+    "similarity_value",
     "skill_credit",
+    "skill_weights",
+    "text_credit",
     "work_share",
 ]
 
@@ -242,8 +247,19 @@ def semantic_similarity(cv_vectors: np.ndarray, job_vector: np.ndarray, *, top: 
     return float(np.mean(sims))
 
 
-def _calibrate(cos: float, lo: float, hi: float) -> float:
-    return float(min(1.0, max(0.0, (cos - lo) / (hi - lo))))
+#: Similarity → 0..1 for the two text signals: below the low end is no evidence, from the high end full.
+SIMILARITY_RANGES = {"semantic": (0.15, 0.65), "lexical": (0.1, 0.5)}
+#: How much of a job's requirement text the semantic signal embeds.
+JOB_FOCUS_CHARS = 2000
+
+
+def similarity_value(kind: str, similarity: float | np.ndarray, *, credit: float) -> np.ndarray:
+    """The ``semantic`` or ``lexical`` signal's value: the similarity calibrated over its range, times the CV's
+    :func:`text_credit`. One similarity (/match) or an array of them (suggest.py's candidate stage scores every
+    vaga at once with this same formula)."""
+    lo, hi = SIMILARITY_RANGES[kind]
+    calibrated = np.clip((np.asarray(similarity, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0)
+    return np.asarray(credit * calibrated)
 
 
 def _t(key: str, **fields: Any) -> str:
@@ -291,38 +307,46 @@ def skill_credit(cv: Profile, name: str, category: str) -> float:
     return LISTED_CREDIT + (LISTED_CREDIT_IN_WORKING_CV - LISTED_CREDIT) * work_share(cv)
 
 
-def _text_credit(cv: Profile) -> tuple[float, str]:
-    """How much a CV's text similarity counts — a list of keywords that repeats the job's words is listed-only
-    evidence too — and why not fully (empty when it does)."""
+def skill_weights(job: Profile) -> dict[str, float]:
+    """How much each of a job's skills weighs in the skills signal: soft skills and nice-to-haves half each."""
+    return {
+        k: (0.5 if v.category == "soft" else 1.0) * (0.5 if k in job.asked and job.asked[k].preferred else 1.0)
+        for k, v in job.skills.items()
+    }
+
+
+def text_credit(cv: Profile) -> float:
+    """How much a CV's text similarity counts: a list of keywords that repeats the job's words is listed-only
+    evidence too, so LISTED_CREDIT for a bare list, rising to 1 with work_share."""
     share = work_share(cv)
-    if share >= 1:
-        return 1.0, ""
-    return LISTED_CREDIT + (1 - LISTED_CREDIT) * share, _t(
-        "signal.text_little_work" if cv.work else "signal.text_no_work"
-    )
+    return 1.0 if share >= 1 else LISTED_CREDIT + (1 - LISTED_CREDIT) * share
+
+
+def _text_credit_note(cv: Profile) -> str:
+    """Why the text signals do not count fully (empty when they do)."""
+    if work_share(cv) >= 1:
+        return ""
+    return _t("signal.text_little_work" if cv.work else "signal.text_no_work")
 
 
 def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical: float) -> dict[str, dict[str, Any]]:
     s: dict[str, dict[str, Any]] = {}
     if job.skills:
-        weights = {
-            k: (0.5 if v.category == "soft" else 1.0) * (0.5 if k in job.asked and job.asked[k].preferred else 1.0)
-            for k, v in job.skills.items()
-        }
+        weights = skill_weights(job)
         credit = {k: skill_credit(cv, k, v.category) for k, v in job.skills.items()}
         found = [k for k in job.skills if credit[k] > 0]
         listed = [k for k in found if credit[k] < 1]
         value = sum(weights[k] * credit[k] for k in found) / sum(weights.values())
         key = "signal.skills.listed" if listed else "signal.skills"
         s["skills"] = {"value": value, "detail": _t(key, found=len(found), total=len(job.skills), listed=len(listed))}
-    text_credit, no_work = _text_credit(cv)
+    credit, no_work = text_credit(cv), _text_credit_note(cv)
     if semantic is not None:
         s["semantic"] = {
-            "value": text_credit * _calibrate(semantic, 0.15, 0.65),
+            "value": float(similarity_value("semantic", semantic, credit=credit)),
             "detail": _t("signal.semantic", value=f"{semantic:.2f}") + no_work,
         }
     s["lexical"] = {
-        "value": text_credit * _calibrate(lexical, 0.1, 0.5),
+        "value": float(similarity_value("lexical", lexical, credit=credit)),
         "detail": _t("signal.lexical", value=f"{lexical:.2f}") + no_work,
     }
     parts = []
@@ -522,7 +546,7 @@ def match(
         if cv_vectors is None:
             cv_vectors = embedder.embed(paragraphs(cv.text))
         if job_vector is None:
-            job_vector = embedder.embed([job_focus_text(job)[:2000]])[0]
+            job_vector = embedder.embed([job_focus_text(job)[:JOB_FOCUS_CHARS]])[0]
         semantic = semantic_similarity(cv_vectors, job_vector)
     if lexical is None:
         lexical = lexical_similarity(cv.text, job.text)

@@ -21,6 +21,7 @@ from recruta import facts as sk
 from recruta.ingest.embeddings import Embedder
 from recruta.screening import matching
 from recruta.screening.matching import (
+    JOB_FOCUS_CHARS,
     Profile,
     combine,
     job_focus_text,
@@ -190,7 +191,7 @@ def rank(
     applied = pool.applications.get(str(vaga_id), {}) if vaga_id else {}
     if scope == "applicants":
         entries = [pool.by_id[c] for c in sorted(applied) if c in pool.by_id]
-    job_vector = embedder.embed([job_focus_text(job)[:2000]])[0] if embedder is not None else None
+    job_vector = embedder.embed([job_focus_text(job)[:JOB_FOCUS_CHARS]])[0] if embedder is not None else None
     lex = (pool.lexical @ lexical_vectors([job.text]).T).toarray().ravel() if pool.lexical is not None else None
     row = {e.candidate_id: i for i, e in enumerate(pool.entries)}
     hired = pool.hired.get(str(vaga_id), set()) if vaga_id else set()

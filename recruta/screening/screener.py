@@ -19,7 +19,7 @@ from recruta.core.errors import InvalidInput, NotFound
 from recruta.files import FileError, parse_file, parse_text
 from recruta.i18n import message
 from recruta.ingest.embeddings import Embedder
-from recruta.screening.matching import Profile, job_focus_text, match, paragraphs, profile
+from recruta.screening.matching import JOB_FOCUS_CHARS, Profile, job_focus_text, match, paragraphs, profile
 from recruta.screening.pool import CandidatePool, job_from_store, rank
 from recruta.screening.suggest import VagaPool, suggest_vagas
 
@@ -126,7 +126,7 @@ class Screener:
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
         if cvs:
             profiles = [self.cv(cv_text=t)[0] for t in cvs]
-            job_vec = self.embedder.embed([job_focus_text(job)[:2000]])[0] if self.embedder else None
+            job_vec = self.embedder.embed([job_focus_text(job)[:JOB_FOCUS_CHARS]])[0] if self.embedder else None
             rows: list[dict[str, Any]] = []
             for n, p in enumerate(profiles):
                 vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else None

@@ -3,20 +3,24 @@
 Scoring all 14,000 vagas of a full Decision index with the whole match (char n-grams of both texts, every signal,
 strengths and gaps) would take tens of seconds, so it runs in two stages:
 
-1. **candidates** — an estimate of the score for every vaga at once, weighted as the match weighs its signals:
-   ``semantic`` (mean of the 3 best similarities of the CV's paragraphs to the job's requirement text — the very
-   vectors /match compares) and ``lexical`` (the CV's char n-grams against every vaga's) as matrix products; the
-   share of the job's skills the CV names (soft skills half), from a vagas × skills matrix; and the signals a job's
-   facts alone decide — experience, languages, education, location, salary — computed by the matcher's own
+1. **candidates** — the match's score for every vaga at once, by the matcher's own formula: ``semantic`` (mean of
+   the 3 best similarities of the CV's paragraphs to the job's requirement text — the very vectors /match
+   compares) and ``lexical`` (the CV's char n-grams against every vaga's) as matrix products, through
+   :func:`~recruta.screening.matching.similarity_value` with the CV's
+   :func:`~recruta.screening.matching.text_credit`; the skills signal as a vagas × skills matrix of
+   :func:`~recruta.screening.matching.skill_weights` times the CV's
+   :func:`~recruta.screening.matching.skill_credit` per skill; and the signals a job's facts alone decide —
+   experience, languages, education, location, salary — computed by
    :func:`~recruta.screening.matching.score_signals` once per distinct set of those facts (~4,600 sets among
    14,000 vagas), not once per vaga. All of it comes from what the :class:`VagaPool` builds once per index;
 2. **score** — :func:`recruta.screening.matching.match` itself on the best ``candidates`` vagas (100 by default),
    with the CV's paragraph vectors computed once and the vaga's stored vector: the score, strengths, gaps and
    verdict are those /match returns for the same CV and vaga, by construction.
 
-The candidate stage only decides which vagas get the full score; where it departs from the match (the skills
-signal's finer credit rules, calibrations taken as constants), ``bench/vagas_for_cv.py`` measures how often the
-exhaustive top 10 survives it.
+The candidate stage only decides which vagas get the full score. It departs from the match only by arithmetic
+(float32 products, no rounding of each signal to 4 decimals, nor of the score), and ``tests/test_suggest.py`` holds
+it within half a point of /match's score; ``bench/vagas_for_cv.py`` measures how often the exhaustive top 10
+survives it.
 
 Profiles and requirement-text embeddings persist in one pickle per index (like the candidates' profiles), so a
 restarted service reads them instead of extracting 14,000 profiles (~7 ms each) and embedding their texts again.
@@ -41,6 +45,7 @@ from recruta.ingest.embeddings import Embedder
 from recruta.screening import matching
 from recruta.screening.bands import band
 from recruta.screening.matching import (
+    JOB_FOCUS_CHARS,
     WEIGHTS,
     Profile,
     job_focus_text,
@@ -48,15 +53,16 @@ from recruta.screening.matching import (
     match,
     paragraphs,
     score_signals,
+    similarity_value,
+    skill_credit,
+    skill_weights,
+    text_credit,
 )
 from recruta.screening.pool import job_from_store
 
 __all__ = ["DEFAULT_CANDIDATES", "Suggestions", "VagaEntry", "VagaPool", "exhaustive", "suggest_vagas"]
 
 DEFAULT_CANDIDATES = 100  # vagas given the full match after the candidate stage
-FOCUS_CHARS = 2000  # what /match embeds of a job's requirement text (matching.match)
-SEMANTIC_RANGE = (0.15, 0.65)  # cosine → 0..1, as the semantic signal calibrates it
-LEXICAL_RANGE = (0.1, 0.5)  # n-gram cosine → 0..1, as the lexical signal calibrates it
 #: Signals a job's facts alone decide (with the CV's): the Profile fields they read, and their names.
 FACT_FIELDS = ("languages", "years", "seniority", "education", "locations", "salary")
 FACT_SIGNALS = ("experience", "languages", "education", "location", "salary")
@@ -234,13 +240,15 @@ class VagaPool:
         self.vectors: np.ndarray | None = None
         if embedder is not None:
             self.vectors = self._vectors(embedder, cache, batch_size=batch_size)
-        # The skills each vaga asks for, weighted as the skills signal weighs them (soft skills half).
-        names = sorted({name for e in self.entries for name in e.profile.skills})
-        self.skill_index = {name: n for n, name in enumerate(names)}
-        self.skill_weights = np.zeros((len(self.entries), len(names)), dtype=np.float32)
+        # The skills each vaga asks for, weighted as the skills signal weighs them (matching.skill_weights), with
+        # each column's category (a skill's credit depends on it: matching.skill_credit).
+        categories = {name: ev.category for e in self.entries for name, ev in e.profile.skills.items()}
+        self.skill_index = {name: n for n, name in enumerate(sorted(categories))}
+        self.skill_categories = [categories[name] for name in sorted(categories)]
+        self.skill_weights = np.zeros((len(self.entries), len(categories)), dtype=np.float32)
         for row, e in enumerate(self.entries):
-            for name, ev in e.profile.skills.items():
-                self.skill_weights[row, self.skill_index[name]] = 0.5 if ev.category == "soft" else 1.0
+            for name, weight in skill_weights(e.profile).items():
+                self.skill_weights[row, self.skill_index[name]] = weight
         self.skill_totals = self.skill_weights.sum(axis=1)
         # Each vaga's facts (years, level, education, languages, places, salary) as an index into the distinct ones.
         facts: dict[str, int] = {}
@@ -278,9 +286,9 @@ class VagaPool:
         return csr_matrix((data, indices, indptr), shape=(len(parts), width))
 
     def _vectors(self, embedder: Embedder, cache: Path | None, *, batch_size: int) -> np.ndarray:
-        """Each vaga's requirement text embedded as /match embeds it (that text alone, cut at FOCUS_CHARS)."""
+        """Each vaga's requirement text embedded as /match embeds it (that text alone, cut at JOB_FOCUS_CHARS)."""
         memo = _Memo(cache.with_name(f"{cache.stem}-vectors{cache.suffix}") if cache else None, version=embedder.name)
-        texts = [job_focus_text(e.profile)[:FOCUS_CHARS] for e in self.entries]
+        texts = [job_focus_text(e.profile)[:JOB_FOCUS_CHARS] for e in self.entries]
         keys = [_key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in memo}.items())
         for start in range(0, len(missing), batch_size):
@@ -296,31 +304,31 @@ class VagaPool:
         return len(self.entries)
 
     def candidate_scores(self, cv: Profile, cv_vectors: np.ndarray | None, cv_lexical: Any = None) -> np.ndarray:
-        """Every vaga's estimated score (0–1), its signals weighted as the match weighs them (a signal a vaga
-        cannot be judged on is left out for it, as in the match). ``cv_lexical``: the CV's n-gram row, if made."""
+        """Every vaga's score (0–1) by the match's formula — each signal's value from the matcher's own functions,
+        weighted as the match weighs them (a signal a vaga cannot be judged on is left out for it, as in the
+        match) — before rounding. ``cv_lexical``: the CV's n-gram row, if made."""
         n = len(self.entries)
-        have = np.zeros(len(self.skill_index), dtype=np.float32)
+        credit = np.zeros(len(self.skill_index))  # the CV's credit for each skill (0: it does not name it)
         for name in cv.skills:
             col = self.skill_index.get(name)
             if col is not None:
-                have[col] = 1.0
+                credit[col] = skill_credit(cv, name, self.skill_categories[col])
         asks = self.skill_totals > 0
-        overlap = np.divide(self.skill_weights @ have, self.skill_totals, out=np.zeros(n, dtype=np.float32), where=asks)
+        skills = np.divide(self.skill_weights @ credit, self.skill_totals, out=np.zeros(n), where=asks)
         w_skills = np.where(asks, WEIGHTS["skills"], 0.0)
-        total, weighted = w_skills.copy(), w_skills * overlap
+        total, weighted = w_skills.copy(), w_skills * skills
+        text = text_credit(cv)
         if self.vectors is not None and cv_vectors is not None and cv_vectors.size and n:
             sims = self.vectors @ np.asarray(cv_vectors, dtype=np.float32).T  # vagas × CV paragraphs
             top = min(3, sims.shape[1])
             best = np.partition(sims, sims.shape[1] - top, axis=1)[:, -top:].mean(axis=1)
-            lo, hi = SEMANTIC_RANGE
-            weighted = weighted + WEIGHTS["semantic"] * np.clip((best - lo) / (hi - lo), 0.0, 1.0)
+            weighted = weighted + WEIGHTS["semantic"] * similarity_value("semantic", best, credit=text)
             total = total + WEIGHTS["semantic"]
         if n:
             row = lexical_vectors([cv.text]) if cv_lexical is None else cv_lexical
             dense = np.zeros(self.lexical.shape[1], dtype=np.float32)
             dense[row.indices] = row.data
-            lo, hi = LEXICAL_RANGE
-            weighted = weighted + WEIGHTS["lexical"] * np.clip((self.lexical @ dense - lo) / (hi - lo), 0.0, 1.0)
+            weighted = weighted + WEIGHTS["lexical"] * similarity_value("lexical", self.lexical @ dense, credit=text)
             total = total + WEIGHTS["lexical"]
         values = np.zeros((len(FACT_SIGNALS), len(self.facts)))
         judged = np.zeros((len(FACT_SIGNALS), len(self.facts)))
