@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -192,8 +191,9 @@ class Recruta:
             embedder=self.agent.embedder,
             profile_cache=settings.home / "served" / f"profiles-{self.agent.store.name}.pkl",
         )
-        # Profiles of every indexed candidate (~7 s per 1,000): built in the background, /rank waits if needed.
-        threading.Thread(target=lambda: self.screener.pool, daemon=True, name="candidate-pool").start()
+        # Every indexed candidate's and vaga's profile (~7 s per 1,000 each, cold): built in the background,
+        # /rank and /suggest_vagas wait for the same build if they come first.
+        self.screener.warm_up()
         self.db = make_sessionmaker(database_url(settings.home, settings.database_url))
         self.chat = ChatService(
             sessionmaker=self.db,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -287,3 +289,65 @@ def test_vagas_are_read_in_pages(store: Any) -> None:
     paged = _vaga_chunks(store, page=7)
     assert sorted(paged, key=key) == sorted(zip(whole["metadatas"], whole["documents"], strict=True), key=key)
     assert len(paged) == len(whole["ids"])
+
+
+# ---------------------------------------------------------------------------------------------- warm-up
+def test_warm_up_builds_each_pool_once_and_a_request_waits_for_it(
+    store: Any, vagas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """service.py warms both pools at start: a /suggest_vagas that comes during the build waits for that build
+    (one build, in the warm-up thread), and gets the same suggestions as a screener built on demand."""
+    from recruta.screening import screener as screener_module
+
+    built: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    def slow_pool(*args: Any, **kwargs: Any) -> VagaPool:
+        built.append(threading.current_thread().name)
+        started.set()
+        release.wait(10)  # the request below arrives while this build runs
+        return VagaPool(*args, **kwargs)
+
+    monkeypatch.setattr(screener_module, "VagaPool", slow_pool)
+    s = Screener(store=store, embedder=EMB)
+    threads = s.warm_up()
+    assert started.wait(10)
+    box: dict[str, Any] = {}
+    request = threading.Thread(target=lambda: box.update(got=s.suggest(cv_text=planted_cv(vagas["1006"]), limit=3)))
+    request.start()
+    time.sleep(0.2)
+    assert request.is_alive() and "got" not in box  # waiting for the warm-up's build, not building its own
+    release.set()
+    request.join(30)
+    for thread in threads:
+        thread.join(30)
+    assert built == ["vaga-pool"]
+    assert box["got"]["vagas"][0]["vaga_id"] == "1006"
+    assert len(s.pool) == 0 and len(s.vaga_pool) == 30  # the candidate pool was warmed too (no candidates here)
+
+
+def test_a_failed_warm_up_is_logged_and_retried_by_the_first_request(
+    store: Any, vagas: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    class Flaky:
+        """The index, unreadable during the warm-up."""
+
+        def __init__(self) -> None:
+            self.down = True
+
+        def get(self, **kwargs: Any) -> Any:
+            if self.down:
+                raise ConnectionError("index not ready")
+            return store.get(**kwargs)
+
+    flaky = Flaky()
+    s = Screener(store=flaky, embedder=EMB)
+    with caplog.at_level("ERROR", logger="recruta.screening.screener"):
+        for thread in s.warm_up():
+            thread.join(30)  # no exception escapes the warm-up (a thread's would only be printed; start-up goes on)
+    failed = [r.getMessage() for r in caplog.records]
+    assert any("vaga pool" in m for m in failed) and any("pool" in m and "vaga" not in m for m in failed), failed
+    with pytest.raises(ConnectionError):
+        s.suggest(cv_text="Analista", limit=1)  # the first request tries again, and says why not
+    flaky.down = False
+    assert s.suggest(cv_text=planted_cv(vagas["1006"]), limit=1)["vagas"][0]["vaga_id"] == "1006"

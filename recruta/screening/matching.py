@@ -339,14 +339,14 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
         value = sum(weights[k] * credit[k] for k in found) / sum(weights.values())
         key = "signal.skills.listed" if listed else "signal.skills"
         s["skills"] = {"value": value, "detail": _t(key, found=len(found), total=len(job.skills), listed=len(listed))}
-    credit, no_work = text_credit(cv), _text_credit_note(cv)
+    text_weight, no_work = text_credit(cv), _text_credit_note(cv)
     if semantic is not None:
         s["semantic"] = {
-            "value": float(similarity_value("semantic", semantic, credit=credit)),
+            "value": float(similarity_value("semantic", semantic, credit=text_weight)),
             "detail": _t("signal.semantic", value=f"{semantic:.2f}") + no_work,
         }
     s["lexical"] = {
-        "value": float(similarity_value("lexical", lexical, credit=credit)),
+        "value": float(similarity_value("lexical", lexical, credit=text_weight)),
         "detail": _t("signal.lexical", value=f"{lexical:.2f}") + no_work,
     }
     parts = []

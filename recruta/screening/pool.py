@@ -114,10 +114,10 @@ class CandidatePool:
 
     def __init__(self, store: Any, *, cache: Path | None = None) -> None:
         got = store.get(where={"type": "candidato"}, include_embeddings=True)
+        # an index without candidates (only vagas) answers None for the columns it has no rows of
+        rows = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True) if got["ids"] else ()
         chunks: dict[str, list[tuple[int, str, np.ndarray, dict[str, Any]]]] = {}
-        for doc_id, text, meta, vec in zip(
-            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-        ):
+        for doc_id, text, meta, vec in rows:
             chunks.setdefault(str(meta.get("candidate_id") or doc_id.split(":")[1]), []).append(
                 (int(meta.get("chunk", 0)), text or "", np.asarray(vec, dtype=np.float32), meta)
             )

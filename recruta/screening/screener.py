@@ -10,6 +10,7 @@ Callable without a server:
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from recruta.screening.pool import CandidatePool, job_from_store, rank
 from recruta.screening.suggest import VagaPool, suggest_vagas
 
 MAX_SUGGESTIONS = 50
+log = logging.getLogger(__name__)
 
 
 class ScreeningError(InvalidInput):
@@ -62,6 +64,26 @@ class Screener:
                 cache = self.profile_cache.with_name(f"vagas-{self.profile_cache.name}") if self.profile_cache else None
                 self._vaga_pool = VagaPool(self.store, embedder=self.embedder, cache=cache)
             return self._vaga_pool
+
+    def warm_up(self) -> list[threading.Thread]:
+        """Build the candidate pool (/rank) and the vaga pool (/suggest_vagas) in background daemon threads, so the
+        first request does not pay for them (minutes at full scale when not cached). Each pool's property holds a
+        lock for its build, so a request that comes first waits for that same build — never a second one. A build
+        that fails is logged and left to the first request, which retries it and reports the error: start-up never
+        fails because of it."""
+        threads = [
+            threading.Thread(target=self._warm, args=(name,), daemon=True, name=label)
+            for name, label in (("pool", "candidate-pool"), ("vaga_pool", "vaga-pool"))
+        ]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def _warm(self, name: str) -> None:
+        try:
+            getattr(self, name)
+        except Exception:  # logged; the first request that needs the pool builds it again and says why not
+            log.exception("screening: building the %s in the background failed", name.replace("_", " "))
 
     def job(self, *, vaga_id: str | None, job_text: str | None) -> tuple[Profile, dict[str, Any]]:
         if vaga_id and str(vaga_id).strip():
