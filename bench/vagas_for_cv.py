@@ -3,6 +3,7 @@ hired for comes out near the top.
 
     .venv/bin/python -m bench.vagas_for_cv            # full Decision scale (14,000 vagas) + the committed sample
     .venv/bin/python -m bench.vagas_for_cv --quick    # a small generated sample (CI): same code paths
+    .venv/bin/python -m bench.vagas_for_cv --scale sample   # the committed sample only (minutes, not an hour)
     .venv/bin/python -m bench.vagas_for_cv --data-dir /tmp/full --hires 300 --latency-cvs 40
 
 Full scale: the project's generator at ``--scale full`` (seed 42; the folder bench.ingest makes, reused when
@@ -527,6 +528,12 @@ def main(argv: list[str] | None = None) -> int:
         help="embedder of the full-scale vagas index (its vectors are not used; default hash)",
     )
     p.add_argument("--cold", action="store_true", help="rebuild the full-scale pool cache (timed cold build)")
+    p.add_argument(
+        "--scale",
+        choices=("both", "full", "sample"),
+        default="both",
+        help="full Decision scale, the committed sample, or both (default)",
+    )
     a = p.parse_args(argv)
     from recruta.ingest.embeddings import embedder_for
     from recruta.screening.suggest import DEFAULT_CANDIDATES
@@ -556,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             settings = Settings(home=home, embedder="minilm")
             embedder = embedder_for(settings)
+        if not a.quick and a.scale in ("both", "full"):
             full_dir = full_scale_data(home, a.data_dir)
             index_settings = Settings(home=home, embedder=a.index_embedder, collection="vagas-full")
             store, ingest_s = vagas_only_index(full_dir, index_settings)
@@ -575,6 +583,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             runs[-1]["ingest_s"] = ingest_s
+        if not a.quick and a.scale in ("both", "sample"):
             bench = committed_sample()
             sample_store, _ = vagas_only_index(
                 bench.data_dir, Settings(home=home, embedder=a.index_embedder, collection="vagas-sample")

@@ -1025,3 +1025,57 @@ def test_data_subjects_are_not_requirements():
 def test_remote_negated_a_few_words_away():
     assert locations("Ubicación: Madrid (presencial, no se ofrece teletrabajo)") == {"madrid"}
     assert locations("Não oferecemos home office") == set()
+
+
+# A job pasted from a PDF or an e-mail: paragraphs hard-wrapped at ~95 characters, clauses cut mid-sentence.
+WRAPPED_JOB = """We are hiring a Senior Platform Engineer to own the deployment tooling of our payments product,
+working with a small team of backend engineers and the security group.
+
+Requirements: 5+ years running production services on Linux; experience with containers via Docker and
+orchestration with Kubernetes or
+Nomad; strong grasp of Terraform modules, state management and drift detection on AWS and
+Azure; familiarity with monitoring stacks (Prometheus, Grafana) and on-call practice.
+
+Nice to have:
+- Go
+- Rust"""
+
+
+def test_a_hard_wrapped_job_is_read_clause_by_clause() -> None:
+    """A wrapped paragraph's physical lines are not its lines: a requirement quote is the whole clause that names
+    the skill ("…orchestration with Kubernetes or\\nNomad", not "Nomad"), and a long first line ending mid-sentence
+    is not a title. A bulleted list stays one item a line."""
+    lines = S.job_lines(WRAPPED_JOB)
+    for line in lines:
+        assert WRAPPED_JOB[line.start : line.end] == line.text
+    assert lines[0].kind != "title" and lines[0].text.endswith("the security group.")
+    asked = S.job_skills(WRAPPED_JOB)
+    assert {"docker", "kubernetes", "terraform", "aws", "azure", "prometheus", "grafana", "go", "rust"} <= set(asked)
+    quote = {name: " ".join(need.line.text.split()) for name, need in asked.items()}
+    assert (
+        quote["kubernetes"]
+        == quote["docker"]
+        == ("experience with containers via Docker and orchestration with Kubernetes or Nomad")
+    )
+    assert quote["azure"] == quote["aws"]
+    assert quote["azure"].startswith("strong grasp of Terraform") and quote["azure"].endswith("AWS and Azure")
+    assert quote["grafana"] == "familiarity with monitoring stacks (Prometheus, Grafana) and on-call practice."
+    assert (quote["go"], quote["rust"]) == ("Go", "Rust") and asked["go"].preferred
+    # lines that are whole already are left alone: short items, or a long one followed by a capitalised one
+    listed = (
+        "Requisitos:\nExperiência sólida em desenvolvimento Java com Spring Boot e microsserviços\nConhecimento em SQL"
+    )
+    assert [line.text for line in S.job_lines(listed) if line.kind == "requirement"] == [
+        "Experiência sólida em desenvolvimento Java com Spring Boot e microsserviços",
+        "Conhecimento em SQL",
+    ]
+
+
+def test_match_quotes_a_wrapped_requirement_as_one_line() -> None:
+    from recruta.screening.matching import match, profile
+
+    cv = profile("Platform engineer, 2016–2024: ran Kubernetes clusters and Terraform on AWS.", is_job=False)
+    result = match(cv, profile(WRAPPED_JOB, is_job=True), embedder=None)
+    quoted = {s["skill"]: s["requirement"] for s in result.strengths}
+    assert quoted["kubernetes"] == "experience with containers via Docker and orchestration with Kubernetes or Nomad"
+    assert all("\n" not in item["requirement"] for item in [*result.strengths, *result.gaps])

@@ -121,25 +121,59 @@ def _pieces(line: str, base: int) -> list[tuple[int, str]]:
     return out
 
 
+# A hard-wrapped paragraph (a JD pasted from a PDF or an e-mail, ~80–100 characters a line): a physical line that
+# continues the one before it — that one long and open (no closing punctuation), this one no bullet nor label, and
+# starting in lower case or after a word a clause cannot end on ("…orchestration with Kubernetes or" / "ECS;").
+_WRAP_WIDTH = 60
+_OPEN_END = re.compile(
+    r"(?<!\w)(?:a|an|the|and|or|of|with|for|to|in|on|by|as|at|from|via|e|ou|de|do|da|dos|das|com|em|no|na|para|"
+    r"por|um|uma|y|o|con|en|del|el|la|los|las|и|в|с|на|по|для|или)$"
+)
+
+
+def _continues(previous: str, line: str, original: str) -> bool:
+    """Does physical ``line`` (folded; ``original`` as written) continue the wrapped ``previous`` one?"""
+    prev = previous.rstrip()
+    body = line.lstrip()
+    if len(prev.strip()) < _WRAP_WIDTH or not body or prev.endswith((".", ":", ";", "!", "?")):
+        return False
+    if _REQ_LEAD.match(body) or _REQ_SPLIT.match(body) or _label_patterns()[1].match(body):
+        return False
+    first = original.lstrip()[:1]
+    return first.islower() or first == "(" or bool(_OPEN_END.search(prev))
+
+
+def _logical_lines(norm: str, job_text: str) -> list[tuple[int, str]]:
+    """The folded text's lines with each hard-wrapped paragraph joined into one (the joining newline read as a
+    space, so offsets still map 1:1 to the job text): (offset, line)."""
+    out: list[tuple[int, str]] = []
+    offset = 0
+    for raw in norm.split("\n"):
+        if out and _continues(out[-1][1], raw, job_text[offset : offset + len(raw)]):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {raw}")
+        else:
+            out.append((offset, raw))
+        offset += len(raw) + 1
+    return out
+
+
 def job_lines(job_text: str) -> list[JobLine]:
     """Every line of a job text with its kind.
 
     Headings ("Requisitos:", "Responsibilities", "Sobre a empresa", "Обязанности:") set the kind of the lines under
     them; a label ("Principais atividades: …", "Cliente: …", "Local: …") sets the kind of its own value and of the
-    lines that follow; headings inside a line ("Описание: Обязанности: … Требования: …") cut it. The first line, when
-    short, unlabelled and followed by more, is the title. A line that presents the company ("Somos…", "We are…") is
-    company text wherever it stands; lines before any heading are ``"other"``.
+    lines that follow; headings inside a line ("Описание: Обязанности: … Требования: …") cut it. A hard-wrapped
+    paragraph is one line (:func:`_continues`), so a quote is never half a sentence ("ECS" for AWS). The first line,
+    when short, unlabelled and followed by more, is the title. A line that presents the company ("Somos…",
+    "We are…") is company text wherever it stands; lines before any heading are ``"other"``.
     """
     heading, label, inline = _label_patterns()
     norm = fold(job_text or "")
     out: list[JobLine] = []
     state: LineKind = "other"
-    offset = 0
     first = True
-    physical = norm.split("\n")
-    for n, raw in enumerate(physical):
-        base = offset
-        offset += len(raw) + 1
+    physical = _logical_lines(norm, job_text)
+    for n, (base, raw) in enumerate(physical):
         stripped = raw.strip()
         if not stripped:
             continue

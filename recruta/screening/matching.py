@@ -196,10 +196,11 @@ def lexical_similarity(a: str, b: str) -> float:
 
 
 def _requirement_for(job: Profile, name: str) -> str:
-    """The job line that names a skill (quoted as the requirement): the line its mention is on, never a heading."""
+    """The job line that names a skill (quoted as the requirement): the line its mention is on, never a heading — a
+    hard-wrapped one read as the one line it is (its line breaks as spaces)."""
     need = job.asked.get(name)
     if need is not None:
-        return need.line.text
+        return " ".join(need.line.text.split())
     return job.skills[name].quote
 
 
