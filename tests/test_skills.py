@@ -625,6 +625,12 @@ def test_years_derived_from_date_ranges():
         ("Gerente de Projetos de TI", 5),
         ("Менеджер по продажам", None),
         ("Desenvolvedor PL/SQL", None),
+        # a role named "manager" and "lead" as a verb are no levels: the title's level word is
+        ("We are hiring a Senior Frontend Engineer to lead the development of our consumer-facing web", 3),
+        ("We are looking for a Senior Product Manager to drive the strategy and execution of our", 3),
+        ("Gerente de Produto Pleno", 2),
+        ("You will lead a team of five. Backend developer", None),
+        ("Lead Frontend Engineer", 4),
         (RU_CV_ASU, None),
     ],
 )
@@ -1079,3 +1085,53 @@ def test_match_quotes_a_wrapped_requirement_as_one_line() -> None:
     quoted = {s["skill"]: s["requirement"] for s in result.strengths}
     assert quoted["kubernetes"] == "experience with containers via Docker and orchestration with Kubernetes or Nomad"
     assert all("\n" not in item["requirement"] for item in [*result.strengths, *result.gaps])
+
+
+# An hh.ru-style vacancy pasted as one paragraph (its list markers gone, its double spaces collapsed by the paste
+# normaliser): headings stand mid-line, after a plain word.
+RU_ONE_LINE_JOB = (
+    "Должность: Менеджер по работе с клиентами\n"
+    "Описание: Мы — сервис онлайн-бронирования для ресторанов, более 5 000 партнёров по всей стране. "
+    "Тебе предстоит: Искать новых клиентов и проводить переговоры с владельцами ресторанов Вести базу клиентов "
+    "в CRM Проводить презентации продукта Что предлагаем: Оформление по ТК РФ Обучение и наставничество "
+    "от опытных коллег Корпоративные тренинги Что ждём от кандидата: Опыт продаж от года Грамотная речь "
+    "Уверенный пользователь Excel"
+)
+
+
+def test_headings_inside_a_pasted_one_line_vacancy() -> None:
+    """ "Тебе предстоит:", "Что предлагаем:" and "Что ждём от кандидата:" are headings even mid-line after a plain
+    word (capitalised, as headings are): what the company offers ("наставничество", "тренинги") is no requirement."""
+    from recruta.files import parse_text
+
+    job = parse_text(RU_ONE_LINE_JOB)
+    kinds = {line.text.split()[0]: line.kind for line in S.job_lines(job) if line.kind != "heading"}
+    assert kinds["Искать"] == "responsibility"
+    assert kinds["Оформление"] == "benefits"
+    assert kinds["Опыт"] == "requirement"
+    asked = S.job_skills(job)
+    assert {"negotiation", "crm", "excel"} <= set(asked)
+    assert not {"mentoring", "training"} & set(asked)
+    assert asked["excel"].line.kind == "requirement"
+    # a lower-case word before ':' mid-sentence is no heading
+    plain = S.job_lines("Requisitos:\nExperiência com os seguintes requisitos: Python e SQL")
+    assert [line.kind for line in plain] == ["heading", "requirement"]
+
+
+def test_a_long_requirement_is_quoted_by_its_sentence() -> None:
+    """A job pasted as one long line: the quote is the sentence that names the skill, cut around the mention with
+    "…" if that is still long — never the whole 1,000-character paragraph."""
+    from recruta.screening.matching import QUOTE_CHARS, match, profile
+
+    filler = " ".join(f"Parágrafo sobre a empresa número {n} com muitos clientes satisfeitos." for n in range(20))
+    tail = " ".join(f"item{n}" for n in range(60))
+    job = profile(
+        f"Descrição: {filler} Buscamos alguém com experiência sólida em Kubernetes em produção. "
+        f"Lista longa sem pontos: Terraform {tail}",
+        is_job=True,
+    )
+    result = match(profile("Trabalhei com Kubernetes e Terraform.", is_job=False), job, embedder=None)
+    quoted = {s["skill"]: s["requirement"] for s in result.strengths}
+    assert quoted["kubernetes"] == "Buscamos alguém com experiência sólida em Kubernetes em produção."
+    assert quoted["terraform"].endswith("…") and "Terraform" in quoted["terraform"]
+    assert len(quoted["terraform"]) <= QUOTE_CHARS + 2

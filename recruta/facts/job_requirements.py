@@ -91,6 +91,16 @@ def _label_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     return heading, label, inline
 
 
+@lru_cache(maxsize=1)
+def _capitalised_inline() -> re.Pattern[str]:
+    """A known heading with its ':' right after a word, for text whose double spaces were collapsed (pasted text is
+    normalised: "…продление рекламы Что предлагаем: Аккредитованная…"); it cuts only where the original is
+    capitalised there, as a heading is."""
+    kinds: dict[str, list[str]] = table("job_sections")["kinds"]
+    groups = "|".join(f"(?P<{kind}>{'|'.join(kinds[kind])})" for kind in _SECTION_KINDS if kind != "title")
+    return re.compile(rf"(?<=\w )(?:{groups})\s*:\s*(?=\S)")
+
+
 # A line that describes the company rather than the job, wherever it stands.
 _COMPANY_LINE = re.compile(
     r"^(?:somos|nossa empresa|nosso cliente|a empresa|a companhia|fundada em|we are|we're|our (?:company|client|team) "
@@ -178,7 +188,9 @@ def job_lines(job_text: str) -> list[JobLine]:
         if not stripped:
             continue
         # Cut the line where a heading starts inside it; each part has its own kind.
-        cuts = [0, *(m.start() for m in inline.finditer(raw) if m.start() > 0)]
+        at = {m.start() for m in inline.finditer(raw) if m.start() > 0}
+        at |= {m.start() for m in _capitalised_inline().finditer(raw) if job_text[base + m.start()].isupper()}
+        cuts = [0, *sorted(at)]
         parts = [(cuts[i], raw[cuts[i] : cuts[i + 1] if i + 1 < len(cuts) else len(raw)]) for i in range(len(cuts))]
         for part_start, part in parts:
             lead = len(part) - len(part.lstrip())

@@ -195,13 +195,46 @@ def lexical_similarity(a: str, b: str) -> float:
     return float((m[0] @ m[1].T).toarray()[0, 0])
 
 
+#: A quoted requirement longer than this (a job pasted as one paragraph: hh.ru's "Описание: …" runs to 2,000
+#: characters) is cut to the sentence that names the skill, and that to a window around the mention.
+QUOTE_CHARS = 240
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\s{2,}")
+
+
 def _requirement_for(job: Profile, name: str) -> str:
     """The job line that names a skill (quoted as the requirement): the line its mention is on, never a heading — a
-    hard-wrapped one read as the one line it is (its line breaks as spaces)."""
+    hard-wrapped one read as the one line it is (its line breaks as spaces), a very long one cut to the sentence
+    that names the skill (QUOTE_CHARS)."""
     need = job.asked.get(name)
-    if need is not None:
-        return " ".join(need.line.text.split())
-    return job.skills[name].quote
+    if need is None:
+        return job.skills[name].quote
+    line, at = need.line.text, need.evidence.start - need.line.start
+    if len(line) > QUOTE_CHARS:
+        line, at = _around(line, at, at + len(need.evidence.quote))
+    return " ".join(line.split())
+
+
+def _around(text: str, lo: int, hi: int) -> tuple[str, int]:
+    """The sentence of ``text`` that holds ``text[lo:hi]`` — if that is still longer than QUOTE_CHARS, a window of
+    whole words around it, with "…" where it was cut — and the mention's offset in it."""
+    start, end = 0, len(text)
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= lo:
+            start = m.end()
+        elif m.start() >= hi:
+            end = m.start()
+            break
+    if end - start > QUOTE_CHARS:
+        half = (QUOTE_CHARS - (hi - lo)) // 2
+        cut_start, cut_end = max(start, lo - half), min(end, hi + half)
+        while cut_start > start and not text[cut_start - 1].isspace():
+            cut_start += 1
+        while cut_end < end and not text[cut_end].isspace():
+            cut_end -= 1
+        prefix = "…" if cut_start > start else ""
+        suffix = "…" if cut_end < end else ""
+        return prefix + text[cut_start:cut_end].strip() + suffix, lo - cut_start + len(prefix)
+    return text[start:end], lo - start
 
 
 # --------------------------------------------------------------------------- scoring
