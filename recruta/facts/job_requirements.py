@@ -188,9 +188,9 @@ def job_lines(job_text: str) -> list[JobLine]:
         if not stripped:
             continue
         # Cut the line where a heading starts inside it; each part has its own kind.
-        at = {m.start() for m in inline.finditer(raw) if m.start() > 0}
-        at |= {m.start() for m in _capitalised_inline().finditer(raw) if job_text[base + m.start()].isupper()}
-        cuts = [0, *sorted(at)]
+        heads = {m.start() for m in inline.finditer(raw) if m.start() > 0}
+        heads |= {m.start() for m in _capitalised_inline().finditer(raw) if job_text[base + m.start()].isupper()}
+        cuts = [0, *sorted(heads)]
         parts = [(cuts[i], raw[cuts[i] : cuts[i + 1] if i + 1 < len(cuts) else len(raw)]) for i in range(len(cuts))]
         for part_start, part in parts:
             lead = len(part) - len(part.lstrip())
