@@ -394,7 +394,7 @@ def render(data: dict[str, Any]) -> str:
             "the generator's `--scale full` set (seed 42), its vagas.json alone in the index (ingested with "
             f"`{data['index_embedder']}`: suggestions read the vagas' texts, never the index's vectors); the CVs are "
             "those of hired applicants of the same set. Two stages (`recruta/screening/suggest.py`): an estimate of every vaga's "
-            "score (semantic and lexical similarity as matrix products, skills overlap, and the signals of the vaga's "
+            "score by the match's own formula (semantic and lexical similarity as matrix products, the skills signal's credit, and the signals of the vaga's "
             "facts once per distinct set of facts), then the full match — the one `/match` computes — on the "
             f"best {data['candidates']}. One request at a time after {runs[0]['latency']['warmup']} warm-ups; "
             f"target p50 ≤ {TARGET_P50_S:.0f} s at full scale.",
