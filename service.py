@@ -32,7 +32,7 @@ os.environ.setdefault("BENTOML_HOME", str(settings.bentoml_home))
 import bentoml  # noqa: E402
 from starlette.responses import StreamingResponse  # noqa: E402
 
-from recruta.api.errors import ApiError, ErrorBody, domain_errors, endpoint_error  # noqa: E402
+from recruta.api.errors import ApiError, ErrorBody, domain_errors, endpoint_error, negotiate  # noqa: E402
 from recruta.api.models import (  # noqa: E402
     ChatAnswer,
     ChatDeleted,
@@ -80,6 +80,19 @@ MAX_TEXT_CHARS = Screener.max_cv_chars  # pasted CV / job texts: longer is a 400
 # A whole request: the four chat documents at the upload limit, plus the form around them.
 MAX_BODY_BYTES = 4 * settings.max_upload_bytes + 1_000_000
 JobText = Annotated[str, Field(max_length=MAX_TEXT_CHARS, description="The job's text (instead of a vaga_id).")]
+OutputLanguage = Annotated[
+    Literal["pt", "en", "es", "ru"],
+    Field(
+        description="Language of the verdict, advice and signal details; else Accept-Language, "
+        "else the CV's own language (the job's on /rank)."
+    ),
+]
+
+
+def output_language(language: str | None, ctx: bentoml.Context) -> str | None:
+    """The wording language a request asks for: its ``language`` field, else its Accept-Language header (None:
+    neither, and the texts' own language decides)."""
+    return language or negotiate(ctx.request.headers.get("accept-language"))
 
 
 def clean_text(value: str, *, field: str, limit: int, key: str | None = None) -> str:
@@ -245,12 +258,19 @@ class Recruta:
         cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> MatchResult:
         """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict.
         Name the job by `vaga_id` or by `job_text`, not both."""
         one_job(vaga_id, job_text)
+        lang = output_language(language, ctx)
         with domain_errors(not_found=("vaga_id", vaga_id)):
-            return respond(MatchResult, self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text))
+            return respond(
+                MatchResult,
+                self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text, language=lang),
+            )
 
     @bentoml.api
     def match_file(
@@ -258,13 +278,18 @@ class Recruta:
         cv_file: Path = Field(description="CV em PDF, DOCX ou TXT (até 5 MB)."),
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> MatchResult:
         """Same as /match, for an uploaded CV file (multipart/form-data)."""
         one_job(vaga_id, job_text)
         name, data = check_upload(cv_file, field="cv_file")
+        lang = output_language(language, ctx)
         with domain_errors(uploads={"cv_file": name}, not_found=("vaga_id", vaga_id)):
             return respond(
-                MatchResult, self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text)
+                MatchResult,
+                self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text, language=lang),
             )
 
     @bentoml.api
@@ -300,6 +325,9 @@ class Recruta:
             default="all", description="Without `cvs`: every indexed candidate, or the vaga's applicants."
         ),
         limit: int = Field(default=20, ge=1, le=1000),
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> RankResult:
         """Candidates ordered by score; for a vaga with history, the actual hires are marked."""
         one_job(vaga_id, job_text)
@@ -310,7 +338,15 @@ class Recruta:
                 raise ApiError("text.blank", field=f"cvs[{n}]")
         with domain_errors(rename={"cv_text": "cvs"}, not_found=("vaga_id", vaga_id)):
             return respond(
-                RankResult, self.screener.rank(vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
+                RankResult,
+                self.screener.rank(
+                    vaga_id=vaga_id,
+                    job_text=job_text,
+                    cvs=cvs,
+                    scope=scope,
+                    limit=limit,
+                    language=output_language(language, ctx),
+                ),
             )
 
     # ------------------------------------------------------------------ chat about a candidate

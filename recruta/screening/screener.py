@@ -108,10 +108,12 @@ class Screener:
         filename: str | None = None,
         vaga_id: str | None = None,
         job_text: str | None = None,
+        language: str | None = None,
     ) -> dict[str, Any]:
+        """The match of one CV and one job, worded in ``language`` (else in the CV's own language)."""
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
         cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
-        result = match(cv, job, embedder=self.embedder)
+        result = match(cv, job, embedder=self.embedder, lang=language)
         return {**result.to_dict(), "job": job_info, "cv": cv_info}
 
     def rank(
@@ -122,15 +124,19 @@ class Screener:
         cvs: list[str] | None = None,
         scope: str = "all",
         limit: int = 20,
+        language: str | None = None,
     ) -> dict[str, Any]:
+        """Candidates ordered by score; the verdicts of given ``cvs`` are worded in ``language``, else in the
+        job's language (one language for the whole list)."""
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
+        lang = language or job.language
         if cvs:
             profiles = [self.cv(cv_text=t)[0] for t in cvs]
             job_vec = self.embedder.embed([job_focus_text(job)[:2000]])[0] if self.embedder else None
             rows: list[dict[str, Any]] = []
             for n, p in enumerate(profiles):
                 vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else None
-                r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec)
+                r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec, lang=lang)
                 rows.append(
                     {
                         "index": n,
