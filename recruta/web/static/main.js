@@ -14,6 +14,7 @@ const METRICS = [["rougeL", "ROUGE-L"], ["rouge1", "ROUGE-1"], ["bleu", "BLEU"],
 
 async function loadInfo() {
   const footer = $("#model-info");
+  footer.removeAttribute("data-i18n");  // "Carregando…" no more: from here on the footer is built (and rebuilt)
   try {
     const info = await postJSON("../info", {});
     const metrics = info.metrics || {};
