@@ -351,8 +351,9 @@ class Recruta:
 
     # ------------------------------------------------------------------ chat about a candidate
     @bentoml.api(route="/chat/sessions", input_spec=ChatUpload)
-    def chat_create(self, **fields: Any) -> ChatSession:
-        """Open a session with the candidate's documents; returns the CV summary and the loaded documents."""
+    def chat_create(self, ctx: bentoml.Context, **fields: Any) -> ChatSession:
+        """Open a session with the candidate's documents; returns the CV summary (in the Accept-Language's
+        language, else the CV's) and the loaded documents."""
         docs, names = [], {}
         for kind in ("cv", "recommendation", "interests", "job_description"):
             value = fields.get(kind)
@@ -361,15 +362,25 @@ class Recruta:
                 docs.append((kind, name, data))
                 names[kind] = name
         with domain_errors(uploads=names):
-            return respond(ChatSession, self.chat.create_session(documents=docs, title=fields.get("title")))
+            return respond(
+                ChatSession,
+                self.chat.create_session(
+                    documents=docs, title=fields.get("title"), language=output_language(None, ctx)
+                ),
+            )
 
     @bentoml.api(route="/chat/documents", input_spec=ChatDocumentUpload)
-    def chat_add_document(self, session_id: str, kind: str, file: Path) -> ChatHistory:
+    def chat_add_document(self, session_id: str, kind: str, file: Path, *, ctx: bentoml.Context) -> ChatHistory:
         """Add a document to an open session, or replace the one of the same kind (a newer CV, the job); the
         change is noted in the history and the next answers use it."""
         name, data = check_upload(file, field="file")
         with domain_errors(uploads={kind: name}, not_found=("session_id", session_id)):
-            return respond(ChatHistory, self.chat.add_document(session_id, kind=kind, filename=name, data=data))
+            return respond(
+                ChatHistory,
+                self.chat.add_document(
+                    session_id, kind=kind, filename=name, data=data, language=output_language(None, ctx)
+                ),
+            )
 
     @bentoml.api(route="/chat/message")
     def chat_message(self, session_id: str, message: str, include_history_hires: bool = False) -> ChatAnswer:

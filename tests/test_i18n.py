@@ -229,3 +229,18 @@ def test_catalogue_files_are_valid_json_objects_of_strings():
     for path in CATALOGUES.glob("*.json"):
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         assert all(isinstance(v, str) for msgs in data.values() for v in msgs.values()), path.name
+
+
+def test_the_chat_summary_speaks_the_language_asked_else_the_cvs():
+    from recruta.chat.profiles import Analyst
+    from recruta.chat.summary import summarise
+
+    analyst = Analyst(embedder=None)
+    texts = {"cv": CV_PT, "job_description": JOB_EN}
+    heading = {lang: message("chat", "summary.heading", lang) for lang in ("pt", "en", "es")}
+    assert summarise(texts, analyst=analyst).startswith(heading["pt"])
+    assert summarise({"cv": CV_EN}, analyst=analyst).startswith(heading["en"])
+    english = summarise(texts, analyst=analyst, lang="en")
+    assert english.startswith(heading["en"]) and message("chat", "fit.heading", "en") in english
+    assert summarise(texts, analyst=analyst, lang="es").startswith(heading["es"])
+    assert summarise(texts, analyst=analyst, lang="ru").startswith(heading["pt"])  # no Russian chat catalogue: the CV's

@@ -213,3 +213,29 @@ def test_the_api_words_match_and_rank_in_the_language_asked_or_the_cvs(served):
     assert top["verdict"].startswith(message("screening", f"verdict.{band(top['score'])}", "ru"))
     bad = httpx.post(f"{base}/match", json={"cv_text": CV_EN, "job_text": JOB_EN, "language": "de"}, timeout=30)
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "language"
+
+
+def test_the_chat_summary_follows_accept_language_else_the_cv(served):
+    base, _ = served
+    files = {
+        "cv": ("cv.txt", CV_PT.encode(), "text/plain"),
+        "job_description": ("job.txt", JOB_EN.encode(), "text/plain"),
+    }
+    english = httpx.post(f"{base}/chat/sessions", files=files, headers={"Accept-Language": "en-US"}, timeout=60)
+    assert english.status_code == 200, english.text
+    assert english.json()["summary"].startswith(message("chat", "summary.heading", "en"))
+    own = httpx.post(f"{base}/chat/sessions", files=files, timeout=60).json()  # no header: the CV's (Portuguese)
+    assert own["summary"].startswith(message("chat", "summary.heading", "pt"))
+    added = httpx.post(
+        f"{base}/chat/documents",
+        files={"file": ("letter.txt", b"Recomendo a candidata pelo trabalho em equipe.", "text/plain")},
+        data={"session_id": json.dumps(own["session_id"]), "kind": json.dumps("recommendation")},
+        headers={"Accept-Language": "es"},
+        timeout=60,
+    ).json()
+    assert added["summary"].startswith(message("chat", "summary.heading", "es"))
+    assert added["messages"][-1]["role"] == "event" and added["messages"][-1]["content"] == message(
+        "chat", "event.added", "es", kind=message("chat", "label.recommendation", "es"), filename="letter.txt"
+    )
+    for sid in (english.json()["session_id"], own["session_id"]):
+        httpx.post(f"{base}/chat/delete", json={"session_id": sid}, timeout=30)

@@ -68,6 +68,7 @@ export function setLanguage(code, { remember = true } = {}) {
   if (!(code in catalogues)) return;
   current = code;
   document.documentElement.lang = locale();
+  document.title = t("page.title");
   if (remember) {
     try {
       localStorage.setItem(STORAGE, code);

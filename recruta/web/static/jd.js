@@ -1,7 +1,7 @@
 // "Descrição de vaga": the form → /generate_jd; edit one section → /jd/regenerate; rate → /jd/feedback.
 
 import { postJSON } from "./api.js";
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { $, busy, el, openRecord, showNote } from "./ui.js";
 
 const SECTIONS = ["summary", "responsibilities", "requirements", "nice_to_have", "benefits", "salary"];
@@ -81,6 +81,7 @@ function render(result) {
 
 export function initJD() {
   const form = $("#jd-form");
+  $("#jd-language").value = lang();  // the JD is written in the page's language unless the recruiter picks another
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const result = await busy(form, () => postJSON("../generate_jd", requestBody(form)), t("jd.busy"),
