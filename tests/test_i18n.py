@@ -244,3 +244,14 @@ def test_the_chat_summary_speaks_the_language_asked_else_the_cvs():
     assert english.startswith(heading["en"]) and message("chat", "fit.heading", "en") in english
     assert summarise(texts, analyst=analyst, lang="es").startswith(heading["es"])
     assert summarise(texts, analyst=analyst, lang="ru").startswith(heading["pt"])  # no Russian chat catalogue: the CV's
+
+
+def test_a_chat_fit_answer_words_the_gaps_in_the_answers_language():
+    from recruta.chat.fit import fit_answer
+    from recruta.chat.profiles import Analyst
+
+    documents = {"cv": CV_PT, "job_description": JOB_PT}
+    english = fit_answer(documents, lang="en", analyst=Analyst(embedder=None)).answer
+    assert "English: CV basic, job advanced" in english and "inglês: CV básico" not in english
+    portuguese = fit_answer(documents, lang="pt", analyst=Analyst(embedder=None)).answer
+    assert "inglês: CV básico, vaga avançado" in portuguese

@@ -253,7 +253,7 @@ def summarise(texts: dict[str, str], *, analyst: Analyst, lang: str | None = Non
     lang = summary_language(cv, lang)
     lines = [message("chat", "summary.heading", lang), *fact_lines(cv, lang=lang)]
     if "job_description" in texts:
-        result = analyst.match(cv, analyst.profile(texts["job_description"], is_job=True))
+        result = analyst.match(cv, analyst.profile(texts["job_description"], is_job=True), lang=lang)
         lines.append(f"- {score_line(result, lang)}")
     return "\n".join(lines)
 
