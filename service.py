@@ -297,21 +297,29 @@ class Recruta:
         self,
         cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
         limit: int = Field(default=10, ge=1, le=MAX_SUGGESTIONS),
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,
     ) -> SuggestResult:
         """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict."""
+        lang = output_language(language, ctx)
         with domain_errors():
-            return respond(SuggestResult, self.screener.suggest(cv_text=cv_text, limit=limit))
+            return respond(SuggestResult, self.screener.suggest(cv_text=cv_text, limit=limit, language=lang))
 
     @bentoml.api
     def suggest_vagas_file(
         self,
         cv_file: Path = Field(description="CV em PDF, DOCX ou TXT."),
         limit: int = Field(default=10, ge=1, le=MAX_SUGGESTIONS),
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,
     ) -> SuggestResult:
         """Same as /suggest_vagas, for an uploaded CV file (multipart/form-data)."""
         name, data = check_upload(cv_file, field="cv_file")
+        lang = output_language(language, ctx)
         with domain_errors(uploads={"cv_file": name}):
-            return respond(SuggestResult, self.screener.suggest(data=data, filename=name, limit=limit))
+            return respond(SuggestResult, self.screener.suggest(data=data, filename=name, limit=limit, language=lang))
 
     @bentoml.api
     def rank(

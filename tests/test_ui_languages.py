@@ -211,6 +211,12 @@ def test_the_api_words_match_and_rank_in_the_language_asked_or_the_cvs(served):
     ).json()
     top = ranked["candidates"][0]
     assert top["verdict"].startswith(message("screening", f"verdict.{band(top['score'])}", "ru"))
+    suggested = httpx.post(
+        f"{base}/suggest_vagas", json={"cv_text": CV_PT, "limit": 3}, headers={"Accept-Language": "en"}, timeout=60
+    ).json()["vagas"]
+    assert suggested and all(
+        v["verdict"].startswith(message("screening", f"verdict.{band(v['score'])}", "en")) for v in suggested
+    )
     bad = httpx.post(f"{base}/match", json={"cv_text": CV_EN, "job_text": JOB_EN, "language": "de"}, timeout=30)
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "language"
 

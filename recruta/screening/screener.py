@@ -11,7 +11,7 @@ Callable without a server:
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -158,11 +158,19 @@ class Screener:
         return {"job": job_info, "candidates": rows, "hired": hired, "n_scored": n}
 
     def suggest(
-        self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None, limit: int = 10
+        self,
+        *,
+        cv_text: str | None = None,
+        data: bytes | None = None,
+        filename: str | None = None,
+        limit: int = 10,
+        language: str | None = None,
     ) -> dict[str, Any]:
         """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict (none when
-        the index holds no vaga: ``n_vagas`` says so)."""
+        the index holds no vaga: ``n_vagas`` says so), worded in ``language`` (else in the CV's)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:
             raise ScreeningError(message("suggest", "limit", "pt", max=MAX_SUGGESTIONS))
         cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
+        if language:  # /match words its result in the CV's language unless told otherwise: tell it through the CV
+            cv = replace(cv, language=language)
         return {**suggest_vagas(cv, self.vaga_pool, limit=limit).to_dict(), "cv": cv_info}
