@@ -31,7 +31,7 @@ os.environ.setdefault("BENTOML_HOME", str(settings.bentoml_home))
 import bentoml  # noqa: E402
 from starlette.responses import StreamingResponse  # noqa: E402
 
-from recruta.api.errors import ApiError, ErrorBody, domain_errors, endpoint_error  # noqa: E402
+from recruta.api.errors import ApiError, ErrorBody, domain_errors, endpoint_error, negotiate  # noqa: E402
 from recruta.api.models import (  # noqa: E402
     ChatAnswer,
     ChatDeleted,
@@ -79,6 +79,19 @@ MAX_TEXT_CHARS = Screener.max_cv_chars  # pasted CV / job texts: longer is a 400
 # A whole request: the four chat documents at the upload limit, plus the form around them.
 MAX_BODY_BYTES = 4 * settings.max_upload_bytes + 1_000_000
 JobText = Annotated[str, Field(max_length=MAX_TEXT_CHARS, description="The job's text (instead of a vaga_id).")]
+OutputLanguage = Annotated[
+    Literal["pt", "en", "es", "ru"],
+    Field(
+        description="Language of the verdict, advice and signal details; else Accept-Language, "
+        "else the CV's own language (the job's on /rank)."
+    ),
+]
+
+
+def output_language(language: str | None, ctx: bentoml.Context) -> str | None:
+    """The wording language a request asks for: its ``language`` field, else its Accept-Language header (None:
+    neither, and the texts' own language decides)."""
+    return language or negotiate(ctx.request.headers.get("accept-language"))
 
 
 def clean_text(value: str, *, field: str, limit: int, key: str | None = None) -> str:
@@ -245,12 +258,19 @@ class Recruta:
         cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> MatchResult:
         """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict.
         Name the job by `vaga_id` or by `job_text`, not both."""
         one_job(vaga_id, job_text)
+        lang = output_language(language, ctx)
         with domain_errors(not_found=("vaga_id", vaga_id)):
-            return respond(MatchResult, self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text))
+            return respond(
+                MatchResult,
+                self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text, language=lang),
+            )
 
     @bentoml.api
     def match_file(
@@ -258,13 +278,18 @@ class Recruta:
         cv_file: Path = Field(description="CV em PDF, DOCX ou TXT (até 5 MB)."),
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> MatchResult:
         """Same as /match, for an uploaded CV file (multipart/form-data)."""
         one_job(vaga_id, job_text)
         name, data = check_upload(cv_file, field="cv_file")
+        lang = output_language(language, ctx)
         with domain_errors(uploads={"cv_file": name}, not_found=("vaga_id", vaga_id)):
             return respond(
-                MatchResult, self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text)
+                MatchResult,
+                self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text, language=lang),
             )
 
     @bentoml.api
@@ -272,21 +297,29 @@ class Recruta:
         self,
         cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
         limit: int = Field(default=10, ge=1, le=MAX_SUGGESTIONS),
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,
     ) -> SuggestResult:
         """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict."""
+        lang = output_language(language, ctx)
         with domain_errors():
-            return respond(SuggestResult, self.screener.suggest(cv_text=cv_text, limit=limit))
+            return respond(SuggestResult, self.screener.suggest(cv_text=cv_text, limit=limit, language=lang))
 
     @bentoml.api
     def suggest_vagas_file(
         self,
         cv_file: Path = Field(description="CV em PDF, DOCX ou TXT."),
         limit: int = Field(default=10, ge=1, le=MAX_SUGGESTIONS),
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,
     ) -> SuggestResult:
         """Same as /suggest_vagas, for an uploaded CV file (multipart/form-data)."""
         name, data = check_upload(cv_file, field="cv_file")
+        lang = output_language(language, ctx)
         with domain_errors(uploads={"cv_file": name}):
-            return respond(SuggestResult, self.screener.suggest(data=data, filename=name, limit=limit))
+            return respond(SuggestResult, self.screener.suggest(data=data, filename=name, limit=limit, language=lang))
 
     @bentoml.api
     def rank(
@@ -300,6 +333,9 @@ class Recruta:
             default="all", description="Without `cvs`: every indexed candidate, or the vaga's applicants."
         ),
         limit: int = Field(default=20, ge=1, le=1000),
+        language: OutputLanguage | None = None,
+        *,
+        ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> RankResult:
         """Candidates ordered by score; for a vaga with history, the actual hires are marked."""
         one_job(vaga_id, job_text)
@@ -310,13 +346,22 @@ class Recruta:
                 raise ApiError("text.blank", field=f"cvs[{n}]")
         with domain_errors(rename={"cv_text": "cvs"}, not_found=("vaga_id", vaga_id)):
             return respond(
-                RankResult, self.screener.rank(vaga_id=vaga_id, job_text=job_text, cvs=cvs, scope=scope, limit=limit)
+                RankResult,
+                self.screener.rank(
+                    vaga_id=vaga_id,
+                    job_text=job_text,
+                    cvs=cvs,
+                    scope=scope,
+                    limit=limit,
+                    language=output_language(language, ctx),
+                ),
             )
 
     # ------------------------------------------------------------------ chat about a candidate
     @bentoml.api(route="/chat/sessions", input_spec=ChatUpload)
-    def chat_create(self, **fields: Any) -> ChatSession:
-        """Open a session with the candidate's documents; returns the CV summary and the loaded documents."""
+    def chat_create(self, ctx: bentoml.Context, **fields: Any) -> ChatSession:
+        """Open a session with the candidate's documents; returns the CV summary (in the Accept-Language's
+        language, else the CV's) and the loaded documents."""
         docs, names = [], {}
         for kind in ("cv", "recommendation", "interests", "job_description"):
             value = fields.get(kind)
@@ -325,15 +370,25 @@ class Recruta:
                 docs.append((kind, name, data))
                 names[kind] = name
         with domain_errors(uploads=names):
-            return respond(ChatSession, self.chat.create_session(documents=docs, title=fields.get("title")))
+            return respond(
+                ChatSession,
+                self.chat.create_session(
+                    documents=docs, title=fields.get("title"), language=output_language(None, ctx)
+                ),
+            )
 
     @bentoml.api(route="/chat/documents", input_spec=ChatDocumentUpload)
-    def chat_add_document(self, session_id: str, kind: str, file: Path) -> ChatHistory:
+    def chat_add_document(self, session_id: str, kind: str, file: Path, *, ctx: bentoml.Context) -> ChatHistory:
         """Add a document to an open session, or replace the one of the same kind (a newer CV, the job); the
         change is noted in the history and the next answers use it."""
         name, data = check_upload(file, field="file")
         with domain_errors(uploads={kind: name}, not_found=("session_id", session_id)):
-            return respond(ChatHistory, self.chat.add_document(session_id, kind=kind, filename=name, data=data))
+            return respond(
+                ChatHistory,
+                self.chat.add_document(
+                    session_id, kind=kind, filename=name, data=data, language=output_language(None, ctx)
+                ),
+            )
 
     @bentoml.api(route="/chat/message")
     def chat_message(self, session_id: str, message: str, include_history_hires: bool = False) -> ChatAnswer:

@@ -191,11 +191,13 @@ def test_match_uploaded_pdf_shows_score_and_breakdown(served, page, shot, data, 
     pick_vaga(page, "match-vaga", data["vagas"][vid]["informacoes_basicas"]["titulo_vaga"], vid)  # search by title
     page.get_by_role("button", name="Calcular compatibilidade").click()
 
-    # the same request to the API (form values are JSON-decoded by BentoML, hence the quoted id)
+    # the same request to the API (form values are JSON-decoded by BentoML, hence the quoted id), in the page's
+    # language: the page sends it as Accept-Language (else the wording would follow this English CV)
     api = httpx.post(
         f"{base}/match_file",
         files={"cv_file": (cv.name, cv.read_bytes(), "application/pdf")},
         data={"vaga_id": json.dumps(vid)},
+        headers={"Accept-Language": "pt-BR"},
         timeout=60,
     ).json()
     expect(page.locator("#match-gauge .gauge-value")).to_have_text(str(api["score"]), timeout=SLOW)

@@ -32,7 +32,7 @@ def fit_answer(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Rep
     if "job_description" not in documents:
         return assessment(documents, lang=lang, analyst=analyst)
     job = analyst.profile(documents["job_description"], is_job=True)
-    result = analyst.match(cv, job)
+    result = analyst.match(cv, job, lang=lang)
     lines = [score_line(result, lang)]
     strengths = by_job_wording(result.strengths, job, limit=5)
     if strengths:

@@ -48,7 +48,7 @@ def _from_match(
     t = messages("chat", lang)
     cv = analyst.profile(documents["cv"], is_job=False)
     job = analyst.profile(documents["job_description"], is_job=True)
-    result = analyst.match(cv, job)
+    result = analyst.match(cv, job, lang=lang)
     gaps: list[str] = []
     # technical gaps stated on a requirement line first; a word from the job's introduction ("marketing") last
     required = {" ".join(r.split()) for r in job.requirements}

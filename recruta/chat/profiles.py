@@ -100,11 +100,11 @@ class Analyst:
             self._vectors.put_many(zip(missing, fresh, strict=True))
         return np.vstack([found[k] for k in keys])
 
-    def match(self, cv: Profile, job: Profile) -> MatchResult:
+    def match(self, cv: Profile, job: Profile, *, lang: str | None = None) -> MatchResult:
         """``recruta.screening.matching.match`` with the CV's paragraphs and the job's focus embedded through the
-        cache (the summary and every fit question match the same pair)."""
+        cache (the summary and every fit question match the same pair); its wording in ``lang`` (the answer's)."""
         cv_vectors = job_vector = None
         if self.embedder is not None:
             cv_vectors = self.vectors(paragraphs(cv.text))
             job_vector = self.vectors([job_focus_text(job)[:2000]])[0]
-        return match(cv, job, embedder=self.embedder, cv_vectors=cv_vectors, job_vector=job_vector)
+        return match(cv, job, embedder=self.embedder, cv_vectors=cv_vectors, job_vector=job_vector, lang=lang)

@@ -46,7 +46,7 @@ from recruta.chat.errors import ChatError, SessionNotFound
 from recruta.chat.planner import Plan, Planner
 from recruta.chat.profiles import Analyst
 from recruta.chat.store import ChatStore
-from recruta.chat.summary import SUMMARY_LANGS, cv_title, session_title, summarise
+from recruta.chat.summary import cv_title, session_title, summarise, summary_language
 from recruta.core.settings import get_settings
 from recruta.i18n import message as i18n_message
 from recruta.ingest.embeddings import Embedder
@@ -81,22 +81,33 @@ class ChatService:
         self._analyst = Analyst(embedder=self.embedder)
 
     # ------------------------------------------------------------------ sessions and documents
-    def create_session(self, *, documents: list[tuple[str, str, bytes]], title: str | None = None) -> dict[str, Any]:
-        """Open a session from uploads ``(kind, filename, data)``: the CV is required, at most one per kind."""
+    def create_session(
+        self, *, documents: list[tuple[str, str, bytes]], title: str | None = None, language: str | None = None
+    ) -> dict[str, Any]:
+        """Open a session from uploads ``(kind, filename, data)``: the CV is required, at most one per kind. The
+        summary is worded in ``language`` (else in the CV's: :func:`~recruta.chat.summary.summary_language`)."""
         parsed = parse_uploads(documents, max_bytes=self.max_upload_bytes)
         if title is not None and not isinstance(title, str):
             raise ChatError("title deve ser texto")
         texts = {k: doc.text for k, doc in parsed.items()}
         title = " ".join((title or "").split())[:200] or session_title(texts["cv"], fallback=parsed["cv"].filename)
-        return self._store.create(title=title, summary=self._summarise(texts), documents=parsed)
+        return self._store.create(title=title, summary=self._summarise(texts, language), documents=parsed)
 
-    def add_document(self, session_id: str, *, kind: str, filename: str, data: bytes) -> dict[str, Any]:
+    def add_document(
+        self, session_id: str, *, kind: str, filename: str, data: bytes, language: str | None = None
+    ) -> dict[str, Any]:
         """Add a document to an open session, replacing the one of the same kind. The summary is recomputed, a
         new CV retitles a session whose title was the old CV's, the change is noted in the history (role
         ``event``, in the CV's language) and the next answers read the new set of documents. Returns the
         session as :meth:`history` does."""
         document = parse_upload(kind=kind, filename=filename, data=data, max_bytes=self.max_upload_bytes)
-        self._store.replace_document(session_id, document, summarise=self._summarise, retitle=_retitle, note=self._note)
+        self._store.replace_document(
+            session_id,
+            document,
+            summarise=lambda texts: self._summarise(texts, language),
+            retitle=_retitle,
+            note=lambda texts, kind, filename, previous: self._note(texts, kind, filename, previous, language),
+        )
         return self._store.history(session_id)
 
     def history(self, session_id: str) -> dict[str, Any]:
@@ -204,13 +215,14 @@ class ChatService:
             min_similarity=self.min_similarity,
         )
 
-    def _summarise(self, texts: dict[str, str]) -> str:
-        return summarise(texts, analyst=self._analyst)
+    def _summarise(self, texts: dict[str, str], language: str | None = None) -> str:
+        return summarise(texts, analyst=self._analyst, lang=language)
 
-    def _note(self, texts: dict[str, str], kind: str, filename: str, previous: str | None) -> str:
+    def _note(
+        self, texts: dict[str, str], kind: str, filename: str, previous: str | None, language: str | None = None
+    ) -> str:
         """The history's note of an added/replaced document, in the language of the session's summary."""
-        lang = self._analyst.profile(texts["cv"], is_job=False).language
-        lang = lang if lang in SUMMARY_LANGS else "pt"
+        lang = summary_language(self._analyst.profile(texts["cv"], is_job=False), language)
         label = i18n_message("chat", f"label.{kind}", lang)
         if previous is None:
             return i18n_message("chat", "event.added", lang, kind=label, filename=filename)

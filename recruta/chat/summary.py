@@ -25,6 +25,7 @@ __all__ = [
     "score_line",
     "session_title",
     "summarise",
+    "summary_language",
     "top_skills",
 ]
 
@@ -237,13 +238,22 @@ def score_line(result: MatchResult, lang: str) -> str:
     return f"{message('chat', 'fit.heading', lang)}: {result.score}/100 — {verdict(result.score, lang)}"
 
 
-def summarise(texts: dict[str, str], *, analyst: Analyst) -> str:
-    """The summary of a session's documents ``{kind: text}`` (the CV is required), in the CV's language."""
+def summary_language(cv: Profile, asked: str | None = None) -> str:
+    """The language a session's summary and notes are worded in: the one the request asks for when the chat
+    catalogue speaks it, else the CV's own, else Portuguese."""
+    if asked in SUMMARY_LANGS:
+        return str(asked)
+    return cv.language if cv.language in SUMMARY_LANGS else "pt"
+
+
+def summarise(texts: dict[str, str], *, analyst: Analyst, lang: str | None = None) -> str:
+    """The summary of a session's documents ``{kind: text}`` (the CV is required), in ``lang`` (see
+    :func:`summary_language`)."""
     cv = analyst.profile(texts["cv"], is_job=False)
-    lang = cv.language if cv.language in SUMMARY_LANGS else "pt"
+    lang = summary_language(cv, lang)
     lines = [message("chat", "summary.heading", lang), *fact_lines(cv, lang=lang)]
     if "job_description" in texts:
-        result = analyst.match(cv, analyst.profile(texts["job_description"], is_job=True))
+        result = analyst.match(cv, analyst.profile(texts["job_description"], is_job=True), lang=lang)
         lines.append(f"- {score_line(result, lang)}")
     return "\n".join(lines)
 

@@ -73,15 +73,6 @@ WEIGHTS = {
     "location": 0.05,
     "salary": 0.1,
 }
-LEVEL_NAMES = {0: "nenhum", 1: "básico", 2: "intermediário", 3: "avançado", 4: "fluente"}
-EDU_NAMES = {
-    0: "sem formação",
-    1: "ensino médio",
-    2: "técnico",
-    3: "superior incompleto",
-    4: "superior completo",
-    5: "pós-graduação",
-}
 
 _SECTIONS = {
     "experience": r"experi[eê]ncia|experience|experiencia|опыт работы|hist[oó]rico profissional|trajet[oó]ria",
@@ -296,21 +287,30 @@ def similarity_value(kind: str, similarity: float | np.ndarray, *, credit: float
     return np.asarray(credit * calibrated)
 
 
-def _t(key: str, **fields: Any) -> str:
-    """A sentence of the match's wording (Portuguese today, like its advice and verdict)."""
-    return message("screening", key, "pt", **fields)
+def _t(key: str, lang: str, **fields: Any) -> str:
+    """A sentence of the match's wording in ``lang`` (``recruta/i18n/catalogues/screening.json``)."""
+    return message("screening", key, lang, **fields)
 
 
-def _years_words(years: float | None, *, job: bool) -> str:
+def _number(value: float, lang: str, *, digits: int = 0) -> str:
+    """``value`` with the language's separators: 12,000.5 (en), 12.000,5 (pt, es), 12 000,5 (ru)."""
+    text = f"{value:,.{digits}f}" if digits else f"{value:,.0f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    separators = {"en": ",.", "ru": "\u00a0,"}.get(lang, ".,")  # thousands, decimals
+    return text.translate(str.maketrans(",.", separators))
+
+
+def _years_words(years: float | None, *, job: bool, lang: str) -> str:
     if not years:
-        return _t("years.job_unknown" if job else "years.cv_unknown")
-    return _t("years", n=f"{years:g}".replace(".", ","))
+        return _t("years.job_unknown" if job else "years.cv_unknown", lang)
+    return _t("years", lang, n=_number(years, lang, digits=2))
 
 
-def _level_words(level: int | None, *, job: bool) -> str:
+def _level_words(level: int | None, *, job: bool, lang: str) -> str:
     if level is None:
-        return _t("level.job_unknown" if job else "level.cv_unknown")
-    return _t("level", name=_t(f"level.{level}"))
+        return _t("level.job_unknown" if job else "level.cv_unknown", lang)
+    return _t("level", lang, name=_t(f"level.{level}", lang))
 
 
 #: Credit for a job skill a CV only lists (a keyword, a skills section) without showing it in a line of work: in a
@@ -356,14 +356,17 @@ def text_credit(cv: Profile) -> float:
     return 1.0 if share >= 1 else LISTED_CREDIT + (1 - LISTED_CREDIT) * share
 
 
-def _text_credit_note(cv: Profile) -> str:
+def _text_credit_note(cv: Profile, lang: str) -> str:
     """Why the text signals do not count fully (empty when they do)."""
     if work_share(cv) >= 1:
         return ""
-    return _t("signal.text_little_work" if cv.work else "signal.text_no_work")
+    return _t("signal.text_little_work" if cv.work else "signal.text_no_work", lang)
 
 
-def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical: float) -> dict[str, dict[str, Any]]:
+def score_signals(
+    cv: Profile, job: Profile, *, semantic: float | None, lexical: float, lang: str = "pt"
+) -> dict[str, dict[str, Any]]:
+    """Every signal's value (0–1), weight and detail; the details are worded in ``lang``."""
     s: dict[str, dict[str, Any]] = {}
     if job.skills:
         weights = skill_weights(job)
@@ -372,16 +375,19 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
         listed = [k for k in found if credit[k] < 1]
         value = sum(weights[k] * credit[k] for k in found) / sum(weights.values())
         key = "signal.skills.listed" if listed else "signal.skills"
-        s["skills"] = {"value": value, "detail": _t(key, found=len(found), total=len(job.skills), listed=len(listed))}
-    text_weight, no_work = text_credit(cv), _text_credit_note(cv)
+        s["skills"] = {
+            "value": value,
+            "detail": _t(key, lang, found=len(found), total=len(job.skills), listed=len(listed)),
+        }
+    text_weight, no_work = text_credit(cv), _text_credit_note(cv, lang)
     if semantic is not None:
         s["semantic"] = {
             "value": float(similarity_value("semantic", semantic, credit=text_weight)),
-            "detail": _t("signal.semantic", value=f"{semantic:.2f}") + no_work,
+            "detail": _t("signal.semantic", lang, value=f"{semantic:.2f}") + no_work,
         }
     s["lexical"] = {
         "value": float(similarity_value("lexical", lexical, credit=text_weight)),
-        "detail": _t("signal.lexical", value=f"{lexical:.2f}") + no_work,
+        "detail": _t("signal.lexical", lang, value=f"{lexical:.2f}") + no_work,
     }
     parts = []
     if job.years:
@@ -393,8 +399,9 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
             "value": sum(parts) / len(parts),
             "detail": _t(
                 "signal.experience",
-                cv=f"{_years_words(cv.years, job=False)}, {_level_words(cv.seniority, job=False)}",
-                job=f"{_years_words(job.years, job=True)}, {_level_words(job.seniority, job=True)}",
+                lang,
+                cv=f"{_years_words(cv.years, job=False, lang=lang)}, {_level_words(cv.seniority, job=False, lang=lang)}",
+                job=f"{_years_words(job.years, job=True, lang=lang)}, {_level_words(job.seniority, job=True, lang=lang)}",
             ),
         }
     langs = {k: v for k, v in job.languages.items() if v > 0}
@@ -403,7 +410,13 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
         s["languages"] = {
             "value": sum(vals) / len(vals),
             "detail": "; ".join(
-                f"{k}: CV {LEVEL_NAMES[cv.languages[k]] if k in cv.languages else _t('unknown')}, vaga {LEVEL_NAMES[v]}"
+                _t(
+                    "signal.languages",
+                    lang,
+                    name=_t(f"language.{k}", lang),
+                    cv=_t(f"language_level.{cv.languages[k]}", lang) if k in cv.languages else _t("unknown", lang),
+                    job=_t(f"language_level.{v}", lang),
+                )
                 for k, v in langs.items()
             ),
         }
@@ -412,17 +425,26 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
         value = 0.5 if c is None else 1.0 if c >= job.education else 0.5 if c == job.education - 1 else 0.0
         s["education"] = {
             "value": value,
-            "detail": f"CV: {EDU_NAMES[c] if c is not None else _t('unknown')}; vaga: {EDU_NAMES[job.education]}",
+            "detail": _t(
+                "signal.education",
+                lang,
+                cv=_t(f"education.{c}", lang) if c is not None else _t("unknown", lang),
+                job=_t(f"education.{job.education}", lang),
+            ),
         }
-    location = location_signal(cv, job)
+    location = location_signal(cv, job, lang=lang)
     if location is not None:
         s["location"] = location
     fit = salary_fit(cv.salary, job.salary)
     if fit is not None:
         s["salary"] = {
             "value": fit,
-            "detail": f"pretensão {cv.salary[0] or cv.salary[1]:,.0f}; "
-            f"oferta {job.salary[1] or job.salary[0]:,.0f} {job.salary[2] or ''}".strip(),
+            "detail": _t(
+                "signal.salary",
+                lang,
+                expected=_number(cv.salary[0] or cv.salary[1] or 0, lang),
+                offer=f"{_number(job.salary[1] or job.salary[0] or 0, lang)} {job.salary[2] or ''}".strip(),
+            ),
         }
     for name, sig in s.items():
         sig["weight"] = WEIGHTS[name]
@@ -430,7 +452,7 @@ def score_signals(cv: Profile, job: Profile, *, semantic: float | None, lexical:
     return s
 
 
-def location_signal(cv: Profile, job: Profile) -> dict[str, Any] | None:
+def location_signal(cv: Profile, job: Profile, *, lang: str = "pt") -> dict[str, Any] | None:
     """Where the CV is against where the job is, read the same way in every language: the same city (or a remote
     job, or a candidate willing to relocate) 1, the same state 0.75, the same country 0.5, another country 0, a CV
     that names no place 0.5. The detail says which, in words. None when the job names no place."""
@@ -440,16 +462,17 @@ def location_signal(cv: Profile, job: Profile) -> dict[str, Any] | None:
     cv_places = cv.locations - {"remote", "relocate"}
     near = sk.nearness(cv_places, job_places)
     if "remote" in job.locations:
-        value, why = 1.0, _t("location.remote")
+        value, why = 1.0, _t("location.remote", lang)
     elif near != "same city" and "relocate" in cv.locations:
-        value, why = 1.0, _t("location.relocate")
+        value, why = 1.0, _t("location.relocate", lang)
     else:
-        value, why = NEARNESS_VALUE[near], _t(f"location.{near}")
+        value, why = NEARNESS_VALUE[near], _t(f"location.{near}", lang)
     return {
         "value": value,
         "detail": _t(
             "signal.location",
-            cv=", ".join(sorted(cv_places)) or _t("location.cv_unknown"),
+            lang,
+            cv=", ".join(sorted(cv_places)) or _t("location.cv_unknown", lang),
             job=", ".join(sorted(job_places)),
             why=why,
         ),
@@ -516,46 +539,37 @@ def explain(
     return strengths, gaps
 
 
-SECTION_LABELS = {
-    "experience": "experiência profissional",
-    "education": "formação",
-    "hard_skills": "competências técnicas",
-    "soft_skills": "competências comportamentais",
-    "languages": "idiomas",
-}
-
-
 def advise(
-    score: int, strengths: list[dict[str, str]], gaps: list[dict[str, Any]], sections: dict[str, bool]
+    score: int,
+    strengths: list[dict[str, str]],
+    gaps: list[dict[str, Any]],
+    sections: dict[str, bool],
+    *,
+    lang: str = "pt",
 ) -> tuple[list[str], str]:
+    """The advice lines and the verdict, worded in ``lang``; skill names are quoted as the job writes them."""
     skill_gaps = [g["skill"] for g in sorted(gaps, key=lambda g: bool(g.get("preferred"))) if g["skill"]]
     advice: list[str] = []
     if score < 40:
-        basic = ", ".join(skill_gaps[:5]) or "os requisitos principais"
-        advice.append(f"Este CV não atende aos requisitos básicos da vaga: faltam {basic}.")
+        basic = ", ".join(skill_gaps[:5]) or _t("advice.main_requirements", lang)
+        advice.append(_t("advice.below_basics", lang, skills=basic))
     if skill_gaps:
-        advice.append("Estudar ou ganhar experiência prática em: " + ", ".join(skill_gaps[:8]) + ".")
+        advice.append(_t("advice.study", lang, skills=", ".join(skill_gaps[:8])))
     if strengths:
-        advice.append(
-            "Mostrar com exemplos concretos (projetos, resultados, tempo de uso) a experiência já presente em: "
-            + ", ".join(s["skill"] for s in strengths[:8])
-            + "."
-        )
-    missing = [SECTION_LABELS[k] for k, ok in sections.items() if not ok]
+        advice.append(_t("advice.show", lang, skills=", ".join(s["skill"] for s in strengths[:8])))
+    missing = [_t(f"section.{k}", lang) for k, ok in sections.items() if not ok]
     if missing:
-        advice.append("Incluir no CV a seção de " + ", ".join(missing) + ".")
+        advice.append(_t("advice.sections", lang, sections=", ".join(missing)))
     for g in gaps:
         if g["requirement"] == "languages":
-            advice.append(
-                f"Idiomas abaixo do exigido ({g['evidence']}): informe o nível real e, se for o caso, estude."
-            )
-    advice.append("Não declare competências que não tem: só descreva no CV o que pode comprovar em entrevista.")
-    verdict = band_verdict(score, "pt")
+            advice.append(_t("advice.languages", lang, detail=g["evidence"]))
+    advice.append(_t("advice.honest", lang))
+    verdict = band_verdict(score, lang)
     top = [s["skill"] for s in sorted(strengths, key=lambda s: s.get("shown") != "work")[:3]]  # shown in work first
     if top:
-        verdict += " Pontos fortes: " + ", ".join(top) + "."
+        verdict += _t("verdict.strengths", lang, skills=", ".join(top))
     if skill_gaps:
-        verdict += " Principais lacunas: " + ", ".join(skill_gaps[:3]) + "."
+        verdict += _t("verdict.gaps", lang, skills=", ".join(skill_gaps[:3]))
     return advice, verdict
 
 
@@ -572,9 +586,12 @@ def match(
     cv_vectors: np.ndarray | None = None,
     job_vector: np.ndarray | None = None,
     lexical: float | None = None,
+    lang: str | None = None,
 ) -> MatchResult:
     """``cv_vectors``, ``job_vector`` and ``lexical`` may come precomputed (the same values: suggest.py scores
-    one CV against many vagas with each side's vectors computed once)."""
+    one CV against many vagas with each side's vectors computed once). The wording (signal details, advice,
+    verdict) is in ``lang``, else in the CV's language: the advice speaks to the CV's writer."""
+    lang = lang or cv.language
     semantic = None
     if embedder is not None:
         if cv_vectors is None:
@@ -584,11 +601,11 @@ def match(
         semantic = semantic_similarity(cv_vectors, job_vector)
     if lexical is None:
         lexical = lexical_similarity(cv.text, job.text)
-    signals = score_signals(cv, job, semantic=semantic, lexical=lexical)
+    signals = score_signals(cv, job, semantic=semantic, lexical=lexical, lang=lang)
     score = combine(signals)
     strengths, gaps = explain(cv, job, signals)
     sections = check_sections(cv)
-    advice, verdict = advise(score, strengths, gaps, sections)
+    advice, verdict = advise(score, strengths, gaps, sections, lang=lang)
     return MatchResult(
         score=score,
         signals=signals,

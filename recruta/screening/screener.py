@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -130,10 +130,12 @@ class Screener:
         filename: str | None = None,
         vaga_id: str | None = None,
         job_text: str | None = None,
+        language: str | None = None,
     ) -> dict[str, Any]:
+        """The match of one CV and one job, worded in ``language`` (else in the CV's own language)."""
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
         cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
-        result = match(cv, job, embedder=self.embedder)
+        result = match(cv, job, embedder=self.embedder, lang=language)
         return {**result.to_dict(), "job": job_info, "cv": cv_info}
 
     def rank(
@@ -144,15 +146,19 @@ class Screener:
         cvs: list[str] | None = None,
         scope: str = "all",
         limit: int = 20,
+        language: str | None = None,
     ) -> dict[str, Any]:
+        """Candidates ordered by score; the verdicts of given ``cvs`` are worded in ``language``, else in the
+        job's language (one language for the whole list)."""
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
+        lang = language or job.language
         if cvs:
             profiles = [self.cv(cv_text=t)[0] for t in cvs]
             job_vec = self.embedder.embed([job_focus_text(job)[:JOB_FOCUS_CHARS]])[0] if self.embedder else None
             rows: list[dict[str, Any]] = []
             for n, p in enumerate(profiles):
                 vecs = self.embedder.embed(paragraphs(p.text)) if self.embedder else None
-                r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec)
+                r = match(p, job, embedder=self.embedder, cv_vectors=vecs, job_vector=job_vec, lang=lang)
                 rows.append(
                     {
                         "index": n,
@@ -174,11 +180,19 @@ class Screener:
         return {"job": job_info, "candidates": rows, "hired": hired, "n_scored": n}
 
     def suggest(
-        self, *, cv_text: str | None = None, data: bytes | None = None, filename: str | None = None, limit: int = 10
+        self,
+        *,
+        cv_text: str | None = None,
+        data: bytes | None = None,
+        filename: str | None = None,
+        limit: int = 10,
+        language: str | None = None,
     ) -> dict[str, Any]:
         """The indexed vagas that fit a CV best, each with /match's score, strengths, gaps and verdict (none when
-        the index holds no vaga: ``n_vagas`` says so)."""
+        the index holds no vaga: ``n_vagas`` says so), worded in ``language`` (else in the CV's)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:
             raise ScreeningError(message("suggest", "limit", "pt", max=MAX_SUGGESTIONS))
         cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
+        if language:  # /match words its result in the CV's language unless told otherwise: tell it through the CV
+            cv = replace(cv, language=language)
         return {**suggest_vagas(cv, self.vaga_pool, limit=limit).to_dict(), "cv": cv_info}

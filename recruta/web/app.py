@@ -1,8 +1,12 @@
-"""The ASGI app mounted at ``/ui``: the static page plus two read-only lookups over the served index.
+"""The ASGI app mounted at ``/ui``: the static page, its wording, and two read-only lookups over the served index.
 
 The app runs in the service's worker process; it reads the champion's Chroma store through
 ``bentoml.get_current_service()`` (set by BentoML once ``Recruta.__init__`` has run), so it needs no
 settings, paths or objects of its own. ``create_app`` takes the store getter so tests can pass any store.
+
+The page's wording is the ``page`` message catalogue (``recruta/i18n/catalogues/page.json``), served whole at
+``/ui/static/i18n.json`` (every language the page speaks, so its language switch needs no further request; under
+``static/`` because, like the scripts, it holds no data and loads before the page can ask for an API key).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from recruta.api.errors import ApiError, Problem, describe, error_response, nego
 from recruta.core.errors import RecrutaError
 from recruta.core.http import REQUEST_ID
 from recruta.facts import fold
+from recruta.i18n import messages
 from recruta.ingest.documents import record_id
 from recruta.ingest.store import HASH_KEY
 
@@ -37,6 +42,7 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 MAX_LIMIT = 50
+PAGE_LANGUAGES = ("pt", "en", "es")  # the page's language switch; the API answers in Russian too
 HIDDEN_META = {HASH_KEY, "chunk"}
 
 StoreGetter = Callable[[], Any]
@@ -172,8 +178,16 @@ def _limit(raw: str | None) -> int:
     return value
 
 
+def page_messages() -> dict[str, dict[str, str]]:
+    """The page's wording in every language it speaks (Portuguese filling any gap)."""
+    return {lang: messages("page", lang) for lang in PAGE_LANGUAGES}
+
+
 def create_app(store: StoreGetter) -> Starlette:
     catalog = Catalog(store)
+
+    def wording(request: Request) -> JSONResponse:
+        return JSONResponse(page_messages(), headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
 
     def index(request: Request) -> FileResponse:
         return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
@@ -203,6 +217,7 @@ def create_app(store: StoreGetter) -> Starlette:
             Route("/", index),
             Route("/api/vagas", vagas),
             Route("/api/record", record),
+            Route("/static/i18n.json", wording),  # before the mount: the catalogue is not a file in static/
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]
     )

@@ -1,25 +1,24 @@
 // Every call to the service goes through here: the API key (asked once, kept in sessionStorage),
-// readable error messages (never a stack trace) and the request id of server errors.
+// readable error messages (never a stack trace) and the request id of server errors, all in the page's language
+// (sent as Accept-Language, so the service's own messages, verdicts and advice come back in it too).
+
+import { locale, t } from "./i18n.js";
 
 const KEY_STORAGE = "recruta.apiKey";
 const TRACE = /Traceback \(most recent call last\)|File "[^"]+", line \d+/;
-const STATUS_TEXT = {
-  401: "Chave de acesso ausente ou inválida.",
-  404: "Não encontrado.",
-  413: "O arquivo é grande demais.",
-  422: "Dados inválidos.",
-  503: "O serviço está temporariamente indisponível; tente novamente em instantes.",
-};
+const STATUS_TEXT = [401, 404, 413, 422, 503];  // statuses with a message of their own (error.<status>)
 
 export class ApiError extends Error {}
 
 let pendingKey = null;
 
-function askForKey(reason) {
+function askForKey(reasonKey) {
   pendingKey ??= new Promise((resolve, reject) => {
     const dialog = document.getElementById("key-dialog");
     const input = document.getElementById("key-input");
-    document.getElementById("key-reason").textContent = reason;
+    const reason = document.getElementById("key-reason");
+    reason.setAttribute("data-i18n", reasonKey);
+    reason.textContent = t(reasonKey);
     input.value = "";
     dialog.returnValue = "";
     dialog.addEventListener("close", () => {
@@ -29,7 +28,7 @@ function askForKey(reason) {
         sessionStorage.setItem(KEY_STORAGE, key);
         resolve();
       } else {
-        reject(new ApiError("Este serviço exige uma chave de acesso: informe-a para continuar."));
+        reject(new ApiError(t("key.required")));
       }
     }, { once: true });
     dialog.showModal();
@@ -47,14 +46,14 @@ async function readError(res) {
     message = "";
   }
   if (typeof message !== "string" || !message.trim() || TRACE.test(message)) {
-    message = STATUS_TEXT[res.status] || `O serviço respondeu com um erro (HTTP ${res.status}).`;
+    message = STATUS_TEXT.includes(res.status) ? t(`error.${res.status}`) : t("error.http", { status: res.status });
   }
   const rid = res.headers.get("x-request-id");
-  return res.status >= 500 && rid ? `${message} (ID da requisição: ${rid})` : message;
+  return res.status >= 500 && rid ? t("error.with_id", { message, id: rid }) : message;
 }
 
 function build(method, json, form, key) {
-  const headers = { "Accept-Language": document.documentElement.lang || "pt-BR" };  // the page's language
+  const headers = { "Accept-Language": locale() };  // the page's language
   if (key) headers.Authorization = `Bearer ${key}`;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -71,13 +70,12 @@ export async function request(path, { method = "POST", json, form } = {}) {
     try {
       res = await fetch(path, build(method, json, form, used));
     } catch {
-      throw new ApiError("Sem conexão com o serviço. Verifique se ele está no ar e tente novamente.");
+      throw new ApiError(t("error.offline"));
     }
     if (res.status === 401 && attempt < 3) {
       if (sessionStorage.getItem(KEY_STORAGE) === used) {  // else another request already got a new key
         sessionStorage.removeItem(KEY_STORAGE);
-        await askForKey(used ? "A chave informada não foi aceita. Tente de novo."
-          : "Este serviço exige uma chave de acesso (API key).");
+        await askForKey(used ? "key.rejected" : "key.reason");
       }
       continue;
     }

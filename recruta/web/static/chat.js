@@ -7,10 +7,13 @@
 // nothing in it (tags, scripts, event attributes, links) can run or load anything.
 
 import { ApiError, formText, postForm, postJSON, request } from "./api.js";
+import { locale, t } from "./i18n.js";
 import { $, busy, el, showError } from "./ui.js";
 
-const KIND_LABELS = { cv: "CV", recommendation: "Recomendação", interests: "Interesses", job_description: "Vaga" };
-const DATE = new Intl.DateTimeFormat("pt-BR", { dateStyle: "short", timeStyle: "short" });
+const KINDS = ["cv", "recommendation", "interests", "job_description"];
+const kindLabel = (kind) => (KINDS.includes(kind) ? t(`chat.kind.${kind}`) : kind);
+const ROLES = ["user", "assistant", "event"];
+const date = (value) => new Intl.DateTimeFormat(locale(), { dateStyle: "short", timeStyle: "short" }).format(value);
 
 let current = null;
 let currentKinds = [];
@@ -65,13 +68,11 @@ export function renderMarkdown(text) {
   return out;
 }
 
-const ROLES = { user: "Você", assistant: "Assistente", event: "Documentos" };
-
 function message(role, content) {
   const body = el("div", { class: role === "assistant" ? "msg-body md" : "msg-body" });
   if (role === "assistant") body.append(renderMarkdown(content));
   else body.textContent = content;
-  const item = el("li", { class: `msg ${role}` }, el("span", { class: "msg-role", text: ROLES[role] || role }), body);
+  const item = el("li", { class: `msg ${role}` }, el("span", { class: "msg-role", text: ROLES.includes(role) ? t(`chat.role.${role}`) : role }), body);
   $("#chat-messages").append(item);
   item.scrollIntoView({ block: "nearest" });
   return body;
@@ -79,7 +80,9 @@ function message(role, content) {
 
 function kindButton() {
   const kind = $("#chat-doc-kind").value;
-  $("#chat-doc-submit").textContent = currentKinds.includes(kind) ? "Substituir documento" : "Adicionar documento";
+  const key = currentKinds.includes(kind) ? "chat.doc_replace" : "chat.doc_add";
+  $("#chat-doc-submit").setAttribute("data-i18n", key);
+  $("#chat-doc-submit").textContent = t(key);
 }
 
 function showSession(info, messages = []) {
@@ -89,8 +92,8 @@ function showSession(info, messages = []) {
   $("#chat-session-title").textContent = info.title;
   $("#chat-summary").textContent = info.summary;
   $("#chat-docs").replaceChildren(...info.documents.map((d) => el("li", { class: "doc", "data-kind": d.kind },
-    el("strong", { text: KIND_LABELS[d.kind] || d.kind }), ` ${d.filename}`,
-    el("span", { class: "muted small", text: ` · ${d.chars.toLocaleString("pt-BR")} caracteres` }))));
+    el("strong", { text: kindLabel(d.kind) }), ` ${d.filename}`,
+    el("span", { class: "muted small", text: ` · ${t("chat.chars", { n: d.chars.toLocaleString(locale()) })}` }))));
   currentKinds = info.documents.map((d) => d.kind);
   kindButton();
   $("#chat-messages").replaceChildren();
@@ -112,8 +115,8 @@ export async function loadSessions() {
     $("#chat-sessions").replaceChildren(...sessions.map((s) => el("li", {},
       el("button", { type: "button", class: "session", "data-session": s.session_id, onclick: () => reopen(s.session_id) },
         el("span", { class: "session-title", text: s.title }),
-        el("span", { class: "muted small", text: `${DATE.format(new Date(s.updated_at))} · ${s.n_messages} mensagen(s) · `
-          + s.documents.map((k) => KIND_LABELS[k] || k).join(", ") })))));
+        el("span", { class: "muted small", text: `${date(new Date(s.updated_at))} · ${t("chat.n_messages", { n: s.n_messages })} · `
+          + s.documents.map(kindLabel).join(", ") })))));
     $("#chat-sessions-empty").hidden = sessions.length > 0;
     status.replaceChildren();
     markActive();
@@ -150,7 +153,7 @@ async function stream(text, into) {
     }
     answer += decoder.decode();
   } catch {
-    throw new ApiError("A resposta foi interrompida (conexão perdida). O que chegou até aqui foi guardado na conversa.");
+    throw new ApiError(t("chat.interrupted"));
   } finally {
     into.classList.remove("streaming");
     into.replaceChildren(renderMarkdown(answer));
@@ -165,7 +168,7 @@ async function addDocument(form) {
   data.append("session_id", formText(current));
   data.append("kind", formText($("#chat-doc-kind").value));
   data.append("file", file, file.name);
-  const history = await busy(form, () => postForm("../chat/documents", data), "Lendo o documento…");
+  const history = await busy(form, () => postForm("../chat/documents", data), t("chat.busy.doc"));
   if (!history) return;
   form.reset();
   showSession(history, history.messages);
@@ -188,7 +191,7 @@ export function initChat() {
   const box = $("#chat-message");
   create.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const info = await busy(create, () => postForm("../chat/sessions", uploads(create)), "Lendo os documentos…");
+    const info = await busy(create, () => postForm("../chat/sessions", uploads(create)), t("chat.busy.docs"));
     if (!info) return;
     create.reset();
     showSession(info);
@@ -201,7 +204,7 @@ export function initChat() {
     box.value = "";
     message("user", text);
     const answer = message("assistant", "…");
-    await busy(form, () => stream(text, answer), "Gerando a resposta…");
+    await busy(form, () => stream(text, answer), t("chat.busy.answer"));
     if (!answer.textContent.trim() || answer.textContent === "…") answer.closest("li").remove();
     loadSessions();
     box.focus();
@@ -226,8 +229,8 @@ export function initChat() {
   });
   $("#chat-doc-kind").addEventListener("change", kindButton);
   $("#chat-delete").addEventListener("click", async () => {
-    if (!current || !window.confirm("Excluir esta conversa, com os documentos e mensagens?")) return;
-    const deleted = await busy(form, () => postJSON("../chat/delete", { session_id: current }), "Excluindo…");
+    if (!current || !window.confirm(t("chat.confirm_delete"))) return;
+    const deleted = await busy(form, () => postJSON("../chat/delete", { session_id: current }), t("chat.busy.delete"));
     if (!deleted) return;
     $("#chat-new").click();
     loadSessions();

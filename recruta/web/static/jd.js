@@ -1,13 +1,12 @@
 // "Descrição de vaga": the form → /generate_jd; edit one section → /jd/regenerate; rate → /jd/feedback.
 
 import { postJSON } from "./api.js";
+import { lang, t } from "./i18n.js";
 import { $, busy, el, openRecord, showNote } from "./ui.js";
 
-const SECTION_LABELS = {
-  summary: "Resumo", responsibilities: "Responsabilidades", requirements: "Requisitos", nice_to_have: "Desejável",
-  benefits: "Benefícios", salary: "Salário",
-};
-const LANGUAGE_NAMES = { pt: "português", en: "inglês", es: "espanhol" };
+const SECTIONS = ["summary", "responsibilities", "requirements", "nice_to_have", "benefits", "salary"];
+const sectionLabel = (name) => (SECTIONS.includes(name) ? t(`jd.section.${name}`) : name);
+const languageName = (code) => (["pt", "en", "es"].includes(code) ? t(`jd.language.${code}`) : code);
 
 let jd = null;
 
@@ -36,18 +35,18 @@ function editor(name, block) {
   const area = el("textarea", { id: `jd-edit-${name}`, rows: Array.isArray(value) ? Math.max(4, value.length + 1) : 4 });
   area.value = Array.isArray(value) ? value.join("\n") : value;
   const form = el("form", { class: "jd-editor" },
-    el("label", { for: area.id, text: Array.isArray(value) ? "Um item por linha" : "Texto da seção" }), area,
+    el("label", { for: area.id, text: Array.isArray(value) ? t("jd.one_per_line") : t("jd.section_text") }), area,
     el("div", { class: "row end" },
-      el("button", { type: "button", class: "secondary", text: "Cancelar", onclick: () => render(jd) }),
-      el("button", { type: "submit", class: "primary", text: "Regenerar o restante mantendo esta seção" })),
+      el("button", { type: "button", class: "secondary", text: t("common.cancel"), onclick: () => render(jd) }),
+      el("button", { type: "submit", class: "primary", text: t("jd.regenerate") })),
     el("div", { class: "status", role: "status", "aria-live": "polite" }));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const next = await busy(form, () => postJSON("../jd/regenerate", { jd_id: jd.id, section: name, content: area.value }),
-      "Regenerando…");
+      t("jd.busy.regenerate"));
     if (!next) return;
     render(next);
-    showNote($("#jd-status"), `Seção “${SECTION_LABELS[name]}” mantida como editada; o restante foi regenerado.`);
+    showNote($("#jd-status"), t("jd.kept", { section: sectionLabel(name) }));
   });
   block.replaceChildren(block.firstChild, form);
   area.focus();
@@ -56,9 +55,9 @@ function editor(name, block) {
 function section(name, value) {
   const edited = name in (jd.edits || {});
   const head = el("div", { class: "jd-section-head" },
-    el("h4", { text: SECTION_LABELS[name] }),
-    edited ? el("span", { class: "badge edited", text: "editada" }) : null,
-    el("button", { type: "button", class: "link small", text: "Editar", "aria-label": `Editar ${SECTION_LABELS[name]}` }));
+    el("h4", { text: sectionLabel(name) }),
+    edited ? el("span", { class: "badge edited", text: t("jd.edited") }) : null,
+    el("button", { type: "button", class: "link small", text: t("jd.edit"), "aria-label": t("jd.edit_label", { section: sectionLabel(name) }) }));
   const block = el("section", { class: "jd-section", "data-section": name }, head, content(value));
   head.querySelector("button").addEventListener("click", () => editor(name, block));
   return block;
@@ -70,8 +69,8 @@ function render(result) {
   const sources = (result.used_vaga_ids || []).map((id) =>
     el("button", { type: "button", class: "link", text: id, onclick: () => openRecord(`vaga:${id}`) }));
   const meta = $("#jd-meta");
-  meta.replaceChildren(`Em ${LANGUAGE_NAMES[result.language] || result.language} · gerador ${result.generator}`);
-  if (sources.length) meta.append(" · linhas das vagas do histórico: ", ...sources.flatMap((b, i) => (i ? [", ", b] : [b])));
+  meta.replaceChildren(t("jd.meta", { language: languageName(result.language), generator: result.generator }));
+  if (sources.length) meta.append(t("jd.history_lines"), ...sources.flatMap((b, i) => (i ? [", ", b] : [b])));
   if (result.history_note) meta.append(" · ", result.history_note);
   $("#jd-sections").replaceChildren(...Object.entries(result.sections)
     .filter(([, value]) => value && (!Array.isArray(value) || value.length))
@@ -82,9 +81,10 @@ function render(result) {
 
 export function initJD() {
   const form = $("#jd-form");
+  $("#jd-language").value = lang();  // the JD is written in the page's language unless the recruiter picks another
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const result = await busy(form, () => postJSON("../generate_jd", requestBody(form)), "Gerando a descrição…",
+    const result = await busy(form, () => postJSON("../generate_jd", requestBody(form)), t("jd.busy"),
       { clears: "#jd-result" });
     if (!result) return;
     $("#jd-rating").reset();
@@ -93,9 +93,9 @@ export function initJD() {
   $("#jd-copy").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(jd.markdown);
-      showNote($("#jd-status"), "Markdown copiado para a área de transferência.");
+      showNote($("#jd-status"), t("jd.copied"));
     } catch {
-      showNote($("#jd-status"), "Não foi possível copiar automaticamente: selecione o texto e copie.");
+      showNote($("#jd-status"), t("jd.copy_failed"));
     }
   });
   const rating = $("#jd-rating");
@@ -103,7 +103,7 @@ export function initJD() {
     event.preventDefault();
     const data = new FormData(rating);
     const body = { jd_id: jd.id, rating: Number(data.get("rating")), comment: data.get("comment") };
-    const saved = await busy(rating, () => postJSON("../jd/feedback", body), "Enviando…");
-    if (saved) showNote($(".status", rating), `Obrigado! Avaliação ${saved.rating}/5 registrada.`);
+    const saved = await busy(rating, () => postJSON("../jd/feedback", body), t("common.sending"));
+    if (saved) showNote($(".status", rating), t("jd.thanks", { rating: saved.rating }));
   });
 }

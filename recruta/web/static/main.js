@@ -1,8 +1,10 @@
-// Entry point: tabs, dialogs, each panel, and the footer with the model being served (/info).
+// Entry point: the page's language (i18n.js), tabs, dialogs, each panel, and the footer with the model being
+// served (/info).
 
 import { postJSON } from "./api.js";
 import { initAsk } from "./ask.js";
 import { initChat, loadSessions } from "./chat.js";
+import { initSwitch, loadLanguages, t } from "./i18n.js";
 import { initJD } from "./jd.js";
 import { initMatch } from "./match.js";
 import { initRank } from "./rank.js";
@@ -12,14 +14,15 @@ const METRICS = [["rougeL", "ROUGE-L"], ["rouge1", "ROUGE-1"], ["bleu", "BLEU"],
 
 async function loadInfo() {
   const footer = $("#model-info");
+  footer.removeAttribute("data-i18n");  // "Carregando…" no more: from here on the footer is built (and rebuilt)
   try {
     const info = await postJSON("../info", {});
     const metrics = info.metrics || {};
     footer.replaceChildren(
-      el("span", {}, "Modelo em produção: ", el("strong", { "data-version": info.registry_version,
+      el("span", {}, t("footer.model"), el("strong", { "data-version": info.registry_version,
         text: `${info.registered_model} v${info.registry_version}` })),
-      el("span", { text: `alias ${info.alias}` }),
-      el("span", { text: `gerador ${info.generator} · embeddings ${info.embedder}` }),
+      el("span", { text: t("footer.alias", { alias: info.alias }) }),
+      el("span", { text: t("footer.generator", { generator: info.generator, embedder: info.embedder }) }),
       ...METRICS.filter(([key]) => typeof metrics[key] === "number")
         .map(([key, label]) => el("span", { class: "metric", text: `${label} ${fmt(metrics[key], 3)}` })),
       el("span", { class: "muted", text: `run ${info.run_name || info.run_id}` }),
@@ -38,11 +41,22 @@ function onShow(panel) {
   opened.add(panel);
 }
 
-initDialogs();
-initTabs(onShow);
-initAsk();
-initMatch();
-initRank();
-initChat();
-initJD();
-loadInfo();
+async function start() {
+  try {
+    await loadLanguages();
+  } catch (err) {
+    console.error(err);  // the page still works, its labels as keys
+  }
+  initSwitch($("#lang-switch"));
+  initDialogs();
+  initTabs(onShow);
+  initAsk();
+  initMatch();
+  initRank();
+  initChat();
+  initJD();
+  loadInfo();
+  document.addEventListener("recruta:language", loadInfo);  // the footer is built, not marked: word it again
+}
+
+start();

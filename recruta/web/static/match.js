@@ -2,29 +2,25 @@
 // (/match_file or /match); with the CV alone, the indexed vagas that fit it best (suggest.js).
 
 import { ApiError, formText, postForm, postJSON } from "./api.js";
-import { gauge, signalChart } from "./chart.js";
+import { gauge, signalChart, signalLabel } from "./chart.js";
+import { t } from "./i18n.js";
 import { initSuggest } from "./suggest.js";
 import { $, busy, el, vagaPicker } from "./ui.js";
 
-const SECTION_LABELS = {
-  experience: "Experiência profissional", education: "Formação", hard_skills: "Competências técnicas",
-  soft_skills: "Competências comportamentais", languages: "Idiomas",
-};
-const GAP_LABELS = {
-  languages: "Idiomas", education: "Formação", experience: "Experiência", location: "Local", salary: "Salário",
-};
+const SECTIONS = ["experience", "education", "hard_skills", "soft_skills", "languages"];
+const sectionLabel = (name) => (SECTIONS.includes(name) ? t(`section.${name}`) : name);
 
 function strengthItem(s) {
   return el("li", {}, el("strong", { text: s.skill }),
-    el("span", { class: "small", text: ` — vaga: “${s.requirement}”` }),
-    el("span", { class: "quote", text: `CV: “${s.evidence}”` }));
+    el("span", { class: "small", text: ` — ${t("match.quote_job", { text: s.requirement })}` }),
+    el("span", { class: "quote", text: t("match.quote_cv", { text: s.evidence }) }));
 }
 
 function gapItem(g) {
-  if (!g.skill) return el("li", {}, el("strong", { text: GAP_LABELS[g.requirement] || g.requirement }), ` — ${g.evidence}`);
+  if (!g.skill) return el("li", {}, el("strong", { text: signalLabel(g.requirement) }), ` — ${g.evidence}`);
   return el("li", {}, el("strong", { text: g.skill }),
-    el("span", { class: "small", text: ` — vaga: “${g.requirement}”` }),
-    el("span", { class: "quote missing", text: "não encontrado no CV" }));
+    el("span", { class: "small", text: ` — ${t("match.quote_job", { text: g.requirement })}` }),
+    el("span", { class: "quote missing", text: t("match.not_in_cv") }));
 }
 
 function list(items, empty) {
@@ -32,22 +28,23 @@ function list(items, empty) {
 }
 
 function cvInfo(cv) {
-  const how = cv.kind === "text" ? "CV colado como texto" : `CV lido como ${cv.kind.toUpperCase()}`;
-  return [how, cv.pages ? `${cv.pages} página(s)` : "", ...(cv.warnings || [])].filter(Boolean).join(" · ");
+  const how = cv.kind === "text" ? t("match.cv_pasted") : t("match.cv_read", { kind: cv.kind.toUpperCase() });
+  return [how, cv.pages ? t("match.pages", { n: cv.pages }) : "", ...(cv.warnings || [])].filter(Boolean).join(" · ");
 }
 
 function render(result) {
   $("#match-gauge").replaceChildren(gauge(result.score));
-  const job = result.job.vaga_id ? `Vaga ${result.job.vaga_id} — ${result.job.title}` : `Vaga: ${result.job.title}`;
+  const job = result.job.vaga_id ? t("record.vaga", { id: result.job.vaga_id, title: result.job.title })
+    : t("match.job_title_text", { title: result.job.title });
   $("#match-job-title").textContent = job;
   $("#match-verdict").textContent = result.verdict;
   $("#match-cv-info").textContent = cvInfo(result.cv);
   $("#match-chart").replaceChildren(signalChart(result.signals));
-  $("#match-strengths").replaceChildren(...list(result.strengths.map(strengthItem), "Nenhum requisito da vaga encontrado no CV."));
-  $("#match-gaps").replaceChildren(...list(result.gaps.map(gapItem), "Nenhuma lacuna encontrada."));
+  $("#match-strengths").replaceChildren(...list(result.strengths.map(strengthItem), t("match.no_strengths")));
+  $("#match-gaps").replaceChildren(...list(result.gaps.map(gapItem), t("match.no_gaps")));
   $("#match-sections").replaceChildren(...Object.entries(result.sections).map(([name, ok]) =>
     el("li", { class: ok ? "yes" : "no" }, el("span", { "aria-hidden": "true", text: ok ? "✓" : "✗" }),
-      ` ${SECTION_LABELS[name] || name}: ${ok ? "presente" : "ausente"}`)));
+      ` ${sectionLabel(name)}: ${ok ? t("match.present") : t("match.absent")}`)));
   $("#match-advice").replaceChildren(...result.advice.map((a) => el("li", { text: a })));
   $("#match-result").hidden = false;
 }
@@ -56,21 +53,21 @@ function render(result) {
 function cvInput() {
   if ($('input[name="cv-source"]:checked').value === "text") {
     const text = $("#match-cv-text").value.trim();
-    if (!text) throw new ApiError("Cole o texto do CV.");
+    if (!text) throw new ApiError(t("match.need_cv_text"));
     return { text };
   }
   const file = $("#match-cv").files[0];
-  if (!file) throw new ApiError("Escolha o arquivo do CV (PDF, DOCX ou TXT).");
+  if (!file) throw new ApiError(t("match.need_cv_file"));
   return { file };
 }
 
 function job(picker) {
   if ($('input[name="job-source"]:checked').value === "vaga") {
-    if (!picker.value) throw new ApiError("Escolha uma vaga na lista (busque por título ou código).");
+    if (!picker.value) throw new ApiError(t("match.need_vaga"));
     return { vaga_id: picker.value.vaga_id };
   }
   const text = $("#match-job-text").value.trim();
-  if (!text) throw new ApiError("Cole o texto da vaga.");
+  if (!text) throw new ApiError(t("match.need_job_text"));
   return { job_text: text };
 }
 
@@ -103,7 +100,7 @@ export function initMatch() {
     $("#match-cv-text-box").hidden = !byText;
   });
   const run = async () => {
-    const result = await busy(form, () => request(picker), "Lendo o CV e calculando…", { clears: "#match-result" });
+    const result = await busy(form, () => request(picker), t("match.busy"), { clears: "#match-result" });
     if (result) render(result);
     return result;
   };
@@ -113,7 +110,7 @@ export function initMatch() {
   });
   // "Ver compatibilidade detalhada" on a suggested vaga: that vaga in the picker, then the full match.
   initSuggest(form, {
-    cv: cvInput, cvInfo, gapLabels: GAP_LABELS,
+    cv: cvInput, cvInfo, gapLabel: signalLabel,
     compare: async (vaga) => {
       const byVaga = $('input[name="job-source"][value="vaga"]');
       byVaga.checked = true;

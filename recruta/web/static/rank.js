@@ -2,6 +2,7 @@
 
 import { ApiError, postJSON } from "./api.js";
 import { band } from "./chart.js";
+import { t } from "./i18n.js";
 import { $, busy, el, openRecord, vagaPicker } from "./ui.js";
 
 function scoreCell(score) {
@@ -11,25 +12,25 @@ function scoreCell(score) {
 }
 
 function row(candidate, position) {
-  const name = `${candidate.name || "Candidato"} (código ${candidate.candidate_id})`;
+  const name = t("record.candidate", { name: candidate.name || t("record.someone"), id: candidate.candidate_id });
   return el("tr", { class: candidate.hired ? "hired" : "", "data-candidate": candidate.candidate_id },
     el("td", { text: String(position) }),
     el("td", {}, el("button", { type: "button", class: "link", text: name,
       onclick: () => openRecord(`candidato:${candidate.candidate_id}`) })),
     scoreCell(candidate.score),
-    el("td", { text: candidate.status || (candidate.applied ? "candidatou-se" : "—") }),
-    el("td", {}, candidate.hired ? el("span", { class: "badge hired", text: "✔ contratado" }) : el("span", { class: "muted", text: "—" })));
+    el("td", { text: candidate.status || (candidate.applied ? t("rank.applied") : "—") }),
+    el("td", {}, candidate.hired ? el("span", { class: "badge hired", text: t("rank.hired_badge") }) : el("span", { class: "muted", text: "—" })));
 }
 
 function render(result) {
-  $("#rank-title").textContent = `Vaga ${result.job.vaga_id} — ${result.job.title}`;
+  $("#rank-title").textContent = t("record.vaga", { id: result.job.vaga_id, title: result.job.title });
   const shown = new Set(result.candidates.map((c) => c.candidate_id));
   const missing = (result.hired || []).filter((id) => !shown.has(id)).length;
-  $("#rank-summary").textContent = [`${result.n_scored} candidato(s) avaliado(s)`,
-    `${(result.hired || []).length} contratado(s) nesta vaga`, missing ? `${missing} contratado(s) fora da lista exibida` : ""]
+  $("#rank-summary").textContent = [t("rank.scored", { n: result.n_scored }),
+    t("rank.hired", { n: (result.hired || []).length }), missing ? t("rank.missing", { n: missing }) : ""]
     .filter(Boolean).join(" · ");
   const rows = result.candidates.map((c, i) => row(c, i + 1));
-  $("#rank-rows").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 5, class: "muted", text: "Nenhum candidato para esta vaga." }))]));
+  $("#rank-rows").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 5, class: "muted", text: t("rank.none") }))]));
   $("#rank-result").hidden = false;
 }
 
@@ -39,10 +40,10 @@ export function initRank() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const result = await busy(form, () => {
-      if (!picker.value) throw new ApiError("Escolha uma vaga na lista (busque por título ou código).");
+      if (!picker.value) throw new ApiError(t("match.need_vaga"));
       return postJSON("../rank", { vaga_id: picker.value.vaga_id, scope: $("#rank-scope").value,
         limit: Number($("#rank-limit").value) || 20 });
-    }, "Ordenando candidatos…", { clears: "#rank-result" });
+    }, t("rank.busy"), { clears: "#rank-result" });
     if (result) render(result);
   });
 }

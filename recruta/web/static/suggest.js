@@ -4,6 +4,7 @@
 
 import { ApiError, postForm, postJSON } from "./api.js";
 import { band } from "./chart.js";
+import { t } from "./i18n.js";
 import { $, busy, el, openRecord } from "./ui.js";
 
 const MAX_CHIPS = 6;
@@ -16,37 +17,38 @@ function chips(items, kind, empty) {
     shown.push(el("li", { class: "chip more", text: `+${items.length - MAX_CHIPS}`,
       title: items.slice(MAX_CHIPS).map(([text]) => text).join(", ") }));
   }
-  return el("ul", { class: `chips ${kind}`, "aria-label": kind === "ok" ? "Pontos fortes" : "Lacunas" }, ...shown);
+  return el("ul", { class: `chips ${kind}`, "aria-label": kind === "ok" ? t("match.strengths") : t("match.gaps") }, ...shown);
 }
 
-function item(vaga, { gapLabels, compare }) {
+function item(vaga, { gapLabel, compare }) {
   const fill = el("span", { class: `meter-fill ${band(vaga.score)}` });
   fill.style.width = `${vaga.score}%`;
-  const strengths = vaga.strengths.map((s) => [s.skill, `vaga: “${s.requirement}” · CV: “${s.evidence}”`]);
-  const gaps = vaga.gaps.map((g) => (g.skill ? [g.skill, `vaga: “${g.requirement}”`]
-    : [gapLabels[g.requirement] || g.requirement, g.evidence || ""]));
+  const strengths = vaga.strengths.map((s) => [s.skill,
+    `${t("match.quote_job", { text: s.requirement })} · ${t("match.quote_cv", { text: s.evidence })}`]);
+  const gaps = vaga.gaps.map((g) => (g.skill ? [g.skill, t("match.quote_job", { text: g.requirement })]
+    : [gapLabel(g.requirement), g.evidence || ""]));
   const where = [vaga.client, vaga.city].filter(Boolean).join(" · ");
   return el("li", { class: "suggestion", "data-vaga": vaga.vaga_id },
     el("div", { class: "suggestion-head" },
-      el("span", { class: "score", "aria-label": `Score ${vaga.score} de 100` },
+      el("span", { class: "score", "aria-label": t("chart.gauge", { score: vaga.score }) },
         el("span", { class: "meter", "aria-hidden": "true" }, fill),
         el("span", { class: "suggestion-score", text: String(vaga.score) })),
-      el("button", { type: "button", class: "link", text: `Vaga ${vaga.vaga_id} — ${vaga.title}`,
+      el("button", { type: "button", class: "link", text: t("record.vaga", { id: vaga.vaga_id, title: vaga.title }),
         onclick: () => openRecord(`vaga:${vaga.vaga_id}`) }),
       where ? el("span", { class: "muted small", text: where }) : null),
     el("p", { class: "small suggestion-verdict", text: vaga.verdict }),
     el("div", { class: "columns" },
-      el("div", {}, el("h4", { text: "Pontos fortes" }), chips(strengths, "ok", "Nenhuma competência da vaga no CV.")),
-      el("div", {}, el("h4", { text: "Lacunas" }), chips(gaps, "gap", "Nenhuma lacuna."))),
+      el("div", {}, el("h4", { text: t("match.strengths") }), chips(strengths, "ok", t("suggest.no_strengths"))),
+      el("div", {}, el("h4", { text: t("match.gaps") }), chips(gaps, "gap", t("suggest.no_gaps")))),
     el("div", { class: "row end" }, el("button", { type: "button", class: "secondary small-btn",
-      text: "Ver compatibilidade detalhada", onclick: () => compare(vaga) })));
+      text: t("suggest.detail"), onclick: () => compare(vaga) })));
 }
 
 function render(result, opts) {
   const parts = result.n_vagas
-    ? [`${result.vagas.length} de ${result.n_vagas} vaga(s) do índice`,
-      `${result.n_scored} avaliada(s) pelo score completo`, `${Math.round(result.timings_ms.total)} ms`]
-    : ["Nenhuma vaga no índice."];
+    ? [t("suggest.shown", { shown: result.vagas.length, total: result.n_vagas }),
+      t("suggest.scored", { n: result.n_scored }), `${Math.round(result.timings_ms.total)} ms`]
+    : [t("suggest.empty")];
   $("#suggest-summary").textContent = [...parts, opts.cvInfo(result.cv)].join(" · ");
   $("#suggest-list").replaceChildren(...result.vagas.map((v) => item(v, opts)));
   $("#suggest-result").hidden = false;
@@ -67,10 +69,10 @@ export function initSuggest(form, opts) {
       const cv = opts.cv();
       const limit = Number($("#suggest-limit").value);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-        throw new ApiError(`Quantas vagas: um número de 1 a ${MAX_LIMIT}.`);
+        throw new ApiError(t("suggest.limit_error", { max: MAX_LIMIT }));
       }
       return request(cv, limit);
-    }, "Buscando as vagas mais aderentes…", { clears: "#suggest-result" });
+    }, t("suggest.busy"), { clears: "#suggest-result" });
     if (result) render(result, opts);
   });
 }

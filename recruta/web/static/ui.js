@@ -2,6 +2,7 @@
 // dialog and the searchable vaga picker. Text is always set with textContent (never parsed as HTML).
 
 import { ApiError, getJSON } from "./api.js";
+import { locale, t } from "./i18n.js";
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -20,10 +21,10 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 export const fmt = (value, digits = 2) =>
-  new Intl.NumberFormat("pt-BR", { maximumFractionDigits: digits }).format(value);
+  new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
 
 export function showError(status, err) {
-  const message = err instanceof ApiError ? err.message : "Algo deu errado nesta página. Recarregue e tente de novo.";
+  const message = err instanceof ApiError ? err.message : t("error.page");
   if (!(err instanceof ApiError)) console.error(err);
   status.className = "status error";
   status.replaceChildren(el("span", { role: "alert", text: message }));
@@ -37,7 +38,7 @@ export function showNote(status, message) {
 /** Run `fn` with the form's buttons disabled and a progress bar with elapsed seconds; errors go to the status line. */
 // While a request runs: progress with elapsed seconds, buttons disabled; `clears` (the previous result) is hidden at
 // once, so an error never sits above a stale result of an earlier request.
-export async function busy(form, fn, label = "Processando…", { clears } = {}) {
+export async function busy(form, fn, label = t("common.busy"), { clears } = {}) {
   if (clears) $(clears).hidden = true;
   const status = $(".status", form);
   const buttons = [...form.querySelectorAll("button")];
@@ -99,22 +100,21 @@ export function initDialogs() {
   }
 }
 
-const META_LABELS = {
-  title: "Título", client: "Cliente", level: "Nível", english: "Inglês", location: "Local", state: "Estado",
-  status: "Situação", outcome: "Resultado", hired: "Contratado",
-};
-const OUTCOMES = { hired: "contratado", not_approved: "não aprovado", withdrew: "desistiu", in_process: "em andamento" };
+const META_FIELDS = ["title", "client", "level", "english", "location", "state", "status", "outcome", "hired"];
+const OUTCOMES = ["hired", "not_approved", "withdrew", "in_process"];
 
+/** "Vaga 1003 — title", "Name (código 10042)", …: a record's title in the page's language. */
 export function recordTitle(meta) {
-  if (meta.type === "vaga") return `Vaga ${meta.vaga_id} — ${meta.title || ""}`;
-  if (meta.type === "candidato") return `${meta.name || "Candidato"} (código ${meta.candidate_id})`;
-  if (meta.type === "prospect") return `${meta.name || "Candidato"} na vaga ${meta.vaga_id} — ${meta.title || ""}`;
-  return meta.title || meta.type || "Registro";
+  const name = meta.name || t("record.someone");
+  if (meta.type === "vaga") return t("record.vaga", { id: meta.vaga_id, title: meta.title || "" });
+  if (meta.type === "candidato") return t("record.candidate", { name, id: meta.candidate_id });
+  if (meta.type === "prospect") return t("record.prospect", { name, vaga: meta.vaga_id, title: meta.title || "" });
+  return meta.title || meta.type || t("record.title");
 }
 
 function metaValue(name, value) {
-  if (name === "hired") return value ? "sim" : "não";
-  if (name === "outcome") return OUTCOMES[value] || value;
+  if (name === "hired") return value ? t("common.yes") : t("common.no");
+  if (name === "outcome") return OUTCOMES.includes(value) ? t(`outcome.${value}`) : value;
   return String(value);
 }
 
@@ -123,22 +123,22 @@ export async function openRecord(id) {
   const title = $("#record-title");
   const meta = $("#record-meta");
   const text = $("#record-text");
-  title.textContent = "Carregando registro…";
+  title.textContent = t("record.loading");
   meta.replaceChildren();
   text.textContent = "";
   if (!dialog.open) dialog.showModal();
   try {
     const record = await getJSON(`api/record?id=${encodeURIComponent(id)}`);
     title.textContent = recordTitle(record.metadata);
-    for (const [name, label] of Object.entries(META_LABELS)) {
+    for (const name of META_FIELDS) {
       const value = record.metadata[name];
       if (value === undefined || value === "" || (name === "title" && record.type !== "candidato")) continue;
-      meta.append(el("dt", { text: label }), el("dd", { text: metaValue(name, value) }));
+      meta.append(el("dt", { text: t(`meta.${name}`) }), el("dd", { text: metaValue(name, value) }));
     }
     text.textContent = record.text;
   } catch (err) {
-    title.textContent = "Não foi possível abrir o registro";
-    text.textContent = err instanceof ApiError ? err.message : "Erro inesperado na página.";
+    title.textContent = t("record.failed");
+    text.textContent = err instanceof ApiError ? err.message : t("error.unexpected");
   }
 }
 
@@ -147,11 +147,19 @@ export function vagaPicker(container) {
   const id = container.id;
   const input = el("input", {
     id: `${id}-input`, type: "search", role: "combobox", autocomplete: "off", "aria-autocomplete": "list",
-    "aria-expanded": "false", "aria-controls": `${id}-list`, placeholder: "Ex.: 1003 ou Java",
+    "aria-expanded": "false", "aria-controls": `${id}-list`, placeholder: t("picker.placeholder"),
+    "data-i18n-placeholder": "picker.placeholder",
   });
-  const list = el("ul", { id: `${id}-list`, role: "listbox", class: "options", "aria-label": "Vagas encontradas", hidden: true });
-  const picked = el("p", { class: "picked muted small", "aria-live": "polite", text: "Nenhuma vaga escolhida." });
-  container.append(el("label", { for: input.id, text: container.dataset.label }), input, list, picked);
+  const list = el("ul", { id: `${id}-list`, role: "listbox", class: "options", "aria-label": t("picker.found"),
+    "data-i18n-aria-label": "picker.found", hidden: true });
+  const picked = el("p", { class: "picked muted small", "aria-live": "polite" });
+  const unpicked = () => {
+    picked.setAttribute("data-i18n", "picker.none_chosen");
+    picked.textContent = t("picker.none_chosen");
+    picked.classList.add("muted");
+  };
+  unpicked();
+  container.append(el("label", { for: input.id, text: t("picker.label"), "data-i18n": "picker.label" }), input, list, picked);
 
   let options = [];
   let active = -1;
@@ -168,7 +176,8 @@ export function vagaPicker(container) {
   const choose = (vaga) => {
     state.value = vaga;
     input.value = `${vaga.vaga_id} — ${vaga.title}`;
-    picked.textContent = `Vaga escolhida: ${vaga.vaga_id} — ${vaga.title}${vaga.client ? ` (${vaga.client})` : ""}`;
+    picked.removeAttribute("data-i18n");
+    picked.textContent = t("picker.chosen", { id: vaga.vaga_id, title: vaga.title }) + (vaga.client ? ` (${vaga.client})` : "");
     picked.classList.remove("muted");
     close();
   };
@@ -186,8 +195,8 @@ export function vagaPicker(container) {
       id: `${id}-opt-${i}`, role: "option", "aria-selected": "false",
       onmousedown: (event) => { event.preventDefault(); choose(v); },
     }, el("strong", { text: v.vaga_id }), ` ${v.title}`, el("span", { class: "muted", text: v.client ? ` · ${v.client}` : "" }))));
-    if (!vagas.length) list.append(el("li", { class: "muted empty", text: "Nenhuma vaga encontrada." }));
-    else if (total > vagas.length) list.append(el("li", { class: "muted empty", text: `… e mais ${total - vagas.length}: refine a busca.` }));
+    if (!vagas.length) list.append(el("li", { class: "muted empty", text: t("picker.none") }));
+    else if (total > vagas.length) list.append(el("li", { class: "muted empty", text: t("picker.more", { n: total - vagas.length }) }));
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     highlight(-1);
@@ -198,14 +207,14 @@ export function vagaPicker(container) {
       const found = await getJSON(`api/vagas?limit=12&q=${encodeURIComponent(input.value)}`);
       if (mine === seq && document.activeElement === input) render(found.vagas, found.total);
     } catch (err) {
-      picked.textContent = err instanceof ApiError ? err.message : "Erro ao buscar vagas.";
+      picked.removeAttribute("data-i18n");
+      picked.textContent = err instanceof ApiError ? err.message : t("picker.error");
     }
   };
 
   input.addEventListener("input", () => {
     state.value = null;
-    picked.textContent = "Nenhuma vaga escolhida.";
-    picked.classList.add("muted");
+    unpicked();
     clearTimeout(timer);
     timer = setTimeout(search, 150);
   });
