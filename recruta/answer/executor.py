@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 CLOSE = 0.05  # vagas whose description score is this close to the best one are equally meant
 MIN_SCORE = 0.34  # below this a description does not name a vaga
+MIN_OWN_SCORE = 0.2  # among one person's applications, a looser description still picks the vaga
 MAX_SOURCES = 10
 ROWS = 50  # rows a count or ranking lists at most (sources: the first MAX_SOURCES)
 
@@ -111,6 +112,9 @@ class Executor:
                 out.append([item] if ok else [])
                 continue
             names_hit = self.gazetteer.index.get(name_words(item), {}).get("candidate", set())
+            # "Paulo Moreira" is the Paulo Moreira on file, not Paulo Dias Moreira (found by first + last name)
+            exact = {n for n in names_hit if name_words(n) == name_words(item)}
+            names_hit = exact or names_hit
             codes = sorted({c for n in names_hit for c in known.get(n, ())} or known.get(item, set()), key=_id_key)
             out.append(codes)
         return out
@@ -178,11 +182,37 @@ class Executor:
             sources=[*(application_source(a) for a in hires), vaga_source(row)][:MAX_SOURCES],
         )
 
+    def apps_for_vaga(self, apps: list[dict[str, Any]], ref: VagaRef | None) -> list[dict[str, Any]]:
+        """The applications among ``apps`` to the vaga ``ref`` describes: by id, else by the best title match
+        among the vagas these applications are to (a person's own applications settle a loose description)."""
+        if ref is None or ref.empty() or not apps:
+            return []
+        if ref.ids:
+            return [a for a in apps if a["vaga_id"] in ref.ids]
+        if ref.client:
+            wanted = {_f(x) for x in self.canonical("client", ref.client)}
+            apps = [a for a in apps if _f(a.get("client", "")) in wanted] or apps
+        if not ref.title:
+            return []
+        scored = self.vagas.score(title_words(ref.title), {a["vaga_id"] for a in apps})
+        if not scored or scored[0][1] < MIN_OWN_SCORE:
+            return []
+        keep = {vid for vid, sc in scored if sc >= scored[0][1] - CLOSE}
+        return [a for a in apps if a["vaga_id"] in keep]
+
     def _people(self, plan: Plan, wanted: int) -> tuple[list[str], Result | None]:
         resolved = self.resolve_people(plan.candidates[:wanted])
         if len(resolved) < wanted or any(not codes for codes in resolved):
             missing = [n for n, codes in zip(plan.candidates, resolved, strict=False) if not codes]
             return [], Result(kind="no_person", facts={"names": missing or list(plan.candidates)})
+        if plan.vaga is not None and not plan.vaga.empty():
+            # of two people sharing a name, the one who applied to the vaga the question describes
+            resolved = [
+                [c for c in codes if self.apps_for_vaga(self.applications_by(c), plan.vaga)] or codes
+                if len(codes) > 1
+                else codes
+                for codes in resolved
+            ]
         for name, codes in zip(plan.candidates, resolved, strict=False):
             if len(codes) > 1:
                 people = [self.person_row(c) for c in codes[:MAX_SOURCES]]
@@ -200,9 +230,9 @@ class Executor:
         person = self.person_row(codes[0])
         apps = self.applications_by(codes[0])
         vaga_ids: list[str] = []
-        if plan.vaga is not None and not plan.vaga.empty():
-            vaga_ids = self.resolve_vagas(plan.vaga)
-            apps = [a for a in apps if a["vaga_id"] in set(vaga_ids)] if vaga_ids else apps
+        own = self.apps_for_vaga(apps, plan.vaga)
+        if own:
+            apps, vaga_ids = own, list(dict.fromkeys(a["vaga_id"] for a in own))
         return Result(
             kind="status",
             facts={"person": person, "applications": apps, "asked_vagas": vaga_ids},
@@ -449,6 +479,9 @@ class Executor:
 
     # ---------------------------------------------------------------------------------------- rows
     def vaga_row(self, vid: str) -> dict[str, Any]:
+        """The vaga's record; for a vaga known only from its applications, what they say of it."""
+        if vid not in self.table.vagas.index:
+            return self.vaga_of_applications(vid) or {**dict.fromkeys(self.table.vagas.columns, ""), "vaga_id": vid}
         row: dict[str, Any] = self.table.vagas.loc[vid].to_dict()
         return row
 

@@ -164,6 +164,9 @@ STATUS = _rx(
     r"processo seletivo",
     r"candidatura de",
     r"application of",
+    r"how (?:is|are) .{0,40} doing",
+    r"como (?:vai|anda) .{0,40}(?:processo|candidatura|selecao)",
+    r"que tal (?:va|le va)",
 )
 SEARCH = _rx(
     r"indique\w*",
@@ -542,6 +545,9 @@ class Parsed:
 
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+# numbers joined into a code ("2021-2605708", "787/2021", "2021 2610800"); a date ("29/04/2021") is kept
+_CODE = re.compile(r"\d+(?:\s*[-/]\s*\d+)+|\d+(?:\s+\d{5,})+")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _MONTHS = {
     w: i + 1
     for names in (
@@ -621,9 +627,14 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
 
     folded = fold(question).casefold()
     refs = referenced_ids(question)
+    # "vaga 4329025 - SAP MM": a number that is no vaga's id but is in vaga titles is a requisition code
+    codes = [v for v in refs["vaga_id"] if v not in vagas.positions and vagas.known(v)]
+    refs["vaga_id"] = [v for v in refs["vaga_id"] if v not in codes]
     toks, mentions = gazetteer.find(question)
     id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
-    years = sorted({int(y) for y in _YEAR.findall(folded) if y not in id_words})
+    # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
+    dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
+    years = sorted({int(y) for y in _YEAR.findall(dated) if y not in id_words})
     n = None
     if m := _TOP_N.search(folded):
         n = int(m.group(1) or m.group(2))
@@ -647,7 +658,11 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     description = [
         w
         for i, w in enumerate(toks)
-        if i not in covered and w not in FRAME and w not in cue_words and not w.isdigit() and vagas.known(_title(w))
+        if i not in covered
+        and w not in FRAME
+        and w not in cue_words
+        and (not w.isdigit() or (len(w) >= 3 and w not in id_words and int(w) not in (*years, n)))
+        and vagas.known(_title(w))
     ]
     masked = _mask(toks, mentions)
     return Parsed(

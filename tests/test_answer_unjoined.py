@@ -1,0 +1,123 @@
+"""The answerer on a slice whose files do not join (like the real Decision slices): vagas known only from their
+applications, requisition codes in titles, and people named in the applications under other codes than in the
+applicants file. The sample is the project's generator's, with three prospects-only vagas added here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from recruta.answer.answerer import Answerer
+from recruta.answer.table import build_table
+from recruta.core.settings import DEFAULT_HIRED
+from recruta.ingest.loaders import load_dataset
+
+EXTRA = {
+    "9901": {
+        "titulo": "2022-4471190-Oracle Retail Merchandising-Tech Lead",
+        "modalidade": "",
+        "prospects": [
+            {
+                "nome": "Heloá Quintanilha",
+                "codigo": "99011",
+                "situacao_candidado": "Contratado pela Decision",
+                "data_candidatura": "03-02-2022",
+                "ultima_atualizacao": "20-02-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            },
+            {
+                "nome": "Otávio Brum",
+                "codigo": "99012",
+                "situacao_candidado": "Não Aprovado pelo Cliente",
+                "data_candidatura": "03-02-2022",
+                "ultima_atualizacao": "15-02-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            },
+        ],
+    },
+    "9902": {
+        "titulo": "Analista Mainframe Cobol - 55512345",
+        "modalidade": "",
+        "prospects": [
+            {
+                "nome": "Otávio Brum",
+                "codigo": "99021",
+                "situacao_candidado": "Entrevista Técnica",
+                "data_candidatura": "10-03-2022",
+                "ultima_atualizacao": "11-03-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            }
+        ],
+    },
+    "9903": {
+        "titulo": "Analista Mainframe Cobol - 55567890",
+        "modalidade": "",
+        "prospects": [
+            {
+                "nome": "Iracema Lobo Tavares",
+                "codigo": "99032",
+                "situacao_candidado": "Desistiu",
+                "data_candidatura": "10-03-2022",
+                "ultima_atualizacao": "12-03-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            },
+            {
+                "nome": "Iracema Tavares",
+                "codigo": "99031",
+                "situacao_candidado": "Contratado pela Decision",
+                "data_candidatura": "10-03-2022",
+                "ultima_atualizacao": "30-03-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            },
+        ],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def answerer(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    folder = tmp_path_factory.mktemp("unjoined")
+    for name in ("vagas.json", "applicants.json"):
+        shutil.copy(small_data / name, folder / name)
+    prospects = json.loads((small_data / "prospects.json").read_text())
+    (folder / "prospects.json").write_text(json.dumps({**prospects, **EXTRA}, ensure_ascii=False))
+    table = build_table(load_dataset(folder, hired_statuses=DEFAULT_HIRED), folder / "table.sqlite3")
+    made = Answerer.load(table)
+    assert made is not None
+    return made
+
+
+def test_a_vaga_known_only_from_its_applications_is_found_by_its_requisition_code(answerer: Answerer) -> None:
+    got = answerer.answer("Quem ficou com a posição 2022-4471190 Oracle Retail Merchandising Tech Lead?", lang="pt")
+    assert got is not None and got.plan.intent == "vaga_hires"
+    assert "Heloá Quintanilha" in got.text and "Otávio Brum" not in got.text
+    # the year inside the code is no filter on the hire's date
+    assert got.plan.filters.year is None
+
+
+def test_the_code_alone_tells_two_vagas_of_one_title_apart(answerer: Answerer) -> None:
+    got = answerer.answer("Who was hired for Analista Mainframe Cobol 55567890?", lang="en")
+    assert got is not None and "Iracema Tavares" in got.text and "Otávio" not in got.text
+    # "vaga 55512345" is no vaga id of the records: a code in a title
+    got = answerer.answer("A vaga 55512345 teve quantas candidaturas?", lang="pt")
+    assert got is not None and got.plan.intent == "count" and "1" in got.text
+
+
+def test_where_someone_stands_is_read_from_their_own_applications(answerer: Answerer) -> None:
+    got = answerer.answer("Em que pé está o Otávio Brum na seleção de Analista Mainframe Cobol?", lang="pt")
+    assert got is not None and got.plan.intent == "applicant_status"
+    assert "Entrevista Técnica" in got.text and "Não Aprovado" not in got.text
+
+
+def test_a_full_name_on_file_is_that_person_not_a_namesake_found_by_first_and_last_name(answerer: Answerer) -> None:
+    got = answerer.answer("How is Iracema Tavares doing in her application?", lang="en")
+    assert got is not None and got.plan.intent == "applicant_status"
+    assert "99031" in got.text and "99032" not in got.text
