@@ -451,6 +451,31 @@ def test_unanswerable_questions_say_so(answerer, raw):
         assert got.plan.intent == "unanswerable" and got.plan.reason == "not_in_records", question
 
 
+def test_people_and_vagas_the_records_do_not_hold_are_said_to_be_missing(answerer, raw):
+    """A first name someone on file has, with a surname nobody has, is a person the records lack; a known
+    client without the described job is a job they lack. Neither goes to a text search."""
+    from recruta.rag.judge import says_no_answer
+
+    first = next(iter(raw.unique_names())).split()[0]
+    for question, lang in (
+        (f"Onde o {first} Xylofanes mora?", "pt"),
+        (f"Does {first} Xylofanes know Python?", "en"),
+        (f"¿{first} Xylofanes sigue en el proceso?", "es"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.kind == "no_person" and "Xylofanes" in got.text and says_no_answer(got.text, lang), question
+    titles = Counter(raw.basic(v)["titulo_vaga"] for v in raw.vagas)
+    vid = next(v for v in raw.unique_vagas() if titles[raw.basic(v)["titulo_vaga"]] == 1)
+    title = raw.basic(vid)["titulo_vaga"]
+    client = next(raw.basic(v)["cliente"] for v in raw.vagas if raw.basic(v)["cliente"] != raw.basic(vid)["cliente"])
+    for question, lang in (
+        (f"Quem a {client} contratou como {title}?", "pt"),
+        (f"Which English level does the {title} role at {client} need?", "en"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.kind == "no_vaga_described" and client in got.text and says_no_answer(got.text, lang), question
+
+
 def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
     """ "Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
     from recruta.answer.planner import PRIVATE

@@ -151,6 +151,10 @@ class Executor:
         if not ids:
             if ref.ids:
                 return None, Result(kind="no_vaga", facts={"ids": list(ref.ids)})
+            if ref.title and (ref.client or ref.city or ref.state):
+                # a known client or place without that job: the records say there is none, not a text search
+                where = [x for x in (ref.client, ref.city, ref.state) if x]
+                return None, Result(kind="no_vaga_described", facts={"title": ref.title, "where": where})
             return None, None
         if len(ids) > 1:
             rows = [self.vaga_row(i) for i in ids[:MAX_SOURCES]]
@@ -267,7 +271,7 @@ class Executor:
                 vid, other = pick[0], None
         common = applied[0] & applied[1]
         if len(common) == 1 and (
-            (vid is None and (other is None or other.kind == "ambiguous_vagas"))
+            (vid is None and (other is None or other.kind in ("ambiguous_vagas", "no_vaga_described")))
             or (vid is not None and vid not in applied[0] | applied[1] and plan.vaga is not None and not plan.vaga.ids)
         ):
             # the one vaga both applied to settles a description neither applied under (a requisition code in

@@ -355,6 +355,9 @@ class Phraser:
             return self.t("no_person", names=self.join(list(f["names"])))
         if kind == "no_vaga":
             return self.t("no_vaga", ids=", ".join(f["ids"]))
+        if kind == "no_vaga_described":
+            where = f" ({', '.join(f['where'])})" if f["where"] else ""
+            return self.t("no_vaga_described", what=f'"{f["title"]}"{where}')
         method = getattr(self, kind)
         text: str = method(f)
         return text

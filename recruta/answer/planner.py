@@ -539,6 +539,29 @@ class Parsed:
             )
         ]
 
+    def unknown_names(self, first_names: frozenset[str]) -> list[str]:
+        """Names the records do not hold: a capitalised first name that someone on file has, followed by
+        capitalised words ("Bianca Martins"), where no known value was found."""
+        named = {w for m in self.mentions for w in m.text.split()}
+        out = []
+        raw = [(m.group(0), fold(m.group(0)).casefold()) for m in re.finditer(r"\w+", self.question)]
+        i = 0
+        while i < len(raw):
+            word, key = raw[i]
+            if word[0].isupper() and key in first_names and key not in named:
+                j, run = i + 1, [word]
+                while j < len(raw) and (raw[j][0][0].isupper() or raw[j][1] in lexicon()["particles"]):
+                    run.append(raw[j][0])
+                    j += 1
+                while run and run[-1].casefold() in lexicon()["particles"]:
+                    run.pop()
+                if len(run) >= 2 and not {fold(w).casefold() for w in run} & named:
+                    out.append(" ".join(run))
+                i = j
+            else:
+                i += 1
+        return out
+
     def first(self, kind: str) -> str:
         vals = [m for m in self.mentions if kind in m.kinds]
         return sorted(vals[0].values(kind))[0] if vals and len(vals[0].values(kind)) == 1 else ""
@@ -742,6 +765,7 @@ class Planner:
     embedder: Embedder | None = None
     skills: Gazetteer | None = None  # declared skills (``entities.build_skill_gazetteer``)
     _examples: Any = field(default=None, repr=False)
+    _first_names: frozenset[str] | None = field(default=None, repr=False)
 
     def plan(self, question: str) -> tuple[Plan, Parsed]:
         p = parse(question, gazetteer=self.gazetteer, vagas=self.vagas)
@@ -751,6 +775,18 @@ class Planner:
         if made is None:
             made = self._by_example(p)
         return made or Plan(intent="retrieval"), p
+
+    @property
+    def first_names(self) -> frozenset[str]:
+        """First names of the people on file (candidates and staff), honorifics skipped."""
+        if self._first_names is None:
+            skip = set(lexicon()["honorifics"])
+            self._first_names = frozenset(
+                next(w for w in key if w not in skip)
+                for key, kinds in self.gazetteer.index.items()
+                if set(kinds) & {"candidate", "recruiter", "analyst"} and any(w not in skip for w in key)
+            )
+        return self._first_names
 
     def _declared(self, p: Parsed) -> list[str]:
         """Declared skills the question names, outside the names, places and language/level words it has."""
@@ -827,6 +863,9 @@ class Planner:
         if NOT_HELD.search(unnamed):
             return Plan(intent="unanswerable", reason="not_in_records")
         people = p.people()
+        unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
+        if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
+            return Plan(intent="candidate_profile", candidates=(unknown[0],), field="summary")
         names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text for m in people)
         candidates = tuple(dict.fromkeys((*p.codes, *names)))
         vaga = self._vaga_ref(p)
