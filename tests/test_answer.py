@@ -247,6 +247,11 @@ def test_counts(answerer, raw):
     ]
     got = ask(answerer, f"Quantas vagas abrimos em {names[int(mm_yyyy[:2]) - 1]} de {mm_yyyy[-4:]}?")
     assert re.match(rf"Há {months[mm_yyyy]} vagas? ", got.text), got.text
+    es_names = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre"]
+    es_names += ["noviembre", "diciembre"]
+    month_es = es_names[int(mm_yyyy[:2]) - 1]
+    got = ask(answerer, f"¿Cuántas vacantes se abrieron en {month_es} de {mm_yyyy[-4:]}?", "es")
+    assert not got.plan.filters.title and re.match(rf"Hay {months[mm_yyyy]} vacantes? ", got.text), got.text
 
     vid = max(raw.vagas, key=lambda v: (len(raw.apps_of(v)), v))
     got = ask(answerer, f"Quantas candidaturas teve a vaga {vid}?")
@@ -288,6 +293,34 @@ def test_rankings(answerer, raw):
     assert got.plan.group_by == "title" and got.text.startswith(
         "Títulos de vacante con más postulaciones: " + "; ".join(f"{c} ({n})" for c, n in top)
     )
+
+
+def test_distinct_people_per_recruiter_and_clients_ranked_by_an_outcome(answerer, raw):
+    apps = Counter(a["recrutador"] for a in raw.apps)
+    rec = max(apps, key=lambda r: (apps[r] - len({a["codigo"] for a in raw.apps if a["recrutador"] == r}), r))
+    people = {a["codigo"] for a in raw.apps if a["recrutador"] == rec}
+    for question, lang in (
+        (f"A {rec} lidou com quantas pessoas diferentes?", "pt"),
+        (f"Count the unique candidates {rec} worked with.", "en"),
+        (f"¿Cuántos candidatos únicos atendió {rec}?", "es"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.plan.measure == "people" and re.search(rf"\b{len(people)}\b", got.text), question
+    got = ask(answerer, f"Quantas candidaturas passaram pela {rec}?")
+    assert got.plan.measure == "applications" and re.search(rf"\b{apps[rec]}\b", got.text)
+
+    def client(a: dict) -> str:
+        return raw.basic(a["vaga_id"])["cliente"] if a["vaga_id"] in raw.vagas else ""
+
+    gave_up = Counter(client(a) for a in raw.apps if "desist" in a["situacao_candidado"].casefold() and client(a))
+    top = sorted(gave_up.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    for question, lang in (
+        ("Em qual cliente os candidatos mais desistiram? top 3", "pt"),
+        ("Top 3 clients by withdrawn applications", "en"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.plan.intent == "ranking" and got.plan.filters.outcome == "withdrew", question
+        assert "; ".join(f"{c} ({n})" for c, n in top) in got.text, question
 
 
 def _raw_text(a: dict) -> str:

@@ -55,6 +55,21 @@ EXTRA = {
             }
         ],
     },
+    "9904": {
+        "titulo": "Application Support Analyst - 77700011",
+        "modalidade": "",
+        "prospects": [
+            {
+                "nome": "Otávio Brum",
+                "codigo": "99041",
+                "situacao_candidado": "Inscrito",
+                "data_candidatura": "01-04-2022",
+                "ultima_atualizacao": "01-04-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            }
+        ],
+    },
     "9903": {
         "titulo": "Analista Mainframe Cobol - 55567890",
         "modalidade": "",
@@ -121,3 +136,11 @@ def test_a_full_name_on_file_is_that_person_not_a_namesake_found_by_first_and_la
     got = answerer.answer("How is Iracema Tavares doing in her application?", lang="en")
     assert got is not None and got.plan.intent == "applicant_status"
     assert "99031" in got.text and "99032" not in got.text
+
+
+def test_openings_by_title_count_the_vagas_known_only_from_applications(answerer: Answerer) -> None:
+    # "Application" in a title asks no count of applications
+    got = answerer.answer("Quantas vagas de Application Support Analyst já tivemos?", lang="pt")
+    assert got is not None and got.plan.measure == "vagas" and got.text.startswith("Há 1 vaga ")
+    got = answerer.answer("How many Analista Mainframe Cobol openings were there?", lang="en")
+    assert got is not None and got.plan.measure == "vagas" and got.text.startswith("There are 2 jobs ")

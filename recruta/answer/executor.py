@@ -357,7 +357,7 @@ class Executor:
             "group_by": plan.group_by,
             "op": plan.op,
             "n": plan.n,
-            "total": len(frame),
+            "total": int(frame["code"].nunique()) if plan.measure == "people" else len(frame),
         }
         if plan.vaga is not None and not plan.vaga.empty():
             vid = frame.attrs.get("vaga_id")
@@ -398,12 +398,31 @@ class Executor:
             sources=[_source_of(r, plan.measure) for r in rows[:MAX_SOURCES]],
         )
 
+    def _with_application_vagas(self, frame: pd.DataFrame, title: str) -> pd.DataFrame:
+        """``frame`` plus the vagas known only from their applications whose title has every word of ``title``
+        (a slice whose vagas file lacks them still had those openings)."""
+        import pandas as pd
+
+        need = set(title_words(title))
+        extra = [
+            self.vaga_row(vid)
+            for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
+            if need <= words and vid not in self.table.vagas.index
+        ]
+        if not extra:
+            return frame
+        more = pd.DataFrame(extra, columns=frame.columns).set_index(frame.index.name or "vaga_id", drop=False)
+        return pd.concat([frame, more])
+
     def grouped(self, frame: pd.DataFrame, plan: Plan) -> list[tuple[str, int]]:
         column = _group_column(plan.measure, plan.group_by)
         if column not in frame:
             return []
         keys = frame[column].astype(str)
-        counts = keys[keys.str.strip() != ""].value_counts()
+        if plan.measure == "people":  # each person once per group
+            counts = frame[keys.str.strip() != ""].groupby(column)["code"].nunique()
+        else:
+            counts = keys[keys.str.strip() != ""].value_counts()
         return sorted(((str(k), int(c)) for k, c in counts.items()), key=lambda kc: (-kc[1], kc[0]))
 
     def measured(self, plan: Plan) -> tuple[pd.DataFrame | None, Result | None]:
@@ -433,11 +452,15 @@ class Executor:
             mask &= frame["hired"]
         elif f.outcome:
             mask &= frame["outcome"] == f.outcome
-        year_col = {"vagas": "year", "applications": "applied_year", "hires": "hire_year"}[plan.measure]
+        year_col = {"vagas": "year", "applications": "applied_year", "hires": "hire_year", "people": "applied_year"}[
+            plan.measure
+        ]
         if f.year:
             mask &= frame[year_col] == str(f.year)
         if f.year and f.month:
-            date_col = {"vagas": "requested", "applications": "applied", "hires": "updated"}[plan.measure]
+            date_col = {"vagas": "requested", "applications": "applied", "hires": "updated", "people": "applied"}[
+                plan.measure
+            ]
             mask &= frame[date_col].astype(str).str[:7] == f"{f.year}-{f.month:02d}"
         vaga_cols = {
             "client": f.client,
@@ -468,6 +491,8 @@ class Executor:
             ok = {vid for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True) if need <= words}
             mask &= (frame["vaga_id"] if frame_name == "applications" else frame.index.to_series()).isin(ok)
         out = frame[mask]
+        if frame_name == "vagas" and f.title and not any((f.year, *vaga_cols.values())):
+            out = self._with_application_vagas(out, f.title)
         out.attrs["vaga_id"] = vaga_id
         out.attrs["person"] = person
         return out, None
@@ -478,7 +503,8 @@ class Executor:
         elif measure == "candidates":
             part = frame.head(ROWS)
         else:
-            part = frame.sort_values(["updated", "vaga_id", "code"], ascending=[False, True, True]).head(ROWS)
+            part = frame.sort_values(["updated", "vaga_id", "code"], ascending=[False, True, True])
+            part = (part.drop_duplicates("code") if measure == "people" else part).head(ROWS)
         return list(part.to_dict(orient="records"))
 
     # ---------------------------------------------------------------------------------------- rows

@@ -199,7 +199,8 @@ class Phraser:
             bits.append(self.t("crit.title", value=flt.title))
         if flt.year:
             when = f"{flt.year}-{flt.month:02d}" if flt.month else flt.year
-            bits.append(self.t(f"crit.year_{measure if measure != 'candidates' else 'vagas'}", value=when))
+            key = {"candidates": "vagas", "people": "applications"}.get(measure, measure)
+            bits.append(self.t(f"crit.year_{key}", value=when))
         return " ".join(bits)
 
     def search(self, f: dict[str, Any]) -> str:

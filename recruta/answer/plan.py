@@ -67,7 +67,7 @@ CANDIDATE_FIELDS = (
     "applications",
     "certifications",
 )
-MEASURES = ("vagas", "applications", "hires", "candidates")
+MEASURES = ("vagas", "applications", "hires", "candidates", "people")  # people: distinct applicants
 GROUPS = ("", "client", "recruiter", "analyst", "title", "vaga", "year", "city", "state", "level", "status")
 OPS = ("count", "list")
 OUTCOMES = ("", "hired", "not_approved", "withdrew", "in_process")

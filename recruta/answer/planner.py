@@ -248,6 +248,17 @@ APPLIED = _rx(
     r"candidatos",
     r"candidates",
 )
+DISTINCT = _rx(
+    r"distint[oa]s",
+    r"distinct",
+    r"different",
+    r"diferentes",
+    r"unic[oa]s",
+    r"unique",
+    r"sem repeti\w*",
+    r"sin repetir",
+)
+APPLICATION_WORDS = _rx(r"candidaturas?", r"applications?", r"postulacion\w*", r"inscric\w*")
 VAGA_WORDS = _rx(
     r"vagas?",
     r"jobs?",
@@ -678,6 +689,12 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         for w in mm.group(0).split()
         if name not in ("title",)
     }
+    # words of the hire/status/count cues ("se contrató", "how many applications") frame the question, unless
+    # written as a title word mid-question ("Analista de Contratos", "Application Developer")
+    titled = title_cased(question)
+    cue_words |= {
+        w for rx in (HIRE, STATUS, COUNT, APPLIED) for mm in rx.finditer(folded) for w in mm.group(0).split()
+    } - titled
     description = [
         w
         for i, w in enumerate(toks)
@@ -706,6 +723,12 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         toks=toks,
         month=_MONTHS[month_m.group(1)] if month_m else None,
     )
+
+
+def title_cased(question: str) -> set[str]:
+    """Folded words written capitalised after the question's first word: how a title or a name is written."""
+    found = list(re.finditer(r"\w+", question))
+    return {fold(m.group(0)).casefold() for m in found[1:] if m.group(0)[0].isupper()}
 
 
 def _title(word: str) -> str:
@@ -745,15 +768,25 @@ def _group(folded: str, measure: str) -> str:
 
 
 def _measure(p: Parsed, *, default: str) -> str:
-    if HIRE.search(CONTRACT.sub(" ", p.folded)):
+    # the described title's own words are no cue ("Application Developer" asks no count of applications)
+    titled = title_cased(p.question) & set(p.words)
+    q = " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
+    if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
-    if APPLIED.search(p.folded) and not (
-        PERSON_WORDS.search(p.folded) and not VAGA_WORDS.search(p.folded) and (p.skills or p.english or p.levels)
+    if any(rx.search(q) for _, rx in OUTCOME_CUES):
+        return "applications"  # withdrawals, rejections, open processes are applications with that outcome
+    staff = p.first("recruiter") or p.first("analyst")
+    if (DISTINCT.search(q) and (APPLIED.search(q) or PERSON_WORDS.search(q))) or (
+        staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
+    ):
+        return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
+    if APPLIED.search(q) and not (
+        PERSON_WORDS.search(q) and not VAGA_WORDS.search(q) and (p.skills or p.english or p.levels)
     ):
         return "applications"
-    if VAGA_WORDS.search(p.folded):
+    if VAGA_WORDS.search(q):
         return "vagas"
-    if PERSON_WORDS.search(p.folded):
+    if PERSON_WORDS.search(q):
         return "candidates"
     return default
 
