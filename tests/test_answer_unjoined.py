@@ -144,3 +144,37 @@ def test_openings_by_title_count_the_vagas_known_only_from_applications(answerer
     assert got is not None and got.plan.measure == "vagas" and got.text.startswith("Há 1 vaga ")
     got = answerer.answer("How many Analista Mainframe Cobol openings were there?", lang="en")
     assert got is not None and got.plan.measure == "vagas" and got.text.startswith("There are 2 jobs ")
+
+
+def _table(applicants: list[dict[str, str]]) -> Answerer:
+    import pandas as pd
+
+    from recruta.answer.table import APPLICANT_COLUMNS, APPLICATION_COLUMNS, VAGA_COLUMNS, RecordsTable
+
+    people = pd.DataFrame([{**dict.fromkeys(APPLICANT_COLUMNS, ""), **p} for p in applicants])
+    table = RecordsTable.from_frames(
+        vagas=pd.DataFrame(columns=list(VAGA_COLUMNS)),
+        applicants=people,
+        applications=pd.DataFrame(columns=list(APPLICATION_COLUMNS)).astype({"hired": int}),
+    )
+    return Answerer(table)
+
+
+def test_a_city_search_reads_the_profile_city_and_a_cv_city_only_when_no_profile_has_it() -> None:
+    base = {"english": "Fluente", "title": "Analista"}
+    answerer = _table(
+        [
+            {**base, "code": "1", "name": "Rui Paiva", "city": "Joinville", "city_source": "field"},
+            {**base, "code": "2", "name": "Lia Sena", "city": "Joinville", "city_source": "cv"},
+            {**base, "code": "3", "name": "Ivo Lemos", "city": "Blumenau", "city_source": "cv"},
+            {**base, "code": "4", "name": "Ana Prado", "city": "São José Dos Campos", "city_source": "field"},
+            {**base, "code": "5", "name": "Eva Mota", "city": "São José dos Campos", "city_source": "field"},
+        ]
+    )
+    got = answerer.answer("Who lives in Joinville and speaks fluent English?", lang="en")
+    assert got is not None and "Rui Paiva" in got.text and "Lia Sena" not in got.text
+    got = answerer.answer("Quem mora em Blumenau com inglês fluente?", lang="pt")
+    assert got is not None and "Ivo Lemos" in got.text
+    # one city however the records capitalise it
+    got = answerer.answer("Candidatos en São José dos Campos con inglés fluido", lang="es")
+    assert got is not None and "Ana Prado" in got.text and "Eva Mota" in got.text

@@ -325,8 +325,10 @@ class Executor:
         for column, wanted in (("english", f.english), ("spanish", f.spanish)):
             if wanted:
                 mask &= a[column].isin(set(order[order.index(wanted) :]) if wanted in order else {wanted})
+        cv_city = None
         if f.city:
             mask &= self.folded("applicants", "city").isin({_f(x) for x in self.canonical("city", f.city)})
+            cv_city = a["city_source"] == "cv"
         if f.level:  # the level field; a title's level word only where the field is empty
             lvl, level = _f(f.level), self.folded("applicants", "level")
             mask &= (level == lvl) | ((level == "") & self.folded("applicants", "title").str.contains(lvl, regex=False))
@@ -338,6 +340,11 @@ class Executor:
             if not every:
                 every, relaxed = set.union(*sets) & pool, len(f.skills) > 1
             pool = every
+        if cv_city is not None:
+            # the profile's city is the record; a city read from a CV only stands in when no profile has it
+            from_cv = pool & set(a.index[cv_city])
+            if pool - from_cv:
+                pool -= from_cv
         return sorted(pool, key=_id_key), relaxed
 
     def skill_codes(self, skill: str) -> set[str]:

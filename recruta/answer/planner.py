@@ -575,7 +575,11 @@ class Parsed:
 
     def first(self, kind: str) -> str:
         vals = [m for m in self.mentions if kind in m.kinds]
-        return sorted(vals[0].values(kind))[0] if vals and len(vals[0].values(kind)) == 1 else ""
+        if not vals:
+            return ""
+        named = vals[0].values(kind)
+        # one value however the records capitalise it ("São José dos Campos" / "São José Dos Campos")
+        return sorted(named)[0] if len({fold(v).casefold() for v in named}) == 1 else ""
 
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
