@@ -509,6 +509,34 @@ def test_people_and_vagas_the_records_do_not_hold_are_said_to_be_missing(answere
         assert got.kind == "no_vaga_described" and client in got.text and says_no_answer(got.text, lang), question
 
 
+def test_recruiters_other_words_for_hires_status_and_profile(answerer, raw):
+    vid = raw.unique_vagas()[0]
+    b = raw.basic(vid)
+    for q, lang in (
+        (f"Who did we place in the {b['titulo_vaga']} role at {b['cliente']}?", "en"),
+        (f"Which candidate was selected for {b['titulo_vaga']} at {b['cliente']}?", "en"),
+        (f"¿A quién colocamos en {b['titulo_vaga']} de {b['cliente']}?", "es"),
+    ):
+        assert ask(answerer, q, lang).plan.intent == "vaga_hires", q
+    got = ask(answerer, "Which recruiter placed the most people?", "en")
+    assert got.plan.intent == "ranking" and got.plan.measure == "hires" and got.plan.group_by == "recruiter"
+    got = ask(answerer, f"What does the {b['titulo_vaga']} hire at {b['cliente']} do day to day?", "en")
+    assert got.plan.intent == "vaga_field" and got.plan.field == "activities"
+    got = ask(answerer, f"Who is the recruiter in charge of {b['titulo_vaga']} at {b['cliente']}?", "en")
+    assert got.plan.intent == "vaga_field" and got.plan.field == "analyst"
+    name = next(iter(raw.unique_names()))
+    for q, lang, intent, fld in (
+        (f"How did {name} do in the selection process?", "en", "applicant_status", "summary"),
+        (f"¿Cómo le fue a {name}?", "es", "applicant_status", "summary"),
+        (f"What happened with {name}'s application?", "en", "applicant_status", "summary"),
+        (f"¿En qué ciudad vive {name}?", "es", "candidate_profile", "location"),
+        (f"Where is {name} based?", "en", "candidate_profile", "location"),
+        (f"Where does {name} stand?", "en", "applicant_status", "summary"),
+    ):
+        got = ask(answerer, q, lang)
+        assert (got.plan.intent, got.plan.field) == (intent, fld), q
+
+
 def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
     """ "Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
     from recruta.answer.planner import PRIVATE

@@ -146,14 +146,14 @@ def test_openings_by_title_count_the_vagas_known_only_from_applications(answerer
     assert got is not None and got.plan.measure == "vagas" and got.text.startswith("There are 2 jobs ")
 
 
-def _table(applicants: list[dict[str, str]]) -> Answerer:
+def _table(applicants: list[dict[str, str]], vagas: list[dict[str, str]] = ()) -> Answerer:  # type: ignore[assignment]
     import pandas as pd
 
     from recruta.answer.table import APPLICANT_COLUMNS, APPLICATION_COLUMNS, VAGA_COLUMNS, RecordsTable
 
     people = pd.DataFrame([{**dict.fromkeys(APPLICANT_COLUMNS, ""), **p} for p in applicants])
     table = RecordsTable.from_frames(
-        vagas=pd.DataFrame(columns=list(VAGA_COLUMNS)),
+        vagas=pd.DataFrame([{**dict.fromkeys(VAGA_COLUMNS, ""), **v} for v in vagas], columns=list(VAGA_COLUMNS)),
         applicants=people,
         applications=pd.DataFrame(columns=list(APPLICATION_COLUMNS)).astype({"hired": int}),
     )
@@ -178,3 +178,31 @@ def test_a_city_search_reads_the_profile_city_and_a_cv_city_only_when_no_profile
     # one city however the records capitalise it
     got = answerer.answer("Candidatos en São José dos Campos con inglés fluido", lang="es")
     assert got is not None and "Ana Prado" in got.text and "Eva Mota" in got.text
+
+
+def test_equally_fitting_vagas_narrowed_by_when_they_opened_and_by_the_title_as_written() -> None:
+    def vaga(vid: str, title: str, client: str, requested: str) -> dict[str, str]:
+        return {"vaga_id": vid, "title": title, "client": client, "city": "São Paulo", "requested": requested}
+
+    answerer = _table(
+        [{"code": "1", "name": "Rui Paiva"}],
+        [
+            vaga("11", "Analista Fiscal Sr", "Acme Tintas", "2019-05-04"),
+            vaga("12", "Analista Fiscal Sênior", "Beta Papéis", "2021-08-10"),
+            vaga("13", "Analista Fiscal Senior", "Gama Têxtil", "2022-02-01"),
+            vaga("14", "Engenheiro de Dados Pleno", "Acme Tintas", "2020-03-03"),
+            vaga("15", "Engenheiro de Dados Pleno", "Beta Papéis", "2020-07-07"),
+        ],
+    )
+    got = answerer.answer("Which client is the Analista Fiscal Senior job opened in August 2021 for?", lang="en")
+    assert got is not None and got.kind == "vaga_field" and "Beta Papéis" in got.text and "Acme" not in got.text
+    got = answerer.answer(
+        "¿Para qué cliente es la vacante de Engenheiro de Dados Pleno abierta en julio de 2020?", lang="es"
+    )
+    assert got is not None and got.kind == "vaga_field" and "Beta Papéis" in got.text
+    # three spellings of one title: the one written as asked
+    got = answerer.answer("De que cliente é a vaga de Analista Fiscal Sr?", lang="pt")
+    assert got is not None and got.kind == "vaga_field" and "Acme Tintas" in got.text
+    # a date that fits none leaves the choice to the recruiter
+    got = answerer.answer("De que cliente é a vaga de Engenheiro de Dados Pleno aberta em 2024?", lang="pt")
+    assert got is not None and got.kind == "ambiguous_vagas"

@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recruta.answer.entities import Gazetteer, VagaIndex, declared_index, lexicon, name_words, title_words
+from recruta.answer.entities import (
+    Gazetteer,
+    VagaIndex,
+    declared_index,
+    lexicon,
+    name_words,
+    title_words,
+)
+from recruta.answer.entities import words as folded_words
 from recruta.answer.plan import Filters, Plan, VagaRef
 from recruta.text.fold import fold
 
@@ -100,7 +108,25 @@ class Executor:
             for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
             if need <= words and (allowed is None or vid in allowed) and vid not in close
         ]
-        return close + sorted(wider, key=_id_key)
+        found = close + sorted(wider, key=_id_key)
+        return self._narrowed(found, ref) if len(found) > 1 else found
+
+    def _narrowed(self, ids: list[str], ref: VagaRef) -> list[str]:
+        """Of vagas a description fits equally, those opened when the question says ("aberta em maio de 2019"),
+        else, among titles that differ only in spelling, the one with the description's words as written ("PMO Sr"
+        over "PMO Sênior"; a wider title, "Analista de BI Junior" for "Analista de BI", stays equally meant)."""
+        if ref.year:
+            when = f"{ref.year}-{ref.month:02d}" if ref.month else str(ref.year)
+            dated = [i for i in ids if str(self.vaga_row(i).get("requested", "")).startswith(when)]
+            if dated:
+                ids = dated
+        spellings = {self.vagas.titles[self.vagas.positions[i]] for i in ids if i in self.vagas.positions}
+        if len(ids) > 1 and len(spellings) == 1:
+            written = set(folded_words(ref.title))
+            literal = [i for i in ids if written <= set(folded_words(str(self.vaga_row(i).get("title", ""))))]
+            if len(literal) == 1:
+                ids = literal
+        return ids
 
     def resolve_people(self, names: tuple[str, ...]) -> list[list[str]]:
         """Each name or code → the candidate codes it names (several for a shared name)."""

@@ -126,7 +126,16 @@ HIRE = _rx(
     r"(?:was|been) filled",
     r"quien (?:obtuvo|consiguio|se quedo con)",
     r"cubiert\w* por",
+    # placements and selections: "who did we place", "colocamos", "was selected for"
+    r"plac(?:ed|ement|ements)",
+    r"we place",
+    r"coloc(?:amos|aron|ou|aram|ado|ada|ados|adas|o)",
+    r"(?:was|were|been|got|be) (?:selected|chosen)",
+    r"(?:foi|foram) (?:selecionad\w*|escolhid\w*|aprovad\w* e contratad\w*)",
+    r"(?:fue|fueron) (?:seleccionad\w*|elegid\w*)",
 )
+HIRE_NOUN = _rx(r"(?:new |the |a |an |\w+ )hire")
+HIRED = _rx(r"hired", r"contratad\w*", r"contratou", r"contrato", r"who got", r"plac(?:ed|ement)", r"selected")
 COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de", r"count")
 RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram", r"more")
 COMPARE = _rx(
@@ -165,8 +174,31 @@ STATUS = _rx(
     r"candidatura de",
     r"application of",
     r"how (?:is|are) .{0,40} doing",
+    r"how did .{0,40} do",
+    r"what happened (?:to|with)",
+    r"o que (?:aconteceu|houve) com",
+    r"que (?:paso|ha pasado) con",
+    r"como (?:le|les) (?:fue|va)",
+    r"como (?:foi|se saiu) .{0,40}(?:processo|selecao|vaga)",
+    r"selection process",
+    r"proceso de seleccion",
     r"como (?:vai|anda) .{0,40}(?:processo|candidatura|selecao)",
     r"que tal (?:va|le va)",
+)
+STATUS_GENERIC = frozenset({"where is", "where does", "en que", "estado", "fase"})  # also ask where one lives
+STATUS_STRONG = _rx(
+    r"situac\w*",
+    r"status",
+    r"etapa",
+    r"andamento",
+    r"stage",
+    r"process\w*",
+    r"proceso",
+    r"candidatura",
+    r"applications?",
+    r"postulacion",
+    r"selecao",
+    r"seleccion",
 )
 SEARCH = _rx(
     r"indique\w*",
@@ -383,6 +415,13 @@ FIELD_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"tasks",
                 r"o que .{0,40} faz",
                 r"what .{0,40} do",
+                r"what .{0,40} be doing",
+                r"day to day",
+                r"dia a dia",
+                r"rotina",
+                r"rutina",
+                r"que hara",
+                r"que vai fazer",
             ),
         ),
         ("behaviour", (r"comportament\w*", r"soft skills", r"behaviou?r\w*")),
@@ -412,6 +451,12 @@ FIELD_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"quem cuida",
                 r"who handles",
                 r"recrutador responsavel",
+                r"in charge",
+                r"a cargo",
+                r"encargad\w*",
+                r"who is handling",
+                r"quien lleva",
+                r"quem conduz",
             ),
         ),
         ("requester", (r"requisitante", r"requester", r"solicitante")),
@@ -494,7 +539,22 @@ CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             ),
         ),
         ("level", (r"nivel profissional", r"senioridade", r"seniority", r"nivel")),
-        ("location", (r"onde mora", r"cidade", r"where", r"city", r"ciudad", r"donde", r"mora", r"lives?")),
+        (
+            "location",
+            (
+                r"onde mora",
+                r"cidade",
+                r"where",
+                r"city",
+                r"ciudad",
+                r"donde",
+                r"mora",
+                r"lives?",
+                r"vive",
+                r"reside\w*",
+                r"based",
+            ),
+        ),
         ("applications", (r"candidaturas", r"applications", r"vagas", r"jobs", r"processos", r"postulaciones")),
         ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
         ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
@@ -857,6 +917,8 @@ class Planner:
             city=p.first("city"),
             state="" if p.first("city") else p.first("state"),
             level="",
+            year=p.years[0] if len(p.years) == 1 else None,
+            month=p.month if len(p.years) == 1 else None,
         )
 
     def _filters(self, p: Parsed, *, measure: str) -> Filters:
@@ -930,6 +992,8 @@ class Planner:
             if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
                 plan = replace(plan, candidates=candidates[:1])
             return plan
+        if _field(q, FIELD_CUES) in ("activities", "requirements", "behaviour") and not HIRED.search(hire_q):
+            hire_q = HIRE_NOUN.sub(" ", hire_q)  # "what will the new hire do": the job's duties, not who was hired
         if HIRE.search(hire_q) and not candidates:
             if vaga.ids or (vaga.title and not p.years):
                 return Plan(intent="vaga_hires", vaga=vaga)
@@ -937,7 +1001,18 @@ class Planner:
                 intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")
             )
         if candidates:
-            if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not _field(q, CANDIDATE_CUES)):
+            asked = _field(q, CANDIDATE_CUES)
+            status_cues = {m.group(0) for m in STATUS.finditer(q)} - STATUS_GENERIC
+            if (
+                asked
+                and asked != "applications"
+                and not status_cues
+                and not STATUS_STRONG.search(q)
+                and not HIRE.search(hire_q)
+            ):
+                # "Em que cidade vive X?" asks the profile, whatever "em que" says elsewhere
+                return Plan(intent="candidate_profile", candidates=candidates[:1], field=asked)
+            if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not asked):
                 return Plan(intent="applicant_status", candidates=candidates[:1], vaga=None if vaga.empty() else vaga)
             return Plan(
                 intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"
