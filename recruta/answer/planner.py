@@ -8,6 +8,10 @@
 3. When no rule fires, the question (its named values masked as ``{client}``, ``{title}``...) is compared with
    example questions (``examples.jsonl``, pt/en/es) by embedding similarity; a close example lends its intent.
 Nothing here writes SQL or code: the result is a :class:`~recruta.answer.plan.Plan`.
+
+The cue vocabularies (pt/en/es) are data, in ``cues.json`` (and the title/level/number words in
+``lexicon.json``); this module holds the rules that read them. It is one cohesive thing (parse, then rules), so it
+stays one module past 500 lines.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
 EXAMPLES_PATH = Path(__file__).with_name("examples.jsonl")
+CUES_PATH = Path(__file__).with_name("cues.json")
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
@@ -34,536 +39,45 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
 
 
-# Cues, matched in the folded question (lowercase, no accents).
-PRIVATE = _rx(
-    r"cpfs?",
-    r"e-?mails?",
-    r"correos?",
-    r"telefones?",
-    r"celular(?:es)?",
-    r"whatsapp",
-    r"phones?",
-    r"phone numbers?",
-    r"enderecos?",
-    r"address(?:es)?",
-    r"direccion(?:es)?",
-    r"data de nascimento",
-    r"nascimento",
-    r"birth ?dates?",
-    r"date of birth",
-    r"birthday",
-    r"fecha de nacimiento",
-    r"idade",
-    r"how old",
-    r"edad",
-    r"\brg\b",
-    r"salari(?:o|os|es)",
-    r"salary",
-    r"salaries",
-    r"sueldos?",
-    r"remuneracao",
-    r"pretensao salarial",
-    r"linkedin",
-    r"senhas?",
-    r"passwords?",
-)
-NOT_HELD = _rx(
-    r"turnover",
-    r"rotatividade",
-    r"desempenho",
-    r"performance review",
-    r"avaliacao de desempenho",
-    r"satisfacao",
-    r"clima organizacional",
-    r"vai ser contratad\w*",
-    r"will \w+ be hired",
-    r"sera contratad\w*",
-    r"probabilidade",
-    r"chances? de",
-    r"headcount",
-    r"quantos funcionarios",
-    r"how many employees",
-    r"cuantos empleados",
-    r"faturamento (?:d[aoe]|anual|mensal|total)",
-    r"revenue",
-    r"lucro",
-    r"profit",
-    r"beneficios",
-    r"benefits",
-    r"vale refeicao",
-    r"plano de saude",
-    # why someone left a job, interview scores, budgets: no field of the records holds them
-    r"motivo d[ae] (?:saida|desligamento|demissao)",
-    r"por ?que .{0,60}(?:saiu|deixou|foi demitid\w*)",
-    r"(?:saiu|deixou) (?:d[ao] |a )?(?:ultim[oa]|anterior)",
-    r"why did .{0,60} (?:leave|quit)",
-    r"reasons? for leaving",
-    r"por que .{0,60}(?:dejo|renuncio)",
-    r"motivo de (?:su )?salida",
-    r"(?:nota|notas|score|scores|pontuacao|puntuacion|puntaje|grade)\b.{0,50}\b(?:entrevistas?|interviews?"
-    r"|testes?|tests?|provas?|pruebas?)",
-    r"orcamentos?",
-    r"budgets?",
-    r"presupuestos?",
-)
-HIRE = _rx(
-    r"contratad\w*",
-    r"contrata(?:cao|coes|ram|ron|mos|ste)",
-    r"contratacion(?:es)?",
-    r"contrato[us]",
-    r"se contrato",
-    r"hired?",
-    r"hires",
-    r"hiring",
-    r"admitid\w*",
-    r"admitted",
-    # who took the vaga: "who got the … job", "quem ficou com a vaga", "foi preenchida"
-    r"who got",
-    r"got the (?:job|position|role)",
-    r"ficou com a vaga",
-    r"quem ficou com",
-    r"preenchid\w*",
-    r"(?:was|been) filled",
-    r"quien (?:obtuvo|consiguio|se quedo con)",
-    r"cubiert\w* por",
-    # placements and selections: "who did we place", "colocamos", "was selected for"
-    r"plac(?:ed|ement|ements)",
-    r"we place",
-    r"coloc(?:amos|aron|ou|aram|ado|ada|ados|adas|o)",
-    r"(?:was|were|been|got|be) (?:selected|chosen)",
-    r"(?:foi|foram) (?:selecionad\w*|escolhid\w*|aprovad\w* e contratad\w*)",
-    r"(?:fue|fueron) (?:seleccionad\w*|elegid\w*)",
-)
-HIRE_NOUN = _rx(r"(?:new |the |a |an |\w+ )hire")
-HIRED = _rx(r"hired", r"contratad\w*", r"contratou", r"contrato", r"who got", r"plac(?:ed|ement)", r"selected")
-COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de", r"count")
-RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram", r"more")
-COMPARE = _rx(
-    r"compar\w*",
-    r"versus",
-    r"vs",
-    r"melhor",
-    r"better",
-    r"mejor",
-    r"mais adequad\w*",
-    r"more suitable",
-    r"mas adecuad\w*",
-    r"diferenca",
-    r"difference",
-    r"diferencia",
-)
-STATUS = _rx(
-    r"situacao",
-    r"status",
-    r"etapa",
-    r"andamento",
-    r"em que pe",
-    r"como esta",
-    r"stand\w*",
-    r"stage",
-    r"where is",
-    r"where does",
-    r"estado",
-    r"fase",
-    r"en que",
-    r"como va",
-    r"progress",
-    r"resultado",
-    r"outcome",
-    r"processo seletivo",
-    r"candidatura de",
-    r"application of",
-    r"how (?:is|are) .{0,40} doing",
-    r"how did .{0,40} do",
-    r"what happened (?:to|with)",
-    r"o que (?:aconteceu|houve) com",
-    r"que (?:paso|ha pasado) con",
-    r"como (?:le|les) (?:fue|va)",
-    r"como (?:foi|se saiu) .{0,40}(?:processo|selecao|vaga)",
-    r"selection process",
-    r"proceso de seleccion",
-    r"como (?:vai|anda) .{0,40}(?:processo|candidatura|selecao)",
-    r"que tal (?:va|le va)",
-)
-STATUS_GENERIC = frozenset({"where is", "where does", "en que", "estado", "fase"})  # also ask where one lives
-STATUS_STRONG = _rx(
-    r"situac\w*",
-    r"status",
-    r"etapa",
-    r"andamento",
-    r"stage",
-    r"process\w*",
-    r"proceso",
-    r"candidatura",
-    r"applications?",
-    r"postulacion",
-    r"selecao",
-    r"seleccion",
-)
-SEARCH = _rx(
-    r"indique\w*",
-    r"indica\w*",
-    r"recomend\w*",
-    r"recommend\w*",
-    r"sugir\w*",
-    r"sugier\w*",
-    r"suggest\w*",
-    r"encontr\w*",
-    r"find",
-    r"busc\w*",
-    r"procur\w*",
-    r"liste?",
-    r"list",
-    r"mostre",
-    r"show",
-    r"quem (?:tem|sabe|conhece)",
-    r"who (?:has|have|knows?)",
-    r"quien(?:es)? (?:tiene|sabe)",
-    r"com experiencia",
-    r"with experience",
-    r"con experiencia",
-    r"que (?:tenham|saibam|conhecam)",
-    r"que (?:tengan|sepan)",
-    r"candidat[oa]s? com",
-    r"candidates? with",
-    r"candidat[oa]s? con",
-    r"profissionais com",
-    r"perfis com",
-    r"people with",
-)
-PERSON_ASK = _rx(
-    r"quem (?:tem|sabe|conhece|domina|mora|vive|trabalha)",
-    r"quem (?:em|de|no|na)",
-    r"who (?:has|have|knows?|lives|masters)",
-    r"who in",
-    r"quien(?:es)? (?:tiene|sabe|conoce|vive|en)",
-    r"alguem",
-    r"someone",
-    r"anyone",
-    r"somebody",
-    r"alguien",
-)
-PERSON_WORDS = _rx(
-    r"candidat[oa]s?",
-    r"candidates?",
-    r"applicants?",
-    r"profissionais",
-    r"professionals",
-    r"perfis",
-    r"profiles",
-    r"pessoas",
-    r"people",
-    r"talentos",
-    r"postulantes?",
-)
-VAGA_LIST = _rx(
-    r"quais (?:sao )?(?:as )?vagas",
-    r"que vagas",
-    r"(?:cuales|que) son las vacantes",
-    r"which (?:jobs|positions|vacancies|openings)",
-    r"what (?:jobs|positions)",
-    r"(?:liste|list|mostre|show)(?: \w+)? (?:as |the )?(?:vagas|jobs|positions)",
-    r"(?:cuales|que) (?:vacantes|puestos)",
-    r"vagas (?:que|com|de nivel)",
-    r"jobs (?:that|with|requiring)",
-)
-APPLIED = _rx(
-    r"candidaturas?",
-    r"inscri\w*",
-    r"applications?",
-    r"applicants?",
-    r"postulacion\w*",
-    r"postulantes?",
-    r"prospects?",
-    r"se candidat\w*",
-    r"applied",
-    r"candidatos",
-    r"candidates",
-)
-DISTINCT = _rx(
-    r"distint[oa]s",
-    r"distinct",
-    r"different",
-    r"diferentes",
-    r"unic[oa]s",
-    r"unique",
-    r"sem repeti\w*",
-    r"sin repetir",
-)
-APPLICATION_WORDS = _rx(r"candidaturas?", r"applications?", r"postulacion\w*", r"inscric\w*")
-VAGA_WORDS = _rx(
-    r"vagas?",
-    r"jobs?",
-    r"positions?",
-    r"openings?",
-    r"vacantes?",
-    r"vacanc\w*",
-    r"puestos?",
-    r"requisic\w*",
-    r"ofertas?",
-)
-VAGA_APPS = _rx(
-    r"se candidat\w*",
-    r"applied",
-    r"inscrit\w*",
-    r"candidat[oa]s? (?:da|de|na|para a|a|à) vaga",
-    r"candidates? (?:for|of|to|in) (?:the )?(?:job|position|vacancy)",
-    r"applicants? (?:for|of|to)",
-    r"postul\w*",
-    r"candidat[oa]s? (?:de|a|para) la vacante",
-    r"concorr\w*",
-    r"disputa\w*",
-)
-OUTCOME_CUES = (
-    (
-        "in_process",
-        _rx(
-            r"em (?:processo|andamento|aberto)",
-            r"in (?:process|progress)",
-            r"en (?:proceso|curso)",
-            r"ainda no processo",
-            r"still in",
-        ),
-    ),
-    ("not_approved", _rx(r"reprovad\w*", r"nao aprovad\w*", r"rejected", r"rechazad\w*", r"no aprobad\w*")),
-    ("withdrew", _rx(r"desist\w*", r"withdr\w*", r"gave up")),
-)
-CONTRACT = _rx(
-    r"tipo de contratacao",
-    r"regime de contratacao",
-    r"forma de contratacao",
-    r"modelo de contratacao",
-    r"tipo de contrato",
-    r"contract type",
-    r"type of contract",
-    r"tipo de contratacion",
-)
-BY = r"(?:por|per|by|each|cada|de cada|for each)"
-GROUP_NOUNS: tuple[tuple[str, str], ...] = (
-    ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
-    ("client", r"clientes?|clients?|empresas?|compan(?:y|ies)"),
-    ("recruiter", r"recrutador(?:es|as?)?|recruiters?|reclutador(?:es|as?)?"),
-    ("analyst", r"analistas? responsave\w*|responsave\w*|analistas|analysts?|responsables?"),
-    ("city", r"cidades?|cit(?:y|ies)|ciudad(?:es)?"),
-    ("state", r"estados?|states?"),
-    ("year", r"anos?|years?|anios?"),
-    ("level", r"niveis|levels|senioridades?|niveles"),
-    ("status", r"situac(?:ao|oes)|status(?:es)?|etapas"),
-    ("vaga", r"vagas?|jobs?|positions?|vacantes?|puestos?"),
-)
-FIELD_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, _rx(*alts))
-    for name, alts in (
-        (
-            "contract",
-            (
-                r"tipo de contratacao",
-                r"regime de contratacao",
-                r"forma de contratacao",
-                r"contract type",
-                r"type of contract",
-                r"tipo de contrato",
-                r"clt",
-                r"pj",
-                r"regime",
-            ),
-        ),
-        ("english", (r"ingles", r"english")),
-        ("spanish", (r"espanhol", r"spanish", r"espanol")),
-        ("other_language", (r"outros? idiomas?", r"other languages?", r"otros? idiomas?")),
-        (
-            "academic",
-            (
-                r"nivel academico",
-                r"formacao",
-                r"escolaridade",
-                r"academic",
-                r"education",
-                r"degree",
-                r"formacion",
-                r"estudios",
-                r"graduacao",
-                r"ensino",
-                r"academico",
-            ),
-        ),
-        (
-            "level",
-            (
-                r"nivel profissional",
-                r"senioridade",
-                r"seniority",
-                r"professional level",
-                r"nivel profesional",
-                r"job level",
-                r"nivel da vaga",
-                r"nivel de la vacante",
-                r"nivel",
-            ),
-        ),
-        (
-            "activities",
-            (
-                r"atividades",
-                r"activities",
-                r"actividades",
-                r"responsabilidades",
-                r"responsibilities",
-                r"funcoes",
-                r"tarefas",
-                r"duties",
-                r"tasks",
-                r"o que .{0,40} faz",
-                r"what .{0,40} do",
-                r"what .{0,40} be doing",
-                r"day to day",
-                r"dia a dia",
-                r"rotina",
-                r"rutina",
-                r"que hara",
-                r"que vai fazer",
-            ),
-        ),
-        ("behaviour", (r"comportament\w*", r"soft skills", r"behaviou?r\w*")),
-        (
-            "requirements",
-            (
-                r"requisitos?",
-                r"competencias",
-                r"conhecimentos",
-                r"requirements?",
-                r"qualifications?",
-                r"skills",
-                r"habilidades",
-                r"tecnologias",
-                r"technologies",
-                r"exigencias",
-            ),
-        ),
-        ("notes", (r"observac\w*", r"notes", r"observaciones")),
-        (
-            "analyst",
-            (
-                r"analista responsavel",
-                r"responsavel",
-                r"responsible",
-                r"responsable",
-                r"quem cuida",
-                r"who handles",
-                r"recrutador responsavel",
-                r"in charge",
-                r"a cargo",
-                r"encargad\w*",
-                r"who is handling",
-                r"quien lleva",
-                r"quem conduz",
-            ),
-        ),
-        ("requester", (r"requisitante", r"requester", r"solicitante")),
-        ("travel", (r"viage\w*", r"travel\w*", r"viajes?")),
-        ("hours", (r"horarios?", r"working hours", r"jornada", r"schedule")),
-        ("priority", (r"prioridade", r"priority", r"prioridad")),
-        ("area", (r"area de atuacao", r"area")),
-        (
-            "location",
-            (
-                r"onde",
-                r"cidade",
-                r"local\w*",
-                r"where",
-                r"city",
-                r"location",
-                r"ciudad",
-                r"ubicacion",
-                r"donde",
-                r"estado",
-                r"state",
-            ),
-        ),
-        ("client", (r"cliente", r"client", r"empresa", r"company", r"para quem", r"for whom")),
-        (
-            "requested",
-            (
-                r"quando",
-                r"data de abertura",
-                r"aberta",
-                r"abertura",
-                r"requisicao",
-                r"opened",
-                r"when",
-                r"cuando",
-                r"fecha",
-                r"date",
-                r"data de requisicao",
-                r"data da vaga",
-            ),
-        ),
-        ("period", (r"inicio", r"termino", r"start date", r"end date", r"prazo", r"periodo")),
-        ("sap", (r"vaga sap", r"sap job", r"e sap", r"is it sap")),
-        ("title", (r"titulo", r"title", r"nome da vaga")),
-    )
-)
-CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, _rx(*alts))
-    for name, alts in (
-        ("english", (r"ingles", r"english")),
-        ("spanish", (r"espanhol", r"spanish", r"espanol")),
-        (
-            "academic",
-            (
-                r"formacao",
-                r"escolaridade",
-                r"academic",
-                r"education",
-                r"degree",
-                r"formacion",
-                r"estudios",
-                r"graduacao",
-                r"faculdade",
-                r"universidade",
-                r"university",
-            ),
-        ),
-        (
-            "skills",
-            (
-                r"skills",
-                r"habilidades",
-                r"conhecimentos",
-                r"tecnologias",
-                r"sabe",
-                r"knows?",
-                r"competencias",
-                r"experiencia",
-                r"experience",
-            ),
-        ),
-        ("level", (r"nivel profissional", r"senioridade", r"seniority", r"nivel")),
-        (
-            "location",
-            (
-                r"onde mora",
-                r"cidade",
-                r"where",
-                r"city",
-                r"ciudad",
-                r"donde",
-                r"mora",
-                r"lives?",
-                r"vive",
-                r"reside\w*",
-                r"based",
-            ),
-        ),
-        ("applications", (r"candidaturas", r"applications", r"vagas", r"jobs", r"processos", r"postulaciones")),
-        ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
-        ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
-    )
-)
-STAFF_NOUN = re.compile(
-    r"recrutador\w*|recruiter|reclutador\w*|analistas?|analyst|responsavel|responsable|"
-    r"hunter|headhunter"
-)
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    """The planner's cue vocabularies (pt/en/es) as data: ``recruta/answer/cues.json``."""
+    data: dict[str, Any] = json.loads(CUES_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _named(key: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _rx(*alts)) for name, alts in cues()[key])
+
+
+# Cues, matched in the folded question (lowercase, no accents); the words are in cues.json.
+PRIVATE = _rx(*cues()["rx"]["private"])
+NOT_HELD = _rx(*cues()["rx"]["not_held"])
+HIRE = _rx(*cues()["rx"]["hire"])
+HIRE_NOUN = _rx(*cues()["rx"]["hire_noun"])
+HIRED = _rx(*cues()["rx"]["hired"])
+COUNT = _rx(*cues()["rx"]["count"])
+RANK = _rx(*cues()["rx"]["rank"])
+COMPARE = _rx(*cues()["rx"]["compare"])
+STATUS = _rx(*cues()["rx"]["status"])
+STATUS_STRONG = _rx(*cues()["rx"]["status_strong"])
+SEARCH = _rx(*cues()["rx"]["search"])
+PERSON_ASK = _rx(*cues()["rx"]["person_ask"])
+PERSON_WORDS = _rx(*cues()["rx"]["person_words"])
+VAGA_LIST = _rx(*cues()["rx"]["vaga_list"])
+APPLIED = _rx(*cues()["rx"]["applied"])
+DISTINCT = _rx(*cues()["rx"]["distinct"])
+APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
+VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
+VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
+CONTRACT = _rx(*cues()["rx"]["contract"])
+STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
+OUTCOME_CUES = _named("outcomes")
+BY = str(cues()["by"])
+GROUP_NOUNS: tuple[tuple[str, str], ...] = tuple((name, nouns) for name, nouns in cues()["group_nouns"])
+FIELD_CUES = _named("field_cues")
+CANDIDATE_CUES = _named("candidate_cues")
+STAFF_NOUN = re.compile(cues()["staff_noun"])
 # Words that frame a question and are never part of a vaga description.
 FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
 
@@ -646,54 +160,7 @@ _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 # numbers joined into a code ("2021-2605708", "787/2021", "2021 2610800"); a date ("29/04/2021") is kept
 _CODE = re.compile(r"\d+(?:\s*[-/]\s*\d+)+|\d+(?:\s+\d{5,})+")
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
-_MONTHS = {
-    w: i + 1
-    for names in (
-        (
-            "janeiro",
-            "fevereiro",
-            "marco",
-            "abril",
-            "maio",
-            "junho",
-            "julho",
-            "agosto",
-            "setembro",
-            "outubro",
-            "novembro",
-            "dezembro",
-        ),
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        (
-            "enero",
-            "febrero",
-            "marzo",
-            "abril",
-            "mayo",
-            "junio",
-            "julio",
-            "agosto",
-            "septiembre",
-            "octubre",
-            "noviembre",
-            "diciembre",
-        ),
-    )
-    for i, w in enumerate(names)
-}
+_MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate(names)}
 # a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
 _TOP_N = re.compile(
