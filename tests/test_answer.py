@@ -537,6 +537,40 @@ def test_recruiters_other_words_for_hires_status_and_profile(answerer, raw):
         assert (got.plan.intent, got.plan.field) == (intent, fld), q
 
 
+def test_more_ways_recruiters_ask_in_three_languages(answerer, raw):
+    vid = next(v for v in raw.unique_vagas() if len(raw.apps_of(v)) >= 2)
+    b = raw.basic(vid)
+    t, c = b["titulo_vaga"], b["cliente"]
+    n1, n2 = (a["nome"] for a in raw.apps_of(vid)[:2])
+    rec = raw.apps[0]["recrutador"]
+    name = next(iter(raw.unique_names()))
+    cases = (
+        (f"Was the {t} position at {c} filled?", "en", "vaga_hires", ""),
+        (f"¿Se cubrió el puesto de {t} en {c}?", "es", "vaga_hires", ""),
+        (f"Me fala quem entrou na vaga de {t} da {c}", "pt", "vaga_hires", ""),
+        (f"How many people applied for {t} at {c}?", "en", "count", "applications"),
+        (f"¿Cuántas personas contrató {rec}?", "es", "count", "hires"),
+        (f"Who opened the {t} job at {c}?", "en", "vaga_field", "requester"),
+        (f"Which analyst handles {t} at {c}?", "en", "vaga_field", "analyst"),
+        ("Busco perfiles con Python y inglés fluido", "es", "candidate_search", ""),
+        ("Who speaks advanced English?", "en", "candidate_search", ""),
+        (f"¿A qué vacantes se postuló {name}?", "es", "candidate_profile", "applications"),
+        (f"¿Cuál es el teléfono de {name}?", "es", "unanswerable", ""),
+        ("Which cities have the most candidates?", "en", "ranking", "candidates"),
+        ("Qual analista é responsável por mais vagas?", "pt", "ranking", "vagas"),
+    )
+    for q, lang, intent, detail in cases:
+        plan = ask(answerer, q, lang).plan
+        got = plan.field if intent in ("vaga_field", "candidate_profile") else plan.measure if detail else ""
+        assert (plan.intent, got) == (intent, detail), q
+    plan = ask(answerer, f"Entre {n1} e {n2}, quem tem mais a ver com a vaga de {t}?").plan
+    assert plan.intent == "compare" and set(plan.candidates) == {n1, n2}
+    cities = Counter(a["infos_basicas"]["local"].split(",")[0].strip() for a in raw.applicants.values())
+    got = ask(answerer, "Which cities have the most candidates?", "en")
+    top = max((city for city in cities if city), key=lambda city: cities[city])
+    assert got.text.split(";")[0].endswith(")") and top in got.text.split(";")[0]
+
+
 def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
     """ "Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
     from recruta.answer.planner import PRIVATE

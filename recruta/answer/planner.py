@@ -304,8 +304,8 @@ def _measure(p: Parsed, *, default: str) -> str:
     q = " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
-    if any(rx.search(q) for _, rx in OUTCOME_CUES):
-        return "applications"  # withdrawals, rejections, open processes are applications with that outcome
+    if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
+        return "applications"  # withdrawals, rejections, open processes; "how many people applied"  # withdrawals, rejections, open processes are applications with that outcome
     staff = p.first("recruiter") or p.first("analyst")
     if (DISTINCT.search(q) and (APPLIED.search(q) or PERSON_WORDS.search(q))) or (
         staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
@@ -440,7 +440,9 @@ class Planner:
         if RANK.search(q) and (not COUNT.search(q) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
-            if group and measure != "candidates":
+            if group in ("city", "level") and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q):
+                measure = "candidates"  # "which cities have the most candidates": the candidates' own city
+            if group and (measure != "candidates" or group in ("city", "level")):
                 return Plan(
                     intent="ranking",
                     measure=measure,
