@@ -70,6 +70,30 @@ EXTRA = {
             }
         ],
     },
+    "9905": {
+        "titulo": "Recrutador Cloud",
+        "modalidade": "",
+        "prospects": [
+            {
+                "nome": "Jurema Falcão",
+                "codigo": "99051",
+                "situacao_candidado": "Contratado como Hunting",
+                "data_candidatura": "02-05-2022",
+                "ultima_atualizacao": "20-05-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            },
+            {
+                "nome": "Otávio Brum",
+                "codigo": "99052",
+                "situacao_candidado": "Desistiu",
+                "data_candidatura": "02-05-2022",
+                "ultima_atualizacao": "05-05-2022",
+                "comentario": "",
+                "recrutador": "Ana Teste",
+            },
+        ],
+    },
     "9903": {
         "titulo": "Analista Mainframe Cobol - 55567890",
         "modalidade": "",
@@ -206,3 +230,13 @@ def test_equally_fitting_vagas_narrowed_by_when_they_opened_and_by_the_title_as_
     # a date that fits none leaves the choice to the recruiter
     got = answerer.answer("De que cliente é a vaga de Engenheiro de Dados Pleno aberta em 2024?", lang="pt")
     assert got is not None and got.kind == "ambiguous_vagas"
+
+
+def test_a_frame_word_written_as_part_of_a_title_is_the_titles(answerer: Answerer) -> None:
+    # "recrutador" frames "quantas vagas a recrutadora abriu", but "Recrutador Cloud" is a job title
+    got = answerer.answer("Who got hired for Recrutador Cloud?", lang="en")
+    assert got is not None and got.kind == "vaga_hires" and "Jurema Falcão" in got.text
+    got = answerer.answer("How many candidates applied to Recrutador Cloud?", lang="en")
+    assert got is not None and "Recrutador Cloud" in got.text and "2 applications" in got.text
+    got = answerer.answer("Which of Jurema Falcão and Otávio Brum was hired for Recrutador Cloud?", lang="en")
+    assert got is not None and got.plan.intent == "compare" and got.kind == "compare"

@@ -394,7 +394,7 @@ class Executor:
         }
         if plan.vaga is not None and not plan.vaga.empty():
             vid = frame.attrs.get("vaga_id")
-            facts["vaga"] = self.vaga_row(str(vid)) if vid and vid in self.table.vagas.index else None
+            facts["vaga"] = self.vaga_row(str(vid)) if vid else None
             facts["vaga_total"] = len(self.table.by_vaga.get(str(vid), [])) if vid else 0
         if plan.measure == "hires":
             facts["people"] = int(frame["code"].nunique())

@@ -125,6 +125,8 @@ class Phraser:
         item = self.t(
             "status.item", id=a["vaga_id"], title=a["title"], client=a.get("client") or "—", status=a["status"] or "—"
         )
+        if not a.get("client"):  # a vaga known only from its applications has no client to name
+            item = item.replace(", —)", ")")
         details = "; ".join(x for x in extra if x)
         return f"{item} ({details})" if details else item
 

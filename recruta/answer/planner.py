@@ -224,17 +224,31 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     # written as a title word mid-question ("Analista de Contratos", "Application Developer")
     titled = title_cased(question)
     cue_words |= {
-        w for rx in (HIRE, STATUS, COUNT, APPLIED) for mm in rx.finditer(folded) for w in mm.group(0).split()
-    } - titled
-    description = [
         w
-        for i, w in enumerate(toks)
-        if i not in covered
-        and w not in FRAME
-        and w not in cue_words
-        and (not w.isdigit() or (len(w) >= 3 and w not in id_words and int(w) not in (*years, n)))
-        and vagas.known(_title(w))
-    ]
+        for rx in (HIRE, STATUS, COUNT, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
+        for mm in rx.finditer(folded)
+        for w in mm.group(0).split()
+    } - titled
+
+    def plain(i: int, w: str) -> bool:
+        return (
+            i not in covered
+            and w not in FRAME
+            and w not in cue_words
+            and (not w.isdigit() or (len(w) >= 3 and w not in id_words and int(w) not in (*years, n)))
+            and vagas.known(_title(w))
+        )
+
+    def titled_frame(i: int, w: str) -> bool:
+        """A frame word written capitalised next to a title word is the title's ("Recrutador Cloud")."""
+        return (
+            i not in covered
+            and w in titled
+            and vagas.known(_title(w))
+            and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in (i - 1, i + 1))
+        )
+
+    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w)]
     masked = _mask(toks, mentions)
     return Parsed(
         question=question,
