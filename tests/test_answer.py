@@ -571,6 +571,26 @@ def test_more_ways_recruiters_ask_in_three_languages(answerer, raw):
     assert got.text.split(";")[0].endswith(")") and top in got.text.split(";")[0]
 
 
+def test_groups_without_a_count_word_and_a_clients_vagas_listed(answerer, raw):
+    per = Counter(raw.basic(a["vaga_id"])["cliente"] for a in raw.apps if a["hired"] and a["vaga_id"] in raw.vagas)
+    got = ask(answerer, "Hires by client", "en")
+    assert got.plan.group_by == "client" and got.plan.measure == "hires"
+    for name, n in sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+        assert f"{name}: {n}" in got.text
+    got = ask(answerer, "Vacantes por ciudad", "es")
+    assert got.plan.group_by == "city" and got.plan.measure == "vagas"
+    rec = raw.apps[0]["recrutador"]
+    got = ask(answerer, f"Who was hired by recruiter {rec}?", "en")
+    assert not got.plan.group_by and got.plan.filters.recruiter == rec
+    spanish = sum(1 for a in raw.applicants.values() if a["formacao_e_idiomas"]["nivel_espanhol"] == "Fluente")
+    got = ask(answerer, "¿Cuántos candidatos hablan español fluido?", "es")
+    assert got.plan.measure == "candidates" and re.search(rf"\b{spanish}\b", got.text)
+    client = raw.basic(raw.unique_vagas()[0])["cliente"]
+    mine = [v for v in raw.vagas if raw.basic(v)["cliente"] == client]
+    got = ask(answerer, f"Show me {client}'s vacancies", "en")
+    assert got.plan.op == "list" and all(f"- {v} " in got.text for v in mine)
+
+
 def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
     """ "Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
     from recruta.answer.planner import PRIVATE

@@ -303,7 +303,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -326,7 +326,7 @@ def _measure(p: Parsed, *, default: str) -> str:
     ):
         return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
     if APPLIED.search(q) and not (
-        PERSON_WORDS.search(q) and not VAGA_WORDS.search(q) and (p.skills or p.english or p.levels)
+        PERSON_WORDS.search(q) and not VAGA_WORDS.search(q) and (p.skills or p.english or p.spanish or p.levels)
     ):
         return "applications"
     if VAGA_WORDS.search(q):
@@ -475,6 +475,18 @@ class Planner:
             if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
                 plan = replace(plan, candidates=candidates[:1])
             return plan
+        if re.search(rf"\b{BY}\b", q) and not candidates and not vaga.ids and not vaga.title:
+            # "Hires by client", "vacantes por ciudad": a count per group, whatever the verb
+            measure = _measure(p, default="vagas")
+            group = _group(q, measure)
+            if group and group != "vaga" and not p.first(group):  # "hired by recruiter Ana": a filter, not a group
+                return Plan(
+                    intent="count",
+                    measure=measure,
+                    group_by=group,
+                    n=p.n or 10,
+                    filters=self._filters(p, measure=measure),
+                )
         if _field(q, FIELD_CUES) in ("activities", "requirements", "behaviour") and not HIRED.search(hire_q):
             hire_q = HIRE_NOUN.sub(" ", hire_q)  # "what will the new hire do": the job's duties, not who was hired
         if HIRE.search(hire_q) and not candidates:
@@ -509,7 +521,8 @@ class Planner:
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
         ):
             return Plan(intent="candidate_search", n=p.n or 10, filters=self._search_filters(p))
-        if VAGA_LIST.search(q) and not vaga.ids:
+        listed = SEARCH.search(q) and VAGA_WORDS.search(q) and (vaga.client or vaga.city) and not vaga.title
+        if (VAGA_LIST.search(q) or listed) and not vaga.ids:
             return Plan(
                 intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas")
             )
