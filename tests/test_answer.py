@@ -594,6 +594,14 @@ def test_groups_without_a_count_word_and_a_clients_vagas_listed(answerer, raw):
     assert got.plan.op == "list" and all(f"- {v} " in got.text for v in mine)
 
 
+def test_a_title_written_in_portuguese_does_not_decide_the_answers_language(answerer, raw):
+    title = next(
+        t for t in (raw.basic(v)["titulo_vaga"] for v in raw.vagas) if len(t.split()) >= 3 and " de " in f" {t} "
+    )
+    got = answerer.answer(f"How many {title} openings are there?", lang="pt")
+    assert got is not None and got.language == "en" and got.text.startswith("There ")
+
+
 def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
     """ "Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
     from recruta.answer.planner import PRIVATE
