@@ -642,4 +642,15 @@ def nearest_example(
     return (intent, skeleton), float(scores[best])
 
 
-__all__ = ["EXAMPLES_PATH", "Parsed", "Planner", "example_vectors", "load_examples", "nearest_example", "parse"]
+__all__ = [
+    "CUES_PATH",
+    "EXAMPLES_PATH",
+    "Parsed",
+    "Planner",
+    "cues",
+    "example_vectors",
+    "load_examples",
+    "nearest_example",
+    "parse",
+    "title_cased",
+]
