@@ -529,6 +529,8 @@ def test_recruiters_other_words_for_hires_status_and_profile(answerer, raw):
         (f"How did {name} do in the selection process?", "en", "applicant_status", "summary"),
         (f"¿Cómo le fue a {name}?", "es", "applicant_status", "summary"),
         (f"What happened with {name}'s application?", "en", "applicant_status", "summary"),
+        (f"¿Cuál es la situación de {name}?", "es", "applicant_status", "summary"),
+        (f"¿En qué punto está {name}?", "es", "applicant_status", "summary"),
         (f"¿En qué ciudad vive {name}?", "es", "candidate_profile", "location"),
         (f"Where is {name} based?", "en", "candidate_profile", "location"),
         (f"Where does {name} stand?", "en", "applicant_status", "summary"),
