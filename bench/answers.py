@@ -93,12 +93,14 @@ def ask_all(agent: Any, items: Sequence[Any], *, names: Any) -> list[dict[str, A
     return rows
 
 
-def accuracy_table(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Rows of kind × split accuracy ("0.25 (3/12)") and the split columns, plus an "all kinds" row."""
+def accuracy_table(rows: Sequence[dict[str, Any]], *, by: str = "kind") -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of kind (or language, ``by="lang"``) × split accuracy ("0.25 (3/12)") and the split columns, plus an
+    "all kinds" row."""
     from recruta.rag.evalset import KINDS
 
+    order = list(KINDS) if by == "kind" else ["pt", "en", "es"]
     splits = [s for s in SPLIT_LABEL if any(r["split"] == s for r in rows)]
-    kinds = sorted({r["kind"] for r in rows}, key=lambda k: KINDS.index(k) if k in KINDS else 99)
+    kinds = sorted({r[by] for r in rows}, key=lambda k: order.index(k) if k in order else 99)
     out = []
     for kind in [*kinds, "all kinds"]:
         row: dict[str, Any] = {"kind": kind}
@@ -106,7 +108,7 @@ def accuracy_table(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]]
             group = [
                 r
                 for r in rows
-                if r["split"] == split and (kind == "all kinds" or r["kind"] == kind) and r["correct"] is not None
+                if r["split"] == split and (kind == "all kinds" or r[by] == kind) and r["correct"] is not None
             ]
             right = sum(bool(r["correct"]) for r in group)
             row[split] = f"{right / len(group):.2f} ({right}/{len(group)})" if group else ""
@@ -173,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         if any(r["split"] == s for r in rows)
     }
     acc_rows, splits = accuracy_table(rows)
+    lang_rows, _ = accuracy_table(rows, by="lang")
     overall = [{"split": name, **{m: m_ for m, m_ in got.items() if "/" not in m}} for name, got in metrics.items()]
     wrong = examples(rows, per_kind=args.examples)
     md = "\n\n".join(
@@ -183,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             f"(index ready in {index_s:.0f} s).",
             "Accuracy per question kind (right/judged):",
             table(acc_rows, [("kind", "kind"), *[(s, SPLIT_LABEL[s]) for s in splits]]),
+            "Accuracy per question language:",
+            table(lang_rows, [("kind", "language"), *[(s, SPLIT_LABEL[s]) for s in splits]]),
             table(
                 overall,
                 [

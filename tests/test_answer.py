@@ -247,6 +247,11 @@ def test_counts(answerer, raw):
     ]
     got = ask(answerer, f"Quantas vagas abrimos em {names[int(mm_yyyy[:2]) - 1]} de {mm_yyyy[-4:]}?")
     assert re.match(rf"Há {months[mm_yyyy]} vagas? ", got.text), got.text
+    es_names = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre"]
+    es_names += ["noviembre", "diciembre"]
+    month_es = es_names[int(mm_yyyy[:2]) - 1]
+    got = ask(answerer, f"¿Cuántas vacantes se abrieron en {month_es} de {mm_yyyy[-4:]}?", "es")
+    assert not got.plan.filters.title and re.match(rf"Hay {months[mm_yyyy]} vacantes? ", got.text), got.text
 
     vid = max(raw.vagas, key=lambda v: (len(raw.apps_of(v)), v))
     got = ask(answerer, f"Quantas candidaturas teve a vaga {vid}?")
@@ -288,6 +293,34 @@ def test_rankings(answerer, raw):
     assert got.plan.group_by == "title" and got.text.startswith(
         "Títulos de vacante con más postulaciones: " + "; ".join(f"{c} ({n})" for c, n in top)
     )
+
+
+def test_distinct_people_per_recruiter_and_clients_ranked_by_an_outcome(answerer, raw):
+    apps = Counter(a["recrutador"] for a in raw.apps)
+    rec = max(apps, key=lambda r: (apps[r] - len({a["codigo"] for a in raw.apps if a["recrutador"] == r}), r))
+    people = {a["codigo"] for a in raw.apps if a["recrutador"] == rec}
+    for question, lang in (
+        (f"A {rec} lidou com quantas pessoas diferentes?", "pt"),
+        (f"Count the unique candidates {rec} worked with.", "en"),
+        (f"¿Cuántos candidatos únicos atendió {rec}?", "es"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.plan.measure == "people" and re.search(rf"\b{len(people)}\b", got.text), question
+    got = ask(answerer, f"Quantas candidaturas passaram pela {rec}?")
+    assert got.plan.measure == "applications" and re.search(rf"\b{apps[rec]}\b", got.text)
+
+    def client(a: dict) -> str:
+        return raw.basic(a["vaga_id"])["cliente"] if a["vaga_id"] in raw.vagas else ""
+
+    gave_up = Counter(client(a) for a in raw.apps if "desist" in a["situacao_candidado"].casefold() and client(a))
+    top = sorted(gave_up.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    for question, lang in (
+        ("Em qual cliente os candidatos mais desistiram? top 3", "pt"),
+        ("Top 3 clients by withdrawn applications", "en"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.plan.intent == "ranking" and got.plan.filters.outcome == "withdrew", question
+        assert "; ".join(f"{c} ({n})" for c, n in top) in got.text, question
 
 
 def _raw_text(a: dict) -> str:
@@ -449,6 +482,126 @@ def test_unanswerable_questions_say_so(answerer, raw):
     ):  # no field holds these
         got = ask(answerer, question)
         assert got.plan.intent == "unanswerable" and got.plan.reason == "not_in_records", question
+
+
+def test_people_and_vagas_the_records_do_not_hold_are_said_to_be_missing(answerer, raw):
+    """A first name someone on file has, with a surname nobody has, is a person the records lack; a known
+    client without the described job is a job they lack. Neither goes to a text search."""
+    from recruta.rag.judge import says_no_answer
+
+    first = next(iter(raw.unique_names())).split()[0]
+    for question, lang in (
+        (f"Onde o {first} Xylofanes mora?", "pt"),
+        (f"Does {first} Xylofanes know Python?", "en"),
+        (f"¿{first} Xylofanes sigue en el proceso?", "es"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.kind == "no_person" and "Xylofanes" in got.text and says_no_answer(got.text, lang), question
+    titles = Counter(raw.basic(v)["titulo_vaga"] for v in raw.vagas)
+    vid = next(v for v in raw.unique_vagas() if titles[raw.basic(v)["titulo_vaga"]] == 1)
+    title = raw.basic(vid)["titulo_vaga"]
+    client = next(raw.basic(v)["cliente"] for v in raw.vagas if raw.basic(v)["cliente"] != raw.basic(vid)["cliente"])
+    for question, lang in (
+        (f"Quem a {client} contratou como {title}?", "pt"),
+        (f"Which English level does the {title} role at {client} need?", "en"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.kind == "no_vaga_described" and client in got.text and says_no_answer(got.text, lang), question
+
+
+def test_recruiters_other_words_for_hires_status_and_profile(answerer, raw):
+    vid = raw.unique_vagas()[0]
+    b = raw.basic(vid)
+    for q, lang in (
+        (f"Who did we place in the {b['titulo_vaga']} role at {b['cliente']}?", "en"),
+        (f"Which candidate was selected for {b['titulo_vaga']} at {b['cliente']}?", "en"),
+        (f"¿A quién colocamos en {b['titulo_vaga']} de {b['cliente']}?", "es"),
+    ):
+        assert ask(answerer, q, lang).plan.intent == "vaga_hires", q
+    got = ask(answerer, "Which recruiter placed the most people?", "en")
+    assert got.plan.intent == "ranking" and got.plan.measure == "hires" and got.plan.group_by == "recruiter"
+    got = ask(answerer, f"What does the {b['titulo_vaga']} hire at {b['cliente']} do day to day?", "en")
+    assert got.plan.intent == "vaga_field" and got.plan.field == "activities"
+    got = ask(answerer, f"Who is the recruiter in charge of {b['titulo_vaga']} at {b['cliente']}?", "en")
+    assert got.plan.intent == "vaga_field" and got.plan.field == "analyst"
+    name = next(iter(raw.unique_names()))
+    for q, lang, intent, fld in (
+        (f"How did {name} do in the selection process?", "en", "applicant_status", "summary"),
+        (f"¿Cómo le fue a {name}?", "es", "applicant_status", "summary"),
+        (f"What happened with {name}'s application?", "en", "applicant_status", "summary"),
+        (f"¿Cuál es la situación de {name}?", "es", "applicant_status", "summary"),
+        (f"¿En qué punto está {name}?", "es", "applicant_status", "summary"),
+        (f"¿En qué ciudad vive {name}?", "es", "candidate_profile", "location"),
+        (f"Where is {name} based?", "en", "candidate_profile", "location"),
+        (f"Where does {name} stand?", "en", "applicant_status", "summary"),
+    ):
+        got = ask(answerer, q, lang)
+        assert (got.plan.intent, got.plan.field) == (intent, fld), q
+
+
+def test_more_ways_recruiters_ask_in_three_languages(answerer, raw):
+    vid = next(v for v in raw.unique_vagas() if len(raw.apps_of(v)) >= 2)
+    b = raw.basic(vid)
+    t, c = b["titulo_vaga"], b["cliente"]
+    n1, n2 = (a["nome"] for a in raw.apps_of(vid)[:2])
+    rec = raw.apps[0]["recrutador"]
+    name = next(iter(raw.unique_names()))
+    cases = (
+        (f"Was the {t} position at {c} filled?", "en", "vaga_hires", ""),
+        (f"¿Se cubrió el puesto de {t} en {c}?", "es", "vaga_hires", ""),
+        (f"Me fala quem entrou na vaga de {t} da {c}", "pt", "vaga_hires", ""),
+        (f"Quem a {c} acabou contratando como {t}?", "pt", "vaga_hires", ""),
+        (f"Who landed the {t} role at {c}?", "en", "vaga_hires", ""),
+        (f"¿Quién fue el elegido para {t} en {c}?", "es", "vaga_hires", ""),
+        (f"How many people applied for {t} at {c}?", "en", "count", "applications"),
+        (f"¿Cuántas personas contrató {rec}?", "es", "count", "hires"),
+        (f"Who opened the {t} job at {c}?", "en", "vaga_field", "requester"),
+        (f"Which analyst handles {t} at {c}?", "en", "vaga_field", "analyst"),
+        ("Busco perfiles con Python y inglés fluido", "es", "candidate_search", ""),
+        ("Who speaks advanced English?", "en", "candidate_search", ""),
+        (f"¿A qué vacantes se postuló {name}?", "es", "candidate_profile", "applications"),
+        (f"¿Cuál es el teléfono de {name}?", "es", "unanswerable", ""),
+        ("Which cities have the most candidates?", "en", "ranking", "candidates"),
+        ("Qual analista é responsável por mais vagas?", "pt", "ranking", "vagas"),
+    )
+    for q, lang, intent, detail in cases:
+        plan = ask(answerer, q, lang).plan
+        got = plan.field if intent in ("vaga_field", "candidate_profile") else plan.measure if detail else ""
+        assert (plan.intent, got) == (intent, detail), q
+    plan = ask(answerer, f"Entre {n1} e {n2}, quem tem mais a ver com a vaga de {t}?").plan
+    assert plan.intent == "compare" and set(plan.candidates) == {n1, n2}
+    cities = Counter(a["infos_basicas"]["local"].split(",")[0].strip() for a in raw.applicants.values())
+    got = ask(answerer, "Which cities have the most candidates?", "en")
+    top = max((city for city in cities if city), key=lambda city: cities[city])
+    assert got.text.split(";")[0].endswith(")") and top in got.text.split(";")[0]
+
+
+def test_groups_without_a_count_word_and_a_clients_vagas_listed(answerer, raw):
+    per = Counter(raw.basic(a["vaga_id"])["cliente"] for a in raw.apps if a["hired"] and a["vaga_id"] in raw.vagas)
+    got = ask(answerer, "Hires by client", "en")
+    assert got.plan.group_by == "client" and got.plan.measure == "hires"
+    for name, n in sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+        assert f"{name}: {n}" in got.text
+    got = ask(answerer, "Vacantes por ciudad", "es")
+    assert got.plan.group_by == "city" and got.plan.measure == "vagas"
+    rec = raw.apps[0]["recrutador"]
+    got = ask(answerer, f"Who was hired by recruiter {rec}?", "en")
+    assert not got.plan.group_by and got.plan.filters.recruiter == rec
+    spanish = sum(1 for a in raw.applicants.values() if a["formacao_e_idiomas"]["nivel_espanhol"] == "Fluente")
+    got = ask(answerer, "¿Cuántos candidatos hablan español fluido?", "es")
+    assert got.plan.measure == "candidates" and re.search(rf"\b{spanish}\b", got.text)
+    client = raw.basic(raw.unique_vagas()[0])["cliente"]
+    mine = [v for v in raw.vagas if raw.basic(v)["cliente"] == client]
+    got = ask(answerer, f"Show me {client}'s vacancies", "en")
+    assert got.plan.op == "list" and all(f"- {v} " in got.text for v in mine)
+
+
+def test_a_title_written_in_portuguese_does_not_decide_the_answers_language(answerer, raw):
+    title = next(
+        t for t in (raw.basic(v)["titulo_vaga"] for v in raw.vagas) if len(t.split()) >= 3 and " de " in f" {t} "
+    )
+    got = answerer.answer(f"How many {title} openings are there?", lang="pt")
+    assert got is not None and got.language == "en" and got.text.startswith("There ")
 
 
 def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):

@@ -351,6 +351,9 @@ def test_says_no_answer_by_language():
     assert says_no_answer("Não consta nos registros.", "pt") and not says_no_answer("Não consta nos registros.", "en")
     assert says_no_answer("No consta.", None)
     assert not says_no_answer("A vaga exige inglês Avançado.")
+    # the Spanish twin of "não guardam" (pt) and "do not hold" (en) is a refusal too
+    assert says_no_answer("Los archivos de vacantes y postulaciones no guardan ese dato.", "es")
+    assert not says_no_answer("Guardan las notas de cada entrevista.", "es")
 
 
 def test_citations_rows_and_per_kind_summary():

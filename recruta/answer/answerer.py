@@ -18,7 +18,7 @@ from recruta.answer.entities import VagaIndex, build_gazetteer, build_skill_gaze
 from recruta.answer.executor import Executor, Result
 from recruta.answer.phrasing import phrase
 from recruta.answer.plan import Plan
-from recruta.answer.planner import Parsed, Planner
+from recruta.answer.planner import Parsed, Planner, title_cased
 from recruta.answer.table import RecordsTable
 from recruta.text.redact import redact
 
@@ -105,6 +105,11 @@ def words_language(question: str, parsed: Parsed) -> str:
     from recruta.text.fold import fold
 
     named = {w for m in parsed.mentions for w in m.text.split()}
+    # a job title written as the records spell it ("How many Analista de Sistemas Pleno openings?") is no
+    # evidence of the question's language either, nor are its particles
+    titled = title_cased(question) & set(parsed.words)
+    if titled:
+        named |= titled | {"de", "da", "do", "das", "dos", "e"}
     if not named:
         return ""
     kept = [w for w in question.split() if fold(w).casefold().strip("¿?¡!.,;:()\"'") not in named]

@@ -188,7 +188,16 @@ class VagaIndex:
     @classmethod
     def build(cls, table: RecordsTable) -> VagaIndex:
         ids = table.vagas["vaga_id"].tolist()
-        titles = [frozenset(title_words(t)) for t in table.vagas["title"].tolist()]
+        raw = table.vagas["title"].tolist()
+        # a vaga known only from its applications (the real slices do not join) is a vaga too, by its title there
+        known = set(ids)
+        apps = table.applications
+        for vid, title in zip(apps["vaga_id"].tolist(), apps["vaga_title"].tolist(), strict=True):
+            if vid not in known and str(title).strip():
+                known.add(vid)
+                ids.append(vid)
+                raw.append(title)
+        titles = [frozenset(title_words(t)) for t in raw]
         df: Counter[str] = Counter(w for t in titles for w in t)
         n = max(len(titles), 1)
         idf = {w: math.log(1 + n / c) for w, c in df.items()}

@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recruta.answer.entities import Gazetteer, VagaIndex, declared_index, lexicon, name_words, title_words
+from recruta.answer.entities import (
+    Gazetteer,
+    VagaIndex,
+    declared_index,
+    lexicon,
+    name_words,
+    title_words,
+)
+from recruta.answer.entities import words as folded_words
 from recruta.answer.plan import Filters, Plan, VagaRef
 from recruta.text.fold import fold
 
@@ -22,6 +30,7 @@ if TYPE_CHECKING:
 
 CLOSE = 0.05  # vagas whose description score is this close to the best one are equally meant
 MIN_SCORE = 0.34  # below this a description does not name a vaga
+MIN_OWN_SCORE = 0.2  # among one person's applications, a looser description still picks the vaga
 MAX_SOURCES = 10
 ROWS = 50  # rows a count or ranking lists at most (sources: the first MAX_SOURCES)
 
@@ -99,7 +108,25 @@ class Executor:
             for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
             if need <= words and (allowed is None or vid in allowed) and vid not in close
         ]
-        return close + sorted(wider, key=_id_key)
+        found = close + sorted(wider, key=_id_key)
+        return self._narrowed(found, ref) if len(found) > 1 else found
+
+    def _narrowed(self, ids: list[str], ref: VagaRef) -> list[str]:
+        """Of vagas a description fits equally, those opened when the question says ("aberta em maio de 2019"),
+        else, among titles that differ only in spelling, the one with the description's words as written ("PMO Sr"
+        over "PMO Sênior"; a wider title, "Analista de BI Junior" for "Analista de BI", stays equally meant)."""
+        if ref.year:
+            when = f"{ref.year}-{ref.month:02d}" if ref.month else str(ref.year)
+            dated = [i for i in ids if str(self.vaga_row(i).get("requested", "")).startswith(when)]
+            if dated:
+                ids = dated
+        spellings = {self.vagas.titles[self.vagas.positions[i]] for i in ids if i in self.vagas.positions}
+        if len(ids) > 1 and len(spellings) == 1:
+            written = set(folded_words(ref.title))
+            literal = [i for i in ids if written <= set(folded_words(str(self.vaga_row(i).get("title", ""))))]
+            if len(literal) == 1:
+                ids = literal
+        return ids
 
     def resolve_people(self, names: tuple[str, ...]) -> list[list[str]]:
         """Each name or code → the candidate codes it names (several for a shared name)."""
@@ -111,6 +138,9 @@ class Executor:
                 out.append([item] if ok else [])
                 continue
             names_hit = self.gazetteer.index.get(name_words(item), {}).get("candidate", set())
+            # "Paulo Moreira" is the Paulo Moreira on file, not Paulo Dias Moreira (found by first + last name)
+            exact = {n for n in names_hit if name_words(n) == name_words(item)}
+            names_hit = exact or names_hit
             codes = sorted({c for n in names_hit for c in known.get(n, ())} or known.get(item, set()), key=_id_key)
             out.append(codes)
         return out
@@ -147,6 +177,10 @@ class Executor:
         if not ids:
             if ref.ids:
                 return None, Result(kind="no_vaga", facts={"ids": list(ref.ids)})
+            if ref.title and (ref.client or ref.city or ref.state):
+                # a known client or place without that job: the records say there is none, not a text search
+                where = [x for x in (ref.client, ref.city, ref.state) if x]
+                return None, Result(kind="no_vaga_described", facts={"title": ref.title, "where": where})
             return None, None
         if len(ids) > 1:
             rows = [self.vaga_row(i) for i in ids[:MAX_SOURCES]]
@@ -178,11 +212,37 @@ class Executor:
             sources=[*(application_source(a) for a in hires), vaga_source(row)][:MAX_SOURCES],
         )
 
+    def apps_for_vaga(self, apps: list[dict[str, Any]], ref: VagaRef | None) -> list[dict[str, Any]]:
+        """The applications among ``apps`` to the vaga ``ref`` describes: by id, else by the best title match
+        among the vagas these applications are to (a person's own applications settle a loose description)."""
+        if ref is None or ref.empty() or not apps:
+            return []
+        if ref.ids:
+            return [a for a in apps if a["vaga_id"] in ref.ids]
+        if ref.client:
+            wanted = {_f(x) for x in self.canonical("client", ref.client)}
+            apps = [a for a in apps if _f(a.get("client", "")) in wanted] or apps
+        if not ref.title:
+            return []
+        scored = self.vagas.score(title_words(ref.title), {a["vaga_id"] for a in apps})
+        if not scored or scored[0][1] < MIN_OWN_SCORE:
+            return []
+        keep = {vid for vid, sc in scored if sc >= scored[0][1] - CLOSE}
+        return [a for a in apps if a["vaga_id"] in keep]
+
     def _people(self, plan: Plan, wanted: int) -> tuple[list[str], Result | None]:
         resolved = self.resolve_people(plan.candidates[:wanted])
         if len(resolved) < wanted or any(not codes for codes in resolved):
             missing = [n for n, codes in zip(plan.candidates, resolved, strict=False) if not codes]
             return [], Result(kind="no_person", facts={"names": missing or list(plan.candidates)})
+        if plan.vaga is not None and not plan.vaga.empty():
+            # of two people sharing a name, the one who applied to the vaga the question describes
+            resolved = [
+                [c for c in codes if self.apps_for_vaga(self.applications_by(c), plan.vaga)] or codes
+                if len(codes) > 1
+                else codes
+                for codes in resolved
+            ]
         for name, codes in zip(plan.candidates, resolved, strict=False):
             if len(codes) > 1:
                 people = [self.person_row(c) for c in codes[:MAX_SOURCES]]
@@ -200,9 +260,9 @@ class Executor:
         person = self.person_row(codes[0])
         apps = self.applications_by(codes[0])
         vaga_ids: list[str] = []
-        if plan.vaga is not None and not plan.vaga.empty():
-            vaga_ids = self.resolve_vagas(plan.vaga)
-            apps = [a for a in apps if a["vaga_id"] in set(vaga_ids)] if vaga_ids else apps
+        own = self.apps_for_vaga(apps, plan.vaga)
+        if own:
+            apps, vaga_ids = own, list(dict.fromkeys(a["vaga_id"] for a in own))
         return Result(
             kind="status",
             facts={"person": person, "applications": apps, "asked_vagas": vaga_ids},
@@ -237,7 +297,7 @@ class Executor:
                 vid, other = pick[0], None
         common = applied[0] & applied[1]
         if len(common) == 1 and (
-            (vid is None and (other is None or other.kind == "ambiguous_vagas"))
+            (vid is None and (other is None or other.kind in ("ambiguous_vagas", "no_vaga_described")))
             or (vid is not None and vid not in applied[0] | applied[1] and plan.vaga is not None and not plan.vaga.ids)
         ):
             # the one vaga both applied to settles a description neither applied under (a requisition code in
@@ -291,8 +351,10 @@ class Executor:
         for column, wanted in (("english", f.english), ("spanish", f.spanish)):
             if wanted:
                 mask &= a[column].isin(set(order[order.index(wanted) :]) if wanted in order else {wanted})
+        cv_city = None
         if f.city:
             mask &= self.folded("applicants", "city").isin({_f(x) for x in self.canonical("city", f.city)})
+            cv_city = a["city_source"] == "cv"
         if f.level:  # the level field; a title's level word only where the field is empty
             lvl, level = _f(f.level), self.folded("applicants", "level")
             mask &= (level == lvl) | ((level == "") & self.folded("applicants", "title").str.contains(lvl, regex=False))
@@ -304,6 +366,11 @@ class Executor:
             if not every:
                 every, relaxed = set.union(*sets) & pool, len(f.skills) > 1
             pool = every
+        if cv_city is not None:
+            # the profile's city is the record; a city read from a CV only stands in when no profile has it
+            from_cv = pool & set(a.index[cv_city])
+            if pool - from_cv:
+                pool -= from_cv
         return sorted(pool, key=_id_key), relaxed
 
     def skill_codes(self, skill: str) -> set[str]:
@@ -323,11 +390,11 @@ class Executor:
             "group_by": plan.group_by,
             "op": plan.op,
             "n": plan.n,
-            "total": len(frame),
+            "total": int(frame["code"].nunique()) if plan.measure == "people" else len(frame),
         }
         if plan.vaga is not None and not plan.vaga.empty():
             vid = frame.attrs.get("vaga_id")
-            facts["vaga"] = self.vaga_row(str(vid)) if vid and vid in self.table.vagas.index else None
+            facts["vaga"] = self.vaga_row(str(vid)) if vid else None
             facts["vaga_total"] = len(self.table.by_vaga.get(str(vid), [])) if vid else 0
         if plan.measure == "hires":
             facts["people"] = int(frame["code"].nunique())
@@ -364,12 +431,31 @@ class Executor:
             sources=[_source_of(r, plan.measure) for r in rows[:MAX_SOURCES]],
         )
 
+    def _with_application_vagas(self, frame: pd.DataFrame, title: str) -> pd.DataFrame:
+        """``frame`` plus the vagas known only from their applications whose title has every word of ``title``
+        (a slice whose vagas file lacks them still had those openings)."""
+        import pandas as pd
+
+        need = set(title_words(title))
+        extra = [
+            self.vaga_row(vid)
+            for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
+            if need <= words and vid not in self.table.vagas.index
+        ]
+        if not extra:
+            return frame
+        more = pd.DataFrame(extra, columns=frame.columns).set_index(frame.index.name or "vaga_id", drop=False)
+        return pd.concat([frame, more])
+
     def grouped(self, frame: pd.DataFrame, plan: Plan) -> list[tuple[str, int]]:
         column = _group_column(plan.measure, plan.group_by)
         if column not in frame:
             return []
         keys = frame[column].astype(str)
-        counts = keys[keys.str.strip() != ""].value_counts()
+        if plan.measure == "people":  # each person once per group
+            counts = frame[keys.str.strip() != ""].groupby(column)["code"].nunique()
+        else:
+            counts = keys[keys.str.strip() != ""].value_counts()
         return sorted(((str(k), int(c)) for k, c in counts.items()), key=lambda kc: (-kc[1], kc[0]))
 
     def measured(self, plan: Plan) -> tuple[pd.DataFrame | None, Result | None]:
@@ -399,11 +485,15 @@ class Executor:
             mask &= frame["hired"]
         elif f.outcome:
             mask &= frame["outcome"] == f.outcome
-        year_col = {"vagas": "year", "applications": "applied_year", "hires": "hire_year"}[plan.measure]
+        year_col = {"vagas": "year", "applications": "applied_year", "hires": "hire_year", "people": "applied_year"}[
+            plan.measure
+        ]
         if f.year:
             mask &= frame[year_col] == str(f.year)
         if f.year and f.month:
-            date_col = {"vagas": "requested", "applications": "applied", "hires": "updated"}[plan.measure]
+            date_col = {"vagas": "requested", "applications": "applied", "hires": "updated", "people": "applied"}[
+                plan.measure
+            ]
             mask &= frame[date_col].astype(str).str[:7] == f"{f.year}-{f.month:02d}"
         vaga_cols = {
             "client": f.client,
@@ -434,6 +524,8 @@ class Executor:
             ok = {vid for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True) if need <= words}
             mask &= (frame["vaga_id"] if frame_name == "applications" else frame.index.to_series()).isin(ok)
         out = frame[mask]
+        if frame_name == "vagas" and f.title and not any((f.year, *vaga_cols.values())):
+            out = self._with_application_vagas(out, f.title)
         out.attrs["vaga_id"] = vaga_id
         out.attrs["person"] = person
         return out, None
@@ -444,11 +536,15 @@ class Executor:
         elif measure == "candidates":
             part = frame.head(ROWS)
         else:
-            part = frame.sort_values(["updated", "vaga_id", "code"], ascending=[False, True, True]).head(ROWS)
+            part = frame.sort_values(["updated", "vaga_id", "code"], ascending=[False, True, True])
+            part = (part.drop_duplicates("code") if measure == "people" else part).head(ROWS)
         return list(part.to_dict(orient="records"))
 
     # ---------------------------------------------------------------------------------------- rows
     def vaga_row(self, vid: str) -> dict[str, Any]:
+        """The vaga's record; for a vaga known only from its applications, what they say of it."""
+        if vid not in self.table.vagas.index:
+            return self.vaga_of_applications(vid) or {**dict.fromkeys(self.table.vagas.columns, ""), "vaga_id": vid}
         row: dict[str, Any] = self.table.vagas.loc[vid].to_dict()
         return row
 

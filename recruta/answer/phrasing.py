@@ -125,6 +125,8 @@ class Phraser:
         item = self.t(
             "status.item", id=a["vaga_id"], title=a["title"], client=a.get("client") or "—", status=a["status"] or "—"
         )
+        if not a.get("client"):  # a vaga known only from its applications has no client to name
+            item = item.replace(", —)", ")")
         details = "; ".join(x for x in extra if x)
         return f"{item} ({details})" if details else item
 
@@ -199,7 +201,8 @@ class Phraser:
             bits.append(self.t("crit.title", value=flt.title))
         if flt.year:
             when = f"{flt.year}-{flt.month:02d}" if flt.month else flt.year
-            bits.append(self.t(f"crit.year_{measure if measure != 'candidates' else 'vagas'}", value=when))
+            key = {"candidates": "vagas", "people": "applications"}.get(measure, measure)
+            bits.append(self.t(f"crit.year_{key}", value=when))
         return " ".join(bits)
 
     def search(self, f: dict[str, Any]) -> str:
@@ -355,6 +358,9 @@ class Phraser:
             return self.t("no_person", names=self.join(list(f["names"])))
         if kind == "no_vaga":
             return self.t("no_vaga", ids=", ".join(f["ids"]))
+        if kind == "no_vaga_described":
+            where = f" ({', '.join(f['where'])})" if f["where"] else ""
+            return self.t("no_vaga_described", what=f'"{f["title"]}"{where}')
         method = getattr(self, kind)
         text: str = method(f)
         return text

@@ -67,7 +67,7 @@ CANDIDATE_FIELDS = (
     "applications",
     "certifications",
 )
-MEASURES = ("vagas", "applications", "hires", "candidates")
+MEASURES = ("vagas", "applications", "hires", "candidates", "people")  # people: distinct applicants
 GROUPS = ("", "client", "recruiter", "analyst", "title", "vaga", "year", "city", "state", "level", "status")
 OPS = ("count", "list")
 OUTCOMES = ("", "hired", "not_approved", "withdrew", "in_process")
@@ -93,6 +93,8 @@ class VagaRef:
     city: str = ""
     state: str = ""
     level: str = ""
+    year: int | None = None  # when it was opened ("aberta em maio de 2019"): narrows equally fitting vagas
+    month: int | None = None
 
     def empty(self) -> bool:
         return not (self.ids or self.title or self.client or self.city or self.state or self.level)
@@ -148,21 +150,17 @@ class Plan:
             _keys(raw, VagaRef, "vaga")
             vaga = VagaRef(
                 ids=_ids(raw.get("ids", ()), "vaga.ids"),
+                year=_year(raw.get("year"), "vaga.year"),
+                month=_month(raw.get("month"), "vaga.month"),
                 **{k: _text(raw.get(k, ""), f"vaga.{k}") for k in ("title", "client", "city", "state", "level")},
             )
         raw_f = data.get("filters") or {}
         if not isinstance(raw_f, dict):
             raise InvalidPlan("filters: expected an object")
         _keys(raw_f, Filters, "filters")
-        year = raw_f.get("year")
-        if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100):
-            raise InvalidPlan("filters.year: expected a year")
-        month = raw_f.get("month")
-        if month is not None and (not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12):
-            raise InvalidPlan("filters.month: expected a month number")
         filters = Filters(
-            year=year,
-            month=month,
+            year=_year(raw_f.get("year"), "filters.year"),
+            month=_month(raw_f.get("month"), "filters.month"),
             skills=_texts(raw_f.get("skills", ()), "filters.skills"),
             keywords=_texts(raw_f.get("keywords", ()), "filters.keywords"),
             outcome=_enum(raw_f.get("outcome", ""), OUTCOMES, "filters.outcome"),
@@ -190,6 +188,18 @@ class Plan:
             reason=_enum(data.get("reason", ""), REASONS, "reason"),
             source=_enum(data.get("source", "rules"), ("rules", "examples", "llm"), "source"),
         )
+
+
+def _year(value: Any, where: str) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100):
+        raise InvalidPlan(f"{where}: expected a year")
+    return value
+
+
+def _month(value: Any, where: str) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 12):
+        raise InvalidPlan(f"{where}: expected a month number")
+    return value
 
 
 def _keys(data: dict[str, Any], cls: type, where: str) -> None:

@@ -8,6 +8,10 @@
 3. When no rule fires, the question (its named values masked as ``{client}``, ``{title}``...) is compared with
    example questions (``examples.jsonl``, pt/en/es) by embedding similarity; a close example lends its intent.
 Nothing here writes SQL or code: the result is a :class:`~recruta.answer.plan.Plan`.
+
+The cue vocabularies (pt/en/es) are data, in ``cues.json`` (and the title/level/number words in
+``lexicon.json``); this module holds the rules that read them. It is one cohesive thing (parse, then rules), so it
+stays one module past 500 lines.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
 EXAMPLES_PATH = Path(__file__).with_name("examples.jsonl")
+CUES_PATH = Path(__file__).with_name("cues.json")
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
@@ -34,462 +39,45 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
 
 
-# Cues, matched in the folded question (lowercase, no accents).
-PRIVATE = _rx(
-    r"cpfs?",
-    r"e-?mails?",
-    r"correos?",
-    r"telefones?",
-    r"celular(?:es)?",
-    r"whatsapp",
-    r"phones?",
-    r"phone numbers?",
-    r"enderecos?",
-    r"address(?:es)?",
-    r"direccion(?:es)?",
-    r"data de nascimento",
-    r"nascimento",
-    r"birth ?dates?",
-    r"date of birth",
-    r"birthday",
-    r"fecha de nacimiento",
-    r"idade",
-    r"how old",
-    r"edad",
-    r"\brg\b",
-    r"salari(?:o|os|es)",
-    r"salary",
-    r"salaries",
-    r"sueldos?",
-    r"remuneracao",
-    r"pretensao salarial",
-    r"linkedin",
-    r"senhas?",
-    r"passwords?",
-)
-NOT_HELD = _rx(
-    r"turnover",
-    r"rotatividade",
-    r"desempenho",
-    r"performance review",
-    r"avaliacao de desempenho",
-    r"satisfacao",
-    r"clima organizacional",
-    r"vai ser contratad\w*",
-    r"will \w+ be hired",
-    r"sera contratad\w*",
-    r"probabilidade",
-    r"chances? de",
-    r"headcount",
-    r"quantos funcionarios",
-    r"how many employees",
-    r"cuantos empleados",
-    r"faturamento (?:d[aoe]|anual|mensal|total)",
-    r"revenue",
-    r"lucro",
-    r"profit",
-    r"beneficios",
-    r"benefits",
-    r"vale refeicao",
-    r"plano de saude",
-    # why someone left a job, interview scores, budgets: no field of the records holds them
-    r"motivo d[ae] (?:saida|desligamento|demissao)",
-    r"por ?que .{0,60}(?:saiu|deixou|foi demitid\w*)",
-    r"(?:saiu|deixou) (?:d[ao] |a )?(?:ultim[oa]|anterior)",
-    r"why did .{0,60} (?:leave|quit)",
-    r"reasons? for leaving",
-    r"por que .{0,60}(?:dejo|renuncio)",
-    r"motivo de (?:su )?salida",
-    r"(?:nota|notas|score|scores|pontuacao|puntuacion|puntaje|grade)\b.{0,50}\b(?:entrevistas?|interviews?"
-    r"|testes?|tests?|provas?|pruebas?)",
-    r"orcamentos?",
-    r"budgets?",
-    r"presupuestos?",
-)
-HIRE = _rx(
-    r"contratad\w*",
-    r"contrata(?:cao|coes|ram|ron|mos|ste)",
-    r"contratacion(?:es)?",
-    r"contrato[us]",
-    r"se contrato",
-    r"hired?",
-    r"hires",
-    r"hiring",
-    r"admitid\w*",
-    r"admitted",
-    # who took the vaga: "who got the … job", "quem ficou com a vaga", "foi preenchida"
-    r"who got",
-    r"got the (?:job|position|role)",
-    r"ficou com a vaga",
-    r"quem ficou com",
-    r"preenchid\w*",
-    r"(?:was|been) filled",
-    r"quien (?:obtuvo|consiguio|se quedo con)",
-    r"cubiert\w* por",
-)
-COUNT = _rx(r"quant[oa]s", r"quantidade", r"how many", r"cuant[oa]s", r"numero de", r"number of", r"total de", r"count")
-RANK = _rx(r"mais", r"most", r"top", r"maior(?:es)? numero", r"mayor(?:es)?", r"mas", r"ranking", r"lideram", r"more")
-COMPARE = _rx(
-    r"compar\w*",
-    r"versus",
-    r"vs",
-    r"melhor",
-    r"better",
-    r"mejor",
-    r"mais adequad\w*",
-    r"more suitable",
-    r"mas adecuad\w*",
-    r"diferenca",
-    r"difference",
-    r"diferencia",
-)
-STATUS = _rx(
-    r"situacao",
-    r"status",
-    r"etapa",
-    r"andamento",
-    r"em que pe",
-    r"como esta",
-    r"stand\w*",
-    r"stage",
-    r"where is",
-    r"where does",
-    r"estado",
-    r"fase",
-    r"en que",
-    r"como va",
-    r"progress",
-    r"resultado",
-    r"outcome",
-    r"processo seletivo",
-    r"candidatura de",
-    r"application of",
-)
-SEARCH = _rx(
-    r"indique\w*",
-    r"indica\w*",
-    r"recomend\w*",
-    r"recommend\w*",
-    r"sugir\w*",
-    r"sugier\w*",
-    r"suggest\w*",
-    r"encontr\w*",
-    r"find",
-    r"busc\w*",
-    r"procur\w*",
-    r"liste?",
-    r"list",
-    r"mostre",
-    r"show",
-    r"quem (?:tem|sabe|conhece)",
-    r"who (?:has|have|knows?)",
-    r"quien(?:es)? (?:tiene|sabe)",
-    r"com experiencia",
-    r"with experience",
-    r"con experiencia",
-    r"que (?:tenham|saibam|conhecam)",
-    r"que (?:tengan|sepan)",
-    r"candidat[oa]s? com",
-    r"candidates? with",
-    r"candidat[oa]s? con",
-    r"profissionais com",
-    r"perfis com",
-    r"people with",
-)
-PERSON_ASK = _rx(
-    r"quem (?:tem|sabe|conhece|domina|mora|vive|trabalha)",
-    r"quem (?:em|de|no|na)",
-    r"who (?:has|have|knows?|lives|masters)",
-    r"who in",
-    r"quien(?:es)? (?:tiene|sabe|conoce|vive|en)",
-    r"alguem",
-    r"someone",
-    r"anyone",
-    r"somebody",
-    r"alguien",
-)
-PERSON_WORDS = _rx(
-    r"candidat[oa]s?",
-    r"candidates?",
-    r"applicants?",
-    r"profissionais",
-    r"professionals",
-    r"perfis",
-    r"profiles",
-    r"pessoas",
-    r"people",
-    r"talentos",
-    r"postulantes?",
-)
-VAGA_LIST = _rx(
-    r"quais (?:sao )?(?:as )?vagas",
-    r"que vagas",
-    r"(?:cuales|que) son las vacantes",
-    r"which (?:jobs|positions|vacancies|openings)",
-    r"what (?:jobs|positions)",
-    r"(?:liste|list|mostre|show)(?: \w+)? (?:as |the )?(?:vagas|jobs|positions)",
-    r"(?:cuales|que) (?:vacantes|puestos)",
-    r"vagas (?:que|com|de nivel)",
-    r"jobs (?:that|with|requiring)",
-)
-APPLIED = _rx(
-    r"candidaturas?",
-    r"inscri\w*",
-    r"applications?",
-    r"applicants?",
-    r"postulacion\w*",
-    r"postulantes?",
-    r"prospects?",
-    r"se candidat\w*",
-    r"applied",
-    r"candidatos",
-    r"candidates",
-)
-VAGA_WORDS = _rx(
-    r"vagas?",
-    r"jobs?",
-    r"positions?",
-    r"openings?",
-    r"vacantes?",
-    r"vacanc\w*",
-    r"puestos?",
-    r"requisic\w*",
-    r"ofertas?",
-)
-VAGA_APPS = _rx(
-    r"se candidat\w*",
-    r"applied",
-    r"inscrit\w*",
-    r"candidat[oa]s? (?:da|de|na|para a|a|à) vaga",
-    r"candidates? (?:for|of|to|in) (?:the )?(?:job|position|vacancy)",
-    r"applicants? (?:for|of|to)",
-    r"postul\w*",
-    r"candidat[oa]s? (?:de|a|para) la vacante",
-    r"concorr\w*",
-    r"disputa\w*",
-)
-OUTCOME_CUES = (
-    (
-        "in_process",
-        _rx(
-            r"em (?:processo|andamento|aberto)",
-            r"in (?:process|progress)",
-            r"en (?:proceso|curso)",
-            r"ainda no processo",
-            r"still in",
-        ),
-    ),
-    ("not_approved", _rx(r"reprovad\w*", r"nao aprovad\w*", r"rejected", r"rechazad\w*", r"no aprobad\w*")),
-    ("withdrew", _rx(r"desist\w*", r"withdr\w*", r"gave up")),
-)
-CONTRACT = _rx(
-    r"tipo de contratacao",
-    r"regime de contratacao",
-    r"forma de contratacao",
-    r"modelo de contratacao",
-    r"tipo de contrato",
-    r"contract type",
-    r"type of contract",
-    r"tipo de contratacion",
-)
-BY = r"(?:por|per|by|each|cada|de cada|for each)"
-GROUP_NOUNS: tuple[tuple[str, str], ...] = (
-    ("title", r"titulos?|cargos?|titles?|roles?|job titles?"),
-    ("client", r"clientes?|clients?|empresas?|compan(?:y|ies)"),
-    ("recruiter", r"recrutador(?:es|as?)?|recruiters?|reclutador(?:es|as?)?"),
-    ("analyst", r"analistas? responsave\w*|responsave\w*|analistas|analysts?|responsables?"),
-    ("city", r"cidades?|cit(?:y|ies)|ciudad(?:es)?"),
-    ("state", r"estados?|states?"),
-    ("year", r"anos?|years?|anios?"),
-    ("level", r"niveis|levels|senioridades?|niveles"),
-    ("status", r"situac(?:ao|oes)|status(?:es)?|etapas"),
-    ("vaga", r"vagas?|jobs?|positions?|vacantes?|puestos?"),
-)
-FIELD_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, _rx(*alts))
-    for name, alts in (
-        (
-            "contract",
-            (
-                r"tipo de contratacao",
-                r"regime de contratacao",
-                r"forma de contratacao",
-                r"contract type",
-                r"type of contract",
-                r"tipo de contrato",
-                r"clt",
-                r"pj",
-                r"regime",
-            ),
-        ),
-        ("english", (r"ingles", r"english")),
-        ("spanish", (r"espanhol", r"spanish", r"espanol")),
-        ("other_language", (r"outros? idiomas?", r"other languages?", r"otros? idiomas?")),
-        (
-            "academic",
-            (
-                r"nivel academico",
-                r"formacao",
-                r"escolaridade",
-                r"academic",
-                r"education",
-                r"degree",
-                r"formacion",
-                r"estudios",
-                r"graduacao",
-                r"ensino",
-                r"academico",
-            ),
-        ),
-        (
-            "level",
-            (
-                r"nivel profissional",
-                r"senioridade",
-                r"seniority",
-                r"professional level",
-                r"nivel profesional",
-                r"job level",
-                r"nivel da vaga",
-                r"nivel de la vacante",
-                r"nivel",
-            ),
-        ),
-        (
-            "activities",
-            (
-                r"atividades",
-                r"activities",
-                r"actividades",
-                r"responsabilidades",
-                r"responsibilities",
-                r"funcoes",
-                r"tarefas",
-                r"duties",
-                r"tasks",
-                r"o que .{0,40} faz",
-                r"what .{0,40} do",
-            ),
-        ),
-        ("behaviour", (r"comportament\w*", r"soft skills", r"behaviou?r\w*")),
-        (
-            "requirements",
-            (
-                r"requisitos?",
-                r"competencias",
-                r"conhecimentos",
-                r"requirements?",
-                r"qualifications?",
-                r"skills",
-                r"habilidades",
-                r"tecnologias",
-                r"technologies",
-                r"exigencias",
-            ),
-        ),
-        ("notes", (r"observac\w*", r"notes", r"observaciones")),
-        (
-            "analyst",
-            (
-                r"analista responsavel",
-                r"responsavel",
-                r"responsible",
-                r"responsable",
-                r"quem cuida",
-                r"who handles",
-                r"recrutador responsavel",
-            ),
-        ),
-        ("requester", (r"requisitante", r"requester", r"solicitante")),
-        ("travel", (r"viage\w*", r"travel\w*", r"viajes?")),
-        ("hours", (r"horarios?", r"working hours", r"jornada", r"schedule")),
-        ("priority", (r"prioridade", r"priority", r"prioridad")),
-        ("area", (r"area de atuacao", r"area")),
-        (
-            "location",
-            (
-                r"onde",
-                r"cidade",
-                r"local\w*",
-                r"where",
-                r"city",
-                r"location",
-                r"ciudad",
-                r"ubicacion",
-                r"donde",
-                r"estado",
-                r"state",
-            ),
-        ),
-        ("client", (r"cliente", r"client", r"empresa", r"company", r"para quem", r"for whom")),
-        (
-            "requested",
-            (
-                r"quando",
-                r"data de abertura",
-                r"aberta",
-                r"abertura",
-                r"requisicao",
-                r"opened",
-                r"when",
-                r"cuando",
-                r"fecha",
-                r"date",
-                r"data de requisicao",
-                r"data da vaga",
-            ),
-        ),
-        ("period", (r"inicio", r"termino", r"start date", r"end date", r"prazo", r"periodo")),
-        ("sap", (r"vaga sap", r"sap job", r"e sap", r"is it sap")),
-        ("title", (r"titulo", r"title", r"nome da vaga")),
-    )
-)
-CANDIDATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, _rx(*alts))
-    for name, alts in (
-        ("english", (r"ingles", r"english")),
-        ("spanish", (r"espanhol", r"spanish", r"espanol")),
-        (
-            "academic",
-            (
-                r"formacao",
-                r"escolaridade",
-                r"academic",
-                r"education",
-                r"degree",
-                r"formacion",
-                r"estudios",
-                r"graduacao",
-                r"faculdade",
-                r"universidade",
-                r"university",
-            ),
-        ),
-        (
-            "skills",
-            (
-                r"skills",
-                r"habilidades",
-                r"conhecimentos",
-                r"tecnologias",
-                r"sabe",
-                r"knows?",
-                r"competencias",
-                r"experiencia",
-                r"experience",
-            ),
-        ),
-        ("level", (r"nivel profissional", r"senioridade", r"seniority", r"nivel")),
-        ("location", (r"onde mora", r"cidade", r"where", r"city", r"ciudad", r"donde", r"mora", r"lives?")),
-        ("applications", (r"candidaturas", r"applications", r"vagas", r"jobs", r"processos", r"postulaciones")),
-        ("title", (r"titulo", r"title", r"cargo", r"profissao", r"profession")),
-        ("certifications", (r"certificac\w*", r"certifications?", r"certificados?")),
-    )
-)
-STAFF_NOUN = re.compile(
-    r"recrutador\w*|recruiter|reclutador\w*|analistas?|analyst|responsavel|responsable|"
-    r"hunter|headhunter"
-)
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    """The planner's cue vocabularies (pt/en/es) as data: ``recruta/answer/cues.json``."""
+    data: dict[str, Any] = json.loads(CUES_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _named(key: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _rx(*alts)) for name, alts in cues()[key])
+
+
+# Cues, matched in the folded question (lowercase, no accents); the words are in cues.json.
+PRIVATE = _rx(*cues()["rx"]["private"])
+NOT_HELD = _rx(*cues()["rx"]["not_held"])
+HIRE = _rx(*cues()["rx"]["hire"])
+HIRE_NOUN = _rx(*cues()["rx"]["hire_noun"])
+HIRED = _rx(*cues()["rx"]["hired"])
+COUNT = _rx(*cues()["rx"]["count"])
+RANK = _rx(*cues()["rx"]["rank"])
+COMPARE = _rx(*cues()["rx"]["compare"])
+STATUS = _rx(*cues()["rx"]["status"])
+STATUS_STRONG = _rx(*cues()["rx"]["status_strong"])
+SEARCH = _rx(*cues()["rx"]["search"])
+PERSON_ASK = _rx(*cues()["rx"]["person_ask"])
+PERSON_WORDS = _rx(*cues()["rx"]["person_words"])
+VAGA_LIST = _rx(*cues()["rx"]["vaga_list"])
+APPLIED = _rx(*cues()["rx"]["applied"])
+DISTINCT = _rx(*cues()["rx"]["distinct"])
+APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
+VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
+VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
+CONTRACT = _rx(*cues()["rx"]["contract"])
+STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
+OUTCOME_CUES = _named("outcomes")
+BY = str(cues()["by"])
+GROUP_NOUNS: tuple[tuple[str, str], ...] = tuple((name, nouns) for name, nouns in cues()["group_nouns"])
+FIELD_CUES = _named("field_cues")
+CANDIDATE_CUES = _named("candidate_cues")
+STAFF_NOUN = re.compile(cues()["staff_noun"])
 # Words that frame a question and are never part of a vaga description.
 FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
 
@@ -536,60 +124,43 @@ class Parsed:
             )
         ]
 
+    def unknown_names(self, first_names: frozenset[str]) -> list[str]:
+        """Names the records do not hold: a capitalised first name that someone on file has, followed by
+        capitalised words ("Bianca Martins"), where no known value was found."""
+        named = {w for m in self.mentions for w in m.text.split()}
+        out = []
+        raw = [(m.group(0), fold(m.group(0)).casefold()) for m in re.finditer(r"\w+", self.question)]
+        i = 0
+        while i < len(raw):
+            word, key = raw[i]
+            if word[0].isupper() and key in first_names and key not in named:
+                j, run = i + 1, [word]
+                while j < len(raw) and (raw[j][0][0].isupper() or raw[j][1] in lexicon()["particles"]):
+                    run.append(raw[j][0])
+                    j += 1
+                while run and run[-1].casefold() in lexicon()["particles"]:
+                    run.pop()
+                if len(run) >= 2 and not {fold(w).casefold() for w in run} & named:
+                    out.append(" ".join(run))
+                i = j
+            else:
+                i += 1
+        return out
+
     def first(self, kind: str) -> str:
         vals = [m for m in self.mentions if kind in m.kinds]
-        return sorted(vals[0].values(kind))[0] if vals and len(vals[0].values(kind)) == 1 else ""
+        if not vals:
+            return ""
+        named = vals[0].values(kind)
+        # one value however the records capitalise it ("São José dos Campos" / "São José Dos Campos")
+        return sorted(named)[0] if len({fold(v).casefold() for v in named}) == 1 else ""
 
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
-_MONTHS = {
-    w: i + 1
-    for names in (
-        (
-            "janeiro",
-            "fevereiro",
-            "marco",
-            "abril",
-            "maio",
-            "junho",
-            "julho",
-            "agosto",
-            "setembro",
-            "outubro",
-            "novembro",
-            "dezembro",
-        ),
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        (
-            "enero",
-            "febrero",
-            "marzo",
-            "abril",
-            "mayo",
-            "junio",
-            "julio",
-            "agosto",
-            "septiembre",
-            "octubre",
-            "noviembre",
-            "diciembre",
-        ),
-    )
-    for i, w in enumerate(names)
-}
+# numbers joined into a code ("2021-2605708", "787/2021", "2021 2610800"); a date ("29/04/2021") is kept
+_CODE = re.compile(r"\d+(?:\s*[-/]\s*\d+)+|\d+(?:\s+\d{5,})+")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+_MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate(names)}
 # a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
 _TOP_N = re.compile(
@@ -621,9 +192,14 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
 
     folded = fold(question).casefold()
     refs = referenced_ids(question)
+    # "vaga 4329025 - SAP MM": a number that is no vaga's id but is in vaga titles is a requisition code
+    codes = [v for v in refs["vaga_id"] if v not in vagas.positions and vagas.known(v)]
+    refs["vaga_id"] = [v for v in refs["vaga_id"] if v not in codes]
     toks, mentions = gazetteer.find(question)
     id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
-    years = sorted({int(y) for y in _YEAR.findall(folded) if y not in id_words})
+    # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
+    dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
+    years = sorted({int(y) for y in _YEAR.findall(dated) if y not in id_words})
     n = None
     if m := _TOP_N.search(folded):
         n = int(m.group(1) or m.group(2))
@@ -644,11 +220,35 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         for w in mm.group(0).split()
         if name not in ("title",)
     }
-    description = [
+    # words of the hire/status/count cues ("se contrató", "how many applications") frame the question, unless
+    # written as a title word mid-question ("Analista de Contratos", "Application Developer")
+    titled = title_cased(question)
+    cue_words |= {
         w
-        for i, w in enumerate(toks)
-        if i not in covered and w not in FRAME and w not in cue_words and not w.isdigit() and vagas.known(_title(w))
-    ]
+        for rx in (HIRE, STATUS, COUNT, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
+        for mm in rx.finditer(folded)
+        for w in mm.group(0).split()
+    } - titled
+
+    def plain(i: int, w: str) -> bool:
+        return (
+            i not in covered
+            and w not in FRAME
+            and w not in cue_words
+            and (not w.isdigit() or (len(w) >= 3 and w not in id_words and int(w) not in (*years, n)))
+            and vagas.known(_title(w))
+        )
+
+    def titled_frame(i: int, w: str) -> bool:
+        """A frame word written capitalised next to a title word is the title's ("Recrutador Cloud")."""
+        return (
+            i not in covered
+            and w in titled
+            and vagas.known(_title(w))
+            and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in (i - 1, i + 1))
+        )
+
+    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w)]
     masked = _mask(toks, mentions)
     return Parsed(
         question=question,
@@ -668,6 +268,12 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         toks=toks,
         month=_MONTHS[month_m.group(1)] if month_m else None,
     )
+
+
+def title_cased(question: str) -> set[str]:
+    """Folded words written capitalised after the question's first word: how a title or a name is written."""
+    found = list(re.finditer(r"\w+", question))
+    return {fold(m.group(0)).casefold() for m in found[1:] if m.group(0)[0].isupper()}
 
 
 def _title(word: str) -> str:
@@ -697,7 +303,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -707,15 +313,25 @@ def _group(folded: str, measure: str) -> str:
 
 
 def _measure(p: Parsed, *, default: str) -> str:
-    if HIRE.search(CONTRACT.sub(" ", p.folded)):
+    # the described title's own words are no cue ("Application Developer" asks no count of applications)
+    titled = title_cased(p.question) & set(p.words)
+    q = " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
+    if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
-    if APPLIED.search(p.folded) and not (
-        PERSON_WORDS.search(p.folded) and not VAGA_WORDS.search(p.folded) and (p.skills or p.english or p.levels)
+    if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
+        return "applications"  # withdrawals, rejections, open processes; "how many people applied"  # withdrawals, rejections, open processes are applications with that outcome
+    staff = p.first("recruiter") or p.first("analyst")
+    if (DISTINCT.search(q) and (APPLIED.search(q) or PERSON_WORDS.search(q))) or (
+        staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
+    ):
+        return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
+    if APPLIED.search(q) and not (
+        PERSON_WORDS.search(q) and not VAGA_WORDS.search(q) and (p.skills or p.english or p.spanish or p.levels)
     ):
         return "applications"
-    if VAGA_WORDS.search(p.folded):
+    if VAGA_WORDS.search(q):
         return "vagas"
-    if PERSON_WORDS.search(p.folded):
+    if PERSON_WORDS.search(q):
         return "candidates"
     return default
 
@@ -727,6 +343,7 @@ class Planner:
     embedder: Embedder | None = None
     skills: Gazetteer | None = None  # declared skills (``entities.build_skill_gazetteer``)
     _examples: Any = field(default=None, repr=False)
+    _first_names: frozenset[str] | None = field(default=None, repr=False)
 
     def plan(self, question: str) -> tuple[Plan, Parsed]:
         p = parse(question, gazetteer=self.gazetteer, vagas=self.vagas)
@@ -736,6 +353,18 @@ class Planner:
         if made is None:
             made = self._by_example(p)
         return made or Plan(intent="retrieval"), p
+
+    @property
+    def first_names(self) -> frozenset[str]:
+        """First names of the people on file (candidates and staff), honorifics skipped."""
+        if self._first_names is None:
+            skip = set(lexicon()["honorifics"])
+            self._first_names = frozenset(
+                next(w for w in key if w not in skip)
+                for key, kinds in self.gazetteer.index.items()
+                if set(kinds) & {"candidate", "recruiter", "analyst"} and any(w not in skip for w in key)
+            )
+        return self._first_names
 
     def _declared(self, p: Parsed) -> list[str]:
         """Declared skills the question names, outside the names, places and language/level words it has."""
@@ -769,6 +398,8 @@ class Planner:
             city=p.first("city"),
             state="" if p.first("city") else p.first("state"),
             level="",
+            year=p.years[0] if len(p.years) == 1 else None,
+            month=p.month if len(p.years) == 1 else None,
         )
 
     def _filters(self, p: Parsed, *, measure: str) -> Filters:
@@ -812,6 +443,9 @@ class Planner:
         if NOT_HELD.search(unnamed):
             return Plan(intent="unanswerable", reason="not_in_records")
         people = p.people()
+        unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
+        if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
+            return Plan(intent="candidate_profile", candidates=(unknown[0],), field="summary")
         names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text for m in people)
         candidates = tuple(dict.fromkeys((*p.codes, *names)))
         vaga = self._vaga_ref(p)
@@ -820,7 +454,9 @@ class Planner:
         if RANK.search(q) and (not COUNT.search(q) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
-            if group and measure != "candidates":
+            if group in ("city", "level") and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q):
+                measure = "candidates"  # "which cities have the most candidates": the candidates' own city
+            if group and (measure != "candidates" or group in ("city", "level")):
                 return Plan(
                     intent="ranking",
                     measure=measure,
@@ -839,6 +475,20 @@ class Planner:
             if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
                 plan = replace(plan, candidates=candidates[:1])
             return plan
+        if re.search(rf"\b{BY}\b", q) and not candidates and not vaga.ids and not vaga.title:
+            # "Hires by client", "vacantes por ciudad": a count per group, whatever the verb
+            measure = _measure(p, default="vagas")
+            group = _group(q, measure)
+            if group and group != "vaga" and not p.first(group):  # "hired by recruiter Ana": a filter, not a group
+                return Plan(
+                    intent="count",
+                    measure=measure,
+                    group_by=group,
+                    n=p.n or 10,
+                    filters=self._filters(p, measure=measure),
+                )
+        if _field(q, FIELD_CUES) in ("activities", "requirements", "behaviour") and not HIRED.search(hire_q):
+            hire_q = HIRE_NOUN.sub(" ", hire_q)  # "what will the new hire do": the job's duties, not who was hired
         if HIRE.search(hire_q) and not candidates:
             if vaga.ids or (vaga.title and not p.years):
                 return Plan(intent="vaga_hires", vaga=vaga)
@@ -846,7 +496,18 @@ class Planner:
                 intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")
             )
         if candidates:
-            if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not _field(q, CANDIDATE_CUES)):
+            asked = _field(q, CANDIDATE_CUES)
+            status_cues = {m.group(0) for m in STATUS.finditer(q)} - STATUS_GENERIC
+            if (
+                asked
+                and asked != "applications"
+                and not status_cues
+                and not STATUS_STRONG.search(q)
+                and not HIRE.search(hire_q)
+            ):
+                # "Em que cidade vive X?" asks the profile, whatever "em que" says elsewhere
+                return Plan(intent="candidate_profile", candidates=candidates[:1], field=asked)
+            if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not asked):
                 return Plan(intent="applicant_status", candidates=candidates[:1], vaga=None if vaga.empty() else vaga)
             return Plan(
                 intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"
@@ -860,7 +521,8 @@ class Planner:
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
         ):
             return Plan(intent="candidate_search", n=p.n or 10, filters=self._search_filters(p))
-        if VAGA_LIST.search(q) and not vaga.ids:
+        listed = SEARCH.search(q) and VAGA_WORDS.search(q) and (vaga.client or vaga.city) and not vaga.title
+        if (VAGA_LIST.search(q) or listed) and not vaga.ids:
             return Plan(
                 intent="count", measure="vagas", op="list", n=p.n or 10, filters=self._filters(p, measure="vagas")
             )
@@ -980,4 +642,15 @@ def nearest_example(
     return (intent, skeleton), float(scores[best])
 
 
-__all__ = ["EXAMPLES_PATH", "Parsed", "Planner", "example_vectors", "load_examples", "nearest_example", "parse"]
+__all__ = [
+    "CUES_PATH",
+    "EXAMPLES_PATH",
+    "Parsed",
+    "Planner",
+    "cues",
+    "example_vectors",
+    "load_examples",
+    "nearest_example",
+    "parse",
+    "title_cased",
+]

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from recruta.ingest.store import Store
 
 TABLE_FILE = "table.sqlite3"  # its name inside a model's snapshot folder
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: applicants.city_source
 CV_HEAD_CHARS = 600  # where a CV states the candidate's city (its header), when the profile field is empty
 
 VAGA_COLUMNS = (
@@ -84,6 +84,7 @@ APPLICANT_COLUMNS = (
     "city",
     "objective",
     "created",
+    "city_source",  # "field": the profile's city; "cv": read from the CV header (the profile has none)
 )
 APPLICATION_COLUMNS = (
     "vaga_id",
@@ -214,6 +215,7 @@ def applicant_rows(ds: Dataset, *, pii: Counter[str] | None = None) -> list[tupl
                 _city_of(ib.local, a.cv_pt or a.cv_en),
                 redact(ib.objetivo_profissional, counts=pii),
                 iso_date(str((ib.model_extra or {}).get("data_criacao") or "")),
+                "field" if ib.local.strip() else "cv",
             )
         )
     return rows
@@ -302,6 +304,8 @@ class RecordsTable:
         """Derived columns every plan uses (years, the vaga's client on each application), computed once."""
         vagas = vagas.set_index("vaga_id", drop=False)
         applicants = applicants.set_index("code", drop=False)
+        if "city_source" not in applicants:  # a table of schema 1: every city counted as the profile's
+            applicants["city_source"] = "field"
         applications = applications.copy()
         applications["hired"] = applications["hired"].astype(int).astype(bool)
         vagas["year"] = vagas["requested"].str[:4]
