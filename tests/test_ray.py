@@ -201,6 +201,23 @@ def _slow_actor(seconds: float) -> type:
 
 
 # --------------------------------------------------------------------------- tests
+def test_workers_get_the_code_and_its_data_files_not_the_projects_data():
+    """The working_dir shipped to workers (gitignore-style excludes, as Ray applies them) keeps every file of the
+    package — recruta/facts/data/*.json included — and drops the project's data, docs and tests."""
+    from pathspec import PathSpec
+
+    from recruta.ingest.distributed import runtime_env
+
+    env = runtime_env()
+    excluded = PathSpec.from_lines("gitwildmatch", env["excludes"]).match_file
+    package = [str(p.relative_to(ROOT)) for p in (ROOT / "recruta").rglob("*") if p.is_file()]
+    package = [p for p in package if "__pycache__" not in p]
+    assert any(p.startswith("recruta/facts/data/") for p in package)
+    assert [p for p in package if excluded(p)] == []
+    assert not any(excluded(p) for p in ("experiment.py", "model.py", "ingestion.py", "bench/ingest_ray.py"))
+    assert all(excluded(p) for p in ("data/vagas.json", "tests/test_ray.py", "docs/x.md", ".venv/bin/python"))
+
+
 def test_same_index_as_single_process_across_two_nodes_and_idempotent(cluster, data, chroma, reference, tmp_path):
     from recruta.ingest.distributed import index_name, ingest_on_ray
 

@@ -89,17 +89,18 @@ log = logging.getLogger("recruta.ingest.distributed")
 SHARD_RECORDS = 500  # records per validate/chunk task: ~1.5 MB of raw applicants, a few seconds of work
 EMBED_BATCH = 256  # texts per embedding call in an actor (the model batches them by embed_batch_size)
 WRITERS = 2  # concurrent write tasks: one Chroma server takes the upserts, more only queue there
-# What a worker needs of the repository (the code), not its data, docs or local state.
+# What a worker needs of the repository (the code and the package's data files, e.g. recruta/facts/data), not the
+# project's data, docs or local state. Gitignore syntax: a leading "/" anchors a pattern at the repository's root.
 _EXCLUDES = [
     ".git",
     ".venv",
     ".recruta",
     ".env",
-    "data",
-    "docs",
-    "notebooks",
-    "tests",
-    "bench/out",
+    "/data",
+    "/docs",
+    "/notebooks",
+    "/tests",
+    "/bench/out",
     "mlruns",
     "mlartifacts",
     "**/__pycache__",
@@ -211,7 +212,11 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> I
 
 
 def _cause(exc: BaseException) -> RecrutaError | None:
-    """The project error inside a Ray error (task errors wrap the worker's exception, sometimes twice)."""
+    """The project error inside a Ray error (task errors wrap the worker's exception, sometimes twice). Ray raises
+    a task's error as an instance of both ``RayTaskError`` and the error's class, whose message is Ray's traceback:
+    the worker's own exception is its ``cause``."""
+    from ray.exceptions import RayError
+
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -219,9 +224,9 @@ def _cause(exc: BaseException) -> RecrutaError | None:
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
-        if isinstance(e, RecrutaError):
+        if isinstance(e, RecrutaError) and not isinstance(e, RayError):
             return e
-        todo += [getattr(e, "cause", None), e.__cause__, e.__context__]
+        todo += [e.__context__, e.__cause__, getattr(e, "cause", None)]  # popped last first: Ray's cause first
     return None
 
 
