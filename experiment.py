@@ -5,6 +5,7 @@
     python experiment.py --limit 20           # fewer questions per split
 
     python experiment.py --phrasings ../shared/data/phrasings/recruiter_questions.jsonl   # + the "unseen" split
+    MLFLOW_TRACKING_URI=http://HOST:PORT python experiment.py --ray [ADDRESS]   # variants as Ray tasks
 
 Per variant (one MLflow run, nested under a grid run): params (the RAGConfig); answer accuracy (each answer
 judged against the exact expected answer computed from the records, ``recruta.rag.judge``), false-hire rate,

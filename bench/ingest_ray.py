@@ -34,8 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import bench_home, clean_env, command, contention_note, machine_info, table, write_outputs
+from bench.harness import bench_home, command, contention_note, machine_info, table, write_outputs
 from bench.ingest import FULL, generate, scaled
+from devtools.servers import env_for
 from recruta.core.settings import Settings, quiet_telemetry
 
 quiet_telemetry()
@@ -72,7 +73,7 @@ def start_chroma(folder: Path, env_home: Path) -> tuple[subprocess.Popen[bytes],
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=clean_env(env_home),
+        env=env_for(env_home),
     )
     deadline = time.time() + 120
     while time.time() < deadline:
