@@ -400,10 +400,11 @@ def render(data: dict[str, Any]) -> str:
                 ],
             ),
             "",
-            f"**Per-node overhead.** The same two cores as two nodes instead of one: a per-core rate {s['node_rate_cost']:.0%} "
-            f"lower and {s['node_fixed_cpu_s']:+.1f} CPU-s of fixed cost per run. Idle, a one-node cluster burns "
+            f"**Per-node overhead.** The same two cores as two nodes instead of one: a per-core rate "
+            f"{abs(s['node_rate_cost']):.0%} {'lower' if s['node_rate_cost'] >= 0 else 'higher'} "
+            f"and {s['node_fixed_cpu_s']:+.1f} CPU-s of fixed cost per run. Idle, a one-node cluster burns "
             f"{s['idle_cores_1']:.2f} cores and a two-node one {s['idle_cores_2']:.2f} (raylets, GCS, agents, idle "
-            f"workers): **{s['node_idle_cores']:.2f} cores per extra node**. Joining a node: {s['node_join_s']:.1f} s "
+            f"workers): **{s['node_idle_cores']:+.2f} cores per extra node**. Joining a node: {s['node_join_s']:.1f} s "
             f"(once per cluster); starting the head: {s['head_start_s']:.1f} s. Each embedding actor loads the model "
             "once per run (in the fixed cost).",
             "",
