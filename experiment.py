@@ -5,6 +5,7 @@
     python experiment.py --limit 20           # fewer questions per split
 
     python experiment.py --phrasings ../shared/data/phrasings/recruiter_questions.jsonl   # + the "unseen" split
+    MLFLOW_TRACKING_URI=http://HOST:PORT python experiment.py --ray [ADDRESS]   # variants as Ray tasks
 
 Per variant (one MLflow run, nested under a grid run): params (the RAGConfig); answer accuracy (each answer
 judged against the exact expected answer computed from the records, ``recruta.rag.judge``), false-hire rate,
@@ -19,10 +20,13 @@ plot per split, and the pyfunc model (with its index snapshot). The grid run hol
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import logging
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -40,6 +44,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import mlflow  # noqa: E402
+from mlflow.tracking.context.registry import resolve_tags  # noqa: E402
 
 from ingestion import ingest, open_index  # noqa: E402
 from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model  # noqa: E402
@@ -48,6 +53,7 @@ from recruta.ingest.loaders import load_dataset  # noqa: E402
 from recruta.rag.generators import Generator, make_generator  # noqa: E402
 from recruta.rag.metrics import answer_row  # noqa: E402
 from recruta.rag.metrics import summarise as summarise_rows  # noqa: E402
+from recruta.rag.parallel import GridRun, Splits, VariantResult, check_tracking_server  # noqa: E402
 from recruta.rag.vocab import RecordNames  # noqa: E402
 
 log = logging.getLogger("recruta.experiment")
@@ -96,9 +102,9 @@ def setup_mlflow(settings: Settings, experiment: str) -> str:
 
 def evaluate(
     agent: RAGAgent, items: list[evalset_mod.EvalItem], *, desc: str, names: RecordNames | None = None
-) -> tuple[dict[str, float], list[dict]]:
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Ask every item; each answer judged (with the records' ``names``, when given: extra names, false hires)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in tqdm(items, desc=desc, unit="q", leave=False):
         t0 = time.perf_counter()
         ans = agent.answer(item.question)
@@ -111,12 +117,12 @@ def evaluate(
     return summarise(rows, k=agent.config.top_k), rows
 
 
-def summarise(rows: list[dict], *, k: int) -> dict[str, float]:
+def summarise(rows: list[dict[str, Any]], *, k: int) -> dict[str, float]:
     """Overall and per-kind metrics of evaluated rows (``recruta.rag.metrics.summarise``)."""
     return summarise_rows(rows, k=k)
 
 
-def _plot_run(rows: list[dict], path: Path, title: str) -> Path:
+def _plot_run(rows: list[dict[str, Any]], path: Path, title: str) -> Path:
     kinds = sorted({r["kind"] for r in rows})
     means = [
         sum(r["rougeL"] for r in rows if r["kind"] == k) / max(1, sum(r["kind"] == k for r in rows)) for k in kinds
@@ -132,7 +138,7 @@ def _plot_run(rows: list[dict], path: Path, title: str) -> Path:
     return path
 
 
-def _plot_accuracy(rows: list[dict], path: Path, title: str) -> Path:
+def _plot_accuracy(rows: list[dict[str, Any]], path: Path, title: str) -> Path:
     """Answer accuracy per question kind, one bar per split (dev, held-out, unseen)."""
     judged = [r for r in rows if r.get("correct") is not None]
     kinds = sorted(
@@ -210,19 +216,12 @@ def ensure_index(config: RAGConfig, settings: Settings, data_dir: Path) -> Path:
     return export_snapshot(store, settings.home / "snapshots" / store.name)
 
 
-def run_grid(
-    *,
-    settings: Settings,
-    configs: list[RAGConfig],
-    data_dir: Path,
-    limit: int | None = None,
-    experiment: str = EXPERIMENT,
-    generators: dict[str, Generator] | None = None,
-    phrasings: Path | None = None,
-) -> list[tuple[str, str, dict[str, float]]]:
-    """Run every variant; returns (run_id, name, dev metrics). ``phrasings``: recruiters' question templates for
-    the ``unseen`` split (read here, never copied into the project)."""
-    setup_mlflow(settings, experiment)
+def eval_splits(
+    *, settings: Settings, data_dir: Path, limit: int | None = None, phrasings: Path | None = None
+) -> Splits:
+    """The grid's questions: ``data_dir/evalset.jsonl`` (built and saved when missing) cut to ``limit`` dev
+    questions (a third of that held-out and unseen), the ``unseen`` split from ``phrasings`` when given
+    (recruiters' question templates, read here, never copied into the project), and the records' names."""
     eval_path = data_dir / "evalset.jsonl"
     ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
     if eval_path.exists():
@@ -235,91 +234,169 @@ def run_grid(
             log.warning("cannot write %s (%s): the evaluation set stays in memory", eval_path, exc)
     if phrasings is not None:
         items = [i for i in items if i.split != "unseen"] + evalset_mod.build_unseen(ds, phrasings)[0]
-    names = RecordNames.from_dataset(ds)
     dev = [i for i in items if i.split == "dev"][:limit]
-    test = [i for i in items if i.split == evalset_mod.HELD_OUT][: (limit and max(1, limit // 3))]
-    unseen = [i for i in items if i.split == "unseen"][: (limit and max(1, limit // 3))]
     if not dev:
         raise SystemExit(f"{eval_path} has no dev questions")
-    generators = generators if generators is not None else {}
-    results: list[tuple[str, str, dict[str, float]]] = []
-    with (
-        mlflow.start_run(run_name=f"grid-{time.strftime('%Y%m%d-%H%M%S')}") as parent,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
+    return Splits(
+        dev=dev,
+        test=[i for i in items if i.split == evalset_mod.HELD_OUT][: (limit and max(1, limit // 3))],
+        unseen=[i for i in items if i.split == "unseen"][: (limit and max(1, limit // 3))],
+        names=RecordNames.from_dataset(ds),
+    )
+
+
+def variant_generator(name: str, settings: Settings) -> Generator:
+    """The generator a variant names, configured from the settings."""
+    return make_generator(
+        name,
+        cache_dir=settings.llm_cache,
+        dtype=settings.llm_dtype,
+        threads=settings.torch_threads,
+        openai_base_url=settings.openai_base_url,
+        openai_api_key=settings.openai_api_key,
+    )
+
+
+def run_variant(
+    config: RAGConfig, *, agent: RAGAgent, splits: Splits, snapshot: Path, grid: GridRun, folder: Path
+) -> VariantResult:
+    """One variant's MLflow run, nested under the grid's: params, metrics on every split (dev unprefixed, then
+    ``test_``, ``unseen_``), the predictions table, the plots (written in ``folder``) and the model with its index
+    ``snapshot``. The sequential loop and the Ray task (recruta/rag/parallel.py) both call this."""
+    name = variant_name(config)
+    with mlflow.start_run(
+        run_name=name,
+        experiment_id=grid.experiment_id,
+        parent_run_id=grid.parent_id,
+        nested=True,
+        tags={**grid.tags, KIND_TAG: "variant"},
+    ) as run:
+        mlflow.log_params({k: str(v) for k, v in asdict(config).items()})
+        dev_metrics, dev_rows = evaluate(agent, splits.dev, desc=f"{name} dev", names=splits.names)
+        test_metrics, test_rows = evaluate(agent, splits.test, desc=f"{name} test", names=splits.names)
+        unseen_metrics, unseen_rows = evaluate(agent, splits.unseen, desc=f"{name} unseen", names=splits.names)
+        mlflow.log_metrics(dev_metrics)
+        mlflow.log_metrics({f"test_{k}": v for k, v in test_metrics.items()})
+        mlflow.log_metrics({f"unseen_{k}": v for k, v in unseen_metrics.items()})
+        all_rows = dev_rows + test_rows + unseen_rows
+        mlflow.log_table({k: [r[k] for r in all_rows] for k in dev_rows[0]}, artifact_file="predictions.json")
+        mlflow.log_artifact(str(_plot_run(dev_rows, folder / "rougeL_by_kind.png", name)), "plots")
+        mlflow.log_artifact(str(_plot_accuracy(all_rows, folder / "accuracy_by_kind.png", name)), "plots")
+        log_rag_model(config, snapshot=snapshot)
+        return VariantResult(
+            run_id=run.info.run_id, name=name, dev=dev_metrics, test=test_metrics, unseen=unseen_metrics
+        )
+
+
+def _variants_here(
+    configs: list[RAGConfig],
+    *,
+    settings: Settings,
+    data_dir: Path,
+    splits: Splits,
+    grid: GridRun,
+    folder: Path,
+    generators: dict[str, Generator],
+) -> Iterator[VariantResult]:
+    """The variants one after another in this process (each generator loaded once for the grid)."""
+    for config in configs:
+        snapshot = ensure_index(config, settings, data_dir)
+        if config.generator not in generators:
+            generators[config.generator] = variant_generator(config.generator, settings)
+        agent = RAGAgent.from_config(config, settings=settings, generator=generators[config.generator])
+        yield run_variant(config, agent=agent, splits=splits, snapshot=snapshot, grid=grid, folder=folder)
+
+
+def _log_comparison(results: list[VariantResult], folder: Path) -> None:
+    """The grid run's comparison plot and table (dev metrics of every variant)."""
+    mlflow.log_artifact(str(_plot_grid([(r.name, r.dev) for r in results], folder / "comparison.png")), "plots")
+    metrics = (
+        "answer_accuracy",
+        "false_hire_rate",
+        "citation_precision",
+        "citation_recall",
+        "rougeL",
+        "rouge1",
+        "rouge2",
+        "bleu",
+        "hit_at_k",
+        "mrr",
+        "latency_p50_ms",
+    )
+    mlflow.log_table(
+        {
+            "run_id": [r.run_id for r in results],
+            "variant": [r.name for r in results],
+            **{m: [r.dev.get(m) for r in results] for m in metrics},
+        },
+        artifact_file="comparison.json",
+    )
+
+
+def run_grid(
+    *,
+    settings: Settings,
+    configs: list[RAGConfig],
+    data_dir: Path,
+    limit: int | None = None,
+    experiment: str = EXPERIMENT,
+    generators: dict[str, Generator] | None = None,
+    phrasings: Path | None = None,
+    ray: bool = False,
+    ray_address: str | None = None,
+) -> list[tuple[str, str, dict[str, float]]]:
+    """Run every variant; returns (run_id, name, dev metrics). ``phrasings``: recruiters' question templates for
+    the ``unseen`` split (read here, never copied into the project). ``ray``: the variants as Ray tasks on the
+    cluster at ``ray_address`` (None: a local Ray), logging to the MLflow server of ``MLFLOW_TRACKING_URI``
+    (recruta/rag/parallel.py); everything else is this same code, so the runs are the same but for timings."""
+    if ray:
+        check_tracking_server(settings.mlflow_uri)
+    setup_mlflow(settings, experiment)
+    splits = eval_splits(settings=settings, data_dir=data_dir, limit=limit, phrasings=phrasings)
+    results: list[VariantResult] = []
+    with contextlib.ExitStack() as stack:
+        if ray:
+            from recruta.ingest.distributed import ray_session
+
+            stack.enter_context(ray_session(ray_address))  # connected before any run is opened
+        parent = stack.enter_context(mlflow.start_run(run_name=f"grid-{time.strftime('%Y%m%d-%H%M%S')}"))
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         mlflow.set_tag(KIND_TAG, "grid")
         mlflow.log_params(
             {
                 "n_variants": len(configs),
-                "n_dev": len(dev),
-                "n_test": len(test),
-                "n_unseen": len(unseen),
+                "n_dev": len(splits.dev),
+                "n_test": len(splits.test),
+                "n_unseen": len(splits.unseen),
                 "data_dir": str(data_dir),
             }
         )
-        for config in configs:
-            name = variant_name(config)
-            snapshot = ensure_index(config, settings, data_dir)
-            if config.generator not in generators:
-                generators[config.generator] = make_generator(
-                    config.generator,
-                    cache_dir=settings.llm_cache,
-                    dtype=settings.llm_dtype,
-                    threads=settings.torch_threads,
-                    openai_base_url=settings.openai_base_url,
-                    openai_api_key=settings.openai_api_key,
-                )
-            agent = RAGAgent.from_config(config, settings=settings, generator=generators[config.generator])
-            with mlflow.start_run(run_name=name, nested=True) as run:
-                mlflow.set_tag(KIND_TAG, "variant")
-                mlflow.set_tag("mlflow.parentRunId", parent.info.run_id)
-                mlflow.log_params({k: str(v) for k, v in asdict(config).items()})
-                dev_metrics, dev_rows = evaluate(agent, dev, desc=f"{name} dev", names=names)
-                test_metrics, test_rows = evaluate(agent, test, desc=f"{name} test", names=names)
-                unseen_metrics, unseen_rows = evaluate(agent, unseen, desc=f"{name} unseen", names=names)
-                mlflow.log_metrics(dev_metrics)
-                mlflow.log_metrics({f"test_{k}": v for k, v in test_metrics.items()})
-                mlflow.log_metrics({f"unseen_{k}": v for k, v in unseen_metrics.items()})
-                all_rows = dev_rows + test_rows + unseen_rows
-                mlflow.log_table({k: [r[k] for r in all_rows] for k in dev_rows[0]}, artifact_file="predictions.json")
-                mlflow.log_artifact(str(_plot_run(dev_rows, Path(tmp) / "rougeL_by_kind.png", name)), "plots")
-                mlflow.log_artifact(str(_plot_accuracy(all_rows, Path(tmp) / "accuracy_by_kind.png", name)), "plots")
-                log_rag_model(config, snapshot=snapshot)
-                results.append((run.info.run_id, name, dev_metrics))
-            print(
-                f"{name}: accuracy={dev_metrics.get('answer_accuracy', 0):.3f} "
-                f"(held-out {test_metrics.get('answer_accuracy', 0):.3f}"
-                + (f", unseen {unseen_metrics.get('answer_accuracy', 0):.3f}" if unseen_metrics else "")
-                + ") "
-                f"rougeL={dev_metrics['rougeL']:.3f} bleu={dev_metrics['bleu']:.1f} "
-                f"hit@k={dev_metrics['hit_at_k']:.2f} mrr={dev_metrics['mrr']:.2f} "
-                f"p50={dev_metrics['latency_p50_ms']:.0f}ms"
+        grid = GridRun(experiment_id=parent.info.experiment_id, parent_id=parent.info.run_id, tags=resolve_tags())
+        if ray:
+            from recruta.rag.parallel import variants_on_ray
+
+            variants = variants_on_ray(
+                configs,
+                settings=settings,
+                splits=splits,
+                grid=grid,
+                index=functools.partial(ensure_index, settings=settings, data_dir=data_dir),
             )
-        mlflow.log_artifact(str(_plot_grid([(n, m) for _, n, m in results], Path(tmp) / "comparison.png")), "plots")
-        mlflow.log_table(
-            {
-                "run_id": [r for r, _, _ in results],
-                "variant": [n for _, n, _ in results],
-                **{
-                    m: [x[2].get(m) for x in results]
-                    for m in (
-                        "answer_accuracy",
-                        "false_hire_rate",
-                        "citation_precision",
-                        "citation_recall",
-                        "rougeL",
-                        "rouge1",
-                        "rouge2",
-                        "bleu",
-                        "hit_at_k",
-                        "mrr",
-                        "latency_p50_ms",
-                    )
-                },
-            },
-            artifact_file="comparison.json",
-        )
-    return results
+        else:
+            variants = _variants_here(
+                configs,
+                settings=settings,
+                data_dir=data_dir,
+                splits=splits,
+                grid=grid,
+                folder=folder,
+                generators=generators if generators is not None else {},
+            )
+        for result in variants:
+            results.append(result)
+            print(result.line())
+        _log_comparison(results, folder)
+    return [(r.run_id, r.name, r.dev) for r in results]
 
 
 def log_jd_ratings(settings: Settings, experiment: str = "recruta-jd") -> dict[str, float]:
@@ -373,26 +450,16 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"{k}: {v:.3f}" for k, v in sorted(metrics.items())) or "no JD feedback yet")
         return 0
     try:
-        if args.ray is not None:
-            from recruta.rag.parallel import run_grid_on_ray
-
-            results = run_grid_on_ray(
-                settings=settings,
-                configs=grid(args.grid, settings),
-                data_dir=args.data_dir,
-                limit=args.limit,
-                experiment=args.experiment,
-                address=args.ray or None,
-            )
-        else:
-            results = run_grid(
-                settings=settings,
-                configs=grid(args.grid, settings),
-                data_dir=args.data_dir,
-                limit=args.limit,
-                experiment=args.experiment,
-                phrasings=args.phrasings,
-            )
+        results = run_grid(
+            settings=settings,
+            configs=grid(args.grid, settings),
+            data_dir=args.data_dir,
+            limit=args.limit,
+            experiment=args.experiment,
+            phrasings=args.phrasings,
+            ray=args.ray is not None,
+            ray_address=args.ray or None,
+        )
     except RecrutaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+from mlflow.pyfunc.model import PythonModel  # typed there (``mlflow.pyfunc`` is a lazy loader to mypy)
 
 from recruta.core.settings import quiet_telemetry
 from recruta.ingest.store import Store
@@ -28,7 +29,7 @@ from recruta.rag.agent import Answer, RAGAgent, RAGConfig, materialise_snapshot,
 
 
 # --------------------------------------------------------------------------- MLflow pyfunc
-class RecrutaRAGModel(mlflow.pyfunc.PythonModel):
+class RecrutaRAGModel(PythonModel):
     """Input: a DataFrame/list of dicts with ``pergunta`` (or a list of strings). Output: list of answers."""
 
     def load_context(self, context: Any) -> None:
@@ -36,7 +37,8 @@ class RecrutaRAGModel(mlflow.pyfunc.PythonModel):
         config = RAGConfig(**(context.model_config or {}))
         self.agent = RAGAgent.from_config(config, snapshot=Path(context.artifacts["index"]))
 
-    def predict(self, context, model_input, params=None):  # noqa: ANN001 (mlflow infers signatures from hints)
+    # No hints on purpose: mlflow would infer the signature and validate inputs from them (type: ignore for that).
+    def predict(self, context, model_input, params=None):  # type: ignore[no-untyped-def]  # noqa: ANN001
         if hasattr(model_input, "to_dict"):
             rows = model_input.to_dict(orient="records")
         elif isinstance(model_input, (str, dict)):

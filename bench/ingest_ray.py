@@ -34,8 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import bench_home, clean_env, command, contention_note, machine_info, table, write_outputs
+from bench.harness import bench_home, command, contention_note, machine_info, table, write_outputs
 from bench.ingest import FULL, generate, scaled
+from devtools.servers import env_for
 from recruta.core.settings import Settings, quiet_telemetry
 
 quiet_telemetry()
@@ -72,7 +73,7 @@ def start_chroma(folder: Path, env_home: Path) -> tuple[subprocess.Popen[bytes],
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=clean_env(env_home),
+        env=env_for(env_home),
     )
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -399,10 +400,11 @@ def render(data: dict[str, Any]) -> str:
                 ],
             ),
             "",
-            f"**Per-node overhead.** The same two cores as two nodes instead of one: a per-core rate {s['node_rate_cost']:.0%} "
-            f"lower and {s['node_fixed_cpu_s']:+.1f} CPU-s of fixed cost per run. Idle, a one-node cluster burns "
+            f"**Per-node overhead.** The same two cores as two nodes instead of one: a per-core rate "
+            f"{abs(s['node_rate_cost']):.0%} {'lower' if s['node_rate_cost'] >= 0 else 'higher'} "
+            f"and {s['node_fixed_cpu_s']:+.1f} CPU-s of fixed cost per run. Idle, a one-node cluster burns "
             f"{s['idle_cores_1']:.2f} cores and a two-node one {s['idle_cores_2']:.2f} (raylets, GCS, agents, idle "
-            f"workers): **{s['node_idle_cores']:.2f} cores per extra node**. Joining a node: {s['node_join_s']:.1f} s "
+            f"workers): **{s['node_idle_cores']:+.2f} cores per extra node**. Joining a node: {s['node_join_s']:.1f} s "
             f"(once per cluster); starting the head: {s['head_start_s']:.1f} s. Each embedding actor loads the model "
             "once per run (in the fixed cost).",
             "",

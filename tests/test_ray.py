@@ -141,6 +141,16 @@ def _same_index(got: dict[str, Any], want: dict[str, Any], *, min_cosine: float 
         assert float(np.dot(got[i][2], vector)) >= min_cosine, i
 
 
+def _table_rows(path: str) -> list[str]:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
 def _same_report(got: Any, want: Any) -> None:
     assert got.read == want.read and got.documents == want.documents
     assert [str(s) for s in got.skipped] == [str(s) for s in want.skipped]
@@ -191,21 +201,41 @@ def _slow_actor(seconds: float) -> type:
 
 
 # --------------------------------------------------------------------------- tests
+def test_workers_get_the_code_and_its_data_files_not_the_projects_data():
+    """The working_dir shipped to workers (gitignore-style excludes, as Ray applies them) keeps every file of the
+    package — recruta/facts/data/*.json included — and drops the project's data, docs and tests."""
+    from pathspec import PathSpec
+
+    from recruta.ingest.distributed import runtime_env
+
+    env = runtime_env()
+    excluded = PathSpec.from_lines("gitwildmatch", env["excludes"]).match_file
+    package = [str(p.relative_to(ROOT)) for p in (ROOT / "recruta").rglob("*") if p.is_file()]
+    package = [p for p in package if "__pycache__" not in p]
+    assert any(p.startswith("recruta/facts/data/") for p in package)
+    assert [p for p in package if excluded(p)] == []
+    assert not any(excluded(p) for p in ("experiment.py", "model.py", "ingestion.py", "bench/ingest_ray.py"))
+    assert all(excluded(p) for p in ("data/vagas.json", "tests/test_ray.py", "docs/x.md", ".venv/bin/python"))
+
+
 def test_same_index_as_single_process_across_two_nodes_and_idempotent(cluster, data, chroma, reference, tmp_path):
-    from recruta.ingest.distributed import ingest_on_ray
+    from recruta.ingest.distributed import index_name, ingest_on_ray
 
     want_report, want = reference
     s = _settings(tmp_path, chroma, "twonodes")
     out = ingest_on_ray(data_dir=data, settings=s, shard_records=8, embed_batch=64, write_batch=128, progress=False)
     _same_report(out.report, want_report)
     assert out.report.embedded == out.report.documents == len(want) and out.report.unchanged == 0
+    # the planner's records table, built beside the index as the single process builds it: the same rows
+    assert out.report.table != want_report.table and Path(out.report.table).name == f"table-{index_name(s)}.sqlite3"
+    assert len(_table_rows(want_report.table)) > 100
+    assert _table_rows(out.report.table) == _table_rows(want_report.table)
     assert out.nodes == 2 and out.actors == 2
     assert len(out.documents_by_node) == 2 and sum(out.documents_by_node.values()) == len(want)
     assert sum(out.embedded_by_node.values()) == len(want)
     got = _index(s)
     _same_index(got, want)
     assert all(np.array_equal(got[i][2], v[2]) for i, v in want.items())  # the hash embedder: bit-identical
-    from recruta.ingest.distributed import index_name
     from recruta.ingest.documents import Document
     from recruta.ingest.store import Store, make_client
 
@@ -354,7 +384,7 @@ def test_cli_driver_killed_midway_then_rerun_finishes(cluster, data, chroma, ref
         sys.executable,
         "ingestion.py",
         "--data-dir",
-        str(data),
+        os.path.relpath(data, ROOT),  # relative to the driver's folder, not the workers'
         "--chunk-size",
         "600",
         "--ray",
@@ -377,6 +407,7 @@ def test_cli_driver_killed_midway_then_rerun_finishes(cluster, data, chroma, ref
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "ray: 2 node(s)" in done.stdout and f"documents: {len(want)}" in done.stdout
+    assert "records table: none" not in done.stdout and "records table: " in done.stdout
     assert written <= len(want)
     _same_index(_index(s), want)
 
@@ -485,29 +516,47 @@ def _artifacts(client: Any, run_id: str, path: str = "") -> list[str]:
 
 def test_experiment_grid_on_ray_logs_the_sequential_runs(cluster, small_data, mlflow_server, tmp_path, monkeypatch):
     """`experiment.py --ray`: the variants as Ray tasks on the two nodes, logging to one MLflow server; every run
-    equals its sequential twin but for timings."""
+    equals its sequential twin but for timings — every split (dev, held-out, unseen) and every metric, the judged
+    answer accuracy included."""
     from mlflow.tracking import MlflowClient
 
     import experiment as exp
     from recruta.core.settings import Settings
-    from recruta.rag.parallel import run_grid_on_ray
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server)
+    phrasings = tmp_path / "phrasings.jsonl"  # recruiters' templates: the "unseen" split
+    phrasings.write_text(
+        '{"kind": "count", "lang": "en", "text": "How many openings does {cliente} have?"}\n'
+        '{"kind": "hired", "lang": "pt", "text": "Quem ficou com a vaga {titulo}?"}\n'
+    )
     s = Settings(home=tmp_path / "home", embedder="hash", generator="extractive", chunk_size=600)
     configs = exp.grid("test", s)
-    sequential = exp.run_grid(settings=s, configs=configs, data_dir=small_data, limit=6, experiment="sequential")
-    parallel = run_grid_on_ray(settings=s, configs=configs, data_dir=small_data, limit=6, experiment="parallel")
+    common: dict[str, Any] = {"settings": s, "configs": configs, "data_dir": small_data, "limit": 6}
+    sequential = exp.run_grid(**common, experiment="sequential", phrasings=phrasings)
+    parallel = exp.run_grid(**common, experiment="parallel", phrasings=phrasings, ray=True)  # this cluster
     client = MlflowClient(mlflow_server)
     assert [n for _, n, _ in parallel] == [n for _, n, _ in sequential] and len(parallel) == len(configs) == 2
     timing = ("latency_p50_ms", "latency_p95_ms")
+
+    def untimed(metrics: dict[str, float]) -> dict[str, float]:
+        """All but the latencies (overall and per kind: ``latency_p50_ms/count``), of every split."""
+        return {
+            k: v
+            for k, v in metrics.items()
+            if k.split("/")[0].removeprefix("test_").removeprefix("unseen_") not in timing
+        }
+
+    grids = [client.get_run(client.get_run(r[0][0]).data.tags["mlflow.parentRunId"]) for r in (sequential, parallel)]
+    assert grids[0].data.params == grids[1].data.params and grids[0].data.params["n_unseen"] == "2"
     for (seq_id, _, seq_dev), (par_id, _, par_dev) in zip(sequential, parallel, strict=True):
         a, b = client.get_run(seq_id), client.get_run(par_id)
-        assert {k: v for k, v in a.data.metrics.items() if not k.endswith(timing)} == {
-            k: v for k, v in b.data.metrics.items() if not k.endswith(timing)
-        }
-        assert {k: v for k, v in seq_dev.items() if k not in timing} == {
-            k: v for k, v in par_dev.items() if k not in timing
-        }
+        metrics = untimed(a.data.metrics)
+        assert metrics == untimed(b.data.metrics)
+        for key in ("answer_accuracy", "test_answer_accuracy", "unseen_answer_accuracy", "unseen_n_questions"):
+            assert key in metrics, key  # the judged accuracy on every split is among what is compared
+        assert any(k.startswith("unseen_answer_accuracy/") for k in metrics)
+        assert {f"{p}{t}" for p in ("", "test_", "unseen_") for t in timing} <= set(a.data.metrics) - set(metrics)
+        assert untimed(seq_dev) == untimed(par_dev) and "answer_accuracy" in seq_dev
         assert a.data.params == b.data.params
         assert a.info.run_name == b.info.run_name
         assert client.get_run(b.data.tags["mlflow.parentRunId"]).data.tags[exp.KIND_TAG] == "grid"
@@ -523,6 +572,7 @@ def test_experiment_grid_on_ray_logs_the_sequential_runs(cluster, small_data, ml
             col = table["columns"].index("latency_ms")
             tables.append([[v for i, v in enumerate(row) if i != col] for row in table["data"]])
         assert tables[0] and len(tables[0]) == len(tables[1])
+        assert {row[table["columns"].index("split")] for row in table["data"]} == {"dev", "test", "unseen"}
         for x, y in zip(*tables, strict=True):
             assert x == y, (x, y)
         index = [

@@ -17,6 +17,9 @@ tree that only one process may write. The stages, and which Ray engine runs each
    ``EMBED_BATCH`` rows (small blocks spread the embedding over every actor).
 3. **embed** — Ray Data ``map_batches`` over an actor pool: each actor loads the configured embedder backend once.
 4. **write** — Ray Data ``map_batches`` tasks upsert batches of ``WRITE_BATCH`` documents into the Chroma server.
+5. **records table** — one Ray task on the driver's node builds the planner's records table from the files
+   (``recruta.answer.table.build_table``, as ``ingestion.ingest`` does, at the same ``table_path``) while the
+   other stages run: it needs every record at once and is cheap next to the embedding.
 
 Every step calls the single-process code (``loaders.validate_records`` / ``prospect_records``, the
 ``documents`` builders, ``Document.content_hash``, ``Store.hashes`` / ``Store.upsert``), so ids, texts and
@@ -27,6 +30,9 @@ retries their batches.
 
 Stage timings (``IngestReport.stage_seconds``) are summed over the cluster's workers (task-seconds); the
 report's ``seconds`` and :attr:`DistributedReport.phases` are wall-clock.
+
+Over 500 lines as one cohesive thing: the stages above and the driver that wires them share their types
+(shards, summaries) and nothing else uses them.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from recruta.answer.table import build_table, table_path
 from recruta.core.errors import InvalidInput, RecrutaError, Unavailable
 from recruta.core.settings import PROJECT_ROOT, Settings
 from recruta.ingest.documents import Document, build_documents, candidate_documents
@@ -55,6 +62,7 @@ from recruta.ingest.loaders import (
     Dataset,
     Skipped,
     hired_set,
+    load_dataset,
     prospect_records,
     read_json_object,
     validate_records,
@@ -75,6 +83,7 @@ __all__ = [
     "index_name",
     "ingest_on_ray",
     "ray_session",
+    "ray_task",
     "runtime_env",
 ]
 
@@ -83,17 +92,18 @@ log = logging.getLogger("recruta.ingest.distributed")
 SHARD_RECORDS = 500  # records per validate/chunk task: ~1.5 MB of raw applicants, a few seconds of work
 EMBED_BATCH = 256  # texts per embedding call in an actor (the model batches them by embed_batch_size)
 WRITERS = 2  # concurrent write tasks: one Chroma server takes the upserts, more only queue there
-# What a worker needs of the repository (the code), not its data, docs or local state.
+# What a worker needs of the repository (the code and the package's data files, e.g. recruta/facts/data), not the
+# project's data, docs or local state. Gitignore syntax: a leading "/" anchors a pattern at the repository's root.
 _EXCLUDES = [
     ".git",
     ".venv",
     ".recruta",
     ".env",
-    "data",
-    "docs",
-    "notebooks",
-    "tests",
-    "bench/out",
+    "/data",
+    "/docs",
+    "/notebooks",
+    "/tests",
+    "/bench/out",
     "mlruns",
     "mlartifacts",
     "**/__pycache__",
@@ -131,10 +141,8 @@ def _check_reachable(address: str) -> None:
         raise InvalidInput(
             f"--ray: expected HOST:PORT of a Ray head (as printed by `ray start --head`), got {address!r}"
         )
-    import ray.util
-
     # Ray itself connects to this machine's address when given a loopback one (so does `ray start`'s head).
-    hosts = [host, ray.util.get_node_ip_address()] if host in ("localhost", "127.0.0.1", "::1") else [host]
+    hosts = [host, _node_ip()] if host in ("localhost", "127.0.0.1", "::1") else [host]
     errors = []
     for candidate in hosts:
         try:
@@ -146,6 +154,34 @@ def _check_reachable(address: str) -> None:
         f"Ray cluster at {address} unreachable ({'; '.join(errors)}); start one with "
         "`ray start --head --port PORT` or omit the address for a local Ray"
     )
+
+
+# Typed wrappers over the few calls of Ray's API that are unannotated (mypy --strict would flag every use).
+def _node_ip() -> str:
+    import ray.util
+
+    return str(ray.util.get_node_ip_address())  # type: ignore[no-untyped-call]  # unannotated in Ray 2.60
+
+
+def _cluster_cpus() -> float:
+    import ray
+
+    return float(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]  # unannotated in Ray 2.60
+
+
+def _alive_nodes() -> int:
+    import ray
+
+    nodes: list[dict[str, Any]] = ray.nodes()  # type: ignore[no-untyped-call]  # unannotated in Ray 2.60
+    return sum(1 for n in nodes if n.get("Alive"))
+
+
+def ray_task(fn: Callable[..., Any], **options: Any) -> Any:
+    """``ray.remote(fn).options(**options)``. Ray's stubs type a remote function by its positional arity only
+    (``RemoteFunctionNoArgs``…), so a task with keyword-only parameters cannot be typed: its handle is ``Any``."""
+    import ray
+
+    return ray.remote(fn).options(**options)
 
 
 @contextmanager
@@ -179,7 +215,11 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> I
 
 
 def _cause(exc: BaseException) -> RecrutaError | None:
-    """The project error inside a Ray error (task errors wrap the worker's exception, sometimes twice)."""
+    """The project error inside a Ray error (task errors wrap the worker's exception, sometimes twice). Ray raises
+    a task's error as an instance of both ``RayTaskError`` and the error's class, whose message is Ray's traceback:
+    the worker's own exception is its ``cause``."""
+    from ray.exceptions import RayError
+
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -187,9 +227,9 @@ def _cause(exc: BaseException) -> RecrutaError | None:
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
-        if isinstance(e, RecrutaError):
+        if isinstance(e, RecrutaError) and not isinstance(e, RayError):
             return e
-        todo += [getattr(e, "cause", None), e.__cause__, e.__context__]
+        todo += [e.__context__, e.__cause__, getattr(e, "cause", None)]  # popped last first: Ray's cause first
     return None
 
 
@@ -367,6 +407,14 @@ def _applicant_shard(
     yield from _changed(docs, s, settings=settings, name=name, prune=prune, batch=batch, block=block)
 
 
+def _records_table(data_dir: str, path: str, hired_statuses: tuple[str, ...]) -> tuple[str, float]:
+    """The records table of ``data_dir`` at ``path`` (on the driver's node, where both are): the single-process
+    ``load_dataset`` + ``build_table``, so the same table."""
+    t0 = time.perf_counter()
+    built = build_table(load_dataset(Path(data_dir), hired_statuses=hired_statuses), Path(path))
+    return str(built), time.perf_counter() - t0
+
+
 # --------------------------------------------------------------------------- embedding and writing (Ray Data)
 class EmbedActor:
     """One per actor-pool slot: loads the configured embedder once, then embeds batch after batch."""
@@ -461,12 +509,6 @@ def _open_server_index(settings: Settings) -> Store:
         ) from exc
 
 
-def _remote(fn: Any, **options: Any) -> Any:
-    import ray
-
-    return ray.remote(fn).options(**options)
-
-
 def ingest_on_ray(
     *,
     data_dir: Path,
@@ -490,8 +532,10 @@ def ingest_on_ray(
 
     started = time.perf_counter()
     write_batch = write_batch or WRITE_BATCH
+    data_dir = Path(data_dir).resolve()  # Ray workers run in a copy of the code, not in this folder
     store = _open_server_index(settings)
     name = store.name
+    table = table_path(store, settings=settings).resolve()
     missing = [f for f in FILES.values() if not (Path(data_dir) / f).exists()]
     report = IngestReport(collection=name, missing_files=missing)
     out = DistributedReport(report=report)
@@ -502,9 +546,10 @@ def ingest_on_ray(
         out.phases["connect"] = time.perf_counter() - started
         try:
             _run(
-                data_dir=Path(data_dir),
+                data_dir=data_dir,
                 settings=settings,
                 name=name,
+                table=table,
                 prune=prune,
                 progress=progress,
                 shard_records=shard_records,
@@ -549,6 +594,7 @@ def _run(
     data_dir: Path,
     settings: Settings,
     name: str,
+    table: Path,
     prune: bool,
     progress: bool,
     shard_records: int,
@@ -569,13 +615,16 @@ def _run(
     here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
     spread: dict[str, Any] = {"scheduling_strategy": "SPREAD", "max_retries": 5}
     kwargs = {"settings": settings, "name": name, "prune": prune, "batch": write_batch, "block": embed_batch}
-    read = _remote(_read, scheduling_strategy=here, max_retries=5)
+    read = ray_task(_read, scheduling_strategy=here, max_retries=5)
+    table_ref = ray_task(_records_table, scheduling_strategy=here, max_retries=5).remote(
+        str(data_dir), str(table), settings.hired_statuses
+    )
     # Shard tasks are streaming generators: their blocks and summary are owned by this driver (lineage: a block
     # lost with its node is rebuilt by re-running the task).
-    vaga_task = _remote(_vaga_shard, **spread)
-    entries_task = _remote(_prospect_entries, num_returns=2, **spread)
-    applicant_task = _remote(_applicant_shard, **spread)
-    prospect_task = _remote(_prospect_shard, **spread)
+    vaga_task = ray_task(_vaga_shard, **spread)
+    entries_task = ray_task(_prospect_entries, num_returns=2, **spread)
+    applicant_task = ray_task(_applicant_shard, **spread)
+    prospect_task = ray_task(_prospect_shard, **spread)
     bar = tqdm(desc="ingest", unit="doc", disable=not progress)
     summaries: dict[str, list[ShardSummary]] = {"vagas": [], "applicants": [], "prospects": []}
     tables: list[Any] = []
@@ -625,8 +674,8 @@ def _run(
 
     if tables:
         pipe_start = time.perf_counter()
-        cpus = float(ray.cluster_resources().get("CPU", 1))
-        out.cluster_cpus, out.nodes = cpus, len([n for n in ray.nodes() if n.get("Alive")])
+        cpus = _cluster_cpus()
+        out.cluster_cpus, out.nodes = cpus, _alive_nodes()
         out.actors = actors or max(1, int(cpus))
         threads = settings.model_copy(update={"torch_threads": 1})
         ctx = ray.data.DataContext.get_current()
@@ -644,8 +693,7 @@ def _run(
                 num_cpus=1,
             )
             .map_batches(
-                _write,
-                fn_kwargs={"settings": settings, "name": name},
+                functools.partial(_write, settings=settings, name=name),
                 batch_size=write_batch,
                 batch_format="numpy",
                 num_cpus=0,
@@ -664,9 +712,10 @@ def _run(
             bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
         out.phases["embed_write"] = time.perf_counter() - pipe_start
     else:
-        out.cluster_cpus = float(ray.cluster_resources().get("CPU", 1))
-        out.nodes = len([n for n in ray.nodes() if n.get("Alive")])
+        out.cluster_cpus, out.nodes = _cluster_cpus(), _alive_nodes()
     bar.close()
+    report.table, report.table_seconds = ray.get(table_ref)
+    report.table_seconds = round(report.table_seconds, 3)
     if prune:
         t0 = time.perf_counter()
         seen = {i for group in summaries.values() for s in group for i in s.ids}

@@ -24,6 +24,11 @@ class DataFileError(InvalidInput):
         super().__init__(f"{path}: {reason}{where}")
         self.path, self.reason, self.position = path, reason, position
 
+    def __reduce__(self) -> tuple[type[DataFileError], tuple[Path, str, int | None]]:
+        """Picklable with its own arguments (``Exception`` would re-create it from the message alone): a Ray task
+        that meets a broken file hands this error to the driver."""
+        return type(self), (self.path, self.reason, self.position)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Skipped:
