@@ -221,6 +221,15 @@ class TextTable:
                 "(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meta TEXT NOT NULL)"
             )
             self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS lex USING fts5(text, tokenize={_TOKENIZER!r})")
+            # The metadata keys filters name most, indexed (with the id: covering), so a filter's matches are
+            # counted and listed without reading every row (recruta/ingest/prefilter.py); stats keep the planner
+            # on the most selective index of an $and.
+            for key in INDEXED_KEYS:
+                self._db.execute(
+                    f"CREATE INDEX IF NOT EXISTS lex_rows_{key} ON lex_rows({_meta_field(key, alias='')}, id)"
+                )
+            self._db.execute("PRAGMA analysis_limit=1000")
+            self._db.execute("PRAGMA optimize=0x10002")
 
     def put(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]] | None = None) -> None:
         """Write texts (and their lexical index rows; without ``metadatas`` a row has none and no filter
@@ -285,6 +294,25 @@ class TextTable:
                 self._index(part, texts, [metas.get(i, {}) for i in part])
         return len(ids)
 
+    def size(self) -> int:
+        """An upper bound of the rows in the lexical index, read in O(log n) (its largest row number)."""
+        with self._lock:
+            return int(self._db.execute("SELECT coalesce(max(n), 0) FROM lex_rows").fetchone()[0])
+
+    def matching(self, where: dict[str, Any], *, limit: int) -> tuple[int, list[str]]:
+        """(how many rows match ``where``, a normalised filter on :data:`INDEXED_KEYS` only; their ids when at
+        most ``limit``, else [])."""
+        clause, params = filter_sql(where)
+        with self._lock:
+            ids = [
+                r[0]
+                for r in self._db.execute(f"SELECT r.id FROM lex_rows r WHERE {clause} LIMIT ?", [*params, limit + 1])
+            ]
+            if len(ids) <= limit:
+                return len(ids), ids
+            (count,) = self._db.execute(f"SELECT count(*) FROM lex_rows r WHERE {clause}", params).fetchone()
+        return int(count), []
+
     def search(
         self, question: str, *, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float, dict[str, Any]]]:
@@ -336,7 +364,7 @@ def filter_sql(where: dict[str, Any]) -> tuple[str, list[Any]]:
         ((key, value),) = node.items()
         if key in ("$and", "$or"):
             return "(" + f" {key[1:].upper()} ".join(one(sub) for sub in value) + ")"
-        field = f"json_extract(r.meta, '$.\"{key}\"')"
+        field = _meta_field(key)
         op, arg = next(iter(value.items())) if isinstance(value, dict) else ("$eq", value)
         if op in ("$in", "$nin"):
             params.extend(arg)
@@ -350,6 +378,13 @@ def filter_sql(where: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 _SQL_OPS = {"$eq": "=", "$ne": "=", "$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+INDEXED_KEYS = ("type", "outcome", "vaga_id", "candidate_id", "client")  # the text table's metadata indexes
+
+
+def _meta_field(key: str, *, alias: str = "r.") -> str:
+    """The SQL of one metadata key of a ``lex_rows`` row; written the same way in its index and in the filters
+    (SQLite uses an index on an expression only for that expression)."""
+    return f"json_extract({alias}meta, '$.\"{key}\"')"
 
 
 def _local_folder(client: Any) -> Path | None:
@@ -402,6 +437,7 @@ class Store:
         # Collections made before the text table (or on a server) keep their texts inside Chroma.
         in_table = (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
         self.texts = TextTable(folder / f"texts-{name}.sqlite3") if folder is not None and in_table else None
+        self.prefilter = False
         if self.texts is not None and self.texts.lexical:
             texts, indexed = self.texts.counts()
             if texts and not indexed:  # a text table from before the lexical index: build it once
@@ -410,6 +446,11 @@ class Store:
                 log.info(
                     "built the lexical index of %s (%d chunks) in %.1f s", name, texts, time.perf_counter() - started
                 )
+            # Filters are narrowed by the table's metadata (recruta/ingest/prefilter.py) only when it lists every
+            # chunk of the collection; the store writes and deletes both together from then on.
+            self.prefilter = self.texts.counts()[1] == self.count()
+            if not self.prefilter:
+                log.info("%s: the text table does not list every chunk: filters go to Chroma's own", name)
 
     @property
     def lexical(self) -> bool:
@@ -463,7 +504,17 @@ class Store:
         )
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """The top ``k`` chunks by cosine to ``embedding`` within ``where``; a filter is narrowed by the text
+        table's metadata indexes when it can be (recruta/ingest/prefilter.py), same results, without Chroma's scan
+        of every chunk's metadata."""
         where = normalize_filter(where) if where else None
+        if where is not None:
+            from recruta.ingest.prefilter import prefiltered_query
+
+            with _chroma_errors("query", where):
+                found = prefiltered_query(self, np.asarray(embedding, dtype=np.float32).reshape(-1), k=k, where=where)
+            if found is not None:
+                return found
         with _chroma_errors("query", where):
             res = self.collection.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1),
