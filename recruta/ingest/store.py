@@ -294,24 +294,28 @@ class TextTable:
                 self._index(part, texts, [metas.get(i, {}) for i in part])
         return len(ids)
 
-    def size(self) -> int:
-        """An upper bound of the rows in the lexical index, read in O(log n) (its largest row number)."""
-        with self._lock:
-            return int(self._db.execute("SELECT coalesce(max(n), 0) FROM lex_rows").fetchone()[0])
-
-    def matching(self, where: dict[str, Any], *, limit: int) -> tuple[int, list[str]]:
-        """(how many rows match ``where``, a normalised filter on :data:`INDEXED_KEYS` only; their ids when at
-        most ``limit``, else [])."""
+    def matching(self, where: dict[str, Any], *, limit: int) -> list[str] | None:
+        """The ids of the rows matching ``where`` (a normalised filter, best on :data:`INDEXED_KEYS`: their indexes
+        answer it without reading every row); None when there are more than ``limit``."""
         clause, params = filter_sql(where)
         with self._lock:
-            ids = [
-                r[0]
-                for r in self._db.execute(f"SELECT r.id FROM lex_rows r WHERE {clause} LIMIT ?", [*params, limit + 1])
-            ]
-            if len(ids) <= limit:
-                return len(ids), ids
-            (count,) = self._db.execute(f"SELECT count(*) FROM lex_rows r WHERE {clause}", params).fetchone()
-        return int(count), []
+            rows = self._db.execute(f"SELECT r.id FROM lex_rows r WHERE {clause} LIMIT ?", [*params, limit + 1])
+            ids = [r[0] for r in rows]
+        return ids if len(ids) <= limit else None
+
+    def metadata(self, ids: Sequence[str], where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+        """The metadata of those of ``ids`` that pass ``where`` (a normalised filter; None: all of them)."""
+        clause, params = filter_sql(where) if where else ("1", [])
+        found: dict[str, dict[str, Any]] = {}
+        with self._lock:
+            for start in range(0, len(ids), self._PARAMS):
+                part = list(ids[start : start + self._PARAMS])
+                rows = self._db.execute(
+                    f"SELECT r.id, r.meta FROM lex_rows r WHERE r.id IN ({','.join('?' * len(part))}) AND {clause}",
+                    [*part, *params],
+                )
+                found.update((i, json.loads(m)) for i, m in rows)
+        return found
 
     def search(
         self, question: str, *, k: int, where: dict[str, Any] | None = None
