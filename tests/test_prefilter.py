@@ -1,5 +1,6 @@
 """Filtered search narrowed by the text table's metadata indexes (recruta/ingest/prefilter.py) returns what Chroma's
-own filtered query returns: the same chunks, scores, texts and metadata."""
+own filtered query returns (the same chunks, scores, texts and metadata) wherever Chroma's is exact, and the exact
+filtered top-k always."""
 
 from __future__ import annotations
 
@@ -86,18 +87,40 @@ def test_filtered_results_equal_the_plain_filtered_chroma_query(
     assert store.prefilter  # the ingested table lists every chunk
     monkeypatch.setattr(prefilter, "EXACT_MAX", 100_000)  # every filter of the small sample goes the exact route
     embedder = embedder_for(settings)
+    agree = 0
     for where in filters(small_data):
         norm = normalize_filter(where)
-        expected_n = len(store.get(where=where)["ids"])
+        inside = store.get(where=where, include_embeddings=True)  # the filter's chunks, by Chroma's own filter
         for question in QUESTIONS:
             vector = embedder.embed([question])[0]
             for k in (1, 5, 50):
                 got = prefilter.prefiltered_query(store, np.asarray(vector, np.float32), k=k, where=norm)
                 assert got is not None, (where, "answered by Chroma's filter, not the prefilter")
+                same(got, exact(inside, vector, k=k))  # what the filtered search means
+                same(store.query(vector, k=k, where=where), got)  # the store's own path takes the prefilter
                 want = chromas(store, vector, k=k, where=where)
-                assert len(want) == min(k, expected_n)
-                same(got, want)
-                same(store.query(vector, k=k, where=where), want)  # the store's own path takes the prefilter
+                assert len(want) == len(got) == min(k, len(inside["ids"]))
+                try:
+                    same(got, want)
+                    agree += 1
+                except AssertionError:  # Chroma's filtered HNSW walk is approximate for broad filters and large k:
+                    assert got[-1].score >= want[-1].score - 1e-5  # it missed closer chunks, the prefilter did not
+                    assert k == 50, (where, k)
+    assert agree >= 0.9 * len(filters(small_data)) * len(QUESTIONS) * 3
+
+
+def exact(inside: dict[str, Any], vector: np.ndarray, *, k: int) -> list[Hit]:
+    """Brute-force cosine top-k over ``inside`` (a store.get answer with embeddings)."""
+    if not inside["ids"]:
+        return []
+    m = np.asarray(inside["embeddings"], dtype=np.float32)
+    q = np.asarray(vector, dtype=np.float32)
+    scores = (m @ q) / (np.linalg.norm(m, axis=1) * np.linalg.norm(q))
+    order = np.lexsort((np.asarray(inside["ids"]), -scores))[:k]
+    return [
+        Hit(id=inside["ids"][i], text=inside["documents"][i], metadata=inside["metadatas"][i], score=float(scores[i]))
+        for i in order
+    ]
 
 
 def test_keys_without_an_index_and_incomplete_tables_use_chromas_filter(
