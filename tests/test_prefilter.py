@@ -140,7 +140,7 @@ def test_keys_without_an_index_and_incomplete_tables_use_chromas_filter(
     assert not reopened.prefilter
     assert prefilter.prefiltered_query(reopened, vector, k=5, where={"type": "vaga"}) is None
     # a broad filter (more matches than EXACT_MAX) is Chroma's too
-    assert store.texts is not None and store.texts.matching({"type": "candidato"}, limit=0) is None
+    assert store.texts is not None and len(store.texts.matching({"type": "candidato"}, limit=0)) == 1
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(prefilter, "EXACT_MAX", 0)
         assert prefilter.prefiltered_query(store, vector, k=5, where={"type": "candidato"}) is None
@@ -165,3 +165,35 @@ def test_deleted_chunks_leave_filtered_results(small_data: Path, tmp_path: Path)
     assert [h.id for h in after] == [h.id for h in before[1:]]
     same(after, chromas(store, vector, k=50, where=where))
     assert store.texts is not None and store.texts.counts()[1] == store.count()
+
+
+def test_the_agent_finds_named_records_through_the_table_as_through_chroma(
+    indexed: tuple[Settings, Store], small_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from model import RAGAgent, RAGConfig
+    from recruta.rag.generators import ExtractiveGenerator
+
+    settings, store = indexed
+    agent = RAGAgent(
+        config=RAGConfig(embedder="hash", top_k=5),
+        store=store,
+        embedder=embedder_for(settings),
+        generator=ExtractiveGenerator(),
+    )
+    vagas = list(json.loads((small_data / "vagas.json").read_text()))[:4]
+    listed: list[dict[str, Any]] = []
+    real = Store.listed
+    monkeypatch.setattr(
+        Store, "listed", lambda self, where, *, limit: listed.append(where) or real(self, where, limit=limit)
+    )
+    for vid in vagas:
+        for question in (f"Quais os requisitos da vaga {vid}?", f"Quem foi contratado para a vaga {vid}?"):
+            through_table = agent.retrieve(question)
+            store.prefilter = False
+            try:
+                through_chroma = agent.retrieve(question)
+            finally:
+                store.prefilter = True
+            assert through_table and [h.id for h in through_table] == [h.id for h in through_chroma]
+            assert all(vid == h.metadata.get("vaga_id") for h in through_table[:2])
+    assert listed  # the routed passes asked the table

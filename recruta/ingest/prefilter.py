@@ -58,7 +58,7 @@ def prefiltered_query(store: Store, vector: np.ndarray, *, k: int, where: dict[s
     if table is None or not store.prefilter or not filter_keys(where) <= set(INDEXED_KEYS):
         return None
     ids = table.matching(where, limit=EXACT_MAX)
-    if ids is None:
+    if len(ids) > EXACT_MAX:
         return None  # many: Chroma's filter (see the module docstring)
     if not ids:
         return []

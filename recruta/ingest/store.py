@@ -294,14 +294,13 @@ class TextTable:
                 self._index(part, texts, [metas.get(i, {}) for i in part])
         return len(ids)
 
-    def matching(self, where: dict[str, Any], *, limit: int) -> list[str] | None:
+    def matching(self, where: dict[str, Any], *, limit: int) -> list[str]:
         """The ids of the rows matching ``where`` (a normalised filter, best on :data:`INDEXED_KEYS`: their indexes
-        answer it without reading every row); None when there are more than ``limit``."""
+        answer it without reading every row), at most ``limit + 1`` of them (more than ``limit``: too many)."""
         clause, params = filter_sql(where)
         with self._lock:
             rows = self._db.execute(f"SELECT r.id FROM lex_rows r WHERE {clause} LIMIT ?", [*params, limit + 1])
-            ids = [r[0] for r in rows]
-        return ids if len(ids) <= limit else None
+            return [r[0] for r in rows]
 
     def metadata(self, ids: Sequence[str], where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
         """The metadata of those of ``ids`` that pass ``where`` (a normalised filter; None: all of them)."""
@@ -531,6 +530,17 @@ class Store:
             Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - float(d))
             for i, t, m, d in zip(res["ids"][0], texts, res["metadatas"][0], res["distances"][0], strict=True)
         ]
+
+    def listed(self, where: dict[str, Any], *, limit: int) -> list[str] | None:
+        """The ids of the chunks matching ``where``, read from the text table's metadata indexes rather than by
+        Chroma's scan of every chunk (recruta/ingest/prefilter.py), at most ``limit + 1`` (more than ``limit``: too
+        many); None when the table cannot tell (a key without an index, no table, a table missing chunks)."""
+        from recruta.ingest.prefilter import filter_keys
+
+        where = normalize_filter(where)
+        if self.texts is None or not self.prefilter or not filter_keys(where) <= set(INDEXED_KEYS):
+            return None
+        return self.texts.matching(where, limit=limit)
 
     def get(
         self,

@@ -224,7 +224,16 @@ class RAGAgent:
     def _named_chunks(self, where: dict[str, Any] | None, vector: Any) -> list[Hit] | None:
         """Every chunk matching ``where``, most similar to ``vector`` first; None when there are more than
         ``NAMED_LIMIT`` (then each routed pass asks the store itself)."""
-        got = self.store.get(where=where, limit=NAMED_LIMIT + 1, include_embeddings=True)
+        # The text table's metadata indexes list them without Chroma's scan of every chunk's metadata.
+        listed = self.store.listed(where, limit=NAMED_LIMIT) if where else None
+        if listed is not None:
+            if len(listed) > NAMED_LIMIT:
+                return None
+            if not listed:
+                return []
+            got = self.store.get(ids=listed, include_embeddings=True)
+        else:
+            got = self.store.get(where=where, limit=NAMED_LIMIT + 1, include_embeddings=True)
         if len(got["ids"]) > NAMED_LIMIT:
             return None
         if not got["ids"]:
