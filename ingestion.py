@@ -28,6 +28,7 @@ from tqdm.auto import tqdm
 from recruta.answer.table import build_table, table_path
 from recruta.core.errors import RecrutaError
 from recruta.core.settings import Settings, get_settings, quiet_telemetry
+from recruta.ingest.backend_choice import backend_note, index_backend
 from recruta.ingest.documents import Document, build_documents
 from recruta.ingest.embeddings import BACKENDS, Embedder, embedder_for
 from recruta.ingest.loaders import DataFileError, Skipped, load_dataset
@@ -51,10 +52,12 @@ class IngestReport:
     stage_seconds: dict[str, float] = field(default_factory=dict)  # load, documents, lookup, embed, write
     table: str = ""  # the records table written (recruta/answer/table.py)
     table_seconds: float = 0.0
+    embedder_backend: str = ""  # the backend that embedded, and how it was picked (recruta/ingest/backend_choice.py)
 
     def summary(self) -> str:
         lines = [
             f"collection: {self.collection}",
+            *([f"embedder backend: {self.embedder_backend}"] if self.embedder_backend else []),
             "read: " + ", ".join(f"{k}={v}" for k, v in self.read.items()),
             f"missing files: {', '.join(self.missing_files) or 'none'}",
             f"skipped records: {len(self.skipped)}",
@@ -110,7 +113,12 @@ def ingest(
     progress: bool = True,
 ) -> IngestReport:
     started = time.perf_counter()
-    embedder = embedder or embedder_for(settings)
+    note = ""
+    if embedder is None:
+        backend = index_backend(settings)  # "auto" → this machine's choice, or the backend the index was built with
+        note = backend_note(settings, backend)
+        log.info("embedder %s, backend %s", settings.embedder, note)
+        embedder = embedder_for(settings.model_copy(update={"embedder_backend": backend}))
     stages = dict.fromkeys(("load", "documents", "lookup", "embed", "write"), 0.0)
     loading = time.perf_counter()
     ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
@@ -119,6 +127,7 @@ def ingest(
         store = store or open_index(settings, embedder)
         report = IngestReport(
             collection=store.name,
+            embedder_backend=note,
             missing_files=ds.missing_files,
             skipped=list(ds.skipped),
             read={"vagas": len(ds.vagas), "applicants": len(ds.applicants), "prospects": len(ds.applications)},
@@ -187,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "--embedder-backend",
         choices=BACKENDS,
         default=settings.embedder_backend,
-        help="how the embedder runs: torch, openvino (fp32) or openvino-int8 (default: %(default)s)",
+        help="how the embedder runs: torch, openvino (fp32), openvino-bf16, openvino-int8, or auto (the fastest that keeps retrieval quality on this machine, calibrated once; default: %(default)s)",
     )
     parser.add_argument("--chunk-size", type=int, default=settings.chunk_size)
     parser.add_argument(

@@ -63,6 +63,7 @@ from recruta.core.http import (  # noqa: E402
     install_log_filters,
     upload_name,
 )
+from recruta.ingest.backend_choice import backend_note  # noqa: E402
 from recruta.jd.service import JDService  # noqa: E402
 from recruta.jd.wording import LIST_SECTIONS, SECTIONS  # noqa: E402
 from recruta.rag.prompting import guard_answer  # noqa: E402
@@ -197,6 +198,10 @@ class Recruta:
             "generator": self.agent.generator.name,
             "generator_source": source,
             "embedder": self.agent.config.embedder,
+            "embedder_backend": self.agent.config.embedder_backend,
+            "embedder_backend_choice": backend_note(
+                settings.model_copy(update={"embedder": self.agent.config.embedder}), self.agent.config.embedder_backend
+            ),
         }
         self.model_label = f"{meta.get('registered_model', settings.model_name)} v{meta.get('registry_version', '?')}"
         self.screener = Screener(

@@ -55,11 +55,12 @@ from bench.harness import (  # noqa: E402
     tiny_sample,
     write_outputs,
 )
+from recruta.ingest import backend_choice  # noqa: E402
 from recruta.ingest.embeddings import Embedder, OpenVINOEmbedder, SentenceTransformerEmbedder, get_embedder  # noqa: E402
 
 NAME = "embeddings"
 HEADLINE_BATCH, HEADLINE_THREADS = 32, 2
-HIT_TOLERANCE, MRR_TOLERANCE = 0.01, 0.01  # what "the same retrieval quality as torch" allows
+HIT_TOLERANCE, MRR_TOLERANCE = backend_choice.HIT_TOLERANCE, backend_choice.MRR_TOLERANCE  # also auto's bounds
 TARGET_SPEEDUP = 2.5
 LABELS = {
     "torch": "torch fp32",

@@ -13,8 +13,11 @@ storage and its full-text index take half of Chroma's write time and play no par
 
 Per size, for the dev questions of the evaluation set (query embedded by the real MiniLM each time):
 - ``no filter``: top-5 over everything;
-- ``type = vaga``: a broad metadata filter (~10% of the chunks);
+- ``type = vaga``: a broad metadata filter (~10% of the chunks); ``outcome = hired``: the hires (~3%);
+- ``type = prospect + vaga_id``: a type plus one field (the applications to the vaga the question names);
 - ``vaga_id = X``: a selective filter (the vaga the question names), as the agent's id routing issues it;
+- every filter by two routes: Chroma's own ``where`` and the shipped prefilter (recruta/ingest/prefilter.py), with
+  how often their top-k agree;
 - ``agent.retrieve``: the shipped retrieval path (the named records fetched by metadata and ranked in memory,
   then the unfiltered search).
 The embed time is reported on its own; every search row includes it. The collection is grown in a temporary
@@ -52,7 +55,9 @@ quiet_telemetry()
 NAME = "retrieval"
 NOISE = 0.02  # per-dimension σ of the copies' noise: cosine ≈ 1/√(1 + 384·σ²) ≈ 0.93 to the source
 ID_STRIDE = 1_000_000  # copy c of vaga 1003 is vaga 1003 + c·ID_STRIDE
-MODES = ("no filter", "type = vaga", "vaga_id = X", "agent.retrieve")
+FILTERS = ("type = vaga", "outcome = hired", "type = prospect + vaga_id", "vaga_id = X")
+CHROMA, PREFILTER = "Chroma filter", "prefilter"  # the filtered routes: Chroma's own scan, the text table's indexes
+MODES = ("no filter", *(f"{f} [{r}]" for f in FILTERS for r in (CHROMA, PREFILTER)), "agent.retrieve")
 
 
 def source_records(store: Any) -> dict[str, Any]:
@@ -87,10 +92,10 @@ def grow(store: Any, src: dict[str, Any], *, start: int, stop: int, batch: int) 
         ids = [f"{src['ids'][a]}#{c}" for a, c in zip(at, copy, strict=True)]
         metas = [_renumber(src["metas"][a], int(c)) for a, c in zip(at, copy, strict=True)]
         # The real chunks keep their text (in the shipped text table); copies have none: text plays no part in a
-        # vector search, and reading the hits' texts is the same few rows at every size.
-        pick = np.flatnonzero(copy == 0)
-        if pick.size and store.texts is not None:
-            store.texts.put([ids[i] for i in pick], [src["texts"][at[i]] for i in pick])
+        # vector search, and reading the hits' texts is the same few rows at every size. Every chunk's metadata go
+        # to the table, as the store writes them: its indexes narrow filtered searches (recruta/ingest/prefilter.py).
+        if store.texts is not None:
+            store.texts.put(ids, [src["texts"][a] if c == 0 else "" for a, c in zip(at, copy, strict=True)], metas)
         store.collection.add(ids=ids, embeddings=vectors.astype(np.float32), metadatas=metas)
 
 
@@ -98,29 +103,56 @@ def percentiles(ms: list[float]) -> dict[str, float]:
     return {"p50_ms": statistics.median(ms), "p95_ms": float(np.percentile(ms, 95)), "mean_ms": statistics.fmean(ms)}
 
 
+def filters_for(vaga_id: str | None) -> dict[str, dict[str, Any] | None]:
+    """The filters measured, for a question naming ``vaga_id`` (None: the vaga filters are skipped)."""
+    return {
+        "type = vaga": {"type": "vaga"},
+        "outcome = hired": {"outcome": "hired"},
+        "type = prospect + vaga_id": {"type": "prospect", "vaga_id": vaga_id} if vaga_id else None,
+        "vaga_id = X": {"vaga_id": vaga_id} if vaga_id else None,
+    }
+
+
 def measure(store: Any, agent: Any, questions: list[tuple[str, str | None]], *, k: int) -> dict[str, Any]:
-    """Latency per mode (embed + search), and the embed alone, over ``questions`` (text, vaga id or None)."""
+    """Latency per mode (embed + search), and the embed alone, over ``questions`` (text, vaga id or None). Every
+    filter runs by both routes: Chroma's own (the store with its prefilter off, as before) and the prefilter; their
+    top-k are compared (``agreement``: same ids in the same order; ``not_worse``: the prefilter's k-th cosine is at
+    least Chroma's, i.e. where they differ Chroma's approximate filtered search missed a closer chunk)."""
     embed_ms: list[float] = []
     times: dict[str, list[float]] = {m: [] for m in MODES}
+    same: dict[str, list[bool]] = {f: [] for f in FILTERS}
+    not_worse: dict[str, list[bool]] = {f: [] for f in FILTERS}
+    prefilter = store.prefilter
     for question, vaga_id in questions:
         t0 = time.perf_counter()
         vector = agent.embedder.embed([question])[0]
         embed = (time.perf_counter() - t0) * 1000
         embed_ms.append(embed)
-        for mode, where in (
-            ("no filter", None),
-            ("type = vaga", {"type": "vaga"}),
-            ("vaga_id = X", {"vaga_id": vaga_id} if vaga_id else None),
-        ):
-            if mode == "vaga_id = X" and vaga_id is None:
+        t0 = time.perf_counter()
+        store.query(vector, k=k)
+        times["no filter"].append(embed + (time.perf_counter() - t0) * 1000)
+        for name, where in filters_for(vaga_id).items():
+            if where is None:
                 continue
-            t0 = time.perf_counter()
-            store.query(vector, k=k, where=where)
-            times[mode].append(embed + (time.perf_counter() - t0) * 1000)
+            got = {}
+            for route in (CHROMA, PREFILTER):
+                store.prefilter = prefilter and route == PREFILTER
+                t0 = time.perf_counter()
+                got[route] = store.query(vector, k=k, where=where)
+                times[f"{name} [{route}]"].append(embed + (time.perf_counter() - t0) * 1000)
+            store.prefilter = prefilter
+            a, b = got[CHROMA], got[PREFILTER]
+            same[name].append([h.id for h in a] == [h.id for h in b])
+            not_worse[name].append(len(b) >= len(a) and (not a or b[len(a) - 1].score >= a[-1].score - 1e-5))
         t0 = time.perf_counter()
         agent.retrieve(question, k=k)
         times["agent.retrieve"].append((time.perf_counter() - t0) * 1000)
-    return {"embed": percentiles(embed_ms), **{m: percentiles(v) for m, v in times.items() if v}}
+    return {
+        "embed": percentiles(embed_ms),
+        **{m: percentiles(v) for m, v in times.items() if v},
+        "agreement": {f: float(np.mean(v)) for f, v in same.items() if v},
+        "not_worse": {f: float(np.mean(v)) for f, v in not_worse.items() if v},
+    }
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> Path:
@@ -131,11 +163,16 @@ def plot(rows: list[dict[str, Any]], path: Path) -> Path:
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     sizes = [r["size"] for r in rows]
-    for mode, colour in zip(MODES, ("#3b6ea8", "#9bbb59", "#f79646", "#c0504d"), strict=True):
+    colours = dict(zip(("no filter", *FILTERS, "agent.retrieve"), plt.get_cmap("tab10").colors, strict=False))
+    for mode in MODES:
+        if any(mode not in r["latency"] for r in rows):
+            continue
+        base = mode.split(" [")[0]
         p50 = [r["latency"][mode]["p50_ms"] for r in rows]
         p95 = [r["latency"][mode]["p95_ms"] for r in rows]
-        ax.plot(sizes, p50, marker="o", color=colour, label=f"{mode} (p50; band to p95)")
-        ax.fill_between(sizes, p50, p95, color=colour, alpha=0.15)
+        style = "--" if mode.endswith(f"[{CHROMA}]") else "-"
+        ax.plot(sizes, p50, style, marker="o", color=colours[base], label=f"{mode} (p50; band to p95)")
+        ax.fill_between(sizes, p50, p95, color=colours[base], alpha=0.1)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("chunks in the index")
@@ -154,8 +191,18 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
     for r in data["results"]:
         for mode in ("embed", *MODES):
             lat = r["latency"].get(mode)
+            base = mode.split(" [")[0]
+            agree = r["latency"].get("agreement", {}).get(base) if mode.endswith(f"[{PREFILTER}]") else None
+            worse = r["latency"].get("not_worse", {}).get(base) if agree is not None else None
             if lat:
-                rows.append({"size": f"{r['size']:,}", "mode": mode if mode != "embed" else "embed only", **lat})
+                rows.append(
+                    {
+                        "size": f"{r['size']:,}",
+                        "mode": mode if mode != "embed" else "embed only",
+                        **lat,
+                        "same": "" if agree is None else f"{agree:.0%} / {worse:.0%}",
+                    }
+                )
     build = data["build"]
     return "\n".join(
         [
@@ -177,8 +224,15 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
                     ("p50_ms", "p50 (ms)", ".1f"),
                     ("p95_ms", "p95 (ms)", ".1f"),
                     ("mean_ms", "mean (ms)", ".1f"),
+                    ("same", "same top-k as Chroma's filter / not worse"),
                 ],
             ),
+            "",
+            f"Filtered rows: `[{CHROMA}]` is Chroma's own `where` (a scan of every chunk's metadata, then a restricted "
+            f"HNSW walk: the route before issue #17); `[{PREFILTER}]` is the shipped route (recruta/ingest/prefilter.py): "
+            "the text table's metadata indexes list the matches; up to 500 are ranked exactly from their vectors, more "
+            "go to Chroma's filter (so broad filters cost what they did). 'not worse': the prefilter's k-th cosine is at "
+            "least Chroma's (where the two differ, Chroma's approximate filtered walk missed a closer chunk).",
             "",
             plots.link(png, "retrieval latency against index size"),
         ]
@@ -231,7 +285,14 @@ def main(argv: list[str] | None = None) -> int:
             measure(store, agent, questions[:5], k=a.k)  # warm-up
             latency = measure(store, agent, questions, k=a.k)
             results.append({"size": size, "latency": latency})
-            print(f"  {size:,}: " + ", ".join(f"{m} p50 {v['p50_ms']:.1f} ms" for m, v in latency.items()), flush=True)
+            print(
+                f"  {size:,}: "
+                + ", ".join(
+                    f"{m} p50 {v['p50_ms']:.1f} p95 {v['p95_ms']:.1f} ms" for m, v in latency.items() if "p50_ms" in v
+                )
+                + f"; agreement {latency['agreement']}, not worse {latency['not_worse']}",
+                flush=True,
+            )
     seconds = sum(b["seconds"] for b in builds)
     build = {"chunks": sizes[-1], "seconds": seconds, "chunks_per_s": sizes[-1] / seconds if seconds else 0.0}
     data = {

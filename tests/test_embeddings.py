@@ -38,7 +38,7 @@ def test_backend_is_one_setting_validated_from_the_environment(monkeypatch, tmp_
     with pytest.raises(ValidationError, match="embedder_backend"):
         Settings(home=tmp_path)
     monkeypatch.delenv("RECRUTA_EMBEDDER_BACKEND")
-    assert Settings(home=tmp_path).embedder_backend == "openvino-bf16"  # the shipped default (bench/embeddings.py)
+    assert Settings(home=tmp_path).embedder_backend == "auto"  # the shipped default: calibrated per machine
     assert Settings(home=tmp_path).embedder_cache == tmp_path / "embedders"
 
 

@@ -104,6 +104,11 @@ class ModelInfo(BaseModel):
         default="model", description="Where it comes from: the champion's config, or RECRUTA_GENERATOR at serve time."
     )
     embedder: str
+    embedder_backend: str = Field(default="", description='How the embedder runs, e.g. "openvino-int8".')
+    embedder_backend_choice: str = Field(
+        default="",
+        description="How that backend was picked: the setting, or auto's calibration on this CPU (and its speed-up).",
+    )
 
 
 # --------------------------------------------------------------------------- /match, /match_file, /rank

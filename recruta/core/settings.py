@@ -23,7 +23,7 @@ DEFAULT_HIRED = (
     "Proposta Aceita",
 )
 
-EmbedderBackend = Literal["torch", "openvino", "openvino-bf16", "openvino-int8"]
+EmbedderBackend = Literal["auto", "torch", "openvino", "openvino-bf16", "openvino-int8"]
 
 
 class Settings(BaseSettings):
@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     embedder: str = "minilm"
     embed_batch_size: int = 32
     # How it runs (recruta/ingest/embeddings.py): "torch", "openvino" (fp32, same vectors as torch), "openvino-bf16" or
-    # "openvino-int8" (own collections). OpenVINO conversions are cached under home/embedders; threads: torch_threads.
-    embedder_backend: EmbedderBackend = "openvino-bf16"
+    # "openvino-int8" (own collections), or "auto": the fastest of torch / bf16 / int8 that keeps retrieval quality,
+    # calibrated once per machine (recruta/ingest/backend_choice.py). OpenVINO conversions and that choice are cached
+    # under home/embedders; threads: torch_threads.
+    embedder_backend: EmbedderBackend = "auto"
 
     # Chroma: embedded PersistentClient under home unless a server host is given.
     chroma_host: str | None = None

@@ -491,7 +491,14 @@ class DistributedReport:
 def index_name(settings: Settings) -> str:
     """The collection ``ingestion.open_index`` would use, computed without loading the model."""
     return collection_name(
-        settings.collection, embedder_name(settings.embedder, backend=settings.embedder_backend), settings.chunk_size
+        settings.collection,
+        embedder_name(
+            settings.embedder,
+            backend=settings.embedder_backend,
+            cache_root=settings.embedder_cache,
+            threads=settings.torch_threads,
+        ),
+        settings.chunk_size,
     )
 
 

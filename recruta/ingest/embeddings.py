@@ -42,7 +42,8 @@ from recruta.core.settings import EmbedderBackend, Settings, get_settings
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-BACKENDS: tuple[str, ...] = get_args(EmbedderBackend)
+BACKENDS: tuple[str, ...] = get_args(EmbedderBackend)  # what the setting accepts, "auto" included
+AUTO = "auto"  # resolved per machine by recruta/ingest/backend_choice.py
 _NAME_SUFFIX = {"torch": "", "openvino": "", "openvino-bf16": "-ovbf16", "openvino-int8": "-ov8"}
 _PRECISION = {"openvino": "f32", "openvino-bf16": "bf16", "openvino-int8": "bf16"}  # OpenVINO's inference hint
 IR_RECIPE = "1"  # bump when the conversion or the calibration changes: a new cache folder is built
@@ -83,13 +84,27 @@ def _check_backend(backend: str) -> None:
         raise ValueError(f"unknown embedder backend {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
-def embedder_name(spec: str, *, backend: str = "torch") -> str:
+def embedder_name(
+    spec: str, *, backend: str = "torch", cache_root: Path | None = None, threads: int | None = None
+) -> str:
     """The embedder's part of Chroma collection names, computed without loading anything: vectors that
-    differ (another model, int8 against fp32) never share a collection. The hash fake ignores the backend."""
+    differ (another model, int8 against fp32) never share a collection. The hash fake ignores the backend;
+    ``auto`` is this machine's choice (calibrated at first use, see :func:`resolve`)."""
     _check_backend(backend)
     if spec.startswith("hash"):
         return f"hash{int(spec[4:] or 256)}"
-    return _base_name(spec) + _NAME_SUFFIX[backend]
+    return _base_name(spec) + _NAME_SUFFIX[resolve(spec, backend, cache_root=cache_root, threads=threads)]
+
+
+def resolve(spec: str, backend: str, *, cache_root: Path | None = None, threads: int | None = None) -> str:
+    """The concrete backend ``backend`` means for ``spec`` here: itself, or for ``auto`` the cached (or freshly
+    calibrated) choice of this machine (recruta/ingest/backend_choice.py)."""
+    _check_backend(backend)
+    if backend != AUTO:
+        return backend
+    from recruta.ingest.backend_choice import resolve_backend
+
+    return resolve_backend(spec, backend, cache_root=cache_root or get_settings().embedder_cache, threads=threads)
 
 
 class SentenceTransformerEmbedder:
@@ -406,6 +421,14 @@ class HashEmbedder:
 _CACHE: dict[tuple[str, str, str, int | None], Embedder] = {}
 
 
+def load_backend(spec: str, *, backend: str, cache_root: Path, threads: int | None = None) -> Embedder:
+    """A new embedder of ``spec`` on a concrete ``backend``, not cached (the calibration tries several and keeps
+    one)."""
+    if backend == "torch":
+        return SentenceTransformerEmbedder(spec, threads=threads)
+    return OpenVINOEmbedder(spec, backend=backend, cache_root=cache_root, threads=threads)
+
+
 def get_embedder(
     spec: str, *, backend: str = "torch", cache_dir: Path | None = None, threads: int | None = None
 ) -> Embedder:
@@ -415,6 +438,7 @@ def get_embedder(
     _check_backend(backend)
     if spec.startswith("hash"):
         backend, threads = "torch", None
+    backend = resolve(spec, backend, cache_root=cache_dir, threads=threads)
     if backend == "torch":
         cache_dir = None
     key = (spec, backend, str(cache_dir or ""), threads)
@@ -424,17 +448,20 @@ def get_embedder(
         elif backend == "torch":
             _CACHE[key] = SentenceTransformerEmbedder(spec, threads=threads)
         else:
-            _CACHE[key] = OpenVINOEmbedder(
+            _CACHE[key] = load_backend(
                 spec, backend=backend, cache_root=cache_dir or get_settings().embedder_cache, threads=threads
             )
     return _CACHE[key]
 
 
 def embedder_for(settings: Settings) -> Embedder:
-    """The embedder ``settings`` describe: model, backend, threads and conversion cache."""
+    """The embedder ``settings`` describe: model, backend (``auto``: this machine's choice, or the backend the index
+    was built with, recruta/ingest/backend_choice.py), threads and conversion cache."""
+    from recruta.ingest.backend_choice import index_backend
+
     return get_embedder(
         settings.embedder,
-        backend=settings.embedder_backend,
+        backend=index_backend(settings),
         cache_dir=settings.embedder_cache,
         threads=settings.torch_threads,
     )

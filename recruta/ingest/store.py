@@ -221,6 +221,15 @@ class TextTable:
                 "(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meta TEXT NOT NULL)"
             )
             self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS lex USING fts5(text, tokenize={_TOKENIZER!r})")
+            # The metadata keys filters name most, indexed (with the id: covering), so a filter's matches are
+            # counted and listed without reading every row (recruta/ingest/prefilter.py); stats keep the planner
+            # on the most selective index of an $and.
+            for key in INDEXED_KEYS:
+                self._db.execute(
+                    f"CREATE INDEX IF NOT EXISTS lex_rows_{key} ON lex_rows({_meta_field(key, alias='')}, id)"
+                )
+            self._db.execute("PRAGMA analysis_limit=1000")
+            self._db.execute("PRAGMA optimize=0x10002")
 
     def put(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]] | None = None) -> None:
         """Write texts (and their lexical index rows; without ``metadatas`` a row has none and no filter
@@ -285,6 +294,28 @@ class TextTable:
                 self._index(part, texts, [metas.get(i, {}) for i in part])
         return len(ids)
 
+    def matching(self, where: dict[str, Any], *, limit: int) -> list[str]:
+        """The ids of the rows matching ``where`` (a normalised filter, best on :data:`INDEXED_KEYS`: their indexes
+        answer it without reading every row), at most ``limit + 1`` of them (more than ``limit``: too many)."""
+        clause, params = filter_sql(where)
+        with self._lock:
+            rows = self._db.execute(f"SELECT r.id FROM lex_rows r WHERE {clause} LIMIT ?", [*params, limit + 1])
+            return [r[0] for r in rows]
+
+    def metadata(self, ids: Sequence[str], where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+        """The metadata of those of ``ids`` that pass ``where`` (a normalised filter; None: all of them)."""
+        clause, params = filter_sql(where) if where else ("1", [])
+        found: dict[str, dict[str, Any]] = {}
+        with self._lock:
+            for start in range(0, len(ids), self._PARAMS):
+                part = list(ids[start : start + self._PARAMS])
+                rows = self._db.execute(
+                    f"SELECT r.id, r.meta FROM lex_rows r WHERE r.id IN ({','.join('?' * len(part))}) AND {clause}",
+                    [*part, *params],
+                )
+                found.update((i, json.loads(m)) for i, m in rows)
+        return found
+
     def search(
         self, question: str, *, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float, dict[str, Any]]]:
@@ -336,7 +367,7 @@ def filter_sql(where: dict[str, Any]) -> tuple[str, list[Any]]:
         ((key, value),) = node.items()
         if key in ("$and", "$or"):
             return "(" + f" {key[1:].upper()} ".join(one(sub) for sub in value) + ")"
-        field = f"json_extract(r.meta, '$.\"{key}\"')"
+        field = _meta_field(key)
         op, arg = next(iter(value.items())) if isinstance(value, dict) else ("$eq", value)
         if op in ("$in", "$nin"):
             params.extend(arg)
@@ -350,6 +381,13 @@ def filter_sql(where: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 _SQL_OPS = {"$eq": "=", "$ne": "=", "$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+INDEXED_KEYS = ("type", "outcome", "vaga_id", "candidate_id", "client")  # the text table's metadata indexes
+
+
+def _meta_field(key: str, *, alias: str = "r.") -> str:
+    """The SQL of one metadata key of a ``lex_rows`` row; written the same way in its index and in the filters
+    (SQLite uses an index on an expression only for that expression)."""
+    return f"json_extract({alias}meta, '$.\"{key}\"')"
 
 
 def _local_folder(client: Any) -> Path | None:
@@ -402,6 +440,7 @@ class Store:
         # Collections made before the text table (or on a server) keep their texts inside Chroma.
         in_table = (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
         self.texts = TextTable(folder / f"texts-{name}.sqlite3") if folder is not None and in_table else None
+        self.prefilter = False
         if self.texts is not None and self.texts.lexical:
             texts, indexed = self.texts.counts()
             if texts and not indexed:  # a text table from before the lexical index: build it once
@@ -410,6 +449,11 @@ class Store:
                 log.info(
                     "built the lexical index of %s (%d chunks) in %.1f s", name, texts, time.perf_counter() - started
                 )
+            # Filters are narrowed by the table's metadata (recruta/ingest/prefilter.py) only when it lists every
+            # chunk of the collection; the store writes and deletes both together from then on.
+            self.prefilter = self.texts.counts()[1] == self.count()
+            if not self.prefilter:
+                log.info("%s: the text table does not list every chunk: filters go to Chroma's own", name)
 
     @property
     def lexical(self) -> bool:
@@ -463,7 +507,17 @@ class Store:
         )
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """The top ``k`` chunks by cosine to ``embedding`` within ``where``; a filter is narrowed by the text
+        table's metadata indexes when it can be (recruta/ingest/prefilter.py), same results, without Chroma's scan
+        of every chunk's metadata."""
         where = normalize_filter(where) if where else None
+        if where is not None:
+            from recruta.ingest.prefilter import prefiltered_query
+
+            with _chroma_errors("query", where):
+                found = prefiltered_query(self, np.asarray(embedding, dtype=np.float32).reshape(-1), k=k, where=where)
+            if found is not None:
+                return found
         with _chroma_errors("query", where):
             res = self.collection.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1),
@@ -476,6 +530,17 @@ class Store:
             Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - float(d))
             for i, t, m, d in zip(res["ids"][0], texts, res["metadatas"][0], res["distances"][0], strict=True)
         ]
+
+    def listed(self, where: dict[str, Any], *, limit: int) -> list[str] | None:
+        """The ids of the chunks matching ``where``, read from the text table's metadata indexes rather than by
+        Chroma's scan of every chunk (recruta/ingest/prefilter.py), at most ``limit + 1`` (more than ``limit``: too
+        many); None when the table cannot tell (a key without an index, no table, a table missing chunks)."""
+        from recruta.ingest.prefilter import filter_keys
+
+        where = normalize_filter(where)
+        if self.texts is None or not self.prefilter or not filter_keys(where) <= set(INDEXED_KEYS):
+            return None
+        return self.texts.matching(where, limit=limit)
 
     def get(
         self,

@@ -18,13 +18,14 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from recruta.core.settings import EmbedderBackend, Settings, get_settings
+from recruta.ingest.backend_choice import index_backend
 from recruta.ingest.embeddings import Embedder, embedder_name, get_embedder
 from recruta.ingest.store import Hit, Store, collection_name, make_client
 from recruta.rag.generators import GenerationInput, Generator, is_llm, make_generator
@@ -74,7 +75,11 @@ class RAGConfig:
             generator=settings.generator,
             max_new_tokens=settings.max_new_tokens,
         )
-        return cls(**{**asdict(base), **overrides})
+        config = cls(**{**asdict(base), **overrides})
+        # "auto" is resolved here: a logged model records the backend its index was built with, so a served copy on
+        # another machine embeds questions as its index's chunks were, whatever that machine would choose.
+        backend = index_backend(settings, embedder=config.embedder, backend=config.embedder_backend)
+        return replace(config, embedder_backend=cast(EmbedderBackend, backend))
 
 
 @dataclass(kw_only=True)
@@ -219,7 +224,16 @@ class RAGAgent:
     def _named_chunks(self, where: dict[str, Any] | None, vector: Any) -> list[Hit] | None:
         """Every chunk matching ``where``, most similar to ``vector`` first; None when there are more than
         ``NAMED_LIMIT`` (then each routed pass asks the store itself)."""
-        got = self.store.get(where=where, limit=NAMED_LIMIT + 1, include_embeddings=True)
+        # The text table's metadata indexes list them without Chroma's scan of every chunk's metadata.
+        listed = self.store.listed(where, limit=NAMED_LIMIT) if where else None
+        if listed is not None:
+            if len(listed) > NAMED_LIMIT:
+                return None
+            if not listed:
+                return []
+            got = self.store.get(ids=listed, include_embeddings=True)
+        else:
+            got = self.store.get(where=where, limit=NAMED_LIMIT + 1, include_embeddings=True)
         if len(got["ids"]) > NAMED_LIMIT:
             return None
         if not got["ids"]:
