@@ -606,7 +606,7 @@ def test_a_title_written_in_portuguese_does_not_decide_the_answers_language(answ
 
 def test_a_name_that_contains_a_private_cue_is_not_refused(answerer, raw):
     """ "Nascimento" is a surname as well as "data de nascimento": a name is never a cue."""
-    from recruta.answer.planner import PRIVATE
+    from recruta.answer.cues import PRIVATE
     from recruta.text.fold import fold
 
     name = next((n for n in raw.unique_names() if PRIVATE.search(fold(n).casefold())), None)

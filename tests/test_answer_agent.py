@@ -13,9 +13,9 @@ import pytest
 from ingestion import ingest
 from model import RAGAgent, RAGConfig
 from recruta.answer.answerer import Answerer
+from recruta.answer.examples import load_examples, nearest_example
 from recruta.answer.llm import validate_proposal
 from recruta.answer.plan import InvalidPlan, Plan
-from recruta.answer.planner import load_examples
 from recruta.answer.table import table_path
 from recruta.i18n import message
 from recruta.ingest.embeddings import get_embedder
@@ -170,7 +170,7 @@ def test_a_close_example_lends_its_plan_when_no_rule_fires(agent, small_data, mo
     assert agent.answerer is not None
     embedder = agent.answerer.planner.embedder
     for intent, _, question, skeleton in load_examples():  # each example is its own nearest example
-        (got, got_skeleton), score = planner_mod.nearest_example(embedder, " ".join(words(question)))
+        (got, got_skeleton), score = nearest_example(embedder, " ".join(words(question)))
         assert score > 0.99 and (got, got_skeleton) == (intent, skeleton)
     question = "Quais clientes tiveram o maior volume de vagas?"  # no rule: "maior volume" is no ranking cue
     rules_only = planner_mod.Planner(gazetteer=agent.answerer.gazetteer, vagas=agent.answerer.vagas)

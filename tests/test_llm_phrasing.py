@@ -14,8 +14,8 @@ import pytest
 from ingestion import ingest
 from model import RAGAgent, RAGConfig
 from recruta.answer.check import check, numbers_in
-from recruta.answer.executor import Result
 from recruta.answer.phrasing import key_facts, phrase_with_llm
+from recruta.answer.result import Result
 from recruta.ingest.embeddings import get_embedder
 from recruta.rag.generators import ExtractiveGenerator, is_llm
 from recruta.text.fold import fold

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recruta.answer.entities import VagaIndex, build_gazetteer, build_skill_gazetteer
-from recruta.answer.executor import Executor, Result
+from recruta.answer.executor import Executor
+from recruta.answer.parsing import Parsed, title_cased
 from recruta.answer.phrasing import phrase
 from recruta.answer.plan import Plan
-from recruta.answer.planner import Parsed, Planner, title_cased
+from recruta.answer.planner import Planner
+from recruta.answer.result import Result
 from recruta.answer.table import RecordsTable
 from recruta.text.redact import redact
 

@@ -38,7 +38,7 @@ _JSON = re.compile(r"\{.*\}", re.S)
 
 
 def _examples() -> str:
-    from recruta.answer.planner import load_examples
+    from recruta.answer.examples import load_examples
 
     return "\n".join(
         f"Q: {question}\nA: {json.dumps({'intent': intent, **skeleton}, ensure_ascii=False)}"

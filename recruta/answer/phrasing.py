@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from recruta.answer.check import Verdict, check, flatten
-from recruta.answer.executor import Result
 from recruta.answer.plan import Filters
+from recruta.answer.result import Result
 from recruta.i18n import messages
 from recruta.text.fold import fold
 

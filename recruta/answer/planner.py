@@ -1,298 +1,61 @@
-"""Question → plan, deterministically: cue rules over the folded question plus the table values it names.
+"""Question → plan, deterministically: cue rules over what :func:`~recruta.answer.parsing.parse` read.
 
-1. :func:`parse` finds what the question names: vaga ids and candidate codes, clients, cities, states, staff,
-   candidates (``entities.Gazetteer``), skills (the matcher's taxonomy), English/Spanish and professional
-   levels, years, "three"/"top 5", and the words left over that are title words (the vaga description).
+1. :func:`~recruta.answer.parsing.parse` finds what the question names (``parsing.py``).
 2. :class:`Planner` picks the intent with ordered cue rules (personal data → compare → ranking → count →
    hires → candidate status/profile → candidate search → a vaga's field), and fills the slots from (1).
 3. When no rule fires, the question (its named values masked as ``{client}``, ``{title}``...) is compared with
-   example questions (``examples.jsonl``, pt/en/es) by embedding similarity; a close example lends its intent.
+   example questions (``examples.py``) by embedding similarity; a close example lends its intent.
 Nothing here writes SQL or code: the result is a :class:`~recruta.answer.plan.Plan`.
 
-The cue vocabularies (pt/en/es) are data, in ``cues.json`` (and the title/level/number words in
-``lexicon.json``); this module holds the rules that read them. It is one cohesive thing (parse, then rules), so it
-stays one module past 500 lines.
+The cue vocabularies (pt/en/es) are data, in ``cues.json`` compiled by ``cues.py`` (and the title/level/number
+words in ``lexicon.json``); this module holds only the rules that choose the plan kind from them.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in, words
+from recruta.answer.cues import (
+    APPLICATION_WORDS,
+    APPLIED,
+    BY,
+    CANDIDATE_CUES,
+    COMPARE,
+    CONTRACT,
+    COUNT,
+    DISTINCT,
+    FIELD_CUES,
+    FRAME,
+    GROUP_NOUNS,
+    HIRE,
+    HIRE_NOUN,
+    HIRED,
+    NOT_HELD,
+    OUTCOME_CUES,
+    PERSON_ASK,
+    PERSON_WORDS,
+    PRIVATE,
+    RANK,
+    SEARCH,
+    STATUS,
+    STATUS_GENERIC,
+    STATUS_STRONG,
+    VAGA_APPS,
+    VAGA_LIST,
+    VAGA_WORDS,
+)
+from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, skills_in
+from recruta.answer.examples import example_vectors, nearest_example
+from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
-from recruta.text.fold import STOPWORDS, fold
+from recruta.text.fold import fold
 
 if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
-EXAMPLES_PATH = Path(__file__).with_name("examples.jsonl")
-CUES_PATH = Path(__file__).with_name("cues.json")
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
-
-
-def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
-
-
-@lru_cache(maxsize=1)
-def cues() -> dict[str, Any]:
-    """The planner's cue vocabularies (pt/en/es) as data: ``recruta/answer/cues.json``."""
-    data: dict[str, Any] = json.loads(CUES_PATH.read_text(encoding="utf-8"))
-    return data
-
-
-def _named(key: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((name, _rx(*alts)) for name, alts in cues()[key])
-
-
-# Cues, matched in the folded question (lowercase, no accents); the words are in cues.json.
-PRIVATE = _rx(*cues()["rx"]["private"])
-NOT_HELD = _rx(*cues()["rx"]["not_held"])
-HIRE = _rx(*cues()["rx"]["hire"])
-HIRE_NOUN = _rx(*cues()["rx"]["hire_noun"])
-HIRED = _rx(*cues()["rx"]["hired"])
-COUNT = _rx(*cues()["rx"]["count"])
-RANK = _rx(*cues()["rx"]["rank"])
-COMPARE = _rx(*cues()["rx"]["compare"])
-STATUS = _rx(*cues()["rx"]["status"])
-STATUS_STRONG = _rx(*cues()["rx"]["status_strong"])
-SEARCH = _rx(*cues()["rx"]["search"])
-PERSON_ASK = _rx(*cues()["rx"]["person_ask"])
-PERSON_WORDS = _rx(*cues()["rx"]["person_words"])
-VAGA_LIST = _rx(*cues()["rx"]["vaga_list"])
-APPLIED = _rx(*cues()["rx"]["applied"])
-DISTINCT = _rx(*cues()["rx"]["distinct"])
-APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
-VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
-VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
-CONTRACT = _rx(*cues()["rx"]["contract"])
-STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
-OUTCOME_CUES = _named("outcomes")
-BY = str(cues()["by"])
-GROUP_NOUNS: tuple[tuple[str, str], ...] = tuple((name, nouns) for name, nouns in cues()["group_nouns"])
-FIELD_CUES = _named("field_cues")
-CANDIDATE_CUES = _named("candidate_cues")
-STAFF_NOUN = re.compile(cues()["staff_noun"])
-# Words that frame a question and are never part of a vaga description.
-FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
-
-
-@dataclass(kw_only=True)
-class Parsed:
-    """What a question names."""
-
-    question: str
-    folded: str
-    mentions: list[Mention]
-    vaga_ids: list[str]
-    codes: list[str]
-    years: list[int]
-    skills: list[str]
-    levels: list[str]
-    english: str
-    spanish: str
-    n: int | None
-    description: list[str]  # leftover words that are vaga title words: the vaga's description
-    masked: str = ""
-    month: int | None = None
-    words: list[str] = field(default_factory=list)  # the description as the question spells it
-    toks: list[str] = field(default_factory=list)
-    declared: list[str] = field(default_factory=list)  # skills candidates declare that the question names
-
-    def values(self, kind: str) -> list[str]:
-        out: dict[str, None] = {}
-        for m in self.mentions:
-            out.update(dict.fromkeys(sorted(m.values(kind))))
-        return list(out)
-
-    def people(self) -> list[Mention]:
-        """Candidates named; a name that is also staff's, right after "recrutador"/"analista", is the staff's."""
-        return [
-            m
-            for m in self.mentions
-            if "candidate" in m.kinds
-            and not (
-                set(m.kinds) & {"recruiter", "analyst"}
-                and m.start > 0
-                and self.toks
-                and STAFF_NOUN.fullmatch(self.toks[m.start - 1])
-            )
-        ]
-
-    def unknown_names(self, first_names: frozenset[str]) -> list[str]:
-        """Names the records do not hold: a capitalised first name that someone on file has, followed by
-        capitalised words ("Bianca Martins"), where no known value was found."""
-        named = {w for m in self.mentions for w in m.text.split()}
-        out = []
-        raw = [(m.group(0), fold(m.group(0)).casefold()) for m in re.finditer(r"\w+", self.question)]
-        i = 0
-        while i < len(raw):
-            word, key = raw[i]
-            if word[0].isupper() and key in first_names and key not in named:
-                j, run = i + 1, [word]
-                while j < len(raw) and (raw[j][0][0].isupper() or raw[j][1] in lexicon()["particles"]):
-                    run.append(raw[j][0])
-                    j += 1
-                while run and run[-1].casefold() in lexicon()["particles"]:
-                    run.pop()
-                if len(run) >= 2 and not {fold(w).casefold() for w in run} & named:
-                    out.append(" ".join(run))
-                i = j
-            else:
-                i += 1
-        return out
-
-    def first(self, kind: str) -> str:
-        vals = [m for m in self.mentions if kind in m.kinds]
-        if not vals:
-            return ""
-        named = vals[0].values(kind)
-        # one value however the records capitalise it ("São José dos Campos" / "São José Dos Campos")
-        return sorted(named)[0] if len({fold(v).casefold() for v in named}) == 1 else ""
-
-
-_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
-# numbers joined into a code ("2021-2605708", "787/2021", "2021 2610800"); a date ("29/04/2021") is kept
-_CODE = re.compile(r"\d+(?:\s*[-/]\s*\d+)+|\d+(?:\s+\d{5,})+")
-_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
-_MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate(names)}
-# a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
-_TOP_N = re.compile(
-    r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
-    r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
-    r"|pessoas|people|perfis|profiles|nomes|names|cidades?|cities|primeir\w*|maiores|mais)\b"
-)
-
-
-def _level_words() -> dict[str, str]:
-    return {w: value for value, ws in lexicon()["levels"].items() for w in ws}
-
-
-def _language_level(folded: str, cue: str) -> str:
-    """The level named next to a language ("inglês avançado", "advanced English", "fluent in English")."""
-    levels = {w: value for value, ws in lexicon()["language_levels"].items() for w in ws}
-    for m in re.finditer(cue, folded):
-        before = folded[max(0, m.start() - 30) : m.start()].split()[-3:]
-        after = folded[m.end() : m.end() + 30].split()[:3]
-        for w in [*after, *reversed(before)]:
-            w = w.strip(",.;:?!()")
-            if w in levels and not (w == "no" and w in before):
-                return str(levels[w])
-    return ""
-
-
-def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
-    from recruta.rag.agent import referenced_ids
-
-    folded = fold(question).casefold()
-    refs = referenced_ids(question)
-    # "vaga 4329025 - SAP MM": a number that is no vaga's id but is in vaga titles is a requisition code
-    codes = [v for v in refs["vaga_id"] if v not in vagas.positions and vagas.known(v)]
-    refs["vaga_id"] = [v for v in refs["vaga_id"] if v not in codes]
-    toks, mentions = gazetteer.find(question)
-    id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
-    # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
-    dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
-    years = sorted({int(y) for y in _YEAR.findall(dated) if y not in id_words})
-    n = None
-    if m := _TOP_N.search(folded):
-        n = int(m.group(1) or m.group(2))
-    else:
-        numbers = lexicon()["numbers"]
-        for w in words(question):
-            if w in numbers and w not in ("um", "uma", "one", "uno", "dos"):
-                n = numbers[w]
-                break
-    month_m = _MONTH_YEAR.search(folded)
-    level_words = _level_words()
-    covered = {i for m in mentions for i in range(m.start, m.end)}
-    levels = list(dict.fromkeys(level_words[w] for i, w in enumerate(toks) if w in level_words and i not in covered))
-    cue_words = {
-        w
-        for name, rx in (*FIELD_CUES, *CANDIDATE_CUES)
-        for mm in rx.finditer(folded)
-        for w in mm.group(0).split()
-        if name not in ("title",)
-    }
-    # words of the hire/status/count cues ("se contrató", "how many applications") frame the question, unless
-    # written as a title word mid-question ("Analista de Contratos", "Application Developer")
-    titled = title_cased(question)
-    cue_words |= {
-        w
-        for rx in (HIRE, STATUS, COUNT, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
-        for mm in rx.finditer(folded)
-        for w in mm.group(0).split()
-    } - titled
-
-    def plain(i: int, w: str) -> bool:
-        return (
-            i not in covered
-            and w not in FRAME
-            and w not in cue_words
-            and (not w.isdigit() or (len(w) >= 3 and w not in id_words and int(w) not in (*years, n)))
-            and vagas.known(_title(w))
-        )
-
-    def titled_frame(i: int, w: str) -> bool:
-        """A frame word written capitalised next to a title word is the title's ("Recrutador Cloud")."""
-        return (
-            i not in covered
-            and w in titled
-            and vagas.known(_title(w))
-            and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in (i - 1, i + 1))
-        )
-
-    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w)]
-    masked = _mask(toks, mentions)
-    return Parsed(
-        question=question,
-        folded=folded,
-        mentions=mentions,
-        vaga_ids=refs["vaga_id"],
-        codes=refs["candidate_id"],
-        years=years,
-        skills=skills_in(question),
-        levels=levels,
-        english=_language_level(folded, r"\b(?:ingles|english)\b"),
-        spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"),
-        n=n,
-        description=[_title(w) for w in description],
-        masked=masked,
-        words=description,
-        toks=toks,
-        month=_MONTHS[month_m.group(1)] if month_m else None,
-    )
-
-
-def title_cased(question: str) -> set[str]:
-    """Folded words written capitalised after the question's first word: how a title or a name is written."""
-    found = list(re.finditer(r"\w+", question))
-    return {fold(m.group(0)).casefold() for m in found[1:] if m.group(0)[0].isupper()}
-
-
-def _title(word: str) -> str:
-    from recruta.answer.entities import title_word
-
-    return title_word(word)
-
-
-def _mask(toks: list[str], mentions: list[Mention]) -> str:
-    out, i = [], 0
-    starts = {m.start: m for m in mentions}
-    while i < len(toks):
-        if i in starts:
-            out.append("{" + sorted(starts[i].kinds)[0] + "}")
-            i = starts[i].end
-        else:
-            out.append(toks[i])
-            i += 1
-    return " ".join(out)
 
 
 def _group(folded: str, measure: str) -> str:
@@ -378,7 +141,7 @@ class Planner:
         }
         plain = (
             FRAME
-            | set(_level_words())
+            | set(level_words())
             | {w for ws in lexicon()["language_levels"].values() for w in ws}
             | {"ingles", "english", "espanhol", "spanish", "espanol", "candidato", "candidatos", "candidates"}
         )
@@ -609,48 +372,4 @@ def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
     return ""
 
 
-@lru_cache(maxsize=1)
-def load_examples() -> tuple[tuple[str, str, str, dict[str, Any]], ...]:
-    """(intent, language, question, plan skeleton) of every example question (``examples.jsonl``)."""
-    rows = []
-    for line in EXAMPLES_PATH.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            rows.append((item["intent"], item["lang"], item["question"], item.get("plan", {})))
-    return tuple(rows)
-
-
-def example_vectors(embedder: Embedder) -> Any:
-    """The example questions (their words, placeholders as plain words) embedded."""
-    import numpy as np
-
-    masked = [" ".join(words(q)) for _, _, q, _ in load_examples()]
-    return np.asarray(embedder.embed(masked), dtype=np.float32)
-
-
-def nearest_example(
-    embedder: Embedder, masked_question: str, *, vectors: Any = None
-) -> tuple[tuple[str, dict[str, Any]], float]:
-    """(intent, plan skeleton) of the example most similar to ``masked_question``, and the cosine similarity."""
-    import numpy as np
-
-    vectors = example_vectors(embedder) if vectors is None else vectors
-    v = np.asarray(embedder.embed([masked_question])[0], dtype=np.float32)
-    scores = vectors @ v
-    best = int(np.argmax(scores))
-    intent, _, _, skeleton = load_examples()[best]
-    return (intent, skeleton), float(scores[best])
-
-
-__all__ = [
-    "CUES_PATH",
-    "EXAMPLES_PATH",
-    "Parsed",
-    "Planner",
-    "cues",
-    "example_vectors",
-    "load_examples",
-    "nearest_example",
-    "parse",
-    "title_cased",
-]
+__all__ = ["SIMILARITY_MIN", "Planner"]

@@ -1,0 +1,100 @@
+"""The planner's cue vocabularies (pt/en/es), compiled once: the words live in ``cues.json`` as data.
+
+Both halves of planning read them: :mod:`~recruta.answer.parsing` drops cue words from a vaga description and
+:mod:`~recruta.answer.planner`'s rules fire on them. Keeping the compiled patterns here lets either side change
+without the other, and lets tests match a cue (``PRIVATE``) without building a planner.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from recruta.answer.entities import lexicon
+from recruta.text.fold import STOPWORDS
+
+CUES_PATH = Path(__file__).with_name("cues.json")
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    """The planner's cue vocabularies (pt/en/es) as data: ``recruta/answer/cues.json``."""
+    data: dict[str, Any] = json.loads(CUES_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _named(key: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _rx(*alts)) for name, alts in cues()[key])
+
+
+# Cues, matched in the folded question (lowercase, no accents); the words are in cues.json.
+PRIVATE = _rx(*cues()["rx"]["private"])
+NOT_HELD = _rx(*cues()["rx"]["not_held"])
+HIRE = _rx(*cues()["rx"]["hire"])
+HIRE_NOUN = _rx(*cues()["rx"]["hire_noun"])
+HIRED = _rx(*cues()["rx"]["hired"])
+COUNT = _rx(*cues()["rx"]["count"])
+RANK = _rx(*cues()["rx"]["rank"])
+COMPARE = _rx(*cues()["rx"]["compare"])
+STATUS = _rx(*cues()["rx"]["status"])
+STATUS_STRONG = _rx(*cues()["rx"]["status_strong"])
+SEARCH = _rx(*cues()["rx"]["search"])
+PERSON_ASK = _rx(*cues()["rx"]["person_ask"])
+PERSON_WORDS = _rx(*cues()["rx"]["person_words"])
+VAGA_LIST = _rx(*cues()["rx"]["vaga_list"])
+APPLIED = _rx(*cues()["rx"]["applied"])
+DISTINCT = _rx(*cues()["rx"]["distinct"])
+APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
+VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
+VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
+CONTRACT = _rx(*cues()["rx"]["contract"])
+STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
+OUTCOME_CUES = _named("outcomes")
+BY = str(cues()["by"])
+GROUP_NOUNS: tuple[tuple[str, str], ...] = tuple((name, nouns) for name, nouns in cues()["group_nouns"])
+FIELD_CUES = _named("field_cues")
+CANDIDATE_CUES = _named("candidate_cues")
+STAFF_NOUN = re.compile(cues()["staff_noun"])
+# Words that frame a question and are never part of a vaga description.
+FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
+
+
+__all__ = [
+    "APPLICATION_WORDS",
+    "APPLIED",
+    "BY",
+    "CANDIDATE_CUES",
+    "COMPARE",
+    "CONTRACT",
+    "COUNT",
+    "CUES_PATH",
+    "DISTINCT",
+    "FIELD_CUES",
+    "FRAME",
+    "GROUP_NOUNS",
+    "HIRE",
+    "HIRED",
+    "HIRE_NOUN",
+    "NOT_HELD",
+    "OUTCOME_CUES",
+    "PERSON_ASK",
+    "PERSON_WORDS",
+    "PRIVATE",
+    "RANK",
+    "SEARCH",
+    "STAFF_NOUN",
+    "STATUS",
+    "STATUS_GENERIC",
+    "STATUS_STRONG",
+    "VAGA_APPS",
+    "VAGA_LIST",
+    "VAGA_WORDS",
+    "cues",
+]

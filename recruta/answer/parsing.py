@@ -1,0 +1,248 @@
+"""Reading a question: what it names, before any rule decides what it asks.
+
+:func:`parse` finds vaga ids and candidate codes, clients, cities, states, staff and candidates
+(``entities.Gazetteer``), skills (the matcher's taxonomy), English/Spanish and professional levels, years and
+"junho de 2020", "three"/"top 5", and the leftover words that are vaga title words (the vaga's description); it
+also masks the named values (``{client}``, ``{title}``...) for the example-question match. It lives apart from
+:mod:`~recruta.answer.planner` because reading is the same whatever plan the rules then choose: a new intent
+should not touch how names, titles and dates are read, and the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recruta.answer.cues import (
+    APPLIED,
+    CANDIDATE_CUES,
+    COUNT,
+    DISTINCT,
+    FIELD_CUES,
+    FRAME,
+    HIRE,
+    PERSON_WORDS,
+    STAFF_NOUN,
+    STATUS,
+    VAGA_WORDS,
+    cues,
+)
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in, words
+from recruta.text.fold import fold
+
+
+@dataclass(kw_only=True)
+class Parsed:
+    """What a question names."""
+
+    question: str
+    folded: str
+    mentions: list[Mention]
+    vaga_ids: list[str]
+    codes: list[str]
+    years: list[int]
+    skills: list[str]
+    levels: list[str]
+    english: str
+    spanish: str
+    n: int | None
+    description: list[str]  # leftover words that are vaga title words: the vaga's description
+    masked: str = ""
+    month: int | None = None
+    words: list[str] = field(default_factory=list)  # the description as the question spells it
+    toks: list[str] = field(default_factory=list)
+    declared: list[str] = field(default_factory=list)  # skills candidates declare that the question names
+
+    def values(self, kind: str) -> list[str]:
+        out: dict[str, None] = {}
+        for m in self.mentions:
+            out.update(dict.fromkeys(sorted(m.values(kind))))
+        return list(out)
+
+    def people(self) -> list[Mention]:
+        """Candidates named; a name that is also staff's, right after "recrutador"/"analista", is the staff's."""
+        return [
+            m
+            for m in self.mentions
+            if "candidate" in m.kinds
+            and not (
+                set(m.kinds) & {"recruiter", "analyst"}
+                and m.start > 0
+                and self.toks
+                and STAFF_NOUN.fullmatch(self.toks[m.start - 1])
+            )
+        ]
+
+    def unknown_names(self, first_names: frozenset[str]) -> list[str]:
+        """Names the records do not hold: a capitalised first name that someone on file has, followed by
+        capitalised words ("Bianca Martins"), where no known value was found."""
+        named = {w for m in self.mentions for w in m.text.split()}
+        out = []
+        raw = [(m.group(0), fold(m.group(0)).casefold()) for m in re.finditer(r"\w+", self.question)]
+        i = 0
+        while i < len(raw):
+            word, key = raw[i]
+            if word[0].isupper() and key in first_names and key not in named:
+                j, run = i + 1, [word]
+                while j < len(raw) and (raw[j][0][0].isupper() or raw[j][1] in lexicon()["particles"]):
+                    run.append(raw[j][0])
+                    j += 1
+                while run and run[-1].casefold() in lexicon()["particles"]:
+                    run.pop()
+                if len(run) >= 2 and not {fold(w).casefold() for w in run} & named:
+                    out.append(" ".join(run))
+                i = j
+            else:
+                i += 1
+        return out
+
+    def first(self, kind: str) -> str:
+        vals = [m for m in self.mentions if kind in m.kinds]
+        if not vals:
+            return ""
+        named = vals[0].values(kind)
+        # one value however the records capitalise it ("São José dos Campos" / "São José Dos Campos")
+        return sorted(named)[0] if len({fold(v).casefold() for v in named}) == 1 else ""
+
+
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+# numbers joined into a code ("2021-2605708", "787/2021", "2021 2610800"); a date ("29/04/2021") is kept
+_CODE = re.compile(r"\d+(?:\s*[-/]\s*\d+)+|\d+(?:\s+\d{5,})+")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+_MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate(names)}
+# a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
+_TOP_N = re.compile(
+    r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
+    r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
+    r"|pessoas|people|perfis|profiles|nomes|names|cidades?|cities|primeir\w*|maiores|mais)\b"
+)
+
+
+def level_words() -> dict[str, str]:
+    """Each professional-level word ("sr", "senior", "pleno"...) → the level it names (``lexicon.json``)."""
+    return {w: value for value, ws in lexicon()["levels"].items() for w in ws}
+
+
+def _language_level(folded: str, cue: str) -> str:
+    """The level named next to a language ("inglês avançado", "advanced English", "fluent in English")."""
+    levels = {w: value for value, ws in lexicon()["language_levels"].items() for w in ws}
+    for m in re.finditer(cue, folded):
+        before = folded[max(0, m.start() - 30) : m.start()].split()[-3:]
+        after = folded[m.end() : m.end() + 30].split()[:3]
+        for w in [*after, *reversed(before)]:
+            w = w.strip(",.;:?!()")
+            if w in levels and not (w == "no" and w in before):
+                return str(levels[w])
+    return ""
+
+
+def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
+    from recruta.rag.agent import referenced_ids
+
+    folded = fold(question).casefold()
+    refs = referenced_ids(question)
+    # "vaga 4329025 - SAP MM": a number that is no vaga's id but is in vaga titles is a requisition code
+    codes = [v for v in refs["vaga_id"] if v not in vagas.positions and vagas.known(v)]
+    refs["vaga_id"] = [v for v in refs["vaga_id"] if v not in codes]
+    toks, mentions = gazetteer.find(question)
+    id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
+    # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
+    dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
+    years = sorted({int(y) for y in _YEAR.findall(dated) if y not in id_words})
+    n = None
+    if m := _TOP_N.search(folded):
+        n = int(m.group(1) or m.group(2))
+    else:
+        numbers = lexicon()["numbers"]
+        for w in words(question):
+            if w in numbers and w not in ("um", "uma", "one", "uno", "dos"):
+                n = numbers[w]
+                break
+    month_m = _MONTH_YEAR.search(folded)
+    level_of = level_words()
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    levels = list(dict.fromkeys(level_of[w] for i, w in enumerate(toks) if w in level_of and i not in covered))
+    cue_words = {
+        w
+        for name, rx in (*FIELD_CUES, *CANDIDATE_CUES)
+        for mm in rx.finditer(folded)
+        for w in mm.group(0).split()
+        if name not in ("title",)
+    }
+    # words of the hire/status/count cues ("se contrató", "how many applications") frame the question, unless
+    # written as a title word mid-question ("Analista de Contratos", "Application Developer")
+    titled = title_cased(question)
+    cue_words |= {
+        w
+        for rx in (HIRE, STATUS, COUNT, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
+        for mm in rx.finditer(folded)
+        for w in mm.group(0).split()
+    } - titled
+
+    def plain(i: int, w: str) -> bool:
+        return (
+            i not in covered
+            and w not in FRAME
+            and w not in cue_words
+            and (not w.isdigit() or (len(w) >= 3 and w not in id_words and int(w) not in (*years, n)))
+            and vagas.known(_title(w))
+        )
+
+    def titled_frame(i: int, w: str) -> bool:
+        """A frame word written capitalised next to a title word is the title's ("Recrutador Cloud")."""
+        return (
+            i not in covered
+            and w in titled
+            and vagas.known(_title(w))
+            and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in (i - 1, i + 1))
+        )
+
+    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w)]
+    masked = _mask(toks, mentions)
+    return Parsed(
+        question=question,
+        folded=folded,
+        mentions=mentions,
+        vaga_ids=refs["vaga_id"],
+        codes=refs["candidate_id"],
+        years=years,
+        skills=skills_in(question),
+        levels=levels,
+        english=_language_level(folded, r"\b(?:ingles|english)\b"),
+        spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"),
+        n=n,
+        description=[_title(w) for w in description],
+        masked=masked,
+        words=description,
+        toks=toks,
+        month=_MONTHS[month_m.group(1)] if month_m else None,
+    )
+
+
+def title_cased(question: str) -> set[str]:
+    """Folded words written capitalised after the question's first word: how a title or a name is written."""
+    found = list(re.finditer(r"\w+", question))
+    return {fold(m.group(0)).casefold() for m in found[1:] if m.group(0)[0].isupper()}
+
+
+def _title(word: str) -> str:
+    from recruta.answer.entities import title_word
+
+    return title_word(word)
+
+
+def _mask(toks: list[str], mentions: list[Mention]) -> str:
+    out, i = [], 0
+    starts = {m.start: m for m in mentions}
+    while i < len(toks):
+        if i in starts:
+            out.append("{" + sorted(starts[i].kinds)[0] + "}")
+            i = starts[i].end
+        else:
+            out.append(toks[i])
+            i += 1
+    return " ".join(out)
+
+
+__all__ = ["Parsed", "level_words", "parse", "title_cased"]
