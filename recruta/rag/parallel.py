@@ -74,6 +74,7 @@ def _variant(
             config.generator,
             cache_dir=settings.llm_cache,
             dtype=settings.llm_dtype,
+            backend=settings.llm_backend,
             threads=settings.torch_threads,
             openai_base_url=settings.openai_base_url,
             openai_api_key=settings.openai_api_key,
