@@ -251,6 +251,7 @@ def variant_generator(name: str, settings: Settings) -> Generator:
         name,
         cache_dir=settings.llm_cache,
         dtype=settings.llm_dtype,
+        backend=settings.llm_backend,
         threads=settings.torch_threads,
         openai_base_url=settings.openai_base_url,
         openai_api_key=settings.openai_api_key,

@@ -66,6 +66,7 @@ from recruta.core.http import (  # noqa: E402
 from recruta.ingest.backend_choice import backend_note  # noqa: E402
 from recruta.jd.service import JDService  # noqa: E402
 from recruta.jd.wording import LIST_SECTIONS, SECTIONS  # noqa: E402
+from recruta.rag.generators import generator_backend  # noqa: E402
 from recruta.rag.prompting import guard_answer  # noqa: E402
 from recruta.screening.screener import MAX_SUGGESTIONS, Screener  # noqa: E402
 from recruta.web import web_app  # noqa: E402
@@ -150,6 +151,7 @@ def serve_time_generator(agent: Any) -> Literal["model", "RECRUTA_GENERATOR"]:
         settings.generator,
         cache_dir=settings.llm_cache,
         dtype=settings.llm_dtype,
+        backend=settings.llm_backend,
         threads=settings.torch_threads,
         openai_base_url=settings.openai_base_url,
         openai_api_key=settings.openai_api_key,
@@ -197,6 +199,7 @@ class Recruta:
             **meta,
             "generator": self.agent.generator.name,
             "generator_source": source,
+            "generator_backend": generator_backend(self.agent.generator),
             "embedder": self.agent.config.embedder,
             "embedder_backend": self.agent.config.embedder_backend,
             "embedder_backend_choice": backend_note(

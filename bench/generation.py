@@ -1,8 +1,14 @@
-"""Generation: speed and quality of the default local LLM by dtype and torch threads (issue #6, part 4).
+"""Generation: speed and quality of the default local LLM by backend, dtype and threads (issues #6 and #17).
 
-    .venv/bin/python -m bench.generation                  # int4 × 2/1 threads, bf16 and fp32 × 2, 8 questions each
+    .venv/bin/python -m bench.generation                  # torch int4, openvino, llama.cpp (if installed) × 2 threads
     .venv/bin/python -m bench.generation --quick          # tiny generated sample, 1 thread, 2 questions, 16 tokens
-    .venv/bin/python -m bench.generation --settings bfloat16x2,bfloat16x1 --limit 20
+    .venv/bin/python -m bench.generation --settings int4x2,bfloat16x2,float32x2,openvinox1 --rounds 3
+
+A setting is ``<dtype>x<threads>`` for the torch path (int4, bfloat16, float32) or ``<backend>x<threads>`` for an
+engine decoding the GGUF itself (``openvino``, ``llama.cpp``: recruta/rag/gguf_backends.py; a backend that is not
+installed is skipped and said so). Settings alternate within each of ``--rounds`` rounds, so a busy machine slows
+them alike; the table gives each round's decode rate. Every answer is also compared with the first setting's
+(greedy decoding: the same text unless the arithmetic differs): exact-match rate and ROUGE-L between them.
 
 Every setting answers the same evaluation questions through the real RAG path (MiniLM retrieval with id
 routing, the `rag` prompt, greedy decoding, the project's TransformersGenerator). A streamer stamps each
@@ -46,23 +52,35 @@ from bench.harness import (  # noqa: E402
     write_outputs,
 )
 from recruta.rag.generators import GenerationInput, TransformersGenerator  # noqa: E402
+from recruta.rag.gguf_backends import GGUFGenerator  # noqa: E402
 
 NAME = "generation"
 QUALITY_TOLERANCE = 0.02  # ROUGE-L points a faster setting may lose against fp32 and still be "the same quality"
 TARGET_TPS = 40.0
 
 
+ENGINES = ("openvino", "llama.cpp")  # backends that decode the GGUF themselves
+
+
 @dataclass(frozen=True, kw_only=True)
 class Setting:
-    dtype: str
+    dtype: str  # the torch dtype, or the engine's name for an engine backend
     threads: int
 
     @property
+    def backend(self) -> str:
+        return self.dtype if self.dtype in ENGINES else "torch"
+
+    @property
     def label(self) -> str:
-        return (
-            f"{ {'bfloat16': 'bf16', 'float32': 'fp32', 'int4': 'int4 weights (bf16 compute)'}.get(self.dtype, self.dtype) }, "
-            f"{self.threads} thread{'s' if self.threads > 1 else ''}"
-        )
+        names = {
+            "bfloat16": "torch bf16",
+            "float32": "torch fp32",
+            "int4": "torch int4 weights (bf16 compute)",
+            "openvino": "openvino-genai (GGUF u4)",
+            "llama.cpp": "llama.cpp (GGUF Q4_1)",
+        }
+        return f"{names.get(self.dtype, self.dtype)}, {self.threads} thread{'s' if self.threads > 1 else ''}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,11 +114,13 @@ class TokenClock(BaseStreamer):
 class TimedGenerator:
     """The project's TransformersGenerator with a TokenClock attached: same prompt, kwargs and output."""
 
-    def __init__(self, inner: TransformersGenerator) -> None:
+    def __init__(self, inner: TransformersGenerator | GGUFGenerator) -> None:
         self.inner, self.name = inner, inner.name
         self.timings: list[Timing] = []
 
     def generate(self, inp: GenerationInput, *, max_new_tokens: int) -> str:
+        if isinstance(self.inner, GGUFGenerator):
+            return self._engine(self.inner, inp, max_new_tokens=max_new_tokens)
         torch = self.inner._torch
         started = time.perf_counter()
         enc = self.inner._inputs(inp.messages)
@@ -117,14 +137,31 @@ class TimedGenerator:
         )
         return self.inner.tokenizer.decode(out[0, prompt:], skip_special_tokens=True).strip()
 
+    def _engine(self, inner: GGUFGenerator, inp: GenerationInput, *, max_new_tokens: int) -> str:
+        """The same through a GGUF engine: the project's prompt ids, a stamp per token from the engine's callback."""
+        started = time.perf_counter()
+        prompt = inner._prompt(inp.messages)
+        stamps: list[float] = []
+        out = inner.engine(prompt, max_new_tokens, lambda _: stamps.append(time.perf_counter()) is None)
+        done = time.perf_counter()
+        first = stamps[0] if stamps else done
+        self.timings.append(
+            Timing(prompt_tokens=len(prompt), new_tokens=len(out), ttft_s=first - started, total_s=done - started)
+        )
+        return inner._text(out).strip()
 
-def speed(timings: list[Timing]) -> dict[str, float]:
-    """Decode rate over all answers (tokens after the first / time after the first), TTFT percentiles."""
+
+def speed(timings: list[Timing], *, max_new_tokens: int = 128) -> dict[str, float]:
+    """Decode rate over all answers (tokens after the first / time after the first), TTFT percentiles, and the
+    end-to-end time of a ``max_new_tokens`` answer at those rates (TTFT p50 + the other tokens at the decode rate:
+    answers stop at EOS, most before the limit)."""
     decoded = sum(max(t.new_tokens - 1, 0) for t in timings)
     decode_s = sum(t.decode_s for t in timings)
     ttft = sorted(t.ttft_s for t in timings)
+    tps = decoded / decode_s if decode_s > 0 else 0.0
     return {
-        "decode_tokens_per_s": decoded / decode_s if decode_s > 0 else 0.0,
+        "decode_tokens_per_s": tps,
+        "answer_full_s": statistics.median(ttft) + (max_new_tokens - 1) / tps if tps else float("nan"),
         "ttft_s_p50": statistics.median(ttft),
         "ttft_s_p95": ttft[min(len(ttft) - 1, round(0.95 * (len(ttft) - 1)))],
         "answer_s_p50": statistics.median(t.total_s for t in timings),
@@ -133,41 +170,54 @@ def speed(timings: list[Timing]) -> dict[str, float]:
     }
 
 
+def load_generator(setting: Setting) -> Any:
+    """The project's generator for ``setting`` (torch: TransformersGenerator; engines: make_generator's)."""
+    from recruta.rag.generators import make_generator
+
+    cache = get_settings().llm_cache
+    if setting.backend == "torch":
+        return TransformersGenerator("smollm2", cache_dir=cache, dtype=setting.dtype)
+    return make_generator("smollm2", cache_dir=cache, backend=setting.backend, threads=setting.threads)
+
+
 def run_setting(
     setting: Setting,
     *,
     settings: Settings,
     items: list[Any],
     max_new_tokens: int,
-    loaded: dict[str, tuple[TransformersGenerator, float]],
+    loaded: dict[str, tuple[Any, float]],
 ) -> dict[str, Any]:
     import torch
 
     from experiment import evaluate
     from model import RAGAgent, RAGConfig
 
-    torch.set_num_threads(setting.threads)  # process-wide: the generator and the query embedder
-    if setting.dtype not in loaded:
+    torch.set_num_threads(setting.threads)  # process-wide: the torch generator and the query embedder
+    key = setting.dtype if setting.backend == "torch" else f"{setting.dtype}x{setting.threads}"  # engines: at load
+    if key not in loaded:
         started = time.perf_counter()
-        gen = TransformersGenerator("smollm2", cache_dir=get_settings().llm_cache, dtype=setting.dtype)
-        loaded[setting.dtype] = gen, time.perf_counter() - started
-    gen, load_s = loaded[setting.dtype]
+        gen = load_generator(setting)
+        loaded[key] = gen, time.perf_counter() - started
+        warm = [{"role": "user", "content": items[0].question}]
+        gen.generate(GenerationInput(question=items[0].question, hits=[], messages=warm), max_new_tokens=4)
+    gen, load_s = loaded[key]
     timed = TimedGenerator(gen)
     config = RAGConfig.from_settings(settings, generator="smollm2", max_new_tokens=max_new_tokens)
     agent = RAGAgent.from_config(config, settings=settings, generator=timed)
-    warm = [{"role": "user", "content": items[0].question}]
-    gen.generate(GenerationInput(question=items[0].question, hits=[], messages=warm), max_new_tokens=4)  # not timed
     quality, rows = evaluate(agent, items, desc=setting.label)
     result = {
         "setting": setting.label,
         **asdict(setting),
+        "backend": getattr(gen, "backend", setting.backend),
         "load_s": load_s,
-        **speed(timed.timings),
+        **speed(timed.timings, max_new_tokens=max_new_tokens),
         "rougeL": quality["rougeL"],
         "hit_at_k": quality["hit_at_k"],
         "mrr": quality["mrr"],
         "top_k": config.top_k,
         "questions": len(items),
+        "timings": [asdict(t) for t in timed.timings],
         "answers": [{"id": r["id"], "prediction": r["prediction"], "rougeL": r["rougeL"]} for r in rows],
     }
     print(
@@ -176,6 +226,31 @@ def run_setting(
         flush=True,
     )
     return result
+
+
+def merge_rounds(runs: list[dict[str, Any]], *, max_new_tokens: int) -> dict[str, Any]:
+    """One setting's rounds as one row: speed over every answer of every round, each round's decode rate, and the
+    first round's answers and quality (greedy: every round answers the same)."""
+    timings = [Timing(**t) for run in runs for t in run["timings"]]
+    return {
+        **runs[0],
+        **speed(timings, max_new_tokens=max_new_tokens),
+        "decode_tokens_per_s_rounds": [run["decode_tokens_per_s"] for run in runs],
+        "rounds": len(runs),
+        "timings": [asdict(t) for t in timings],
+    }
+
+
+def agreement(results: list[dict[str, Any]]) -> None:
+    """Each setting's answers against the first setting's, question by question: exact-match rate and mean
+    ROUGE-L between the two texts (1.0 and 1.0: the same answers)."""
+    from recruta.rag.metrics import rouge
+
+    reference = {a["id"]: a["prediction"] for a in results[0]["answers"]}
+    for r in results:
+        pairs = [(a["prediction"], reference[a["id"]]) for a in r["answers"] if a["id"] in reference]
+        r["same_answers"] = statistics.mean(p.strip() == q.strip() for p, q in pairs) if pairs else float("nan")
+        r["rougeL_vs_first"] = statistics.mean(rouge(p, q)["rougeL"] for p, q in pairs) if pairs else float("nan")
 
 
 def recommend(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -187,6 +262,7 @@ def recommend(results: list[dict[str, Any]]) -> dict[str, Any]:
     best = max(keeps, key=lambda r: (r["decode_tokens_per_s"], -r["ttft_s_p50"]))
     return {
         "setting": best["setting"],
+        "backend": best["backend"],
         "dtype": best["dtype"],
         "threads": best["threads"],
         "reference_rougeL": reference,
@@ -204,7 +280,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> Path:
     axes[1].barh(labels, [r["ttft_s_p50"] for r in results], color="#9bbb59")
     axes[1].set_xlabel("time to first token, p50 (s, lower is better)")
     axes[1].set_yticks(range(len(labels)), [""] * len(labels))
-    fig.suptitle("SmolLM2-135M-Instruct on the RAG prompts, by dtype and torch threads", fontsize=10)
+    fig.suptitle("SmolLM2-135M-Instruct on the RAG prompts, by backend, dtype and threads", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -214,43 +290,62 @@ def plot(results: list[dict[str, Any]], path: Path) -> Path:
 def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -> str:
     rec, shipped, r0 = data["recommended"], data["shipped_defaults"], data["results"][0]
     threads_shipped = shipped["torch_threads"] or f"torch default = {data['machine']['cpus']}"
-    matches = rec["dtype"] == shipped["llm_dtype"] and rec["threads"] in (
-        shipped["torch_threads"],
-        shipped["torch_threads"] or data["machine"]["cpus"],
-    )
+    if rec["backend"] == "torch" or rec["backend"].startswith("torch"):
+        matches = shipped["llm_backend"] == "torch" and rec["dtype"] == shipped["llm_dtype"]
+    else:
+        matches = rec["backend"] == shipped["llm_backend"]
+    rows = [
+        {**r, "rounds_tps": " / ".join(f"{x:.1f}" for x in r.get("decode_tokens_per_s_rounds", []))}
+        for r in data["results"]
+    ]
     cols = [
         ("setting", "setting"),
         ("decode_tokens_per_s", "decode tokens/s", ".1f"),
+        ("rounds_tps", "per round"),
         ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
         ("ttft_s_p95", "TTFT p95 (s)", ".2f"),
+        ("answer_full_s", f"{data['max_new_tokens']}-token answer (s)", ".1f"),
         ("answer_s_p50", "answer p50 (s)", ".2f"),
         ("new_tokens_mean", "new tokens (mean)", ".0f"),
         ("rougeL", "ROUGE-L", ".3f"),
+        ("same_answers", "same text as 1st", ".2f"),
+        ("rougeL_vs_first", "ROUGE-L vs 1st", ".3f"),
         ("hit_at_k", f"hit@{r0['top_k']}", ".2f"),
-        ("mrr", "MRR", ".2f"),
         ("load_s", "load (s)", ".1f"),
     ]
+    skipped = "".join(f" Skipped: {s}." for s in data.get("skipped", []))
     return "\n".join(
         [
-            "## Generation: SmolLM2-135M by dtype and torch threads",
+            "## Generation: SmolLM2-135M by backend, dtype and threads",
             "",
             f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
             "",
             f"{r0['questions']} dev questions of {bench.label}, answered through the real RAG path (MiniLM retrieval "
             f"with id routing, top-k {r0['top_k']}, `rag` prompt of ~{r0['prompt_tokens_mean']:.0f} tokens, greedy, "
-            f"at most {data['max_new_tokens']} new tokens). Decode tokens/s = tokens after the first / time after the "
-            "first, over all answers; TTFT = question → first generated token (tokenise + prompt prefill). "
-            "`load` includes the one-time GGUF → dtype conversion when the cached copy was missing.",
+            f"repetition penalty 1.1, at most {data['max_new_tokens']} new tokens), the settings alternating over "
+            f"{r0.get('rounds', 1)} round(s). Every backend gets the same prompt ids (transformers' tokenizer and chat "
+            "template). Decode tokens/s = tokens after the first / time after the first, over all answers; TTFT = "
+            "question → first generated token (tokenise + prompt prefill); "
+            f"{data['max_new_tokens']}-token answer = TTFT p50 + {data['max_new_tokens'] - 1} tokens at the decode "
+            "rate (most answers stop at EOS before the limit). `same text as 1st` / `ROUGE-L vs 1st`: each answer "
+            "against the first setting's answer to the same question. `load` includes one-time conversions "
+            f"(GGUF → dtype or → OpenVINO IR) when the cached copy was missing.{skipped}",
             "",
-            table(data["results"], cols),
+            table(rows, cols),
             "",
-            f"**Fastest setting that keeps quality** (ROUGE-L within {rec['tolerance']} of fp32's {rec['reference_rougeL']:.3f}): "
-            f"**{rec['setting']}**. Shipped defaults (`recruta/core/settings.py`): `llm_dtype={shipped['llm_dtype']}`, "
+            f"**Fastest setting that keeps quality** (ROUGE-L within {rec['tolerance']} of the reference "
+            f"{rec['reference_rougeL']:.3f}): **{rec['setting']}**. Shipped defaults (`recruta/core/settings.py`): "
+            f"`llm_backend={shipped['llm_backend']}`, `llm_dtype={shipped['llm_dtype']}` (torch), "
             f"`torch_threads={threads_shipped}` — {'the same' if matches else 'DIFFERENT: update the defaults'}.",
             "",
             plots.link(png, "decode tokens/s and time to first token by setting"),
         ]
     )
+
+
+def parse_settings(chosen: str) -> list[Setting]:
+    """``int4x2,openvinox2`` → Settings (the threads after the last ``x``)."""
+    return [Setting(dtype=d, threads=int(t)) for d, _, t in (x.strip().rpartition("x") for x in chosen.split(","))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,15 +355,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--settings",
         default=None,
-        help="dtype×threads list (default int4x2,int4x1,bfloat16x2,float32x2; quick int4x1,bfloat16x1)",
+        help="list of <dtype|backend>x<threads> (default int4x2,openvinox2,llama.cppx2; quick int4x1,openvinox1)",
     )
+    p.add_argument("--rounds", type=int, default=None, help="alternating rounds (default 2, quick 1)")
     p.add_argument("--limit", type=int, default=None, help="dev questions per setting (default 8, quick 2)")
-    p.add_argument("--max-new-tokens", type=int, default=None, help="default: the shipped 128 (quick 24)")
+    p.add_argument("--max-new-tokens", type=int, default=None, help="default: the shipped 128 (quick 16)")
     a = p.parse_args(argv)
+    from recruta.rag.gguf_backends import backend_available, missing_backend
+
     limit = a.limit or (2 if a.quick else 8)
+    rounds = a.rounds or (1 if a.quick else 2)
     max_new_tokens = a.max_new_tokens or (16 if a.quick else get_settings().max_new_tokens)
-    chosen = a.settings or ("int4x1,bfloat16x1" if a.quick else "int4x2,int4x1,bfloat16x2,float32x2")
-    grid = [Setting(dtype=d, threads=int(t)) for d, _, t in (x.strip().rpartition("x") for x in chosen.split(","))]
+    chosen = a.settings or ("int4x1,openvinox1" if a.quick else "int4x2,openvinox2,llama.cppx2")
+    grid = parse_settings(chosen)
+    skipped = sorted({missing_backend(s.backend) for s in grid if not backend_available(s.backend)})
+    grid = [s for s in grid if backend_available(s.backend)]
+    for reason in skipped:
+        print(f"skipped: {reason}", flush=True)
     info = machine_info()
     from recruta.rag import evalset
 
@@ -277,11 +380,15 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(home=bench_home(a.quick, Path(tmp)), embedder="minilm")
         _, index_s = ensure_index(bench, settings)
         items = [i for i in evalset.load(bench.evalset) if i.split == "dev"][:limit]
-        loaded: dict[str, tuple[TransformersGenerator, float]] = {}
-        results = [
-            run_setting(setting, settings=settings, items=items, max_new_tokens=max_new_tokens, loaded=loaded)
-            for setting in grid
-        ]
+        loaded: dict[str, tuple[Any, float]] = {}
+        runs: dict[Setting, list[dict[str, Any]]] = {s: [] for s in grid}
+        for _ in range(rounds):
+            for setting in grid:
+                runs[setting].append(
+                    run_setting(setting, settings=settings, items=items, max_new_tokens=max_new_tokens, loaded=loaded)
+                )
+    results = [merge_rounds(runs[s], max_new_tokens=max_new_tokens) for s in grid]
+    agreement(results)
     defaults = Settings.model_fields
     data = {
         "command": command("bench." + NAME),
@@ -289,9 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         "data": bench.label,
         "index_build_s": index_s,
         "max_new_tokens": max_new_tokens,
+        "skipped": skipped,
         "results": results,
         "recommended": recommend(results),
         "shipped_defaults": {
+            "llm_backend": defaults["llm_backend"].default,
             "llm_dtype": defaults["llm_dtype"].default,
             "torch_threads": defaults["torch_threads"].default,
         },

@@ -103,6 +103,11 @@ class ModelInfo(BaseModel):
     generator_source: Literal["model", "RECRUTA_GENERATOR"] = Field(
         default="model", description="Where it comes from: the champion's config, or RECRUTA_GENERATOR at serve time."
     )
+    generator_backend: str | None = Field(
+        default=None,
+        description='What decodes a local LLM (RECRUTA_LLM_BACKEND): "openvino", "llama.cpp" or "torch-int4", with the '
+        "reason when a backend that is not installed fell back to torch; null for other generators.",
+    )
     embedder: str
     embedder_backend: str = Field(default="", description='How the embedder runs, e.g. "openvino-int8".')
     embedder_backend_choice: str = Field(

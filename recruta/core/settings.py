@@ -24,6 +24,7 @@ DEFAULT_HIRED = (
 )
 
 EmbedderBackend = Literal["auto", "torch", "openvino", "openvino-bf16", "openvino-int8"]
+LLMBackend = Literal["openvino", "llama.cpp", "torch"]
 
 
 class Settings(BaseSettings):
@@ -57,6 +58,10 @@ class Settings(BaseSettings):
     llm_dtype: str = (
         "int4"  # smollm2: the GGUF's own 4-bit weights for decoding (bench/generation.py); bfloat16, float32
     )
+    # What decodes the smollm2 GGUF (recruta/rag/gguf_backends.py, bench/generation.py): "openvino" (openvino-genai,
+    # the default), "llama.cpp" (optional extra llama-cpp-python, compiled at install) or "torch" (llm_dtype). A
+    # backend that is not installed falls back to torch, said in the log and /info; hub ids always run on torch.
+    llm_backend: LLMBackend = "openvino"
     max_new_tokens: int = 128
     torch_threads: int | None = None  # intra-op threads per process (None: torch's default, one per core)
     openai_base_url: str = "https://api.openai.com/v1"

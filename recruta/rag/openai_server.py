@@ -144,7 +144,11 @@ def main(argv: list[str] | None = None) -> None:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     generator = make_generator(
-        args.model, cache_dir=settings.llm_cache, dtype=settings.llm_dtype, threads=settings.torch_threads
+        args.model,
+        cache_dir=settings.llm_cache,
+        dtype=settings.llm_dtype,
+        backend=settings.llm_backend,
+        threads=settings.torch_threads,
     )
     uvicorn.run(build_app(generator, model_id=args.model), host=args.host, port=args.port, log_level="warning")
 
