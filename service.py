@@ -46,10 +46,12 @@ from recruta.api.models import (  # noqa: E402
     JDInput,
     JobDescription,
     MatchResult,
+    MaxTokens,
     ModelInfo,
     RankResult,
     Resposta,
     SuggestResult,
+    Temperature,
     VagaId,
     respond,
 )
@@ -66,6 +68,7 @@ from recruta.core.http import (  # noqa: E402
 )
 from recruta.jd.service import JDService  # noqa: E402
 from recruta.jd.wording import LIST_SECTIONS, SECTIONS  # noqa: E402
+from recruta.rag.generators import Sampling  # noqa: E402
 from recruta.rag.prompting import guard_answer  # noqa: E402
 from recruta.screening.screener import MAX_SUGGESTIONS, Screener  # noqa: E402
 from recruta.web import web_app  # noqa: E402
@@ -191,6 +194,7 @@ class Recruta:
             store=self.agent.store,
             embedder=self.agent.embedder,
             profile_cache=settings.home / "served" / f"profiles-{self.agent.store.name}.pkl",
+            generator=self.agent.generator,  # an LLM (not extractive) writes checked advice on /match
         )
         # Profiles of every indexed candidate (~7 s per 1,000): built in the background, /rank waits if needed.
         threading.Thread(target=lambda: self.screener.pool, daemon=True, name="candidate-pool").start()
@@ -202,7 +206,7 @@ class Recruta:
             retrieve=self.agent.retrieve,
             max_upload_bytes=settings.max_upload_bytes,
         )
-        self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve)
+        self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve, generator=self.agent.generator)
 
     # ------------------------------------------------------------------ questions about the history
     @bentoml.api
@@ -245,12 +249,19 @@ class Recruta:
         cv_text: str = Field(description="O texto do CV.", max_length=MAX_TEXT_CHARS),
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
+        temperature: Temperature = 0.0,
+        max_tokens: MaxTokens = 256,
     ) -> MatchResult:
         """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict.
-        Name the job by `vaga_id` or by `job_text`, not both."""
+        Name the job by `vaga_id` or by `job_text`, not both. With an LLM configured, `temperature` and
+        `max_tokens` tune the advice it writes (the score never depends on them)."""
         one_job(vaga_id, job_text)
+        sampling = Sampling(temperature=temperature, max_tokens=max_tokens)
         with domain_errors(not_found=("vaga_id", vaga_id)):
-            return respond(MatchResult, self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text))
+            return respond(
+                MatchResult,
+                self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text, sampling=sampling),
+            )
 
     @bentoml.api
     def match_file(
@@ -258,13 +269,17 @@ class Recruta:
         cv_file: Path = Field(description="CV em PDF, DOCX ou TXT (até 5 MB)."),
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
+        temperature: Temperature = 0.0,
+        max_tokens: MaxTokens = 256,
     ) -> MatchResult:
         """Same as /match, for an uploaded CV file (multipart/form-data)."""
         one_job(vaga_id, job_text)
         name, data = check_upload(cv_file, field="cv_file")
+        sampling = Sampling(temperature=temperature, max_tokens=max_tokens)
         with domain_errors(uploads={"cv_file": name}, not_found=("vaga_id", vaga_id)):
             return respond(
-                MatchResult, self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text)
+                MatchResult,
+                self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text, sampling=sampling),
             )
 
     @bentoml.api
@@ -373,8 +388,9 @@ class Recruta:
     @bentoml.api(input_spec=JDInput)
     def generate_jd(self, **fields: Any) -> JobDescription:
         """A structured JD (JSON + Markdown) grounded in the most similar historical vagas; nothing invented."""
+        inp = JDInput.model_validate(fields)
         with domain_errors():
-            return respond(JobDescription, self.jd.generate(JDInput.model_validate(fields).to_domain()))
+            return respond(JobDescription, self.jd.generate(inp.to_domain(), sampling=inp.sampling()))
 
     @bentoml.api(route="/jd/regenerate")
     def jd_regenerate(
@@ -382,11 +398,16 @@ class Recruta:
         jd_id: str,
         section: Literal[SECTIONS] = Field(description="The section you edited."),  # type: ignore[valid-type]
         content: str | list[str] = Field(description="Its new text (summary, salary) or items (the lists)."),
+        temperature: Temperature = 0.0,
+        max_tokens: MaxTokens = 256,
     ) -> JobDescription:
         """Keep the recruiter's edit of one section verbatim and regenerate the rest."""
         check_section(section, content)
+        sampling = Sampling(temperature=temperature, max_tokens=max_tokens)
         with domain_errors(not_found=("jd_id", jd_id)):
-            return respond(JobDescription, self.jd.regenerate(jd_id, section=section, content=content))
+            return respond(
+                JobDescription, self.jd.regenerate(jd_id, section=section, content=content, sampling=sampling)
+            )
 
     @bentoml.api(route="/jd/feedback")
     def jd_feedback(
