@@ -152,6 +152,12 @@ def _messages(line: str, requirement: str, lang: str) -> list[dict[str, str]]:
     ]
 
 
+def token_budget(line: str, max_tokens: int) -> int:
+    """New tokens to ask for: ``max_tokens``, but no more than a rewording the length check accepts can need
+    (about half a token per character of the line, plus room for the job's words); the first line is used."""
+    return max(1, min(max_tokens, len(line) // 2 + 48))
+
+
 def reword(
     line: str, *, skill: str, requirement: str, cv: Profile, generator: Generator, sampling: Sampling
 ) -> Rewrite:
@@ -163,7 +169,7 @@ def reword(
         question=line, hits=[], messages=_messages(line, requirement, cv.language), temperature=sampling.temperature
     )
     try:
-        raw = generator.generate(inp, max_new_tokens=sampling.max_tokens)
+        raw = generator.generate(inp, max_new_tokens=token_budget(line, sampling.max_tokens))
     except Exception as exc:  # the deterministic advice must survive any LLM failure
         log.warning("advice rewording failed (%s); keeping the deterministic advice", exc)
         return Rewrite(line=line, skill=skill, requirement=requirement, text="", reason="error")
@@ -207,5 +213,6 @@ __all__ = [
     "lines_to_reword",
     "reword",
     "summary",
+    "token_budget",
     "write_advice",
 ]
