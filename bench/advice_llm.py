@@ -63,7 +63,7 @@ def english_pairs() -> list[dict[str, Any]]:
     return out
 
 
-def bench_advice(llm: Any, pairs: list[dict[str, Any]]) -> dict[str, Any]:
+def bench_advice(llm: Any, pairs: list[dict[str, Any]], *, max_minutes: float = 0) -> dict[str, Any]:
     from recruta.facts import extract_skills
     from recruta.screening import advice_llm
     from recruta.screening.screener import Screener
@@ -84,7 +84,11 @@ def bench_advice(llm: Any, pairs: list[dict[str, Any]]) -> dict[str, Any]:
 
     advice_llm.reword = spy  # type: ignore[assignment]
     try:
+        started = time.perf_counter()
         for i, pair in enumerate(pairs, 1):
+            if max_minutes and time.perf_counter() - started > 60 * max_minutes:
+                print(f"advice: time budget reached after {i - 1} pairs", file=sys.stderr, flush=True)
+                break
             t0 = time.perf_counter()
             base = plain.match(cv_text=pair["cv"], job_text=pair["job"])
             t_plain.append((time.perf_counter() - t0) * 1000)
@@ -122,7 +126,7 @@ def bench_advice(llm: Any, pairs: list[dict[str, Any]]) -> dict[str, Any]:
     finally:
         advice_llm.reword = original  # type: ignore[assignment]
     return {
-        "pairs": len(pairs),
+        "pairs": len(t_llm),
         "rewordings_asked": asked,
         "rewordings_accepted": accepted,
         "accepted_share": round(accepted / asked, 3) if asked else None,
@@ -249,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--limit", type=int, default=None, help="at most this many advice pairs per source")
     parser.add_argument("--jd", type=int, default=12, help="JD requests (0: none)")
+    parser.add_argument("--max-minutes", type=float, default=0, help="per advice source: stop after this long")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "advice_llm.json")
     args = parser.parse_args(argv)
     from recruta.rag.generators import make_generator
@@ -262,12 +267,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         ru, en = ru[: args.limit], en[: args.limit]
     out: dict[str, Any] = {"model": f"smollm2 ({settings.llm_dtype})", "load_s": load_s}
-    out["advice_llmmatch_ru"] = bench_advice(llm, ru)
-    out["advice_resumes_en"] = bench_advice(llm, en)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:  # after each part, so a stopped run keeps what it measured
+        args.out.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    out["advice_resumes_en"] = bench_advice(llm, en, max_minutes=args.max_minutes)
+    save()
+    out["advice_llmmatch_ru"] = bench_advice(llm, ru, max_minutes=args.max_minutes)
+    save()
     if args.jd:
         out["jd"] = bench_jd(llm, args.jd)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+        save()
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 

@@ -268,3 +268,22 @@ def test_jd_edited_responsibilities_are_not_rewritten(jd_setup, index):
     again = svc.regenerate(jd["id"], section="responsibilities", content=["Cuidar dos bancos SQL Server"])
     assert again["responsibilities_source"] == "edited"
     assert again["sections"]["responsibilities"] == ["Cuidar dos bancos SQL Server"]
+
+
+@pytest.mark.server
+def test_sampling_beyond_the_limits_is_a_clear_400(served):
+    import httpx
+
+    url, _ = served
+    for body, field in (
+        ({"cv_text": CV, "job_text": JOB, "temperature": 2.5}, "temperature"),
+        ({"cv_text": CV, "job_text": JOB, "max_tokens": 5000}, "max_tokens"),
+        ({"title": "Engenheiro de Dados", "temperature": -1}, "temperature"),
+    ):
+        route = "/generate_jd" if "title" in body else "/match"
+        r = httpx.post(f"{url}{route}", json=body, timeout=60)
+        assert r.status_code == 400 and r.json()["error"]["field"] == field, r.text
+    ok = httpx.post(
+        f"{url}/match", json={"cv_text": CV, "job_text": JOB, "temperature": 0.5, "max_tokens": 64}, timeout=60
+    )
+    assert ok.status_code == 200 and ok.json()["advice_source"] == "template"  # the served champion is extractive

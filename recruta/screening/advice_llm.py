@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # heavy at import time (torch, httpx): only their types here
 log = logging.getLogger("recruta.screening.advice_llm")
 
 MAX_LINES = 3  # LLM calls per /match: one short rewording each
+MAX_LINE_CHARS = 240  # a longer line is cut to its sentence, then to this many characters around the skill
+_SENTENCE_END = re.compile(r"[.;!?•·▪](?=\s)|\s{3,}")
 _LANGUAGE_NAMES = {"pt": "Portuguese", "en": "English", "es": "Spanish", "ru": "Russian"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # An instruction to claim something (in a rewording there should be none): pt, en, es, ru imperatives.
@@ -82,11 +84,23 @@ class AdviceOutcome:
     rewrites: list[Rewrite] = field(default_factory=list)
 
 
-def line_at(text: str, start: int) -> str:
-    """The whole line of ``text`` around offset ``start``, without a leading bullet."""
+def line_at(text: str, start: int, *, max_chars: int = MAX_LINE_CHARS) -> str:
+    """The line of ``text`` around offset ``start`` (without a leading bullet): its sentence when the line is long
+    (a CV pasted as one paragraph), and at most ``max_chars`` of it around the offset, cut at word boundaries.
+    Always an exact substring of the CV, so the advice quotes the candidate's own words."""
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", start)
-    return _PREFIX.sub("", text[lo : hi if hi >= 0 else len(text)]).strip()
+    hi = hi if hi >= 0 else len(text)
+    if hi - lo > max_chars:
+        cuts = [m.end() for m in _SENTENCE_END.finditer(text, lo, hi)]
+        lo = max([c for c in cuts if c <= start], default=lo)
+        hi = min([c for c in cuts if c > start], default=hi)
+    if hi - lo > max_chars:
+        lo = max(lo, start - max_chars // 3)
+        hi = min(hi, lo + max_chars)
+        lo = lo if lo == 0 or text[lo - 1].isspace() else text.find(" ", lo) + 1
+        hi = hi if hi == len(text) or text[hi].isspace() else text.rfind(" ", lo, hi)
+    return _PREFIX.sub("", text[lo:hi]).strip()
 
 
 def lines_to_reword(cv: Profile, result: MatchResult, *, limit: int = MAX_LINES) -> list[tuple[str, str, str]]:
