@@ -74,6 +74,7 @@ def bench_advice(llm: Any, pairs: list[dict[str, Any]], *, max_minutes: float = 
     asked = accepted = raw_invented = final_invented = lines = quoting = quotes_in_cv = with_llm = 0
     t_plain, t_llm, t_call = [], [], []
     examples: list[dict[str, str]] = []
+    rejected: list[dict[str, str]] = []
     calls: list[advice_llm.Rewrite] = []
     original = advice_llm.reword
 
@@ -113,6 +114,8 @@ def bench_advice(llm: Any, pairs: list[dict[str, Any]], *, max_minutes: float = 
                 t_call.append(r.ms)
                 if r.accepted and len(examples) < 6:
                     examples.append({"pair": pair["name"], "line": r.line, "rewrite": r.text})
+                elif not r.accepted and len(rejected) < 6:
+                    rejected.append({"pair": pair["name"], "line": r.line, "rewrite": r.text, "reason": r.reason})
             n_llm = len(res["advice"]) - len(base["advice"])
             for text in res["advice"]:
                 lines += 1
@@ -142,6 +145,7 @@ def bench_advice(llm: Any, pairs: list[dict[str, Any]], *, max_minutes: float = 
         "match_ms_with_llm": {"p50": pct(t_llm, 0.5), "p95": pct(t_llm, 0.95)},
         "llm_call_ms": {"p50": pct(t_call, 0.5), "p95": pct(t_call, 0.95), "n": len(t_call)},
         "examples": examples,
+        "rejected_examples": rejected,
     }
 
 
