@@ -256,6 +256,7 @@ def bench_jd(llm: Any, n: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--limit", type=int, default=None, help="at most this many advice pairs per source")
+    parser.add_argument("--skip-advice", action="store_true", help="only the JD part")
     parser.add_argument("--jd", type=int, default=12, help="JD requests (0: none)")
     parser.add_argument("--max-minutes", type=float, default=0, help="per advice source: stop after this long")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "advice_llm.json")
@@ -276,10 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     def save() -> None:  # after each part, so a stopped run keeps what it measured
         args.out.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    out["advice_resumes_en"] = bench_advice(llm, en, max_minutes=args.max_minutes)
-    save()
-    out["advice_llmmatch_ru"] = bench_advice(llm, ru, max_minutes=args.max_minutes)
-    save()
+    if not args.skip_advice:
+        out["advice_resumes_en"] = bench_advice(llm, en, max_minutes=args.max_minutes)
+        save()
+        out["advice_llmmatch_ru"] = bench_advice(llm, ru, max_minutes=args.max_minutes)
+        save()
     if args.jd:
         out["jd"] = bench_jd(llm, args.jd)
         save()

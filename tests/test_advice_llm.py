@@ -213,7 +213,7 @@ GOOD = [
     "Administrar bancos SQL Server e Oracle, com rotinas de backup e restore",
     "Fazer tuning de performance de consultas e procedures em PL/SQL",
     "Construir relatórios e painéis em Power BI para as áreas de negócio",
-    "Documentar ambientes e apoiar as equipes de desenvolvimento",
+    "Documentar os bancos SQL Server e apoiar as equipes de desenvolvimento",
 ]
 
 
@@ -251,10 +251,12 @@ def test_jd_responsibilities_written_by_the_llm_when_every_item_checks(jd_setup,
         "Atender 40 chamados por dia",  # a number nobody gave
         "Receber vale-refeição e plano de saúde",  # a benefit
         "Manage the database team and the budget",  # not the JD's language
+        "Cuidar de tudo o que for preciso no dia a dia",  # grounded in nothing given or retrieved
+        GOOD[1] + " e consultas",  # the same item again (a small model loops)
     ],
 )
 def test_jd_responsibilities_fall_back_when_an_item_fails(jd_setup, index, bad):
-    jd, _ = _jd([*GOOD[:3], bad], jd_setup, index)
+    jd, _ = _jd([bad, *GOOD[:3]], jd_setup, index)
     assert jd["responsibilities_source"] == "template"
     assert jd["sections"]["responsibilities"] == _composed(jd_setup, index)
 

@@ -8,6 +8,8 @@ passes the checks:
 - every skill it names is a given skill (or nice-to-have), in the title, or named by a similar vaga's lines;
 - no number that the given fields and the lines do not hold, no money and no benefit;
 - written in the JD's language (:func:`recruta.jd.wording.written_in`), between 15 and 300 characters;
+- grounded: each item shares at least two content words with the given fields and the composed lines;
+- no two items near-duplicates (a small model loops); a last item much shorter than the rest (cut by the token limit) is dropped;
 - at least 3 items.
 
 Otherwise the composed (deterministic) list is kept. Each accepted item is attributed to the grounded line it
@@ -36,7 +38,16 @@ MIN_ITEMS, MAX_ITEMS = 3, 6
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LANGUAGE_NAMES = {"pt": "Portuguese", "en": "English", "es": "Spanish"}
 Reason = Literal[
-    "ok", "error", "too_few", "invented_skill", "invented_number", "money_or_benefit", "language", "length"
+    "ok",
+    "error",
+    "too_few",
+    "invented_skill",
+    "invented_number",
+    "money_or_benefit",
+    "language",
+    "length",
+    "ungrounded",
+    "repetitive",
 ]
 
 
@@ -75,7 +86,15 @@ def check(items: list[str], *, req: JDRequest, allowed: set[str], context: str) 
     if invented:
         return "invented_skill", invented
     known = set(_NUMBER.findall(context))
+    grounds = content_words(context)
+    seen: list[set[str]] = []
     for item in items:
+        words = content_words(item)
+        if len(words & grounds) < 2:
+            return "ungrounded", invented
+        if any(len(words & other) > 0.6 * min(len(words), len(other)) for other in seen):
+            return "repetitive", invented
+        seen.append(words)
         if not 15 <= len(item) <= 300:
             return "length", invented
         if any(n not in known for n in _NUMBER.findall(item)):
@@ -129,6 +148,8 @@ def write_responsibilities(
         log.warning("responsibilities writing failed (%s); keeping the composed list", exc)
         return Written(items=[], sources=[], reason="error")
     items = _items(raw)
+    if len(items) > MIN_ITEMS and 2 * len(items[-1]) < sorted(map(len, items))[len(items) // 2]:
+        items = items[:-1]  # a last item much shorter than the rest was cut by the token limit
     context = "\n".join([req.title, *req.skills, *req.nice_to_have, *(t for t, _ in lines)])
     if req.years_experience is not None:
         context += f"\n{req.years_experience}"
