@@ -253,6 +253,7 @@ def test_jd_responsibilities_written_by_the_llm_when_every_item_checks(jd_setup,
         "Manage the database team and the budget",  # not the JD's language
         "Cuidar de tudo o que for preciso no dia a dia",  # grounded in nothing given or retrieved
         GOOD[1] + " e consultas",  # the same item again (a small model loops)
+        "Apoiar a diretoria com relatórios e painéis em Power BI para as áreas de negócio",  # a run looping back
     ],
 )
 def test_jd_responsibilities_fall_back_when_an_item_fails(jd_setup, index, bad):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 from recruta.jd.grounding import BENEFIT, BULLET, MONEY, Grounding, skills_of
 from recruta.jd.request import JDRequest
 from recruta.jd.wording import written_in
-from recruta.text.fold import content_words
+from recruta.text.fold import content_words, fold
 
 if TYPE_CHECKING:
     from recruta.rag.generators import Generator, Sampling
@@ -88,13 +88,17 @@ def check(items: list[str], *, req: JDRequest, allowed: set[str], context: str) 
     known = set(_NUMBER.findall(context))
     grounds = content_words(context)
     seen: list[set[str]] = []
+    runs: set[tuple[str, ...]] = set()
     for item in items:
         words = content_words(item)
         if len(words & grounds) < 2:
             return "ungrounded", invented
-        if any(len(words & other) > 0.6 * min(len(words), len(other)) for other in seen):
-            return "repetitive", invented
+        tokens = fold(item).casefold().split()
+        mine = {tuple(tokens[i : i + 5]) for i in range(len(tokens) - 4)}
+        if mine & runs or any(len(words & other) > 0.6 * min(len(words), len(other)) for other in seen):
+            return "repetitive", invented  # the same item again, or the same 5-word run looping through items
         seen.append(words)
+        runs |= mine
         if not 15 <= len(item) <= 300:
             return "length", invented
         if any(n not in known for n in _NUMBER.findall(item)):
