@@ -45,10 +45,12 @@ from recruta.api.models import (  # noqa: E402
     JDInput,
     JobDescription,
     MatchResult,
+    MaxTokens,
     ModelInfo,
     RankResult,
     Resposta,
     SuggestResult,
+    Temperature,
     VagaId,
     respond,
 )
@@ -66,7 +68,7 @@ from recruta.core.http import (  # noqa: E402
 from recruta.ingest.backend_choice import backend_note  # noqa: E402
 from recruta.jd.service import JDService  # noqa: E402
 from recruta.jd.wording import LIST_SECTIONS, SECTIONS  # noqa: E402
-from recruta.rag.generators import generator_backend  # noqa: E402
+from recruta.rag.generators import Sampling, generator_backend, writes_prose  # noqa: E402
 from recruta.rag.prompting import guard_answer  # noqa: E402
 from recruta.screening.screener import MAX_SUGGESTIONS, Screener  # noqa: E402
 from recruta.web import web_app  # noqa: E402
@@ -207,10 +209,12 @@ class Recruta:
             ),
         }
         self.model_label = f"{meta.get('registered_model', settings.model_name)} v{meta.get('registry_version', '?')}"
+        writer = self.agent.generator if writes_prose(self.agent.generator, settings.llm_writes) else None
         self.screener = Screener(
             store=self.agent.store,
             embedder=self.agent.embedder,
             profile_cache=settings.home / "served" / f"profiles-{self.agent.store.name}.pkl",
+            generator=writer,  # an LLM able to write (settings.llm_writes) words checked advice on /match
         )
         # Every indexed candidate's and vaga's profile (~7 s per 1,000 each, cold): built in the background,
         # /rank and /suggest_vagas wait for the same build if they come first.
@@ -223,7 +227,7 @@ class Recruta:
             retrieve=self.agent.retrieve,
             max_upload_bytes=settings.max_upload_bytes,
         )
-        self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve)
+        self.jd = JDService(sessionmaker=self.db, retrieve=self.agent.retrieve, generator=writer)
 
     # ------------------------------------------------------------------ questions about the history
     @bentoml.api
@@ -267,17 +271,23 @@ class Recruta:
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
         language: OutputLanguage | None = None,
+        temperature: Temperature = 0.0,
+        max_tokens: MaxTokens = 256,
         *,
         ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> MatchResult:
         """Score 0–100 with per-signal breakdown, strengths, gaps, section check, advice and verdict.
-        Name the job by `vaga_id` or by `job_text`, not both."""
+        Name the job by `vaga_id` or by `job_text`, not both. With an LLM configured, `temperature` and
+        `max_tokens` tune the advice it writes (the score never depends on them)."""
         one_job(vaga_id, job_text)
         lang = output_language(language, ctx)
+        sampling = Sampling(temperature=temperature, max_tokens=max_tokens)
         with domain_errors(not_found=("vaga_id", vaga_id)):
             return respond(
                 MatchResult,
-                self.screener.match(cv_text=cv_text, vaga_id=vaga_id, job_text=job_text, language=lang),
+                self.screener.match(
+                    cv_text=cv_text, vaga_id=vaga_id, job_text=job_text, language=lang, sampling=sampling
+                ),
             )
 
     @bentoml.api
@@ -287,6 +297,8 @@ class Recruta:
         vaga_id: VagaId | None = None,
         job_text: JobText | None = None,
         language: OutputLanguage | None = None,
+        temperature: Temperature = 0.0,
+        max_tokens: MaxTokens = 256,
         *,
         ctx: bentoml.Context,  # BentoML passes the request's context (its Accept-Language)
     ) -> MatchResult:
@@ -294,10 +306,13 @@ class Recruta:
         one_job(vaga_id, job_text)
         name, data = check_upload(cv_file, field="cv_file")
         lang = output_language(language, ctx)
+        sampling = Sampling(temperature=temperature, max_tokens=max_tokens)
         with domain_errors(uploads={"cv_file": name}, not_found=("vaga_id", vaga_id)):
             return respond(
                 MatchResult,
-                self.screener.match(data=data, filename=name, vaga_id=vaga_id, job_text=job_text, language=lang),
+                self.screener.match(
+                    data=data, filename=name, vaga_id=vaga_id, job_text=job_text, language=lang, sampling=sampling
+                ),
             )
 
     @bentoml.api
@@ -436,8 +451,9 @@ class Recruta:
     @bentoml.api(input_spec=JDInput)
     def generate_jd(self, **fields: Any) -> JobDescription:
         """A structured JD (JSON + Markdown) grounded in the most similar historical vagas; nothing invented."""
+        inp = JDInput.model_validate(fields)
         with domain_errors():
-            return respond(JobDescription, self.jd.generate(JDInput.model_validate(fields).to_domain()))
+            return respond(JobDescription, self.jd.generate(inp.to_domain(), sampling=inp.sampling()))
 
     @bentoml.api(route="/jd/regenerate")
     def jd_regenerate(
@@ -445,11 +461,16 @@ class Recruta:
         jd_id: str,
         section: Literal[SECTIONS] = Field(description="The section you edited."),  # type: ignore[valid-type]
         content: str | list[str] = Field(description="Its new text (summary, salary) or items (the lists)."),
+        temperature: Temperature = 0.0,
+        max_tokens: MaxTokens = 256,
     ) -> JobDescription:
         """Keep the recruiter's edit of one section verbatim and regenerate the rest."""
         check_section(section, content)
+        sampling = Sampling(temperature=temperature, max_tokens=max_tokens)
         with domain_errors(not_found=("jd_id", jd_id)):
-            return respond(JobDescription, self.jd.regenerate(jd_id, section=section, content=content))
+            return respond(
+                JobDescription, self.jd.regenerate(jd_id, section=section, content=content, sampling=sampling)
+            )
 
     @bentoml.api(route="/jd/feedback")
     def jd_feedback(

@@ -73,7 +73,15 @@ def check_env_names(names: set[str]) -> None:
 # --------------------------------------------------------------------------- versions
 def test_bentofile_and_requirements_pin_the_same_versions() -> None:
     shared = BENTO_PINS.keys() & REQUIREMENTS.keys()
-    assert {"bentoml", "mlflow", "chromadb", "alembic", "psycopg", "openvino", "openvino-genai"} <= shared  # serving needs them
+    assert {
+        "bentoml",
+        "mlflow",
+        "chromadb",
+        "alembic",
+        "psycopg",
+        "openvino",
+        "openvino-genai",
+    } <= shared  # serving needs them
     assert {k: BENTO_PINS[k] for k in shared} == {k: REQUIREMENTS[k] for k in shared}
 
 

@@ -25,6 +25,7 @@ AREAS = sorted(p.stem for p in CATALOGUES.glob("*.json"))
 # The languages each catalogue must speak: the API's areas Russian too (/match and /rank, error messages).
 EXPECTED = {area: {"pt", "en", "es"} for area in AREAS} | {
     "screening": {"pt", "en", "es", "ru"},
+    "advice": {"pt", "en", "es", "ru"},  # /match advice, like the rest of /match, in ru too
     "api": {"pt", "en", "es", "ru"},
 }
 # answers.json translates the Decision data's own Portuguese values ("value.sênior" → "senior"): Portuguese needs

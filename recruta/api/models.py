@@ -22,6 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from recruta.jd.service import JDError, JDRequest, parse_request
+from recruta.rag.generators import MAX_TEMPERATURE, MAX_TOKENS, Sampling
 
 __all__ = [
     "ChatAnswer",
@@ -35,9 +36,11 @@ __all__ = [
     "JDInput",
     "JobDescription",
     "MatchResult",
+    "MaxTokens",
     "ModelInfo",
     "RankResult",
     "Resposta",
+    "Temperature",
     "VagaId",
     "respond",
 ]
@@ -169,6 +172,13 @@ class MatchFacts(BaseModel):
     job: SideFacts
 
 
+# Per request, for the texts an LLM writes (/match's advice, a JD's summary and responsibilities).
+Temperature = Annotated[
+    float, Field(ge=0, le=MAX_TEMPERATURE, description="The LLM's sampling temperature; 0 (default) is greedy.")
+]
+MaxTokens = Annotated[int, Field(ge=1, le=MAX_TOKENS, description="New tokens per LLM call.")]
+
+
 class MatchResult(BaseModel):
     score: int = Field(ge=0, le=100)
     signals: dict[str, Signal] = Field(
@@ -179,6 +189,10 @@ class MatchResult(BaseModel):
     gaps: list[Gap]
     sections: Sections
     advice: list[str]
+    advice_source: Literal["template", "llm"] = Field(
+        default="template",
+        description="llm: the advice starts with rewordings of the CV's own lines, each checked against the CV.",
+    )
     verdict: str
     job: JobInfo
     cv: CVInfo
@@ -338,6 +352,8 @@ class JDInput(JDRequest):
     """
 
     remote: Literal["remote", "hybrid", "onsite"] | None = None  # type: ignore[assignment]
+    temperature: Temperature = 0.0
+    max_tokens: MaxTokens = 256
 
     @field_validator("remote", mode="before")
     @classmethod
@@ -365,7 +381,10 @@ class JDInput(JDRequest):
         return self
 
     def to_domain(self) -> JDRequest:
-        return parse_request(self.model_dump())
+        return parse_request(self.model_dump(exclude={"temperature", "max_tokens"}))
+
+    def sampling(self) -> Sampling:
+        return Sampling(temperature=self.temperature, max_tokens=self.max_tokens)
 
 
 class JDSections(BaseModel):
@@ -395,6 +414,9 @@ class JobDescription(BaseModel):
     language: Literal["pt", "en", "es"]
     generator: str
     summary_source: str = Field(description="template, llm (rephrased and checked) or edited.")
+    responsibilities_source: str = Field(
+        default="template", description="template (composed), llm (written and checked) or edited."
+    )
     edits: dict[str, str | list[str] | None] = Field(description="Sections kept as the recruiter edited them.")
     parent_id: str | None = Field(description="The JD this one regenerated, if any.")
     request: JDInput = Field(description="The fields it was generated from.")

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # backend that is not installed falls back to torch, said in the log and /info; hub ids always run on torch.
     llm_backend: LLMBackend = "openvino"
     max_new_tokens: int = 128
+    # Who writes /match advice and the JD's prose with an LLM generator (checked against the facts, templates when a
+    # check fails): "auto" — any LLM but the packaged smollm2 (too weak: recruta.rag.generators.WEAK_WRITERS),
+    # "always", or "never".
+    llm_writes: Literal["auto", "always", "never"] = "auto"
     torch_threads: int | None = None  # intra-op threads per process (None: torch's default, one per core)
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: str | None = None

@@ -11,7 +11,9 @@ similar enough ``similar_history`` is False and ``history_note`` says so in the 
 generated JD is stored (``GeneratedJD``) so it can be edited section by section and regenerated, and rated
 (``JDFeedback``) per generator variant. An LLM (``generator``) may only rephrase the summary; the rephrasing is
 kept only if it still contains every given value verbatim and no number, money or benefit that the template
-summary did not have (:func:`recruta.jd.compose.summary_ok`).
+summary did not have (:func:`recruta.jd.compose.summary_ok`). It also writes the responsibilities from the
+composed lines and the given fields (:mod:`recruta.jd.llm_writing`), kept only when every item passes the checks.
+Per request, ``sampling`` sets the LLM's temperature (0: greedy) and max_tokens.
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ from recruta.core.errors import NotFound
 from recruta.jd.compose import compose, edit_content, edited_skills, summary_ok
 from recruta.jd.fit import MIN_SIMILARITY
 from recruta.jd.grounding import ground
+from recruta.jd.llm_writing import write_responsibilities
 from recruta.jd.request import JDError, JDRequest, parse_request
 from recruta.jd.wording import SUMMARY_FIELDS, field_values, phrase, render_markdown, template_summary
 
 if TYPE_CHECKING:  # heavy (Chroma, model runtimes): only their types are needed here
     from recruta.ingest.store import Hit
-    from recruta.rag.generators import Generator
+    from recruta.rag.generators import Generator, Sampling
 
 log = logging.getLogger("recruta.jd.service")
 
@@ -67,15 +70,29 @@ class JDService:
     @property
     def _llm(self) -> Generator | None:
         gen = self.generator
-        return None if gen is None or getattr(gen, "name", "") == "extractive" else gen
+        if gen is None:
+            return None
+        from recruta.rag.generators import is_llm
+
+        return gen if is_llm(gen) else None
 
     # ---------------------------------------------------------------- public API
-    def generate(self, req: JDRequest | Mapping[str, Any], *, k: int = 5) -> dict[str, Any]:
+    def generate(
+        self, req: JDRequest | Mapping[str, Any], *, k: int = 5, sampling: Sampling | None = None
+    ) -> dict[str, Any]:
         req = parse_request(req)
-        result = self._build(req, k=_check_k(k), edits={})
+        result = self._build(req, k=_check_k(k), edits={}, sampling=sampling)
         return self._save(req, result, parent_id=None)
 
-    def regenerate(self, jd_id: str, *, section: str, content: str | list[str], k: int | None = None) -> dict[str, Any]:
+    def regenerate(
+        self,
+        jd_id: str,
+        *,
+        section: str,
+        content: str | list[str],
+        k: int | None = None,
+        sampling: Sampling | None = None,
+    ) -> dict[str, Any]:
         """Keep ``section`` as edited (verbatim, with earlier edits of the same JD chain) and rebuild the rest."""
         edit = edit_content(section, content)
         with self.sessionmaker() as s:
@@ -83,7 +100,8 @@ class JDService:
             request, result = dict(parent.request), dict(parent.result)
         req = JDRequest.model_validate(request)
         edits = {**result.get("edits", {}), section: edit}
-        built = self._build(req, k=_check_k(k if k is not None else int(result.get("k", 5))), edits=edits)
+        k = _check_k(k if k is not None else int(result.get("k", 5)))
+        built = self._build(req, k=k, edits=edits, sampling=sampling)
         return self._save(req, built, parent_id=jd_id)
 
     def feedback(self, jd_id: str, *, rating: int, comment: str = "") -> dict[str, Any]:
@@ -137,8 +155,14 @@ class JDService:
             s.commit()
             return _out(row)
 
-    def _build(self, req: JDRequest, *, k: int, edits: Mapping[str, Any]) -> dict[str, Any]:
+    def _build(
+        self, req: JDRequest, *, k: int, edits: Mapping[str, Any], sampling: Sampling | None = None
+    ) -> dict[str, Any]:
         t0 = time.perf_counter()
+        if self._llm is not None and sampling is None:
+            from recruta.rag.generators import Sampling
+
+            sampling = Sampling(max_tokens=self.max_new_tokens)
         extra = edited_skills(req, edits)
         g = ground(self.retrieve, " ".join([req.title, *req.skills, *extra]), k=k, expand_chunks=self.expand_chunks)
         template = template_summary(req)
@@ -146,8 +170,19 @@ class JDService:
         if "summary" in edits:
             summary_source = "edited"
         elif self._llm is not None:
-            summary, summary_source = self._polish(template, req)
+            assert sampling is not None
+            summary, summary_source = self._polish(template, req, sampling)
         c = compose(req, g, summary=summary, extra=extra, edits=edits, min_similarity=self.min_similarity)
+        responsibilities_source = "edited" if "responsibilities" in edits else "template"
+        if self._llm is not None and "responsibilities" not in edits:
+            assert sampling is not None
+            lines = list(zip(c.sections["responsibilities"], c.sources["responsibilities"], strict=True))
+            written = write_responsibilities(
+                req, lines, grounding=g, similar=c.similar_vaga_ids, generator=self._llm, sampling=sampling
+            )
+            if written.accepted:
+                c.sections["responsibilities"], c.sources["responsibilities"] = written.items, written.sources
+                responsibilities_source = "llm"
         used = c.used_vaga_ids
         total_ms = round((time.perf_counter() - t0) * 1000, 1)
         return {
@@ -163,12 +198,13 @@ class JDService:
             "language": req.language,
             "generator": self.generator_name,
             "summary_source": summary_source,
+            "responsibilities_source": responsibilities_source,
             "edits": dict(edits),
             "k": k,
             "timings_ms": {"retrieve": g.retrieve_ms, "total": total_ms},
         }
 
-    def _polish(self, template: str, req: JDRequest) -> tuple[str, str]:
+    def _polish(self, template: str, req: JDRequest, sampling: Sampling) -> tuple[str, str]:
         """The LLM's rephrasing of the template summary when :func:`summary_ok` accepts it, else the template."""
         from recruta.rag.generators import GenerationInput
 
@@ -185,7 +221,8 @@ class JDService:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         try:
             text = llm.generate(
-                GenerationInput(question=template, hits=[], messages=messages), max_new_tokens=self.max_new_tokens
+                GenerationInput(question=template, hits=[], messages=messages, temperature=sampling.temperature),
+                max_new_tokens=sampling.max_tokens,
             )
         except Exception as exc:  # an unreachable/broken LLM must not break generation
             log.warning("summary rephrasing failed (%s); keeping the template summary", exc)
@@ -226,6 +263,7 @@ def _out(row: GeneratedJD) -> dict[str, Any]:
         "language": result["language"],
         "generator": row.generator,
         "summary_source": result.get("summary_source", "template"),
+        "responsibilities_source": result.get("responsibilities_source", "template"),
         "edits": result.get("edits", {}),
         "parent_id": row.parent_id,
         "request": row.request,

@@ -9,7 +9,8 @@
 - ``OpenAIGenerator``: any OpenAI-compatible endpoint (OpenAI, Groq, vLLM, Ollama).
 - ``ExtractiveGenerator``: no LLM; answers with the retrieved lines that best match the question.
 - ``EchoGenerator``: deterministic fake for tests.
-Decoding is greedy (temperature 0) so answers are reproducible.
+Decoding is greedy (temperature 0) so answers are reproducible; a caller may ask for sampling per request
+(``GenerationInput.temperature``, at most ``MAX_TEMPERATURE``; :class:`Sampling` carries it with ``max_tokens``).
 """
 
 from __future__ import annotations
@@ -36,11 +37,29 @@ log = logging.getLogger("recruta.rag.generators")
 Messages = list[dict[str, str]]
 
 
+MAX_TEMPERATURE = 2.0  # per-request limits (the API's constraints say the same)
+MAX_TOKENS = 1024
+
+
 @dataclass(frozen=True, kw_only=True)
 class GenerationInput:
     question: str
     hits: Sequence[Hit]
     messages: Messages
+    temperature: float = 0.0  # 0: greedy, reproducible
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sampling:
+    """Per-request decoding of the texts an LLM writes for /match and /generate_jd: ``temperature`` (0, the
+    default, is greedy and reproducible) and ``max_tokens`` (new tokens per LLM call)."""
+
+    temperature: float = 0.0
+    max_tokens: int = 256
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.temperature <= MAX_TEMPERATURE or not 1 <= self.max_tokens <= MAX_TOKENS:
+            raise ValueError(f"temperature must be 0..{MAX_TEMPERATURE} and max_tokens 1..{MAX_TOKENS}")
 
 
 class Generator(Protocol):
@@ -224,10 +243,11 @@ class TransformersGenerator:
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
         )
 
-    def _kwargs(self, max_new_tokens: int) -> dict[str, Any]:
+    def _kwargs(self, max_new_tokens: int, temperature: float = 0.0) -> dict[str, Any]:
+        sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
         return {
             "max_new_tokens": max_new_tokens,
-            "do_sample": False,
+            **sampling,
             "repetition_penalty": 1.1,
             "pad_token_id": self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
         }
@@ -237,7 +257,7 @@ class TransformersGenerator:
         enc = self._inputs(inp.messages)
         with self._lock, self._torch.inference_mode():
             # transformers types generate's self as GenerativePreTrainedModel, which its own AutoModel return type is not
-            out = self.model.generate(**enc, **self._kwargs(max_new_tokens))  # type: ignore[misc]
+            out = self.model.generate(**enc, **self._kwargs(max_new_tokens, inp.temperature))  # type: ignore[misc]
         # decode returns ``str | list[str]`` in transformers' stubs: one sequence of ids decodes to one str
         text = cast(str, self.tokenizer.decode(out[0, enc["input_ids"].shape[1] :], skip_special_tokens=True))
         return text.strip()
@@ -252,7 +272,7 @@ class TransformersGenerator:
             try:
                 with self._lock, self._torch.inference_mode():
                     # (self type: see generate above)
-                    self.model.generate(**enc, **self._kwargs(max_new_tokens), streamer=streamer)  # type: ignore[misc]
+                    self.model.generate(**enc, **self._kwargs(max_new_tokens, inp.temperature), streamer=streamer)  # type: ignore[misc]
             except BaseException:
                 # the reader stops waiting; the error is raised below (TextIteratorStreamer.end is unannotated)
                 streamer.end()  # type: ignore[no-untyped-call]
@@ -281,7 +301,7 @@ class OpenAIGenerator:
         return {
             "model": self.model,
             "messages": inp.messages,
-            "temperature": 0,
+            "temperature": inp.temperature,
             "max_tokens": max_new_tokens,
             "stream": stream,
         }
@@ -308,6 +328,20 @@ NOT_LLM = ("extractive", "echo")
 def is_llm(generator: Any) -> bool:
     """Whether ``generator`` is a language model (it may then reword planned answers and propose plans)."""
     return str(getattr(generator, "name", "extractive")) not in NOT_LLM
+
+
+#: Generators that ``llm_writes="auto"`` does not let write /match advice and JD prose: the packaged SmolLM2-135M
+#: passed the checks for 0 of 44 advice rewordings and 0 of 4 JD summaries while adding 14–165 s per /match
+#: (BENCHMARKS.md, "LLM-written advice"), so by default it answers questions and leaves that prose to the templates.
+WEAK_WRITERS = ("smollm2",)
+
+
+def writes_prose(generator: Any, mode: str = "auto") -> bool:
+    """Whether ``generator`` writes /match advice and JD prose: ``never``; ``always`` (any LLM); ``auto``: an LLM
+    that is not one of WEAK_WRITERS (an OpenAI-compatible endpoint, a hub model)."""
+    if mode == "never" or not is_llm(generator):
+        return False
+    return mode == "always" or str(getattr(generator, "name", "")) not in WEAK_WRITERS
 
 
 SMOLLM2_TOKENIZER = "smollm2-135m-instruct-tokenizer"
@@ -380,16 +414,21 @@ def make_generator(
 
 __all__ = [
     "LLM_DTYPES",
+    "MAX_TEMPERATURE",
+    "MAX_TOKENS",
     "NOT_LLM",
+    "WEAK_WRITERS",
     "EchoGenerator",
     "ExtractiveGenerator",
     "GenerationInput",
     "Generator",
     "OpenAIGenerator",
+    "Sampling",
     "TransformersGenerator",
     "convert_smollm2",
     "generator_backend",
     "is_llm",
+    "writes_prose",
     "make_generator",
     "smollm2_gguf",
     "smollm2_tokenizer",

@@ -6,6 +6,9 @@ Callable without a server:
     s.match(cv_text="...", vaga_id="1003")
     s.rank(vaga_id="1003", scope="applicants")
     s.suggest(cv_text="...", limit=10)          # the indexed vagas that fit a CV best (suggest.py)
+
+With ``generator`` an LLM (not the extractive one), /match's advice starts with rewordings of the CV's own lines
+toward the job, each checked against the CV (advice_llm.py); the score never depends on it.
 """
 
 from __future__ import annotations
@@ -14,15 +17,19 @@ import logging
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recruta.core.errors import InvalidInput, NotFound
 from recruta.files import FileError, parse_file, parse_text
 from recruta.i18n import message
 from recruta.ingest.embeddings import Embedder
+from recruta.screening import advice_llm
 from recruta.screening.matching import JOB_FOCUS_CHARS, Profile, job_focus_text, match, paragraphs, profile
 from recruta.screening.pool import CandidatePool, job_from_store, rank
 from recruta.screening.suggest import VagaPool, suggest_vagas
+
+if TYPE_CHECKING:  # the generators module loads the store (numpy, SQLite): imported when an LLM writes advice
+    from recruta.rag.generators import Sampling
 
 MAX_SUGGESTIONS = 50
 log = logging.getLogger(__name__)
@@ -42,6 +49,7 @@ class Screener:
     embedder: Embedder | None
     max_cv_chars: int = 60_000
     profile_cache: Path | None = None  # where extracted candidate profiles persist across restarts
+    generator: Any = None  # an LLM writes checked advice (advice_llm.py); None or extractive: deterministic only
 
     def __post_init__(self) -> None:
         self._pool: CandidatePool | None = None
@@ -131,12 +139,23 @@ class Screener:
         vaga_id: str | None = None,
         job_text: str | None = None,
         language: str | None = None,
+        sampling: Sampling | None = None,
     ) -> dict[str, Any]:
-        """The match of one CV and one job, worded in ``language`` (else in the CV's own language)."""
+        """The match of one CV and one job, worded in ``language`` (else in the CV's own language). ``sampling``:
+        the LLM's temperature and max_tokens for the advice (greedy, 256 tokens by default)."""
         job, job_info = self.job(vaga_id=vaga_id, job_text=job_text)
         cv, cv_info = self.cv(cv_text=cv_text, data=data, filename=filename)
         result = match(cv, job, embedder=self.embedder, lang=language)
-        return {**result.to_dict(), "job": job_info, "cv": cv_info}
+        out = {**result.to_dict(), "job": job_info, "cv": cv_info, "advice_source": "template"}
+        if self.generator is not None:
+            from recruta.rag.generators import Sampling, is_llm
+
+            if is_llm(self.generator):
+                written = advice_llm.write_advice(
+                    cv, result, generator=self.generator, sampling=sampling or Sampling(), lang=language or cv.language
+                )
+                out["advice"], out["advice_source"] = written.advice, written.source
+        return out
 
     def rank(
         self,
