@@ -50,7 +50,7 @@ from ingestion import ingest, open_index  # noqa: E402
 from model import RAGAgent, RAGConfig, export_snapshot, log_rag_model  # noqa: E402
 from recruta.ingest.embeddings import embedder_for  # noqa: E402
 from recruta.ingest.loaders import load_dataset  # noqa: E402
-from recruta.rag.generators import Generator, make_generator  # noqa: E402
+from recruta.rag.generators import Generator, generator_for  # noqa: E402
 from recruta.rag.metrics import answer_row  # noqa: E402
 from recruta.rag.metrics import summarise as summarise_rows  # noqa: E402
 from recruta.rag.parallel import GridRun, Splits, VariantResult, check_tracking_server  # noqa: E402
@@ -245,19 +245,6 @@ def eval_splits(
     )
 
 
-def variant_generator(name: str, settings: Settings) -> Generator:
-    """The generator a variant names, configured from the settings."""
-    return make_generator(
-        name,
-        cache_dir=settings.llm_cache,
-        dtype=settings.llm_dtype,
-        backend=settings.llm_backend,
-        threads=settings.torch_threads,
-        openai_base_url=settings.openai_base_url,
-        openai_api_key=settings.openai_api_key,
-    )
-
-
 def run_variant(
     config: RAGConfig, *, agent: RAGAgent, splits: Splits, snapshot: Path, grid: GridRun, folder: Path
 ) -> VariantResult:
@@ -303,7 +290,7 @@ def _variants_here(
     for config in configs:
         snapshot = ensure_index(config, settings, data_dir)
         if config.generator not in generators:
-            generators[config.generator] = variant_generator(config.generator, settings)
+            generators[config.generator] = generator_for(config.generator, settings)
         agent = RAGAgent.from_config(config, settings=settings, generator=generators[config.generator])
         yield run_variant(config, agent=agent, splits=splits, snapshot=snapshot, grid=grid, folder=folder)
 

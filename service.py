@@ -147,17 +147,9 @@ def serve_time_generator(agent: Any) -> Literal["model", "RECRUTA_GENERATOR"]:
     rewordings of planned answers and plan proposals then come from it. Returns where the generator came from."""
     if "generator" not in settings.model_fields_set or settings.generator == agent.generator.name:
         return "model"
-    from recruta.rag.generators import make_generator
+    from recruta.rag.generators import generator_for
 
-    generator = make_generator(
-        settings.generator,
-        cache_dir=settings.llm_cache,
-        dtype=settings.llm_dtype,
-        backend=settings.llm_backend,
-        threads=settings.torch_threads,
-        openai_base_url=settings.openai_base_url,
-        openai_api_key=settings.openai_api_key,
-    )
+    generator = generator_for(settings.generator, settings)
     agent.generator = generator
     agent.config.generator = settings.generator
     if agent.answerer is not None:  # only an OpenAI-compatible endpoint proposes plans (recruta/answer/llm.py)

@@ -28,7 +28,7 @@ from recruta.core.settings import EmbedderBackend, Settings, get_settings
 from recruta.ingest.backend_choice import index_backend
 from recruta.ingest.embeddings import Embedder, embedder_name, get_embedder
 from recruta.ingest.store import Hit, Store, collection_name, make_client
-from recruta.rag.generators import GenerationInput, Generator, is_llm, make_generator
+from recruta.rag.generators import GenerationInput, Generator, generator_for, is_llm
 from recruta.rag.prompting import prompt_language, render
 
 if TYPE_CHECKING:
@@ -141,15 +141,7 @@ class RAGAgent:
             store = materialise_snapshot(snapshot, settings=settings, name=config.index_name)
         else:
             store = Store(make_client(settings), config.index_name, create=False)
-        generator = generator or make_generator(
-            config.generator,
-            cache_dir=settings.llm_cache,
-            dtype=settings.llm_dtype,
-            backend=settings.llm_backend,
-            threads=settings.torch_threads,
-            openai_base_url=settings.openai_base_url,
-            openai_api_key=settings.openai_api_key,
-        )
+        generator = generator or generator_for(config.generator, settings)
         from recruta.answer.answerer import Answerer
         from recruta.answer.table import TABLE_FILE, table_path
 

@@ -25,12 +25,15 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from recruta.core.compute import compute, on_compute_thread
 from recruta.core.compute import executor as compute_executor
 from recruta.ingest.store import Hit
 from recruta.text.fold import content_words
+
+if TYPE_CHECKING:
+    from recruta.core.settings import Settings
 
 log = logging.getLogger("recruta.rag.generators")
 
@@ -372,6 +375,20 @@ def generator_backend(generator: Any) -> str | None:
     return getattr(generator, "backend", None)
 
 
+def generator_for(spec: str, settings: Settings) -> Generator:
+    """``make_generator`` configured by ``settings`` (cache, dtype, backend, threads, OpenAI endpoint): the one place
+    the service, the agent, the experiments and the OpenAI-compatible server turn settings into a generator."""
+    return make_generator(
+        spec,
+        cache_dir=settings.llm_cache,
+        dtype=settings.llm_dtype,
+        backend=settings.llm_backend,
+        threads=settings.torch_threads,
+        openai_base_url=settings.openai_base_url,
+        openai_api_key=settings.openai_api_key,
+    )
+
+
 def make_generator(
     spec: str,
     *,
@@ -429,6 +446,7 @@ __all__ = [
     "generator_backend",
     "is_llm",
     "writes_prose",
+    "generator_for",
     "make_generator",
     "smollm2_gguf",
     "smollm2_tokenizer",

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
     from recruta.core.settings import get_settings, quiet_telemetry
-    from recruta.rag.generators import make_generator
+    from recruta.rag.generators import generator_for
 
     quiet_telemetry()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -143,13 +143,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--model must be a local model (smollm2, a transformers id or folder)")
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    generator = make_generator(
-        args.model,
-        cache_dir=settings.llm_cache,
-        dtype=settings.llm_dtype,
-        backend=settings.llm_backend,
-        threads=settings.torch_threads,
-    )
+    generator = generator_for(args.model, settings)  # a local model: the OpenAI settings go unused
     uvicorn.run(build_app(generator, model_id=args.model), host=args.host, port=args.port, log_level="warning")
 
 

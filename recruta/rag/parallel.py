@@ -113,11 +113,12 @@ def _variant(
 
     import experiment
     from recruta.rag.agent import RAGAgent
+    from recruta.rag.generators import generator_for
 
     mlflow.set_tracking_uri(tracking_uri)
     with tempfile.TemporaryDirectory() as tmp:
         local = _write_folder(snapshot, Path(tmp) / snapshot_name)  # same folder name: same artifact paths
-        generator = experiment.variant_generator(config.generator, settings)
+        generator = generator_for(config.generator, settings)
         agent = RAGAgent.from_config(config, settings=settings, snapshot=local, generator=generator)
         return experiment.run_variant(config, agent=agent, splits=splits, snapshot=local, grid=grid, folder=Path(tmp))
 
