@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from devtools.servers import serve
 from tests.conftest import BIN, ROOT, env_for, free_port, stop, wait_http
 
 pytestmark = pytest.mark.server
@@ -494,32 +495,19 @@ def test_real_embedder_vectors_match_the_single_process_ones(cluster, chroma, tm
 
 @pytest.fixture
 def mlflow_server(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    with open(tmp_path / "mlflow.log", "w") as log:
-        server = subprocess.Popen(
-            [
-                str(BIN / "mlflow"),
-                "server",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--backend-store-uri",
-                f"sqlite:///{tmp_path / 'mlflow.db'}",
-                "--artifacts-destination",
-                str(tmp_path / "artifacts"),
-                "--workers",
-                "1",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env_for(tmp_path / "unused"),
-        )
-        try:
-            wait_http(f"http://127.0.0.1:{port}/health", timeout=120, proc=server)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            stop(server)
+    with serve(
+        "mlflow",
+        "--backend-store-uri",
+        f"sqlite:///{tmp_path / 'mlflow.db'}",
+        "--artifacts-destination",
+        str(tmp_path / "artifacts"),
+        "--workers",
+        "1",
+        env=env_for(tmp_path / "unused"),
+        log=tmp_path / "mlflow.log",
+        timeout=120,
+    ) as server:
+        yield server.url
 
 
 def _artifacts(client: Any, run_id: str, path: str = "") -> list[str]:
