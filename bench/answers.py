@@ -148,16 +148,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=2, help="wrong answers shown per kind")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the evaluation set of a non-project folder")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--splits",
+        default="dev,test,unseen",
+        help="comma-separated splits to ask: dev, test (held-out), unseen (default: all). Tune rules on dev only.",
+    )
     args = parser.parse_args(argv)
+    wanted = {s.strip() for s in args.splits.split(",") if s.strip()}
+    if unknown := wanted - set(SPLIT_LABEL):
+        parser.error(f"unknown split(s) {', '.join(sorted(unknown))}: choose from {', '.join(SPLIT_LABEL)}")
 
     from model import RAGAgent, RAGConfig
     from recruta.rag.metrics import summarise
     from recruta.rag.vocab import RecordNames
 
     settings = bench_settings(args.data_dir, embedder=args.embedder, backend=args.backend, generator=args.generator)
-    items, ds = eval_items(args.data_dir, settings, phrasings=args.phrasings, rebuild=args.rebuild)
-    by_split = {s: [i for i in items if i.split == s][: args.limit] for s in SPLIT_LABEL}
-    asked = [i for s in SPLIT_LABEL for i in by_split[s]]
+    items, ds = eval_items(
+        args.data_dir, settings, phrasings=args.phrasings if "unseen" in wanted else None, rebuild=args.rebuild
+    )
+    by_split = {s: [i for i in items if i.split == s][: args.limit] for s in SPLIT_LABEL if s in wanted}
+    asked = [i for s in by_split for i in by_split[s]]
     _, index_s = ensure_index(BenchData(data_dir=args.data_dir, label=str(args.data_dir)), settings)
     agent = RAGAgent.from_config(RAGConfig.from_settings(settings), settings=settings)
     print(
