@@ -1,0 +1,140 @@
+"""Questions about people (who was hired, where an applicant stands, a candidate by name, two candidates compared)
+phrased the many ways recruiters ask — our own paraphrases (``tests/data/people_paraphrases.json``), not the
+evaluation set's templates — answered from the project's sample ``data/`` and judged like the benchmark judges.
+
+The expected answers are not written here: each template's slots are filled from the records by the evaluation
+set's fillers (``recruta.rag.evalset``), which compute the exact answer from the raw records; the answerer runs on
+the records table with the fake (hash) embedder, as the agent would.
+
+    .venv/bin/python tests/test_people_paraphrases.py      # accuracy per kind and language, and what is wrong
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+PARAPHRASES = ROOT / "tests" / "data" / "people_paraphrases.json"
+DATA = ROOT / "data"
+PER_TEMPLATE = 2  # records each paraphrase is asked about
+SEED = 13
+
+
+def templates() -> list[Any]:
+    from recruta.rag.evalset.templates import Template
+
+    return [Template(**t) for t in json.loads(PARAPHRASES.read_text(encoding="utf-8"))["templates"]]
+
+
+def template_id(t: Any) -> str:
+    return f"{t.kind}-{t.lang}-{t.id}"
+
+
+@lru_cache(maxsize=1)
+def _facts_and_names() -> tuple[Any, Any]:
+    from recruta.core.settings import DEFAULT_HIRED
+    from recruta.ingest.loaders import load_dataset
+    from recruta.rag.evalset.facts import Facts
+    from recruta.rag.vocab import RecordNames
+
+    ds = load_dataset(DATA, hired_statuses=DEFAULT_HIRED)
+    return Facts(ds), RecordNames.from_dataset(ds)
+
+
+def items_of(t: Any) -> list[Any]:
+    """The template filled from the records (``PER_TEMPLATE`` distinct subjects), each with its expected answer."""
+    from recruta.rag import evalset
+
+    facts, _ = _facts_and_names()
+    fills = evalset.FILLERS[t.kind](facts, t, random.Random(f"{SEED}:{t.id}"))
+    out, seen = [], set()
+    for fill in fills:
+        if fill.subject in seen:
+            continue
+        seen.add(fill.subject)
+        out.append(evalset._item(t, fill, "dev"))
+        if len(out) == PER_TEMPLATE:
+            break
+    return out
+
+
+@lru_cache(maxsize=1)
+def _answerer() -> Any:
+    import tempfile
+
+    from recruta.answer.answerer import Answerer
+    from recruta.answer.table import RecordsTable, build_table
+    from recruta.ingest.embeddings import get_embedder
+
+    facts, _ = _facts_and_names()
+    path = build_table(facts.ds, Path(tempfile.mkdtemp(prefix="people-paraphrases-")) / "table.sqlite3")
+    return Answerer(RecordsTable.load(path), embedder=get_embedder("hash"))
+
+
+def ask(item: Any) -> tuple[str, Any]:
+    """The answer the agent would give from the records table ("" when nothing plans), and the judge's verdict."""
+    from recruta.rag.judge import judge
+    from recruta.rag.prompting import prompt_language
+
+    _, names = _facts_and_names()
+    got = _answerer().answer(item.question, lang=prompt_language(item.question))
+    text = got.text if got is not None else ""
+    return text, judge(item.expected, text, question=item.question, lang=item.lang, names=names)
+
+
+def test_the_paraphrase_set_covers_the_four_kinds_in_three_languages():
+    ts = templates()
+    kinds = Counter(t.kind for t in ts)
+    assert len(ts) >= 45 and set(kinds) == {"hired", "application_status", "candidate_by_name", "compare"}
+    assert min(kinds.values()) >= 10
+    langs = Counter(t.lang for t in ts)
+    assert set(langs) == {"pt", "en", "es"} and min(langs.values()) >= len(ts) // 4
+    assert len({t.text for t in ts}) == len(ts)
+    from recruta.rag.evalset.templates import project_templates
+
+    assert not {t.text for t in ts} & {t.text for t in project_templates()}  # our own phrasings, not the set's
+
+
+@pytest.mark.parametrize("t", templates(), ids=template_id)
+def test_each_paraphrase_is_answered_right(t):
+    items = items_of(t)
+    assert items, f"the records fill no question for {t.text!r}"
+    wrong = []
+    for item in items:
+        text, verdict = ask(item)
+        if not verdict.correct:
+            wrong.append(f"{item.question!r} → {text[:200]!r} ({verdict.reason}; expected {item.reference!r})")
+    assert not wrong, "\n".join(wrong)
+
+
+def main() -> int:
+    """Accuracy per kind and language on the paraphrase set, and the wrong answers."""
+    right: Counter[tuple[str, str]] = Counter()
+    total: Counter[tuple[str, str]] = Counter()
+    for t in templates():
+        for item in items_of(t):
+            text, verdict = ask(item)
+            for key in ((t.kind, "all"), ("all", t.lang), (t.kind, t.lang), ("all", "all")):
+                total[key] += 1
+                right[key] += verdict.correct
+            if not verdict.correct:
+                print(
+                    f"WRONG [{t.kind}/{t.lang}] {item.question}\n    → {' '.join(text.split())[:220]}\n    ({verdict.reason})"
+                )
+    for key in sorted(total):
+        print(f"{key[0]:20} {key[1]:4} {right[key] / total[key]:.2f} ({right[key]}/{total[key]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
