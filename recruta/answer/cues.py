@@ -55,6 +55,7 @@ APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
 VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
 VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
 CONTRACT = _rx(*cues()["rx"]["contract"])
+OPENED = _rx(*cues()["rx"]["opened"])  # "aberta em maio de 2019": the date is the vaga's, not the hire's
 STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
 OUTCOME_CUES = _named("outcomes")
 BY = str(cues()["by"])
@@ -83,6 +84,7 @@ __all__ = [
     "HIRED",
     "HIRE_NOUN",
     "NOT_HELD",
+    "OPENED",
     "OUTCOME_CUES",
     "PERSON_ASK",
     "PERSON_WORDS",

@@ -33,6 +33,7 @@ from recruta.answer.cues import (
     HIRE_NOUN,
     HIRED,
     NOT_HELD,
+    OPENED,
     OUTCOME_CUES,
     PERSON_ASK,
     PERSON_WORDS,
@@ -253,7 +254,9 @@ class Planner:
         if _field(q, FIELD_CUES) in ("activities", "requirements", "behaviour") and not HIRED.search(hire_q):
             hire_q = HIRE_NOUN.sub(" ", hire_q)  # "what will the new hire do": the job's duties, not who was hired
         if HIRE.search(hire_q) and not candidates:
-            if vaga.ids or (vaga.title and not p.years):
+            # a year alone dates the hires ("contratados como analista em 2022"); "aberta em maio de 2019" dates the
+            # vaga the question describes
+            if vaga.ids or (vaga.title and (not p.years or OPENED.search(q))):
                 return Plan(intent="vaga_hires", vaga=vaga)
             return Plan(
                 intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")

@@ -175,6 +175,14 @@ class Resolver:
         if not scored or scored[0][1] < MIN_OWN_SCORE:
             return []
         keep = {vid for vid, sc in scored if sc >= scored[0][1] - CLOSE}
+        if len(keep) > 1:  # "Desenvolvedor C# Senior" is that title as written, not "Desenvolvedor C# Sr"
+            written = set(folded_words(ref.title))
+            literal = {
+                a["vaga_id"]
+                for a in apps
+                if a["vaga_id"] in keep and written <= set(folded_words(str(a.get("title") or a.get("vaga_title", ""))))
+            }
+            keep = literal or keep
         return [a for a in apps if a["vaga_id"] in keep]
 
     def _people(self, plan: Plan, wanted: int) -> tuple[list[str], Result | None]:
