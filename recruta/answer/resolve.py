@@ -135,6 +135,9 @@ class Resolver:
             # "Paulo Moreira" is the Paulo Moreira on file, not Paulo Dias Moreira (found by first + last name)
             exact = {n for n in names_hit if name_words(n) == name_words(item)}
             names_hit = exact or names_hit
+            # "Wagner Carvalho" as written, not Wagner de Carvalho (the same name words but for a particle)
+            written = {n for n in names_hit if folded_words(n) == folded_words(item)}
+            names_hit = written if len(written) == 1 else names_hit
             codes = sorted({c for n in names_hit for c in known.get(n, ())} or known.get(item, set()), key=id_key)
             out.append(codes)
         return out
