@@ -49,7 +49,7 @@ from recruta.answer.cues import (
     WHO_ASK,
     WHO_NOT_HIRE,
 )
-from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, skills_in
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in
 from recruta.answer.examples import example_vectors, nearest_example
 from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
@@ -82,6 +82,15 @@ def _untitled(p: Parsed) -> str:
     requirements, "Application Developer" no count of applications)."""
     titled = title_cased(p.question) & set(p.words)
     return " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
+
+
+def _without(folded: str, mentions: list[Mention]) -> str:
+    """``folded`` without the values the question names, word by word whatever stands between them as written
+    ("Dra. Mariana do Nascimento", "Brisa Participações")."""
+    between = r"\W+(?:(?:" + "|".join(map(re.escape, lexicon()["particles"])) + r")\W+)?"
+    for m in mentions:
+        folded = re.sub(r"\b" + between.join(map(re.escape, m.text.split())) + r"\b", " ", folded)
+    return folded
 
 
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
@@ -209,11 +218,7 @@ class Planner:
     def _rules(self, p: Parsed) -> Plan | None:
         q = p.folded
         hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
-        unnamed = q  # a person's name is not a cue ("Eduardo Farias Nascimento" does not ask a birth date)
-        for m in p.people():
-            # word by word, whatever stands between them as written ("Dra. Mariana do Nascimento")
-            between = r"\W+(?:(?:" + "|".join(lexicon()["particles"]) + r")\W+)?"
-            unnamed = re.sub(r"\b" + between.join(map(re.escape, m.text.split())) + r"\b", " ", unnamed)
+        unnamed = _without(q, p.people())  # a name is no cue ("Eduardo Farias Nascimento" asks no birth date)
         if PRIVATE.search(unnamed):
             return Plan(intent="unanswerable", reason="private")
         if NOT_HELD.search(unnamed):
@@ -273,13 +278,14 @@ class Planner:
             return Plan(
                 intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")
             )
+        plain = _without(_untitled(p), p.mentions)  # "Brisa Participações" asks about no participation
         if (
             not candidates
             and vaga.title
-            and WHO_ASK.search(q)
-            and _field(_untitled(p), FIELD_CUES) in _DESCRIBING_FIELDS
-            and not (WHO_NOT_HIRE.search(q) or VAGA_APPS.search(q) or APPLIED.search(q))
-            and not (SEARCH.search(q) or PERSON_ASK.search(q) or p.english or p.spanish)
+            and WHO_ASK.search(plain)
+            and _field(plain, FIELD_CUES) in _DESCRIBING_FIELDS
+            and not (WHO_NOT_HIRE.search(plain) or VAGA_APPS.search(plain) or APPLIED.search(plain))
+            and not (SEARCH.search(plain) or PERSON_ASK.search(plain) or p.english or p.spanish)
         ):
             # "A vaga de X foi fechada com quem?", "who took the X job": a person asked of a vaga is its hire
             return Plan(intent="vaga_hires", vaga=vaga)
