@@ -132,6 +132,11 @@ def test_value_none_level_accepts_not_required_and_statuses_their_feminine():
     rejected = {**status, "value": "Não Aprovado pelo Cliente", "not_hired": ["Carla Dias"]}
     assert ok(rejected, "Carla Dias: Não Aprovado pelo Cliente [prospect:1001:2003]")  # "Aprovado" is inside it
     assert ok(rejected, "She was rejected by the client.", lang="en")
+    # the recruiter's comment on the application, quoted with it, is another field: no status claimed
+    withdrew = {**status, "value": "Desistiu da Contratação", "alternatives": ["Desistiu", "Desistiu da Contratação"]}
+    assert ok(withdrew, "Ana (vaga 1120) — Desistiu da Contratação (comentário: desistiu por causa da localização)")
+    assert ok(status, "Carla Dias — Contratado pela Decision (comment: aprovado pelo cliente, início em 24/11)")
+    assert not ok(status, "Carla Dias — Contratado pela Decision; depois, Aprovado (comentário: início em 24/11)")
 
 
 def test_value_with_a_namespace_rejects_other_names_of_it():

@@ -55,6 +55,9 @@ APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
 VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
 VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
 CONTRACT = _rx(*cues()["rx"]["contract"])
+OPENED = _rx(*cues()["rx"]["opened"])  # "aberta em maio de 2019": the date is the vaga's, not the hire's
+WHO_ASK = _rx(*cues()["rx"]["who_ask"])  # "quem", "which candidate", "cuál de": a question that asks for a person
+WHO_NOT_HIRE = _rx(*cues()["rx"]["who_not_hire"])  # "who was interviewed", "who could fill": not the hire
 STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
 OUTCOME_CUES = _named("outcomes")
 BY = str(cues()["by"])
@@ -83,6 +86,7 @@ __all__ = [
     "HIRED",
     "HIRE_NOUN",
     "NOT_HELD",
+    "OPENED",
     "OUTCOME_CUES",
     "PERSON_ASK",
     "PERSON_WORDS",
@@ -96,5 +100,7 @@ __all__ = [
     "VAGA_APPS",
     "VAGA_LIST",
     "VAGA_WORDS",
+    "WHO_ASK",
+    "WHO_NOT_HIRE",
     "cues",
 ]

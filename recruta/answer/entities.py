@@ -100,12 +100,20 @@ class Gazetteer:
         """A value by its words; a person (``partial``) also by first + last name."""
         key = name_words(value)
         self.add(kind, key, value)
+        if partial:  # "Mariana do Nascimento" for the record's "Dra. Mariana do Nascimento"
+            honorifics = set(lexicon()["honorifics"])
+            bare = tuple(w for i, w in enumerate(key) if not (w in honorifics and i < len(key) - 2))
+            if bare != key:
+                self.add(kind, bare, value)
+            if len(bare) >= 3:
+                self.add(kind, (bare[0], bare[-1]), value)
         if partial and len(key) >= 3:
             self.add(kind, (key[0], key[-1]), value)
 
     def find(self, question: str) -> tuple[list[str], list[Mention]]:
         """The question's words (particles dropped) and the longest non-overlapping mentions in them."""
         toks = [w for w in words(question) if w not in particles()]
+        written = f" {' '.join(words(question))} "  # the question as written, particles kept
         found: list[Mention] = []
         taken = [False] * len(toks)
         spans = [
@@ -118,9 +126,19 @@ class Gazetteer:
             if any(taken[i:j]):
                 continue
             taken[i:j] = [True] * (j - i)
-            kinds = {k: frozenset(v) for k, v in self.index[tuple(toks[i:j])].items()}
+            kinds = {k: _as_written(v, written) for k, v in self.index[tuple(toks[i:j])].items()}
             found.append(Mention(start=i, end=j, text=" ".join(toks[i:j]), kinds=kinds))
         return toks, sorted(found, key=lambda m: m.start)
+
+
+def _as_written(values: set[str], written: str) -> frozenset[str]:
+    """Of values that differ only in particles ("Wagner Carvalho" / "Wagner de Carvalho", "Carnaúba Seguros
+    Brasil" / "Carnaúba Seguros do Brasil"), the ones the question spells out; all of them when it spells none."""
+    if len(values) > 1:
+        literal = frozenset(v for v in values if f" {' '.join(words(v))} " in written)
+        if literal:
+            return literal
+    return frozenset(values)
 
 
 def build_gazetteer(table: RecordsTable) -> Gazetteer:

@@ -33,6 +33,7 @@ from recruta.answer.cues import (
     HIRE_NOUN,
     HIRED,
     NOT_HELD,
+    OPENED,
     OUTCOME_CUES,
     PERSON_ASK,
     PERSON_WORDS,
@@ -45,12 +46,13 @@ from recruta.answer.cues import (
     VAGA_APPS,
     VAGA_LIST,
     VAGA_WORDS,
+    WHO_ASK,
+    WHO_NOT_HIRE,
 )
-from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, skills_in
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in
 from recruta.answer.examples import example_vectors, nearest_example
 from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
-from recruta.text.fold import fold
 
 if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
@@ -75,10 +77,28 @@ def _group(folded: str, measure: str) -> str:
     return ""
 
 
-def _measure(p: Parsed, *, default: str) -> str:
-    # the described title's own words are no cue ("Application Developer" asks no count of applications)
+def _untitled(p: Parsed) -> str:
+    """The folded question without the words of the job title it writes out ("Analista de Requisitos" asks no
+    requirements, "Application Developer" no count of applications)."""
     titled = title_cased(p.question) & set(p.words)
-    q = " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
+    return " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
+
+
+def _without(folded: str, mentions: list[Mention]) -> str:
+    """``folded`` without the values the question names, word by word whatever stands between them as written
+    ("Dra. Mariana do Nascimento", "Brisa Participações")."""
+    between = r"\W+(?:(?:" + "|".join(map(re.escape, lexicon()["particles"])) + r")\W+)?"
+    for m in mentions:
+        folded = re.sub(r"\b" + between.join(map(re.escape, m.text.split())) + r"\b", " ", folded)
+    return folded
+
+
+# fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
+_DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
+
+
+def _measure(p: Parsed, *, default: str) -> str:
+    q = _untitled(p)
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
     if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
@@ -198,9 +218,7 @@ class Planner:
     def _rules(self, p: Parsed) -> Plan | None:
         q = p.folded
         hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
-        unnamed = q  # a person's name is not a cue ("Eduardo Farias Nascimento" does not ask a birth date)
-        for m in p.people():
-            unnamed = unnamed.replace(fold(m.text).casefold(), " ")
+        unnamed = _without(q, p.people())  # a name is no cue ("Eduardo Farias Nascimento" asks no birth date)
         if PRIVATE.search(unnamed):
             return Plan(intent="unanswerable", reason="private")
         if NOT_HELD.search(unnamed):
@@ -212,7 +230,7 @@ class Planner:
         names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text for m in people)
         candidates = tuple(dict.fromkeys((*p.codes, *names)))
         vaga = self._vaga_ref(p)
-        if len(candidates) >= 2 and (COMPARE.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
+        if len(candidates) >= 2 and (COMPARE.search(q) or WHO_ASK.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
         if RANK.search(q) and (not COUNT.search(q) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
@@ -253,11 +271,24 @@ class Planner:
         if _field(q, FIELD_CUES) in ("activities", "requirements", "behaviour") and not HIRED.search(hire_q):
             hire_q = HIRE_NOUN.sub(" ", hire_q)  # "what will the new hire do": the job's duties, not who was hired
         if HIRE.search(hire_q) and not candidates:
-            if vaga.ids or (vaga.title and not p.years):
+            # a year alone dates the hires ("contratados como analista em 2022"); "aberta em maio de 2019" dates the
+            # vaga the question describes
+            if vaga.ids or (vaga.title and (not p.years or OPENED.search(q))):
                 return Plan(intent="vaga_hires", vaga=vaga)
             return Plan(
                 intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")
             )
+        plain = _without(_untitled(p), p.mentions)  # "Brisa Participações" asks about no participation
+        if (
+            not candidates
+            and vaga.title
+            and WHO_ASK.search(plain)
+            and _field(plain, FIELD_CUES) in _DESCRIBING_FIELDS
+            and not (WHO_NOT_HIRE.search(plain) or VAGA_APPS.search(plain) or APPLIED.search(plain))
+            and not (SEARCH.search(plain) or PERSON_ASK.search(plain) or p.english or p.spanish)
+        ):
+            # "A vaga de X foi fechada com quem?", "who took the X job": a person asked of a vaga is its hire
+            return Plan(intent="vaga_hires", vaga=vaga)
         if candidates:
             asked = _field(q, CANDIDATE_CUES)
             status_cues = {m.group(0) for m in STATUS.finditer(q)} - STATUS_GENERIC
@@ -270,7 +301,9 @@ class Planner:
             ):
                 # "Em que cidade vive X?" asks the profile, whatever "em que" says elsewhere
                 return Plan(intent="candidate_profile", candidates=candidates[:1], field=asked)
-            if STATUS.search(q) or HIRE.search(hire_q) or (vaga.ids and not asked):
+            # a person and a vaga, nothing asked of the person ("X na vaga de Y?"): how the application stands
+            described = (vaga.ids or vaga.title) and not _field(_untitled(p), CANDIDATE_CUES)
+            if STATUS.search(q) or HIRE.search(hire_q) or described:
                 return Plan(intent="applicant_status", candidates=candidates[:1], vaga=None if vaga.empty() else vaga)
             return Plan(
                 intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"

@@ -135,6 +135,9 @@ class Resolver:
             # "Paulo Moreira" is the Paulo Moreira on file, not Paulo Dias Moreira (found by first + last name)
             exact = {n for n in names_hit if name_words(n) == name_words(item)}
             names_hit = exact or names_hit
+            # "Wagner Carvalho" as written, not Wagner de Carvalho (the same name words but for a particle)
+            written = {n for n in names_hit if folded_words(n) == folded_words(item)}
+            names_hit = written if len(written) == 1 else names_hit
             codes = sorted({c for n in names_hit for c in known.get(n, ())} or known.get(item, set()), key=id_key)
             out.append(codes)
         return out
@@ -175,6 +178,14 @@ class Resolver:
         if not scored or scored[0][1] < MIN_OWN_SCORE:
             return []
         keep = {vid for vid, sc in scored if sc >= scored[0][1] - CLOSE}
+        if len(keep) > 1:  # "Desenvolvedor C# Senior" is that title as written, not "Desenvolvedor C# Sr"
+            written = set(folded_words(ref.title))
+            literal = {
+                a["vaga_id"]
+                for a in apps
+                if a["vaga_id"] in keep and written <= set(folded_words(str(a.get("title") or a.get("vaga_title", ""))))
+            }
+            keep = literal or keep
         return [a for a in apps if a["vaga_id"] in keep]
 
     def _people(self, plan: Plan, wanted: int) -> tuple[list[str], Result | None]:

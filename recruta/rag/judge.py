@@ -9,7 +9,8 @@ lenient on form and strict on content:
 - content: the expected value, number, date or every expected name must be stated; a count is the first count-like
   number of the answer (ids, years and the question's own numbers are not counts) and must be exact; a list must name
   nobody else the records know in that namespace; a value must not be contradicted by another value of the same
-  field (a clause about another field, a negated mention or a value the question itself offers does not count);
+  field (a clause about another field, a recruiter's note quoted with the record, a negated mention or a value the
+  question itself offers does not count);
   a question the records cannot answer must be answered with a statement that they do not hold it, in the
   question's language; and, whatever the question, calling someone hired whom the records show not hired is a
   "false hire" and makes the answer wrong.
@@ -294,6 +295,7 @@ def _value(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames | N
         and phrase_key(m.value) not in in_question
         and not _negated(text.canon, m.start, negations)
         and not _about_other_field(text, m, str(exp.get("field", "")))
+        and not _in_note(text, m)
     ]
     if contradictions:
         return Verdict(
@@ -302,6 +304,14 @@ def _value(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames | N
             extra=tuple(dict.fromkeys(contradictions)),
         )
     return Verdict(correct=True)
+
+
+def _in_note(text: _Text, mention: Mention) -> bool:
+    """Is the mention in a note quoted with the record ("— Desistiu da Contratação (comentário: desistiu por causa da
+    localização)"): after a note label of its own clause? A recruiter's comment claims no status."""
+    clause = text.clause(mention.start)
+    labels = find_phrases(text.canon, [(w, "note", "") for w in lexicon()["note_words"]])
+    return any(text.clause(m.start) == clause and m.end <= mention.start for m in labels)
 
 
 def _about_other_field(text: _Text, mention: Mention, field_name: str) -> bool:
