@@ -125,6 +125,7 @@ def child(
         "overlap": report.overlap,
         "batch_size": batch_size or WRITE_BATCH,
         "write_wait_s": report.write_wait_seconds,
+        "table_s": report.table_seconds,
         "seconds": report.seconds,
         "stages": report.stage_seconds,
         "read": report.read,
@@ -191,7 +192,14 @@ def run_child(
 
 # --------------------------------------------------------------------------- C: overlapped vs sequential writes
 def ab_runs(
-    *, rounds: int, real_dir: Path, replay_dir: Path, batch_sizes: list[int], tmp: Path, env_home: Path
+    *,
+    rounds: int,
+    real_dir: Path,
+    replay_dir: Path,
+    batch_sizes: list[int],
+    tmp: Path,
+    env_home: Path,
+    embedders: tuple[str, ...] = ("real", "replay"),
 ) -> list[dict[str, Any]]:
     """C's runs, each in a fresh process and home: per round, sequential and overlapped (their order swapped every
     other round) with the real embedder on ``real_dir`` and with the replay one on ``replay_dir``, then sequential
@@ -208,12 +216,21 @@ def ab_runs(
     for r in range(rounds):
         order = (False, True) if r % 2 == 0 else (True, False)
         for mode, data in (("ab-real", real_dir), ("ab-replay", replay_dir)):
+            if mode.removeprefix("ab-") not in embedders:
+                continue
             for overlap in order:
                 one(mode, data, overlap=overlap, batch_size=WRITE_BATCH, round_=r)
         sizes = [b for b in batch_sizes if b != WRITE_BATCH]  # the shipped size's sequential run is the one above
         for size in sizes if r % 2 == 0 else sizes[::-1]:
             one("ab-replay", replay_dir, overlap=False, batch_size=size, round_=r)
     return runs
+
+
+def _loop(run: dict[str, Any]) -> float:
+    """The main thread's batch loop: build, look up, embed, and write (in turn) or wait for the writer (overlapped);
+    the wall time less loading the files, opening the store and building the records table (alike in both)."""
+    s = run["stages"]
+    return float(s["documents"] + s["lookup"] + s["embed"] + (run["write_wait_s"] if run["overlap"] else s["write"]))
 
 
 def summarise_ab(runs: list[dict[str, Any]], *, model_alone_s: float, model_alone_chunks: int) -> dict[str, Any]:
@@ -234,6 +251,7 @@ def summarise_ab(runs: list[dict[str, Any]], *, model_alone_s: float, model_alon
             write = median(x["stages"]["write"] for x in rs)
             wait = median(x["write_wait_s"] for x in rs)
             own = wall - embed  # the pipeline's own time in the main thread's clock (the model's excluded)
+            loop = median(_loop(x) for x in rs)
             row = {
                 "embedder": "real" if mode == "ab-real" else "replay",
                 "overlap": overlap,
@@ -244,6 +262,7 @@ def summarise_ab(runs: list[dict[str, Any]], *, model_alone_s: float, model_alon
                 "write_s": write,
                 "wait_s": wait,
                 "own_s": own,
+                "loop_s": loop,
                 # the writes the main thread paid for: all of them in turn, only its wait for the writer overlapped
                 "write_share": (wait if overlap else write) / own if own > 0 else float("nan"),
                 "overhead_in_run": own / wall,
@@ -261,6 +280,13 @@ def summarise_ab(runs: list[dict[str, Any]], *, model_alone_s: float, model_alon
             }
             if len(pair) == 2:
                 ratios.setdefault(mode, []).append(pair[False] / pair[True])
+            loops = {
+                x["overlap"]: _loop(x)
+                for x in runs
+                if x["mode"] == mode and x["round"] == r and x["batch_size"] == WRITE_BATCH
+            }
+            if len(loops) == 2:
+                ratios.setdefault(f"{mode} loop", []).append(loops[False] / loops[True])
     sizes = []
     for size in sorted({x["batch_size"] for x in runs if x["mode"] == "ab-replay"}):
         rs = [x for x in runs if x["mode"] == "ab-replay" and not x["overlap"] and x["batch_size"] == size]
@@ -294,8 +320,8 @@ def render_ab(data: dict[str, Any]) -> str:
         for r in ab["rows"]
     ]
     speed = "; ".join(
-        f"{'real embedder' if mode == 'ab-real' else 'replay'}: sequential ÷ overlapped wall time per round "
-        + fmt(f"{x:.2f}" for x in xs)
+        f"{'real embedder' if mode.startswith('ab-real') else 'replay'}: sequential ÷ overlapped "
+        f"{'batch-loop' if mode.endswith('loop') else 'wall'} time per round " + fmt(f"{x:.2f}" for x in xs)
         for mode, xs in ab["speedup"].items()
     )
     return "\n".join(
@@ -310,8 +336,10 @@ def render_ab(data: dict[str, Any]) -> str:
             "the two alternated, each run a fresh process and index. `real`: the shipped embedder on B's subset; "
             "`replay`: the stand-in (the pipeline's own time). `write` is the time spent writing (the writer "
             "thread's busy time when overlapped, beside the other stages); `waited` the main thread's time blocked "
-            "on the writer; `own` = wall − embed; `write share` = the writes the main thread paid for (all of them "
-            "in turn, only its wait when overlapped) ÷ own.",
+            "on the writer; `own` = wall − embed; `batch loop` = documents + lookup + embed + the writes the main "
+            "thread paid for (all of them in turn, only its wait when overlapped): the wall time less loading the "
+            "files, opening the store and building the records table, alike in both; `write share` = those writes "
+            "÷ own.",
             "",
             table(
                 rows,
@@ -324,6 +352,7 @@ def render_ab(data: dict[str, Any]) -> str:
                     ("write_s", "write (s)", ".1f"),
                     ("wait_s", "waited (s)", ".1f"),
                     ("own_s", "own (s)", ".1f"),
+                    ("loop_s", "batch loop (s)", ".1f"),
                     ("write_share", "write share of own", ".0%"),
                     ("overhead_in_run", "overhead: own ÷ wall", ".1%"),
                     ("vs_alone", "overhead vs the model alone", ".1%"),
@@ -347,6 +376,17 @@ def render_ab(data: dict[str, Any]) -> str:
             ),
         ]
     )
+
+
+def print_ab(ab: dict[str, Any]) -> None:
+    for row in ab["rows"]:
+        print(
+            f"C {row['embedder']} {'overlapped' if row['overlap'] else 'sequential'}: wall {row['wall_s']:.1f}s, "
+            f"write {row['write_s']:.1f}s, waited {row['wait_s']:.1f}s, overhead {row['overhead_in_run']:.1%}",
+            flush=True,
+        )
+    for mode, ratios in ab["speedup"].items():
+        print(f"C {mode}: sequential / overlapped wall per round {', '.join(f'{x:.2f}' for x in ratios)}", flush=True)
 
 
 # --------------------------------------------------------------------------- report
@@ -485,6 +525,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--batch-sizes", default="256,1024,4096", help="documents per store write timed in C (default: %(default)s)"
     )
+    p.add_argument(
+        "--ab-embedders",
+        default="real,replay",
+        help="C's embedders: real (B's subset), replay (--ab-scale) or both (default: %(default)s)",
+    )
+    p.add_argument("--ab-only", action="store_true", help="run C alone (no A, no B), written as ingest_ab.{json,md}")
     p.add_argument("--child", choices=["pipeline", "real", "ab-replay", "ab-real"], help=argparse.SUPPRESS)
     p.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--home", type=Path, help=argparse.SUPPRESS)
@@ -501,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     scale = QUICK_SCALE if a.quick else 1.0
     ab_scale = a.ab_scale or (QUICK_SCALE if a.quick else 0.05)
     ab_rounds = a.ab_rounds if a.ab_rounds is not None else (1 if a.quick else 2)
+    chosen = a.ab_embedders.split(",")
     info = machine_info()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -508,12 +555,13 @@ def main(argv: list[str] | None = None) -> int:
         data_root = (tmp_path if a.quick else home) / "ingest-data"
         full_dir, subset_dir = data_root / ("quick" if a.quick else "full"), data_root / f"subset-{subset:g}"
         print(f"generating the data ({scale:.0%} and {subset:.2%} of full scale) …", flush=True)
-        generate_s = generate(full_dir, scaled(scale))
+        generate_s = 0.0 if a.ab_only else generate(full_dir, scaled(scale))
         generate(subset_dir, scaled(subset))
         ab_dir = full_dir if ab_scale == scale else data_root / f"ab-{ab_scale:g}"
         generate(ab_dir, scaled(ab_scale))
-        full = run_child("pipeline", data_dir=full_dir, home=tmp_path / "home-pipeline", env_home=home)
-        real = run_child("real", data_dir=subset_dir, home=tmp_path / "home-real", env_home=home)
+        if not a.ab_only:
+            full = run_child("pipeline", data_dir=full_dir, home=tmp_path / "home-pipeline", env_home=home)
+            real = run_child("real", data_dir=subset_dir, home=tmp_path / "home-real", env_home=home)
         runs = ab_runs(
             rounds=ab_rounds,
             real_dir=subset_dir,
@@ -521,7 +569,22 @@ def main(argv: list[str] | None = None) -> int:
             batch_sizes=[int(b) for b in a.batch_sizes.split(",")],
             tmp=tmp_path,
             env_home=home,
+            embedders=tuple(chosen),
         )
+    ab_label = ", ".join(
+        [
+            *([f"real embedder on the {subset:.2%} subset"] if "real" in chosen else []),
+            *([f"replay at {ab_scale:.0%} of full scale"] if "replay" in chosen else []),
+        ]
+    )
+    if a.ab_only:
+        ab = summarise_ab(runs, model_alone_s=0.0, model_alone_chunks=-1)  # no B: no model-alone figure
+        data_ab = {"command": command("bench." + NAME), "machine": info, "ab_rounds": ab_rounds, "ab_label": ab_label}
+        data_ab |= {"ab_runs": runs, "ab": ab}
+        head = f"## Ingestion: overlapped vs sequential writes\n\n`{data_ab['command']}` — {info['machine']}. "
+        write_outputs(f"{NAME}_ab", a.out, data_ab, head + contention_note(info) + "\n" + render_ab(data_ab))
+        print_ab(ab)
+        return 0
     summary = summarise(full, real)
     ab = summarise_ab(runs, model_alone_s=real["embed_alone_s"], model_alone_chunks=real["chunks"])
     data = {
@@ -536,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         "summary": summary,
         "backend": Settings.model_fields["embedder_backend"].default,
         "ab_rounds": ab_rounds,
-        "ab_label": f"real embedder on the {subset:.2%} subset, replay at {ab_scale:.0%} of full scale",
+        "ab_label": ab_label,
         "ab_runs": runs,
         "ab": ab,
     }  # what the child sees (env_for)
@@ -549,12 +612,7 @@ def main(argv: list[str] | None = None) -> int:
         f"peak RSS {summary['peak_rss_mb']:.0f} MB",
         flush=True,
     )
-    for row in ab["rows"]:
-        print(
-            f"C {row['embedder']} {'overlapped' if row['overlap'] else 'sequential'}: wall {row['wall_s']:.1f}s, "
-            f"write {row['write_s']:.1f}s, waited {row['wait_s']:.1f}s, overhead {row['overhead_in_run']:.1%}",
-            flush=True,
-        )
+    print_ab(ab)
     return 0
 
 

@@ -38,6 +38,9 @@ def test_summary_pairs_rounds_and_accounts_writes_by_mode():
     assert real_ovl["overhead_vs_model_alone"] == pytest.approx((37.0 - 29.0) / 37.0)
     assert ab["speedup"]["ab-real"] == [pytest.approx(40 / 36), pytest.approx(44 / 38)]
     assert ab["speedup"]["ab-replay"] == [pytest.approx(10 / 8)]
+    # the batch loop: documents + lookup + embed + writes in turn, or the wait for the writer
+    assert ab["speedup"]["ab-replay loop"] == [pytest.approx((1.1 + 0.5 + 7.0) / (1.1 + 0.5 + 4.0))]
+    assert real_seq["loop_s"] == pytest.approx(1.1 + (30.0 + 33.0) / 2 + (5.0 + 6.0) / 2)
     assert [b["batch_size"] for b in ab["batch_sizes"]] == [256, WRITE_BATCH]
     assert ab["batch_sizes"][0]["write_ms_per_1k"] == pytest.approx(9.0 / 5000 * 1e6)
     text = render_ab({"ab": ab, "ab_rounds": 2, "ab_label": "test scale"})
