@@ -33,6 +33,7 @@ from recruta.ingest.documents import Document, build_documents
 from recruta.ingest.embeddings import BACKENDS, Embedder, embedder_for
 from recruta.ingest.loaders import DataFileError, Skipped, load_dataset
 from recruta.ingest.store import Store, collection_name, make_client
+from recruta.ingest.writer import writer_for
 
 log = logging.getLogger("recruta.ingestion")
 
@@ -50,6 +51,10 @@ class IngestReport:
     pii_redacted: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # load, documents, lookup, embed, write
+    # Writes in a writer thread beside the embedding (recruta/ingest/writer.py): ``write`` is then that thread's busy
+    # time, which overlaps the other stages, and ``write_wait_seconds`` the main thread's time blocked on it.
+    overlap: bool = False
+    write_wait_seconds: float = 0.0
     table: str = ""  # the records table written (recruta/answer/table.py)
     table_seconds: float = 0.0
     embedder_backend: str = ""  # the backend that embedded, and how it was picked (recruta/ingest/backend_choice.py)
@@ -68,6 +73,14 @@ class IngestReport:
             + (", ".join(f"{k}={v}" for k, v in sorted(self.pii_redacted.items())) or "none"),
             f"records table: {self.table or 'none'} ({self.table_seconds:.1f}s)",
             f"time: {self.seconds:.1f}s (" + ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items()) + ")",
+            *(
+                [
+                    f"writes overlapped: {self.stage_seconds.get('write', 0.0):.1f}s in the writer thread, beside the "
+                    f"other stages; the main thread waited {self.write_wait_seconds:.1f}s for it"
+                ]
+                if self.overlap
+                else []
+            ),
         ]
         return "\n".join(lines)
 
@@ -111,8 +124,12 @@ def ingest(
     batch_size: int = WRITE_BATCH,
     prune: bool = False,
     progress: bool = True,
+    overlap: bool | None = None,
 ) -> IngestReport:
+    """Index the Decision files of ``data_dir``. ``overlap`` (default: ``settings.ingest_overlap``) writes batch n
+    in a writer thread while batch n+1 is embedded (recruta/ingest/writer.py); the index ends the same."""
     started = time.perf_counter()
+    overlap = settings.ingest_overlap if overlap is None else overlap
     note = ""
     if embedder is None:
         backend = index_backend(settings)  # "auto" → this machine's choice, or the backend the index was built with
@@ -137,28 +154,29 @@ def ingest(
             ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap, pii=report.pii_redacted
         )
         bar = tqdm(desc="ingest", unit="doc", disable=not progress)
-        previous = time.perf_counter()
-        for batch in _batches(docs, batch_size):  # documents are built lazily, while the batch is drawn
-            t0 = time.perf_counter()
-            stages["documents"] += t0 - previous
-            seen.update(d.id for d in batch)
-            known = store.hashes([d.id for d in batch])
-            todo = [d for d in batch if known.get(d.id) != d.content_hash]
-            t1 = time.perf_counter()
-            stages["lookup"] += t1 - t0
-            if todo:
-                vectors = embedder.embed([d.text for d in todo], batch_size=settings.embed_batch_size)
-                t2 = time.perf_counter()
-                stages["embed"] += t2 - t1
-                store.upsert(todo, vectors)
-                stages["write"] += time.perf_counter() - t2
-            report.documents += len(batch)
-            report.embedded += len(todo)
-            report.unchanged += len(batch) - len(todo)
-            bar.update(len(batch))
-            bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
+        with writer_for(store.upsert, overlap=overlap) as writer:
             previous = time.perf_counter()
+            for batch in _batches(docs, batch_size):  # documents are built lazily, while the batch is drawn
+                t0 = time.perf_counter()
+                stages["documents"] += t0 - previous
+                seen.update(d.id for d in batch)
+                known = store.hashes([d.id for d in batch])
+                todo = [d for d in batch if known.get(d.id) != d.content_hash]
+                t1 = time.perf_counter()
+                stages["lookup"] += t1 - t0
+                if todo:
+                    vectors = embedder.embed([d.text for d in todo], batch_size=settings.embed_batch_size)
+                    stages["embed"] += time.perf_counter() - t1
+                    writer.submit(todo, vectors)  # inline: written now; overlapped: queued for the writer thread
+                report.documents += len(batch)
+                report.embedded += len(todo)
+                report.unchanged += len(batch) - len(todo)
+                bar.update(len(batch))
+                bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
+                previous = time.perf_counter()
         bar.close()
+        stages["write"] = writer.busy_seconds
+        report.overlap, report.write_wait_seconds = overlap, round(writer.wait_seconds, 3)
         if prune:
             stale = [i for i in store.all_ids() if i not in seen]
             store.delete(stale)
@@ -202,6 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--batch-size", type=int, default=WRITE_BATCH, help="documents per store write (default: %(default)s)"
     )
+    parser.add_argument(
+        "--overlap",
+        action=argparse.BooleanOptionalAction,
+        default=settings.ingest_overlap,
+        help="write each batch in a writer thread while the next one is embedded; --no-overlap writes in turn "
+        "(default: RECRUTA_INGEST_OVERLAP, %(default)s)",
+    )
     parser.add_argument("--prune", action="store_true", help="delete indexed documents no longer in the data")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument(
@@ -242,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                 batch_size=args.batch_size,
                 prune=args.prune,
                 progress=not args.quiet,
+                overlap=args.overlap,
             )
             print(report.summary())
     except (DataFileError, RecrutaError, RuntimeError) as exc:

@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.generation                  # torch int4, openvino, llama.cpp (if installed) × 2 threads
     .venv/bin/python -m bench.generation --quick          # tiny generated sample, 1 thread, 2 questions, 16 tokens
     .venv/bin/python -m bench.generation --settings int4x2,bfloat16x2,float32x2,openvinox1 --rounds 3
+    .venv/bin/python -m bench.generation --long-prompt    # issue #17's ~1.4k-token RAG prompt: 5 vagas as context
 
 A setting is ``<dtype>x<threads>`` for the torch path (int4, bfloat16, float32) or ``<backend>x<threads>`` for an
 engine decoding the GGUF itself (``openvino``, ``llama.cpp``: recruta/rag/gguf_backends.py; a backend that is not
@@ -15,6 +16,11 @@ routing, the `rag` prompt, greedy decoding, the project's TransformersGenerator)
 generated token, so every answer gives its time to first token (prompt processing) and its decode rate.
 Quality (ROUGE-L, hit@k, MRR) comes from experiment.evaluate, the same code the experiment grid logs to
 MLflow. The recommended default is the fastest setting whose ROUGE-L stays within 0.02 of fp32's.
+
+``--long-prompt`` times decoding on long RAG prompts instead (BENCHMARKS.md, "LLM decoding backends on the GGUF"):
+3 questions, each over 5 different vagas of the index as context (the `rag` template), cut so the prompt holds
+about ``--prompt-tokens`` (1,400) tokens; every backend gets the same prompt ids; speed and agreement with the
+first setting only (these prompts have no reference answers). Written as ``generation_long.{json,md}``.
 """
 
 from __future__ import annotations
@@ -170,6 +176,101 @@ def speed(timings: list[Timing], *, max_new_tokens: int = 128) -> dict[str, floa
     }
 
 
+LONG_PROMPT_TOKENS = 1400
+LONG_PROMPT_VAGAS = 5
+LONG_QUESTIONS = (  # one per prompt, each over other vagas
+    "Quais destas vagas pedem inglês avançado ou fluente, e em que cidade fica cada uma?",
+    "Compare os requisitos técnicos principais destas vagas: qual exige mais experiência, e por quê?",
+    "Para qual destas vagas um desenvolvedor sênior com SAP e Java seria o melhor candidato? Explique.",
+)
+
+
+def prompt_tokens(gen: Any, messages: list[dict[str, str]]) -> int:
+    """Tokens of ``messages`` as the generators tokenise them (transformers' chat template, generation prompt)."""
+    ids = gen.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+    if hasattr(ids, "keys"):  # transformers 5 returns a BatchEncoding
+        ids = ids["input_ids"]
+    return len(ids)
+
+
+def long_prompts(
+    store: Any, gen: Any, *, n: int, target_tokens: int = LONG_PROMPT_TOKENS, per_prompt: int = LONG_PROMPT_VAGAS
+) -> list[GenerationInput]:
+    """``n`` RAG prompts of about ``target_tokens`` tokens: question i over vagas 5i..5i+4 of the index (their
+    chunks joined, wrapping around a small index), each vaga's text cut to the same length, the longest that keeps
+    the prompt within ``target_tokens`` (all of it when even that is shorter)."""
+    from recruta.ingest.store import Hit
+    from recruta.rag.prompting import render
+
+    got = store.get(where={"type": "vaga"})
+    chunks: dict[str, list[tuple[int, str]]] = {}
+    for meta, text in zip(got["metadatas"], got["documents"], strict=True):
+        chunks.setdefault(str(meta["vaga_id"]), []).append((int(meta.get("chunk", 0)), text))
+    vagas = [
+        Hit(id=f"vaga:{vid}", text="\n".join(t for _, t in sorted(parts)), metadata={"type": "vaga"}, score=1.0)
+        for vid, parts in sorted(chunks.items())
+    ]
+    if not vagas:
+        raise RuntimeError("no vagas in the index to build long prompts from")
+    inputs = []
+    for i in range(n):
+        question = LONG_QUESTIONS[i % len(LONG_QUESTIONS)]
+        hits = [vagas[(i * per_prompt + j) % len(vagas)] for j in range(per_prompt)]
+
+        def messages(chars: int, question: str = question, hits: list[Hit] = hits) -> list[dict[str, str]]:
+            return render("rag", question=question, hits=hits, max_chars=chars, lang="pt")
+
+        low, high = 50, max(len(h.text) for h in hits)
+        while low < high:  # the longest cut that fits
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if prompt_tokens(gen, messages(mid)) <= target_tokens else (low, mid - 1)
+        inputs.append(GenerationInput(question=question, hits=hits, messages=messages(low)))
+    return inputs
+
+
+def run_long(
+    setting: Setting, *, prompts: list[GenerationInput], max_new_tokens: int, loaded: dict[str, tuple[Any, float]]
+) -> dict[str, Any]:
+    """One setting over the long prompts: speed, and the answers (for agreement with the first setting)."""
+    gen, load_s = warm_generator(setting, loaded, warm=prompts[0].question)
+    timed = TimedGenerator(gen)
+    answers = [
+        {"id": str(n), "prediction": timed.generate(inp, max_new_tokens=max_new_tokens)}
+        for n, inp in enumerate(prompts)
+    ]
+    result = {
+        "setting": setting.label,
+        **asdict(setting),
+        "backend": getattr(gen, "backend", setting.backend),
+        "load_s": load_s,
+        **speed(timed.timings, max_new_tokens=max_new_tokens),
+        "questions": len(prompts),
+        "timings": [asdict(t) for t in timed.timings],
+        "answers": answers,
+    }
+    print(
+        f"{setting.label}: {result['decode_tokens_per_s']:.1f} tok/s, TTFT p50 {result['ttft_s_p50']:.2f}s on "
+        f"{result['prompt_tokens_mean']:.0f}-token prompts",
+        flush=True,
+    )
+    return result
+
+
+def warm_generator(setting: Setting, loaded: dict[str, tuple[Any, float]], *, warm: str) -> tuple[Any, float]:
+    """The generator of ``setting``, loaded once (with its load time) and warmed on a 4-token answer."""
+    import torch
+
+    torch.set_num_threads(setting.threads)  # process-wide: the torch generator and the query embedder
+    key = setting.dtype if setting.backend == "torch" else f"{setting.dtype}x{setting.threads}"  # engines: at load
+    if key not in loaded:
+        started = time.perf_counter()
+        gen = load_generator(setting)
+        loaded[key] = gen, time.perf_counter() - started
+        messages = [{"role": "user", "content": warm}]
+        gen.generate(GenerationInput(question=warm, hits=[], messages=messages), max_new_tokens=4)
+    return loaded[key]
+
+
 def load_generator(setting: Setting) -> Any:
     """The project's generator for ``setting`` (torch: TransformersGenerator; engines: make_generator's)."""
     from recruta.rag.generators import make_generator
@@ -188,20 +289,10 @@ def run_setting(
     max_new_tokens: int,
     loaded: dict[str, tuple[Any, float]],
 ) -> dict[str, Any]:
-    import torch
-
     from experiment import evaluate
     from model import RAGAgent, RAGConfig
 
-    torch.set_num_threads(setting.threads)  # process-wide: the torch generator and the query embedder
-    key = setting.dtype if setting.backend == "torch" else f"{setting.dtype}x{setting.threads}"  # engines: at load
-    if key not in loaded:
-        started = time.perf_counter()
-        gen = load_generator(setting)
-        loaded[key] = gen, time.perf_counter() - started
-        warm = [{"role": "user", "content": items[0].question}]
-        gen.generate(GenerationInput(question=items[0].question, hits=[], messages=warm), max_new_tokens=4)
-    gen, load_s = loaded[key]
+    gen, load_s = warm_generator(setting, loaded, warm=items[0].question)
     timed = TimedGenerator(gen)
     config = RAGConfig.from_settings(settings, generator="smollm2", max_new_tokens=max_new_tokens)
     agent = RAGAgent.from_config(config, settings=settings, generator=timed)
@@ -343,6 +434,50 @@ def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -
     )
 
 
+def render_long(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
+    r0 = data["results"][0]
+    rows = [
+        {**r, "rounds_tps": " / ".join(f"{x:.1f}" for x in r.get("decode_tokens_per_s_rounds", []))}
+        for r in data["results"]
+    ]
+    skipped = "".join(f" Skipped: {s}." for s in data.get("skipped", []))
+    return "\n".join(
+        [
+            "## Generation on the long RAG prompt (issue #17): SmolLM2-135M by backend",
+            "",
+            f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
+            "",
+            f"{r0['questions']} prompts of ~{r0['prompt_tokens_mean']:.0f} tokens (target {data['prompt_tokens']:,}): "
+            f"the `rag` template with {LONG_PROMPT_VAGAS} vagas of {data['data']} as context (each cut to the same "
+            "length), a different question and different vagas per prompt; greedy, repetition penalty 1.1, at most "
+            f"{data['max_new_tokens']} new tokens, the settings alternating over {r0.get('rounds', 1)} round(s), "
+            "every backend on the same prompt ids. Decode tokens/s, TTFT and the "
+            f"{data['max_new_tokens']}-token answer as in the generation section above; `same text as 1st` / "
+            f"`ROUGE-L vs 1st`: each answer against the first setting's.{skipped}",
+            "",
+            table(
+                rows,
+                [
+                    ("setting", "setting"),
+                    ("decode_tokens_per_s", "decode tokens/s", ".1f"),
+                    ("rounds_tps", "per round"),
+                    ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
+                    ("ttft_s_p95", "TTFT p95 (s)", ".2f"),
+                    ("answer_full_s", f"{data['max_new_tokens']}-token answer (s)", ".1f"),
+                    ("answer_s_p50", "answer p50 (s)", ".2f"),
+                    ("new_tokens_mean", "new tokens (mean)", ".0f"),
+                    ("prompt_tokens_mean", "prompt tokens (mean)", ".0f"),
+                    ("same_answers", "same text as 1st", ".2f"),
+                    ("rougeL_vs_first", "ROUGE-L vs 1st", ".3f"),
+                    ("load_s", "load (s)", ".1f"),
+                ],
+            ),
+            "",
+            plots.link(png, "decode tokens/s and time to first token on the long prompt"),
+        ]
+    )
+
+
 def parse_settings(chosen: str) -> list[Setting]:
     """``int4x2,openvinox2`` → Settings (the threads after the last ``x``)."""
     return [Setting(dtype=d, threads=int(t)) for d, _, t in (x.strip().rpartition("x") for x in chosen.split(","))]
@@ -360,10 +495,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=None, help="alternating rounds (default 2, quick 1)")
     p.add_argument("--limit", type=int, default=None, help="dev questions per setting (default 8, quick 2)")
     p.add_argument("--max-new-tokens", type=int, default=None, help="default: the shipped 128 (quick 16)")
+    p.add_argument(
+        "--long-prompt",
+        action="store_true",
+        help="time decoding on ~1.4k-token RAG prompts (5 vagas as context; --limit prompts, default 3, quick 2)",
+    )
+    p.add_argument("--prompt-tokens", type=int, default=LONG_PROMPT_TOKENS, help="--long-prompt's prompt size")
     a = p.parse_args(argv)
     from recruta.rag.gguf_backends import backend_available, missing_backend
 
-    limit = a.limit or (2 if a.quick else 8)
+    limit = a.limit or (2 if a.quick else 3 if a.long_prompt else 8)
     rounds = a.rounds or (1 if a.quick else 2)
     max_new_tokens = a.max_new_tokens or (16 if a.quick else get_settings().max_new_tokens)
     chosen = a.settings or ("int4x1,openvinox1" if a.quick else "int4x2,openvinox2,llama.cppx2")
@@ -375,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine_info()
     from recruta.rag import evalset
 
+    if a.long_prompt:
+        return main_long(a, grid=grid, skipped=skipped, limit=limit, rounds=rounds, max_new_tokens=max_new_tokens)
     with tempfile.TemporaryDirectory() as tmp:
         bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
         settings = Settings(home=bench_home(a.quick, Path(tmp)), embedder="minilm")
@@ -408,6 +551,41 @@ def main(argv: list[str] | None = None) -> int:
     plots = Plots(name=NAME, out=a.out, quick=a.quick)
     png = plot(results, plots.path("speed"))
     write_outputs(NAME, a.out, data, render(data, bench=bench, plots=plots, png=png))
+    return 0
+
+
+def main_long(
+    a: argparse.Namespace, *, grid: list[Setting], skipped: list[str], limit: int, rounds: int, max_new_tokens: int
+) -> int:
+    """``--long-prompt``: the settings alternating over long RAG prompts built once from the index."""
+    info = machine_info()
+    loaded: dict[str, tuple[Any, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
+        settings = Settings(home=bench_home(a.quick, Path(tmp)), embedder="minilm")
+        store, index_s = ensure_index(bench, settings)
+        first, _ = warm_generator(grid[0], loaded, warm=LONG_QUESTIONS[0])
+        prompts = long_prompts(store, first, n=limit, target_tokens=a.prompt_tokens)
+    runs: dict[Setting, list[dict[str, Any]]] = {s: [] for s in grid}
+    for _ in range(rounds):
+        for setting in grid:
+            runs[setting].append(run_long(setting, prompts=prompts, max_new_tokens=max_new_tokens, loaded=loaded))
+    results = [merge_rounds(runs[s], max_new_tokens=max_new_tokens) for s in grid]
+    agreement(results)
+    data = {
+        "command": command("bench." + NAME),
+        "machine": info,
+        "data": bench.label,
+        "index_build_s": index_s,
+        "max_new_tokens": max_new_tokens,
+        "prompt_tokens": a.prompt_tokens,
+        "prompts": [inp.messages for inp in prompts],
+        "skipped": skipped,
+        "results": results,
+    }
+    plots = Plots(name=NAME, out=a.out, quick=a.quick)
+    png = plot(results, plots.path("long_speed"))
+    write_outputs(f"{NAME}_long", a.out, data, render_long(data, plots=plots, png=png))
     return 0
 
 

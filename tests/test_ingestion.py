@@ -107,13 +107,23 @@ def test_truncated_file_fails_cleanly_without_losing_the_index(small_data, setti
     settings_mod.get_settings.cache_clear()
 
 
-def test_report_times_every_stage(small_data, settings):
-    report = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), progress=False)
+@pytest.mark.parametrize("overlap", [False, True])
+def test_report_times_every_stage(small_data, settings, overlap):
+    report = ingest(
+        data_dir=small_data, settings=settings, embedder=CountingEmbedder(), progress=False, overlap=overlap
+    )
     stages = report.stage_seconds
     assert list(stages) == ["load", "documents", "lookup", "embed", "write"]
     assert all(v > 0 for v in stages.values())
-    assert sum(stages.values()) <= report.seconds
     assert "documents" in report.summary() and "embed" in report.summary()
+    assert report.overlap is overlap
+    if overlap:  # write is the writer thread's busy time, beside the others: the main thread's stages + its wait fit
+        main_thread = sum(v for k, v in stages.items() if k != "write") + report.write_wait_seconds
+        assert main_thread <= report.seconds and report.write_wait_seconds >= 0
+        assert "writes overlapped" in report.summary()
+    else:
+        assert sum(stages.values()) <= report.seconds and report.write_wait_seconds == 0
+        assert "writes overlapped" not in report.summary()
 
 
 def test_embedded_store_keeps_texts_in_its_table_not_in_chroma(small_data, settings):
@@ -176,3 +186,111 @@ def test_collections_made_before_the_text_table_still_read_their_texts(tmp_path)
     assert store.texts is None
     assert store.query(np.eye(1, 8, dtype=np.float32)[0], k=1)[0].text == "texto a"
     assert store.get(ids=["b"])["documents"] == ["texto b"]
+
+
+def _index_contents(settings):
+    """Everything an index holds: ids, texts, metadata and vectors (Chroma), and the text table's rows."""
+    store = open_index(settings, CountingEmbedder(), create=False)
+    got = store.get(include_embeddings=True)
+    order = np.argsort(got["ids"])
+    chroma = (
+        [got["ids"][n] for n in order],
+        [got["documents"][n] for n in order],
+        [got["metadatas"][n] for n in order],
+        np.asarray(got["embeddings"], dtype=np.float32)[order].tolist(),  # compared exactly
+    )
+    db = store.texts._db
+    table = (
+        db.execute("SELECT id, text FROM texts ORDER BY id").fetchall(),
+        db.execute("SELECT id, meta FROM lex_rows ORDER BY id").fetchall(),
+        db.execute("SELECT r.id, lex.text FROM lex JOIN lex_rows r ON r.n = lex.rowid ORDER BY r.id").fetchall(),
+    )
+    return chroma, table
+
+
+def test_overlapped_writes_build_the_same_index_as_sequential_ones(small_data, settings, tmp_path):
+    """Writing in a writer thread beside the embedding changes nothing in the index: same ids, texts, metadata,
+    vectors and text-table rows (small batches, so many writes overlap)."""
+    sequential = settings.model_copy(update={"home": tmp_path / "sequential"})
+    overlapped = settings.model_copy(update={"home": tmp_path / "overlapped"})
+    runs = [
+        ingest(data_dir=small_data, settings=s, embedder=CountingEmbedder(), batch_size=32, progress=False, overlap=o)
+        for s, o in ((sequential, False), (overlapped, True))
+    ]
+    assert runs[0].documents == runs[1].documents == runs[1].embedded > 10 * 32
+    (ids, texts, metas, vectors), table = _index_contents(sequential)
+    (ids2, texts2, metas2, vectors2), table2 = _index_contents(overlapped)
+    assert ids == ids2 and len(ids) == runs[0].documents
+    assert texts == texts2 and all(texts)
+    assert metas == metas2
+    assert vectors == vectors2
+    assert table == table2 and len(table[2]) == len(ids)
+
+
+def test_a_failed_write_in_the_writer_thread_stops_the_run_and_a_rerun_completes(
+    small_data, settings, tmp_path, monkeypatch
+):
+    """The writer's error surfaces in the main thread, which stops embedding; the text table and Chroma hold the
+    same batches, and a re-run writes the rest: the index equals a clean run's."""
+    from recruta.ingest.store import Store, StoreUnavailable
+
+    real_upsert = Store.upsert
+    writes = {"n": 0}
+
+    def fail_third(self, docs, embeddings):
+        writes["n"] += 1
+        if writes["n"] == 3:
+            raise StoreUnavailable("disk full (simulated)")
+        real_upsert(self, docs, embeddings)
+
+    monkeypatch.setattr(Store, "upsert", fail_third)
+    emb = CountingEmbedder()
+    with pytest.raises(StoreUnavailable, match="simulated"):
+        ingest(data_dir=small_data, settings=settings, embedder=emb, batch_size=32, progress=False, overlap=True)
+    store = open_index(settings, emb, create=False)
+    assert store.count() == 2 * 32  # the two batches written before the failure, nothing after it
+    assert store.texts.counts() == (2 * 32, 2 * 32)  # text table and Chroma agree
+    monkeypatch.setattr(Store, "upsert", real_upsert)
+    rerun = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), batch_size=32, progress=False)
+    # The run stopped: past the failed batch, at most one queued, one waiting to be queued and one in hand.
+    assert emb.calls <= 3 + 3 < rerun.documents / 32
+    assert rerun.unchanged == 2 * 32 and rerun.embedded == rerun.documents - 2 * 32
+    clean = settings.model_copy(update={"home": tmp_path / "clean"})
+    ingest(data_dir=small_data, settings=clean, embedder=CountingEmbedder(), progress=False, overlap=False)
+    assert _index_contents(settings) == _index_contents(clean)
+
+
+def test_an_error_in_the_main_thread_writes_the_queued_batches_first(small_data, settings):
+    """Killed while embedding batch 3 with overlap on: the two batches already embedded are written (as in the
+    sequential path) before the error propagates."""
+    with pytest.raises(KeyboardInterrupt):
+        ingest(
+            data_dir=small_data,
+            settings=settings,
+            embedder=CountingEmbedder(fail_after=2),
+            batch_size=64,
+            progress=False,
+            overlap=True,
+        )
+    store = open_index(settings, CountingEmbedder(), create=False)
+    assert store.count() == 2 * 64 and store.texts.counts() == (2 * 64, 2 * 64)
+
+
+def test_cli_overlap_flag_and_setting(small_data, tmp_path, monkeypatch, capsys):
+    from recruta.core import settings as settings_mod
+
+    monkeypatch.setenv("RECRUTA_HOME", str(tmp_path / "h"))
+    settings_mod.get_settings.cache_clear()
+    assert settings_mod.get_settings().ingest_overlap is True  # the shipped default
+    assert main(["--data-dir", str(small_data), "--embedder", "hash", "--quiet", "--no-overlap"]) == 0
+    assert "writes overlapped" not in capsys.readouterr().out
+    monkeypatch.setenv("RECRUTA_HOME", str(tmp_path / "h2"))
+    settings_mod.get_settings.cache_clear()
+    assert main(["--data-dir", str(small_data), "--embedder", "hash", "--quiet"]) == 0
+    assert "writes overlapped" in capsys.readouterr().out
+    monkeypatch.setenv("RECRUTA_HOME", str(tmp_path / "h3"))
+    monkeypatch.setenv("RECRUTA_INGEST_OVERLAP", "false")
+    settings_mod.get_settings.cache_clear()
+    assert main(["--data-dir", str(small_data), "--embedder", "hash", "--quiet"]) == 0
+    assert "writes overlapped" not in capsys.readouterr().out
+    settings_mod.get_settings.cache_clear()

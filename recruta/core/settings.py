@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     collection: str = "decision"
     chunk_size: int = 800
     chunk_overlap: int = 100
+    # Ingestion writes batch n to the store in a writer thread while batch n+1 is embedded (recruta/ingest/writer.py,
+    # bench/ingest.py); False writes each batch in turn, in the main thread. The index ends the same either way.
+    ingest_overlap: bool = True
 
     hired_statuses: tuple[str, ...] = DEFAULT_HIRED
 
