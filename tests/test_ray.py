@@ -170,6 +170,20 @@ def _new_driver(cluster: Any) -> None:
     ray.init(address=cluster.address, runtime_env=runtime_env(), log_to_driver=False)
 
 
+def _wait_cpus_free(*, timeout: float) -> None:
+    """Every CPU of the cluster free again (a failed run's actors killed): a re-run in this same driver can start
+    its own. Fails after ``timeout`` s."""
+    import ray
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        total, free = ray.cluster_resources().get("CPU", 0), ray.available_resources().get("CPU", 0)
+        if free >= total > 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{free} of {total} CPUs free {timeout}s after the failed run: its actors live on")
+
+
 def _in_thread(fn: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
     box: dict[str, Any] = {}
 
@@ -317,7 +331,9 @@ def test_chroma_down_mid_ingest_is_a_clear_error_and_a_rerun_finishes(cluster, d
     finally:
         chroma.start()
     box.clear()
-    _new_driver(cluster)
+    # The same driver runs again (a long-lived process, not a new `ingestion.py --ray`): the failed run's embedding
+    # actors must be gone, their CPUs back, or the re-run's actors would wait for them forever.
+    _wait_cpus_free(timeout=60)
     with pytest.raises(StoreUnavailable, match="unreachable"):  # down before the start: said at once
         ingest_on_ray(data_dir=data, settings=s.model_copy(update={"chroma_port": free_port()}), progress=False)
     out = ingest_on_ray(data_dir=data, settings=s, shard_records=16, progress=False)
