@@ -53,7 +53,15 @@ from recruta.ingest.loaders import load_dataset  # noqa: E402
 from recruta.rag.generators import Generator, generator_for  # noqa: E402
 from recruta.rag.metrics import answer_row  # noqa: E402
 from recruta.rag.metrics import summarise as summarise_rows  # noqa: E402
-from recruta.rag.parallel import GridRun, Splits, VariantResult, check_tracking_server  # noqa: E402
+from recruta.rag.parallel import (  # noqa: E402
+    VARIANT_KEY_TAG,
+    GridRun,
+    Splits,
+    VariantResult,
+    check_tracking_server,
+    discard_earlier_attempts,
+    variant_key,
+)
 from recruta.rag.vocab import RecordNames  # noqa: E402
 
 log = logging.getLogger("recruta.experiment")
@@ -246,18 +254,30 @@ def eval_splits(
 
 
 def run_variant(
-    config: RAGConfig, *, agent: RAGAgent, splits: Splits, snapshot: Path, grid: GridRun, folder: Path
+    config: RAGConfig,
+    *,
+    agent: RAGAgent,
+    splits: Splits,
+    snapshot: Path,
+    grid: GridRun,
+    position: int,
+    folder: Path,
 ) -> VariantResult:
     """One variant's MLflow run, nested under the grid's: params, metrics on every split (dev unprefixed, then
     ``test_``, ``unseen_``), the predictions table, the plots (written in ``folder``) and the model with its index
-    ``snapshot``. The sequential loop and the Ray task (recruta/rag/parallel.py) both call this."""
+    ``snapshot``. The sequential loop and the Ray task (recruta/rag/parallel.py) both call this.
+
+    ``position``: the variant's place in the grid, its run's key (``recruta.variant_key``): a retried attempt (a
+    Ray worker that died mid-variant) first discards the earlier attempt's run, so one run per variant remains."""
     name = variant_name(config)
+    key = variant_key(grid, position)
+    discard_earlier_attempts(grid, key)
     with mlflow.start_run(
         run_name=name,
         experiment_id=grid.experiment_id,
         parent_run_id=grid.parent_id,
         nested=True,
-        tags={**grid.tags, KIND_TAG: "variant"},
+        tags={**grid.tags, KIND_TAG: "variant", VARIANT_KEY_TAG: key},
     ) as run:
         mlflow.log_params({k: str(v) for k, v in asdict(config).items()})
         dev_metrics, dev_rows = evaluate(agent, splits.dev, desc=f"{name} dev", names=splits.names)
@@ -287,12 +307,14 @@ def _variants_here(
     generators: dict[str, Generator],
 ) -> Iterator[VariantResult]:
     """The variants one after another in this process (each generator loaded once for the grid)."""
-    for config in configs:
+    for position, config in enumerate(configs):
         snapshot = ensure_index(config, settings, data_dir)
         if config.generator not in generators:
             generators[config.generator] = generator_for(config.generator, settings)
         agent = RAGAgent.from_config(config, settings=settings, generator=generators[config.generator])
-        yield run_variant(config, agent=agent, splits=splits, snapshot=snapshot, grid=grid, folder=folder)
+        yield run_variant(
+            config, agent=agent, splits=splits, snapshot=snapshot, grid=grid, position=position, folder=folder
+        )
 
 
 def _log_comparison(results: list[VariantResult], folder: Path) -> None:

@@ -191,3 +191,36 @@ def test_the_answer_speaks_the_questions_language_not_its_place_names(agent):
     assert ans.route == "plan:count" and ans.language == "es" and ans.answer.startswith("Hay ")
     ans = agent.answer("How many jobs are there in São Paulo?")
     assert ans.language == "en" and ans.answer.startswith("There are ")
+
+
+def test_agent_on_a_chroma_server_plans_over_the_table_of_the_served_index(tmp_path, monkeypatch):
+    """A served champion on a Chroma server queries the server's index, which ingestion keeps up to date (the
+    ingestion RayJob in deploy/ included): its records table in RECRUTA_RECORDS_DIR is the one to plan over; the
+    champion's snapshot table only until there is one. Without a server the snapshot's table is the index's."""
+    import recruta.rag.agent as agent_module
+    from recruta.answer.table import TABLE_FILE
+    from recruta.core.settings import Settings
+
+    loaded: list[Any] = []
+    monkeypatch.setattr(Answerer, "load", classmethod(lambda cls, path, **kw: loaded.append(path)))
+
+    @dataclass
+    class ServerStore:  # the Chroma server's collection, as table_path sees it (its client has no local folder)
+        client: Any
+        name: str
+        create: bool = True
+
+    monkeypatch.setattr(agent_module, "Store", ServerStore)
+    monkeypatch.setattr(agent_module, "make_client", lambda settings: None)
+    config = RAGConfig(embedder="hash", generator="extractive")
+    snapshot = tmp_path / "champion"
+    s = Settings(home=tmp_path / "home", chroma_host="127.0.0.1", records_dir=tmp_path / "records")
+    RAGAgent.from_config(config, settings=s, snapshot=snapshot)
+    assert loaded[-1] == snapshot / TABLE_FILE  # nothing ingested into the shared folder yet
+    live = tmp_path / "records" / f"table-{config.index_name}.sqlite3"
+    live.parent.mkdir()
+    live.write_bytes(b"")
+    RAGAgent.from_config(config, settings=s, snapshot=snapshot)
+    assert loaded[-1] == live
+    RAGAgent.from_config(config, settings=s.model_copy(update={"records_dir": None}), snapshot=snapshot)
+    assert loaded[-1] == snapshot / TABLE_FILE  # another folder: no table of this index there

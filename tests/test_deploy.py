@@ -209,9 +209,64 @@ def test_k8s_rayjob_ingests_into_the_chroma_the_bento_reads() -> None:
         assert cluster["rayVersion"] == REQUIREMENTS["ray"]
     for pod in [head, *workers]:
         assert pod["containers"][0]["envFrom"] == [{"configMapRef": {"name": "recruta-config"}}]
-    assert {m["mountPath"] for m in head["containers"][0]["volumeMounts"]} == {"/data"}
+    config = MANIFESTS[("ConfigMap", "recruta-config")]["data"]
+    assert {m["mountPath"] for m in head["containers"][0]["volumeMounts"]} == {"/data", config["RECRUTA_RECORDS_DIR"]}
     for group in cluster["workerGroupSpecs"]:
         assert group["groupName"] and group["minReplicas"] <= group["replicas"] <= group["maxReplicas"]
+
+
+def claims(pod: dict[str, Any]) -> dict[str, tuple[str, bool]]:
+    """A pod spec's first container's mounts of persistent volume claims: mount path → (claim, read-only)."""
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    return {
+        m["mountPath"]: (volumes[m["name"]]["persistentVolumeClaim"]["claimName"], bool(m.get("readOnly")))
+        for m in pod["containers"][0].get("volumeMounts", [])
+        if "persistentVolumeClaim" in volumes[m["name"]]
+    }
+
+
+class _ServerStore:
+    """What ``table_path`` asks of a store on a Chroma server: its name, and a client with no local folder."""
+
+    name = "decision-minilm-c800"
+    client = None
+
+
+def records_folder_of(env: dict[str, str]) -> Path:
+    """The folder ``ingestion.py`` (and ``--ray``) writes a Chroma server's records table to, and the Bento reads it
+    from, with the given environment."""
+    from recruta.answer.table import table_path
+
+    settings = Settings(home=Path("/home/unused"), chroma_host="chroma", records_dir=env.get("RECRUTA_RECORDS_DIR"))
+    return table_path(_ServerStore(), settings=settings).parent  # type: ignore[arg-type]
+
+
+def test_k8s_records_table_is_on_a_volume_the_rayjob_writes_and_the_bento_reads() -> None:
+    """The RayJob builds the planner's records table on its head (the driver's node) in RECRUTA_RECORDS_DIR; the Bento
+    replicas load it from there at start-up. Both mount the same claim at that folder (the job writable), so the
+    table outlives the job's pods; ReadWriteMany, as the replicas run on other nodes than the job's head."""
+    config = MANIFESTS[("ConfigMap", "recruta-config")]["data"]
+    folder = records_folder_of(config)
+    assert folder == Path(config["RECRUTA_RECORDS_DIR"]) and not folder.is_relative_to("/home/unused")
+    job = MANIFESTS[("RayJob", "recruta-ingest")]["spec"]["rayClusterSpec"]
+    head = claims(job["headGroupSpec"]["template"]["spec"])
+    bento = claims(MANIFESTS[("Deployment", "recruta")]["spec"]["template"]["spec"])
+    claim, read_only = head[str(folder)]
+    assert not read_only and bento[str(folder)][0] == claim
+    pvc = MANIFESTS[("PersistentVolumeClaim", claim)]["spec"]
+    assert "ReadWriteMany" in pvc["accessModes"] and pvc["resources"]["requests"]["storage"]
+    assert head["/data"] == ("decision-data", True)
+
+
+def test_compose_records_table_is_on_a_volume_ingest_writes_and_the_bento_reads() -> None:
+    folders = {name: records_folder_of(SERVICES[name]["environment"]) for name in ("recruta", "ingest")}
+    assert folders["recruta"] == folders["ingest"] == Path(SERVICES["recruta"]["environment"]["RECRUTA_RECORDS_DIR"])
+    mounts = {
+        name: {v.split(":")[1]: (v.split(":")[0], v.endswith(":ro")) for v in SERVICES[name]["volumes"]}
+        for name in ("recruta", "ingest")
+    }
+    volume, read_only = mounts["ingest"][str(folders["ingest"])]
+    assert not read_only and mounts["recruta"][str(folders["recruta"])][0] == volume and volume in COMPOSE["volumes"]
 
 
 def test_kustomization_lists_every_manifest() -> None:

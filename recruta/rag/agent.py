@@ -145,7 +145,11 @@ class RAGAgent:
         from recruta.answer.answerer import Answerer
         from recruta.answer.table import TABLE_FILE, table_path
 
-        table = snapshot / TABLE_FILE if snapshot is not None else table_path(store, settings=settings)
+        # On a Chroma server the index queried is the server's, not the snapshot's: its table (written by the latest
+        # ingestion into RECRUTA_RECORDS_DIR, e.g. a volume shared with the ingestion job) when there is one.
+        live = table_path(store, settings=settings)
+        champion = snapshot is not None and not (settings.chroma_host and live.exists())
+        table = snapshot / TABLE_FILE if snapshot is not None and champion else live
         answerer = Answerer.load(table, embedder=embedder, generator=generator)
         return cls(config=config, store=store, embedder=embedder, generator=generator, answerer=answerer)
 

@@ -11,6 +11,11 @@ sequential loop calls, ``experiment.run_variant`` (params, dev/held-out/unseen e
 table, plots, model). The runs are therefore the sequential ones apart from their timings (tests/test_ray.py
 compares them field by field).
 
+A Ray task whose worker dies mid-variant is retried, and the retry must not leave the dead attempt's half-logged
+run beside its own: every variant's run carries a deterministic key (the grid's run and the variant's position,
+:func:`variant_key`), and a variant starting discards any earlier run with its key (:func:`discard_earlier_attempts`:
+marked KILLED and deleted), so a grid ends with exactly one FINISHED run per variant however often one was retried.
+
 The types here (:class:`Splits`, :class:`GridRun`, :class:`VariantResult`) are what crosses the Ray boundary in
 both directions; they live in the library so that a driver started as ``python experiment.py`` (module
 ``__main__``) and a worker (which imports ``experiment``) agree on them.
@@ -18,6 +23,7 @@ both directions; they live in the library so that a driver started as ``python e
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,7 +38,20 @@ if TYPE_CHECKING:
     from recruta.rag.evalset import EvalItem
     from recruta.rag.vocab import RecordNames
 
-__all__ = ["GridRun", "Splits", "VariantResult", "check_tracking_server", "variants_on_ray"]
+__all__ = [
+    "VARIANT_KEY_TAG",
+    "GridRun",
+    "Splits",
+    "VariantResult",
+    "check_tracking_server",
+    "discard_earlier_attempts",
+    "variant_key",
+    "variants_on_ray",
+]
+
+log = logging.getLogger("recruta.rag.parallel")
+
+VARIANT_KEY_TAG = "recruta.variant_key"  # the grid's run id and the variant's position in the grid
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +106,33 @@ def check_tracking_server(uri: str) -> None:
         )
 
 
+def variant_key(grid: GridRun, position: int) -> str:
+    """The key of the variant at ``position`` of ``grid``: the same for every attempt at it, unique in the grid
+    (two variants with the same configuration still get two runs)."""
+    return f"{grid.parent_id}/{position}"
+
+
+def discard_earlier_attempts(grid: GridRun, key: str) -> list[str]:
+    """End (KILLED) and delete the runs of earlier attempts at the variant ``key`` — a Ray worker that died
+    mid-variant leaves its run RUNNING and half-logged — so that the attempt about to start is its only run.
+    Returns the discarded run ids."""
+    from mlflow.entities import ViewType
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient()
+    earlier = client.search_runs(
+        [grid.experiment_id],
+        filter_string=f"tags.`{VARIANT_KEY_TAG}` = '{key}'",
+        run_view_type=ViewType.ACTIVE_ONLY,
+    )
+    for run in earlier:
+        log.warning("variant %s: discarding the run %s of an earlier attempt", key, run.info.run_id)
+        if run.info.status in ("RUNNING", "SCHEDULED"):
+            client.set_terminated(run.info.run_id, status="KILLED")
+        client.delete_run(run.info.run_id)
+    return [run.info.run_id for run in earlier]
+
+
 def _read_folder(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -106,6 +152,7 @@ def _variant(
     snapshot: dict[str, bytes],
     snapshot_name: str,
     grid: GridRun,
+    position: int,
     tracking_uri: str,
 ) -> VariantResult:
     """One variant, in a Ray worker: ``experiment.run_variant`` on an agent over the shipped snapshot."""
@@ -120,7 +167,9 @@ def _variant(
         local = _write_folder(snapshot, Path(tmp) / snapshot_name)  # same folder name: same artifact paths
         generator = generator_for(config.generator, settings)
         agent = RAGAgent.from_config(config, settings=settings, snapshot=local, generator=generator)
-        return experiment.run_variant(config, agent=agent, splits=splits, snapshot=local, grid=grid, folder=Path(tmp))
+        return experiment.run_variant(
+            config, agent=agent, splits=splits, snapshot=local, grid=grid, position=position, folder=Path(tmp)
+        )
 
 
 def variants_on_ray(
@@ -148,11 +197,13 @@ def variants_on_ray(
     }
     snapshots: dict[Path, Any] = {}
     refs = []
-    for config in configs:
+    for position, config in enumerate(configs):
         folder = index(config)
         if folder not in snapshots:
             snapshots[folder] = ray.put(_read_folder(folder))
-        refs.append(task.remote(config, snapshot=snapshots[folder], snapshot_name=folder.name, **shared))
+        refs.append(
+            task.remote(config, snapshot=snapshots[folder], snapshot_name=folder.name, position=position, **shared)
+        )
     for ref in refs:
         result: VariantResult = ray.get(ref)
         yield result
