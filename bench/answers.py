@@ -145,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", default="torch", help="the embedder's backend (default: %(default)s)")
     parser.add_argument("--generator", default="extractive")
     parser.add_argument("--limit", type=int, default=None, help="at most this many questions per split")
+    parser.add_argument(
+        "--splits",
+        default=",".join(SPLIT_LABEL),
+        help="comma-separated splits to ask (dev, test, unseen; default all): 'dev' alone reads no held-out answers "
+        "and no recruiters' phrasings",
+    )
     parser.add_argument("--examples", type=int, default=2, help="wrong answers shown per kind")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the evaluation set of a non-project folder")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
@@ -154,10 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     from recruta.rag.metrics import summarise
     from recruta.rag.vocab import RecordNames
 
+    splits = [s.strip() for s in args.splits.split(",") if s.strip()]
+    if unknown := set(splits) - set(SPLIT_LABEL):
+        parser.error(f"--splits: unknown {sorted(unknown)}; expected some of {list(SPLIT_LABEL)}")
     settings = bench_settings(args.data_dir, embedder=args.embedder, backend=args.backend, generator=args.generator)
-    items, ds = eval_items(args.data_dir, settings, phrasings=args.phrasings, rebuild=args.rebuild)
-    by_split = {s: [i for i in items if i.split == s][: args.limit] for s in SPLIT_LABEL}
-    asked = [i for s in SPLIT_LABEL for i in by_split[s]]
+    phrasings = args.phrasings if "unseen" in splits else None
+    items, ds = eval_items(args.data_dir, settings, phrasings=phrasings, rebuild=args.rebuild)
+    by_split = {s: [i for i in items if i.split == s][: args.limit] for s in SPLIT_LABEL if s in splits}
+    asked = [i for s in by_split for i in by_split[s]]
     _, index_s = ensure_index(BenchData(data_dir=args.data_dir, label=str(args.data_dir)), settings)
     agent = RAGAgent.from_config(RAGConfig.from_settings(settings), settings=settings)
     print(
