@@ -103,10 +103,13 @@ class Answerer:
 def words_language(question: str, parsed: Parsed) -> str:
     """The language of the question without the table values it names ("¿Cuántas vacantes hay en São Paulo?" is
     Spanish, whatever "São" says); "" when nothing is left to tell."""
+    from recruta.answer.entities import lexicon
     from recruta.rag.prompting import prompt_language
     from recruta.text.fold import fold
 
     named = {w for m in parsed.mentions for w in m.text.split()}
+    # skills are values too ("Gestão de Pessoas", "Admissão e Demissão" in an English question)
+    named |= {w for s in (*parsed.skills, *parsed.declared) for w in fold(s).casefold().split()}
     # a job title written as the records spell it ("How many Analista de Sistemas Pleno openings?") is no
     # evidence of the question's language either, nor are its particles
     titled = title_cased(question) & set(parsed.words)
@@ -114,7 +117,15 @@ def words_language(question: str, parsed: Parsed) -> str:
         named |= titled | {"de", "da", "do", "das", "dos", "e"}
     if not named:
         return ""
-    kept = [w for w in question.split() if fold(w).casefold().strip("¿?¡!.,;:()\"'") not in named]
+    raw = question.split()
+    keys = [fold(w).casefold().strip("¿?¡!.,;:()\"'") for w in raw]
+    drop = [k in named for k in keys]
+    # the particles inside a name ("Patrícia de Almeida", "Papel e Celulose do Brasil") are the name's
+    particles = set(lexicon()["particles"])
+    for i in range(1, len(keys) - 1):
+        if keys[i] in particles and drop[i - 1] and drop[i + 1]:
+            drop[i] = True
+    kept = [w for w, d in zip(raw, drop, strict=True) if not d]
     return prompt_language(" ".join(kept)) if kept else ""
 
 

@@ -55,6 +55,7 @@ APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
 VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
 VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
 CONTRACT = _rx(*cues()["rx"]["contract"])
+PAY = _rx(*cues()["rx"]["pay"])  # what a job pays: not in the records; what a person earns: personal data
 STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
 OUTCOME_CUES = _named("outcomes")
 BY = str(cues()["by"])
@@ -85,6 +86,7 @@ __all__ = [
     "NOT_HELD",
     "OUTCOME_CUES",
     "PERSON_ASK",
+    "PAY",
     "PERSON_WORDS",
     "PRIVATE",
     "RANK",

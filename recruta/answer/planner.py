@@ -34,6 +34,7 @@ from recruta.answer.cues import (
     HIRED,
     NOT_HELD,
     OUTCOME_CUES,
+    PAY,
     PERSON_ASK,
     PERSON_WORDS,
     PRIVATE,
@@ -46,7 +47,7 @@ from recruta.answer.cues import (
     VAGA_LIST,
     VAGA_WORDS,
 )
-from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, skills_in
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, name_words, skills_in
 from recruta.answer.examples import example_vectors, nearest_example
 from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
@@ -66,7 +67,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|\d+) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -201,11 +202,16 @@ class Planner:
         unnamed = q  # a person's name is not a cue ("Eduardo Farias Nascimento" does not ask a birth date)
         for m in p.people():
             unnamed = unnamed.replace(fold(m.text).casefold(), " ")
-        if PRIVATE.search(unnamed):
-            return Plan(intent="unanswerable", reason="private")
-        if NOT_HELD.search(unnamed):
-            return Plan(intent="unanswerable", reason="not_in_records")
         people = p.people()
+        # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
+        # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
+        # field or a count are neither
+        pay = bool(PAY.search(unnamed)) and not (_field(q, FIELD_CUES) or COUNT.search(q))
+        paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(q))  # "del contratado"
+        if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
+            return Plan(intent="unanswerable", reason="private")
+        if NOT_HELD.search(unnamed) or paid:
+            return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
         if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
             return Plan(intent="candidate_profile", candidates=(unknown[0],), field="summary")
@@ -235,8 +241,13 @@ class Planner:
             )
             if measure in ("applications", "hires") and (vaga.ids or vaga.title) and not group:
                 plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
-            if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
-                plan = replace(plan, candidates=candidates[:1])
+            # "em quantas vagas X se candidatou"; but "how many has Caio Machado placed": the recruiter of that
+            # exact name, not a candidate whose name merely contains it
+            counted = tuple(
+                dict.fromkeys((*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m))))
+            )
+            if measure in ("applications", "hires") and counted:
+                plan = replace(plan, candidates=counted[:1])
             return plan
         if re.search(rf"\b{BY}\b", q) and not candidates and not vaga.ids and not vaga.title:
             # "Hires by client", "vacantes por ciudad": a count per group, whatever the verb
@@ -363,6 +374,15 @@ class Planner:
             "compare": len(names) >= 2,
         }
         return plan if needs.get(intent, True) else None
+
+
+def _staff_named(m: Mention) -> bool:
+    """A mention that is a recruiter's or analyst's full name and only part of a candidate's."""
+
+    def exact(kind: str) -> bool:
+        return any(" ".join(name_words(v)) == m.text for v in m.values(kind))
+
+    return (exact("recruiter") or exact("analyst")) and not exact("candidate")
 
 
 def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
