@@ -9,6 +9,7 @@ Returns None for what the plan cannot answer (the agent then retrieves and gener
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
 log = logging.getLogger("recruta.answer")
+_CANDIDATES = re.compile(r"\b(?:candidat\w*|applicants?|postulantes?)\b")  # a count of people, not of hires
 
 
 @dataclass(kw_only=True)
@@ -87,6 +89,8 @@ class Answerer:
         t2 = time.perf_counter()
         if result is None:
             return None
+        if result.kind == "count" and plan.measure == "hires":
+            result.facts["people_first"] = bool(_CANDIDATES.search(parsed.folded))
         text = redact(phrase(result, lang))  # the table holds no personal data; this is the second lock
         t3 = time.perf_counter()
         ms = {

@@ -303,7 +303,15 @@ class Phraser:
         elif f.get("vaga"):
             text = _cap(self.tn("count.applications_vaga", f["total"], vaga=self.vaga(f["vaga"]), total=f["total"]))
         elif measure == "hires":
-            key = "count.hires_same" if f["people"] == f["total"] else "count.hires"
+            # the people first when the question counts candidates ("how many candidates were hired"), the hires
+            # first when it counts hires ("how many hires/placements", "quantas pessoas contratamos")
+            key = (
+                "count.hires_same"
+                if f["people"] == f["total"]
+                else "count.hires"
+                if f.get("people_first", True)
+                else "count.hires_total"
+            )
             text = self.tn(key, f["people"], people=f["people"], total=f["total"], criteria=crit)
             if flt.year:
                 text += " " + self.t("count.hires_basis")

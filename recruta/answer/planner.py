@@ -56,6 +56,7 @@ from recruta.text.fold import fold
 if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
+_POSITIONS = "positions?|puestos?"  # asked which one, a job title rather than one vaga
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
@@ -64,10 +65,12 @@ def _group(folded: str, measure: str) -> str:
     for name, nouns in GROUP_NOUNS:
         if name == "vaga" and measure == "vagas":
             continue
+        if name == "vaga" and re.search(rf"\b(?:which|what|que|cual|qual) (?:\w+ )?(?:{_POSITIONS})\b", folded):
+            return "title"  # "what position gets the most applicants", "¿qué puesto recibe más…?": a job title
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|\d+) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -79,7 +82,8 @@ def _group(folded: str, measure: str) -> str:
 def _measure(p: Parsed, *, default: str) -> str:
     # the described title's own words are no cue ("Application Developer" asks no count of applications)
     titled = title_cased(p.question) & set(p.words)
-    q = " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
+    q = _cue_text(p)
+    q = " ".join(w for w in q.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else q
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
     if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
@@ -197,7 +201,7 @@ class Planner:
         )
 
     def _rules(self, p: Parsed) -> Plan | None:
-        q = p.folded
+        q = _cue_text(p)
         hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
         unnamed = q  # a person's name is not a cue ("Eduardo Farias Nascimento" does not ask a birth date)
         for m in p.people():
@@ -220,7 +224,11 @@ class Planner:
         vaga = self._vaga_ref(p)
         if len(candidates) >= 2 and (COMPARE.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
-        if RANK.search(q) and (not COUNT.search(q) or re.search(r"\b(?:top|ranking)\b", q)):
+        # "the biggest client in number of openings" ranks; "number of" there is the criterion, not a count
+        criterion = re.sub(
+            r"\b(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total) (?:de|of)\b", " ", q
+        )
+        if RANK.search(q) and (not COUNT.search(criterion) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
             if group in ("city", "level") and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q):
@@ -293,6 +301,7 @@ class Planner:
             and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
             and not vaga.ids
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
+            and not (vaga.client and _field(q, FIELD_CUES))  # "do candidates for the X opening at Y need English?"
         ):
             return Plan(intent="candidate_search", n=p.n or 10, filters=self._search_filters(p))
         listed = SEARCH.search(q) and VAGA_WORDS.search(q) and (vaga.client or vaga.city) and not vaga.title
@@ -374,6 +383,16 @@ class Planner:
             "compare": len(names) >= 2,
         }
         return plan if needs.get(intent, True) else None
+
+
+def _cue_text(p: Parsed) -> str:
+    """The folded question without the skills it names in several words: "Gestão de Contratos" hires nobody,
+    "Avaliação de Desempenho" asks no performance review."""
+    q = p.folded
+    for skill in (*p.declared, *p.skills):
+        if len(skill.split()) > 1:
+            q = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", q)
+    return q
 
 
 def _staff_named(m: Mention) -> bool:
