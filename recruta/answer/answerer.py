@@ -122,7 +122,8 @@ def words_language(question: str, parsed: Parsed) -> str:
     if not named:
         return ""
     raw = question.split()
-    keys = [fold(w).casefold().strip("¿?¡!.,;:()\"'") for w in raw]
+    # "Aurora Participações's Consultor SAP role": the possessive is the name's
+    keys = [re.sub(r"['’]s$", "", fold(w).casefold().strip("¿?¡!.,;:()\"'")) for w in raw]
     drop = [k in named for k in keys]
     # the particles inside a name ("Patrícia de Almeida", "Papel e Celulose do Brasil") are the name's
     particles = set(lexicon()["particles"])
