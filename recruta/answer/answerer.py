@@ -9,6 +9,7 @@ Returns None for what the plan cannot answer (the agent then retrieves and gener
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
 log = logging.getLogger("recruta.answer")
+_CANDIDATES = re.compile(r"\b(?:candidat\w*|applicants?|postulantes?)\b")  # a count of people, not of hires
 
 
 @dataclass(kw_only=True)
@@ -87,6 +89,8 @@ class Answerer:
         t2 = time.perf_counter()
         if result is None:
             return None
+        if result.kind == "count" and plan.measure == "hires":
+            result.facts["people_first"] = bool(_CANDIDATES.search(parsed.folded))
         text = redact(phrase(result, lang))  # the table holds no personal data; this is the second lock
         t3 = time.perf_counter()
         ms = {
@@ -103,10 +107,13 @@ class Answerer:
 def words_language(question: str, parsed: Parsed) -> str:
     """The language of the question without the table values it names ("¿Cuántas vacantes hay en São Paulo?" is
     Spanish, whatever "São" says); "" when nothing is left to tell."""
+    from recruta.answer.entities import lexicon
     from recruta.rag.prompting import prompt_language
     from recruta.text.fold import fold
 
     named = {w for m in parsed.mentions for w in m.text.split()}
+    # skills are values too ("Gestão de Pessoas", "Admissão e Demissão" in an English question)
+    named |= {w for s in (*parsed.skills, *parsed.declared) for w in fold(s).casefold().split()}
     # a job title written as the records spell it ("How many Analista de Sistemas Pleno openings?") is no
     # evidence of the question's language either, nor are its particles
     titled = title_cased(question) & set(parsed.words)
@@ -114,7 +121,16 @@ def words_language(question: str, parsed: Parsed) -> str:
         named |= titled | {"de", "da", "do", "das", "dos", "e"}
     if not named:
         return ""
-    kept = [w for w in question.split() if fold(w).casefold().strip("¿?¡!.,;:()\"'") not in named]
+    raw = question.split()
+    # "Aurora Participações's Consultor SAP role": the possessive is the name's
+    keys = [re.sub(r"['’]s$", "", fold(w).casefold().strip("¿?¡!.,;:()\"'")) for w in raw]
+    drop = [k in named for k in keys]
+    # the particles inside a name ("Patrícia de Almeida", "Papel e Celulose do Brasil") are the name's
+    particles = set(lexicon()["particles"])
+    for i in range(1, len(keys) - 1):
+        if keys[i] in particles and drop[i - 1] and drop[i + 1]:
+            drop[i] = True
+    kept = [w for w, d in zip(raw, drop, strict=True) if not d]
     return prompt_language(" ".join(kept)) if kept else ""
 
 

@@ -58,6 +58,7 @@ CONTRACT = _rx(*cues()["rx"]["contract"])
 OPENED = _rx(*cues()["rx"]["opened"])  # "aberta em maio de 2019": the date is the vaga's, not the hire's
 WHO_ASK = _rx(*cues()["rx"]["who_ask"])  # "quem", "which candidate", "cuál de": a question that asks for a person
 WHO_NOT_HIRE = _rx(*cues()["rx"]["who_not_hire"])  # "who was interviewed", "who could fill": not the hire
+PAY = _rx(*cues()["rx"]["pay"])  # what a job pays: not in the records; what a person earns: personal data
 STATUS_GENERIC = frozenset(cues()["status_generic"])  # status words that also ask where someone lives
 OUTCOME_CUES = _named("outcomes")
 BY = str(cues()["by"])
@@ -89,6 +90,7 @@ __all__ = [
     "OPENED",
     "OUTCOME_CUES",
     "PERSON_ASK",
+    "PAY",
     "PERSON_WORDS",
     "PRIVATE",
     "RANK",

@@ -101,6 +101,11 @@ class Parsed:
         if not vals:
             return ""
         named = vals[0].values(kind)
+        if len({fold(v).casefold() for v in named}) > 1:
+            # values apart only by particles ("Carnaúba Seguros Brasil" / "Carnaúba Seguros do Brasil"): the one
+            # the question spells out
+            spelled = {v for v in named if re.search(rf"\b{re.escape(fold(v).casefold())}\b", self.folded)}
+            named = frozenset(spelled) or named
         # one value however the records capitalise it ("São José dos Campos" / "São José Dos Campos")
         return sorted(named)[0] if len({fold(v).casefold() for v in named}) == 1 else ""
 
@@ -119,9 +124,32 @@ _TOP_N = re.compile(
 )
 
 
+_LANGUAGES = frozenset({"ingles", "english", "espanhol", "spanish", "espanol", "idioma", "idiomas", "language"})
+
+
 def level_words() -> dict[str, str]:
     """Each professional-level word ("sr", "senior", "pleno"...) → the level it names (``lexicon.json``)."""
     return {w: value for value, ws in lexicon()["levels"].items() for w in ws}
+
+
+def _levels(toks: list[str], covered: set[int]) -> tuple[list[str], set[int]]:
+    """The professional levels named outside the mentions, in order, a phrase before its words ("semi senior" is
+    Pleno, not Sênior); and the positions of the words of such multi-word phrases."""
+    phrases = {tuple(k.replace("-", " ").split()): v for k, v in level_words().items()}
+    found: list[tuple[int, str]] = []
+    taken: set[int] = set()
+    in_phrase: set[int] = set()
+    for size in sorted({len(k) for k in phrases}, reverse=True):
+        for i in range(len(toks) - size + 1):
+            span = set(range(i, i + size))
+            near = set(toks[max(0, i - 2) : i] + toks[i + size : i + size + 2])
+            if near & _LANGUAGES:  # "intermediate level English" is a language level
+                continue
+            if tuple(toks[i : i + size]) in phrases and not span & (covered | taken):
+                found.append((i, phrases[tuple(toks[i : i + size])]))
+                taken |= span
+                in_phrase |= span if size > 1 else set()
+    return list(dict.fromkeys(v for _, v in sorted(found))), in_phrase
 
 
 def _language_level(folded: str, cue: str) -> str:
@@ -160,9 +188,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                 n = numbers[w]
                 break
     month_m = _MONTH_YEAR.search(folded)
-    level_of = level_words()
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    levels = list(dict.fromkeys(level_of[w] for i, w in enumerate(toks) if w in level_of and i not in covered))
+    levels, in_phrase = _levels(toks, covered)
     cue_words = {
         w
         for name, rx in (*FIELD_CUES, *CANDIDATE_CUES)
@@ -183,6 +210,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     def plain(i: int, w: str) -> bool:
         return (
             i not in covered
+            and i not in in_phrase
             and w not in FRAME
             and w not in cue_words
             and (not w.isdigit() or (len(w) >= 3 and w not in id_words and int(w) not in (*years, n)))

@@ -27,6 +27,17 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _place(city: str, state: str) -> str:
+    """ "Sorocaba (SP)": a state that is also a city's name ("São Paulo", "Rio de Janeiro") by its abbreviation
+    next to a city, so the answer names one city."""
+    from recruta.answer.entities import lexicon
+
+    if not (city and state):
+        return city or state
+    abbr = {fold(name).casefold(): code.upper() for code, name in lexicon()["states"].items()}
+    return f"{city} ({abbr.get(fold(state).casefold(), state)})"
+
+
 class Phraser:
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in ("pt", "en", "es") else "pt"
@@ -86,7 +97,7 @@ class Phraser:
         if fld == "applications":
             return _cap(self.t("field.applications", vaga=ref, value=f["applications"]))
         if fld == "location":
-            value = ", ".join(x for x in (v["city"], v["state"], v["country"]) if x)
+            value = ", ".join(x for x in (_place(v["city"], v["state"]), v["country"]) if x)
         elif fld == "period":
             value = " – ".join(self.date(x) for x in (v["start"], v["end"]) if x)
         elif fld == "requested":
@@ -292,7 +303,15 @@ class Phraser:
         elif f.get("vaga"):
             text = _cap(self.tn("count.applications_vaga", f["total"], vaga=self.vaga(f["vaga"]), total=f["total"]))
         elif measure == "hires":
-            key = "count.hires_same" if f["people"] == f["total"] else "count.hires"
+            # the people first when the question counts candidates ("how many candidates were hired"), the hires
+            # first when it counts hires ("how many hires/placements", "quantas pessoas contratamos")
+            key = (
+                "count.hires_same"
+                if f["people"] == f["total"]
+                else "count.hires"
+                if f.get("people_first", True)
+                else "count.hires_total"
+            )
             text = self.tn(key, f["people"], people=f["people"], total=f["total"], criteria=crit)
             if flt.year:
                 text += " " + self.t("count.hires_basis")

@@ -35,6 +35,7 @@ from recruta.answer.cues import (
     NOT_HELD,
     OPENED,
     OUTCOME_CUES,
+    PAY,
     PERSON_ASK,
     PERSON_WORDS,
     PRIVATE,
@@ -49,7 +50,7 @@ from recruta.answer.cues import (
     WHO_ASK,
     WHO_NOT_HIRE,
 )
-from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, name_words, skills_in
 from recruta.answer.examples import example_vectors, nearest_example
 from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
@@ -57,6 +58,7 @@ from recruta.answer.plan import Filters, Plan, VagaRef
 if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
+_POSITIONS = "positions?|puestos?"  # asked which one, a job title rather than one vaga
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
@@ -65,10 +67,12 @@ def _group(folded: str, measure: str) -> str:
     for name, nouns in GROUP_NOUNS:
         if name == "vaga" and measure == "vagas":
             continue
+        if name == "vaga" and re.search(rf"\b(?:which|what|que|cual|qual) (?:\w+ )?(?:{_POSITIONS})\b", folded):
+            return "title"  # "what position gets the most applicants", "¿qué puesto recibe más…?": a job title
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|the|los|las|\d+) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -81,7 +85,8 @@ def _untitled(p: Parsed) -> str:
     """The folded question without the words of the job title it writes out ("Analista de Requisitos" asks no
     requirements, "Application Developer" no count of applications)."""
     titled = title_cased(p.question) & set(p.words)
-    return " ".join(w for w in p.folded.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else p.folded
+    q = _cue_text(p)
+    return " ".join(w for w in q.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else q
 
 
 def _without(folded: str, mentions: list[Mention]) -> str:
@@ -102,7 +107,7 @@ def _measure(p: Parsed, *, default: str) -> str:
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
     if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
-        return "applications"  # withdrawals, rejections, open processes; "how many people applied"  # withdrawals, rejections, open processes are applications with that outcome
+        return "applications"  # withdrawals, rejections, open processes; "how many people applied"
     staff = p.first("recruiter") or p.first("analyst")
     if (DISTINCT.search(q) and (APPLIED.search(q) or PERSON_WORDS.search(q))) or (
         staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
@@ -216,14 +221,19 @@ class Planner:
         )
 
     def _rules(self, p: Parsed) -> Plan | None:
-        q = p.folded
+        q = _cue_text(p)
         hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
         unnamed = _without(q, p.people())  # a name is no cue ("Eduardo Farias Nascimento" asks no birth date)
-        if PRIVATE.search(unnamed):
-            return Plan(intent="unanswerable", reason="private")
-        if NOT_HELD.search(unnamed):
-            return Plan(intent="unanswerable", reason="not_in_records")
         people = p.people()
+        # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
+        # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
+        # field or a count are neither
+        pay = bool(PAY.search(unnamed)) and not (_field(q, FIELD_CUES) or COUNT.search(q))
+        paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(q))  # "del contratado"
+        if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
+            return Plan(intent="unanswerable", reason="private")
+        if NOT_HELD.search(unnamed) or paid:
+            return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
         if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
             return Plan(intent="candidate_profile", candidates=(unknown[0],), field="summary")
@@ -232,7 +242,11 @@ class Planner:
         vaga = self._vaga_ref(p)
         if len(candidates) >= 2 and (COMPARE.search(q) or WHO_ASK.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
-        if RANK.search(q) and (not COUNT.search(q) or re.search(r"\b(?:top|ranking)\b", q)):
+        # "the biggest client in number of openings" ranks; "number of" there is the criterion, not a count
+        criterion = re.sub(
+            r"\b(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total) (?:de|of)\b", " ", q
+        )
+        if RANK.search(q) and (not COUNT.search(criterion) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
             if group in ("city", "level") and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q):
@@ -253,8 +267,13 @@ class Planner:
             )
             if measure in ("applications", "hires") and (vaga.ids or vaga.title) and not group:
                 plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
-            if measure in ("applications", "hires") and candidates:  # "em quantas vagas X se candidatou"
-                plan = replace(plan, candidates=candidates[:1])
+            # "em quantas vagas X se candidatou"; but "how many has Caio Machado placed": the recruiter of that
+            # exact name, not a candidate whose name merely contains it
+            counted = tuple(
+                dict.fromkeys((*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m))))
+            )
+            if measure in ("applications", "hires") and counted:
+                plan = replace(plan, candidates=counted[:1])
             return plan
         if re.search(rf"\b{BY}\b", q) and not candidates and not vaga.ids and not vaga.title:
             # "Hires by client", "vacantes por ciudad": a count per group, whatever the verb
@@ -315,6 +334,7 @@ class Planner:
             and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
             and not vaga.ids
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
+            and not (vaga.client and _field(q, FIELD_CUES))  # "do candidates for the X opening at Y need English?"
         ):
             return Plan(intent="candidate_search", n=p.n or 10, filters=self._search_filters(p))
         listed = SEARCH.search(q) and VAGA_WORDS.search(q) and (vaga.client or vaga.city) and not vaga.title
@@ -396,6 +416,25 @@ class Planner:
             "compare": len(names) >= 2,
         }
         return plan if needs.get(intent, True) else None
+
+
+def _cue_text(p: Parsed) -> str:
+    """The folded question without the skills it names in several words: "Gestão de Contratos" hires nobody,
+    "Avaliação de Desempenho" asks no performance review."""
+    q = p.folded
+    for skill in (*p.declared, *p.skills):
+        if len(skill.split()) > 1:
+            q = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", q)
+    return q
+
+
+def _staff_named(m: Mention) -> bool:
+    """A mention that is a recruiter's or analyst's full name and only part of a candidate's."""
+
+    def exact(kind: str) -> bool:
+        return any(" ".join(name_words(v)) == m.text for v in m.values(kind))
+
+    return (exact("recruiter") or exact("analyst")) and not exact("candidate")
 
 
 def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:

@@ -26,17 +26,25 @@ _CUES: dict[str, frozenset[str]] = {
     "pt": wordset(
         "o a os as um uma de do da dos das e em na nos nas no com nao que para qual quais quem e sao vaga candidato "
         "foi nivel exigido ingles atividades principais conhecimento conhecimentos tecnicos contratado situacao "
-        "ao aos pelo pela pelos pelas voce tambem atuar ate isso sua seu ou mais"
+        "ao aos pelo pela pelos pelas voce tambem atuar ate isso sua seu ou mais "
+        # recruiters' questions
+        "quantos quantas vagas cidade recrutador candidaturas contratacoes alguem temos dominem saibam tenham"
     ),
     "en": wordset(
         "the a an of is are what which who was for with required level english job candidate skills hired main "
         "activities does did how and to in on you we our your experience knowledge years will be this that as "
-        "work team"
+        "work team "
+        # recruiters' questions
+        "many much has have any anyone someone from by at where when there need got jobs openings positions "
+        "vacancies candidates hires most people show profiles please find list give tell"
     ),
     "es": wordset(
         "el la los las un una de del que no para con cual cuales quien es son fue nivel requerido ingles puesto "
         "candidato contratado habilidades actividades en y por tambien conocimiento conocimientos muy al lo su sus "
-        "trabajo desarrollo empresa"
+        "trabajo desarrollo empresa "
+        # recruiters' questions
+        "cuantos cuantas cuanto vacante vacantes puestos ciudad reclutador postulaciones alguien tenemos hay tiene "
+        "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado"
     ),
 }
 
