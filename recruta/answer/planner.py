@@ -54,6 +54,7 @@ from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, name
 from recruta.answer.examples import example_vectors, nearest_example
 from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
+from recruta.text.fold import fold
 
 if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
