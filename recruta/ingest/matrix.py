@@ -21,7 +21,9 @@ BENCHMARKS.md). Its cost is memory bandwidth: 4 bytes x 384 per matching row.
 
 The matrix is kept only by a text table created empty (a new index): an older index has no ``vec_info`` table and
 answers filters as before (the prefilter for a few matches, Chroma's filter otherwise). A row whose vector is
-missing (a run killed between the writes) sends a filter touching it to that older route too.
+missing (a run killed between the writes) sends a filter touching it to that older route too. A Chroma server (the
+Ray ingestion's target, recruta/ingest/distributed.py) keeps no text table, so no matrix: its own filter answers.
+The codes are loaded at the first filtered query (~2 s of CPU at 500k rows) and again after any write to the table.
 """
 
 from __future__ import annotations
