@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.retrieval            # 10k, 100k and 500k chunks
     .venv/bin/python -m bench.retrieval --quick    # 2k, 10k, 30k chunks (CI)
     .venv/bin/python -m bench.retrieval --sizes 10000,100000 --queries 100
+    .venv/bin/python -m bench.retrieval --sizes 500000 --queries 40 --per-type vaga   # issue #17's filters
 
 The index grows in one embedded Chroma collection (the shipped store: HNSW, cosine, default parameters) and is
 measured at each size. Its vectors keep the geometry of real ones: every chunk of the committed sample, embedded
@@ -13,13 +14,20 @@ storage and its full-text index take half of Chroma's write time and play no par
 
 Per size, for the dev questions of the evaluation set (query embedded by the real MiniLM each time):
 - ``no filter``: top-5 over everything;
-- ``type = vaga``: a broad metadata filter (~10% of the chunks); ``outcome = hired``: the hires (~3%);
-- ``type = prospect + vaga_id``: a type plus one field (the applications to the vaga the question names);
+- a record type (issue #17's first kind): ``type = vaga`` (~13% of the chunks), ``type = candidato`` and
+  ``type = prospect`` (~43% each);
+- an outcome (the second): ``outcome = hired`` (the hires, ~3%) and ``outcome = not hired`` (the other labels, ~40%);
+- a type plus one field (the third): ``type = vaga + client`` (the vagas of the question's vaga's client),
+  ``type = prospect + outcome`` (the hired applications), ``type = prospect + vaga_id`` (the applications to the
+  vaga the question names: a few);
 - ``vaga_id = X``: a selective filter (the vaga the question names), as the agent's id routing issues it;
-- every filter by two routes: Chroma's own ``where`` and the shipped prefilter (recruta/ingest/prefilter.py), with
-  how often their top-k agree;
+- every filter by two routes, alternated: before the matrix (the prefilter of recruta/ingest/prefilter.py for up to
+  500 matches, Chroma's own ``where`` beyond) and the shipped vector matrix (recruta/ingest/matrix.py), with how
+  often their top-k agree;
 - ``agent.retrieve``: the shipped retrieval path (the named records fetched by metadata and ranked in memory,
-  then the unfiltered search).
+  then the unfiltered search);
+- with ``--per-type vaga,…``, route (a) of issue #17 at the largest size: each named type's chunks in a collection
+  of their own, searched unfiltered (latency, recall@k against the exact answer).
 The embed time is reported on its own; every search row includes it. The collection is grown in a temporary
 folder at every run (its build rate is reported too); the real index it starts from is the benchmark home's.
 """
@@ -55,9 +63,28 @@ quiet_telemetry()
 NAME = "retrieval"
 NOISE = 0.02  # per-dimension σ of the copies' noise: cosine ≈ 1/√(1 + 384·σ²) ≈ 0.93 to the source
 ID_STRIDE = 1_000_000  # copy c of vaga 1003 is vaga 1003 + c·ID_STRIDE
-FILTERS = ("type = vaga", "outcome = hired", "type = prospect + vaga_id", "vaga_id = X")
-CHROMA, PREFILTER = "Chroma filter", "prefilter"  # the filtered routes: Chroma's own scan, the text table's indexes
-MODES = ("no filter", *(f"{f} [{r}]" for f in FILTERS for r in (CHROMA, PREFILTER)), "agent.retrieve")
+FILTERS = (
+    "type = vaga",
+    "type = candidato",
+    "type = prospect",
+    "outcome = hired",
+    "outcome = not hired",
+    "type = vaga + client",
+    "type = prospect + outcome",
+    "type = prospect + vaga_id",
+    "vaga_id = X",
+)
+KIND = {
+    f: "type" if f.startswith("type") and "+" not in f else "outcome" if f.startswith("outcome") else "type + field"
+    for f in FILTERS
+}
+KIND["vaga_id = X"] = "one field"
+BEFORE, MATRIX = (
+    "before",
+    "matrix",
+)  # the filtered routes: before the matrix (prefilter, else Chroma's scan); the matrix
+MODES = ("no filter", *(f"{f} [{r}]" for f in FILTERS for r in (BEFORE, MATRIX)), "agent.retrieve")
+NOT_HIRED = ["not_approved", "withdrew", "in_process"]  # recruta.ingest.documents.outcome's other labels
 
 
 def source_records(store: Any) -> dict[str, Any]:
@@ -80,8 +107,9 @@ def _renumber(meta: dict[str, Any], copy: int) -> dict[str, Any]:
     return out
 
 
-def grow(store: Any, src: dict[str, Any], *, start: int, stop: int, batch: int) -> None:
-    """Add chunks number ``start`` … ``stop - 1`` (copy = n // len(src); copy 0 is the real chunk)."""
+def grow(store: Any, src: dict[str, Any], *, start: int, stop: int, batch: int, chroma: bool = True) -> None:
+    """Add chunks number ``start`` … ``stop - 1`` (copy = n // len(src); copy 0 is the real chunk); without
+    ``chroma``, to the text table and its vector matrix only."""
     n_src = len(src["ids"])
     rng = np.random.default_rng(start)
     for lo in range(start, stop, batch):
@@ -95,63 +123,125 @@ def grow(store: Any, src: dict[str, Any], *, start: int, stop: int, batch: int) 
         # vector search, and reading the hits' texts is the same few rows at every size. Every chunk's metadata go
         # to the table, as the store writes them: its indexes narrow filtered searches (recruta/ingest/prefilter.py).
         if store.texts is not None:
-            store.texts.put(ids, [src["texts"][a] if c == 0 else "" for a, c in zip(at, copy, strict=True)], metas)
-        store.collection.add(ids=ids, embeddings=vectors.astype(np.float32), metadatas=metas)
+            texts = [src["texts"][a] if c == 0 else "" for a, c in zip(at, copy, strict=True)]
+            store.texts.put(ids, texts, metas, vectors.astype(np.float32))  # and the vector matrix beside it
+        if chroma:
+            store.collection.add(ids=ids, embeddings=vectors.astype(np.float32), metadatas=metas)
 
 
 def percentiles(ms: list[float]) -> dict[str, float]:
     return {"p50_ms": statistics.median(ms), "p95_ms": float(np.percentile(ms, 95)), "mean_ms": statistics.fmean(ms)}
 
 
-def filters_for(vaga_id: str | None) -> dict[str, dict[str, Any] | None]:
-    """The filters measured, for a question naming ``vaga_id`` (None: the vaga filters are skipped)."""
+def filters_for(vaga_id: str | None, client: str | None) -> dict[str, dict[str, Any] | None]:
+    """The filters measured, for a question naming ``vaga_id`` of ``client`` (None: those filters are skipped)."""
     return {
         "type = vaga": {"type": "vaga"},
+        "type = candidato": {"type": "candidato"},
+        "type = prospect": {"type": "prospect"},
         "outcome = hired": {"outcome": "hired"},
+        "outcome = not hired": {"outcome": {"$in": NOT_HIRED}},
+        "type = vaga + client": {"type": "vaga", "client": client} if client else None,
+        "type = prospect + outcome": {"type": "prospect", "outcome": "hired"},
         "type = prospect + vaga_id": {"type": "prospect", "vaga_id": vaga_id} if vaga_id else None,
         "vaga_id = X": {"vaga_id": vaga_id} if vaga_id else None,
     }
 
 
-def measure(store: Any, agent: Any, questions: list[tuple[str, str | None]], *, k: int) -> dict[str, Any]:
-    """Latency per mode (embed + search), and the embed alone, over ``questions`` (text, vaga id or None). Every
-    filter runs by both routes: Chroma's own (the store with its prefilter off, as before) and the prefilter; their
-    top-k are compared (``agreement``: same ids in the same order; ``not_worse``: the prefilter's k-th cosine is at
-    least Chroma's, i.e. where they differ Chroma's approximate filtered search missed a closer chunk)."""
+def measure(
+    store: Any, agent: Any, questions: list[tuple[str, str | None, str | None]], *, k: int, chroma: bool = True
+) -> dict[str, Any]:
+    """Latency per mode (embed + search), and the embed alone, over ``questions`` (text, vaga id, client). Every
+    filter runs by both routes, alternated per question: before the matrix (the store with its matrix off: the
+    prefilter for ≤ 500 matches, else Chroma's own filter) and the matrix (recruta/ingest/matrix.py); their top-k
+    are compared (``agreement``: same ids in the same order; ``not_worse``: the matrix's k-th cosine is at least the
+    other's, i.e. where they differ the approximate route missed a closer chunk)."""
     embed_ms: list[float] = []
     times: dict[str, list[float]] = {m: [] for m in MODES}
     same: dict[str, list[bool]] = {f: [] for f in FILTERS}
     not_worse: dict[str, list[bool]] = {f: [] for f in FILTERS}
-    prefilter = store.prefilter
-    for question, vaga_id in questions:
+    table = store.texts
+    keeps = table.keeps_vectors
+    for n, (question, vaga_id, client) in enumerate(questions):
         t0 = time.perf_counter()
         vector = agent.embedder.embed([question])[0]
         embed = (time.perf_counter() - t0) * 1000
         embed_ms.append(embed)
-        t0 = time.perf_counter()
-        store.query(vector, k=k)
-        times["no filter"].append(embed + (time.perf_counter() - t0) * 1000)
-        for name, where in filters_for(vaga_id).items():
+        if chroma:
+            t0 = time.perf_counter()
+            store.query(vector, k=k)
+            times["no filter"].append(embed + (time.perf_counter() - t0) * 1000)
+        for name, where in filters_for(vaga_id, client).items():
             if where is None:
                 continue
             got = {}
-            for route in (CHROMA, PREFILTER):
-                store.prefilter = prefilter and route == PREFILTER
+            for route in ((BEFORE, MATRIX) if n % 2 else (MATRIX, BEFORE)) if chroma else (MATRIX,):
+                table.keeps_vectors = keeps and route == MATRIX
                 t0 = time.perf_counter()
                 got[route] = store.query(vector, k=k, where=where)
                 times[f"{name} [{route}]"].append(embed + (time.perf_counter() - t0) * 1000)
-            store.prefilter = prefilter
-            a, b = got[CHROMA], got[PREFILTER]
+            table.keeps_vectors = keeps
+            if not chroma:
+                continue
+            a, b = got[BEFORE], got[MATRIX]
             same[name].append([h.id for h in a] == [h.id for h in b])
             not_worse[name].append(len(b) >= len(a) and (not a or b[len(a) - 1].score >= a[-1].score - 1e-5))
-        t0 = time.perf_counter()
-        agent.retrieve(question, k=k)
-        times["agent.retrieve"].append((time.perf_counter() - t0) * 1000)
+        if chroma:
+            t0 = time.perf_counter()
+            agent.retrieve(question, k=k)
+            times["agent.retrieve"].append((time.perf_counter() - t0) * 1000)
     return {
         "embed": percentiles(embed_ms),
         **{m: percentiles(v) for m, v in times.items() if v},
         "agreement": {f: float(np.mean(v)) for f, v in same.items() if v},
         "not_worse": {f: float(np.mean(v)) for f, v in not_worse.items() if v},
+    }
+
+
+def matches(store: Any, questions: list[tuple[str, str | None, str | None]]) -> dict[str, int]:
+    """How many chunks each filter keeps (for the first question's vaga and client)."""
+    _, vaga_id, client = questions[0]
+    out = {}
+    for name, where in filters_for(vaga_id, client).items():
+        if where is not None:
+            out[name] = len(store.listed(where, limit=10_000_000) or [])
+    return out
+
+
+def per_type(
+    store: Any, agent: Any, questions: list[tuple[str, str | None, str | None]], *, kind: str, k: int, tmp: Path
+) -> dict[str, Any]:
+    """Route (a) of issue #17, measured for one record type: that type's chunks in a collection of their own (HNSW,
+    cosine, default settings), searched unfiltered; latency (search only) and recall@k against the exact answer
+    (the matrix's)."""
+    from recruta.ingest.store import Store, make_client
+
+    where = {"type": kind}
+    ids = store.listed(where, limit=10_000_000)
+    got_rows = []
+    part = Store(make_client(Settings(), path=tmp / f"per-type-{kind}"), f"only-{kind}")
+    started = time.perf_counter()
+    for lo in range(0, len(ids), 5000):
+        chunk = ids[lo : lo + 5000]
+        part.collection.add(ids=chunk, embeddings=store.texts.vectors(chunk))
+        got_rows.append(len(chunk))
+    build = time.perf_counter() - started
+    times, recall = [], []
+    for question, _, _ in questions:
+        vector = agent.embedder.embed([question])[0]
+        exact = [h.id for h in store.query(vector, k=k, where=where)]
+        t0 = time.perf_counter()
+        res = part.collection.query(
+            query_embeddings=np.asarray(vector, np.float32).reshape(1, -1), n_results=k, include=["distances"]
+        )
+        times.append((time.perf_counter() - t0) * 1000)
+        recall.append(len(set(res["ids"][0]) & set(exact)) / max(1, len(exact)))
+    return {
+        "type": kind,
+        "chunks": sum(got_rows),
+        "build_s": build,
+        **percentiles(times),
+        "recall": float(np.mean(recall)),
     }
 
 
@@ -161,16 +251,16 @@ def plot(rows: list[dict[str, Any]], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 6))
     sizes = [r["size"] for r in rows]
-    colours = dict(zip(("no filter", *FILTERS, "agent.retrieve"), plt.get_cmap("tab10").colors, strict=False))
+    colours = dict(zip(("no filter", *FILTERS, "agent.retrieve"), plt.get_cmap("tab20").colors, strict=False))
     for mode in MODES:
         if any(mode not in r["latency"] for r in rows):
             continue
         base = mode.split(" [")[0]
         p50 = [r["latency"][mode]["p50_ms"] for r in rows]
         p95 = [r["latency"][mode]["p95_ms"] for r in rows]
-        style = "--" if mode.endswith(f"[{CHROMA}]") else "-"
+        style = "--" if mode.endswith(f"[{BEFORE}]") else "-"
         ax.plot(sizes, p50, style, marker="o", color=colours[base], label=f"{mode} (p50; band to p95)")
         ax.fill_between(sizes, p50, p95, color=colours[base], alpha=0.1)
     ax.set_xscale("log")
@@ -179,11 +269,20 @@ def plot(rows: list[dict[str, Any]], path: Path) -> Path:
     ax.set_ylabel("query latency, ms (embed + search)")
     ax.set_title("Retrieval latency against index size (Chroma embedded, HNSW cosine; k=5)", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=6, ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def per_type_text(r: dict[str, Any]) -> str:
+    rows = "; ".join(
+        f"`type = {t['type']}` ({t['chunks']:,} chunks, built in {t['build_s']:.0f} s): search alone p50 "
+        f"{t['p50_ms']:.1f} / p95 {t['p95_ms']:.1f} ms, recall@k against the exact answer {t['recall']:.1%}"
+        for t in r["per_type"]
+    )
+    return f"\nRoute (a), one collection per record type (measured at {r['size']:,} chunks, not shipped): {rows}."
 
 
 def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
@@ -192,13 +291,15 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
         for mode in ("embed", *MODES):
             lat = r["latency"].get(mode)
             base = mode.split(" [")[0]
-            agree = r["latency"].get("agreement", {}).get(base) if mode.endswith(f"[{PREFILTER}]") else None
+            agree = r["latency"].get("agreement", {}).get(base) if mode.endswith(f"[{MATRIX}]") else None
             worse = r["latency"].get("not_worse", {}).get(base) if agree is not None else None
             if lat:
                 rows.append(
                     {
                         "size": f"{r['size']:,}",
                         "mode": mode if mode != "embed" else "embed only",
+                        "kind": KIND.get(base, ""),
+                        "matches": f"{r['matches'][base]:,}" if base in r.get("matches", {}) else "",
                         **lat,
                         "same": "" if agree is None else f"{agree:.0%} / {worse:.0%}",
                     }
@@ -210,7 +311,8 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
             "",
             f"`{data['command']}` — {data['machine']['machine']}. {contention_note(data['machine'])}",
             "",
-            f"Index: one embedded Chroma collection grown to each size from the {data['real_chunks']:,} real MiniLM "
+            f"Index: one embedded Chroma collection grown to each size from the {data['real_chunks']:,} real "
+            f"{data.get('embedder', 'minilm')} chunks "
             f"chunks of {data['data']} plus noisy copies (cosine ≈ 0.93, ids renumbered; see the module docstring). "
             f"Grown at {build['chunks_per_s']:,.0f} chunks/s ({build['chunks']:,} chunks in {build['seconds'] / 60:.1f} min, "
             f"batches of 5,000). {data['queries']} queries per "
@@ -221,18 +323,23 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
                 [
                     ("size", "chunks"),
                     ("mode", "query"),
+                    ("kind", "filter kind"),
+                    ("matches", "matches"),
                     ("p50_ms", "p50 (ms)", ".1f"),
                     ("p95_ms", "p95 (ms)", ".1f"),
                     ("mean_ms", "mean (ms)", ".1f"),
-                    ("same", "same top-k as Chroma's filter / not worse"),
+                    ("same", "same top-k as before / not worse"),
                 ],
             ),
             "",
-            f"Filtered rows: `[{CHROMA}]` is Chroma's own `where` (a scan of every chunk's metadata, then a restricted "
-            f"HNSW walk: the route before issue #17); `[{PREFILTER}]` is the shipped route (recruta/ingest/prefilter.py): "
-            "the text table's metadata indexes list the matches; up to 500 are ranked exactly from their vectors, more "
-            "go to Chroma's filter (so broad filters cost what they did). 'not worse': the prefilter's k-th cosine is at "
-            "least Chroma's (where the two differ, Chroma's approximate filtered walk missed a closer chunk).",
+            f"Filtered rows, both routes alternated per question: `[{BEFORE}]` is the route before the matrix (the "
+            "prefilter of recruta/ingest/prefilter.py: up to 500 matches listed by the text table and ranked exactly, "
+            "more go to Chroma's own `where`, a scan of every chunk's metadata then a restricted HNSW walk); "
+            f"`[{MATRIX}]` is the shipped route (recruta/ingest/matrix.py): the filter's rows from in-memory codes, "
+            "ranked exactly from the float32 vector matrix beside the text table. 'same': identical top-k ids in order; "
+            "'not worse': the matrix's k-th cosine is at least the other route's (where they differ, Chroma's "
+            "approximate filtered walk missed a closer chunk). 'matches': the chunks the filter keeps at that size.",
+            *(per_type_text(r) for r in data["results"] if r.get("per_type")),
             "",
             plots.link(png, "retrieval latency against index size"),
         ]
@@ -246,6 +353,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default=None, help="comma-separated index sizes (default 10000,100000,500000)")
     p.add_argument("--queries", type=int, default=None, help="queries per size (default 60, quick 10)")
     p.add_argument("--k", type=int, default=5)
+    p.add_argument("--embedder", default="minilm", help="the source index's embedder (hash384: no model, fast)")
+    p.add_argument(
+        "--matrix-only", action="store_true", help="grow the text table and its matrix only (no Chroma: matrix route)"
+    )
+    p.add_argument("--per-type", default="", help="record types to also measure as collections of their own (route a)")
     a = p.parse_args(argv)
     sizes = sorted(int(x) for x in (a.sizes or ("2000,10000,30000" if a.quick else "10000,100000,500000")).split(","))
     n_queries = a.queries or (10 if a.quick else 60)
@@ -258,20 +370,21 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         bench = tiny_sample(Path(tmp) / "data") if a.quick else committed_sample()
-        settings = Settings(home=bench_home(a.quick, Path(tmp)), embedder="minilm")  # the shipped backend
+        settings = Settings(home=bench_home(a.quick, Path(tmp)), embedder=a.embedder)  # minilm: the shipped one
         real_store, _ = ensure_index(bench, settings)
         src = source_records(real_store)
         items = [i for i in evalset.load(bench.evalset) if i.split == "dev"]
+        clients = {m["vaga_id"]: m["client"] for m in src["metas"] if m.get("type") == "vaga" and m.get("client")}
         questions = []
         for item in (items * (1 + n_queries // max(1, len(items))))[:n_queries]:
             vaga = next((r.split(":")[1] for r in item.record_ids if r.startswith("vaga:")), None)
-            questions.append((item.question, vaga))
+            questions.append((item.question, vaga, clients.get(vaga or "")))
         client = make_client(settings, path=Path(tmp) / "grown")
         store = Store(client, "grown")
         embedder = embedder_for(settings)
         batch = min(5000, client.get_max_batch_size())
         agent = RAGAgent(
-            config=RAGConfig(embedder="minilm", embedder_backend=settings.embedder_backend, top_k=a.k),
+            config=RAGConfig(embedder=a.embedder, embedder_backend=settings.embedder_backend, top_k=a.k),
             store=store,
             embedder=embedder,
             generator=ExtractiveGenerator(),
@@ -280,11 +393,16 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:  # one collection, grown from one size to the next (HNSW built incrementally, as in use)
             print(f"growing the index to {size:,} chunks …", flush=True)
             started = time.perf_counter()
-            grow(store, src, start=store.count(), stop=size, batch=batch)
+            grow(store, src, start=store.texts.counts()[0], stop=size, batch=batch, chroma=not a.matrix_only)
             builds.append({"size": size, "seconds": time.perf_counter() - started})
-            measure(store, agent, questions[:5], k=a.k)  # warm-up
-            latency = measure(store, agent, questions, k=a.k)
-            results.append({"size": size, "latency": latency})
+            measure(store, agent, questions[:5], k=a.k, chroma=not a.matrix_only)  # warm-up
+            latency = measure(store, agent, questions, k=a.k, chroma=not a.matrix_only)
+            results.append({"size": size, "latency": latency, "matches": matches(store, questions)})
+            if size == sizes[-1] and a.per_type:
+                results[-1]["per_type"] = [
+                    per_type(store, agent, questions, kind=t, k=a.k, tmp=Path(tmp)) for t in a.per_type.split(",")
+                ]
+                print(f"  per type: {results[-1]['per_type']}", flush=True)
             print(
                 f"  {size:,}: "
                 + ", ".join(
@@ -300,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": info,
         "data": bench.label,
         "real_chunks": len(src["ids"]),
+        "embedder": a.embedder,
+        "matrix_only": a.matrix_only,
         "queries": len(questions),
         "warmup": 5,
         "k": a.k,

@@ -13,8 +13,11 @@ Otherwise Chroma's own filter answers, as before: a key without an index, a Chro
 broad filter (a record type, an outcome). Reading thousands of vectors back by id costs more than Chroma's scan, and
 an unfiltered search over-fetched until ``k`` matches appear was measured and dropped: the matches of a type filter
 are not spread evenly (vagas lie away from a question about a person, so none came back), and HNSW's approximation
-then changed the results. Broad filters need one collection per record type, searched unfiltered; that is the
-next step of issue #17.
+then changed the results.
+
+An index built since issue #17's part 3 keeps every vector in a matrix beside the text table and answers every
+filter its codes can from there, exactly, at any size (recruta/ingest/matrix.py); this module serves the indexes
+built before it, and the filters the matrix cannot answer.
 
 Hits' metadata come from the table, written in the same call as Chroma's. bench/retrieval.py measures both routes
 and checks their results against each other.

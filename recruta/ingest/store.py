@@ -30,6 +30,7 @@ import numpy as np
 from recruta.core.errors import InvalidInput, Unavailable
 from recruta.core.settings import Settings, quiet_telemetry
 from recruta.ingest.documents import Document, candidate_documents, prospect_document, vaga_documents
+from recruta.ingest.matrix import Codes, VectorMatrix, nearest_rows, stem_for
 
 log = logging.getLogger(__name__)
 
@@ -230,18 +231,47 @@ class TextTable:
                 )
             self._db.execute("PRAGMA analysis_limit=1000")
             self._db.execute("PRAGMA optimize=0x10002")
+            # The chunk vectors beside the rows (recruta/ingest/matrix.py), kept by a table created empty, so the
+            # matrix lists every row; an older table answers filters as before.
+            if self._db.execute("SELECT count(*) FROM (SELECT 1 FROM texts LIMIT 1)").fetchone()[0] == 0:
+                self._db.execute("CREATE TABLE IF NOT EXISTS vec_info (dim INTEGER NOT NULL)")
+        self.keeps_vectors = self.lexical and bool(
+            self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vec_info'").fetchone()
+        )  # whether this table keeps the chunk vectors (recruta/ingest/matrix.py): made empty by this version
+        self._version = 0  # this connection's own writes (PRAGMA data_version counts only other connections')
+        self._seen: tuple[int, int] | None = None
+        self._codes: Codes | None = None
+        self._matrix: VectorMatrix | None = None
 
-    def put(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]] | None = None) -> None:
+    def put(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]] | None = None,
+        vectors: np.ndarray | None = None,
+    ) -> None:
         """Write texts (and their lexical index rows; without ``metadatas`` a row has none and no filter
-        matches it)."""
+        matches it), and their ``vectors`` into the matrix if the table keeps one (without them, the rows have
+        none, and a filter touching them is answered by the route before the matrix)."""
         metas = metadatas if metadatas is not None else [{}] * len(ids)
         with self._lock, self._db:
             self._db.execute("BEGIN")
+            self._version += 1
             self._db.executemany("INSERT OR REPLACE INTO texts (id, text) VALUES (?, ?)", zip(ids, texts, strict=True))
             if self.lexical:
-                self._index(ids, texts, metas)
+                rows = np.asarray(self._index(ids, texts, metas), dtype=np.int64)
+                # Inside the transaction: a row's vector lands before its metadata commit (a kill in between
+                # leaves a vector for an uncommitted or unchanged row, which the next run writes again).
+                matrix = self._vectors(None if vectors is None else np.asarray(vectors).reshape(len(ids), -1))
+                if matrix is not None and vectors is not None:
+                    matrix.write(rows, np.asarray(vectors))
+                elif matrix is not None:
+                    matrix.clear(rows)
+                if matrix is not None:
+                    matrix.flush()
 
-    def _index(self, ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]]) -> None:
+    def _index(self, ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]]) -> list[int]:
+        rows = []
         for i, text, meta in zip(ids, texts, metas, strict=True):
             (n,) = self._db.execute(
                 "INSERT INTO lex_rows (id, meta) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET meta = excluded.meta "
@@ -250,6 +280,80 @@ class TextTable:
             ).fetchone()
             self._db.execute("DELETE FROM lex WHERE rowid = ?", (n,))
             self._db.execute("INSERT INTO lex (rowid, text) VALUES (?, ?)", (n, text))
+            rows.append(int(n))
+        return rows
+
+    def _vectors(self, sample: np.ndarray | None) -> VectorMatrix | None:
+        """The matrix (the caller holds the lock); None if the table keeps none, or none yet and ``sample`` (the
+        vectors about to be written) does not say its width."""
+        if self._matrix is not None:
+            return self._matrix
+        if not self.keeps_vectors:
+            return None
+        row = self._db.execute("SELECT dim FROM vec_info").fetchone()
+        if row is None:
+            if sample is None:
+                return None
+            self._db.execute("INSERT INTO vec_info (dim) VALUES (?)", (int(sample.shape[1]),))
+            row = (int(sample.shape[1]),)
+        self._matrix = VectorMatrix(stem_for(self.path), int(row[0]))
+        return self._matrix
+
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        """The matrix's vectors of ``ids`` (rows of zeros for ids it lacks)."""
+        with self._lock:
+            matrix = self._vectors(None)
+            rows: dict[str, int] = {}
+            for start in range(0, len(ids), self._PARAMS):
+                part = list(ids[start : start + self._PARAMS])
+                marks = ",".join("?" * len(part))
+                rows.update(self._db.execute(f"SELECT id, n FROM lex_rows WHERE id IN ({marks})", part).fetchall())
+        if matrix is None:
+            return np.zeros((len(ids), 0), np.float32)
+        out = np.zeros((len(ids), matrix.dim), np.float32)
+        for j, i in enumerate(ids):
+            n = rows.get(i)
+            if n is not None and n <= matrix.rows and matrix.norms[n - 1] >= 0:
+                out[j] = matrix.vectors[n - 1]
+        return out
+
+    def nearest(
+        self, vector: np.ndarray, *, k: int, where: dict[str, Any]
+    ) -> list[tuple[str, float, dict[str, Any]]] | None:
+        """The top ``k`` rows by cosine to ``vector`` among those matching ``where`` (a normalised filter), ranked
+        exactly from the matrix (recruta/ingest/matrix.py): (id, score, metadata), best first, ties by id. None when
+        the matrix cannot answer: the table keeps none, the filter names a key or operator its codes lack, or a
+        matching row has no vector."""
+        if not self.keeps_vectors:
+            return None
+        with self._lock:
+            seen = (self._version, int(self._db.execute("PRAGMA data_version").fetchone()[0]))
+            if seen != self._seen or self._codes is None:
+                keys = ", ".join(_meta_field(key, alias="") for key in INDEXED_KEYS)
+                table = self._db.execute(f"SELECT n, {keys} FROM lex_rows").fetchall()
+                self._codes, self._seen = Codes.build(INDEXED_KEYS, table), seen
+                if self._matrix is not None:
+                    self._matrix.refresh()
+            codes, matrix = self._codes, self._vectors(None)
+        mask = codes.mask(where)
+        if mask is None:
+            return None
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return []
+        if matrix is None:
+            return None  # rows, but no vector written yet
+        try:
+            found = nearest_rows(matrix.vectors, matrix.norms, rows, np.asarray(vector, np.float32), k=k)
+        except LookupError:
+            return None
+        scores = {row + 1: score for row, score in found}
+        with self._lock:
+            named = self._db.execute(
+                f"SELECT n, id, meta FROM lex_rows WHERE n IN ({','.join('?' * len(scores))})", list(scores)
+            ).fetchall()
+        best = sorted(((-scores[n], i, m) for n, i, m in named), key=lambda r: (r[0], r[1]))[:k]
+        return [(i, -s, json.loads(m)) for s, i, m in best]
 
     def get(self, ids: Sequence[str]) -> list[str]:
         found: dict[str, str] = {}
@@ -264,11 +368,18 @@ class TextTable:
         with self._lock, self._db:
             self._db.execute("BEGIN")
             self._db.executemany("DELETE FROM texts WHERE id = ?", ((i,) for i in ids))
+            self._version += 1
             if self.lexical:
+                gone = []
                 for i in ids:
                     row = self._db.execute("DELETE FROM lex_rows WHERE id = ? RETURNING n", (i,)).fetchone()
                     if row:
                         self._db.execute("DELETE FROM lex WHERE rowid = ?", row)
+                        gone.append(int(row[0]))
+                matrix = self._vectors(None)
+                if matrix is not None:
+                    matrix.clear(np.asarray(gone, dtype=np.int64))
+                    matrix.flush()
 
     def counts(self) -> tuple[int, int]:
         """(texts, lexically indexed texts)."""
@@ -284,8 +395,11 @@ class TextTable:
             ids = [r[0] for r in self._db.execute("SELECT id FROM texts ORDER BY id")]
         with self._lock, self._db:
             self._db.execute("BEGIN")
+            self._version += 1
             self._db.execute("DELETE FROM lex_rows")
             self._db.execute("DELETE FROM lex")
+            self._db.execute("DROP TABLE IF EXISTS vec_info")  # rows renumbered: a matrix would be misaligned
+            self._matrix, self.keeps_vectors = None, False
         for start in range(0, len(ids), batch):
             part = ids[start : start + batch]
             texts, metas = self.get(part), metadata(part)
@@ -501,16 +615,22 @@ class Store:
         # Texts first: a run killed in between leaves a text whose vector (and hash) is missing or older, so the
         # next run sees the hash differ and writes both again; the index never holds a vector without its text.
         if self.texts is not None:
-            self.texts.put(ids, texts, metadatas)
+            self.texts.put(ids, texts, metadatas, np.asarray(embeddings, dtype=np.float32))
         self.collection.upsert(
             ids=ids, embeddings=embeddings, metadatas=metadatas, documents=None if self.texts is not None else texts
         )
 
     def query(self, embedding: np.ndarray, *, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
-        """The top ``k`` chunks by cosine to ``embedding`` within ``where``; a filter is narrowed by the text
-        table's metadata indexes when it can be (recruta/ingest/prefilter.py), same results, without Chroma's scan
-        of every chunk's metadata."""
+        """The top ``k`` chunks by cosine to ``embedding`` within ``where``. A filter is answered exactly from the
+        vector matrix beside the text table when there is one (recruta/ingest/matrix.py), else narrowed by the
+        table's metadata indexes when it can be (recruta/ingest/prefilter.py), else by Chroma's own filter: the
+        same results, without Chroma's scan of every chunk's metadata."""
         where = normalize_filter(where) if where else None
+        if where is not None and self.texts is not None and self.prefilter:
+            ranked = self.texts.nearest(np.asarray(embedding, dtype=np.float32).reshape(-1), k=k, where=where)
+            if ranked is not None:
+                texts = self.texts.get([i for i, _, _ in ranked])
+                return [Hit(id=i, text=t, metadata=m, score=s) for (i, s, m), t in zip(ranked, texts, strict=True)]
         if where is not None:
             from recruta.ingest.prefilter import prefiltered_query
 
