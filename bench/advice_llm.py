@@ -317,6 +317,12 @@ def bench_jd(llm: Any, n: int) -> dict[str, Any]:
                 t_llm.append((time.perf_counter() - t0) * 1000)
                 summary_llm += jd["summary_source"] == "llm"
                 resp_llm += jd["responsibilities_source"] == "llm"
+                print(
+                    f"jd {len(t_llm)}/{n} {req.title} ({req.language}): {t_llm[-1] / 1000:.1f} s, "
+                    f"responsibilities {jd['responsibilities_source']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 for w in seen:
                     reasons[w.reason] = reasons.get(w.reason, 0) + 1
                     raw_invented += bool(w.invented)
