@@ -5,7 +5,8 @@
 JD: 20 requests built from data/vagas.json → share of given fields present, share with an invented salary
 when none was given, latency p50; the far-titles set (tests/data/jd_far_titles.json) → share of lines foreign
 to the role (issue #18, target 0); 60 requests from the sample's own titles → lines borrowed per JD. Chat: a session with a sample CV + job, 6 questions through SmolLM2
-(stream) → first-token latency p50 and whole-answer latency p50.
+(stream, on the backend the service decodes it with: ``generator_for``) → first-token latency p50 and
+whole-answer latency p50.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def main() -> int:
     from recruta.chat.service import ChatService
     from recruta.core.db import make_sessionmaker
     from recruta.jd import JDService
-    from recruta.rag.generators import make_generator
+    from recruta.rag.generators import generator_backend, generator_for
 
     settings = get_settings()
     agent = RAGAgent.from_config(RAGConfig.from_settings(settings, generator="extractive"), settings=settings)
@@ -55,7 +56,7 @@ def main() -> int:
             "foreign": {i["id"]: i["foreign"] for i in far["items"] if i["foreign"]},
         }
         out["jd_sample_borrowing"] = borrowing(jd, sample_requests(settings.data_dir, n=60, seed=1))
-        llm = make_generator("smollm2", cache_dir=settings.llm_cache, dtype=settings.llm_dtype)
+        llm = generator_for("smollm2", settings)  # the served backend (RECRUTA_LLM_BACKEND, openvino by default)
         chat = ChatService(
             sessionmaker=sm, generator=llm, embedder=agent.embedder, retrieve=agent.retrieve, max_new_tokens=128
         )
@@ -81,7 +82,7 @@ def main() -> int:
             "whole_answer_s_p50": round(statistics.median(whole), 3),
             "questions": len(QUESTIONS),
             "model": "smollm2",
-            "dtype": settings.llm_dtype,
+            "backend": generator_backend(llm),
         }
     print(json.dumps(out, indent=1, ensure_ascii=False, default=str))
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)

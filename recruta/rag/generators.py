@@ -334,7 +334,7 @@ def is_llm(generator: Any) -> bool:
 
 
 #: Generators that ``llm_writes="auto"`` does not let write /match advice and JD prose: the packaged SmolLM2-135M
-#: passed the checks for 0 of 44 advice rewordings and 0 of 4 JD summaries while adding 14–165 s per /match
+#: passed the checks for 0 of 61 advice rewordings (30 pairs) and 0 of 12 JD summaries and lists, adding 31–48 s per /match
 #: (BENCHMARKS.md, "LLM-written advice"), so by default it answers questions and leaves that prose to the templates.
 WEAK_WRITERS = ("smollm2",)
 
