@@ -385,19 +385,9 @@ def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -
         matches = shipped["llm_backend"] == "torch" and rec["dtype"] == shipped["llm_dtype"]
     else:
         matches = rec["backend"] == shipped["llm_backend"]
-    rows = [
-        {**r, "rounds_tps": " / ".join(f"{x:.1f}" for x in r.get("decode_tokens_per_s_rounds", []))}
-        for r in data["results"]
-    ]
+    rows = _rows(data)
     cols = [
-        ("setting", "setting"),
-        ("decode_tokens_per_s", "decode tokens/s", ".1f"),
-        ("rounds_tps", "per round"),
-        ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
-        ("ttft_s_p95", "TTFT p95 (s)", ".2f"),
-        ("answer_full_s", f"{data['max_new_tokens']}-token answer (s)", ".1f"),
-        ("answer_s_p50", "answer p50 (s)", ".2f"),
-        ("new_tokens_mean", "new tokens (mean)", ".0f"),
+        *_speed_columns(data),
         ("rougeL", "ROUGE-L", ".3f"),
         ("same_answers", "same text as 1st", ".2f"),
         ("rougeL_vs_first", "ROUGE-L vs 1st", ".3f"),
@@ -434,12 +424,31 @@ def render(data: dict[str, Any], *, bench: BenchData, plots: Plots, png: Path) -
     )
 
 
-def render_long(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
-    r0 = data["results"][0]
-    rows = [
+def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results with each round's decode rate in one cell."""
+    return [
         {**r, "rounds_tps": " / ".join(f"{x:.1f}" for x in r.get("decode_tokens_per_s_rounds", []))}
         for r in data["results"]
     ]
+
+
+def _speed_columns(data: dict[str, Any]) -> list[tuple[str, str] | tuple[str, str, str]]:
+    """The speed columns both generation tables open with."""
+    return [
+        ("setting", "setting"),
+        ("decode_tokens_per_s", "decode tokens/s", ".1f"),
+        ("rounds_tps", "per round"),
+        ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
+        ("ttft_s_p95", "TTFT p95 (s)", ".2f"),
+        ("answer_full_s", f"{data['max_new_tokens']}-token answer (s)", ".1f"),
+        ("answer_s_p50", "answer p50 (s)", ".2f"),
+        ("new_tokens_mean", "new tokens (mean)", ".0f"),
+    ]
+
+
+def render_long(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
+    r0 = data["results"][0]
+    rows = _rows(data)
     skipped = "".join(f" Skipped: {s}." for s in data.get("skipped", []))
     return "\n".join(
         [
@@ -458,14 +467,7 @@ def render_long(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
             table(
                 rows,
                 [
-                    ("setting", "setting"),
-                    ("decode_tokens_per_s", "decode tokens/s", ".1f"),
-                    ("rounds_tps", "per round"),
-                    ("ttft_s_p50", "TTFT p50 (s)", ".2f"),
-                    ("ttft_s_p95", "TTFT p95 (s)", ".2f"),
-                    ("answer_full_s", f"{data['max_new_tokens']}-token answer (s)", ".1f"),
-                    ("answer_s_p50", "answer p50 (s)", ".2f"),
-                    ("new_tokens_mean", "new tokens (mean)", ".0f"),
+                    *_speed_columns(data),
                     ("prompt_tokens_mean", "prompt tokens (mean)", ".0f"),
                     ("same_answers", "same text as 1st", ".2f"),
                     ("rougeL_vs_first", "ROUGE-L vs 1st", ".3f"),
