@@ -49,23 +49,34 @@ def bench_settings(data_dir: Path, *, embedder: str, backend: str, generator: st
     )
 
 
-def eval_items(data_dir: Path, settings: Settings, *, phrasings: Path | None, rebuild: bool) -> tuple[list[Any], Any]:
+def eval_items(
+    data_dir: Path,
+    settings: Settings,
+    *,
+    phrasings: Path | None,
+    rebuild: bool,
+    size: int | None = None,
+    per_template: int = 2,
+) -> tuple[list[Any], Any]:
     """The folder's evaluation set (the project's committed one for data/, else built into the bench home) plus
-    the unseen split; and the dataset."""
+    the unseen split; and the dataset. ``size`` builds a larger (or smaller) dev + held-out set of about that many
+    items into the bench home instead (same templates, more fills: per-kind accuracy on groups of 2–8 questions is
+    mostly noise); ``per_template`` fills each unseen template that many times."""
     from recruta.ingest.loaders import load_dataset
     from recruta.rag import evalset
 
     ds = load_dataset(data_dir, hired_statuses=settings.hired_statuses)
-    path = (
-        data_dir / "evalset.jsonl"
-        if data_dir.resolve() == (ROOT / "data").resolve()
-        else settings.home / "evalset.jsonl"
-    )
+    if size is not None:
+        path = settings.home / f"evalset-{size}.jsonl"
+    elif data_dir.resolve() == (ROOT / "data").resolve():
+        path = data_dir / "evalset.jsonl"
+    else:
+        path = settings.home / "evalset.jsonl"
     if rebuild or not path.exists():
-        evalset.save(evalset.build(ds), path)
+        evalset.save(evalset.build(ds) if size is None else evalset.build(ds, n=size), path)
     items = [i for i in evalset.load(path) if i.split != "unseen"]
     if phrasings is not None and phrasings.exists():
-        unseen, skipped = evalset.build_unseen(ds, phrasings)
+        unseen, skipped = evalset.build_unseen(ds, phrasings, per_template=per_template)
         items += unseen
         for line in skipped:
             print(f"unseen: {line}")
@@ -149,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the evaluation set of a non-project folder")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument(
+        "--size",
+        type=int,
+        default=None,
+        help="build a dev + held-out set of about this many items into the bench home (default: the folder's own, ~260)",
+    )
+    parser.add_argument("--per-template", type=int, default=2, help="fills of each unseen template (default: 2)")
+    parser.add_argument(
         "--splits",
         default="dev,test,unseen",
         help="comma-separated splits to ask: dev, test (held-out), unseen (default: all). Tune rules on dev only.",
@@ -164,7 +182,12 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = bench_settings(args.data_dir, embedder=args.embedder, backend=args.backend, generator=args.generator)
     items, ds = eval_items(
-        args.data_dir, settings, phrasings=args.phrasings if "unseen" in wanted else None, rebuild=args.rebuild
+        args.data_dir,
+        settings,
+        phrasings=args.phrasings if "unseen" in wanted else None,
+        rebuild=args.rebuild,
+        size=args.size,
+        per_template=args.per_template,
     )
     by_split = {s: [i for i in items if i.split == s][: args.limit] for s in SPLIT_LABEL if s in wanted}
     asked = [i for s in by_split for i in by_split[s]]
