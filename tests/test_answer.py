@@ -397,6 +397,8 @@ def test_two_candidates_compared_for_one_vaga(answerer, raw):
     h, o = hired[0], other[0]
     got = ask(answerer, f"Compare {o['nome']} e {h['nome']} para a vaga {vid}")
     assert got.plan.intent == "compare" and got.sources[0]["id"] == f"vaga:{vid}"
+    # the two applications, which hold the outcomes stated, are cited right after the vaga
+    assert {s["id"] for s in got.sources[1:3]} == {f"prospect:{vid}:{h['codigo']}", f"prospect:{vid}:{o['codigo']}"}
     lines = got.text.splitlines()
     line_o = next(line for line in lines if line.startswith(f"- {o['nome']}"))
     line_h = next(line for line in lines if line.startswith(f"- {h['nome']}"))

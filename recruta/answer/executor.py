@@ -133,7 +133,12 @@ class Executor(Counting):
         return Result(
             kind="compare",
             facts={"vaga": vaga, "people": people, "skills": wanted, "hired": [p["code"] for p in hired]},
-            sources=[*([vaga_source(vaga)] if vaga else []), *(candidate_source(p) for p in people)],
+            # the vaga, then the applications: they carry the outcome the comparison states
+            sources=[
+                *([vaga_source(vaga)] if vaga else []),
+                *(application_source(p["application"]) for p in people if p["application"]),
+                *(candidate_source(p) for p in people),
+            ][:MAX_SOURCES],
         )
 
 
