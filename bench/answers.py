@@ -4,6 +4,12 @@
     .venv/bin/python -m bench.answers --embedder minilm                 # the real embedder
     .venv/bin/python -m bench.answers --data-dir ../shared/data/decision --embedder minilm
     .venv/bin/python -m bench.answers --generator smollm2 --limit 20    # an LLM answering (slow on a CPU)
+    .venv/bin/python -m bench.answers --system llamaindex               # the same questions to LlamaIndex
+
+``--system llamaindex`` asks the same questions to the RAG built with LlamaIndex the common way (bench/peer/
+llamaindex_rag.py: our chunks as TextNodes, MiniLM through ``HuggingFaceEmbedding``, a Chroma-backed
+``VectorStoreIndex``, top-k, recruta's extractive answer rule as its response synthesizer — no LLM, like ours by
+default) and judges its answers the same way: what a team gets from the usual framework on these questions.
 
 Builds (or loads) the evaluation set of the data folder — dev and held-out splits from the project's phrasings,
 plus the "unseen" split from recruiters' phrasings (``--phrasings``, default ``../shared/data/phrasings/
@@ -83,6 +89,30 @@ def eval_items(
     return items, ds
 
 
+class LlamaIndexAnswerer:
+    """The LlamaIndex peer behind the agent's interface (``answer(question)`` → ``.answer``, ``.sources``)."""
+
+    def __init__(self, data_dir: Path, settings: Settings) -> None:
+        from bench.peer.llamaindex_rag import LlamaIndexRAG, PeerConfig, local_embedding, use_local_models
+        from recruta.ingest.embeddings import minilm_path
+
+        config = PeerConfig.from_settings(settings)
+        use_local_models(
+            embed_model=local_embedding(batch_size=config.embed_batch_size), llm=None, tokenizer_folder=minilm_path()
+        )
+        folder = settings.home / "llamaindex"
+        if folder.exists():  # LlamaIndex re-inserts on every ingest: start from an empty store each run
+            import shutil
+
+            shutil.rmtree(folder)
+        self.config = config
+        self.rag = LlamaIndexRAG(persist_dir=folder, config=config)
+        self.rag.ingest(data_dir)
+
+    def answer(self, question: str) -> Any:
+        return self.rag.answer(question, mode="extractive")
+
+
 def ask_all(agent: Any, items: Sequence[Any], *, names: Any) -> list[dict[str, Any]]:
     from recruta.rag.metrics import answer_row
 
@@ -155,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", default="hash", help="hash (fast, fake) | minilm (the shipped model)")
     parser.add_argument("--backend", default="torch", help="the embedder's backend (default: %(default)s)")
     parser.add_argument("--generator", default="extractive")
+    parser.add_argument(
+        "--system", default="recruta", choices=("recruta", "llamaindex"), help="who answers (default: %(default)s)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="at most this many questions per split")
     parser.add_argument("--examples", type=int, default=2, help="wrong answers shown per kind")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the evaluation set of a non-project folder")
@@ -191,11 +224,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     by_split = {s: [i for i in items if i.split == s][: args.limit] for s in SPLIT_LABEL if s in wanted}
     asked = [i for s in by_split for i in by_split[s]]
-    _, index_s = ensure_index(BenchData(data_dir=args.data_dir, label=str(args.data_dir)), settings)
-    agent = RAGAgent.from_config(RAGConfig.from_settings(settings), settings=settings)
+    agent: Any
+    if args.system == "llamaindex":
+        started = time.perf_counter()
+        agent = LlamaIndexAnswerer(args.data_dir, settings)
+        index_s = time.perf_counter() - started
+    else:
+        _, index_s = ensure_index(BenchData(data_dir=args.data_dir, label=str(args.data_dir)), settings)
+        agent = RAGAgent.from_config(RAGConfig.from_settings(settings), settings=settings)
     print(
         f"{len(asked)} questions ({', '.join(f'{SPLIT_LABEL[s]} {len(v)}' for s, v in by_split.items())}) "
-        f"on {args.data_dir}; embedder {args.embedder}, generator {args.generator}",
+        f"on {args.data_dir}; "
+        + (
+            "LlamaIndex (MiniLM on torch, extractive synthesizer)"
+            if args.system == "llamaindex"
+            else f"embedder {args.embedder}, generator {args.generator}"
+        ),
         flush=True,
     )
     started = time.perf_counter()
@@ -213,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     wrong = examples(rows, per_kind=args.examples)
     md = "\n\n".join(
         [
-            f"## Answer accuracy on recruiters' questions: {args.data_dir.name}",
+            f"## Answer accuracy on recruiters' questions: {args.data_dir.name}"
+            + (" — LlamaIndex" if args.system == "llamaindex" else ""),
             f"`.venv/bin/python -m bench.answers {' '.join(sys.argv[1:])}` — embedder `{args.embedder}` "
             f"({args.backend}), generator `{args.generator}`, top-{k}; {len(rows)} questions in {elapsed:.0f} s "
             f"(index ready in {index_s:.0f} s).",
@@ -252,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("\n" + md)
     write_outputs(
-        NAME,
+        NAME if args.system == "recruta" else f"{NAME}_{args.system}",
         args.out,
         {
             "machine": machine_info(),
