@@ -259,9 +259,14 @@ def main(argv: list[str] | None = None) -> int:
         [
             f"## Answer accuracy on recruiters' questions: {args.data_dir.name}"
             + (" — LlamaIndex" if args.system == "llamaindex" else ""),
-            f"`.venv/bin/python -m bench.answers {' '.join(sys.argv[1:])}` — embedder `{args.embedder}` "
-            f"({args.backend}), generator `{args.generator}`, top-{k}; {len(rows)} questions in {elapsed:.0f} s "
-            f"(index ready in {index_s:.0f} s).",
+            f"`.venv/bin/python -m bench.answers {' '.join(sys.argv[1:])}` — "
+            + (
+                "LlamaIndex: MiniLM on torch (`HuggingFaceEmbedding`), a Chroma-backed `VectorStoreIndex`, "
+                "recruta's extractive answer rule as its synthesizer"
+                if args.system == "llamaindex"
+                else f"embedder `{args.embedder}` ({args.backend}), generator `{args.generator}`"
+            )
+            + f", top-{k}; {len(rows)} questions in {elapsed:.0f} s (index ready in {index_s:.0f} s).",
             "Accuracy per question kind (right/judged):",
             table(acc_rows, [("kind", "kind"), *[(s, SPLIT_LABEL[s]) for s in splits]]),
             "Accuracy per question language:",

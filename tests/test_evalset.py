@@ -423,3 +423,20 @@ def test_bench_answers_tables_accuracy_per_kind_and_split_and_shows_wrong_answer
         ("hired", "missing 1 of 1: Ana Souza", "uma resposta"),
         ("count", "says 3, expected 4", "uma resposta"),
     ]
+
+
+def test_bench_answers_builds_a_larger_set_into_its_home_and_never_over_the_committed_one(tmp_path):
+    from bench.answers import eval_items
+    from bench.harness import ROOT
+    from recruta.core.settings import Settings
+
+    committed = ROOT / "data" / "evalset.jsonl"
+    before = committed.read_bytes()
+    settings = Settings(home=tmp_path)
+    default, _ = eval_items(ROOT / "data", settings, phrasings=None, rebuild=False)
+    larger, _ = eval_items(ROOT / "data", settings, phrasings=None, rebuild=False, size=600)
+    assert (tmp_path / "evalset-600.jsonl").exists() and committed.read_bytes() == before
+    held_out = [i for i in larger if i.split == evalset.HELD_OUT]
+    assert len(held_out) > 2 * sum(i.split == evalset.HELD_OUT for i in default)
+    # more fills of the same templates: no template the default set's generator does not have
+    assert {i.template for i in larger} <= {t.id for t in evalset.project_templates()}
