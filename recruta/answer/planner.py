@@ -99,6 +99,13 @@ def _without(folded: str, mentions: list[Mention]) -> str:
     return folded
 
 
+# fields a question asks of the job itself, which a "hire" noun ("the X hire at Y") or "hiring" does not turn into
+# a question about who was hired
+_ASKED_OF_THE_JOB = frozenset(
+    {"activities", "requirements", "behaviour", "english", "spanish", "academic", "level", "contract"}
+)
+_HIRING = re.compile(r"\bhiring\b")
+
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
 
@@ -288,8 +295,10 @@ class Planner:
                     n=p.n or 10,
                     filters=self._filters(p, measure=measure),
                 )
-        if _field(q, FIELD_CUES) in ("activities", "requirements", "behaviour") and not HIRED.search(hire_q):
-            hire_q = HIRE_NOUN.sub(" ", hire_q)  # "what will the new hire do": the job's duties, not who was hired
+        if _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB and not HIRED.search(hire_q):
+            # "what will the new hire do", "how fluent must the X hire be", "what level is Y hiring at": the job's
+            # duties or requirements, not who was hired
+            hire_q = _HIRING.sub(" ", HIRE_NOUN.sub(" ", hire_q))
         if HIRE.search(hire_q) and not candidates:
             # a year alone dates the hires ("contratados como analista em 2022"); "aberta em maio de 2019" dates the
             # vaga the question describes
@@ -346,7 +355,8 @@ class Planner:
         if vaga.ids or vaga.title or vaga.client:
             if APPLIED.search(q) and not _field(q, FIELD_CUES):
                 return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
-            fld = _field(q, FIELD_CUES)
+            # a cue word of the title as written ("Analista de Requisitos") is not the field asked
+            fld = _field(_untitled(p), FIELD_CUES) or _field(q, FIELD_CUES)
             if fld or vaga.ids or vaga.title:
                 return Plan(intent="vaga_field", vaga=vaga, field=fld or "summary")
         return None
