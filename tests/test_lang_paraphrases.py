@@ -45,6 +45,10 @@ KNOWN_GAPS = {
     'reads its "Técnico" as a second English level',
     "¿cuántas vacantes de {titulo} hemos tenido?": 'the filler counts titles word for word ("Analista Funcional Sr" '
     'is not "Analista Funcional Sênior"); the planner reads "Sr" as "Sênior" and counts both',
+    "¿que seniority tiene la vacante {id}?": "the answer restates the vaga's title (\"Analista de Controladoria "
+    'Pleno") and the judge reads its "Analista" as a second level',
+    "how many candidates got hired in {ano}?": "the answer counts the candidates asked for (34 people) before the "
+    "hires (35 applications, the filler's number), as it does in pt and es",
 }
 
 

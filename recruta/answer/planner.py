@@ -59,7 +59,7 @@ from recruta.text.fold import fold
 if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
-_POSITIONS = "positions?|puestos?"  # asked which one, a job title rather than one vaga
+_POSITIONS = "positions?|puestos?|jobs?|roles?|cargos?"  # asked which one, a job title rather than one vaga
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
@@ -257,6 +257,8 @@ class Planner:
         if RANK.search(q) and (not COUNT.search(criterion) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
+            if not group and measure == "vagas" and WHO_ASK.search(q) and _field(q, FIELD_CUES) != "analyst":
+                group = "client"  # "who sends us the most reqs?": the vagas come from clients
             if group in ("city", "level") and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q):
                 measure = "candidates"  # "which cities have the most candidates": the candidates' own city
             if group and (measure != "candidates" or group in ("city", "level")):

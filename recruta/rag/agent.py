@@ -34,10 +34,10 @@ from recruta.rag.prompting import prompt_language, render
 if TYPE_CHECKING:
     from recruta.answer.answerer import Answerer
 
-# "vaga 1234", "job #1234", "req 1234", "position 1234": the nouns a recruiter writes before a vaga's id
+# "vaga 1234", "job #1234", "req 1234", "position number 1234", "whose job is 1234": the nouns a recruiter writes before a vaga's id
 _VAGA_REF = re.compile(
     r"\b(?:vaga|job|puesto|vacante|vacancy|position|posting|opening|req|requisition|role|posicao|posição)"
-    r"\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b",
+    r"\s*(?:is\s+)?(?:n[º°o]\.?|id|#|número|numero|number)?\s*:?\s*(\d{3,7})\b",
     re.I,
 )
 _CAND_REF = re.compile(r"\b(?:c[oó]digo|candidat[oa]|code|applicant)\s*(?:n[º°o]\.?|#|:)?\s*(\d{3,7})\b", re.I)
