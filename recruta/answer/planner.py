@@ -339,7 +339,11 @@ class Planner:
             return Plan(
                 intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"
             )
-        if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q):
+        # "do applicants for the X req need a degree?" asks the job's requirement, not its applicants
+        of_the_job = _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB and not (
+            WHO_ASK.search(q) or SEARCH.search(q)
+        )
+        if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q) and not of_the_job:
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
         if (
             (PERSON_WORDS.search(q) or PERSON_ASK.search(q))
@@ -359,6 +363,8 @@ class Planner:
                 return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
             # a cue word of the title as written ("Analista de Requisitos") is not the field asked
             fld = _field(_untitled(p), FIELD_CUES) or _field(q, FIELD_CUES)
+            if fld == "location" and vaga.city and re.search(r"\b(?:or|ou|o)\b", q):
+                vaga = replace(vaga, city="", state="")  # "is it in São Paulo or somewhere else?": a guess, no filter
             if fld or vaga.ids or vaga.title:
                 return Plan(intent="vaga_field", vaga=vaga, field=fld or "summary")
         return None
