@@ -684,3 +684,14 @@ def test_contract_type_count_by_candidate_and_state_ranking(answerer, raw):
     state, n = sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))[0]
     got = ask(answerer, "Qual estado tem mais vagas?")
     assert got.text.startswith(f"Estados com mais vagas: {state} ({n})")
+
+
+def test_a_value_that_ends_in_a_period_ends_the_sentence_once(answerer, raw):
+    vid, client = next(
+        (vid, v["informacoes_basicas"]["cliente"])
+        for vid, v in raw.vagas.items()
+        if v["informacoes_basicas"]["cliente"].endswith(".")
+    )
+    for question, lang in ((f"Which client is job {vid} for?", "en"), (f"De qual cliente é a vaga {vid}?", "pt")):
+        got = ask(answerer, question, lang)
+        assert client in got.text and not got.text.rstrip().endswith(".."), got.text
