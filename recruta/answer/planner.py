@@ -105,6 +105,9 @@ _ASKED_OF_THE_JOB = frozenset(
     {"activities", "requirements", "behaviour", "english", "spanish", "academic", "level", "contract"}
 )
 _HIRING = re.compile(r"\bhiring\b")
+# "in São Paulo or somewhere else?", "¿en Lima o en otra ciudad?": a value offered with an alternative (pt "o" is
+# an article, so Spanish "o" counts only before another place)
+_OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
 
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
@@ -363,7 +366,7 @@ class Planner:
                 return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
             # a cue word of the title as written ("Analista de Requisitos") is not the field asked
             fld = _field(_untitled(p), FIELD_CUES) or _field(q, FIELD_CUES)
-            if fld == "location" and vaga.city and re.search(r"\b(?:or|ou|o)\b", q):
+            if fld == "location" and vaga.city and _OFFERED.search(q):
                 vaga = replace(vaga, city="", state="")  # "is it in São Paulo or somewhere else?": a guess, no filter
             if fld or vaga.ids or vaga.title:
                 return Plan(intent="vaga_field", vaga=vaga, field=fld or "summary")
