@@ -686,3 +686,30 @@ def test_contract_type_count_by_candidate_and_state_ranking(answerer, raw):
     state, n = sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))[0]
     got = ask(answerer, "Qual estado tem mais vagas?")
     assert got.text.startswith(f"Estados com mais vagas: {state} ({n})")
+
+
+def test_a_value_that_ends_in_a_period_ends_the_sentence_once(answerer, raw):
+    vid, client = next(
+        (vid, v["informacoes_basicas"]["cliente"])
+        for vid, v in raw.vagas.items()
+        if v["informacoes_basicas"]["cliente"].endswith(".")
+    )
+    for question, lang in ((f"Which client is job {vid} for?", "en"), (f"De qual cliente é a vaga {vid}?", "pt")):
+        got = ask(answerer, question, lang)
+        assert client in got.text and not got.text.rstrip().endswith(".."), got.text
+
+
+def test_a_city_offered_as_a_guess_is_no_filter_but_a_city_that_describes_the_vaga_is(answerer, raw):
+    cities = {raw.vagas[v]["perfil_vaga"]["cidade"] for v in raw.vagas} - {""}
+    vid = next(v for v in raw.unique_vagas() if raw.vagas[v]["perfil_vaga"]["cidade"])
+    b, city = raw.basic(vid), raw.vagas[vid]["perfil_vaga"]["cidade"]
+    other = sorted(cities - {city})[0]
+    for question, lang in (
+        (f"is the {b['titulo_vaga']} job at {b['cliente']} in {other} or somewhere else?", "en"),
+        (f"¿la vacante de {b['titulo_vaga']} de {b['cliente']} es en {other} o en otra ciudad?", "es"),
+    ):
+        got = ask(answerer, question, lang)
+        assert got.plan.field == "location" and got.plan.vaga.city == "" and city in got.text, got.text
+    # Portuguese "o" is an article: the city stays the description's
+    got = ask(answerer, f"Onde fica o cargo de {b['titulo_vaga']} da {b['cliente']} em {other}?")
+    assert got.plan.vaga.city == other, got.plan

@@ -2,9 +2,11 @@
 control) are answered as exactly as the Portuguese ones, and in the question's language.
 
 The paraphrases (``tests/data/lang_paraphrases.json``) were written for this test, before the planner's rules saw
-them, for the kinds a vaga's field, counts, rankings, candidate search and unanswerable questions. Their slots are
-filled from the project's sample (``data/``) by the evaluation set's own fillers, which compute each expected answer
-from the records; the evaluation set's judge decides whether the answer is right.
+them, for the kinds a vaga's field, counts, rankings, candidate search and unanswerable questions; a second set (the
+end of the file), written the same way, types as recruiters do (lowercase, no accents, "req", "posting", "Sr", "@")
+and adds the kinds ambiguous and by_id. Their slots are filled from the project's sample (``data/``) by the evaluation
+set's own fillers, which compute each expected answer from the records; the evaluation set's judge decides whether the
+answer is right.
 """
 
 from __future__ import annotations
@@ -37,9 +39,12 @@ TEMPLATES = [Template(**t) for t in json.loads(PARAPHRASES.read_text(encoding="u
 FILLS = 2  # questions per paraphrase: two sets of records each
 # Paraphrases still answered wrong, and why (a fix would be a rule of its own, not a word list):
 KNOWN_GAPS = {
-    "When did we get the {titulo} requisition from {cliente}?": "a field word inside the title as written "
-    '("Analista de Requisitos") is read as the field asked',
     "{skill} developers with {nivel} English, please": 'a plural job noun ("developers") is not read as people',
+    # two of the vaga-side batches, where the filler rather than the answer is at fault:
+    "¿cuántas vacantes de {titulo} hemos tenido?": 'the filler counts titles word for word ("Analista Funcional Sr" '
+    'is not "Analista Funcional Sênior"); the planner reads "Sr" as "Sênior" and counts both',
+    "how many candidates got hired in {ano}?": "the answer counts the candidates asked for (34 people) before the "
+    "hires (35 applications, the filler's number), as it does in pt and es",
 }
 
 
@@ -80,7 +85,7 @@ def test_the_paraphrases_are_mostly_english_and_spanish_over_the_kinds():
     langs = Counter(t.lang for t in TEMPLATES)
     kinds = {t.kind for t in TEMPLATES}
     assert len(TEMPLATES) >= 60 and langs["en"] >= 40 and langs["es"] >= 40 and 0 < langs["pt"] < langs["en"]
-    assert kinds == {"vaga_field", "count", "ranking", "candidate_search", "unanswerable"}
+    assert kinds == {"vaga_field", "count", "ranking", "candidate_search", "unanswerable", "ambiguous", "by_id"}
     assert len({t.text for t in TEMPLATES}) == len(TEMPLATES) and set(KNOWN_GAPS) <= {t.text for t in TEMPLATES}
 
 

@@ -139,6 +139,21 @@ def test_value_none_level_accepts_not_required_and_statuses_their_feminine():
     assert not ok(status, "Carla Dias — Contratado pela Decision; depois, Aprovado (comentário: início em 24/11)")
 
 
+def test_value_words_of_the_vaga_title_the_answer_restates_are_no_contradiction():
+    level = {
+        "type": "value",
+        "value": "Pleno",
+        "field": "nivel_profissional",
+        "alternatives": ["Júnior", "Pleno", "Sênior", "Analista", "Técnico"],
+    }
+    said = "La vacante 4950 (Analista de Controladoria Pleno, Jequitibá Bank, São Paulo) es de nivel semi senior."
+    assert ok(level, said, question="¿Qué seniority tiene la vacante 4950?", lang="es")
+    assert ok(level, "Job 1260 (Técnico de Campo (SRE) Pleno, Cedro, São Paulo) is a mid-level job.", lang="en")
+    # outside the restated title the same word still contradicts
+    assert not ok(level, "Job 1260 (Técnico de Campo, Cedro, São Paulo) is a mid-level or Analista job.", lang="en")
+    assert not ok(level, "A vaga 1260 é de nível Pleno; Analista também serve.")
+
+
 def test_value_with_a_namespace_rejects_other_names_of_it():
     client = {"type": "value", "value": "Pampa Energia", "namespace": "client"}
     assert ok(client, "É da Pampa Energia.")

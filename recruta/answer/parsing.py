@@ -194,7 +194,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         w
         for name, rx in (*FIELD_CUES, *CANDIDATE_CUES)
         for mm in rx.finditer(folded)
-        for w in mm.group(0).split()
+        for w in re.findall(r"\w+", mm.group(0))  # "senior, mid or junior": the words, not "senior,"
         if name not in ("title",)
     }
     # words of the hire/status/count cues ("se contrató", "how many applications") frame the question, unless
@@ -217,13 +217,26 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
             and vagas.known(_title(w))
         )
 
+    particles = set(lexicon()["particles"])
+
+    def neighbours(i: int) -> list[int]:
+        """The words either side of ``i``, past particles ("Analista de Requisitos")."""
+        out = []
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(toks) and toks[j] in particles:
+                j += step
+            out.append(j)
+        return out
+
     def titled_frame(i: int, w: str) -> bool:
-        """A frame word written capitalised next to a title word is the title's ("Recrutador Cloud")."""
+        """A frame word written capitalised next to a title word is the title's ("Recrutador Cloud", "Analista de
+        Requisitos")."""
         return (
             i not in covered
             and w in titled
             and vagas.known(_title(w))
-            and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in (i - 1, i + 1))
+            and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in neighbours(i))
         )
 
     description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w)]

@@ -9,6 +9,7 @@ translated for English and Spanish answers where the catalogue knows them.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -382,7 +383,11 @@ class Phraser:
             return self.t("no_vaga_described", what=f'"{f["title"]}"{where}')
         method = getattr(self, kind)
         text: str = method(f)
-        return text
+        return _ABBREVIATION_END.sub("", text)  # "… is Prisma Automotiva Ltda.", not "Ltda.."
+
+
+# the sentence's period after a value that ends in one ("Ltda.", "S.A."); an ellipsis is left alone
+_ABBREVIATION_END = re.compile(r"(?<=\w\.)\.(?=\s|$)")
 
 
 def phrase(result: Result, lang: str) -> str:

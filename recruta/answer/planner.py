@@ -59,7 +59,7 @@ from recruta.text.fold import fold
 if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
-_POSITIONS = "positions?|puestos?"  # asked which one, a job title rather than one vaga
+_POSITIONS = "positions?|puestos?|jobs?|roles?|cargos?"  # asked which one, a job title rather than one vaga
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
@@ -73,7 +73,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -98,6 +98,16 @@ def _without(folded: str, mentions: list[Mention]) -> str:
         folded = re.sub(r"\b" + between.join(map(re.escape, m.text.split())) + r"\b", " ", folded)
     return folded
 
+
+# fields a question asks of the job itself, which a "hire" noun ("the X hire at Y") or "hiring" does not turn into
+# a question about who was hired
+_ASKED_OF_THE_JOB = frozenset(
+    {"activities", "requirements", "behaviour", "english", "spanish", "academic", "level", "contract"}
+)
+_HIRING = re.compile(r"\bhiring\b")
+# "in São Paulo or somewhere else?", "¿en Lima o en otra ciudad?": a value offered with an alternative (pt "o" is
+# an article, so Spanish "o" counts only before another place)
+_OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
 
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
@@ -250,6 +260,8 @@ class Planner:
         if RANK.search(q) and (not COUNT.search(criterion) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
+            if not group and measure == "vagas" and WHO_ASK.search(q) and _field(q, FIELD_CUES) != "analyst":
+                group = "client"  # "who sends us the most reqs?": the vagas come from clients
             if group in ("city", "level") and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q):
                 measure = "candidates"  # "which cities have the most candidates": the candidates' own city
             if group and (measure != "candidates" or group in ("city", "level")):
@@ -288,8 +300,10 @@ class Planner:
                     n=p.n or 10,
                     filters=self._filters(p, measure=measure),
                 )
-        if _field(q, FIELD_CUES) in ("activities", "requirements", "behaviour") and not HIRED.search(hire_q):
-            hire_q = HIRE_NOUN.sub(" ", hire_q)  # "what will the new hire do": the job's duties, not who was hired
+        if _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB and not HIRED.search(hire_q):
+            # "what will the new hire do", "how fluent must the X hire be", "what level is Y hiring at": the job's
+            # duties or requirements, not who was hired
+            hire_q = _HIRING.sub(" ", HIRE_NOUN.sub(" ", hire_q))
         if HIRE.search(hire_q) and not candidates:
             # a year alone dates the hires ("contratados como analista em 2022"); "aberta em maio de 2019" dates the
             # vaga the question describes
@@ -328,7 +342,11 @@ class Planner:
             return Plan(
                 intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"
             )
-        if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q):
+        # "do applicants for the X req need a degree?" asks the job's requirement, not its applicants
+        of_the_job = _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB and not (
+            WHO_ASK.search(q) or SEARCH.search(q)
+        )
+        if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q) and not of_the_job:
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
         if (
             (PERSON_WORDS.search(q) or PERSON_ASK.search(q))
@@ -346,7 +364,10 @@ class Planner:
         if vaga.ids or vaga.title or vaga.client:
             if APPLIED.search(q) and not _field(q, FIELD_CUES):
                 return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
-            fld = _field(q, FIELD_CUES)
+            # a cue word of the title as written ("Analista de Requisitos") is not the field asked
+            fld = _field(_untitled(p), FIELD_CUES) or _field(q, FIELD_CUES)
+            if fld == "location" and vaga.city and _OFFERED.search(q):
+                vaga = replace(vaga, city="", state="")  # "is it in São Paulo or somewhere else?": a guess, no filter
             if fld or vaga.ids or vaga.title:
                 return Plan(intent="vaga_field", vaga=vaga, field=fld or "summary")
         return None

@@ -34,7 +34,12 @@ from recruta.rag.prompting import prompt_language, render
 if TYPE_CHECKING:
     from recruta.answer.answerer import Answerer
 
-_VAGA_REF = re.compile(r"\b(?:vaga|job|puesto|vacante)\s*(?:n[º°o]\.?|id|#|número|numero)?\s*:?\s*(\d{3,7})\b", re.I)
+# "vaga 1234", "job #1234", "req 1234", "position number 1234", "whose job is 1234": the nouns a recruiter writes before a vaga's id
+_VAGA_REF = re.compile(
+    r"\b(?:vaga|job|puesto|vacante|vacancy|position|posting|opening|req|requisition|role|posicao|posição)"
+    r"\s*(?:is\s+)?(?:n[º°o]\.?|id|#|número|numero|number)?\s*:?\s*(\d{3,7})\b",
+    re.I,
+)
 _CAND_REF = re.compile(r"\b(?:c[oó]digo|candidat[oa]|code|applicant)\s*(?:n[º°o]\.?|#|:)?\s*(\d{3,7})\b", re.I)
 _HIRED_INTENT = re.compile(r"\b(contratad[oa]s?|contrata[çc][ãa]o|admitid[oa]s?|hired|contratad[oa]s?)\b", re.I)
 NAMED_LIMIT = 2000  # chunks of the records a question names, ranked in memory (a vaga's applications included)

@@ -296,6 +296,7 @@ def _value(text: _Text, q: _Text, exp: Mapping[str, Any], names: RecordNames | N
         and not _negated(text.canon, m.start, negations)
         and not _about_other_field(text, m, str(exp.get("field", "")))
         and not _in_note(text, m)
+        and not _in_vaga_title(text, m)
     ]
     if contradictions:
         return Verdict(
@@ -312,6 +313,17 @@ def _in_note(text: _Text, mention: Mention) -> bool:
     clause = text.clause(mention.start)
     labels = find_phrases(text.canon, [(w, "note", "") for w in lexicon()["note_words"]])
     return any(text.clause(m.start) == clause and m.end <= mention.start for m in labels)
+
+
+# "vaga 4950 (Analista .Net - PL, Morris, São Paulo)", "job 1260 (Técnico de Campo Sr, …)": the title an answer
+# restates after a vaga's id, up to its first comma (a title's own parentheses, "(SRE)", kept)
+_VAGA_TITLE = re.compile(r"\b(?:vaga|job|vacante|puesto)\s+\d{3,7}\s+\(((?:[^,()]|\([^()]*\))*)")
+
+
+def _in_vaga_title(text: _Text, mention: Mention) -> bool:
+    """Is the mention inside the vaga's title as the answer restates it ("La vacante 4950 (Analista .Net - PL, …) es
+    de nivel semi senior")? A title's words ("Analista", "Técnico") claim no level of the vaga."""
+    return any(m.start(1) <= mention.start and mention.end <= m.end(1) for m in _VAGA_TITLE.finditer(text.canon))
 
 
 def _about_other_field(text: _Text, mention: Mention, field_name: str) -> bool:

@@ -36,7 +36,9 @@ _CUES: dict[str, frozenset[str]] = {
         "work team "
         # recruiters' questions
         "many much has have any anyone someone from by at where when there need got jobs openings positions "
-        "vacancies candidates hires most people show profiles please find list give tell"
+        "vacancies candidates hires most people show profiles please find list give tell or role roles req reqs "
+        "posting postings opening spot contractor needed whose recruiter recruiters education degree seniority "
+        "whats these those their they its headcount days per"
     ),
     "es": wordset(
         "el la los las un una de del que no para con cual cuales quien es son fue nivel requerido ingles puesto "
@@ -44,7 +46,8 @@ _CUES: dict[str, frozenset[str]] = {
         "trabajo desarrollo empresa "
         # recruiters' questions
         "cuantos cuantas cuanto vacante vacantes puestos ciudad reclutador postulaciones alguien tenemos hay tiene "
-        "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado"
+        "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado dime pide piden necesita quiero "
+        "puedes"
     ),
 }
 
