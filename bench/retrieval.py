@@ -23,7 +23,9 @@ Per size, for the dev questions of the evaluation set (query embedded by the rea
 - ``vaga_id = X``: a selective filter (the vaga the question names), as the agent's id routing issues it;
 - every filter by two routes, alternated: before the matrix (the prefilter of recruta/ingest/prefilter.py for up to
   500 matches, Chroma's own ``where`` beyond) and the shipped vector matrix (recruta/ingest/matrix.py), with how
-  often their top-k agree;
+  often their top-k agree; with ``--matrix-only`` (no Chroma), the matrix ranked exactly in float32 for every filter
+  instead of the route before it, against the shipped route (the float16 first pass for broad filters), with wall
+  and process CPU time;
 - ``agent.retrieve``: the shipped retrieval path (the named records fetched by metadata and ranked in memory,
   then the unfiltered search);
 - with ``--per-type vaga,…``, route (a) of issue #17 at the largest size: each named type's chunks in a collection
