@@ -23,7 +23,9 @@ Per size, for the dev questions of the evaluation set (query embedded by the rea
 - ``vaga_id = X``: a selective filter (the vaga the question names), as the agent's id routing issues it;
 - every filter by two routes, alternated: before the matrix (the prefilter of recruta/ingest/prefilter.py for up to
   500 matches, Chroma's own ``where`` beyond) and the shipped vector matrix (recruta/ingest/matrix.py), with how
-  often their top-k agree;
+  often their top-k agree; with ``--matrix-only`` (no Chroma), the matrix ranked exactly in float32 for every filter
+  instead of the route before it, against the shipped route (the float16 first pass for broad filters), with wall
+  and process CPU time;
 - ``agent.retrieve``: the shipped retrieval path (the named records fetched by metadata and ranked in memory,
   then the unfiltered search);
 - with ``--per-type vaga,…``, route (a) of issue #17 at the largest size: each named type's chunks in a collection
@@ -79,11 +81,11 @@ KIND = {
     for f in FILTERS
 }
 KIND["vaga_id = X"] = "one field"
-BEFORE, MATRIX = (
-    "before",
-    "matrix",
-)  # the filtered routes: before the matrix (prefilter, else Chroma's scan); the matrix
-MODES = ("no filter", *(f"{f} [{r}]" for f in FILTERS for r in (BEFORE, MATRIX)), "agent.retrieve")
+# The filtered routes: before the matrix (prefilter, else Chroma's scan); the matrix ranked exactly in float32 for
+# every filter (the shipped route until the float16 first pass); the shipped matrix route (the first pass for broad
+# filters, recruta/ingest/matrix.py).
+BEFORE, EXACT, MATRIX = ("before", "exact f32", "matrix")
+MODES = ("no filter", *(f"{f} [{r}]" for f in FILTERS for r in (BEFORE, EXACT, MATRIX)), "agent.retrieve")
 NOT_HIRED = ["not_approved", "withdrew", "in_process"]  # recruta.ingest.documents.outcome's other labels
 
 
@@ -152,16 +154,22 @@ def measure(
     store: Any, agent: Any, questions: list[tuple[str, str | None, str | None]], *, k: int, chroma: bool = True
 ) -> dict[str, Any]:
     """Latency per mode (embed + search), and the embed alone, over ``questions`` (text, vaga id, client). Every
-    filter runs by both routes, alternated per question: before the matrix (the store with its matrix off: the
-    prefilter for ≤ 500 matches, else Chroma's own filter) and the matrix (recruta/ingest/matrix.py); their top-k
-    are compared (``agreement``: same ids in the same order; ``not_worse``: the matrix's k-th cosine is at least the
-    other's, i.e. where they differ the approximate route missed a closer chunk)."""
+    filter runs by two routes, alternated per question, and the shipped matrix route (recruta/ingest/matrix.py) is
+    compared with the other: with ``chroma``, the route before the matrix (the store with its matrix off: the
+    prefilter for ≤ 500 matches, else Chroma's own filter); without, the matrix ranked exactly in float32 for every
+    filter (the float16 first pass off). ``agreement``: same ids in the same order; ``not_worse``: the matrix's k-th
+    cosine is at least the other's (where they differ the other route missed a closer chunk); ``score_diff``: the
+    largest difference between their scores at the same rank. ``cpu``: the process's CPU time per search (every
+    thread), which load does not inflate as it does wall time."""
     embed_ms: list[float] = []
     times: dict[str, list[float]] = {m: [] for m in MODES}
+    cpu: dict[str, list[float]] = {m: [] for m in MODES}
     same: dict[str, list[bool]] = {f: [] for f in FILTERS}
     not_worse: dict[str, list[bool]] = {f: [] for f in FILTERS}
+    score_diff: dict[str, list[float]] = {f: [] for f in FILTERS}
     table = store.texts
     keeps = table.keeps_vectors
+    other = BEFORE if chroma else EXACT
     for n, (question, vaga_id, client) in enumerate(questions):
         t0 = time.perf_counter()
         vector = agent.embedder.embed([question])[0]
@@ -175,27 +183,33 @@ def measure(
             if where is None:
                 continue
             got = {}
-            for route in ((BEFORE, MATRIX) if n % 2 else (MATRIX, BEFORE)) if chroma else (MATRIX,):
-                table.keeps_vectors = keeps and route == MATRIX
-                t0 = time.perf_counter()
+            for route in (other, MATRIX) if n % 2 else (MATRIX, other):
+                table.keeps_vectors = keeps and route != BEFORE
+                table.matrix_state.use_first_pass = route == MATRIX
+                c0, t0 = time.process_time(), time.perf_counter()
                 got[route] = store.query(vector, k=k, where=where)
                 times[f"{name} [{route}]"].append(embed + (time.perf_counter() - t0) * 1000)
-            table.keeps_vectors = keeps
-            if not chroma:
-                continue
-            a, b = got[BEFORE], got[MATRIX]
+                cpu[f"{name} [{route}]"].append((time.process_time() - c0) * 1000)
+            table.keeps_vectors, table.matrix_state.use_first_pass = keeps, True
+            a, b = got[other], got[MATRIX]
             same[name].append([h.id for h in a] == [h.id for h in b])
             not_worse[name].append(len(b) >= len(a) and (not a or b[len(a) - 1].score >= a[-1].score - 1e-5))
+            score_diff[name].append(max((abs(x.score - y.score) for x, y in zip(a, b, strict=False)), default=0.0))
         if chroma:
             t0 = time.perf_counter()
             agent.retrieve(question, k=k)
             times["agent.retrieve"].append((time.perf_counter() - t0) * 1000)
     return {
         "embed": percentiles(embed_ms),
-        **{m: percentiles(v) for m, v in times.items() if v},
+        **{m: {**percentiles(v), **_cpu(cpu[m])} for m, v in times.items() if v},
         "agreement": {f: float(np.mean(v)) for f, v in same.items() if v},
         "not_worse": {f: float(np.mean(v)) for f, v in not_worse.items() if v},
+        "score_diff": {f: float(np.max(v)) for f, v in score_diff.items() if v},
     }
+
+
+def _cpu(ms: list[float]) -> dict[str, float]:
+    return {"cpu_p50_ms": statistics.median(ms), "cpu_p95_ms": float(np.percentile(ms, 95))} if ms else {}
 
 
 def matches(store: Any, questions: list[tuple[str, str | None, str | None]]) -> dict[str, int]:
@@ -293,6 +307,7 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
             base = mode.split(" [")[0]
             agree = r["latency"].get("agreement", {}).get(base) if mode.endswith(f"[{MATRIX}]") else None
             worse = r["latency"].get("not_worse", {}).get(base) if agree is not None else None
+            diff = r["latency"].get("score_diff", {}).get(base) if agree is not None else None
             if lat:
                 rows.append(
                     {
@@ -301,7 +316,9 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
                         "kind": KIND.get(base, ""),
                         "matches": f"{r['matches'][base]:,}" if base in r.get("matches", {}) else "",
                         **lat,
-                        "same": "" if agree is None else f"{agree:.0%} / {worse:.0%}",
+                        "same": ""
+                        if agree is None
+                        else f"{agree:.0%} / {worse:.0%}" + ("" if diff is None else f" (Δscore ≤ {diff:.1e})"),
                     }
                 )
     build = data["build"]
@@ -328,17 +345,22 @@ def render(data: dict[str, Any], *, plots: Plots, png: Path) -> str:
                     ("p50_ms", "p50 (ms)", ".1f"),
                     ("p95_ms", "p95 (ms)", ".1f"),
                     ("mean_ms", "mean (ms)", ".1f"),
-                    ("same", "same top-k as before / not worse"),
+                    ("cpu_p50_ms", "CPU p50 (ms)", ".1f"),
+                    ("cpu_p95_ms", "CPU p95 (ms)", ".1f"),
+                    ("same", "same top-k as the other route / not worse"),
                 ],
             ),
             "",
-            f"Filtered rows, both routes alternated per question: `[{BEFORE}]` is the route before the matrix (the "
+            f"Filtered rows, two routes alternated per question: `[{BEFORE}]` is the route before the matrix (the "
             "prefilter of recruta/ingest/prefilter.py: up to 500 matches listed by the text table and ranked exactly, "
             "more go to Chroma's own `where`, a scan of every chunk's metadata then a restricted HNSW walk); "
-            f"`[{MATRIX}]` is the shipped route (recruta/ingest/matrix.py): the filter's rows from in-memory codes, "
-            "ranked exactly from the float32 vector matrix beside the text table. 'same': identical top-k ids in order; "
-            "'not worse': the matrix's k-th cosine is at least the other route's (where they differ, Chroma's "
-            "approximate filtered walk missed a closer chunk). 'matches': the chunks the filter keeps at that size.",
+            f"`[{EXACT}]` (with `--matrix-only`, instead of it) ranks the filter's rows exactly from the float32 vector "
+            f"matrix beside the text table, for every filter; `[{MATRIX}]` is the shipped route "
+            "(recruta/ingest/matrix.py): the same, except that a filter keeping a large share of its record types' "
+            "rows is first scored from a float16 copy ordered by type, then ranked exactly in float32 within a proven "
+            "margin. 'same': identical top-k ids in order; 'not worse': the matrix's k-th cosine is at least the other "
+            "route's (where they differ, the other route missed a closer chunk); Δscore: the largest score difference "
+            "at one rank. 'matches': the chunks the filter keeps at that size. CPU: the process's CPU time per search.",
             *(per_type_text(r) for r in data["results"] if r.get("per_type")),
             "",
             plots.link(png, "retrieval latency against index size"),
@@ -358,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         "--matrix-only", action="store_true", help="grow the text table and its matrix only (no Chroma: matrix route)"
     )
     p.add_argument("--per-type", default="", help="record types to also measure as collections of their own (route a)")
+    p.add_argument(
+        "--grown", type=Path, default=None, help="keep the grown index in this folder and reuse it (default: temporary)"
+    )
     a = p.parse_args(argv)
     sizes = sorted(int(x) for x in (a.sizes or ("2000,10000,30000" if a.quick else "10000,100000,500000")).split(","))
     n_queries = a.queries or (10 if a.quick else 60)
@@ -379,8 +404,9 @@ def main(argv: list[str] | None = None) -> int:
         for item in (items * (1 + n_queries // max(1, len(items))))[:n_queries]:
             vaga = next((r.split(":")[1] for r in item.record_ids if r.startswith("vaga:")), None)
             questions.append((item.question, vaga, clients.get(vaga or "")))
-        client = make_client(settings, path=Path(tmp) / "grown")
+        client = make_client(settings, path=a.grown or Path(tmp) / "grown")
         store = Store(client, "grown")
+        store.prefilter = store.prefilter or a.matrix_only  # a reused --matrix-only index: Chroma left empty on purpose
         embedder = embedder_for(settings)
         batch = min(5000, client.get_max_batch_size())
         agent = RAGAgent(

@@ -17,7 +17,7 @@ from ingestion import ingest, open_index
 from recruta.core.settings import Settings
 from recruta.ingest import matrix as matrix_module
 from recruta.ingest.embeddings import embedder_for
-from recruta.ingest.matrix import Codes, VectorMatrix, nearest_rows
+from recruta.ingest.matrix import Codes, FirstPass, MatrixState, VectorMatrix, nearest_rows
 from recruta.ingest.store import Store, normalize_filter
 
 QUESTIONS = ("analista desenvolvedor java sap inglês", "quem foi contratado", "gerente de projetos avançado")
@@ -197,3 +197,143 @@ def test_codes_follow_chromas_semantics() -> None:
     assert rows({"$or": [{"type": "vaga"}, {"outcome": "withdrew"}]}) == [1, 4]
     assert rows({"type": "prospect", "outcome": "hired"}) == [2]
     assert codes.mask(normalize_filter({"vaga_id": "1"})) is None  # a key without codes
+
+
+# The float16 first pass (issue #17 part 3, broad filters at 500k chunks): the same top-k as the exact float32
+# ranking, and the route chosen by how large a share of its record types' rows a filter keeps.
+
+
+def clustered(rng: np.random.Generator, n: int, dim: int = 16) -> np.ndarray:
+    """Rows around a few centres, some exact copies and some nudged by less than float16's resolution, and a zero
+    row: many float16 scores tie or sit within the margin of the k-th."""
+    centres = rng.normal(size=(4, dim)).astype(np.float32)
+    rows = centres[rng.integers(0, 4, n)] + rng.normal(0, 0.05, (n, dim)).astype(np.float32)
+    rows[10:40] = rows[9]  # copies: ties
+    rows[40:80] = rows[9] + rng.normal(0, 1e-4, (40, dim)).astype(np.float32)  # closer than float16 tells apart
+    rows[3] = 0
+    return (rows * rng.uniform(0.5, 3, (n, 1))).astype(np.float32)  # norms other than 1
+
+
+def equal_top(got: list[tuple[int, float]], want: list[tuple[int, float]], *, k: int) -> None:
+    """The same top-k: the same ``k`` best scores (within float32 rounding: a sum over gathered rows may round its
+    last bit otherwise than over a contiguous slice, so rows tied at the k-th may be kept in other numbers) and the
+    same rows above the k-th score."""
+    best = [sorted((s for _, s in found), reverse=True)[:k] for found in (got, want)]
+    assert len(best[0]) == len(best[1]) == min(k, len(want))
+    assert np.allclose(best[0], best[1], rtol=0, atol=1e-6)
+    if want:
+        cut = best[1][-1] + 1e-6
+        assert {r for r, s in got if s > cut} == {r for r, s in want if s > cut}
+
+
+def with_types(n: int, types: list[str]) -> Codes:
+    return Codes.build(("type",), [(i + 1, types[i % len(types)]) for i in range(n)])
+
+
+@pytest.fixture
+def first_pass_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matrix_module, "FIRST_PASS_MIN", 0)
+    monkeypatch.setattr(matrix_module, "RERANK", 3)  # few rows ranked before the margin: the margin must do the rest
+
+
+def test_the_first_pass_gets_the_exact_top_k(tmp_path: Path, first_pass_everywhere: None) -> None:
+    rng = np.random.default_rng(1)
+    vectors = clustered(rng, 3000)
+    m = VectorMatrix(tmp_path / "vectors-x", vectors.shape[1])
+    m.write(np.arange(1, len(vectors) + 1), vectors)
+    codes = with_types(len(vectors), ["vaga", "prospect", "prospect", "candidato"])
+    fp = FirstPass.build(m, codes)
+    assert fp is not None and sorted(fp.parts) == [0, 1, 2]
+    type_column = codes.columns["type"]
+    queries = [vectors[9], vectors[50] * 7, rng.normal(size=vectors.shape[1]).astype(np.float32), -vectors[9]]
+    selections = {
+        "a whole type": np.flatnonzero(type_column == codes.values["type"]["prospect"]),
+        "part of a type": np.flatnonzero(type_column == codes.values["type"]["prospect"])[::3],
+        "two types, one of them whole": np.flatnonzero(type_column != codes.values["type"]["candidato"]),
+        "parts of every type": np.arange(0, len(vectors), 2),
+        "a few": np.array([3, 9, 11, 2999]),
+    }
+    for rows in selections.values():
+        reach = fp.reach(type_column, rows)
+        for q in queries:
+            for k in (1, 5, 40, 100):
+                want = nearest_rows(m.vectors, m.norms, rows, q, k=k)
+                got = fp.nearest(m, reach, rows, q, k=k)
+                equal_top(got, want, k=k)
+
+
+def test_the_route_is_chosen_by_the_filters_share_of_its_types(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(2)
+    vectors = clustered(rng, 4000)
+    m = VectorMatrix(tmp_path / "vectors-x", vectors.shape[1])
+    m.write(np.arange(1, len(vectors) + 1), vectors)
+    codes = with_types(len(vectors), ["vaga", "prospect", "prospect", "prospect"])
+    monkeypatch.setattr(matrix_module, "FIRST_PASS_MIN", 100)
+    passes: list[int] = []
+    real = FirstPass.nearest
+
+    def spy(self: FirstPass, *args: Any, **kw: Any) -> list[tuple[int, float]]:
+        passes.append(len(args[2]))
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(FirstPass, "nearest", spy)
+    state = MatrixState(matrix=m, codes=codes)
+    prospects = np.flatnonzero(codes.columns["type"] == codes.values["type"]["prospect"])
+    q = vectors[9]
+    share = matrix_module.FIRST_PASS_SHARE
+    cases = {
+        "a whole type": (prospects, True),
+        "half of a type": (prospects[::2], True),
+        "a share just above the threshold": (prospects[: int(share * len(prospects)) + 1], True),
+        "a share below it": (prospects[: int(share * len(prospects)) - 1], False),
+        "fewer rows than the minimum": (prospects[:99], False),
+    }
+    for name, (rows, first) in cases.items():
+        passes.clear()
+        got = state.nearest(m, codes, rows, q, k=5)
+        assert bool(passes) == first, name
+        equal_top(got, nearest_rows(m.vectors, m.norms, rows, q, k=5), k=5)
+    state.use_first_pass = False
+    passes.clear()
+    state.nearest(m, codes, prospects, q, k=5)
+    assert not passes
+
+
+def test_a_first_pass_off_its_margin_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    vectors = clustered(rng, 500)
+    m = VectorMatrix(tmp_path / "vectors-x", vectors.shape[1])
+    m.write(np.arange(1, len(vectors) + 1), vectors)
+    codes = with_types(len(vectors), ["vaga", "prospect"])
+    assert FirstPass.build(m, codes) is not None
+    real = FirstPass.scores
+    monkeypatch.setattr(FirstPass, "scores", lambda self, at, q: real(self, at, q) + matrix_module.MARGIN)
+    assert FirstPass.build(m, codes) is None  # a kernel less precise than the margin assumes: exact float32 only
+    monkeypatch.setattr(matrix_module, "FIRST_PASS_MIN", 0)
+    state = MatrixState(matrix=m, codes=codes)
+    rows = np.arange(len(vectors))
+    equal_top(
+        state.nearest(m, codes, rows, vectors[0], k=5), nearest_rows(m.vectors, m.norms, rows, vectors[0], k=5), k=5
+    )
+    assert state.first_pass is None and state.first_pass_tried
+    m.clear(np.array([7]))  # a row without its vector: no first pass either, and the exact route says so
+    assert FirstPass.build(m, codes) is None
+
+
+def test_every_filter_kind_through_the_first_pass(
+    indexed: tuple[Settings, Store], small_data: Path, first_pass_everywhere: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, store = indexed
+    assert store.texts is not None
+    monkeypatch.setattr(matrix_module, "FIRST_PASS_SHARE", 0.0)  # every filter through it
+    embedder = embedder_for(settings)
+    store.texts.matrix_state.first_pass, store.texts.matrix_state.first_pass_tried = None, False
+    used = 0
+    for where in filters(small_data).values():
+        inside = store.get(where=where, include_embeddings=True)
+        for question in QUESTIONS:
+            vector = np.asarray(embedder.embed([question])[0], np.float32)
+            for k in (1, 5, 50):
+                same(store.query(vector, k=k, where=where), exact(inside, vector, k=k))
+        used += store.texts.matrix_state.first_pass is not None
+    assert used == len(filters(small_data))

@@ -24,13 +24,25 @@ answers filters as before (the prefilter for a few matches, Chroma's filter othe
 missing (a run killed between the writes) sends a filter touching it to that older route too. A Chroma server (the
 Ray ingestion's target, recruta/ingest/distributed.py) keeps no text table, so no matrix: its own filter answers.
 The codes are loaded at the first filtered query (~2 s of CPU at 500k rows) and again after any write to the table.
+
+A broad filter (a whole record type, the not-hired: ~40% of the rows at 500k) is bound by memory bandwidth: 4 bytes
+x 384 per row of the span it touches, ~200 ms of CPU at 500k. For those, :class:`FirstPass` keeps in memory a
+float16 copy of the unit vectors ordered by record type (one contiguous partition per ``type``), built from the
+matrix at the first broad query after a load (~1-3 s of CPU at 500k, half the matrix's size in memory). A broad
+query scans only the partitions of the types its rows have, at half the bytes, then ranks exactly (float32, as
+step 2) the best :data:`RERANK` rows and every row whose float16 score is within :data:`MARGIN` of the exact
+``k``-th: float16 rounding moves a unit cosine by at most ~0.0015 (2^-11 relative per factor and for the result,
+fp32 accumulation), checked on a sample when the copy is built, so the result is still the exact top ``k``. Which
+route a filter takes is chosen by its row count against the rows of the partitions it touches
+(:data:`FIRST_PASS_SHARE`): the hires or a type plus an id stay on the exact gather.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +50,26 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BLOCK", "Codes", "VectorMatrix", "nearest_rows", "stem_for"]
+__all__ = [
+    "BLOCK",
+    "FIRST_PASS_SHARE",
+    "MARGIN",
+    "RERANK",
+    "Codes",
+    "FirstPass",
+    "MatrixState",
+    "VectorMatrix",
+    "nearest_rows",
+    "stem_for",
+]
 
 BLOCK = 8192  # rows per matrix-vector product: 12 MB of float32 at 384 dimensions, within a core's L2+L3 reach
 _ABSENT = -1.0  # the norm of a row without a vector
 _GROW = 4096  # rows added at least when the files grow
+FIRST_PASS_SHARE = 0.125  # the float16 first pass when a filter keeps at least this share of its partitions' rows
+FIRST_PASS_MIN = 20_000  # … and at least this many rows (below, the exact gather costs a few ms at most)
+RERANK = 200  # rows ranked exactly after the first pass before its margin is applied
+MARGIN = 2.0**-8  # bound on |float16 cosine - float32 cosine| for unit vectors (~0.0015 derived, 2.6x headroom)
 
 
 class VectorMatrix:
@@ -213,6 +240,197 @@ def nearest_rows(
         keep = all_scores >= np.partition(all_scores, len(all_scores) - k)[len(all_scores) - k]
         all_rows, all_scores = all_rows[keep], all_scores[keep]
     return [(int(r), float(s)) for r, s in zip(all_rows, all_scores, strict=True)]
+
+
+def _exact(vectors: np.ndarray, norms: np.ndarray, rows: np.ndarray, q: np.ndarray, qnorm: float) -> np.ndarray:
+    """The float32 cosines of ``rows`` (ascending), by the formula :func:`nearest_rows` uses."""
+    scale = norms[rows] * qnorm
+    if np.any(scale < 0):
+        raise LookupError("a row without its vector")
+    dots: np.ndarray = vectors[rows] @ q
+    return dots / np.where(scale == 0, 1.0, scale)
+
+
+def _top(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The best ``k`` with every row tied with the ``k``-th."""
+    if len(scores) > k:
+        keep = scores >= np.partition(scores, len(scores) - k)[len(scores) - k]
+        return rows[keep], scores[keep]
+    return rows, scores
+
+
+@dataclass(frozen=True)
+class FirstPass:
+    """Every present row's unit vector in float16, ordered by record type: ``order[i]`` is the matrix row of
+    position ``i``, and the rows of type code ``t`` (``-1``: no type) are positions ``parts[t]``."""
+
+    half: Any  # torch.Tensor [present rows, dim], float16
+    order: np.ndarray  # int64 matrix row per position
+    parts: dict[int, tuple[int, int]]  # type code -> [lo, hi) positions
+
+    @classmethod
+    def build(cls, matrix: VectorMatrix, codes: Codes, *, key: str = "type") -> FirstPass | None:
+        """From the matrix's present rows (None when a table row has no vector, or float16 products on this
+        machine are not within :data:`MARGIN` of float32 ones)."""
+        import torch
+
+        present = np.flatnonzero(codes.rows)
+        if len(present) and (int(present[-1]) >= matrix.rows or np.any(matrix.norms[present] < 0)):
+            return None
+        column = codes.columns[key][present]
+        sort = np.argsort(column, kind="stable")
+        order = present[sort]
+        bounds = np.flatnonzero(np.diff(column[sort])) + 1
+        starts = np.concatenate(([0], bounds)).astype(np.int64)
+        ends = np.concatenate((bounds, [len(order)])).astype(np.int64)
+        parts = {int(column[sort][lo]): (int(lo), int(hi)) for lo, hi in zip(starts, ends, strict=True) if hi > lo}
+        half = torch.empty((len(order), matrix.dim), dtype=torch.float16)
+        for lo in range(0, len(order), BLOCK):
+            rows = order[lo : lo + BLOCK]
+            unit = matrix.vectors[rows] / np.where(matrix.norms[rows] == 0, 1.0, matrix.norms[rows])[:, None]
+            half[lo : lo + len(rows)] = torch.from_numpy(np.ascontiguousarray(unit, dtype=np.float32))
+        made = cls(half=half, order=order, parts=parts)
+        return made if made._within_margin(matrix) else None
+
+    def _within_margin(self, matrix: VectorMatrix) -> bool:
+        """float16 scores of a sample of rows against float32 ones, for random queries: within a quarter of the
+        margin (the bound derived for an fp32-accumulating product), else this machine's kernel is not trusted."""
+        rng = np.random.default_rng(0)
+        at = rng.choice(len(self.order), size=min(256, len(self.order)), replace=False)
+        if not len(at):
+            return True
+        for _ in range(4):
+            q = rng.normal(size=matrix.dim).astype(np.float32)
+            q /= np.linalg.norm(q)
+            rows = self.order[at]
+            exact = _exact(matrix.vectors, matrix.norms, rows, q, 1.0)
+            approx = self.scores(at, q)
+            if float(np.max(np.abs(approx - exact))) > MARGIN / 4:
+                log.warning("float16 products are not within the margin here: filtered search stays exact float32")
+                return False
+        return True
+
+    def scores(self, positions: np.ndarray | slice, unit: np.ndarray) -> np.ndarray:
+        """float16 cosines of the positions to the unit query ``unit``, as float32."""
+        import torch
+
+        q = torch.from_numpy(np.ascontiguousarray(unit, dtype=np.float32)).to(torch.float16)
+        block = self.half[positions] if isinstance(positions, slice) else self.half[torch.from_numpy(positions)]
+        out: np.ndarray = torch.mv(block, q).float().numpy()
+        return out
+
+    def reach(self, type_column: np.ndarray, rows: np.ndarray) -> list[tuple[int, int, bool]]:
+        """The partitions (``[lo, hi)`` positions) holding ``rows``, and whether ``rows`` hold all of each."""
+        counts = np.bincount(type_column[rows] + 1, minlength=1)
+        out = []
+        for t in np.flatnonzero(counts):
+            lo, hi = self.parts.get(int(t) - 1, (0, 0))
+            out.append((lo, hi, int(counts[t]) == hi - lo))
+        return out
+
+    def nearest(
+        self,
+        matrix: VectorMatrix,
+        reach: list[tuple[int, int, bool]],
+        rows: np.ndarray,
+        vector: np.ndarray,
+        *,
+        k: int,
+    ) -> list[tuple[int, float]]:
+        """:func:`nearest_rows`' answer for ``rows`` (ascending, all within ``reach``, the first pass built from the
+        codes they come from): float16 scores over the partitions, then float32 ones for the best :data:`RERANK` and
+        every row within :data:`MARGIN` of the exact ``k``-th."""
+        import torch
+
+        if not len(rows) or k <= 0:
+            return []
+        if int(rows[-1]) >= matrix.rows or sum(hi - lo for lo, hi, _ in reach) < len(rows):
+            raise LookupError("rows outside the first pass")
+        q = np.asarray(vector, dtype=np.float32).reshape(-1)
+        qnorm = float(np.linalg.norm(q)) or 1.0
+        half_q = torch.from_numpy(q / qnorm).to(torch.float16)
+        member: np.ndarray | None = None
+        parts, positions = [], []
+        for lo, hi, whole in reach:
+            approx = torch.mv(self.half[lo:hi], half_q).float()
+            if not whole:  # the rows of this partition the filter leaves out score -inf
+                if member is None:
+                    member = np.zeros(matrix.rows, dtype=bool)
+                    member[rows] = True
+                approx.masked_fill_(torch.from_numpy(~member[self.order[lo:hi]]), -np.inf)
+            parts.append(approx)
+            positions.append(self.order[lo:hi])
+        approx = parts[0] if len(parts) == 1 else torch.cat(parts)
+        order = positions[0] if len(positions) == 1 else np.concatenate(positions)
+        first = torch.topk(approx, min(len(rows), max(RERANK, k)), sorted=False).indices.numpy()
+        picked = np.sort(order[first])
+        scores = _exact(matrix.vectors, matrix.norms, picked, q, qnorm)
+        if len(picked) < len(rows):  # then k or more picked: any row within the margin of their k-th may beat it
+            kth = float(np.partition(scores, len(scores) - k)[len(scores) - k])
+            close = approx.numpy() + MARGIN >= kth  # the rows left out score -inf: never close
+            close[first] = False
+            near = np.sort(order[np.flatnonzero(close)])
+            picked = np.concatenate((picked, near))
+            scores = np.concatenate((scores, _exact(matrix.vectors, matrix.norms, near, q, qnorm)))
+        top_rows, top_scores = _top(picked, scores, k)
+        return [(int(r), float(s)) for r, s in zip(top_rows, top_scores, strict=True)]
+
+
+@dataclass
+class MatrixState:
+    """What a text table keeps in memory for its matrix: the matrix, the codes of its rows' indexed keys and the
+    first pass built from both, and when they were loaded (``seen``: this connection's own writes, ``version``, and
+    SQLite's ``data_version``, which counts other connections' writes)."""
+
+    version: int = 0
+    seen: tuple[int, int] | None = None
+    codes: Codes | None = None
+    matrix: VectorMatrix | None = None
+    first_pass: FirstPass | None = None
+    first_pass_tried: bool = False
+    use_first_pass: bool = True  # False: every filter by the exact gather (benchmarks compare both)
+    _building: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def wrote(self) -> None:
+        self.version += 1
+
+    def stale(self, data_version: int) -> bool:
+        return (self.version, data_version) != self.seen or self.codes is None
+
+    def load(self, codes: Codes, data_version: int) -> None:
+        self.codes, self.seen = codes, (self.version, data_version)
+        self.first_pass, self.first_pass_tried = None, False
+        if self.matrix is not None:
+            self.matrix.refresh()
+
+    def drop(self) -> None:
+        """Forget the matrix (the table's rows were renumbered)."""
+        self.matrix, self.first_pass, self.first_pass_tried, self.codes, self.seen = None, None, False, None, None
+
+    def nearest(
+        self, matrix: VectorMatrix, codes: Codes, rows: np.ndarray, vector: np.ndarray, *, k: int
+    ) -> list[tuple[int, float]]:
+        """The best ``k`` of ``rows`` (of ``codes``, as loaded with ``matrix``) as :func:`nearest_rows`, through the float16 first pass when they are a large
+        share of the partitions they touch (:data:`FIRST_PASS_SHARE`), else by the exact gather."""
+        first_pass = self.first_pass if self.codes is codes else None
+        if self.use_first_pass and len(rows) >= FIRST_PASS_MIN and "type" in codes.columns:
+            if first_pass is None and not self.first_pass_tried:
+                with self._building:  # one build per load, however many queries wait for it
+                    if not self.first_pass_tried and self.codes is codes:
+                        self.first_pass, self.first_pass_tried = _first_pass(matrix, codes), True
+                    first_pass = self.first_pass if self.codes is codes else None
+            if first_pass is not None:
+                reach = first_pass.reach(codes.columns["type"], rows)
+                if len(rows) >= FIRST_PASS_SHARE * sum(hi - lo for lo, hi, _ in reach):
+                    return first_pass.nearest(matrix, reach, rows, vector, k=k)
+        return nearest_rows(matrix.vectors, matrix.norms, rows, vector, k=k)
+
+
+def _first_pass(matrix: VectorMatrix, codes: Codes) -> FirstPass | None:
+    try:
+        return FirstPass.build(matrix, codes)
+    except ImportError:  # no torch: exact float32 only
+        return None
 
 
 def stem_for(texts_path: Path) -> Path:

@@ -30,7 +30,7 @@ import numpy as np
 from recruta.core.errors import InvalidInput, Unavailable
 from recruta.core.settings import Settings, quiet_telemetry
 from recruta.ingest.documents import Document, candidate_documents, prospect_document, vaga_documents
-from recruta.ingest.matrix import Codes, VectorMatrix, nearest_rows, stem_for
+from recruta.ingest.matrix import Codes, MatrixState, VectorMatrix, stem_for
 
 log = logging.getLogger(__name__)
 
@@ -238,10 +238,7 @@ class TextTable:
         self.keeps_vectors = self.lexical and bool(
             self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vec_info'").fetchone()
         )  # whether this table keeps the chunk vectors (recruta/ingest/matrix.py): made empty by this version
-        self._version = 0  # this connection's own writes (PRAGMA data_version counts only other connections')
-        self._seen: tuple[int, int] | None = None
-        self._codes: Codes | None = None
-        self._matrix: VectorMatrix | None = None
+        self.matrix_state = MatrixState()  # the matrix, its rows' filter codes and when they were loaded
 
     def put(
         self,
@@ -256,7 +253,7 @@ class TextTable:
         metas = metadatas if metadatas is not None else [{}] * len(ids)
         with self._lock, self._db:
             self._db.execute("BEGIN")
-            self._version += 1
+            self.matrix_state.wrote()
             self._db.executemany("INSERT OR REPLACE INTO texts (id, text) VALUES (?, ?)", zip(ids, texts, strict=True))
             if self.lexical:
                 rows = np.asarray(self._index(ids, texts, metas), dtype=np.int64)
@@ -286,8 +283,8 @@ class TextTable:
     def _vectors(self, sample: np.ndarray | None) -> VectorMatrix | None:
         """The matrix (the caller holds the lock); None if the table keeps none, or none yet and ``sample`` (the
         vectors about to be written) does not say its width."""
-        if self._matrix is not None:
-            return self._matrix
+        if self.matrix_state.matrix is not None:
+            return self.matrix_state.matrix
         if not self.keeps_vectors:
             return None
         row = self._db.execute("SELECT dim FROM vec_info").fetchone()
@@ -296,8 +293,8 @@ class TextTable:
                 return None
             self._db.execute("INSERT INTO vec_info (dim) VALUES (?)", (int(sample.shape[1]),))
             row = (int(sample.shape[1]),)
-        self._matrix = VectorMatrix(stem_for(self.path), int(row[0]))
-        return self._matrix
+        self.matrix_state.matrix = VectorMatrix(stem_for(self.path), int(row[0]))
+        return self.matrix_state.matrix
 
     def vectors(self, ids: Sequence[str]) -> np.ndarray:
         """The matrix's vectors of ``ids`` (rows of zeros for ids it lacks)."""
@@ -327,16 +324,14 @@ class TextTable:
         if not self.keeps_vectors:
             return None
         with self._lock:
-            seen = (self._version, int(self._db.execute("PRAGMA data_version").fetchone()[0]))
-            if seen != self._seen or self._codes is None:
+            state, data_version = self.matrix_state, int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            if state.stale(data_version):
                 keys = ", ".join(_meta_field(key, alias="") for key in INDEXED_KEYS)
                 table = self._db.execute(f"SELECT n, {keys} FROM lex_rows").fetchall()
-                self._codes, self._seen = Codes.build(INDEXED_KEYS, table), seen
-                if self._matrix is not None:
-                    self._matrix.refresh()
-            codes, matrix = self._codes, self._vectors(None)
-        mask = codes.mask(where)
-        if mask is None:
+                state.load(Codes.build(INDEXED_KEYS, table), data_version)
+            codes, matrix = state.codes, self._vectors(None)
+        mask = None if codes is None else codes.mask(where)
+        if codes is None or mask is None:
             return None
         rows = np.flatnonzero(mask)
         if not len(rows):
@@ -344,7 +339,7 @@ class TextTable:
         if matrix is None:
             return None  # rows, but no vector written yet
         try:
-            found = nearest_rows(matrix.vectors, matrix.norms, rows, np.asarray(vector, np.float32), k=k)
+            found = state.nearest(matrix, codes, rows, np.asarray(vector, np.float32), k=k)
         except LookupError:
             return None
         scores = {row + 1: score for row, score in found}
@@ -368,7 +363,7 @@ class TextTable:
         with self._lock, self._db:
             self._db.execute("BEGIN")
             self._db.executemany("DELETE FROM texts WHERE id = ?", ((i,) for i in ids))
-            self._version += 1
+            self.matrix_state.wrote()
             if self.lexical:
                 gone = []
                 for i in ids:
@@ -395,11 +390,12 @@ class TextTable:
             ids = [r[0] for r in self._db.execute("SELECT id FROM texts ORDER BY id")]
         with self._lock, self._db:
             self._db.execute("BEGIN")
-            self._version += 1
+            self.matrix_state.wrote()
             self._db.execute("DELETE FROM lex_rows")
             self._db.execute("DELETE FROM lex")
             self._db.execute("DROP TABLE IF EXISTS vec_info")  # rows renumbered: a matrix would be misaligned
-            self._matrix, self.keeps_vectors = None, False
+            self.matrix_state.drop()
+            self.keeps_vectors = False
         for start in range(0, len(ids), batch):
             part = ids[start : start + batch]
             texts, metas = self.get(part), metadata(part)
