@@ -337,3 +337,11 @@ def test_every_filter_kind_through_the_first_pass(
                 same(store.query(vector, k=k, where=where), exact(inside, vector, k=k))
         used += store.texts.matrix_state.first_pass is not None
     assert used == len(filters(small_data))
+
+
+def test_the_setting_switches_the_first_pass_off_for_an_opened_index(indexed: tuple[Settings, Store]) -> None:
+    settings, _ = indexed
+    on = open_index(settings, embedder_for(settings), create=False)
+    off = open_index(settings.model_copy(update={"filter_first_pass": False}), embedder_for(settings), create=False)
+    assert on.texts is not None and off.texts is not None
+    assert on.texts.matrix_state.use_first_pass and not off.texts.matrix_state.use_first_pass

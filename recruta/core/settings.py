@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # Ingestion writes batch n to the store in a writer thread while batch n+1 is embedded (recruta/ingest/writer.py,
     # bench/ingest.py); False writes each batch in turn, in the main thread. The index ends the same either way.
     ingest_overlap: bool = True
+    # Broad filters (a whole record type, the not-hired) scored first from a float16 copy of the vectors, then ranked
+    # exactly (recruta/ingest/matrix.py: the same top-k; ~0.73 KB of RAM per chunk, 366 MB at 500k chunks, per
+    # process). False: every filter by the exact float32 gather (slower for broad filters, no copy in memory).
+    filter_first_pass: bool = True
 
     # The answer planner's records tables of indexes on a Chroma server (recruta/answer/table.py table_path): None is
     # home/records. Point ingestion and the served replicas at one shared folder (a volume: deploy/) so that the
