@@ -228,6 +228,10 @@ class VagaIndex:
     def known(self, word: str) -> bool:
         return word in self.idf
 
+    def together(self, a: str, b: str) -> bool:
+        """Whether some vaga's title holds both title words."""
+        return bool(set(self.postings.get(a, ())) & set(self.postings.get(b, ())))
+
     def score(self, description: list[str], allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(vaga id, score in 0..1) of the vagas whose title shares a word with ``description``, best first.
 

@@ -28,7 +28,7 @@ from recruta.answer.cues import (
     cues,
 )
 from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in, words
-from recruta.text.fold import fold
+from recruta.text.fold import STOPWORDS, fold
 
 
 @dataclass(kw_only=True)
@@ -226,7 +226,22 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
             and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in (i - 1, i + 1))
         )
 
-    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w)]
+    def paired_frame(i: int, w: str) -> bool:
+        """A frame word however written ("recrutador cloud") next to a title word that some vaga's title holds
+        together with it is the title's; vaga and stop words never are."""
+        return (
+            i not in covered
+            and w not in STOPWORDS
+            and w not in cue_words
+            and not VAGA_WORDS.search(w)
+            and vagas.known(_title(w))
+            and any(
+                0 <= j < len(toks) and plain(j, toks[j]) and vagas.together(_title(w), _title(toks[j]))
+                for j in (i - 1, i + 1)
+            )
+        )
+
+    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w) or paired_frame(i, w)]
     masked = _mask(toks, mentions)
     return Parsed(
         question=question,

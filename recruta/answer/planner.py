@@ -321,6 +321,10 @@ class Planner:
             ):
                 # "Em que cidade vive X?" asks the profile, whatever "em que" says elsewhere
                 return Plan(intent="candidate_profile", candidates=candidates[:1], field=asked)
+            if not vaga.ids and _levels_only(p):
+                # "¿X es junior, pleno o senior?", "is X a senior?": level words alone describe no vaga, they ask
+                # the person's level
+                return Plan(intent="candidate_profile", candidates=candidates[:1], field="level")
             # a person and a vaga, nothing asked of the person ("X na vaga de Y?"): how the application stands
             described = (vaga.ids or vaga.title) and not _field(_untitled(p), CANDIDATE_CUES)
             if STATUS.search(q) or HIRE.search(hire_q) or described:
@@ -427,6 +431,14 @@ def _cue_text(p: Parsed) -> str:
         if len(skill.split()) > 1:
             q = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", q)
     return q
+
+
+def _levels_only(p: Parsed) -> bool:
+    """Whether the words left of the question's description are level words alone ("junior, pleno o senior")."""
+    from recruta.answer.entities import title_word
+
+    level_titles = {title_word(w) for ws in lexicon()["levels"].values() for w in ws}
+    return bool(p.description) and bool(p.levels) and set(p.description) <= level_titles
 
 
 def _staff_named(m: Mention) -> bool:
