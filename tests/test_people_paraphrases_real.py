@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 PARAPHRASES = ROOT / "tests" / "data" / "people_paraphrases_real.json"
 DATA = {"decision": ROOT.parent / "shared" / "data" / "decision", "sample": ROOT / "data"}
-BATCHES = ("batch1", "batch2")
+BATCHES = ("batch1", "batch2", "batch3", "batch4")
 PER_TEMPLATE = 2  # records each paraphrase is asked about
 SEED = 13
 KINDS = {"hired", "application_status", "candidate_by_name", "compare", "candidate_search"}
@@ -112,14 +112,20 @@ def _answerer(data: str) -> Any:
 
 
 def ask(p: Paraphrase, item: Any) -> tuple[str, Any]:
-    """The answer the agent would give from the records table ("" when nothing plans), and the judge's verdict."""
+    """The answer the agent would give from the records table ("" when nothing plans), and the judge's verdict;
+    an answer in another language than the question's is wrong too (issue 13's parity)."""
+    from dataclasses import replace
+
     from recruta.rag.judge import judge
     from recruta.rag.prompting import prompt_language
 
     _, names = _facts_and_names(p.data)
     got = _answerer(p.data).answer(item.question, lang=prompt_language(item.question))
     text = got.text if got is not None else ""
-    return text, judge(item.expected, text, question=item.question, lang=item.lang, names=names)
+    verdict = judge(item.expected, text, question=item.question, lang=item.lang, names=names)
+    if verdict.correct and got is not None and got.language != item.lang:
+        verdict = replace(verdict, correct=False, reason=f"answered in {got.language}")
+    return text, verdict
 
 
 needs_decision = pytest.mark.skipif(not DATA["decision"].is_dir(), reason="the real Decision slices are not here")

@@ -28,7 +28,8 @@ _CUES: dict[str, frozenset[str]] = {
         "foi nivel exigido ingles atividades principais conhecimento conhecimentos tecnicos contratado situacao "
         "ao aos pelo pela pelos pelas voce tambem atuar ate isso sua seu ou mais "
         # recruiters' questions
-        "quantos quantas vagas cidade recrutador candidaturas contratacoes alguem temos dominem saibam tenham"
+        "quantos quantas vagas cidade recrutador candidaturas contratacoes alguem temos dominem saibam tenham "
+        "fala falam intermediario fluente avancado"
     ),
     "en": wordset(
         "the a an of is are what which who was for with required level english job candidate skills hired main "
@@ -36,7 +37,8 @@ _CUES: dict[str, frozenset[str]] = {
         "work team "
         # recruiters' questions
         "many much has have any anyone someone from by at where when there need got jobs openings positions "
-        "vacancies candidates hires most people show profiles please find list give tell"
+        "vacancies candidates hires most people show profiles please find list give tell speak speaks education "
+        "location located approved or not"
     ),
     "es": wordset(
         "el la los las un una de del que no para con cual cuales quien es son fue nivel requerido ingles puesto "
@@ -44,7 +46,7 @@ _CUES: dict[str, frozenset[str]] = {
         "trabajo desarrollo empresa "
         # recruiters' questions
         "cuantos cuantas cuanto vacante vacantes puestos ciudad reclutador postulaciones alguien tenemos hay tiene "
-        "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado"
+        "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado habla hablan intermedio fluido"
     ),
 }
 
