@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,6 @@ def _facts_and_names(data: str) -> tuple[Any, Any]:
 
 def items_of(p: Paraphrase) -> list[Any]:
     """The template filled from its records (``PER_TEMPLATE`` distinct subjects), each with its expected answer."""
-    from dataclasses import replace
-
     from recruta.rag import evalset
 
     facts, _ = _facts_and_names(p.data)
@@ -114,8 +113,6 @@ def _answerer(data: str) -> Any:
 def ask(p: Paraphrase, item: Any) -> tuple[str, Any]:
     """The answer the agent would give from the records table ("" when nothing plans), and the judge's verdict;
     an answer in another language than the question's is wrong too (issue 13's parity)."""
-    from dataclasses import replace
-
     from recruta.rag.judge import judge
     from recruta.rag.prompting import prompt_language
 
@@ -153,6 +150,42 @@ def test_each_paraphrase_is_answered_right(p):
         text, verdict = ask(p, item)
         if not verdict.correct:
             wrong.append(f"{item.question!r} → {text[:200]!r} ({verdict.reason}; expected {item.reference!r})")
+    assert not wrong, "\n".join(wrong)
+
+
+@needs_decision
+def test_a_name_inside_a_job_title_is_the_title_not_that_person():
+    """Requisition titles name people ("Assistente Operações RH - Verzani - Replace - Juliana Garcia Buson"; a
+    Juliana Garcia applied elsewhere; "… - Replace - Letícia Cebim Dela Croce", nobody on file): asked who was hired
+    for such a job, the answer is that job's hires, not that person's application or "not in the records"."""
+    from recruta.rag import evalset
+    from recruta.rag.evalset.fills import _hired_fill
+    from recruta.rag.evalset.templates import Template
+    from recruta.text.fold import fold
+
+    facts, _ = _facts_and_names("decision")
+    people = {tuple(fold(p.nome).casefold().split()[-2:]) for p in facts.people.values() if len(p.nome.split()) >= 2}
+    jobs = [
+        j
+        for j in sorted(facts.jobs.values(), key=lambda j: j.id)
+        if j.apps
+        and [m.id for m in facts.jobs_matching(titulo=j.titulo)] == [j.id]
+        and (
+            any(" ".join(n) in fold(j.titulo).casefold() for n in people)
+            or re.search(r"\b(?:replace|substitui\w*)\b", fold(j.titulo).casefold())
+        )
+    ]
+    assert len(jobs) >= 3
+    wrong = []
+    for job in jobs[:6]:
+        for lang, text in (("en", "who got the {titulo} job?"), ("pt", "quem foi contratado pra {titulo}?")):
+            t = Template(kind="hired", intent="hired", lang=lang, text=text)
+            item = evalset._item(t, _hired_fill(facts, job, {"titulo": job.titulo}, lang), "dev")
+            p = Paraphrase(t, "decision", lang == "pt", "names-in-titles")
+            item = replace(item, question=casual(item.question)) if p.casual else item
+            answer, verdict = ask(p, item)
+            if not verdict.correct:
+                wrong.append(f"{item.question!r} → {answer[:160]!r} ({verdict.reason})")
     assert not wrong, "\n".join(wrong)
 
 

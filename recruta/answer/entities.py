@@ -230,7 +230,17 @@ class VagaIndex:
 
     def together(self, a: str, b: str) -> bool:
         """Whether some vaga's title holds both title words."""
-        return bool(set(self.postings.get(a, ())) & set(self.postings.get(b, ())))
+        return self.holds([a, b])
+
+    def holds(self, title_words: list[str]) -> bool:
+        """Whether some vaga's title holds every one of ``title_words`` (none: False)."""
+        common: set[int] | None = None
+        for w in dict.fromkeys(title_words):
+            found = set(self.postings.get(w, ()))
+            common = found if common is None else common & found
+            if not common:
+                return False
+        return bool(common)
 
     def score(self, description: list[str], allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(vaga id, score in 0..1) of the vagas whose title shares a word with ``description``, best first.

@@ -174,6 +174,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     codes = [v for v in refs["vaga_id"] if v not in vagas.positions and vagas.known(v)]
     refs["vaga_id"] = [v for v in refs["vaga_id"] if v not in codes]
     toks, mentions = gazetteer.find(question)
+    mentions = _names_in_titles(toks, mentions, vagas)
     id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
     # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
     dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
@@ -261,6 +262,23 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         toks=toks,
         month=_MONTHS[month_m.group(1)] if month_m else None,
     )
+
+
+_PERSON_KINDS = frozenset({"candidate", "recruiter", "analyst"})
+
+
+def _names_in_titles(toks: list[str], mentions: list[Mention], vagas: VagaIndex) -> list[Mention]:
+    """A person's name that a job title holds as written with the question's other title words ("Assistente
+    Operações RH - Verzani - Replace - Juliana Garcia Buson") is the title's, not that person."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    rest = [_title(w) for i, w in enumerate(toks) if i not in covered and w not in FRAME and vagas.known(_title(w))]
+    if len(rest) < 2:
+        return mentions
+    return [
+        m
+        for m in mentions
+        if not (set(m.kinds) <= _PERSON_KINDS and vagas.holds([*rest, *(_title(w) for w in toks[m.start : m.end])]))
+    ]
 
 
 def title_cased(question: str) -> set[str]:

@@ -50,7 +50,7 @@ from recruta.answer.cues import (
     WHO_ASK,
     WHO_NOT_HIRE,
 )
-from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, name_words, skills_in
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, name_words, skills_in, title_words
 from recruta.answer.examples import example_vectors, nearest_example
 from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
@@ -236,6 +236,8 @@ class Planner:
         if NOT_HELD.search(unnamed) or paid:
             return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
+        # "… - Replace - Letícia Cebim Dela Croce": a name a job title holds as written with the description
+        unknown = [u for u in unknown if not self.vagas.holds([*p.description, *title_words(u)])]
         if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
             return Plan(intent="candidate_profile", candidates=(unknown[0],), field="summary")
         names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text for m in people)
