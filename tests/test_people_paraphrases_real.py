@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 PARAPHRASES = ROOT / "tests" / "data" / "people_paraphrases_real.json"
 DATA = {"decision": ROOT.parent / "shared" / "data" / "decision", "sample": ROOT / "data"}
-BATCHES = ("batch1", "batch2", "batch3", "batch4")
+BATCHES = ("batch1", "batch2", "batch3", "batch4", "batch5")
 PER_TEMPLATE = 2  # records each paraphrase is asked about
 SEED = 13
 KINDS = {"hired", "application_status", "candidate_by_name", "compare", "candidate_search"}

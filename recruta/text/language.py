@@ -46,7 +46,7 @@ _CUES: dict[str, frozenset[str]] = {
         "trabajo desarrollo empresa "
         # recruiters' questions
         "cuantos cuantas cuanto vacante vacantes puestos ciudad reclutador postulaciones alguien tenemos hay tiene "
-        "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado habla hablan intermedio fluido"
+        "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado habla hablan intermedio fluido estudios"
     ),
 }
 
