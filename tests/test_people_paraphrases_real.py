@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 PARAPHRASES = ROOT / "tests" / "data" / "people_paraphrases_real.json"
 DATA = {"decision": ROOT.parent / "shared" / "data" / "decision", "sample": ROOT / "data"}
-BATCHES = ("batch1", "batch2", "batch3", "batch4", "batch5")
+BATCHES = ("batch1", "batch2", "batch3", "batch4", "batch5", "batch6")
 PER_TEMPLATE = 2  # records each paraphrase is asked about
 SEED = 13
 KINDS = {"hired", "application_status", "candidate_by_name", "compare", "candidate_search"}
@@ -125,6 +125,12 @@ def ask(p: Paraphrase, item: Any) -> tuple[str, Any]:
     return text, verdict
 
 
+# phrasings still answered wrong on purpose-kept fills (strict: the day they pass, the mark must go)
+KNOWN_GAPS = {
+    "¿cuál es la profesión de {nome}?": "the record's professional title is a LinkedIn address, which answers "
+    "redact ([LINK]) by design: the evaluation set's expected value cannot be stated",
+}
+
 needs_decision = pytest.mark.skipif(not DATA["decision"].is_dir(), reason="the real Decision slices are not here")
 
 
@@ -134,14 +140,23 @@ def test_the_set_covers_the_people_kinds_in_three_languages_mostly_on_the_real_s
     langs = Counter(p.template.lang for p in ps)
     assert set(langs) == {"pt", "en", "es"} and min(langs.values()) >= len(ps) // 5
     assert sum(p.data == "decision" for p in ps) >= 0.7 * len(ps)
-    assert len({p.template.text for p in ps}) == len(ps)
+    assert len({p.template.text for p in ps}) == len(ps) and set(KNOWN_GAPS) <= {p.template.text for p in ps}
     from recruta.rag.evalset.templates import project_templates
 
     assert not {p.template.text for p in ps} & {t.text for t in project_templates()}  # our own phrasings
 
 
 @needs_decision
-@pytest.mark.parametrize("p", paraphrases(), ids=paraphrase_id)
+@pytest.mark.parametrize(
+    "p",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[p.template.text]))
+        if p.template.text in KNOWN_GAPS
+        else p
+        for p in paraphrases()
+    ],
+    ids=paraphrase_id,
+)
 def test_each_paraphrase_is_answered_right(p):
     items = items_of(p)
     assert items, f"the records fill no question for {p.template.text!r}"

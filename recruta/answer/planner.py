@@ -329,7 +329,10 @@ class Planner:
                 return Plan(intent="candidate_profile", candidates=candidates[:1], field="level")
             # a person and a vaga, nothing asked of the person ("X na vaga de Y?"): how the application stands
             described = (vaga.ids or vaga.title) and not _field(_untitled(p), CANDIDATE_CUES)
-            if STATUS.search(q) or HIRE.search(hire_q) or described:
+            # "where did X land in the T process?": a process word with the vaga named asks the status, whatever
+            # "where" says elsewhere
+            in_process = bool(STATUS_STRONG.search(q)) and bool(vaga.ids or vaga.title)
+            if STATUS.search(q) or HIRE.search(hire_q) or described or in_process:
                 return Plan(intent="applicant_status", candidates=candidates[:1], vaga=None if vaga.empty() else vaga)
             return Plan(
                 intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"

@@ -38,7 +38,7 @@ _CUES: dict[str, frozenset[str]] = {
         # recruiters' questions
         "many much has have any anyone someone from by at where when there need got jobs openings positions "
         "vacancies candidates hires most people show profiles please find list give tell speak speaks education "
-        "location located approved or not"
+        "location located approved or not hire"
     ),
     "es": wordset(
         "el la los las un una de del que no para con cual cuales quien es son fue nivel requerido ingles puesto "
