@@ -328,6 +328,20 @@ def test_by_name_unanswerable_and_ambiguous(tiny):
     }
 
 
+def test_a_free_text_skills_field_is_not_asked_as_a_list(tiny):
+    """The real slices' skills field is often prose ("Curso de Java e Orientação Objetos. (Alura) …"): its short
+    comma items are a part of it, and an answer stating the whole field would be judged by that part."""
+    import copy
+
+    ds = copy.deepcopy(tiny)
+    code = next(c for c, a in ds.applicants.items() if a.infos_basicas.nome == "Elisa Rocha")
+    info = ds.applicants[code].informacoes_profissionais
+    info.conhecimentos_tecnicos = "Scrum, Kanban, Curso de Gestão Ágil de Projetos com Jira e Confluence (Alura)"
+    template = {"kind": "candidate_by_name", "intent": "skills", "lang": "pt", "text": "O que {nome} sabe?"}
+    assert not [i for i in _build(ds, template) if i.question == "O que Elisa Rocha sabe?"]
+    assert _one(_build(tiny, template), question="O que Elisa Rocha sabe?")  # the list is asked
+
+
 def test_references_are_judged_right_and_builds_are_stable(tiny):
     items = evalset.build(tiny, n=120)
     assert items == evalset.build(tiny, n=120)

@@ -321,6 +321,26 @@ def test_unanswerable_must_say_so_in_the_questions_language(answer, lang, right)
     assert ok({"type": "none"}, answer, lang=lang) is right
 
 
+def test_a_name_inside_a_quoted_job_title_is_called_nothing():
+    """Requisition titles name people ("… - Replace - Juliana Garcia Buson"): quoting the title beside the hire
+    calls that person nothing; naming them as hired still does."""
+    from recruta.rag.vocab import RecordNames, Vocabulary, phrase_key
+
+    names = RecordNames(
+        namespaces={
+            "person": Vocabulary.of(["Juliana Garcia", "Maria Borges"], min_words=2),
+            "title": Vocabulary.of(["Assistente Operações RH - Replace - Juliana Garcia Buson"], min_chars=4),
+        },
+        hired=frozenset({phrase_key("Maria Borges")}),
+    )
+    hired = {"type": "set", "items": ["Maria Borges"], "namespace": "person", "claim": "hired", "not_hired": []}
+    question = "Quem foi contratado para Assistente Operações RH - Replace - Juliana Garcia Buson?"
+    quoted = "Contratado(s) para a vaga 7828 (Assistente Operações RH - Replace - Juliana Garcia Buson): Maria Borges."
+    assert judge(hired, quoted, question=question, names=names).correct
+    verdict = judge(hired, "Contratadas: Maria Borges e Juliana Garcia.", question=question, names=names)
+    assert verdict.false_hires == ("Juliana Garcia",)
+
+
 def test_false_hires_make_any_answer_wrong():
     scoped = {**ENGLISH, "not_hired": ["Elisa Rocha"]}
     assert not ok(scoped, "Inglês Avançado. Elisa Rocha foi contratada.")

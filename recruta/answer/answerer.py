@@ -119,8 +119,12 @@ def words_language(question: str, parsed: Parsed) -> str:
     titled = title_cased(question) & set(parsed.words)
     if titled:
         named |= titled | {"de", "da", "do", "das", "dos", "e"}
+    # so is one typed lowercase ("analista administrativo de rh - did we hire anybody?")
+    named |= set(parsed.words)
     if not named:
         return ""
+    # "¿" and "¡" say Spanish even when typed against a name ("¿dr. pedro mendes habla ingles?")
+    marks = "".join(dict.fromkeys(re.findall(r"[¿¡]", question)))
     raw = question.split()
     # "Aurora Participações's Consultor SAP role": the possessive is the name's
     keys = [re.sub(r"['’]s$", "", fold(w).casefold().strip("¿?¡!.,;:()\"'")) for w in raw]
@@ -131,7 +135,7 @@ def words_language(question: str, parsed: Parsed) -> str:
         if keys[i] in particles and drop[i - 1] and drop[i + 1]:
             drop[i] = True
     kept = [w for w, d in zip(raw, drop, strict=True) if not d]
-    return prompt_language(" ".join(kept)) if kept else ""
+    return prompt_language(" ".join([marks, *kept])) if kept else ""
 
 
 __all__ = ["Answerer", "PlannedAnswer"]

@@ -116,19 +116,36 @@ class Gazetteer:
         written = f" {' '.join(words(question))} "  # the question as written, particles kept
         found: list[Mention] = []
         taken = [False] * len(toks)
-        spans = [
-            (i, j)
+        spans = {
+            (i, j): tuple(toks[i:j])
             for i in range(len(toks))
             for j in range(min(len(toks), i + MAX_SPAN), i, -1)
             if tuple(toks[i:j]) in self.index
-        ]
-        for i, j in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        }
+        spans.update(self._possessives(toks, spans))
+        for (i, j), key in sorted(spans.items(), key=lambda s: (-(s[0][1] - s[0][0]), s[0][0])):
             if any(taken[i:j]):
                 continue
             taken[i:j] = [True] * (j - i)
-            kinds = {k: _as_written(v, written) for k, v in self.index[tuple(toks[i:j])].items()}
+            kinds = {k: _as_written(v, written) for k, v in self.index[key].items()}
             found.append(Mention(start=i, end=j, text=" ".join(toks[i:j]), kinds=kinds))
         return toks, sorted(found, key=lambda m: m.start)
+
+    def _possessives(
+        self, toks: list[str], spans: dict[tuple[int, int], tuple[str, ...]]
+    ) -> dict[tuple[int, int], tuple[str, ...]]:
+        """A person's name whose last word is typed with a possessive "s" and no apostrophe ("whats calebe castros
+        english like"): the name, when the words as typed name nothing."""
+        out = {}
+        for i in range(len(toks)):
+            for j in range(min(len(toks), i + MAX_SPAN), i + 1, -1):
+                last = toks[j - 1]
+                if (i, j) in spans or not last.endswith("s") or len(last) < 4:
+                    continue
+                key = (*toks[i : j - 1], last[:-1])
+                if set(self.index.get(key, {})) & {"candidate", "recruiter", "analyst"}:
+                    out[(i, j)] = key
+        return out
 
 
 def _as_written(values: set[str], written: str) -> frozenset[str]:
@@ -227,6 +244,20 @@ class VagaIndex:
 
     def known(self, word: str) -> bool:
         return word in self.idf
+
+    def together(self, a: str, b: str) -> bool:
+        """Whether some vaga's title holds both title words."""
+        return self.holds([a, b])
+
+    def holds(self, title_words: list[str]) -> bool:
+        """Whether some vaga's title holds every one of ``title_words`` (none: False)."""
+        common: set[int] | None = None
+        for w in dict.fromkeys(title_words):
+            found = set(self.postings.get(w, ()))
+            common = found if common is None else common & found
+            if not common:
+                return False
+        return bool(common)
 
     def score(self, description: list[str], allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(vaga id, score in 0..1) of the vagas whose title shares a word with ``description``, best first.

@@ -28,7 +28,7 @@ from recruta.answer.cues import (
     cues,
 )
 from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, skills_in, words
-from recruta.text.fold import fold
+from recruta.text.fold import STOPWORDS, fold
 
 
 @dataclass(kw_only=True)
@@ -174,6 +174,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     codes = [v for v in refs["vaga_id"] if v not in vagas.positions and vagas.known(v)]
     refs["vaga_id"] = [v for v in refs["vaga_id"] if v not in codes]
     toks, mentions = gazetteer.find(question)
+    mentions = _names_in_titles(toks, mentions, vagas)
     id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
     # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
     dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
@@ -239,7 +240,22 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
             and any(0 <= j < len(toks) and toks[j] in titled and plain(j, toks[j]) for j in neighbours(i))
         )
 
-    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w)]
+    def paired_frame(i: int, w: str) -> bool:
+        """A frame word however written ("recrutador cloud") next to a title word that some vaga's title holds
+        together with it is the title's; vaga and stop words never are."""
+        return (
+            i not in covered
+            and w not in STOPWORDS
+            and w not in cue_words
+            and not VAGA_WORDS.search(w)
+            and vagas.known(_title(w))
+            and any(
+                0 <= j < len(toks) and plain(j, toks[j]) and vagas.together(_title(w), _title(toks[j]))
+                for j in (i - 1, i + 1)
+            )
+        )
+
+    description = [w for i, w in enumerate(toks) if plain(i, w) or titled_frame(i, w) or paired_frame(i, w)]
     masked = _mask(toks, mentions)
     return Parsed(
         question=question,
@@ -259,6 +275,23 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         toks=toks,
         month=_MONTHS[month_m.group(1)] if month_m else None,
     )
+
+
+_PERSON_KINDS = frozenset({"candidate", "recruiter", "analyst"})
+
+
+def _names_in_titles(toks: list[str], mentions: list[Mention], vagas: VagaIndex) -> list[Mention]:
+    """A person's name that a job title holds as written with the question's other title words ("Assistente
+    Operações RH - Verzani - Replace - Juliana Garcia Buson") is the title's, not that person."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    rest = [_title(w) for i, w in enumerate(toks) if i not in covered and w not in FRAME and vagas.known(_title(w))]
+    if len(rest) < 2:
+        return mentions
+    return [
+        m
+        for m in mentions
+        if not (set(m.kinds) <= _PERSON_KINDS and vagas.holds([*rest, *(_title(w) for w in toks[m.start : m.end])]))
+    ]
 
 
 def title_cased(question: str) -> set[str]:

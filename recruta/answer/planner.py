@@ -50,7 +50,7 @@ from recruta.answer.cues import (
     WHO_ASK,
     WHO_NOT_HIRE,
 )
-from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, name_words, skills_in
+from recruta.answer.entities import Gazetteer, Mention, VagaIndex, lexicon, name_words, skills_in, title_words
 from recruta.answer.examples import example_vectors, nearest_example
 from recruta.answer.parsing import Parsed, level_words, parse, title_cased
 from recruta.answer.plan import Filters, Plan, VagaRef
@@ -246,6 +246,8 @@ class Planner:
         if NOT_HELD.search(unnamed) or paid:
             return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
+        # "… - Replace - Letícia Cebim Dela Croce": a name a job title holds as written with the description
+        unknown = [u for u in unknown if not self.vagas.holds([*p.description, *title_words(u)])]
         if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
             return Plan(intent="candidate_profile", candidates=(unknown[0],), field="summary")
         names = tuple(sorted(m.values("candidate"))[0] if len(m.values("candidate")) == 1 else m.text for m in people)
@@ -335,9 +337,16 @@ class Planner:
             ):
                 # "Em que cidade vive X?" asks the profile, whatever "em que" says elsewhere
                 return Plan(intent="candidate_profile", candidates=candidates[:1], field=asked)
+            if not vaga.ids and _levels_only(p):
+                # "¿X es junior, pleno o senior?", "is X a senior?": level words alone describe no vaga, they ask
+                # the person's level
+                return Plan(intent="candidate_profile", candidates=candidates[:1], field="level")
             # a person and a vaga, nothing asked of the person ("X na vaga de Y?"): how the application stands
             described = (vaga.ids or vaga.title) and not _field(_untitled(p), CANDIDATE_CUES)
-            if STATUS.search(q) or HIRE.search(hire_q) or described:
+            # "where did X land in the T process?": a process word with the vaga named asks the status, whatever
+            # "where" says elsewhere
+            in_process = bool(STATUS_STRONG.search(q)) and bool(vaga.ids or vaga.title)
+            if STATUS.search(q) or HIRE.search(hire_q) or described or in_process:
                 return Plan(intent="applicant_status", candidates=candidates[:1], vaga=None if vaga.empty() else vaga)
             return Plan(
                 intent="candidate_profile", candidates=candidates[:1], field=_field(q, CANDIDATE_CUES) or "summary"
@@ -448,6 +457,14 @@ def _cue_text(p: Parsed) -> str:
         if len(skill.split()) > 1:
             q = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", q)
     return q
+
+
+def _levels_only(p: Parsed) -> bool:
+    """Whether the words left of the question's description are level words alone ("junior, pleno o senior")."""
+    from recruta.answer.entities import title_word
+
+    level_titles = {title_word(w) for ws in lexicon()["levels"].values() for w in ws}
+    return bool(p.description) and bool(p.levels) and set(p.description) <= level_titles
 
 
 def _staff_named(m: Mention) -> bool:

@@ -89,6 +89,37 @@ class Resolver:
         allowed = set(v.index[mask]) if mask is not None else None
         if not ref.title:
             return sorted(allowed or (), key=id_key) if allowed is not None else []
+        found = self._described(ref, allowed)
+        placed = self._place_in_title(ref)
+        if placed and not (found and set(title_words(ref.title)) <= self._title_of(found[0])):
+            # "IT Operations Sao Paulo - 11787405": the place is written inside the title, not where the vaga is
+            return self._narrowed(placed, ref) if len(placed) > 1 else placed
+        return found
+
+    def _title_of(self, vid: str) -> frozenset[str]:
+        pos = self.vagas.positions.get(vid)
+        return self.vagas.titles[pos] if pos is not None else frozenset()
+
+    def _place_in_title(self, ref: VagaRef) -> list[str]:
+        """The vagas whose title as written holds the description's words and the place it names."""
+        kind, place = ("city", ref.city) if ref.city else ("state", ref.state)
+        if not place:
+            return []
+        # the place as any of its spellings on file ("SP" for São Paulo), each checked with the description's words
+        spellings = {tuple(title_words(place))} | {
+            k for k, kinds in self.gazetteer.index.items() if place in kinds.get(kind, ())
+        }
+        base = set(title_words(ref.title))
+        return sorted(
+            (
+                vid
+                for vid, words in zip(self.vagas.ids, self.vagas.titles, strict=True)
+                if base <= words and any(set(sp) <= words for sp in spellings if sp)
+            ),
+            key=id_key,
+        )
+
+    def _described(self, ref: VagaRef, allowed: set[str] | None) -> list[str]:
         scored = self.vagas.score(title_words(ref.title), allowed)
         if not scored or scored[0][1] < MIN_SCORE:
             return []

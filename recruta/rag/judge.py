@@ -207,11 +207,14 @@ def _false_hires(text: _Text, expected: Mapping[str, Any], names: RecordNames | 
     phrases = Vocabulary.of(not_hired).candidates(text.canon, tag="person")
     if names is not None:
         phrases += names.candidates("person", text.canon)
+        # a name inside a job title the answer quotes ("Assistente Operações RH - Verzani - Replace - Juliana
+        # Garcia Buson") is the title's: the longer title phrase claims those words
+        phrases += names.candidates("title", text.canon)
     # a person named as the recruiter ("contratados pelo recrutador Danilo Mendes") is who hired, not who was hired
     people = [
         m
         for m in find_phrases(text.canon, phrases)
-        if not _STAFF_BEFORE.search(text.canon[max(0, m.start - 40) : m.start])
+        if m.tag == "person" and not _STAFF_BEFORE.search(text.canon[max(0, m.start - 40) : m.start])
     ]
     scoped = {phrase_key(n) for n in not_hired}
     out = []

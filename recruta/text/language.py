@@ -28,7 +28,8 @@ _CUES: dict[str, frozenset[str]] = {
         "foi nivel exigido ingles atividades principais conhecimento conhecimentos tecnicos contratado situacao "
         "ao aos pelo pela pelos pelas voce tambem atuar ate isso sua seu ou mais "
         # recruiters' questions
-        "quantos quantas vagas cidade recrutador candidaturas contratacoes alguem temos dominem saibam tenham"
+        "quantos quantas vagas cidade recrutador candidaturas contratacoes alguem temos dominem saibam tenham "
+        "fala falam intermediario fluente avancado"
     ),
     "en": wordset(
         "the a an of is are what which who was for with required level english job candidate skills hired main "
@@ -38,7 +39,7 @@ _CUES: dict[str, frozenset[str]] = {
         "many much has have any anyone someone from by at where when there need got jobs openings positions "
         "vacancies candidates hires most people show profiles please find list give tell or role roles req reqs "
         "posting postings opening spot contractor needed whose recruiter recruiters education degree seniority "
-        "whats these those their they its headcount days per"
+        "whats these those their they its headcount days per speak speaks location located approved not hire"
     ),
     "es": wordset(
         "el la los las un una de del que no para con cual cuales quien es son fue nivel requerido ingles puesto "
@@ -47,7 +48,7 @@ _CUES: dict[str, frozenset[str]] = {
         # recruiters' questions
         "cuantos cuantas cuanto vacante vacantes puestos ciudad reclutador postulaciones alguien tenemos hay tiene "
         "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado dime pide piden necesita quiero "
-        "puedes"
+        "puedes habla hablan intermedio fluido estudios"
     ),
 }
 

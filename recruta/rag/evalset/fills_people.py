@@ -166,7 +166,7 @@ def fill_by_name(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill
                 answer=p.city,
                 expected={"type": "value", "value": p.city, "namespace": "city"},
             )
-        elif t.intent == "skills" and 1 <= len(skills := list(dict.fromkeys(p.skills))) <= 10:
+        elif t.intent == "skills" and 1 <= len(skills := list(dict.fromkeys(p.skills))) <= 10 and _listed(p):
             yield Fill(
                 subject=p.codigo,
                 slots=slots,
@@ -184,6 +184,15 @@ def fill_by_name(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill
                     answer=_joined(titles, t.lang),
                     expected={"type": "set", "items": titles, "namespace": "title"},
                 )
+
+
+def _listed(p: Person) -> bool:
+    """Whether the skills field is a list whose every item :attr:`Person.skills` keeps: a free text (the real
+    slices' "Curso de Java e Orientação Objetos. (Alura) …") is not settled by the short items split out of it,
+    and an answer stating the whole field would be judged by a part of it."""
+    assert p.applicant is not None
+    items = [s.strip(" .") for s in re.split(r"[,;]", p.applicant.informacoes_profissionais.conhecimentos_tecnicos)]
+    return len([s for s in items if s]) == len(p.skills)
 
 
 def fill_compare(facts: Facts, t: Template, rng: random.Random) -> Iterator[Fill]:
