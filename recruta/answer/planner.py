@@ -460,11 +460,12 @@ def _cue_text(p: Parsed) -> str:
 
 
 def _levels_only(p: Parsed) -> bool:
-    """Whether the words left of the question's description are level words alone ("junior, pleno o senior")."""
+    """Whether the question's description is level words alone ("junior, pleno o senior"), or nothing once levels
+    offered as alternatives were read as the level asked ("senior, mid or junior?")."""
     from recruta.answer.entities import title_word
 
     level_titles = {title_word(w) for ws in lexicon()["levels"].values() for w in ws}
-    return bool(p.description) and bool(p.levels) and set(p.description) <= level_titles
+    return bool(p.levels) and set(p.description) <= level_titles
 
 
 def _staff_named(m: Mention) -> bool:
