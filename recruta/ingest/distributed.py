@@ -733,6 +733,8 @@ def _run(
     collect(prospect_refs, "prospects")
     out.phases["documents"] = time.perf_counter() - wave_start
     _finish_report(out, summaries, entry_summaries)
+    bar.total = report.documents  # every document is built and looked up by now: the bar's total, so it shows
+    bar.refresh()  # a percentage and the time left while the actors embed (unchanged ones are counted already)
 
     if tables:
         pipe_start = time.perf_counter()
