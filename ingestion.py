@@ -29,7 +29,7 @@ from recruta.answer.table import build_table, table_path
 from recruta.core.errors import RecrutaError
 from recruta.core.settings import Settings, get_settings, quiet_telemetry
 from recruta.ingest.backend_choice import backend_note, index_backend
-from recruta.ingest.documents import Document, build_documents
+from recruta.ingest.documents import Document, DocumentTally, build_documents, estimate_documents
 from recruta.ingest.embeddings import BACKENDS, Embedder, embedder_for
 from recruta.ingest.loaders import DataFileError, Skipped, load_dataset
 from recruta.ingest.store import Store, collection_name, make_client
@@ -156,7 +156,16 @@ def ingest(
         docs = build_documents(
             ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap, pii=report.pii_redacted
         )
-        bar = tqdm(desc="ingest", unit="doc", disable=not progress)
+        # The bar's total, so it shows a percentage and the time left: the documents these records make, estimated
+        # from a sample of them (exact on small data) and made exact type by type as they are built.
+        estimating = time.perf_counter()
+        tally = DocumentTally(
+            expected=estimate_documents(ds, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
+            if progress
+            else {}
+        )
+        stages["documents"] += time.perf_counter() - estimating
+        bar = tqdm(desc="ingest", unit="doc", total=tally.total if progress else None, disable=not progress)
         with writer_for(store.upsert, overlap=overlap) as writer:
             previous = time.perf_counter()
             for batch in _batches(docs, batch_size):  # documents are built lazily, while the batch is drawn
@@ -174,9 +183,11 @@ def ingest(
                 report.documents += len(batch)
                 report.embedded += len(todo)
                 report.unchanged += len(batch) - len(todo)
+                bar.total = tally.add(batch)
                 bar.update(len(batch))
                 bar.set_postfix(embedded=report.embedded, unchanged=report.unchanged)
                 previous = time.perf_counter()
+        bar.total = bar.n  # exact already, unless the last type's estimate was high (no applications)
         bar.close()
         stages["write"] = writer.busy_seconds
         report.overlap, report.write_wait_seconds = overlap, round(writer.wait_seconds, 3)

@@ -47,6 +47,7 @@ SCALE, QUICK_SCALE = 0.01, 0.002
 CORES_PER_NODE = 8  # the projection's node size (per-core rates make any other size a division)
 PROJECTED_NODES = (1, 8, 32)
 IDLE_S = 10.0  # seconds of an idle cluster measured after the warm-up
+START_ATTEMPTS = 3  # tries at starting a local Ray head (see run_ray)
 DECISION_RECORDS = sum(FULL[k] for k in ("n_vagas", "n_applicants", "n_prospects"))
 
 
@@ -155,8 +156,17 @@ def run_ray(*, nodes: int, cpus_per_node: int, datasets: list[Path], settings: S
 
     from recruta.ingest.distributed import ingest_on_ray, runtime_env
 
-    t0 = time.perf_counter()
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": cpus_per_node, "include_dashboard": False})
+    for attempt in range(START_ATTEMPTS):
+        t0 = time.perf_counter()
+        try:
+            cluster = Cluster(
+                initialize_head=True, head_node_args={"num_cpus": cpus_per_node, "include_dashboard": False}
+            )
+            break
+        except Exception as exc:  # Ray gives a raylet 30 s (hard-coded) to register: a loaded machine can miss it
+            if attempt + 1 == START_ATTEMPTS:
+                raise
+            print(f"   the Ray head did not start ({exc}); again …", flush=True)
     head_s = time.perf_counter() - t0
     joins, runs = [], []
     try:
@@ -429,7 +439,7 @@ def render(data: dict[str, Any]) -> str:
                 ],
             ),
             "",
-            "Embedding and writing overlap (Ray Data streams batches from the actors to the writers), so the slower of "
+            "Embedding and writing overlap (Ray Data streams batches from the actors to the driver, which writes them), so the slower of "
             "the two sets the pace; once the single Chroma server's write rate is the bound, more nodes do not help: "
             "shard the collection over several servers.",
         ]

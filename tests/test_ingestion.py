@@ -294,3 +294,80 @@ def test_cli_overlap_flag_and_setting(small_data, tmp_path, monkeypatch, capsys)
     assert main(["--data-dir", str(small_data), "--embedder", "hash", "--quiet"]) == 0
     assert "writes overlapped" not in capsys.readouterr().out
     settings_mod.get_settings.cache_clear()
+
+
+class _RecordingBar:
+    """Stands in for tqdm: what the ingestion told its progress bar (every total it was given, and the count)."""
+
+    made: list["_RecordingBar"] = []
+
+    def __init__(self, *, total: int | None = None, disable: bool = False, **kw) -> None:
+        self.n, self.disable, self.totals, self.short = 0, disable, [total], False
+        self.made.append(self)
+
+    @property
+    def total(self) -> int | None:
+        return self.totals[-1]
+
+    @total.setter
+    def total(self, value: int | None) -> None:
+        self.totals.append(value)
+
+    def update(self, n: int) -> None:
+        self.n += n
+        self.short |= self.total is None or self.n > self.total  # the bar ran past its total: no percentage
+
+    def set_postfix(self, **kw) -> None:
+        return None
+
+    def refresh(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def test_progress_bar_has_a_total_so_it_shows_percentage_and_time_left(small_data, settings, monkeypatch):
+    import ingestion
+
+    _RecordingBar.made = []
+    monkeypatch.setattr(ingestion, "tqdm", _RecordingBar)
+    report = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), progress=True, batch_size=64)
+    (bar,) = _RecordingBar.made
+    assert set(bar.totals) == {report.documents} == {bar.n}  # small data: every record sampled, exact from the start
+    again = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), progress=True)
+    assert again.unchanged == _RecordingBar.made[-1].totals[0] == _RecordingBar.made[-1].n  # unchanged ones count
+
+
+def test_a_sampled_estimate_is_refined_as_documents_are_built_and_ends_exact(small_data, settings, monkeypatch):
+    import functools
+
+    import ingestion
+    from recruta.ingest.documents import estimate_documents
+
+    _RecordingBar.made = []
+    monkeypatch.setattr(ingestion, "tqdm", _RecordingBar)
+    monkeypatch.setattr(ingestion, "estimate_documents", functools.partial(estimate_documents, sample=7))
+    report = ingest(data_dir=small_data, settings=settings, embedder=CountingEmbedder(), progress=True, batch_size=32)
+    (bar,) = _RecordingBar.made
+    assert bar.totals[0] != report.documents  # 7 of 30 vagas and 80 applicants: an estimate
+    assert abs(bar.totals[0] - report.documents) <= 0.1 * report.documents
+    assert not bar.short  # never counted past its total
+    assert bar.totals[-1] == bar.n == report.documents
+
+
+def test_estimated_documents_from_a_sample_is_close_and_exact_when_all_are_sampled(small_data, settings):
+    from collections import Counter
+
+    from recruta.core.settings import DEFAULT_HIRED
+    from recruta.ingest.documents import build_documents, estimate_documents
+    from recruta.ingest.loaders import load_dataset
+
+    ds = load_dataset(small_data, hired_statuses=DEFAULT_HIRED)
+    sizes = {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+    exact = Counter(str(d.metadata["type"]) for d in build_documents(ds, **sizes))
+    assert estimate_documents(ds, **sizes, sample=max(len(ds.vagas), len(ds.applicants))) == exact
+    estimate = estimate_documents(ds, **sizes, sample=10)  # 10 of 30 vagas and of 80 applicants
+    assert estimate["prospect"] == exact["prospect"]  # one per application, duplicates dropped: always exact
+    for kind in ("vaga", "candidato"):
+        assert abs(estimate[kind] - exact[kind]) <= 0.1 * exact[kind]

@@ -244,12 +244,48 @@ def test_workers_get_the_code_and_its_data_files_not_the_projects_data():
     assert all(excluded(p) for p in ("data/vagas.json", "tests/test_ray.py", "docs/x.md", ".venv/bin/python"))
 
 
-def test_same_index_as_single_process_across_two_nodes_and_idempotent(cluster, data, chroma, reference, tmp_path):
+class _RecordingBar:
+    """Stands in for tqdm: the totals the driver gave its progress bar, each with the count when it was given."""
+
+    made: list[_RecordingBar] = []
+
+    def __init__(self, *, total: int | None = None, **kw: Any) -> None:
+        self.n, self.totals = 0, [(total, 0)]
+        self.made.append(self)
+
+    @property
+    def total(self) -> int | None:
+        return self.totals[-1][0]
+
+    @total.setter
+    def total(self, value: int | None) -> None:
+        self.totals.append((value, self.n))
+
+    def update(self, n: int) -> None:
+        self.n += n
+
+    def set_postfix(self, **kw: Any) -> None:
+        return None
+
+    def refresh(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def test_same_index_as_single_process_across_two_nodes_and_idempotent(
+    cluster, data, chroma, reference, tmp_path, monkeypatch
+):
     from recruta.ingest.distributed import index_name, ingest_on_ray
 
     want_report, want = reference
     s = _settings(tmp_path, chroma, "twonodes")
-    out = ingest_on_ray(data_dir=data, settings=s, shard_records=8, embed_batch=64, write_batch=128, progress=False)
+    monkeypatch.setattr("tqdm.auto.tqdm", _RecordingBar)
+    out = ingest_on_ray(data_dir=data, settings=s, shard_records=8, embed_batch=64, write_batch=128, progress=True)
+    # the bar's total (so it shows a percentage and the time left) is known before anything is embedded
+    (bar,) = _RecordingBar.made
+    assert bar.totals == [(None, 0), (len(want), 0)] and bar.n == len(want)
     _same_report(out.report, want_report)
     assert out.report.embedded == out.report.documents == len(want) and out.report.unchanged == 0
     # the planner's records table, built beside the index as the single process builds it: the same rows
