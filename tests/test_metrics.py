@@ -370,6 +370,17 @@ def test_false_hires_make_any_answer_wrong():
     assert judge(eight, "8 candidatos foram contratados pelo recrutador Bruno Lima.", names=NAMES).correct
     assert judge(eight, "8 hires by recruiter Bruno Lima.", names=NAMES).correct
     assert not judge(eight, "8 contratados, entre eles Bruno Lima.", names=NAMES).correct
+    # … nor an applicant whose name sits inside the recruiter's so introduced ("Ana Bruno Lima", a recruiter,
+    # holds the applicant "Bruno Lima"), honorific or not; named apart from the recruiter, the applicant still is
+    staffed = RecordNames(
+        namespaces={**NAMES.namespaces, "recruiter": Vocabulary.of(["Ana Bruno Lima", "Elisa Rocha"])},
+        hired=NAMES.hired,
+    )
+    assert judge(eight, "8 candidatos foram contratados pelo recrutador Ana Bruno Lima.", names=staffed).correct
+    assert judge(eight, "8 candidates were hired by recruiter Sra. Ana Bruno Lima.", names=staffed).correct
+    assert not judge(
+        eight, "8 contratados pelo recrutador Ana Bruno Lima, entre eles Bruno Lima.", names=staffed
+    ).correct
     # applicants listed without saying who was hired do not answer, even when the hire is among them
     assert not ok(hired, "Candidatura: Elisa Rocha na vaga 1001. Candidatura: Carla Dias na vaga 1001.")
     assert ok(hired, "Candidaturas: Elisa Rocha (Não Aprovado pelo Cliente); Carla Dias (Contratado pela Decision).")

@@ -196,7 +196,7 @@ def _called_hired(text: _Text, mentions: list[Mention]) -> list[str]:
 
 _STAFF_BEFORE = re.compile(
     r"\b(?:recrutador|recrutadora|recruiter|reclutador|reclutadora|analista responsavel|"
-    r"analyst|responsavel|responsable)\s*[:,]?\s*$"
+    r"analyst|responsavel|responsable)\s*[:,]?\s*(?:(?:sr|sra|srta|dr|dra|mr|mrs|ms)\.?\s+)?$"
 )
 
 
@@ -211,10 +211,19 @@ def _false_hires(text: _Text, expected: Mapping[str, Any], names: RecordNames | 
         # Garcia Buson") is the title's: the longer title phrase claims those words
         phrases += names.candidates("title", text.canon)
     # a person named as the recruiter ("contratados pelo recrutador Danilo Mendes") is who hired, not who was hired
+    # … and so is everyone inside a recruiter's name so introduced ("pelo recrutador Ana Carolina Silva" names no
+    # applicant "Carolina Silva")
+    staff = [
+        m
+        for m in (names.find("recruiter", text.canon) if names is not None else [])
+        if _STAFF_BEFORE.search(text.canon[max(0, m.start - 40) : m.start])
+    ]
     people = [
         m
         for m in find_phrases(text.canon, phrases)
-        if m.tag == "person" and not _STAFF_BEFORE.search(text.canon[max(0, m.start - 40) : m.start])
+        if m.tag == "person"
+        and not _STAFF_BEFORE.search(text.canon[max(0, m.start - 40) : m.start])
+        and not any(s.start <= m.start and m.end <= s.end for s in staff)
     ]
     scoped = {phrase_key(n) for n in not_hired}
     out = []
