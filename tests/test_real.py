@@ -76,9 +76,15 @@ def test_real_decision_records_answer_about_a_real_vaga(tmp_path):
     """The shipped embedder (MiniLM on the default backend) over the real records, end to end."""
     from ingestion import ingest
     from model import RAGAgent, RAGConfig
-    from recruta.core.settings import Settings
+    from recruta.core.settings import Settings, get_settings
 
-    s = Settings(home=tmp_path / "home", embedder="minilm")
+    home = tmp_path / "home"
+    home.mkdir()
+    # the machine's backend choice and converted models, made once per checkout (tests/test_backend_choice.py
+    # tests the calibration itself)
+    get_settings().embedder_cache.mkdir(parents=True, exist_ok=True)
+    (home / "embedders").symlink_to(get_settings().embedder_cache, target_is_directory=True)
+    s = Settings(home=home, embedder="minilm")
     report = ingest(data_dir=DECISION, settings=s, progress=False)
     assert report.read == {"vagas": 300, "applicants": 500, "prospects": 1936} and not report.skipped
     agent = RAGAgent.from_config(RAGConfig.from_settings(s, generator="extractive", top_k=5), settings=s)
