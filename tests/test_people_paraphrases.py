@@ -12,10 +12,8 @@ the records table with the fake (hash) embedder, as the agent would.
 from __future__ import annotations
 
 import json
-import random
 import sys
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +22,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
+
+from tests import people_asking  # noqa: E402 (after the path: script runs)
+
 PARAPHRASES = ROOT / "tests" / "data" / "people_paraphrases.json"
 DATA = ROOT / "data"
-PER_TEMPLATE = 2  # records each paraphrase is asked about
-SEED = 13
 
 
 def templates() -> list[Any]:
@@ -41,56 +40,12 @@ def template_id(t: Any) -> str:
     return f"{t.kind}-{t.lang}-{t.id}"
 
 
-@lru_cache(maxsize=1)
-def _facts_and_names() -> tuple[Any, Any]:
-    from recruta.core.settings import DEFAULT_HIRED
-    from recruta.ingest.loaders import load_dataset
-    from recruta.rag.evalset.facts import Facts
-    from recruta.rag.vocab import RecordNames
-
-    ds = load_dataset(DATA, hired_statuses=DEFAULT_HIRED)
-    return Facts(ds), RecordNames.from_dataset(ds)
-
-
 def items_of(t: Any) -> list[Any]:
-    """The template filled from the records (``PER_TEMPLATE`` distinct subjects), each with its expected answer."""
-    from recruta.rag import evalset
-
-    facts, _ = _facts_and_names()
-    fills = evalset.FILLERS[t.kind](facts, t, random.Random(f"{SEED}:{t.id}"))
-    out, seen = [], set()
-    for fill in fills:
-        if fill.subject in seen:
-            continue
-        seen.add(fill.subject)
-        out.append(evalset._item(t, fill, "dev"))
-        if len(out) == PER_TEMPLATE:
-            break
-    return out
-
-
-@lru_cache(maxsize=1)
-def _answerer() -> Any:
-    import tempfile
-
-    from recruta.answer.answerer import Answerer
-    from recruta.answer.table import RecordsTable, build_table
-    from recruta.ingest.embeddings import get_embedder
-
-    facts, _ = _facts_and_names()
-    path = build_table(facts.ds, Path(tempfile.mkdtemp(prefix="people-paraphrases-")) / "table.sqlite3")
-    return Answerer(RecordsTable.load(path), embedder=get_embedder("hash"))
+    return people_asking.fill(t, DATA)
 
 
 def ask(item: Any) -> tuple[str, Any]:
-    """The answer the agent would give from the records table ("" when nothing plans), and the judge's verdict."""
-    from recruta.rag.judge import judge
-    from recruta.rag.prompting import prompt_language
-
-    _, names = _facts_and_names()
-    got = _answerer().answer(item.question, lang=prompt_language(item.question))
-    text = got.text if got is not None else ""
-    return text, judge(item.expected, text, question=item.question, lang=item.lang, names=names)
+    return people_asking.ask(DATA, item)
 
 
 def test_the_paraphrase_set_covers_the_four_kinds_in_three_languages():
@@ -110,25 +65,21 @@ def test_the_paraphrase_set_covers_the_four_kinds_in_three_languages():
 def test_each_paraphrase_is_answered_right(t):
     items = items_of(t)
     assert items, f"the records fill no question for {t.text!r}"
-    wrong = []
-    for item in items:
-        text, verdict = ask(item)
-        if not verdict.correct:
-            wrong.append(f"{item.question!r} → {text[:200]!r} ({verdict.reason}; expected {item.reference!r})")
+    wrong = people_asking.wrong_answers((item, *ask(item)) for item in items)
     assert not wrong, "\n".join(wrong)
 
 
 def test_a_question_for_a_person_of_a_vaga_is_its_hire_only_when_nothing_else_is_asked():
     """The rule that reads "a vaga de X foi fechada com quem?" as who was hired must leave the other who-questions
     about a vaga to their own intents."""
-    facts, _ = _facts_and_names()
+    facts, _ = people_asking.facts_and_names(DATA)
     job = next(
         j
         for j in sorted(facts.vagas, key=lambda j: j.id)
         if j.hires and [m.id for m in facts.jobs_matching(titulo=j.titulo, cliente=j.cliente)] == [j.id]
     )
     where = f"a vaga de {job.titulo} da {job.cliente}"
-    planner = _answerer().planner
+    planner = people_asking.answerer(DATA).planner
     for question, intent in (
         (f"Com quem foi fechada {where}?", "vaga_hires"),
         (f"¿Quién se llevó el puesto de {job.titulo} de {job.cliente}?", "vaga_hires"),
@@ -182,20 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--data-dir"]:
         DATA = Path(args[1])
-    right: Counter[tuple[str, str]] = Counter()
-    total: Counter[tuple[str, str]] = Counter()
-    for t in templates():
-        for item in items_of(t):
-            text, verdict = ask(item)
-            for key in ((t.kind, "all"), ("all", t.lang), (t.kind, t.lang), ("all", "all")):
-                total[key] += 1
-                right[key] += verdict.correct
-            if not verdict.correct:
-                print(
-                    f"WRONG [{t.kind}/{t.lang}] {item.question}\n    → {' '.join(text.split())[:220]}\n    ({verdict.reason})"
-                )
-    for key in sorted(total):
-        print(f"{key[0]:20} {key[1]:4} {right[key] / total[key]:.2f} ({right[key]}/{total[key]})")
+    people_asking.report((item, *ask(item), DATA.name) for t in templates() for item in items_of(t))
     return 0
 
 

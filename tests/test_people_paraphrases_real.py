@@ -15,13 +15,11 @@ fake (hash) embedder, as the agent would, and the judge is the benchmark's.
 from __future__ import annotations
 
 import json
-import random
 import re
 import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +28,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
+
+from tests import people_asking  # noqa: E402 (after the path: script runs)
+
 PARAPHRASES = ROOT / "tests" / "data" / "people_paraphrases_real.json"
 DATA = {"decision": ROOT.parent / "shared" / "data" / "decision", "sample": ROOT / "data"}
 BATCHES = ("batch1", "batch2", "batch3", "batch4", "batch5", "batch6")
-PER_TEMPLATE = 2  # records each paraphrase is asked about
-SEED = 13
 KINDS = {"hired", "application_status", "candidate_by_name", "compare", "candidate_search"}
 
 
@@ -67,62 +66,12 @@ def casual(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=2)
-def _facts_and_names(data: str) -> tuple[Any, Any]:
-    from recruta.core.settings import DEFAULT_HIRED
-    from recruta.ingest.loaders import load_dataset
-    from recruta.rag.evalset.facts import Facts
-    from recruta.rag.vocab import RecordNames
-
-    ds = load_dataset(DATA[data], hired_statuses=DEFAULT_HIRED)
-    return Facts(ds), RecordNames.from_dataset(ds)
-
-
 def items_of(p: Paraphrase) -> list[Any]:
-    """The template filled from its records (``PER_TEMPLATE`` distinct subjects), each with its expected answer."""
-    from recruta.rag import evalset
-
-    facts, _ = _facts_and_names(p.data)
-    t = p.template
-    fills = evalset.FILLERS[t.kind](facts, t, random.Random(f"{SEED}:{t.id}"))
-    out, seen = [], set()
-    for fill in fills:
-        if fill.subject in seen:
-            continue
-        seen.add(fill.subject)
-        item = evalset._item(t, fill, "dev")
-        out.append(replace(item, question=casual(item.question)) if p.casual else item)
-        if len(out) == PER_TEMPLATE:
-            break
-    return out
-
-
-@lru_cache(maxsize=2)
-def _answerer(data: str) -> Any:
-    import tempfile
-
-    from recruta.answer.answerer import Answerer
-    from recruta.answer.table import RecordsTable, build_table
-    from recruta.ingest.embeddings import get_embedder
-
-    facts, _ = _facts_and_names(data)
-    path = build_table(facts.ds, Path(tempfile.mkdtemp(prefix=f"people-real-{data}-")) / "table.sqlite3")
-    return Answerer(RecordsTable.load(path), embedder=get_embedder("hash"))
+    return people_asking.fill(p.template, DATA[p.data], typed=casual if p.casual else None)
 
 
 def ask(p: Paraphrase, item: Any) -> tuple[str, Any]:
-    """The answer the agent would give from the records table ("" when nothing plans), and the judge's verdict;
-    an answer in another language than the question's is wrong too (issue 13's parity)."""
-    from recruta.rag.judge import judge
-    from recruta.rag.prompting import prompt_language
-
-    _, names = _facts_and_names(p.data)
-    got = _answerer(p.data).answer(item.question, lang=prompt_language(item.question))
-    text = got.text if got is not None else ""
-    verdict = judge(item.expected, text, question=item.question, lang=item.lang, names=names)
-    if verdict.correct and got is not None and got.language != item.lang:
-        verdict = replace(verdict, correct=False, reason=f"answered in {got.language}")
-    return text, verdict
+    return people_asking.ask(DATA[p.data], item, same_language=True)
 
 
 # phrasings still answered wrong on purpose-kept fills (strict: the day they pass, the mark must go)
@@ -160,11 +109,7 @@ def test_the_set_covers_the_people_kinds_in_three_languages_mostly_on_the_real_s
 def test_each_paraphrase_is_answered_right(p):
     items = items_of(p)
     assert items, f"the records fill no question for {p.template.text!r}"
-    wrong = []
-    for item in items:
-        text, verdict = ask(p, item)
-        if not verdict.correct:
-            wrong.append(f"{item.question!r} → {text[:200]!r} ({verdict.reason}; expected {item.reference!r})")
+    wrong = people_asking.wrong_answers((item, *ask(p, item)) for item in items)
     assert not wrong, "\n".join(wrong)
 
 
@@ -178,7 +123,7 @@ def test_a_name_inside_a_job_title_is_the_title_not_that_person():
     from recruta.rag.evalset.templates import Template
     from recruta.text.fold import fold
 
-    facts, _ = _facts_and_names("decision")
+    facts, _ = people_asking.facts_and_names(DATA["decision"])
     people = {tuple(fold(p.nome).casefold().split()[-2:]) for p in facts.people.values() if len(p.nome.split()) >= 2}
     jobs = [
         j
@@ -207,25 +152,7 @@ def test_a_name_inside_a_job_title_is_the_title_not_that_person():
 def main(argv: list[str] | None = None) -> int:
     """Accuracy per kind and language (and false hires) on the named batches, and the wrong answers."""
     batches = tuple(sys.argv[1:] if argv is None else argv) or BATCHES
-    right: Counter[tuple[str, str]] = Counter()
-    total: Counter[tuple[str, str]] = Counter()
-    false_hires = 0
-    for p in paraphrases(batches):
-        t = p.template
-        for item in items_of(p):
-            text, verdict = ask(p, item)
-            false_hires += len(verdict.false_hires)
-            for key in ((t.kind, "all"), ("all", t.lang), (t.kind, t.lang), ("all", "all")):
-                total[key] += 1
-                right[key] += verdict.correct
-            if not verdict.correct:
-                print(
-                    f"WRONG [{t.kind}/{t.lang}/{p.data}] {item.question}\n    → {' '.join(text.split())[:240]}\n"
-                    f"    ({verdict.reason}; expected {item.reference!r})"
-                )
-    for key in sorted(total):
-        print(f"{key[0]:20} {key[1]:4} {right[key] / total[key]:.2f} ({right[key]}/{total[key]})")
-    print(f"false hires: {false_hires}")
+    people_asking.report((item, *ask(p, item), p.data) for p in paraphrases(batches) for item in items_of(p))
     return 0
 
 
