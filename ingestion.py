@@ -112,10 +112,7 @@ WRITE_BATCH = 1024  # documents per store write: 9% faster writes than 256 (benc
 
 def open_index(settings: Settings, embedder: Embedder, *, create: bool = True) -> Store:
     name = collection_name(settings.collection, embedder.name, settings.chunk_size)
-    store = Store(make_client(settings), name, create=create)
-    if store.texts is not None:
-        store.texts.matrix_state.use_first_pass = settings.filter_first_pass
-    return store
+    return Store(make_client(settings), name, create=create, first_pass=settings.filter_first_pass)
 
 
 def ingest(

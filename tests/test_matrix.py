@@ -339,9 +339,18 @@ def test_every_filter_kind_through_the_first_pass(
     assert used == len(filters(small_data))
 
 
-def test_the_setting_switches_the_first_pass_off_for_an_opened_index(indexed: tuple[Settings, Store]) -> None:
+def test_the_setting_switches_the_first_pass_off_for_an_opened_index_and_the_agent(
+    indexed: tuple[Settings, Store],
+) -> None:
     settings, _ = indexed
     on = open_index(settings, embedder_for(settings), create=False)
     off = open_index(settings.model_copy(update={"filter_first_pass": False}), embedder_for(settings), create=False)
     assert on.texts is not None and off.texts is not None
     assert on.texts.matrix_state.use_first_pass and not off.texts.matrix_state.use_first_pass
+    # the served agent opens its index itself: the setting reaches it too
+    from model import RAGAgent, RAGConfig
+
+    for flag in (True, False):
+        s = settings.model_copy(update={"filter_first_pass": flag})
+        agent = RAGAgent.from_config(RAGConfig.from_settings(s), settings=s)
+        assert agent.store.texts is not None and agent.store.texts.matrix_state.use_first_pass is flag

@@ -528,7 +528,10 @@ def _chroma_errors(action: str, where: dict[str, Any] | None) -> Iterator[None]:
 
 
 class Store:
-    def __init__(self, client: Any, name: str, *, create: bool = True) -> None:
+    """One Chroma collection with its text table. ``first_pass``: broad filters scored from the float16 copy
+    first (``Settings.filter_first_pass``; False: every filter by the exact float32 scan)."""
+
+    def __init__(self, client: Any, name: str, *, create: bool = True, first_pass: bool = True) -> None:
         self.client, self.name = client, name
         folder = _local_folder(client)
         try:
@@ -550,6 +553,8 @@ class Store:
         # Collections made before the text table (or on a server) keep their texts inside Chroma.
         in_table = (self.collection.metadata or {}).get(TEXTS_KEY) == "table"
         self.texts = TextTable(folder / f"texts-{name}.sqlite3") if folder is not None and in_table else None
+        if self.texts is not None:
+            self.texts.matrix_state.use_first_pass = first_pass
         self.prefilter = False
         if self.texts is not None and self.texts.lexical:
             texts, indexed = self.texts.counts()

@@ -145,7 +145,7 @@ class RAGAgent:
         if snapshot is not None and not settings.chroma_host:
             store = materialise_snapshot(snapshot, settings=settings, name=config.index_name)
         else:
-            store = Store(make_client(settings), config.index_name, create=False)
+            store = Store(make_client(settings), config.index_name, create=False, first_pass=settings.filter_first_pass)
         generator = generator or generator_for(config.generator, settings)
         from recruta.answer.answerer import Answerer
         from recruta.answer.table import TABLE_FILE, table_path
@@ -342,7 +342,7 @@ def materialise_snapshot(snapshot: Path, *, settings: Settings, name: str) -> St
     expected = json.loads((snapshot / "manifest.json").read_text())["count"]
     with open(target / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        store = Store(make_client(settings, path=target), name)
+        store = Store(make_client(settings, path=target), name, first_pass=settings.filter_first_pass)
         if store.count() != expected:
             store.import_snapshot(snapshot)
     return store
