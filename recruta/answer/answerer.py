@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from recruta.answer.cues import PEOPLE_COUNTED
 from recruta.answer.entities import VagaIndex, build_gazetteer, build_skill_gazetteer
 from recruta.answer.executor import Executor
 from recruta.answer.parsing import Parsed, title_cased
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from recruta.ingest.embeddings import Embedder
 
 log = logging.getLogger("recruta.answer")
-_CANDIDATES = re.compile(r"\b(?:candidat\w*|applicants?|postulantes?)\b")  # a count of people, not of hires
 
 
 @dataclass(kw_only=True)
@@ -90,7 +90,7 @@ class Answerer:
         if result is None:
             return None
         if result.kind == "count" and plan.measure == "hires":
-            result.facts["people_first"] = bool(_CANDIDATES.search(parsed.folded))
+            result.facts["people_first"] = bool(PEOPLE_COUNTED.search(parsed.folded))
         text = redact(phrase(result, lang))  # the table holds no personal data; this is the second lock
         t3 = time.perf_counter()
         ms = {

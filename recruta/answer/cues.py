@@ -55,6 +55,7 @@ APPLICATION_WORDS = _rx(*cues()["rx"]["application_words"])
 VAGA_WORDS = _rx(*cues()["rx"]["vaga_words"])
 VAGA_APPS = _rx(*cues()["rx"]["vaga_apps"])
 CONTRACT = _rx(*cues()["rx"]["contract"])
+PEOPLE_COUNTED = _rx(*cues()["rx"]["people_counted"])  # "how many candidates were hired": people, then hires
 OPENED = _rx(*cues()["rx"]["opened"])  # "aberta em maio de 2019": the date is the vaga's, not the hire's
 WHO_ASK = _rx(*cues()["rx"]["who_ask"])  # "quem", "which candidate", "cuál de": a question that asks for a person
 WHO_NOT_HIRE = _rx(*cues()["rx"]["who_not_hire"])  # "who was interviewed", "who could fill": not the hire
@@ -91,6 +92,7 @@ __all__ = [
     "OUTCOME_CUES",
     "PERSON_ASK",
     "PAY",
+    "PEOPLE_COUNTED",
     "PERSON_WORDS",
     "PRIVATE",
     "RANK",
