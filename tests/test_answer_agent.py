@@ -209,6 +209,7 @@ def test_agent_on_a_chroma_server_plans_over_the_table_of_the_served_index(tmp_p
         client: Any
         name: str
         create: bool = True
+        first_pass: bool = True
 
     monkeypatch.setattr(agent_module, "Store", ServerStore)
     monkeypatch.setattr(agent_module, "make_client", lambda settings: None)
