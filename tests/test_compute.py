@@ -44,3 +44,10 @@ def test_the_models_compute_on_that_thread(monkeypatch):
     ):
         assert fn.__wrapped__ is not fn  # functools.wraps of compute.compute
         assert fn.__code__ is compute.compute(lambda: None).__code__
+
+
+def test_openvino_threads_unpin_a_process_that_shares_the_cores(monkeypatch):
+    monkeypatch.setattr(compute.os, "cpu_count", lambda: 4)
+    assert compute.openvino_threads(None) == {}
+    assert compute.openvino_threads(1) == {"INFERENCE_NUM_THREADS": 1, "ENABLE_CPU_PINNING": False}
+    assert compute.openvino_threads(4) == {"INFERENCE_NUM_THREADS": 4}

@@ -3,6 +3,7 @@ cache's atomicity (fake converters), and — marked ``real`` — the real MiniLM
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -301,6 +302,19 @@ def test_second_load_reuses_the_cache(backends, ov_cache, texts, monkeypatch):
         assert again.conversion_s == 0 and again.folder == backends[backend].folder
         assert np.allclose(again.embed(texts[:4]), backends[backend].embed(texts[:4]), atol=1e-5)
     assert {p for p in ov_cache.iterdir() if p.is_dir()} == {b.folder for n, b in backends.items() if n != "torch"}
+
+
+@pytest.mark.real
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="pinning only matters with two cores or more")
+def test_an_embedder_on_fewer_threads_than_cores_leaves_its_threads_unpinned(ov_cache, texts):
+    # OpenVINO pins from the first core in every process: two one-thread embedders (Ray's actors) shared core 0
+    one = OpenVINOEmbedder("minilm", backend="openvino-bf16", cache_root=ov_cache, threads=1)
+    compiled = one._request.get_compiled_model()
+    assert compiled.get_property("INFERENCE_NUM_THREADS") == 1
+    assert compiled.get_property("ENABLE_CPU_PINNING") is False
+    every = OpenVINOEmbedder("minilm", backend="openvino-bf16", cache_root=ov_cache, threads=os.cpu_count())
+    assert every._request.get_compiled_model().get_property("ENABLE_CPU_PINNING") is True
+    assert np.allclose(one.embed(texts[:4]), every.embed(texts[:4]), atol=1e-5)
 
 
 @pytest.mark.real

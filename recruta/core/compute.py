@@ -13,10 +13,11 @@ too), embedding, generating. Calls already serialised by a lock lose nothing.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,3 +59,19 @@ def compute(fn: Callable[P, R]) -> Callable[P, R]:
 def executor() -> ThreadPoolExecutor:
     """The compute thread's executor, for work whose caller must not wait (a generation being streamed)."""
     return _executor
+
+
+def openvino_threads(threads: int | None) -> dict[str, Any]:
+    """OpenVINO's CPU settings for a model run on ``threads`` inference threads (None: its default, one per core).
+
+    OpenVINO pins its inference threads to cores, numbering them from the first core in every process: two
+    processes of one thread each (Ray's embedding actors, a server's workers) then share core 0 while the other
+    idles. Measured here (2 cores, MiniLM bf16, 600 texts in each of two concurrent one-thread processes): 28.1 s
+    wall for 14.2 CPU-s pinned, 13.7 s for 13.7 CPU-s unpinned. A process given every core keeps the pinning (3-5%
+    faster alone: 7.4 s against 7.7 s)."""
+    if not threads:
+        return {}
+    config: dict[str, Any] = {"INFERENCE_NUM_THREADS": threads}
+    if threads < (os.cpu_count() or 1):
+        config["ENABLE_CPU_PINNING"] = False
+    return config

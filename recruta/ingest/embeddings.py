@@ -36,7 +36,7 @@ from typing import Any, Protocol, get_args
 
 import numpy as np
 
-from recruta.core.compute import compute
+from recruta.core.compute import compute, openvino_threads
 from recruta.core.errors import InvalidInput
 from recruta.core.settings import EmbedderBackend, Settings, get_settings
 
@@ -366,9 +366,11 @@ class OpenVINOEmbedder:
         core = ov.Core()
         if self.precision == "bf16" and "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
             self.precision = "f32"  # no native bf16 (AMX / AVX512-BF16) on this CPU: fp32, never an emulation
-        config: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": self.precision}
-        if threads:
-            config["INFERENCE_NUM_THREADS"] = threads
+        config: dict[str, Any] = {
+            "PERFORMANCE_HINT": "LATENCY",
+            "INFERENCE_PRECISION_HINT": self.precision,
+            **openvino_threads(threads),
+        }
         self._request = core.compile_model(self.folder / IR_FILE, "CPU", config).create_infer_request()
         self._lock = threading.Lock()  # one infer request: calls from several threads take turns
 

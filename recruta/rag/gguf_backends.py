@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from recruta.core.compute import compute, on_compute_thread
+from recruta.core.compute import compute, on_compute_thread, openvino_threads
 from recruta.core.compute import executor as compute_executor
 from recruta.core.settings import LLMBackend
 
@@ -201,7 +201,7 @@ def load_openvino(
     import openvino_genai
 
     folder = openvino_ir(gguf, cache_dir)
-    config: dict[str, Any] = {"INFERENCE_NUM_THREADS": threads} if threads else {}
+    config = openvino_threads(threads)
     pipeline = openvino_genai.LLMPipeline(str(folder), "CPU", **config)
     engine = openvino_engine(pipeline, ov_tensor=openvino.Tensor, tokenized=openvino_genai.TokenizedInputs)
     return GGUFGenerator(name=name, backend="openvino", tokenizer=tokenizer, engine=engine)
