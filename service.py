@@ -178,10 +178,11 @@ class Recruta:
     def __init__(self) -> None:
         install_log_filters()  # request ids on every line; no request data in error lines
         logging.getLogger("recruta").setLevel(logging.INFO)  # our per-request lines (ids, timings, counts only)
+        from recruta.core import compute
+
+        compute.one_blas_thread()  # numpy's BLAS threads would spin on the cores torch's threads search with
         if settings.torch_threads:  # per worker: the embedder, the LLM and the screening share them
             import torch
-
-            from recruta.core import compute
 
             compute.run(torch.set_num_threads, settings.torch_threads)  # the thread that runs torch (compute.py)
         self.pyfunc = bentoml.mlflow.load_model(self.champion)

@@ -462,4 +462,5 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     from recruta.core import compute
 
+    compute.one_blas_thread()  # as a served process does (service.py)
     sys.exit(compute.run(main))  # all of it on the thread the models compute on (recruta/core/compute.py)

@@ -51,3 +51,15 @@ def test_openvino_threads_unpin_a_process_that_shares_the_cores(monkeypatch):
     assert compute.openvino_threads(None) == {}
     assert compute.openvino_threads(1) == {"INFERENCE_NUM_THREADS": 1, "ENABLE_CPU_PINNING": False}
     assert compute.openvino_threads(4) == {"INFERENCE_NUM_THREADS": 4}
+
+
+def test_one_blas_thread_leaves_numpy_one_thread_and_torch_its_own():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    with threadpool_limits(limits=None):  # restores the process's limits after the test
+        compute.one_blas_thread()
+        blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+        assert blas and all(i["num_threads"] == 1 for i in blas)
+        assert torch.get_num_threads() == before
