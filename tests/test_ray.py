@@ -529,6 +529,7 @@ def test_real_embedder_vectors_match_the_single_process_ones(cluster, chroma, tm
     shipped = Settings()
     home = tmp_path / "home"
     home.mkdir()
+    get_settings().embedder_cache.mkdir(parents=True, exist_ok=True)  # a fresh checkout's home has none yet
     (home / "embedders").symlink_to(get_settings().embedder_cache, target_is_directory=True)  # converted once
     base = dict(
         home=home,
