@@ -46,7 +46,8 @@ _SAP_ITEM = re.compile(rf"(?<!\w)(?:{_SAP_MOD})(?!\w)")
 
 
 def extract_skills(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, Evidence]:
-    """Canonical skill -> first evidence (earliest quote), including implied parents.
+    """Canonical skill -> first evidence (earliest quote), including implied parents; a skill the text names itself
+    is quoted where it names it, not where another skill implies it ("Django ... Python": Python by "Python").
 
     Longest alias wins at each position; ambiguous aliases (``~`` in the taxonomy: "C", "R", "Go",
     "REST"...) count only inside a list next to another matched skill ("C/C++", "GO/Rust").
@@ -57,7 +58,7 @@ def extract_skills(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     result: dict[str, Evidence] = {}
     for ev in skill_mentions(text, taxonomy=tax):
         for skill in (ev.skill, *tax.parents[ev.skill]):
-            if skill not in result:
+            if skill not in result or (skill == ev.skill and result[skill].implied_by):  # named beats implied
                 result[skill] = (
                     ev
                     if skill == ev.skill

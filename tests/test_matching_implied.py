@@ -1,0 +1,86 @@
+"""Skills a CV's framework or tool implies (the taxonomy's ``implies``: Django → Python and backend, Spring → Java and
+backend, React → JavaScript and frontend) are credited in a match, quoted as implied, and counted once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recruta.facts.skills import extract_skills
+from recruta.facts.taxonomy import load_taxonomy
+from recruta.screening.matching import match, profile
+
+JOB = """Backend Developer
+Requirements:
+- Experience in backend development
+- {language}
+- Nice to have: {other}"""
+
+CV = """Software developer
+Experience
+2019-2024 Acme Ltd - {framework} developer: built REST services and reports with {framework} for the finance team.
+Education: BSc in Computer Science"""
+
+
+def run(cv: str, job: str, lang: str = "en"):
+    return match(profile(cv, is_job=False), profile(job, is_job=True), embedder=None, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("framework", "language", "area"),
+    [("Django", "python", "backend"), ("Spring", "java", "backend"), ("React", "javascript", "frontend")],
+)
+def test_a_framework_credits_the_language_and_area_it_implies_with_its_own_words(framework, language, area):
+    job = f"Developer\nRequirements:\n- Experience in {area} development\n- {language.title()}\n- Docker"
+    got = run(CV.format(framework=framework), job)
+    strengths = {s["skill"]: s for s in got.strengths}
+    for skill in (language, area):
+        assert strengths[skill]["evidence"] == framework  # the CV's own words, exact
+        assert strengths[skill]["implied_by"] == framework.casefold() and strengths[skill]["shown"] == "work"
+    assert {g["skill"] for g in got.gaps if g["skill"]} == {"docker"}  # what nothing implies is still a gap
+
+
+def test_the_page_says_the_quote_implies_the_skill_in_every_language():
+    from recruta.i18n import messages
+
+    for lang, word in (("pt", "implica"), ("en", "implies"), ("es", "implica")):
+        said = messages("page", lang)["match.quote_cv_implied"].format(text="Django", skill="python")
+        assert said.endswith(f"“Django” ({word} python)")
+    ui = (Path(__file__).parents[1] / "recruta/web/static/ui.js").read_text()
+    assert "implied_by" in ui and "match.quote_cv_implied" in ui
+
+
+def test_a_skill_named_and_implied_is_counted_once_and_quoted_where_named():
+    cv = CV.format(framework="Django").replace("for the finance team.", "for the finance team, in Python 3.")
+    got = run(cv, JOB.format(language="Python", other="Rust"))
+    python = [s for s in got.strengths if s["skill"] == "python"]
+    assert len(python) == 1 and python[0]["evidence"] == "Python" and "implied_by" not in python[0]
+    skills = [s["skill"] for s in got.strengths]
+    assert sorted(skills) == ["backend", "python"] and [g["skill"] for g in got.gaps if g["skill"]] == ["rust"]
+    assert got.signals["skills"]["detail"].startswith("2 of 3 ")
+    found = extract_skills("Django, then Python")
+    assert found["python"].quote == "Python" and found["python"].implied_by is None
+
+
+def test_a_job_that_names_a_framework_asks_for_it_alone():
+    """The job side counts what it names: "Django" is one requirement, not three a CV without it would miss."""
+    job = profile("Developer\nRequirements:\n- Django\n- React", is_job=True)
+    assert set(job.skills) == {"django", "react"}
+
+
+def test_implications_are_data_in_the_taxonomy():
+    parents = load_taxonomy().parents
+    for skill, implied in (
+        ("django", {"python", "backend"}),
+        ("flask", {"python", "backend"}),
+        ("spring boot", {"spring", "java", "backend"}),
+        ("express", {"node.js", "javascript", "backend"}),
+        ("asp.net", {".net", "backend"}),
+        ("react", {"javascript", "frontend"}),
+        ("angular", {"javascript", "frontend"}),
+        ("vue", {"javascript", "frontend"}),
+        ("next.js", {"react", "javascript", "frontend"}),
+    ):
+        assert implied <= set(parents[skill]), skill
+    assert "backend" not in parents["react"] and "frontend" not in parents["django"]
