@@ -84,3 +84,29 @@ def test_implications_are_data_in_the_taxonomy():
     ):
         assert implied <= set(parents[skill]), skill
     assert "backend" not in parents["react"] and "frontend" not in parents["django"]
+
+
+EMPLOYER_CV = """Product Designer
+EXPERIENCE
+Senior Designer
+Jan 2021 - Present
+Figma • San Francisco, CA
+• Designed onboarding flows and ran usability studies with 40 customers.
+Designer
+Mar 2018 - Dec 2020
+Notion San Francisco, CA
+• Built the marketing site in React; integrations with Notion workspaces.
+SKILLS: Sketch, Adobe XD"""
+
+
+def test_an_employers_name_on_a_job_heading_is_no_skill():
+    """Working at Figma or Notion says nothing of using those tools; a tool the CV lists stays, and a heading that
+    names a role and a place ("Python Developer - São Paulo, SP") still shows the role's skill."""
+    found = extract_skills(EMPLOYER_CV)
+    assert not {e.quote for e in found.values()} & {"Figma", "Notion"}
+    assert {"react", "ui/ux"} <= set(found) and found["ui/ux"].quote == "usability"
+    got = run(EMPLOYER_CV, "Designer\nRequirements:\n- Figma\n- Notion or Trello")
+    assert {g["skill"] for g in got.gaps if g["skill"]} >= {"trello"}
+    assert not [s for s in got.strengths if s["evidence"] in ("Figma", "Notion")]
+    heading = "EXPERIENCE\nJan 2020 - Present\nPython Developer - São Paulo, SP\n• APIs in Django"
+    assert extract_skills(heading)["python"].quote == "Python"
