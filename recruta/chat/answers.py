@@ -212,11 +212,26 @@ _DEGREE = re.compile(
     r"doctorado|tecnologo|tecnico em|ensino (?:medio|superior|fundamental)|high school|degree|diploma|"
     r"engenharia|engineering|ciencia da computacao|computer science|certifica\w*)\b"
 )
-_DATES = re.compile(
-    r"(?:\b(?:19|20)\d{2}|\b\d{1,2}/(?:19|20)?\d{2})\s*(?:-|–|a|ate|to|until|hasta|al)\s*"
-    r"(?:\b(?:19|20)\d{2}|\d{1,2}/(?:19|20)?\d{2}|atual|atualmente|present|presente|hoje|current|now|actual|"
-    r"momento)\b"
-)
+MAX_PERIODS = 5
+
+
+def work_periods(text: str, *, limit: int = MAX_PERIODS) -> list[Found]:
+    """Where the CV states its experience, as the facts read it: the "N years" it claims ("5+ years of proven
+    expertise"), then the work periods it writes ("Jun 2021 - Dec 2022", "03/2015 a atual", "desde 2015") — what
+    its years of experience are computed from, so the answer quotes what it counts."""
+    from recruta.facts.experience import date_ranges, experience_claim
+
+    spans = [(start, end) for start, end, _, _ in date_ranges(text)[:limit]]
+    claim = experience_claim(text)
+    if claim is not None and not any(s <= claim[0] < e for s, e in spans):
+        spans.insert(0, claim)
+    out = []
+    for start, end in spans:
+        quote = text[start:end].strip()
+        out.append(Found(kind="cv", quote=quote, line=evidence_line(text, start, quote), start=start))
+    return out
+
+
 _RELOCATE = re.compile(
     r"\b(?:disponibilidade para (?:mudanca|viagens?|viajar)|relocat\w*|mudanca|remot[oa]|remote|home ?office|"
     r"hibrid[oa]|hybrid|presencial)\b"
@@ -237,7 +252,7 @@ def education(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Repl
 
 def experience(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
     cv = analyst.profile(documents["cv"], is_job=False)
-    found = find_pattern(documents, _DATES, kinds=("cv",), limit=5)
+    found = work_periods(documents["cv"])
     t = messages("chat", lang)
     lines = []
     title = cv_title(documents["cv"])

@@ -1,0 +1,40 @@
+"""The chat's answer to "how many years of experience?" quotes what the years are computed from: the claim ("5+
+years") and every work period, whatever way the CV writes its months ("Jun 2021 - Dec 2022", "03/2015 a 07/2019")."""
+
+from __future__ import annotations
+
+from recruta.chat.answers import experience
+from recruta.chat.profiles import Analyst
+
+CV = """JOHN DOE
+SENIOR SOFTWARE ENGINEER
+Senior Software Engineer with 5+ years of proven expertise designing and building scalable backend systems.
+EXPERIENCE
+Senior Software Engineer
+Jan 2023 - Present
+Stripe San Francisco, CA
+Software Engineer
+Jun 2021 - Dec 2022
+Figma San Francisco, CA
+Software Engineer
+Jul 2019 - May 2021
+Notion San Francisco, CA"""
+
+CV_PT = """Maria Souza
+Analista de Sistemas
+Experiência
+03/2015 a 07/2019 Banco X - analista de sistemas
+jan/2020 até hoje Empresa Y - analista sênior"""
+
+
+def test_the_years_are_quoted_with_the_claim_and_every_period():
+    got = experience({"cv": CV}, lang="en", analyst=Analyst(embedder=None))
+    assert "5 years" in got.answer
+    for quote in ("5+ years", "Jan 2023 - Present", "Jun 2021 - Dec 2022", "Jul 2019 - May 2021"):
+        assert quote in got.answer, quote
+    assert got.answer.index("5+ years") < got.answer.index("Jan 2023 - Present")
+
+
+def test_periods_written_with_numeric_and_named_months_are_all_quoted():
+    got = experience({"cv": CV_PT}, lang="pt", analyst=Analyst(embedder=None))
+    assert "03/2015 a 07/2019" in got.answer and "jan/2020 até hoje" in got.answer
