@@ -13,6 +13,7 @@ EXPERIENCE
 Senior Software Engineer
 Jan 2023 - Present
 Stripe San Francisco, CA
+• Built fraud detection pipelines with Kafka and Go.
 Software Engineer
 Jun 2021 - Dec 2022
 Figma San Francisco, CA
@@ -38,3 +39,33 @@ def test_the_years_are_quoted_with_the_claim_and_every_period():
 def test_periods_written_with_numeric_and_named_months_are_all_quoted():
     got = experience({"cv": CV_PT}, lang="pt", analyst=Analyst(embedder=None))
     assert "03/2015 a 07/2019" in got.answer and "jan/2020 até hoje" in got.answer
+
+
+def chat(tmp_path):
+    from recruta.chat.service import ChatService
+    from recruta.core.db import make_sessionmaker
+    from recruta.ingest.embeddings import get_embedder
+    from recruta.rag.generators import ExtractiveGenerator
+
+    svc = ChatService(
+        sessionmaker=make_sessionmaker(f"sqlite:///{tmp_path / 'chat.db'}"),
+        generator=ExtractiveGenerator(),
+        embedder=get_embedder("hash"),
+    )
+    return svc, svc.create_session(documents=[("cv", "cv.txt", CV.encode())])["session_id"]
+
+
+def test_the_companies_a_cv_worked_at_are_named_and_are_not_its_tools(tmp_path):
+    svc, sid = chat(tmp_path)
+    where = svc.send(sid, "Em quais empresas ele trabalhou?")
+    assert "**Empresas:** Stripe, Figma, Notion" in where["answer"]
+    for question, said, line in (
+        ("Ele conhece Figma?", "O CV cita Figma como empresa onde trabalhou", "Figma San Francisco, CA"),
+        ("Does he use Notion?", "The CV names Notion as a company they worked at", "Notion San Francisco, CA"),
+        ("¿Usa Figma?", "El CV cita Figma como empresa donde trabajó", "Figma San Francisco, CA"),
+    ):
+        got = svc.send(sid, question)
+        assert said in got["answer"] and line in got["answer"], (question, got["answer"])
+        assert not got["answer"].startswith(("**Sim", "**Yes", "**Sí")), (question, got["answer"])
+    tools = svc.send(sid, "Quais tecnologias ele usa?")["answer"]
+    assert "Kafka" in tools and "Figma" not in tools and "Notion" not in tools

@@ -29,6 +29,7 @@ from recruta.chat.evidence import (
 )
 from recruta.chat.profiles import Analyst
 from recruta.chat.summary import cv_title, fact_lines
+from recruta.facts.employers import employers
 from recruta.facts.tables import table
 from recruta.i18n import message, messages
 from recruta.text.fold import fold
@@ -183,6 +184,11 @@ def skill_check(question: str, intent: it.Intent, documents: dict[str, str], *, 
                 found = _merge(find_skill(documents, key), found)
         if not found:
             lines.append(f"**{t['check.unknown']}** {message('chat', 'check.not_mentioned', lang, what=label)}")
+            worked_at = _employer_named(documents, label)
+            if worked_at:  # "Ele conhece Figma?" of someone who worked at Figma: the CV names it, as a company
+                lines[-1] = f"**{t['check.unknown']}** {message('chat', 'check.employer', lang, what=label)}"
+                lines += quote_lines(worked_at, lang)
+                evidence += worked_at
             continue
         any_found = True
         positive = [f for f in found if not negated(documents[f.kind], f.start)]
@@ -192,6 +198,17 @@ def skill_check(question: str, intent: it.Intent, documents: dict[str, str], *, 
         evidence += positive or found
     lines += ["", t["note.extracted"]]
     return Reply(answer="\n".join(lines), found=any_found, sources=_sources(evidence))
+
+
+def _employer_named(documents: dict[str, str], label: str) -> list[Found]:
+    """The CV's job-heading lines that name ``label`` as an employer (a tool's name that is a company's)."""
+    text = documents.get("cv", "")
+    key = " ".join(fold(label).casefold().split())
+    return [
+        Found(kind="cv", quote=e.name, line=e.line, start=e.start)
+        for e in employers(text)
+        if " ".join(fold(e.name).casefold().split()) == key
+    ][:1]
 
 
 _TAXONOMY_TRAITS = frozenset({"leadership", "mentoring", "communication", "teamwork", "negotiation"})
@@ -261,6 +278,9 @@ def experience(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Rep
     if cv.years:
         years = f"{cv.years:g}".replace(".", ",") if lang != "en" else f"{cv.years:g}"
         lines.append(f"**{t['fact.years']}:** {years} {t['fact.years_unit']}")
+    worked_at = list(dict.fromkeys(e.name for e in employers(documents["cv"])))
+    if worked_at:  # the companies of its job headings ("Em quais empresas ele trabalhou?")
+        lines.append(f"**{t['fact.employers']}:** {', '.join(worked_at)}")
     if not cv.years and not found:
         return _not_found(lang, "answer.not_stated", what=t["signal.experience"])
     if found:

@@ -11,11 +11,12 @@ the whole name is then left out (a heading "Python Developer - São Paulo, SP" n
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from recruta.facts.location import locations
 from recruta.text.fold import fold
 
-__all__ = ["MAX_NAME_WORDS", "employer_names"]
+__all__ = ["MAX_NAME_WORDS", "Employer", "employer_names", "employers"]
 
 MAX_NAME_WORDS = 3
 MAX_LINE_WORDS = 9
@@ -43,20 +44,40 @@ def _name_before_place(line: str) -> str:
     return ""
 
 
-def employer_names(text: str) -> set[str]:
-    """The folded, lowercased employer names of ``text``'s job-heading lines."""
-    lines = text.splitlines()
+@dataclass(frozen=True, kw_only=True)
+class Employer:
+    """An employer's name as the CV writes it, and the heading line it is on (offsets into the CV's text)."""
+
+    name: str
+    line: str
+    start: int
+
+
+def employers(text: str) -> list[Employer]:
+    """The employers ``text``'s job-heading lines name, in order."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
     dated = [i for i, line in enumerate(lines) if _range().search(fold(line).casefold())]
     if not dated:
-        return set()
-    out: set[str] = set()
+        return []
+    out: list[Employer] = []
     for i, raw in enumerate(lines):
         if not any(abs(i - d) <= NEAR_LINES for d in dated):
             continue
-        line = _range().sub(" ", fold(raw).casefold()) if i in dated else fold(raw).casefold()
+        # fold keeps the length, so what is cut from the folded line is cut from the line as written
+        folded = fold(raw).casefold()
+        line = _range().sub(lambda m: " " * len(m.group(0)), folded) if i in dated else folded
         if not line.strip() or len(line.split()) > MAX_LINE_WORDS:
             continue
         name = _name_before_place(line)
         if name and len(name.split()) <= MAX_NAME_WORDS:
-            out.add(" ".join(name.split()))
+            at = line.index(name)
+            out.append(Employer(name=raw[at : at + len(name)], line=raw.strip(), start=offsets[i] + at))
     return out
+
+
+def employer_names(text: str) -> set[str]:
+    """The folded, lowercased employer names of ``text``'s job-heading lines."""
+    return {" ".join(fold(e.name).casefold().split()) for e in employers(text)}
