@@ -110,3 +110,15 @@ def test_an_employers_name_on_a_job_heading_is_no_skill():
     assert not [s for s in got.strengths if s["evidence"] in ("Figma", "Notion")]
     heading = "EXPERIENCE\nJan 2020 - Present\nPython Developer - São Paulo, SP\n• APIs in Django"
     assert extract_skills(heading)["python"].quote == "Python"
+
+
+def test_phrases_that_name_no_skill_of_the_job_are_not_asked():
+    """The trial's frontend job: "performance budgets" is no finance budget, "accessibility compliance" no
+    regulatory compliance (its WCAG still asks ui/ux); a CV's "conflict resolution algorithms" is no soft skill."""
+    job = profile(
+        "Requirements: hands-on experience with WCAG 2.1 AA accessibility compliance; drive frontend performance "
+        "budgets across our three product surfaces.",
+        is_job=True,
+    )
+    assert {"budget", "compliance"}.isdisjoint(job.skills) and "ui/ux" in job.skills
+    assert "conflict management" not in extract_skills("Sync engine with SQLite and conflict resolution algorithms.")
