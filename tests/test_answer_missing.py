@@ -132,3 +132,16 @@ def test_words_that_only_frame_the_question_are_no_missing_name(answerer, vagas)
     ):
         got = answerer.answer(question, lang=lang)
         assert got is None or got.kind != "not_on_file", (question, got.text)
+
+
+def test_a_title_word_no_title_holds_is_a_title_nobody_has_and_the_closest_are_called_so(answerer, vagas):
+    """ "Desenvolvedor Kotlin Pleno": no title has Kotlin, so no vaga is that job; the vagas the other words describe
+    are offered as the closest, not as matches. A level alone ("Astronauta Pleno") offers none."""
+    title, ids = shared_title(vagas)
+    words = title.split()
+    asked = " ".join([words[0], "Quixotesco", *words[1:]])
+    got = answerer.answer(f"Qual o nível de inglês da vaga de {asked}?", lang="pt")
+    assert got is not None and got.kind == "not_on_file" and f'"{asked}"' in first_sentence(got.text), got.text
+    assert "As vagas mais próximas:" in got.text and got.sources
+    bare = answerer.answer("Qual o nível de inglês da vaga de Astronauta Pleno?", lang="pt")
+    assert bare is not None and bare.kind == "not_on_file" and not bare.sources and "próximas" not in bare.text

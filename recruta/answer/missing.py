@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from recruta.answer.cues import FRAME, VAGA_WORDS
-from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, title_word, words
+from recruta.answer.entities import Gazetteer, VagaIndex, lexicon, title_word, title_words, words
 from recruta.answer.parsing import Parsed, level_words
 from recruta.answer.resolve import CLOSEST
 from recruta.answer.result import Result, vaga_source
@@ -109,7 +109,10 @@ def unknown_words(
     if not maybe:
         return []
     held = record_words(table) if table is not None else frozenset()
-    unknown_at = {i for i in maybe if raw[i][1] not in held}
+    # a word written against the title's own words ("Desenvolvedor Kotlin Sênior") that no title holds is part of a
+    # title nobody has, even when some record's text has the word (a vaga's activities name Kotlin)
+    titled = {i for i in maybe if any(0 <= j < len(raw) and raw[j][1] in described for j in (i - 1, i + 1))}
+    unknown_at = {i for i in maybe if raw[i][1] not in held or i in titled}
 
     def unknown(i: int) -> bool:
         return i in unknown_at
@@ -145,9 +148,15 @@ def unknown_words(
         spelled = [w for w, _ in raw[i:j]]
         if in_title:  # the title as written: the unknown words and the title words next to them
             lo, hi = i, j
-            while lo > 0 and raw[lo - 1][1] in described:
+            # particles inside the title kept ("Assistente Quixotesco de RH")
+            while lo > 0 and (
+                raw[lo - 1][1] in described or (lo > 1 and raw[lo - 1][1] in particles and raw[lo - 2][1] in described)
+            ):
                 lo -= 1
-            while hi < len(raw) and raw[hi][1] in described:
+            while hi < len(raw) and (
+                raw[hi][1] in described
+                or (hi + 1 < len(raw) and raw[hi][1] in particles and raw[hi + 1][1] in described)
+            ):
                 hi += 1
             spelled = [w for w, _ in raw[lo:hi]]
         out.append(Unknown(text=" ".join(spelled), in_title=in_title))
@@ -189,7 +198,9 @@ def not_on_file(plan: Plan, unknown: list[Unknown], *, resolver: Resolver) -> Re
     ref = plan.vaga
     closest: list[str] = []
     title_missing = [u.text for u in unknown if u.in_title]
-    if ref is not None and ref.title and not title_missing:
+    # a level alone ("Pleno" of "Astronauta Pleno") is no description to offer vagas by
+    levels = {title_word(w) for w in level_words()}
+    if ref is not None and ref.title and not set(title_words(ref.title)) <= levels:
         # the nearest vagas by the rest of the description: other clients' or other places' (the named one has none)
         closest = closest_vagas(ref, resolver=resolver)
     rows = [resolver.vaga_row(v) for v in closest[:CLOSEST]]

@@ -392,7 +392,9 @@ class Phraser:
             said.append(self.t("not_on_file.names", names=self.join([f'"{n}"' for n in f["names"]])))
         if f["titles"]:
             said.append(self.t("not_on_file.titles", titles=self.join([f'"{n}"' for n in f["titles"]])))
-        return " ".join(said) + self.closest("closest.other", f)
+        # a title nobody has: the nearest by the rest of its words ("Desenvolvedor Sênior" of "Desenvolvedor Kotlin
+        # Sênior"), called the closest, not that title at other clients
+        return " ".join(said) + self.closest("closest.near" if f["titles"] else "closest.other", f)
 
     def ambiguous_people(self, f: dict[str, Any]) -> str:
         items = [
