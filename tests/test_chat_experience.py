@@ -69,3 +69,16 @@ def test_the_companies_a_cv_worked_at_are_named_and_are_not_its_tools(tmp_path):
         assert not got["answer"].startswith(("**Sim", "**Yes", "**Sí")), (question, got["answer"])
     tools = svc.send(sid, "Quais tecnologias ele usa?")["answer"]
     assert "Kafka" in tools and "Figma" not in tools and "Notion" not in tools
+
+
+def test_a_language_the_cv_is_written_in_is_said_without_inventing_a_level(tmp_path):
+    svc, sid = chat(tmp_path)
+    for question, said in (
+        ("Ele fala inglês?", "O CV está escrito em inglês, mas não declara um nível."),
+        ("Does he speak English?", "The CV is written in English, but states no level."),
+        ("¿Habla inglés?", "El CV está escrito en inglés, pero no declara un nivel."),
+    ):
+        got = svc.send(sid, question)["answer"]
+        assert said in got and not got.startswith(("**Sim", "**Yes", "**Sí")), (question, got)
+    spanish = svc.send(sid, "Ele fala espanhol?")["answer"]
+    assert "escrito" not in spanish and "Nenhum documento carregado menciona espanhol" in spanish

@@ -296,6 +296,9 @@ _ASKED_LANGUAGE = {
 }
 
 
+_LANGUAGE_CODES = {"english": "en", "spanish": "es"}
+
+
 def spoken_languages(question: str, documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
     """The languages and levels the documents state; a question about one language gets yes or "not stated"."""
     t = messages("chat", lang)
@@ -314,6 +317,8 @@ def spoken_languages(question: str, documents: dict[str, str], *, lang: str, ana
                 lines.append(f"**{t['check.yes']}** {message('chat', 'check.shown', lang, what=label)}")
             else:
                 lines.append(f"**{t['check.unknown']}** {message('chat', 'check.not_mentioned', lang, what=label)}")
+                if cv.language == _LANGUAGE_CODES.get(name):  # what the recruiter can see, said without a level
+                    lines.append(message("chat", "check.written_in", lang, what=label))
         found = [f for f in found if any(_ASKED_LANGUAGE[n].search(fold(f.line)) for n in asked)]
         if not found and not any(n in cv.languages for n in asked):
             return Reply(answer="\n".join(lines), found=False)
