@@ -82,3 +82,30 @@ def test_a_language_the_cv_is_written_in_is_said_without_inventing_a_level(tmp_p
         assert said in got and not got.startswith(("**Sim", "**Yes", "**Sí")), (question, got)
     spanish = svc.send(sid, "Ele fala espanhol?")["answer"]
     assert "escrito" not in spanish and "Nenhum documento carregado menciona espanhol" in spanish
+
+
+def test_a_question_about_one_degree_gets_yes_or_the_highest_the_cv_shows(tmp_path):
+    from recruta.chat.service import ChatService
+    from recruta.core.db import make_sessionmaker
+    from recruta.ingest.embeddings import get_embedder
+    from recruta.rag.generators import ExtractiveGenerator
+
+    svc = ChatService(
+        sessionmaker=make_sessionmaker(f"sqlite:///{tmp_path / 'edu.db'}"),
+        generator=ExtractiveGenerator(),
+        embedder=get_embedder("hash"),
+    )
+    cv = CV + "\nEDUCATION\nUC Berkeley\nBachelor of Science, Computer Science"
+    sid = svc.create_session(documents=[("cv", "cv.txt", cv.encode())])["session_id"]
+    for question, start in (
+        (
+            "Ele tem mestrado?",
+            "**Os documentos não dizem.** O CV não mostra pós-graduação: a formação mais alta nele é",
+        ),
+        ("Does he have a master's degree?", "**The documents don't say.** The CV does not show postgraduate"),
+        ("¿Tiene maestría?", "**Los documentos no lo dicen.** El CV no muestra posgrado"),
+        ("Ele tem ensino superior?", "**Sim.**"),
+    ):
+        got = svc.send(sid, question)
+        assert got["intent"] == "education" and got["answer"].startswith(start), (question, got["answer"])
+        assert "Bachelor of Science, Computer Science" in got["answer"]

@@ -256,13 +256,29 @@ _RELOCATE = re.compile(
 _SALARY_LINE = re.compile(r"(?:r\$|us\$|\$|€|£|\bbrl\b|\busd\b|salari\w*|salary|pretensao|remunera\w*|sueldo)")
 
 
-def education(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
+POSTGRADUATE = 5  # one level for every degree after a first one (MBA, mestrado, doutorado): never a "yes" to one
+
+
+def education(documents: dict[str, str], *, lang: str, analyst: Analyst, question: str = "") -> Reply:
+    """The CV's highest education with its lines; a question about one level ("Ele tem mestrado?") gets "yes" when
+    the CV shows that level or higher (below postgraduate, where the level does not tell an MBA from a doctorate),
+    and "the documents don't say" with the highest level it shows when that is lower."""
+    from recruta.facts.education import education_level
+
     cv = analyst.profile(candidate_text(documents), is_job=False)
     found = find_pattern(documents, _DEGREE, kinds=("cv",), limit=3)
     if cv.education is None and not found:
         return _not_found(lang, "answer.not_stated", what=messages("chat", lang)["signal.education"])
     t = messages("chat", lang)
     lines = [f"**{t['fact.education']}:** {t.get(f'education.{cv.education}', '')}"] if cv.education is not None else []
+    asked = education_level(question, job=True) if question else None
+    if asked is not None and cv.education is not None:
+        have, want = t.get(f"education.{cv.education}", ""), t.get(f"education.{asked}", "")
+        if cv.education < asked:
+            said = message("chat", "education.below", lang, asked=want, level=have)
+            lines = [f"**{t['check.unknown']}** {said}"]
+        elif asked < POSTGRADUATE:
+            lines = [f"**{t['check.yes']}** {lines[0]}"]
     lines += quote_lines(found, lang) + ["", t["note.extracted"]]
     return Reply(answer="\n".join(lines), sources=_sources(found))
 
