@@ -469,6 +469,11 @@ def key_facts(result: Result, template: str, lang: str) -> list[str]:
         return []
 
     keys += [n for n in names(result.facts) if n and n in template]
+    if result.kind in ("not_on_file", "no_vaga_described"):
+        # what the records lack is the answer: a rewording that drops "Acme Corp" would offer others' vagas as its
+        f = result.facts
+        lacked = [*f.get("names", ()), *f.get("titles", ()), f.get("client", ""), f.get("place", "")]
+        keys += [str(x) for x in lacked if x and str(x) in template]
     field_ = result.facts.get("field")
     record = result.facts.get("vaga") if result.kind == "vaga_field" else result.facts.get("person")
     if isinstance(field_, str) and isinstance(record, dict):
