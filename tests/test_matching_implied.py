@@ -122,3 +122,11 @@ def test_phrases_that_name_no_skill_of_the_job_are_not_asked():
     )
     assert {"budget", "compliance"}.isdisjoint(job.skills) and "ui/ux" in job.skills
     assert "conflict management" not in extract_skills("Sync engine with SQLite and conflict resolution algorithms.")
+
+
+def test_the_typed_response_keeps_implied_by():
+    from recruta.api.models import Strength
+
+    got = run(CV.format(framework="Django"), "Developer\nRequirements:\n- Python")
+    typed = [Strength.model_validate(s) for s in got.strengths]
+    assert [(s.skill, s.evidence, s.implied_by) for s in typed] == [("python", "Django", "django")]
