@@ -109,3 +109,24 @@ def test_a_question_about_one_degree_gets_yes_or_the_highest_the_cv_shows(tmp_pa
         got = svc.send(sid, question)
         assert got["intent"] == "education" and got["answer"].startswith(start), (question, got["answer"])
         assert "Bachelor of Science, Computer Science" in got["answer"]
+
+
+JOB = """Backend Engineer
+Requirements: Python; Kafka; Rust; Kubernetes."""
+
+
+def test_a_question_about_what_the_candidate_lacks_gets_the_gaps_first(tmp_path):
+    svc, _ = chat(tmp_path)
+    sid = svc.create_session(documents=[("cv", "cv.txt", CV.encode()), ("job_description", "job.txt", JOB.encode())])[
+        "session_id"
+    ]
+    asked = {
+        "Quais os pontos fracos dele para a vaga?": ("**Lacunas:**", "**Pontos fortes:**"),
+        "What are his weaknesses for this job?": ("**Gaps:**", "**Strengths:**"),
+        "Ele é um bom candidato para a vaga?": ("**Pontos fortes:**", "**Lacunas:**"),
+    }
+    for question, (first, then) in asked.items():
+        got = svc.send(sid, question)
+        assert got["intent"] == "fit", (question, got["intent"])
+        text = got["answer"]
+        assert first in text and then in text and text.index(first) < text.index(then), (question, text)
