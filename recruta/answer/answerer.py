@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from recruta.answer.cues import PEOPLE_COUNTED
 from recruta.answer.entities import VagaIndex, build_gazetteer, build_skill_gazetteer
 from recruta.answer.executor import Executor
-from recruta.answer.missing import VAGA_INTENTS, Unknown, not_on_file, unknown_words, written_title
+from recruta.answer.missing import VAGA_INTENTS, Unknown, not_on_file, record_words, unknown_words, written_title
 from recruta.answer.parsing import Parsed, title_cased
 from recruta.answer.phrasing import phrase
 from recruta.answer.plan import Plan, VagaRef
@@ -56,6 +56,7 @@ class Answerer:
         name = str(getattr(generator, "name", ""))
         self.llm = generator if name.startswith("openai:") else None
         self.executor.warm()  # the lazy parts, now rather than on the first question
+        record_words(table)  # every word on file, for the names a question gives that no record holds (missing.py)
         self.planner.plan("Quem foi contratado para a vaga de analista com Java em 2022?")
 
     @classmethod

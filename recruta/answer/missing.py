@@ -63,8 +63,7 @@ def record_words(table: RecordsTable) -> frozenset[str]:
             for column in frame.columns:
                 if frame[column].dtype.kind in "biufcmM":
                     continue
-                for text in frame[column].dropna().astype(str).unique().tolist():
-                    found.update(words(text))
+                found.update(words("\n".join(frame[column].dropna().astype(str).unique().tolist())))
         table._cache[key] = frozenset(found)
     vocabulary: frozenset[str] = table._cache[key]
     return vocabulary
