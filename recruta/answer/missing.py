@@ -3,10 +3,11 @@
 The planner keeps the words it recognises (a client, a city, title words) and drops the rest, so a client or a
 title nobody has on file silently widens the question ("the Analista SAP job at Acme Corp" becomes "the Analista
 SAP job", and other clients' vagas come back as if they were Acme's). :func:`unknown_words` finds those dropped
-names — words written capitalised after the question's first word that no record holds anywhere (no title, client,
-city, state or person has the word) and no cue vocabulary frames — and :func:`not_on_file` turns them into the
-answer a recruiter can trust: first that the records hold no such thing, then, clearly as other vagas, the
-closest ones by the rest of the description.
+names — words written capitalised after a sentence's first word that no record holds anywhere (no title, client,
+city, state, person or record text has the word) or, written against a job title's words, that no title holds
+("Desenvolvedor Kotlin Sênior"), and that no cue vocabulary frames — and :func:`not_on_file` turns them into the
+answer a recruiter can trust: first that the records hold no such thing, then, clearly as other clients' or
+places' vagas, the closest ones by the rest of the description (none for a level alone).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _cue_words(folded: str) -> set[str]:
 
 def record_words(table: RecordsTable) -> frozenset[str]:
     """Every folded word of every text the records hold (a vaga's activities, a CV's skills, a status...): a word
-    in any of them is not "nowhere on file". Built once per table, on the first question that needs it."""
+    in any of them is not "nowhere on file". Built once per table (the answerer builds it when it starts)."""
     key = "missing:record_words"
     if key not in table._cache:
         found: set[str] = set()
