@@ -181,3 +181,30 @@ def test_key_facts_are_the_templates_numbers_people_and_value(agent, small_data)
         Scripted(edit=lambda t: t), question=question, result=planned.result, template=planned.text, lang="pt"
     )
     assert verdict.by == "llm" and verdict.text == planned.text
+
+
+def test_a_rewording_keeps_what_the_records_lack(agent, monkeypatch):
+    """ "Acme Corp" is the answer to a question about a client nobody has: a rewording without it fails the check."""
+    assert agent.answerer is not None
+    question = "Quantas vagas a Acme Corp abriu?"
+    planned = agent.answerer.answer(question, lang="pt")
+    assert planned is not None and planned.kind == "not_on_file" and planned.result is not None
+    assert "Acme Corp" in key_facts(planned.result, planned.text, "pt")
+    dropped = phrase_with_llm(
+        Scripted(edit=lambda t: "Não encontrei esse nome nos registros."),
+        question=question,
+        result=planned.result,
+        template=planned.text,
+        lang="pt",
+    )
+    assert dropped.by == "template" and dropped.text == planned.text
+    kept = phrase_with_llm(
+        Scripted(
+            edit=lambda t: "A Acme Corp não aparece nos registros: nenhum cliente, cidade ou vaga se chama assim."
+        ),
+        question=question,
+        result=planned.result,
+        template=planned.text,
+        lang="pt",
+    )
+    assert kept.by == "llm"

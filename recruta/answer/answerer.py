@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from recruta.answer.cues import PEOPLE_COUNTED
 from recruta.answer.entities import VagaIndex, build_gazetteer, build_skill_gazetteer
 from recruta.answer.executor import Executor
+from recruta.answer.missing import VAGA_INTENTS, Unknown, not_on_file, record_words, unknown_words, written_title
 from recruta.answer.parsing import Parsed, title_cased
 from recruta.answer.phrasing import phrase
-from recruta.answer.plan import Plan
+from recruta.answer.plan import Plan, VagaRef
 from recruta.answer.planner import Planner
 from recruta.answer.result import Result
 from recruta.answer.table import RecordsTable
@@ -55,6 +56,7 @@ class Answerer:
         name = str(getattr(generator, "name", ""))
         self.llm = generator if name.startswith("openai:") else None
         self.executor.warm()  # the lazy parts, now rather than on the first question
+        record_words(table)  # every word on file, for the names a question gives that no record holds (missing.py)
         self.planner.plan("Quem foi contratado para a vaga de analista com Java em 2022?")
 
     @classmethod
@@ -84,11 +86,18 @@ class Answerer:
         lang = words_language(question, parsed) or lang
         t1 = time.perf_counter()
         if plan.intent == "retrieval":
-            return None
-        result = self.executor.run(plan)
+            # a job named by words no title holds ("a vaga de Astronauta Orbital") is none on file, not a search
+            missing = self._unknown_job(parsed)
+            if missing is None:
+                return None
+            plan = Plan(intent="vaga_field", vaga=VagaRef(title=missing.text))
+        result = self._not_on_file(plan, parsed) or self.executor.run(plan)
         t2 = time.perf_counter()
         if result is None:
             return None
+        if result.kind in ("no_vaga_described", "not_on_file"):
+            # the title as the question writes it ("Gerente de Projetos de TI"), not its folded words
+            result.facts["title"] = written_title(parsed) or result.facts.get("title", "")
         if result.kind == "count" and plan.measure == "hires":
             result.facts["people_first"] = bool(PEOPLE_COUNTED.search(parsed.folded))
         text = redact(phrase(result, lang))  # the table holds no personal data; this is the second lock
@@ -102,6 +111,20 @@ class Answerer:
         return PlannedAnswer(
             text=text, sources=result.sources, plan=plan, kind=result.kind, timings_ms=ms, language=lang, result=result
         )
+
+    def _unknown_job(self, parsed: Parsed) -> Unknown | None:
+        """The job a question names that no title holds, when nothing else in it was recognised."""
+        if parsed.mentions or parsed.vaga_ids or parsed.codes or parsed.words:
+            return None
+        unknown = unknown_words(parsed, gazetteer=self.gazetteer, vagas=self.vagas, table=self.table)
+        return unknown[0] if len(unknown) == 1 and unknown[0].in_title else None
+
+    def _not_on_file(self, plan: Plan, parsed: Parsed) -> Result | None:
+        """The answer to a question about vagas that names a client, place or title no record holds."""
+        if plan.intent not in VAGA_INTENTS or (plan.vaga is not None and plan.vaga.ids):
+            return None
+        unknown = unknown_words(parsed, gazetteer=self.gazetteer, vagas=self.vagas, table=self.table)
+        return not_on_file(plan, unknown, resolver=self.executor) if unknown else None
 
 
 def words_language(question: str, parsed: Parsed) -> str:

@@ -358,6 +358,44 @@ class Phraser:
         ]
         return self.t("ambiguous.vagas", total=f["total"], list="; ".join(items), example=f["vagas"][0]["vaga_id"])
 
+    def vaga_items(self, vagas: list[dict[str, Any]]) -> str:
+        return "; ".join(
+            f"{v['vaga_id']} ({', '.join(x for x in (v['title'], v['client'], v['city'], self.date(v['requested'])) if x)})"
+            for v in vagas
+        )
+
+    def closest(self, key: str, f: dict[str, Any]) -> str:
+        """The vagas nearest to one the records lack, said to be others' ("Vagas de … de outros clientes: …")."""
+        rows = f.get("closest") or []
+        if not rows:
+            return ""
+        more = self.more(f["total"], len(rows)).rstrip(".")
+        return " " + _cap(
+            self.t(key, title=f'"{f["title"]}"', list=self.vaga_items(rows), more=more, example=rows[0]["vaga_id"])
+        )
+
+    def no_vaga_described(self, f: dict[str, Any]) -> str:
+        """A known client or place without the described job: said first, then that job elsewhere."""
+        where = ""
+        if f.get("client"):
+            where += self.t("where.client", client=f["client"])
+        if f.get("place"):
+            where += self.t("where.place", place=f["place"])
+        if not (f.get("client") or f.get("place")) and f.get("where"):
+            where = f" ({', '.join(f['where'])})"
+        return self.t("no_vaga_described", what=f'"{f["title"]}"', where=where) + self.closest("closest.other", f)
+
+    def not_on_file(self, f: dict[str, Any]) -> str:
+        """Names no record holds (a client, a place, a title): said first, then the nearest vagas, as others'."""
+        said = []
+        if f["names"]:
+            said.append(self.t("not_on_file.names", names=self.join([f'"{n}"' for n in f["names"]])))
+        if f["titles"]:
+            said.append(self.t("not_on_file.titles", titles=self.join([f'"{n}"' for n in f["titles"]])))
+        # a title nobody has: the nearest by the rest of its words ("Desenvolvedor Sênior" of "Desenvolvedor Kotlin
+        # Sênior"), called the closest, not that title at other clients
+        return " ".join(said) + self.closest("closest.near" if f["titles"] else "closest.other", f)
+
     def ambiguous_people(self, f: dict[str, Any]) -> str:
         items = [
             f"{self.person(p)}"
@@ -379,8 +417,7 @@ class Phraser:
         if kind == "no_vaga":
             return self.t("no_vaga", ids=", ".join(f["ids"]))
         if kind == "no_vaga_described":
-            where = f" ({', '.join(f['where'])})" if f["where"] else ""
-            return self.t("no_vaga_described", what=f'"{f["title"]}"{where}')
+            return self.no_vaga_described(f)
         method = getattr(self, kind)
         text: str = method(f)
         return _ABBREVIATION_END.sub("", text)  # "… is Prisma Automotiva Ltda.", not "Ltda.."
@@ -432,6 +469,11 @@ def key_facts(result: Result, template: str, lang: str) -> list[str]:
         return []
 
     keys += [n for n in names(result.facts) if n and n in template]
+    if result.kind in ("not_on_file", "no_vaga_described"):
+        # what the records lack is the answer: a rewording that drops "Acme Corp" would offer others' vagas as its
+        f = result.facts
+        lacked = [*f.get("names", ()), *f.get("titles", ()), f.get("client", ""), f.get("place", "")]
+        keys += [str(x) for x in lacked if x and str(x) in template]
     field_ = result.facts.get("field")
     record = result.facts.get("vaga") if result.kind == "vaga_field" else result.facts.get("person")
     if isinstance(field_, str) and isinstance(record, dict):

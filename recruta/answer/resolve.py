@@ -10,7 +10,7 @@ it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from recruta.answer.entities import Gazetteer, VagaIndex, name_words, title_words
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 CLOSE = 0.05  # vagas whose description score is this close to the best one are equally meant
 MIN_SCORE = 0.34  # below this a description does not name a vaga
+CLOSEST = 5  # the vagas offered in place of one a client or place lacks
 MIN_OWN_SCORE = 0.2  # among one person's applications, a looser description still picks the vaga
 
 
@@ -183,8 +184,19 @@ class Resolver:
                 return None, Result(kind="no_vaga", facts={"ids": list(ref.ids)})
             if ref.title and (ref.client or ref.city or ref.state):
                 # a known client or place without that job: the records say there is none, not a text search
+                # then, as other clients' or places', the vagas the description alone means
                 where = [x for x in (ref.client, ref.city, ref.state) if x]
-                return None, Result(kind="no_vaga_described", facts={"title": ref.title, "where": where})
+                closest = self.resolve_vagas(replace(ref, client="", city="", state=""))
+                rows = [self.vaga_row(i) for i in closest[:CLOSEST]]
+                facts = {
+                    "title": ref.title,
+                    "where": where,
+                    "client": ref.client,
+                    "place": ref.city or ref.state,
+                    "closest": rows,
+                    "total": len(closest),
+                }
+                return None, Result(kind="no_vaga_described", facts=facts, sources=[vaga_source(r) for r in rows])
             return None, None
         if len(ids) > 1:
             rows = [self.vaga_row(i) for i in ids[:MAX_SOURCES]]
@@ -274,4 +286,4 @@ class Resolver:
         return sorted(rows.to_dict(orient="records"), key=lambda r: (r["applied"], r["vaga_id"]), reverse=True)
 
 
-__all__ = ["CLOSE", "MIN_OWN_SCORE", "MIN_SCORE", "Resolver", "folded_text", "id_key"]
+__all__ = ["CLOSE", "CLOSEST", "MIN_OWN_SCORE", "MIN_SCORE", "Resolver", "folded_text", "id_key"]

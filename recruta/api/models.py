@@ -129,7 +129,10 @@ class Signal(BaseModel):
 class Strength(BaseModel):
     requirement: str = Field(description="The job's line naming the skill.")
     skill: str
-    evidence: str = Field(description="Where the CV shows it (quoted).")
+    evidence: str = Field(
+        description='Where the CV shows it (quoted); for an implied skill, said so: "Django (implies python)".'
+    )
+    implied_by: str | None = Field(default=None, description="The skill the CV names that implies this one (django).")
 
 
 class Gap(BaseModel):

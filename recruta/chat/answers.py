@@ -29,6 +29,7 @@ from recruta.chat.evidence import (
 )
 from recruta.chat.profiles import Analyst
 from recruta.chat.summary import cv_title, fact_lines
+from recruta.facts.employers import employers
 from recruta.facts.tables import table
 from recruta.i18n import message, messages
 from recruta.text.fold import fold
@@ -183,6 +184,11 @@ def skill_check(question: str, intent: it.Intent, documents: dict[str, str], *, 
                 found = _merge(find_skill(documents, key), found)
         if not found:
             lines.append(f"**{t['check.unknown']}** {message('chat', 'check.not_mentioned', lang, what=label)}")
+            worked_at = _employer_named(documents, label)
+            if worked_at:  # "Ele conhece Figma?" of someone who worked at Figma: the CV names it, as a company
+                lines[-1] = f"**{t['check.unknown']}** {message('chat', 'check.employer', lang, what=label)}"
+                lines += quote_lines(worked_at, lang)
+                evidence += worked_at
             continue
         any_found = True
         positive = [f for f in found if not negated(documents[f.kind], f.start)]
@@ -192,6 +198,17 @@ def skill_check(question: str, intent: it.Intent, documents: dict[str, str], *, 
         evidence += positive or found
     lines += ["", t["note.extracted"]]
     return Reply(answer="\n".join(lines), found=any_found, sources=_sources(evidence))
+
+
+def _employer_named(documents: dict[str, str], label: str) -> list[Found]:
+    """The CV's job-heading lines that name ``label`` as an employer (a tool's name that is a company's)."""
+    text = documents.get("cv", "")
+    key = " ".join(fold(label).casefold().split())
+    return [
+        Found(kind="cv", quote=e.name, line=e.line, start=e.start)
+        for e in employers(text)
+        if " ".join(fold(e.name).casefold().split()) == key
+    ][:1]
 
 
 _TAXONOMY_TRAITS = frozenset({"leadership", "mentoring", "communication", "teamwork", "negotiation"})
@@ -212,11 +229,26 @@ _DEGREE = re.compile(
     r"doctorado|tecnologo|tecnico em|ensino (?:medio|superior|fundamental)|high school|degree|diploma|"
     r"engenharia|engineering|ciencia da computacao|computer science|certifica\w*)\b"
 )
-_DATES = re.compile(
-    r"(?:\b(?:19|20)\d{2}|\b\d{1,2}/(?:19|20)?\d{2})\s*(?:-|–|a|ate|to|until|hasta|al)\s*"
-    r"(?:\b(?:19|20)\d{2}|\d{1,2}/(?:19|20)?\d{2}|atual|atualmente|present|presente|hoje|current|now|actual|"
-    r"momento)\b"
-)
+MAX_PERIODS = 5
+
+
+def work_periods(text: str, *, limit: int = MAX_PERIODS) -> list[Found]:
+    """Where the CV states its experience, as the facts read it: the "N years" it claims ("5+ years of proven
+    expertise"), then the work periods it writes ("Jun 2021 - Dec 2022", "03/2015 a atual", "desde 2015") — what
+    its years of experience are computed from, so the answer quotes what it counts."""
+    from recruta.facts.experience import date_ranges, experience_claim
+
+    spans = [(start, end) for start, end, _, _ in date_ranges(text)[:limit]]
+    claim = experience_claim(text)
+    if claim is not None and not any(s <= claim[0] < e for s, e in spans):
+        spans.insert(0, claim)
+    out = []
+    for start, end in spans:
+        quote = text[start:end].strip()
+        out.append(Found(kind="cv", quote=quote, line=evidence_line(text, start, quote), start=start))
+    return out
+
+
 _RELOCATE = re.compile(
     r"\b(?:disponibilidade para (?:mudanca|viagens?|viajar)|relocat\w*|mudanca|remot[oa]|remote|home ?office|"
     r"hibrid[oa]|hybrid|presencial)\b"
@@ -224,20 +256,36 @@ _RELOCATE = re.compile(
 _SALARY_LINE = re.compile(r"(?:r\$|us\$|\$|€|£|\bbrl\b|\busd\b|salari\w*|salary|pretensao|remunera\w*|sueldo)")
 
 
-def education(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
+POSTGRADUATE = 5  # one level for every degree after a first one (MBA, mestrado, doutorado): never a "yes" to one
+
+
+def education(documents: dict[str, str], *, lang: str, analyst: Analyst, question: str = "") -> Reply:
+    """The CV's highest education with its lines; a question about one level ("Ele tem mestrado?") gets "yes" when
+    the CV shows that level or higher (below postgraduate, where the level does not tell an MBA from a doctorate),
+    and "the documents don't say" with the highest level it shows when that is lower."""
+    from recruta.facts.education import education_level
+
     cv = analyst.profile(candidate_text(documents), is_job=False)
     found = find_pattern(documents, _DEGREE, kinds=("cv",), limit=3)
     if cv.education is None and not found:
         return _not_found(lang, "answer.not_stated", what=messages("chat", lang)["signal.education"])
     t = messages("chat", lang)
     lines = [f"**{t['fact.education']}:** {t.get(f'education.{cv.education}', '')}"] if cv.education is not None else []
+    asked = education_level(question, job=True) if question else None
+    if asked is not None and cv.education is not None:
+        have, want = t.get(f"education.{cv.education}", ""), t.get(f"education.{asked}", "")
+        if cv.education < asked:
+            said = message("chat", "education.below", lang, asked=want, level=have)
+            lines = [f"**{t['check.unknown']}** {said}"]
+        elif asked < POSTGRADUATE:
+            lines = [f"**{t['check.yes']}** {lines[0]}"]
     lines += quote_lines(found, lang) + ["", t["note.extracted"]]
     return Reply(answer="\n".join(lines), sources=_sources(found))
 
 
 def experience(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
     cv = analyst.profile(documents["cv"], is_job=False)
-    found = find_pattern(documents, _DATES, kinds=("cv",), limit=5)
+    found = work_periods(documents["cv"])
     t = messages("chat", lang)
     lines = []
     title = cv_title(documents["cv"])
@@ -246,6 +294,9 @@ def experience(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Rep
     if cv.years:
         years = f"{cv.years:g}".replace(".", ",") if lang != "en" else f"{cv.years:g}"
         lines.append(f"**{t['fact.years']}:** {years} {t['fact.years_unit']}")
+    worked_at = list(dict.fromkeys(e.name for e in employers(documents["cv"])))
+    if worked_at:  # the companies of its job headings ("Em quais empresas ele trabalhou?")
+        lines.append(f"**{t['fact.employers']}:** {', '.join(worked_at)}")
     if not cv.years and not found:
         return _not_found(lang, "answer.not_stated", what=t["signal.experience"])
     if found:
@@ -259,6 +310,9 @@ _ASKED_LANGUAGE = {
     "english": re.compile(r"\b(?:ingles|english)\b"),
     "spanish": re.compile(r"\b(?:espanhol|espanol|spanish|castellano)\b"),
 }
+
+
+_LANGUAGE_CODES = {"english": "en", "spanish": "es"}
 
 
 def spoken_languages(question: str, documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
@@ -279,6 +333,8 @@ def spoken_languages(question: str, documents: dict[str, str], *, lang: str, ana
                 lines.append(f"**{t['check.yes']}** {message('chat', 'check.shown', lang, what=label)}")
             else:
                 lines.append(f"**{t['check.unknown']}** {message('chat', 'check.not_mentioned', lang, what=label)}")
+                if cv.language == _LANGUAGE_CODES.get(name):  # what the recruiter can see, said without a level
+                    lines.append(message("chat", "check.written_in", lang, what=label))
         found = [f for f in found if any(_ASKED_LANGUAGE[n].search(fold(f.line)) for n in asked)]
         if not found and not any(n in cv.languages for n in asked):
             return Reply(answer="\n".join(lines), found=False)

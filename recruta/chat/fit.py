@@ -15,6 +15,7 @@ from typing import Any
 
 from recruta.chat.answers import Reply, soft_skill_lines, technologies
 from recruta.chat.evidence import evidence_line
+from recruta.chat.intents import intent_data
 from recruta.chat.profiles import Analyst
 from recruta.chat.summary import clip, fact_lines, score_line
 from recruta.i18n import messages
@@ -25,8 +26,9 @@ from recruta.text.fold import fold
 __all__ = ["assessment", "by_job_wording", "fit_answer"]
 
 
-def fit_answer(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Reply:
-    """The match against the loaded job (mode "computed"), else the general assessment (mode "extracted")."""
+def fit_answer(documents: dict[str, str], *, lang: str, analyst: Analyst, question: str = "") -> Reply:
+    """The match against the loaded job (mode "computed"), else the general assessment (mode "extracted"). A
+    question about what the candidate lacks ("Quais os pontos fracos dele para a vaga?") gets the gaps first."""
     t = messages("chat", lang)
     cv = analyst.profile(documents["cv"], is_job=False)
     if "job_description" not in documents:
@@ -34,24 +36,28 @@ def fit_answer(documents: dict[str, str], *, lang: str, analyst: Analyst) -> Rep
     job = analyst.profile(documents["job_description"], is_job=True)
     result = analyst.match(cv, job, lang=lang)
     lines = [score_line(result, lang)]
+    pros: list[str] = []
     strengths = by_job_wording(result.strengths, job, limit=5)
     if strengths:
-        lines.append(f"**{t['fit.strengths']}:**")
+        pros.append(f"**{t['fit.strengths']}:**")
         for label, s in strengths:
             ev = cv.skills[str(s["skill"])]
-            lines.append(
+            pros.append(
                 f'- {label}: {t["fit.job_asks"]} "{clip(str(s["requirement"]), 100)}"; {t["fit.in_cv"]}: '
                 f'"{evidence_line(cv.text, ev.start, ev.quote, limit=100)}"'
             )
+    cons: list[str] = []
     skill_gaps = by_job_wording([g for g in result.gaps if g["skill"]], job, limit=5)
     other_gaps = [g for g in result.gaps if not g["skill"]][:3]
     if skill_gaps or other_gaps:
-        lines.append(f"**{t['fit.gaps']}:**")
+        cons.append(f"**{t['fit.gaps']}:**")
         for label, g in skill_gaps:
-            lines.append(f'- {label}: {t["fit.job_asks"]} "{clip(str(g["requirement"]), 100)}"; {t["fit.no_evidence"]}')
+            cons.append(f'- {label}: {t["fit.job_asks"]} "{clip(str(g["requirement"]), 100)}"; {t["fit.no_evidence"]}')
         for g in other_gaps:
             signal = str(g["requirement"])
-            lines.append(f"- {t.get(f'signal.{signal}', signal)}: {g['evidence']}")
+            cons.append(f"- {t.get(f'signal.{signal}', signal)}: {g['evidence']}")
+    cue = intent_data().gaps_first
+    lines += [*cons, *pros] if cue is not None and cue.search(fold(question).casefold()) else [*pros, *cons]
     lines.append(f"**{_advice(result, t)}**")
     lines.append(t["fit.computed"])
     return Reply(answer="\n".join(lines), mode="computed")

@@ -82,6 +82,7 @@ class IntentData:
     languages: frozenset[str]
     frameworks: frozenset[str]
     example_rows: tuple[tuple[str, str], ...] = field(default=())  # (intent, example) in file order
+    gaps_first: re.Pattern[str] | None = None  # a fit question about what the candidate lacks
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +102,7 @@ def intent_data() -> IntentData:
         languages=frozenset(raw["tech"]["languages"]),
         frameworks=frozenset(raw["tech"]["frameworks"]),
         example_rows=tuple((name, ex) for name, items in examples.items() for ex in items),
+        gaps_first=re.compile(raw["gaps_first"]) if raw.get("gaps_first") else None,
     )
 
 

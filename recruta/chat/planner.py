@@ -153,7 +153,7 @@ class Planner:
         a = self.analyst
         name = intent.name
         if name == "fit":
-            return fit_answer(docs, lang=lang, analyst=a)
+            return fit_answer(docs, lang=lang, analyst=a, question=text)
         if name == "interview":
             return interview_questions(text, docs, lang=lang, analyst=a)
         if name == "technologies":
@@ -163,7 +163,7 @@ class Planner:
         if name == "summary":
             return answers.summary(docs, lang=lang, analyst=a)
         if name == "education":
-            return answers.education(docs, lang=lang, analyst=a)
+            return answers.education(docs, lang=lang, analyst=a, question=text)
         if name == "experience":
             return answers.experience(docs, lang=lang, analyst=a)
         if name == "spoken_languages":

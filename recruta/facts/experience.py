@@ -14,7 +14,7 @@ from recruta.facts.kind import looks_like_job
 from recruta.facts.tables import table
 from recruta.text.fold import fold
 
-__all__ = ["date_ranges", "years_of_experience"]
+__all__ = ["date_ranges", "experience_claim", "years_of_experience"]
 
 _NUM_WORDS: dict[str, float] = {
     word: float(value) for group in ("pt_es_en", "ru") for word, value in table("numbers")[group].items()
@@ -104,7 +104,22 @@ def years_of_experience(text: str, *, job: bool | None = None, today: date | Non
 
 def _experience_claims(norm: str) -> list[float]:
     """Every "N years" near an experience word (not an age), plus "от года"/"более полугода"."""
-    claims: list[float] = []
+    return [value for value, _, _ in _claims(norm)]
+
+
+def experience_claim(text: str) -> tuple[int, int] | None:
+    """Where a CV claims its largest "N years" of experience ("5+ years of proven expertise"): the (start, end)
+    offsets of the words :func:`years_of_experience` read the claim from; None when the text claims none."""
+    claims = _claims(fold(text))
+    if not claims:
+        return None
+    _, start, end = max(claims, key=lambda c: (c[0], -c[1]))
+    return start, end
+
+
+def _claims(norm: str) -> list[tuple[float, int, int]]:
+    """Each claim's years and where it is written."""
+    claims: list[tuple[float, int, int]] = []
     for m in _CLAIM.finditer(norm):
         window = norm[max(0, m.start() - 60) : m.end() + 40]
         tail = norm[m.end() : m.end() + 12]
@@ -116,10 +131,10 @@ def _experience_claims(norm: str) -> list[float]:
         if m.group(3):  # "N years and M months"
             value += _num(m.group(3)) / 12
         if value <= 50:
-            claims.append(value)
+            claims.append((value, m.start(), m.end()))
     for m in _FROM_ONE.finditer(norm):
         if _EXP_KW.search(norm[max(0, m.start() - 60) : m.end() + 40]):
-            claims.append(0.5 if m.group(1) == "полугода" else 1.0)
+            claims.append((0.5 if m.group(1) == "полугода" else 1.0, m.start(), m.end()))
     return claims
 
 

@@ -162,7 +162,7 @@ def skill_use(text: str, *, taxonomy: Taxonomy | None = None) -> SkillUse:
         if i >= len(spans) or not spans[i][0] <= ev.start < spans[i][1]:
             continue
         for skill in (ev.skill, *tax.parents[ev.skill]):
-            if skill not in out:
+            if skill not in out or (skill == ev.skill and out[skill].implied_by):  # named beats implied
                 out[skill] = (
                     ev
                     if skill == ev.skill

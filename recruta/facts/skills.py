@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from recruta.facts.employers import employer_names
 from recruta.facts.tables import table
 from recruta.facts.taxonomy import Alias, Taxonomy, load_taxonomy
 from recruta.text.fold import fold
@@ -46,7 +47,8 @@ _SAP_ITEM = re.compile(rf"(?<!\w)(?:{_SAP_MOD})(?!\w)")
 
 
 def extract_skills(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, Evidence]:
-    """Canonical skill -> first evidence (earliest quote), including implied parents.
+    """Canonical skill -> first evidence (earliest quote), including implied parents; a skill the text names itself
+    is quoted where it names it, not where another skill implies it ("Django ... Python": Python by "Python").
 
     Longest alias wins at each position; ambiguous aliases (``~`` in the taxonomy: "C", "R", "Go",
     "REST"...) count only inside a list next to another matched skill ("C/C++", "GO/Rust").
@@ -57,7 +59,7 @@ def extract_skills(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     result: dict[str, Evidence] = {}
     for ev in skill_mentions(text, taxonomy=tax):
         for skill in (ev.skill, *tax.parents[ev.skill]):
-            if skill not in result:
+            if skill not in result or (skill == ev.skill and result[skill].implied_by):  # named beats implied
                 result[skill] = (
                     ev
                     if skill == ev.skill
@@ -74,7 +76,8 @@ def extract_skills(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
 
 def skill_mentions(text: str, *, taxonomy: Taxonomy | None = None) -> list[Evidence]:
     """Every place a skill is named, in order (position, then longest, then name): no implied parents, and a skill
-    named twice is here twice — what tells a skill listed once from one shown in a line of work."""
+    named twice is here twice — what tells a skill listed once from one shown in a line of work. A name that is the
+    CV's employer's ("Figma", "Notion" on a job's heading line: :mod:`recruta.facts.employers`) is no skill."""
     if not text:
         return []
     tax = taxonomy or load_taxonomy()
@@ -82,6 +85,10 @@ def skill_mentions(text: str, *, taxonomy: Taxonomy | None = None) -> list[Evide
     found = _accept_strict(_scan(norm, tax), norm)
     hits: list[tuple[int, int, str]] = [(s, e, a.skill) for s, e, a in found]
     hits.extend(_sap_lists(norm, tax))
+    # "Figma • San Francisco, CA" under a date range: the candidate worked at Figma, which says nothing of the tool
+    employers = employer_names(text) if hits else set()
+    if employers:
+        hits = [h for h in hits if " ".join(norm[h[0] : h[1]].casefold().split()) not in employers]
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), h[2]))
     return [
         Evidence(skill=name, category=tax.skills[name].category, quote=text[start:end], start=start)

@@ -513,21 +513,24 @@ def explain(
 ) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
     """Strengths and gaps, each quoting the job line that names the skill and, for a strength, the CV's words —
     from a line of work when the CV has one (``"shown": "work"``), else from where it only lists the skill
-    (``"shown": "list"``). A nice-to-have gap says so (``"preferred": True``)."""
+    (``"shown": "list"``). A skill the CV only implies (the taxonomy's ``implies``: Django → Python, backend) is
+    credited with the words that imply it, the quote kept exact and ``"implied_by": "django"`` saying why (the page
+    shows "Django (implica python)"). A nice-to-have gap says so (``"preferred": True``)."""
     strengths: list[dict[str, str]] = []
     gaps: list[dict[str, Any]] = []
     for name in job.skills:
         requirement = _requirement_for(job, name)
         if name in cv.skills:
             ev = cv.shown.get(name) or cv.skills[name]
-            strengths.append(
-                {
-                    "requirement": requirement,
-                    "skill": name,
-                    "evidence": ev.quote,
-                    "shown": "work" if name in cv.shown else "list",
-                }
-            )
+            strength = {
+                "requirement": requirement,
+                "skill": name,
+                "evidence": ev.quote,
+                "shown": "work" if name in cv.shown else "list",
+            }
+            if ev.implied_by:
+                strength["implied_by"] = ev.implied_by
+            strengths.append(strength)
         else:
             gap: dict[str, Any] = {"requirement": requirement, "skill": name, "evidence": None}
             if name in job.asked and job.asked[name].preferred:

@@ -5,7 +5,7 @@ import { ApiError, formText, postForm, postJSON } from "./api.js";
 import { gauge, signalChart, signalLabel } from "./chart.js";
 import { t } from "./i18n.js";
 import { initSuggest } from "./suggest.js";
-import { $, busy, el, vagaPicker } from "./ui.js";
+import { $, busy, cvQuote, el, vagaPicker } from "./ui.js";
 
 const SECTIONS = ["experience", "education", "hard_skills", "soft_skills", "languages"];
 const sectionLabel = (name) => (SECTIONS.includes(name) ? t(`section.${name}`) : name);
@@ -13,7 +13,7 @@ const sectionLabel = (name) => (SECTIONS.includes(name) ? t(`section.${name}`) :
 function strengthItem(s) {
   return el("li", {}, el("strong", { text: s.skill }),
     el("span", { class: "small", text: ` — ${t("match.quote_job", { text: s.requirement })}` }),
-    el("span", { class: "quote", text: t("match.quote_cv", { text: s.evidence }) }));
+    el("span", { class: "quote", text: cvQuote(s) }));
 }
 
 function gapItem(g) {

@@ -5,7 +5,7 @@
 import { ApiError, postForm, postJSON } from "./api.js";
 import { band } from "./chart.js";
 import { t } from "./i18n.js";
-import { $, busy, el, openRecord } from "./ui.js";
+import { $, busy, cvQuote, el, openRecord } from "./ui.js";
 
 const MAX_CHIPS = 6;
 const MAX_LIMIT = 50;
@@ -24,7 +24,7 @@ function item(vaga, { gapLabel, compare }) {
   const fill = el("span", { class: `meter-fill ${band(vaga.score)}` });
   fill.style.width = `${vaga.score}%`;
   const strengths = vaga.strengths.map((s) => [s.skill,
-    `${t("match.quote_job", { text: s.requirement })} · ${t("match.quote_cv", { text: s.evidence })}`]);
+    `${t("match.quote_job", { text: s.requirement })} · ${cvQuote(s)}`]);
   const gaps = vaga.gaps.map((g) => (g.skill ? [g.skill, t("match.quote_job", { text: g.requirement })]
     : [gapLabel(g.requirement), g.evidence || ""]));
   const where = [vaga.client, vaga.city].filter(Boolean).join(" · ");

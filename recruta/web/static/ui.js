@@ -20,6 +20,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// a strength's CV quote, and the skill it names when it only implies the one credited ("Django" implies python)
+export const cvQuote = (s) => (s.implied_by
+  ? t("match.quote_cv_implied", { text: s.evidence, skill: s.skill })
+  : t("match.quote_cv", { text: s.evidence }));
+
 export const fmt = (value, digits = 2) =>
   new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
 
