@@ -31,6 +31,7 @@ from recruta.answer.cues import (
     GROUP_NOUNS,
     HIRE,
     HIRE_NOUN,
+    HIRE_TO_COME,
     HIRED,
     NOT_HELD,
     OPENED,
@@ -104,7 +105,7 @@ def _without(folded: str, mentions: list[Mention]) -> str:
 _ASKED_OF_THE_JOB = frozenset(
     {"activities", "requirements", "behaviour", "english", "spanish", "academic", "level", "contract"}
 )
-_HIRING = re.compile(r"\bhiring\b")
+_HIRING = re.compile(r"\b(?:hiring|contratac(?:ao|oes|ion|iones))\b")  # "a contratação pra X é CLT ou PJ?"
 # "in São Paulo or somewhere else?", "¿en Lima o en otra ciudad?": a value offered with an alternative (pt "o" is
 # an article, so Spanish "o" counts only before another place)
 _OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
@@ -233,14 +234,17 @@ class Planner:
 
     def _rules(self, p: Parsed) -> Plan | None:
         q = _cue_text(p)
-        hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
+        # "tipo de contratação" asks for a vaga's field, not about hires; nor does a hire to come ("o que vai fazer
+        # quem for contratado como X", "quanto ganha quem entrar como X"): it describes the job
+        to_come = HIRE_TO_COME.sub(" ", q)
+        hire_q = CONTRACT.sub(" ", to_come)
         unnamed = _without(q, p.people())  # a name is no cue ("Eduardo Farias Nascimento" asks no birth date)
         people = p.people()
         # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
         # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
         # field or a count are neither
         pay = bool(PAY.search(unnamed)) and not (_field(q, FIELD_CUES) or COUNT.search(q))
-        paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(q))  # "del contratado"
+        paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(to_come))  # "del contratado"
         if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
             return Plan(intent="unanswerable", reason="private")
         if NOT_HELD.search(unnamed) or paid:
@@ -318,6 +322,7 @@ class Planner:
         if (
             not candidates
             and vaga.title
+            and not _levels_only(p)  # "quem é Júnior e trabalha com X?" describes people, not a vaga's hire
             and WHO_ASK.search(plain)
             and _field(plain, FIELD_CUES) in _DESCRIBING_FIELDS
             and not (WHO_NOT_HIRE.search(plain) or VAGA_APPS.search(plain) or APPLIED.search(plain))
