@@ -59,7 +59,12 @@ def ask(p: Paraphrase, item: Any) -> tuple[str, Any]:
 
 
 # phrasings still answered wrong (strict: the day they pass, the mark must go), and why
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "o que a pessoa contratada como {titulo} vai fazer no dia a dia?": 'on the real slices "Consultor PP/QM Sênior" '
+    'is also every word of "Consultor SAP PP/QM/PM – SR - RE-480125" (Sênior read as SR): the answer lists both and '
+    "asks which, as it does in English (a wider title stays equally meant, resolve._described); the filler reads "
+    "titles word for word and counts one",
+}
 
 
 def test_the_set_is_portuguese_over_every_kind_of_the_evaluation_set():

@@ -74,7 +74,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores|ranking (?:de|of|dos|das|del)) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -144,6 +144,7 @@ class Planner:
     skills: Gazetteer | None = None  # declared skills (``entities.build_skill_gazetteer``)
     _examples: Any = field(default=None, repr=False)
     _first_names: frozenset[str] | None = field(default=None, repr=False)
+    _last_names: frozenset[str] | None = field(default=None, repr=False)
 
     def plan(self, question: str) -> tuple[Plan, Parsed]:
         p = parse(question, gazetteer=self.gazetteer, vagas=self.vagas)
@@ -165,6 +166,15 @@ class Planner:
                 if set(kinds) & {"candidate", "recruiter", "analyst"} and any(w not in skip for w in key)
             )
         return self._first_names
+
+    @property
+    def last_names(self) -> frozenset[str]:
+        """Surnames of the candidates on file (the last word of each name), to tell a name typed in lowercase."""
+        if self._last_names is None:
+            self._last_names = frozenset(
+                key[-1] for key, kinds in self.gazetteer.index.items() if "candidate" in kinds and len(key) >= 2
+            )
+        return self._last_names
 
     def _declared(self, p: Parsed) -> list[str]:
         """Declared skills the question names, outside the names, places and language/level words it has."""
@@ -249,7 +259,7 @@ class Planner:
             return Plan(intent="unanswerable", reason="private")
         if NOT_HELD.search(unnamed) or paid:
             return Plan(intent="unanswerable", reason="not_in_records")
-        unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
+        unknown = p.unknown_names(self.first_names, self.last_names) if not people and not p.codes else []
         # "… - Replace - Letícia Cebim Dela Croce": a name a job title holds as written with the description
         unknown = [u for u in unknown if not self.vagas.holds([*p.description, *title_words(u)])]
         if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
