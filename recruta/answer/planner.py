@@ -74,7 +74,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores|ranking (?:de|of|dos|das|del)) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|ranking (?:de|of|dos|das|del)) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -110,6 +110,7 @@ _HIRING = re.compile(r"\b(?:hiring|contratac(?:ao|oes|ion|iones))\b")  # "a cont
 # an article, so Spanish "o" counts only before another place)
 _OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
 
+_OF_A_JOB = re.compile(r"\b(?:candidat[oa]s?|applicants?|postulantes?) (?:na|no|da|do|del|de la|en el|en la)\b")
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
 
@@ -125,8 +126,14 @@ def _measure(p: Parsed, *, default: str) -> str:
         staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
     ):
         return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
+    # "quantos candidatos na Engenheiro de Dados Pleno da X": a described job's candidates are its applications,
+    # whatever skill its title's words name
+    of_a_job = bool(_OF_A_JOB.search(q)) and bool(p.words) and not (p.first("city") or p.first("state"))
     if APPLIED.search(q) and not (
-        PERSON_WORDS.search(q) and not VAGA_WORDS.search(q) and (p.skills or p.english or p.spanish or p.levels)
+        PERSON_WORDS.search(q)
+        and not VAGA_WORDS.search(q)
+        and not of_a_job
+        and (p.skills or p.english or p.spanish or p.levels)
     ):
         return "applications"
     if VAGA_WORDS.search(q):
@@ -257,7 +264,7 @@ class Planner:
         paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(to_come))  # "del contratado"
         if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
             return Plan(intent="unanswerable", reason="private")
-        if NOT_HELD.search(unnamed) or paid:
+        if NOT_HELD.search(CONTRACT.sub(" ", unnamed)) or paid:  # "como vai ser contratado: CLT ou PJ?" asks the regime
             return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names, self.last_names) if not people and not p.codes else []
         # "… - Replace - Letícia Cebim Dela Croce": a name a job title holds as written with the description
@@ -328,7 +335,8 @@ class Planner:
             return Plan(
                 intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")
             )
-        plain = _without(_untitled(p), p.mentions)  # "Brisa Participações" asks about no participation
+        # "Brisa Participações" asks about no participation; a hire to come asks about no hire
+        plain = _without(HIRE_TO_COME.sub(" ", _untitled(p)), p.mentions)
         if (
             not candidates
             and vaga.title
