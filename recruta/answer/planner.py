@@ -260,7 +260,7 @@ class Planner:
         # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
         # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
         # field or a count are neither
-        pay = bool(PAY.search(unnamed)) and not (_field(q, FIELD_CUES) or COUNT.search(q))
+        pay = bool(PAY.search(unnamed)) and not (_field(_untitled(p), FIELD_CUES) or COUNT.search(q))
         paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(to_come))  # "del contratado"
         if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
             return Plan(intent="unanswerable", reason="private")
@@ -381,7 +381,7 @@ class Planner:
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q) and not of_the_job:
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
         if (
-            (PERSON_WORDS.search(q) or PERSON_ASK.search(q))
+            (PERSON_WORDS.search(q) or PERSON_ASK.search(to_come))  # "si contratamos a alguien como X" seeks nobody
             and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
             and not vaga.ids
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
