@@ -381,7 +381,8 @@ class Planner:
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q) and not of_the_job:
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
         if (
-            (PERSON_WORDS.search(q) or PERSON_ASK.search(to_come))  # "si contratamos a alguien como X" seeks nobody
+            # "si contratamos a alguien como X", "o profissional que a gente colocar na X" seek nobody
+            (PERSON_WORDS.search(to_come) or PERSON_ASK.search(to_come))
             and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
             and not vaga.ids
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
