@@ -264,7 +264,12 @@ class Planner:
         paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(to_come))  # "del contratado"
         if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
             return Plan(intent="unanswerable", reason="private")
-        if NOT_HELD.search(CONTRACT.sub(" ", unnamed)) or paid:  # "como vai ser contratado: CLT ou PJ?" asks the regime
+        # "como vai ser contratado: CLT ou PJ?" asks the regime; a title as written ("assistente de faturamento da
+        # X") asks no revenue
+        held = CONTRACT.sub(" ", unnamed)
+        if len(p.description) >= 2 and self.vagas.holds(p.description):
+            held = " ".join(w for w in held.split() if w.strip("?.,;:!()¿¡") not in set(p.words))
+        if NOT_HELD.search(held) or paid:
             return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names, self.last_names) if not people and not p.codes else []
         # "… - Replace - Letícia Cebim Dela Croce": a name a job title holds as written with the description
@@ -323,9 +328,9 @@ class Planner:
                     n=p.n or 10,
                     filters=self._filters(p, measure=measure),
                 )
-        if _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB and not HIRED.search(hire_q):
+        if _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB | {"analyst"} and not HIRED.search(hire_q):
             # "what will the new hire do", "how fluent must the X hire be", "what level is Y hiring at": the job's
-            # duties or requirements, not who was hired
+            # duties or requirements, not who was hired; "quem cuida da contratação do X": who handles the job
             hire_q = _HIRING.sub(" ", HIRE_NOUN.sub(" ", hire_q))
         if HIRE.search(hire_q) and not candidates:
             # a year alone dates the hires ("contratados como analista em 2022"); "aberta em maio de 2019" dates the
