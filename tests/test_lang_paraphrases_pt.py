@@ -80,7 +80,8 @@ def test_the_set_is_portuguese_over_every_kind_of_the_evaluation_set():
     from recruta.rag.evalset.templates import KINDS, project_templates
 
     ps = paraphrases()
-    assert {p.template.lang for p in ps} == {"pt"} and len(ps) >= 40
+    assert {p.template.lang for p in ps} == {"pt"} and len(ps) >= 200
+    assert sum(p.data == "decision" for p in ps) >= 60 and sum(p.casual for p in ps) >= 40
     assert {p.template.kind for p in ps} == set(KINDS)
     texts = [p.template.text for p in ps]
     assert len(set(texts)) == len(texts) and set(KNOWN_GAPS) <= set(texts)
