@@ -110,6 +110,7 @@ _HIRING = re.compile(r"\b(?:hiring|contratac(?:ao|oes|ion|iones))\b")  # "a cont
 # an article, so Spanish "o" counts only before another place)
 _OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
 
+_HIRES_ACTIVELY = re.compile(r"\b(?:contratou|fechou|colocou|emplacou|hired|placed|contrato|coloco|cerro)\b")
 _OF_A_JOB = re.compile(r"\b(?:candidat[oa]s?|applicants?|postulantes?) (?:na|no|da|do|del|de la|en el|en la)\b")
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
@@ -310,8 +311,11 @@ class Planner:
                 plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
             # "em quantas vagas X se candidatou"; but "how many has Caio Machado placed": the recruiter of that
             # exact name, not a candidate whose name merely contains it
+            hiring = bool(_HIRES_ACTIVELY.search(q))  # "Carlos Ribeiro contratou quantos?": the one who hires
             counted = tuple(
-                dict.fromkeys((*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m))))
+                dict.fromkeys(
+                    (*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m, hiring=hiring)))
+                )
             )
             if measure in ("applications", "hires") and counted:
                 plan = replace(plan, candidates=counted[:1])
@@ -497,13 +501,14 @@ def _levels_only(p: Parsed) -> bool:
     return bool(p.levels) and set(p.description) <= level_titles
 
 
-def _staff_named(m: Mention) -> bool:
-    """A mention that is a recruiter's or analyst's full name and only part of a candidate's."""
+def _staff_named(m: Mention, *, hiring: bool = False) -> bool:
+    """A mention that is a recruiter's or analyst's full name and only part of a candidate's; or, when the name
+    hires (``hiring``: "X contratou quantos?"), a staff member's full name whoever else bears it."""
 
     def exact(kind: str) -> bool:
         return any(" ".join(name_words(v)) == m.text for v in m.values(kind))
 
-    return (exact("recruiter") or exact("analyst")) and not exact("candidate")
+    return (exact("recruiter") or exact("analyst")) and (hiring or not exact("candidate"))
 
 
 def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
