@@ -67,6 +67,8 @@ KNOWN_GAPS: dict[str, str] = {
     'is also every word of "Consultor SAP PP/QM/PM – SR - RE-480125" (Sênior read as SR): the answer lists both and '
     "asks which, as it does in English (a wider title stays equally meant, resolve._described); the filler reads "
     "titles word for word and counts one",
+    "o que se espera de quem pegar a {titulo}?": 'its second fill is "Consultor PP/QM Sênior" again (listed with '
+    '"Consultor SAP PP/QM/PM – SR - RE-480125" and asked which, in every language); its first is answered right',
     "a {titulo} teve quantos inscritos?": 'on the real slices "Backend developer" also describes "Desenvolvedor Back '
     'end - MSC" and six more (the resolver reads "developer" as "desenvolvedor"): the answer lists the 8 and asks '
     "which, in English and Spanish too; the filler reads the title word for word",

@@ -284,8 +284,11 @@ class Planner:
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
         # "the biggest client in number of openings" ranks; "number of" there is the criterion, not a count
         criterion = re.sub(
-            r"\b(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total) (?:de|of)\b", " ", q
-        )
+            r"\b(?:(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total)"
+            r"|(?:maior|mayor|highest|largest|biggest)(?:es)? (?:numero|number|volume|volumen|total)) (?:de|of)\b",
+            " ",
+            q,
+        )  # "o recrutador com maior volume de candidaturas" ranks too
         if RANK.search(q) and (not COUNT.search(criterion) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
