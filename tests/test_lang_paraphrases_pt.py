@@ -69,6 +69,9 @@ KNOWN_GAPS: dict[str, str] = {
     "titles word for word and counts one",
     "o que se espera de quem pegar a {titulo}?": 'its second fill is "Consultor PP/QM Sênior" again (listed with '
     '"Consultor SAP PP/QM/PM – SR - RE-480125" and asked which, in every language); its first is answered right',
+    "nº de candidatos na {titulo}": 'on the real slices "PROXXI Junior temporário - Catanduva/SP" (a vaga known only '
+    'from prospects.json) is found, but the "SP" inside its title also filters its applications by a state it has '
+    'not: "0 candidaturas", as in English and Spanish; its other fill is answered right',
     "a {titulo} teve quantos inscritos?": 'on the real slices "Backend developer" also describes "Desenvolvedor Back '
     'end - MSC" and six more (the resolver reads "developer" as "desenvolvedor"): the answer lists the 8 and asks '
     "which, in English and Spanish too; the filler reads the title word for word",

@@ -128,8 +128,10 @@ def _measure(p: Parsed, *, default: str) -> str:
     ):
         return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
     # "quantos candidatos na Engenheiro de Dados Pleno da X": a described job's candidates are its applications,
-    # whatever skill its title's words name
-    of_a_job = bool(_OF_A_JOB.search(q)) and bool(p.words) and not (p.first("city") or p.first("state"))
+    # whatever skill its title's words name (not "candidatos no Rio com Java": a place follows, not the title)
+    job_of = _OF_A_JOB.search(p.folded)
+    after = p.folded[job_of.end() :].split()[:1] if job_of else []
+    of_a_job = bool(after) and after[0].strip("?.,;:!()") in set(p.words)
     if APPLIED.search(q) and not (
         PERSON_WORDS.search(q)
         and not VAGA_WORDS.search(q)
