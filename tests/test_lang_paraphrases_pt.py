@@ -72,6 +72,8 @@ KNOWN_GAPS: dict[str, str] = {
     "nº de candidatos na {titulo}": 'on the real slices "PROXXI Junior temporário - Catanduva/SP" (a vaga known only '
     'from prospects.json) is found, but the "SP" inside its title also filters its applications by a state it has '
     'not: "0 candidaturas", as in English and Spanish; its other fill is answered right',
+    "me fala o dia a dia da {titulo}": 'on the real slices the activities of "Visual Designer PL - MSC" are quoted '
+    "from the start of a long free text (a quotation, then the duties): 2 of the 6 expected items, in English too",
     "a {titulo} teve quantos inscritos?": 'on the real slices "Backend developer" also describes "Desenvolvedor Back '
     'end - MSC" and six more (the resolver reads "developer" as "desenvolvedor"): the answer lists the 8 and asks '
     "which, in English and Spanish too; the filler reads the title word for word",
