@@ -28,16 +28,19 @@ def facts_and_names(folder: Path) -> tuple[Any, Any]:
     return Facts(ds), RecordNames.from_dataset(ds)
 
 
-def fill(t: Any, folder: Path, *, typed: Callable[[str], str] | None = None) -> list[Any]:
+def fill(
+    t: Any, folder: Path, *, typed: Callable[[str], str] | None = None, keep: Callable[[Any, Any], bool] | None = None
+) -> list[Any]:
     """The template filled from the folder's records (``PER_TEMPLATE`` distinct subjects), each with its expected
-    answer; ``typed`` rewrites each question as a recruiter would type it."""
+    answer; ``typed`` rewrites each question as a recruiter would type it; ``keep(facts, fill)`` skips the fills
+    the records do not settle."""
     from recruta.rag import evalset
 
     facts, _ = facts_and_names(folder)
     fills = evalset.FILLERS[t.kind](facts, t, random.Random(f"{SEED}:{t.id}"))
     out, seen = [], set()
     for f in fills:
-        if f.subject in seen:
+        if f.subject in seen or (keep is not None and not keep(facts, f)):
             continue
         seen.add(f.subject)
         item = evalset._item(t, f, "dev")

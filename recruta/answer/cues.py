@@ -39,6 +39,9 @@ PRIVATE = _rx(*cues()["rx"]["private"])
 NOT_HELD = _rx(*cues()["rx"]["not_held"])
 HIRE = _rx(*cues()["rx"]["hire"])
 HIRE_NOUN = _rx(*cues()["rx"]["hire_noun"])
+# "quem for contratado como X", "whoever gets hired", "o profissional que entrar": a hire to come, which describes
+# the job rather than asking who was hired
+HIRE_TO_COME = _rx(*cues()["rx"]["hire_to_come"])
 HIRED = _rx(*cues()["rx"]["hired"])
 COUNT = _rx(*cues()["rx"]["count"])
 RANK = _rx(*cues()["rx"]["rank"])
@@ -87,6 +90,7 @@ __all__ = [
     "HIRE",
     "HIRED",
     "HIRE_NOUN",
+    "HIRE_TO_COME",
     "NOT_HELD",
     "OPENED",
     "OUTCOME_CUES",

@@ -73,18 +73,27 @@ class Parsed:
             )
         ]
 
-    def unknown_names(self, first_names: frozenset[str]) -> list[str]:
+    def unknown_names(self, first_names: frozenset[str], last_names: frozenset[str] = frozenset()) -> list[str]:
         """Names the records do not hold: a capitalised first name that someone on file has, followed by
-        capitalised words ("Bianca Martins"), where no known value was found."""
+        capitalised words ("Bianca Martins"), where no known value was found. In a question typed all in lowercase
+        ("manuela teixeira passou?"), the words after the first name are surnames someone on file has."""
         named = {w for m in self.mentions for w in m.text.split()}
         out = []
         raw = [(m.group(0), fold(m.group(0)).casefold()) for m in re.finditer(r"\w+", self.question)]
+        lower = not any(c.isupper() for c in self.question)
+
+        def starts(word: str, key: str) -> bool:
+            return (word[0].isupper() or lower) and key in first_names and key not in named
+
+        def goes_on(word: str, key: str) -> bool:
+            return (key in last_names if lower else word[0].isupper()) or key in lexicon()["particles"]
+
         i = 0
         while i < len(raw):
             word, key = raw[i]
-            if word[0].isupper() and key in first_names and key not in named:
+            if starts(word, key):
                 j, run = i + 1, [word]
-                while j < len(raw) and (raw[j][0][0].isupper() or raw[j][1] in lexicon()["particles"]):
+                while j < len(raw) and goes_on(*raw[j]):
                     run.append(raw[j][0])
                     j += 1
                 while run and run[-1].casefold() in lexicon()["particles"]:

@@ -31,6 +31,7 @@ from recruta.answer.cues import (
     GROUP_NOUNS,
     HIRE,
     HIRE_NOUN,
+    HIRE_TO_COME,
     HIRED,
     NOT_HELD,
     OPENED,
@@ -73,7 +74,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|ranking (?:de|of|dos|das|del)) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -104,11 +105,13 @@ def _without(folded: str, mentions: list[Mention]) -> str:
 _ASKED_OF_THE_JOB = frozenset(
     {"activities", "requirements", "behaviour", "english", "spanish", "academic", "level", "contract"}
 )
-_HIRING = re.compile(r"\bhiring\b")
+_HIRING = re.compile(r"\b(?:hiring|contratac(?:ao|oes|ion|iones))\b")  # "a contratação pra X é CLT ou PJ?"
 # "in São Paulo or somewhere else?", "¿en Lima o en otra ciudad?": a value offered with an alternative (pt "o" is
 # an article, so Spanish "o" counts only before another place)
 _OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
 
+_HIRES_ACTIVELY = re.compile(r"\b(?:contratou|fechou|colocou|emplacou|hired|placed|contrato|coloco|cerro)\b")
+_OF_A_JOB = re.compile(r"\b(?:candidat[oa]s?|applicants?|postulantes?) (?:na|no|da|do|del|de la|en el|en la)\b")
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
 
@@ -124,8 +127,16 @@ def _measure(p: Parsed, *, default: str) -> str:
         staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
     ):
         return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
+    # "quantos candidatos na Engenheiro de Dados Pleno da X": a described job's candidates are its applications,
+    # whatever skill its title's words name (not "candidatos no Rio com Java": a place follows, not the title)
+    job_of = _OF_A_JOB.search(p.folded)
+    after = p.folded[job_of.end() :].split()[:1] if job_of else []
+    of_a_job = bool(after) and after[0].strip("?.,;:!()") in set(p.words)
     if APPLIED.search(q) and not (
-        PERSON_WORDS.search(q) and not VAGA_WORDS.search(q) and (p.skills or p.english or p.spanish or p.levels)
+        PERSON_WORDS.search(q)
+        and not VAGA_WORDS.search(q)
+        and not of_a_job
+        and (p.skills or p.english or p.spanish or p.levels)
     ):
         return "applications"
     if VAGA_WORDS.search(q):
@@ -143,6 +154,7 @@ class Planner:
     skills: Gazetteer | None = None  # declared skills (``entities.build_skill_gazetteer``)
     _examples: Any = field(default=None, repr=False)
     _first_names: frozenset[str] | None = field(default=None, repr=False)
+    _last_names: frozenset[str] | None = field(default=None, repr=False)
 
     def plan(self, question: str) -> tuple[Plan, Parsed]:
         p = parse(question, gazetteer=self.gazetteer, vagas=self.vagas)
@@ -164,6 +176,15 @@ class Planner:
                 if set(kinds) & {"candidate", "recruiter", "analyst"} and any(w not in skip for w in key)
             )
         return self._first_names
+
+    @property
+    def last_names(self) -> frozenset[str]:
+        """Surnames of the candidates on file (the last word of each name), to tell a name typed in lowercase."""
+        if self._last_names is None:
+            self._last_names = frozenset(
+                key[-1] for key, kinds in self.gazetteer.index.items() if "candidate" in kinds and len(key) >= 2
+            )
+        return self._last_names
 
     def _declared(self, p: Parsed) -> list[str]:
         """Declared skills the question names, outside the names, places and language/level words it has."""
@@ -233,19 +254,27 @@ class Planner:
 
     def _rules(self, p: Parsed) -> Plan | None:
         q = _cue_text(p)
-        hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
+        # "tipo de contratação" asks for a vaga's field, not about hires; nor does a hire to come ("o que vai fazer
+        # quem for contratado como X", "quanto ganha quem entrar como X"): it describes the job
+        to_come = HIRE_TO_COME.sub(" ", q)
+        hire_q = CONTRACT.sub(" ", to_come)
         unnamed = _without(q, p.people())  # a name is no cue ("Eduardo Farias Nascimento" asks no birth date)
         people = p.people()
         # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
         # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
         # field or a count are neither
-        pay = bool(PAY.search(unnamed)) and not (_field(q, FIELD_CUES) or COUNT.search(q))
-        paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(q))  # "del contratado"
+        pay = bool(PAY.search(unnamed)) and not (_field(_untitled(p), FIELD_CUES) or COUNT.search(q))
+        paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(to_come))  # "del contratado"
         if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
             return Plan(intent="unanswerable", reason="private")
-        if NOT_HELD.search(unnamed) or paid:
+        # "como vai ser contratado: CLT ou PJ?" asks the regime; a title as written ("assistente de faturamento da
+        # X") asks no revenue
+        held = CONTRACT.sub(" ", unnamed)
+        if len(p.description) >= 2 and self.vagas.holds(p.description):
+            held = " ".join(w for w in held.split() if w.strip("?.,;:!()¿¡") not in set(p.words))
+        if NOT_HELD.search(held) or paid:
             return Plan(intent="unanswerable", reason="not_in_records")
-        unknown = p.unknown_names(self.first_names) if not people and not p.codes else []
+        unknown = p.unknown_names(self.first_names, self.last_names) if not people and not p.codes else []
         # "… - Replace - Letícia Cebim Dela Croce": a name a job title holds as written with the description
         unknown = [u for u in unknown if not self.vagas.holds([*p.description, *title_words(u)])]
         if unknown:  # "Em que etapa está Fulana de Tal?" about nobody on file: say so, do not search the texts
@@ -257,8 +286,11 @@ class Planner:
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
         # "the biggest client in number of openings" ranks; "number of" there is the criterion, not a count
         criterion = re.sub(
-            r"\b(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total) (?:de|of)\b", " ", q
-        )
+            r"\b(?:(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total)"
+            r"|(?:maior|mayor|highest|largest|biggest)(?:es)? (?:numero|number|volume|volumen|total)) (?:de|of)\b",
+            " ",
+            q,
+        )  # "o recrutador com maior volume de candidaturas" ranks too
         if RANK.search(q) and (not COUNT.search(criterion) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure)
@@ -284,8 +316,11 @@ class Planner:
                 plan = replace(plan, vaga=vaga, filters=replace(plan.filters, title=""))
             # "em quantas vagas X se candidatou"; but "how many has Caio Machado placed": the recruiter of that
             # exact name, not a candidate whose name merely contains it
+            hiring = bool(_HIRES_ACTIVELY.search(q))  # "Carlos Ribeiro contratou quantos?": the one who hires
             counted = tuple(
-                dict.fromkeys((*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m))))
+                dict.fromkeys(
+                    (*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m, hiring=hiring)))
+                )
             )
             if measure in ("applications", "hires") and counted:
                 plan = replace(plan, candidates=counted[:1])
@@ -302,9 +337,9 @@ class Planner:
                     n=p.n or 10,
                     filters=self._filters(p, measure=measure),
                 )
-        if _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB and not HIRED.search(hire_q):
+        if _field(_untitled(p), FIELD_CUES) in _ASKED_OF_THE_JOB | {"analyst"} and not HIRED.search(hire_q):
             # "what will the new hire do", "how fluent must the X hire be", "what level is Y hiring at": the job's
-            # duties or requirements, not who was hired
+            # duties or requirements, not who was hired; "quem cuida da contratação do X": who handles the job
             hire_q = _HIRING.sub(" ", HIRE_NOUN.sub(" ", hire_q))
         if HIRE.search(hire_q) and not candidates:
             # a year alone dates the hires ("contratados como analista em 2022"); "aberta em maio de 2019" dates the
@@ -314,10 +349,12 @@ class Planner:
             return Plan(
                 intent="count", measure="hires", op="list", n=p.n or 10, filters=self._filters(p, measure="hires")
             )
-        plain = _without(_untitled(p), p.mentions)  # "Brisa Participações" asks about no participation
+        # "Brisa Participações" asks about no participation; a hire to come asks about no hire
+        plain = _without(HIRE_TO_COME.sub(" ", _untitled(p)), p.mentions)
         if (
             not candidates
             and vaga.title
+            and not _levels_only(p)  # "quem é Júnior e trabalha com X?" describes people, not a vaga's hire
             and WHO_ASK.search(plain)
             and _field(plain, FIELD_CUES) in _DESCRIBING_FIELDS
             and not (WHO_NOT_HIRE.search(plain) or VAGA_APPS.search(plain) or APPLIED.search(plain))
@@ -358,7 +395,8 @@ class Planner:
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q) and not of_the_job:
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
         if (
-            (PERSON_WORDS.search(q) or PERSON_ASK.search(q))
+            # "si contratamos a alguien como X", "o profissional que a gente colocar na X" seek nobody
+            (PERSON_WORDS.search(to_come) or PERSON_ASK.search(to_come))
             and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
             and not vaga.ids
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
@@ -468,13 +506,14 @@ def _levels_only(p: Parsed) -> bool:
     return bool(p.levels) and set(p.description) <= level_titles
 
 
-def _staff_named(m: Mention) -> bool:
-    """A mention that is a recruiter's or analyst's full name and only part of a candidate's."""
+def _staff_named(m: Mention, *, hiring: bool = False) -> bool:
+    """A mention that is a recruiter's or analyst's full name and only part of a candidate's; or, when the name
+    hires (``hiring``: "X contratou quantos?"), a staff member's full name whoever else bears it."""
 
     def exact(kind: str) -> bool:
         return any(" ".join(name_words(v)) == m.text for v in m.values(kind))
 
-    return (exact("recruiter") or exact("analyst")) and not exact("candidate")
+    return (exact("recruiter") or exact("analyst")) and (hiring or not exact("candidate"))
 
 
 def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:

@@ -29,7 +29,9 @@ _CUES: dict[str, frozenset[str]] = {
         "ao aos pelo pela pelos pelas voce tambem atuar ate isso sua seu ou mais "
         # recruiters' questions
         "quantos quantas vagas cidade recrutador candidaturas contratacoes alguem temos dominem saibam tenham "
-        "fala falam intermediario fluente avancado"
+        "fala falam intermediario fluente avancado "
+        "quando onde chegou chegaram emprego trabalho procurando pra pro gente ja tem teve ainda ele ela dele dela "
+        "vcs aqui algum alguma nenhum quanto preciso precisa precisam pede pedem ta"
     ),
     "en": wordset(
         "the a an of is are what which who was for with required level english job candidate skills hired main "
