@@ -515,10 +515,19 @@ def explain(
     from a line of work when the CV has one (``"shown": "work"``), else from where it only lists the skill
     (``"shown": "list"``). A skill the CV only implies (the taxonomy's ``implies``: Django → Python, backend) is
     credited with the words that imply it, the quote kept exact and ``"implied_by": "django"`` saying why (the page
-    shows "Django (implica python)"). A nice-to-have gap says so (``"preferred": True``)."""
+    shows "Django (implica python)"). A nice-to-have gap says so (``"preferred": True``). Alternatives on one line
+    ("Java ou Spring") are one requirement: any of them the CV has is a strength and the others no gap; none of
+    them is one gap, its ``skill`` the first and ``either`` the others."""
     strengths: list[dict[str, str]] = []
     gaps: list[dict[str, Any]] = []
+    order = {name: n for n, name in enumerate(job.skills)}
     for name in job.skills:
+        need = job.asked.get(name)
+        either = [other for other in (need.either if need else ()) if other in job.skills]
+        if name not in cv.skills and any(other in cv.skills for other in either):
+            continue  # met by an alternative
+        if name not in cv.skills and any(order[other] < order[name] for other in either):
+            continue  # the group's gap is its first skill's
         requirement = _requirement_for(job, name)
         if name in cv.skills:
             ev = cv.shown.get(name) or cv.skills[name]
@@ -533,8 +542,10 @@ def explain(
             strengths.append(strength)
         else:
             gap: dict[str, Any] = {"requirement": requirement, "skill": name, "evidence": None}
-            if name in job.asked and job.asked[name].preferred:
+            if need is not None and need.preferred:
                 gap["preferred"] = True
+            if either:
+                gap["either"] = either
             gaps.append(gap)
     for name in ("languages", "education", "experience", "location", "salary"):
         if name in signals and signals[name]["value"] < 1:
@@ -551,7 +562,11 @@ def advise(
     lang: str = "pt",
 ) -> tuple[list[str], str]:
     """The advice lines and the verdict, worded in ``lang``; skill names are quoted as the job writes them."""
-    skill_gaps = [g["skill"] for g in sorted(gaps, key=lambda g: bool(g.get("preferred"))) if g["skill"]]
+    skill_gaps = [
+        "/".join([g["skill"], *g.get("either", ())])
+        for g in sorted(gaps, key=lambda g: bool(g.get("preferred")))
+        if g["skill"]
+    ]
     advice: list[str] = []
     if score < 40:
         basic = ", ".join(skill_gaps[:5]) or _t("advice.main_requirements", lang)

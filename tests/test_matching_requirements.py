@@ -1,0 +1,82 @@
+"""/match reads a requirement line as the recruiter wrote it (pt/en/es, no embedder):
+
+- a line that marks itself nice-to-have ("Java ou Spring (desejável)", "Kafka is a plus", "— deseable") gives
+  nice-to-have gaps, whatever heading it is under (the marks are data: job_sections.json, ``preferred_marks``);
+- skills a line joins with "ou"/"or"/"o"/"/" are one requirement that any of them meets: one gap when the CV has
+  none, no gap when it has one (job_sections.json, ``either``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from recruta.api.models import Gap
+from recruta.facts.job_requirements import job_skills
+from recruta.screening.matching import match, profile
+
+CV = {
+    "pt": "Experiência: desenvolvi APIs em Python e Django na Acme, com Docker e PostgreSQL, de 2018 a 2024.",
+    "en": "Experience: built APIs in Python and Django at Acme, with Docker and PostgreSQL, from 2018 to 2024.",
+    "es": "Experiencia: desarrollé APIs en Python y Django en Acme, con Docker y PostgreSQL, de 2018 a 2024.",
+}
+HEAD = {"pt": "Requisitos:", "en": "Requirements:", "es": "Requisitos:"}
+
+
+def _match(lang: str, *lines: str) -> dict:
+    job = "\n".join([HEAD[lang], *(f"- {line}" for line in lines)])
+    return match(profile(CV[lang], is_job=False), profile(job, is_job=True), embedder=None, lang=lang).to_dict()
+
+
+def _gaps(result: dict) -> dict[str, dict]:
+    return {g["skill"]: g for g in result["gaps"] if g["skill"]}
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("pt", "Java ou Spring (desejável)"),
+        ("pt", "Diferencial: Java ou Spring"),
+        ("pt", "Java ou Spring será um diferencial"),
+        ("en", "Java or Spring (nice to have)"),
+        ("en", "Java or Spring is a plus"),
+        ("en", "Java or Spring - plus"),
+        ("es", "Java o Spring (deseable)"),
+        ("es", "Java o Spring es un plus"),
+    ],
+)
+def test_a_nice_to_have_alternative_is_one_nice_to_have_gap(lang: str, line: str) -> None:
+    gaps = _gaps(_match(lang, "Python e Django" if lang == "pt" else "Python, Django", line))
+    assert list(gaps) == ["java"], gaps
+    assert gaps["java"]["preferred"] is True
+    assert gaps["java"]["either"] == ["spring"]
+    assert Gap(**gaps["java"]).preferred, "the API's response keeps the mark"
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("pt", "Docker ou Kubernetes"),
+        ("en", "Kubernetes or Docker"),
+        ("es", "Docker/Kubernetes"),
+        ("pt", "AWS, GCP ou Docker"),
+    ],
+)
+def test_an_alternative_the_cv_has_meets_the_requirement(lang: str, line: str) -> None:
+    result = _match(lang, line)
+    assert not _gaps(result), result["gaps"]
+    assert [s["skill"] for s in result["strengths"]] == ["docker"]
+
+
+@pytest.mark.parametrize("lang", ["pt", "en", "es"])
+def test_a_required_line_without_a_mark_stays_required_and_an_and_list_is_two_requirements(lang: str) -> None:
+    joined = {"pt": "Java e Kotlin", "en": "Java and Kotlin", "es": "Java y Kotlin"}[lang]
+    gaps = _gaps(_match(lang, joined, "Kafka, Spark"))
+    assert set(gaps) == {"java", "kotlin", "kafka", "spark"}
+    assert not any(g.get("preferred") or g.get("either") for g in gaps.values()), gaps
+
+
+def test_alternatives_are_read_per_line() -> None:
+    asked = job_skills("Requisitos:\n- Python, SQL\n- Java, Kotlin ou Scala\n- Git\nDesejável: Docker/Kubernetes")
+    assert asked["java"].either == ("kotlin", "scala") and asked["scala"].either == ("java", "kotlin")
+    assert asked["python"].either == asked["sql"].either == asked["git"].either == ()
+    assert asked["docker"].either == ("kubernetes",) and asked["docker"].preferred
