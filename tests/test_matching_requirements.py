@@ -80,3 +80,36 @@ def test_alternatives_are_read_per_line() -> None:
     assert asked["java"].either == ("kotlin", "scala") and asked["scala"].either == ("java", "kotlin")
     assert asked["python"].either == asked["sql"].either == asked["git"].either == ()
     assert asked["docker"].either == ("kubernetes",) and asked["docker"].preferred
+
+
+# --------------------------------------------------------------------------- the languages section's advice
+LANGUAGES_ASKED = {"pt": "Inglês avançado", "en": "Advanced English", "es": "Inglés avanzado"}
+ENGLISH_STATED = {
+    "pt": "Idiomas: inglês avançado.",
+    "en": "Languages: advanced English.",
+    "es": "Idiomas: inglés avanzado.",
+}
+
+
+def _languages_advised(lang: str, result: dict) -> bool:
+    from recruta.i18n import message
+
+    section = message("screening", "section.languages", lang)
+    return any(section in line for line in result["advice"])
+
+
+@pytest.mark.parametrize("lang", ["pt", "en", "es"])
+def test_a_languages_section_is_advised_only_for_a_language_the_job_asks_and_the_cv_does_not_state(lang: str) -> None:
+    no_language = _match(lang, "Python")
+    assert not no_language["sections"]["languages"], "the CV has no languages section (the section check says so)"
+    assert not _languages_advised(lang, no_language), no_language["advice"]
+    asked = _match(lang, "Python", LANGUAGES_ASKED[lang])
+    assert _languages_advised(lang, asked), asked["advice"]
+    job = "\n".join([HEAD[lang], "- Python", f"- {LANGUAGES_ASKED[lang]}"])
+    stated = match(
+        profile(f"{CV[lang]}\n{ENGLISH_STATED[lang]}", is_job=False),
+        profile(job, is_job=True),
+        embedder=None,
+        lang=lang,
+    ).to_dict()
+    assert not _languages_advised(lang, stated), stated["advice"]

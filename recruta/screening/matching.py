@@ -560,8 +560,11 @@ def advise(
     sections: dict[str, bool],
     *,
     lang: str = "pt",
+    unstated_languages: Sequence[str] = (),
 ) -> tuple[list[str], str]:
-    """The advice lines and the verdict, worded in ``lang``; skill names are quoted as the job writes them."""
+    """The advice lines and the verdict, worded in ``lang``; skill names are quoted as the job writes them. A
+    missing languages section is advised only for ``unstated_languages`` (those the job asks and the CV does not
+    state): a job that asks for no language gives no reason to add one."""
     skill_gaps = [
         "/".join([g["skill"], *g.get("either", ())])
         for g in sorted(gaps, key=lambda g: bool(g.get("preferred")))
@@ -575,7 +578,9 @@ def advise(
         advice.append(_t("advice.study", lang, skills=", ".join(skill_gaps[:8])))
     if strengths:
         advice.append(_t("advice.show", lang, skills=", ".join(s["skill"] for s in strengths[:8])))
-    missing = [_t(f"section.{k}", lang) for k, ok in sections.items() if not ok]
+    missing = [
+        _t(f"section.{k}", lang) for k, ok in sections.items() if not ok and (k != "languages" or unstated_languages)
+    ]
     if missing:
         advice.append(_t("advice.sections", lang, sections=", ".join(missing)))
     for g in gaps:
@@ -623,7 +628,8 @@ def match(
     score = combine(signals)
     strengths, gaps = explain(cv, job, signals)
     sections = check_sections(cv)
-    advice, verdict = advise(score, strengths, gaps, sections, lang=lang)
+    unstated = [name for name, level in job.languages.items() if level > 0 and name not in cv.languages]
+    advice, verdict = advise(score, strengths, gaps, sections, lang=lang, unstated_languages=unstated)
     return MatchResult(
         score=score,
         signals=signals,
