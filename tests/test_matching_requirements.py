@@ -113,3 +113,49 @@ def test_a_languages_section_is_advised_only_for_a_language_the_job_asks_and_the
         lang=lang,
     ).to_dict()
     assert not _languages_advised(lang, stated), stated["advice"]
+
+
+# --------------------------------------------------------------------------- specific practices of one family
+# "A/B testing" (product experiments) and "screen-reader testing" (accessibility) both end in "testing": each is its
+# own skill in the taxonomy, so neither meets the other, nor a software-testing requirement A/B testing is not.
+SCREEN_READER = {
+    "pt": "Testes com leitores de tela",
+    "en": "Screen-reader testing of the web app",
+    "es": "Pruebas con lectores de pantalla",
+}
+AB_CV = {
+    "pt": "Experiência: conduzi testes A/B de funcionalidades na Acme de 2019 a 2024.",
+    "en": "Experience: ran A/B testing of features at Acme from 2019 to 2024.",
+    "es": "Experiencia: realicé pruebas A/B de funcionalidades en Acme de 2019 a 2024.",
+}
+ACCESSIBILITY_CV = {
+    "pt": "Experiência: fiz testes de acessibilidade do app na Acme de 2019 a 2024.",
+    "en": "Experience: did accessibility testing of the app at Acme from 2019 to 2024.",
+    "es": "Experiencia: hice pruebas de accesibilidad de la app en Acme de 2019 a 2024.",
+}
+SOFTWARE_TESTING = {"pt": "Testes de software", "en": "Software testing", "es": "Pruebas de software"}
+
+
+def _job(lang: str, line: str) -> str:
+    return f"{HEAD[lang]}\n- {line}"
+
+
+def _strengths_and_gaps(cv: str, job: str, lang: str) -> tuple[set[str], set[str]]:
+    result = match(profile(cv, is_job=False), profile(job, is_job=True), embedder=None, lang=lang).to_dict()
+    return {s["skill"] for s in result["strengths"]}, {g["skill"] for g in result["gaps"] if g["skill"]}
+
+
+@pytest.mark.parametrize("lang", ["pt", "en", "es"])
+def test_one_specific_testing_practice_does_not_meet_another(lang: str) -> None:
+    strengths, gaps = _strengths_and_gaps(AB_CV[lang], _job(lang, SCREEN_READER[lang]), lang)
+    assert not strengths and gaps == {"accessibility testing"}
+    strengths, gaps = _strengths_and_gaps(AB_CV[lang], _job(lang, SOFTWARE_TESTING[lang]), lang)
+    assert not strengths and gaps == {"testing"}, "A/B testing is product experimentation, not software testing"
+
+
+@pytest.mark.parametrize("lang", ["pt", "en", "es"])
+def test_the_same_practice_meets_it_and_a_specific_one_meets_the_general_requirement(lang: str) -> None:
+    strengths, gaps = _strengths_and_gaps(ACCESSIBILITY_CV[lang], _job(lang, SCREEN_READER[lang]), lang)
+    assert strengths == {"accessibility testing"} and not gaps
+    strengths, gaps = _strengths_and_gaps(ACCESSIBILITY_CV[lang], _job(lang, SOFTWARE_TESTING[lang]), lang)
+    assert strengths == {"testing"} and not gaps
