@@ -75,6 +75,15 @@ def test_a_required_line_without_a_mark_stays_required_and_an_and_list_is_two_re
     assert not any(g.get("preferred") or g.get("either") for g in gaps.values()), gaps
 
 
+@pytest.mark.parametrize("lang", ["pt", "en", "es"])
+def test_the_skills_signal_counts_alternatives_as_one_requirement(lang: str) -> None:
+    either = {"pt": "Java ou Docker", "en": "Java or Docker", "es": "Java o Docker"}[lang]
+    signal = _match(lang, "Python", either)["signals"]["skills"]
+    both = _match(lang, "Python", "Docker")["signals"]["skills"]
+    assert signal["value"] == both["value"] == 1.0, "the CV has Python and Docker: both requirements are met"
+    assert signal["detail"] == both["detail"]  # "2 of 2", not "2 of 3"
+
+
 def test_alternatives_are_read_per_line() -> None:
     asked = job_skills("Requisitos:\n- Python, SQL\n- Java, Kotlin ou Scala\n- Git\nDesejável: Docker/Kubernetes")
     assert asked["java"].either == ("kotlin", "scala") and asked["scala"].either == ("java", "kotlin")

@@ -57,6 +57,7 @@ __all__ = [
     "score_signals",
     "semantic_similarity",
     "similarity_value",
+    "requirement_groups",
     "skill_credit",
     "skill_weights",
     "text_credit",
@@ -341,6 +342,22 @@ def skill_credit(cv: Profile, name: str, category: str) -> float:
     return LISTED_CREDIT + (LISTED_CREDIT_IN_WORKING_CV - LISTED_CREDIT) * work_share(cv)
 
 
+def requirement_groups(job: Profile) -> list[tuple[str, ...]]:
+    """The job's skills as the requirements they make, in order: one skill each, or a line's alternatives
+    ("Java ou Spring": ``JobSkill.either``) as one, its first skill first. The skills signal counts and weighs
+    requirements: a group counts once, at its first skill's weight, met by the best credit any of its skills earns."""
+    seen: set[str] = set()
+    groups: list[tuple[str, ...]] = []
+    for name in job.skills:
+        if name in seen:
+            continue
+        need = job.asked.get(name)
+        group = (name, *(o for o in (need.either if need else ()) if o in job.skills and o not in seen and o != name))
+        seen.update(group)
+        groups.append(group)
+    return groups
+
+
 def skill_weights(job: Profile) -> dict[str, float]:
     """How much each of a job's skills weighs in the skills signal: soft skills and nice-to-haves half each."""
     return {
@@ -370,14 +387,15 @@ def score_signals(
     s: dict[str, dict[str, Any]] = {}
     if job.skills:
         weights = skill_weights(job)
-        credit = {k: skill_credit(cv, k, v.category) for k, v in job.skills.items()}
-        found = [k for k in job.skills if credit[k] > 0]
-        listed = [k for k in found if credit[k] < 1]
-        value = sum(weights[k] * credit[k] for k in found) / sum(weights.values())
+        groups = requirement_groups(job)
+        credit = {g: max(skill_credit(cv, k, job.skills[k].category) for k in g) for g in groups}
+        found = [g for g in groups if credit[g] > 0]
+        listed = [g for g in found if credit[g] < 1]
+        value = sum(weights[g[0]] * credit[g] for g in found) / sum(weights[g[0]] for g in groups)
         key = "signal.skills.listed" if listed else "signal.skills"
         s["skills"] = {
             "value": value,
-            "detail": _t(key, lang, found=len(found), total=len(job.skills), listed=len(listed)),
+            "detail": _t(key, lang, found=len(found), total=len(groups), listed=len(listed)),
         }
     text_weight, no_work = text_credit(cv), _text_credit_note(cv, lang)
     if semantic is not None:
