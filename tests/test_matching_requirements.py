@@ -2,7 +2,7 @@
 
 - a line that marks itself nice-to-have ("Java ou Spring (desejável)", "Kafka is a plus", "— deseable") gives
   nice-to-have gaps, whatever heading it is under (the marks are data: job_sections.json, ``preferred_marks``);
-- skills a line joins with "ou"/"or"/"o"/"/" are one requirement that any of them meets: one gap when the CV has
+- skills a line joins with "ou"/"or"/"o" are one requirement that any of them meets: one gap when the CV has
   none, no gap when it has one (job_sections.json, ``either``).
 """
 
@@ -57,7 +57,7 @@ def test_a_nice_to_have_alternative_is_one_nice_to_have_gap(lang: str, line: str
     [
         ("pt", "Docker ou Kubernetes"),
         ("en", "Kubernetes or Docker"),
-        ("es", "Docker/Kubernetes"),
+        ("es", "Docker o Kubernetes"),
         ("pt", "AWS, GCP ou Docker"),
     ],
 )
@@ -85,10 +85,13 @@ def test_the_skills_signal_counts_alternatives_as_one_requirement(lang: str) -> 
 
 
 def test_alternatives_are_read_per_line() -> None:
-    asked = job_skills("Requisitos:\n- Python, SQL\n- Java, Kotlin ou Scala\n- Git\nDesejável: Docker/Kubernetes")
+    asked = job_skills(
+        "Requisitos:\n- Python, SQL\n- Java, Kotlin ou Scala\n- Git\nDesejável: Docker e/ou Kubernetes\n- HTML/CSS"
+    )
     assert asked["java"].either == ("kotlin", "scala") and asked["scala"].either == ("java", "kotlin")
     assert asked["python"].either == asked["sql"].either == asked["git"].either == ()
     assert asked["docker"].either == ("kubernetes",) and asked["docker"].preferred
+    assert asked["html"].either == asked["css"].either == (), "a bare '/' joins skills that are all asked"
 
 
 # --------------------------------------------------------------------------- the languages section's advice
@@ -168,3 +171,16 @@ def test_the_same_practice_meets_it_and_a_specific_one_meets_the_general_require
     assert strengths == {"accessibility testing"} and not gaps
     strengths, gaps = _strengths_and_gaps(ACCESSIBILITY_CV[lang], _job(lang, SOFTWARE_TESTING[lang]), lang)
     assert strengths == {"testing"} and not gaps
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "said"),
+    [
+        ("pt", "Java ou Spring", "java ou spring"),
+        ("en", "Java or Spring", "java or spring"),
+        ("es", "Java o Spring", "java o spring"),
+    ],
+)
+def test_the_advice_names_alternatives_as_one_choice(lang: str, line: str, said: str) -> None:
+    advice = _match(lang, "Python", line)["advice"]
+    assert any(said in a for a in advice), advice

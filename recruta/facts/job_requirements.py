@@ -308,7 +308,7 @@ def job_skills(job_text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     """Skills named on the job's requirement lines (:func:`requirement_lines`), each with its first mention there
     — a required mention beats a nice-to-have one. Only skills named directly count (a CV's "Spring Boot" implies
     Java; a job's does not ask for Java twice), and a domain skill named as the company's or client's sector does
-    not count at all. Skills a line joins with "ou"/"or"/"/" ("Java ou Spring", "AWS, GCP or Azure") are one
+    not count at all. Skills a line joins with "ou"/"or"/"o" ("Java ou Spring", "AWS, GCP or Azure") are one
     requirement that any of them meets: each names the others in ``either``. Ordered by position."""
     tax = taxonomy or load_taxonomy()
     lines = requirement_lines(job_text)
@@ -346,7 +346,7 @@ def _either() -> re.Pattern[str]:
 
 
 def _alternatives(norm: str, mentions: list[Evidence]) -> list[tuple[str, ...]]:
-    """The runs of a line's skill mentions joined by commas and at least one "ou"/"or"/"/" ("Java, Kotlin ou
+    """The runs of a line's skill mentions joined by commas and at least one "ou"/"or"/"o" ("Java, Kotlin ou
     Scala"): each run is one requirement. A comma-only run is a list of requirements ("Python, Django")."""
     either = _either()
     runs: list[tuple[list[str], bool]] = []

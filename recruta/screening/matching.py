@@ -584,7 +584,9 @@ def advise(
     missing languages section is advised only for ``unstated_languages`` (those the job asks and the CV does not
     state): a job that asks for no language gives no reason to add one."""
     skill_gaps = [
-        "/".join([g["skill"], *g.get("either", ())])
+        _t("either", lang, a=", ".join([g["skill"], *g["either"][:-1]]), b=g["either"][-1])
+        if g.get("either")
+        else g["skill"]
         for g in sorted(gaps, key=lambda g: bool(g.get("preferred")))
         if g["skill"]
     ]
