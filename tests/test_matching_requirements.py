@@ -184,3 +184,31 @@ def test_the_same_practice_meets_it_and_a_specific_one_meets_the_general_require
 def test_the_advice_names_alternatives_as_one_choice(lang: str, line: str, said: str) -> None:
     advice = _match(lang, "Python", line)["advice"]
     assert any(said in a for a in advice), advice
+
+
+# each specific practice of the testing family, as a CV or a job writes it
+PRACTICES = {
+    "accessibility testing": "screen-reader testing",
+    "a/b testing": "A/B testing",
+    "usability testing": "usability testing",
+    "exploratory testing": "exploratory testing",
+    "contract testing": "contract testing",
+    "mobile testing": "mobile testing",
+    "penetration testing": "penetration testing",
+    "performance testing": "load testing",
+    "unit testing": "unit tests",
+    "manual testing": "manual testing",
+    "end-to-end testing": "end-to-end testing",
+}
+
+
+@pytest.mark.parametrize("asked", sorted(PRACTICES))
+def test_no_specific_practice_meets_another_of_its_family(asked: str) -> None:
+    job = f"Requirements:\n- {PRACTICES[asked].capitalize()} of our web and mobile apps"
+    for has, words in PRACTICES.items():
+        cv = f"Experience: did {words} of web apps at Acme from 2019 to 2024."
+        strengths, gaps = _strengths_and_gaps(cv, job, "en")
+        if has == asked:
+            assert asked in strengths and asked not in gaps, (has, strengths, gaps)
+        else:
+            assert asked in gaps and not strengths, (asked, has, strengths)
