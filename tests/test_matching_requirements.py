@@ -84,6 +84,16 @@ def test_the_skills_signal_counts_alternatives_as_one_requirement(lang: str) -> 
     assert signal["detail"] == both["detail"]  # "2 of 2", not "2 of 3"
 
 
+def test_a_nice_to_have_line_in_a_job_without_headings_leaves_the_other_lines_asked() -> None:
+    """A job of bare lines (Decision's vaga 5125 is like this) is read whole; its "DIFERENCIAL" line was taken for a
+    heading of skills, and the job asked for shell scripting alone."""
+    asked = job_skills(
+        "Analista de Storage\nnível Senior\nConhecimento em NetApp, Linux e Windows Server\nDIFERENCIAL SHELL SCRIPT"
+    )
+    assert {"linux", "windows server"} <= set(asked) and not asked["linux"].preferred
+    assert asked["scripting"].preferred
+
+
 def test_alternatives_are_read_per_line() -> None:
     asked = job_skills(
         "Requisitos:\n- Python, SQL\n- Java, Kotlin ou Scala\n- Git\nDesejável: Docker e/ou Kubernetes\n- HTML/CSS"

@@ -72,6 +72,7 @@ class JobLine:
     text: str  # exact substring of the job text
     start: int  # offset of ``text`` in the job text
     kind: LineKind
+    unheaded: bool = False  # a nice-to-have by its own mark ("Inglês desejável") under no heading of skills
 
     @property
     def end(self) -> int:
@@ -233,21 +234,30 @@ def job_lines(job_text: str) -> list[JobLine]:
             for start, text in _pieces(body, base + part_start + lead):
                 line_kind: LineKind = kind or state
                 folded = norm[start : start + len(text)]
+                unheaded = False
                 if line_kind in ("other", *SKILL_KINDS) and _COMPANY_LINE.match(folded):
                     line_kind = "company"
                 elif line_kind in ("requirement", "responsibility", "other") and _preferred_line().search(folded):
+                    unheaded = line_kind == "other"
                     line_kind = "preferred"
-                out.append(JobLine(text=job_text[start : start + len(text)], start=start, kind=line_kind))
+                out.append(
+                    JobLine(text=job_text[start : start + len(text)], start=start, kind=line_kind, unheaded=unheaded)
+                )
     return out
 
 
 def requirement_lines(job_text: str) -> list[JobLine]:
     """The lines a job's skills are read from: its requirement, nice-to-have and responsibility lines; a job with
-    no such heading at all (a paragraph, a bare list) gives every line but its title, company, benefits and fields."""
+    no such heading at all (a paragraph, a bare list) gives every line but its title, company, benefits and fields —
+    a line there that marks itself nice-to-have ("Java ou Spring (desejável)") stays one and is no such heading."""
     lines = job_lines(job_text)
-    if any(line.kind in SKILL_KINDS for line in lines):
+    if any(line.kind in SKILL_KINDS and not line.unheaded for line in lines):
         return [line for line in lines if line.kind in SKILL_KINDS]
-    return [JobLine(text=line.text, start=line.start, kind="requirement") for line in lines if line.kind == "other"]
+    return [
+        line if line.unheaded else JobLine(text=line.text, start=line.start, kind="requirement")
+        for line in lines
+        if line.kind == "other" or line.unheaded
+    ]
 
 
 # --------------------------------------------------------------------------- the skills a job asks for
