@@ -19,7 +19,11 @@ CV = {
     "en": "Experience: built APIs in Python and Django at Acme, with Docker and PostgreSQL, from 2018 to 2024.",
     "es": "Experiencia: desarrollé APIs en Python y Django en Acme, con Docker y PostgreSQL, de 2018 a 2024.",
 }
-HEAD = {"pt": "Requisitos:", "en": "Requirements:", "es": "Requisitos:"}
+HEAD = {
+    "pt": "Requisitos:",
+    "en": "Requirements:",
+    "es": "Requisitos para el puesto:",
+}  # "o" joins only in Spanish text
 
 
 def _match(lang: str, *lines: str) -> dict:
@@ -102,6 +106,8 @@ def test_alternatives_are_read_per_line() -> None:
     assert asked["python"].either == asked["sql"].either == asked["git"].either == ()
     assert asked["docker"].either == ("kubernetes",) and asked["docker"].preferred
     assert asked["html"].either == asked["css"].either == (), "a bare '/' joins skills that are all asked"
+    bullets = job_skills("Requirements:\n- Experience with the following tools o Angular o Jenkins o Docker")
+    assert not any(need.either for need in bullets.values()), "an 'o' bullet of a pasted list joins nothing"
 
 
 # --------------------------------------------------------------------------- the languages section's advice

@@ -23,6 +23,7 @@ from recruta.facts.skills import Evidence, skill_mentions
 from recruta.facts.tables import table
 from recruta.facts.taxonomy import Taxonomy, load_taxonomy
 from recruta.text.fold import fold
+from recruta.text.language import detect_language
 
 __all__ = [
     "SKILL_KINDS",
@@ -338,8 +339,9 @@ def job_skills(job_text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
         known = found.get(ev.skill)
         if known is None or (known.preferred and line.kind != "preferred"):
             found[ev.skill] = JobSkill(evidence=ev, line=line)
+    lang = detect_language(job_text) if any(len(m) > 1 for m in on_line.values()) else "pt"  # only for "o"/"u"
     for mentions in on_line.values():
-        for group in _alternatives(norm, mentions):
+        for group in _alternatives(norm, mentions, lang):
             for name in group:
                 need = found[name]
                 if need.line.start == found[group[0]].line.start:
@@ -348,17 +350,18 @@ def job_skills(job_text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     return dict(sorted(found.items(), key=lambda kv: (kv[1].evidence.start, kv[0])))
 
 
-@lru_cache(maxsize=1)
-def _either() -> re.Pattern[str]:
-    """The text between two skills that makes them alternatives (``job_sections.json``, ``either``), or a comma."""
-    words = "|".join(table("job_sections")["either"])
-    return re.compile(rf"^[\s,]*(?:(?P<either>{words})|,)[\s,]*$")
+@lru_cache(maxsize=4)
+def _either(lang: str) -> re.Pattern[str]:
+    """The text between two skills that makes them alternatives in a ``lang`` job text (``job_sections.json``,
+    ``either``), or a comma."""
+    words: dict[str, list[str]] = table("job_sections")["either"]
+    return re.compile(rf"^[\s,]*(?:(?P<either>{'|'.join([*words['all'], *words.get(lang, [])])})|,)[\s,]*$")
 
 
-def _alternatives(norm: str, mentions: list[Evidence]) -> list[tuple[str, ...]]:
+def _alternatives(norm: str, mentions: list[Evidence], lang: str) -> list[tuple[str, ...]]:
     """The runs of a line's skill mentions joined by commas and at least one "ou"/"or"/"o" ("Java, Kotlin ou
     Scala"): each run is one requirement. A comma-only run is a list of requirements ("Python, Django")."""
-    either = _either()
+    either = _either(lang)
     runs: list[tuple[list[str], bool]] = []
     previous: Evidence | None = None
     for ev in sorted(mentions, key=lambda e: e.start):
