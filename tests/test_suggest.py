@@ -351,3 +351,26 @@ def test_a_failed_warm_up_is_logged_and_retried_by_the_first_request(
         s.suggest(cv_text="Analista", limit=1)  # the first request tries again, and says why not
     flaky.down = False
     assert s.suggest(cv_text=planted_cv(vagas["1006"]), limit=1)["vagas"][0]["vaga_id"] == "1006"
+
+
+def test_candidate_stage_counts_a_lines_alternatives_once_as_the_match_does(
+    store: Any, vagas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line's alternatives ("Java ou Spring") are one requirement, met by the best credit of any of them
+    (matching.requirement_groups). The sample's vagas have no such line, so here every vaga's first three skills
+    are read as one: the estimate must still be the match's skills signal before rounding."""
+    from recruta.screening import matching, suggest
+
+    def grouped(job: Any) -> list[tuple[str, ...]]:
+        names = list(job.skills)
+        return [tuple(names[:3]), *((n,) for n in names[3:])] if names else []
+
+    monkeypatch.setattr(matching, "requirement_groups", grouped)
+    monkeypatch.setattr(suggest, "requirement_groups", grouped)
+    pool = VagaPool(store, embedder=None)
+    assert len(pool.alt_rows) > 10
+    for vid in ("1006", "1027"):
+        cv = profile(planted_cv(vagas[vid]), is_job=False)
+        cheap = pool.candidate_scores(cv, None)
+        scores = [match(cv, e.profile, embedder=None).score for e in pool.entries]
+        assert max(abs(100 * c - s) for c, s in zip(cheap.tolist(), scores, strict=True)) <= 0.5 + 1e-6

@@ -16,7 +16,7 @@ from typing import Any
 from recruta.answer.check import Verdict, check, flatten
 from recruta.answer.plan import Filters
 from recruta.answer.result import Result
-from recruta.i18n import messages
+from recruta.i18n import messages, plural_key
 from recruta.text.fold import fold
 
 log = logging.getLogger("recruta.answer.phrasing")
@@ -47,9 +47,9 @@ class Phraser:
     def t(self, key: str, **fields: Any) -> str:
         return self.m[key].format(**fields)
 
-    def tn(self, key: str, n: int, **fields: Any) -> str:
-        """``key``, or its singular ``key_one`` when ``n`` is 1."""
-        return self.t(f"{key}_one" if n == 1 and f"{key}_one" in self.m else key, **fields)
+    def tn(self, key: str, number: int, /, **fields: Any) -> str:
+        """``key`` agreeing with ``number`` (its singular ``key_one`` when ``number`` is 1)."""
+        return self.t(plural_key(self.m, key, number), **fields)
 
     def value(self, text: Any) -> str:
         raw = str(text).strip()
@@ -96,7 +96,7 @@ class Phraser:
                 value += ("; " if value else "") + self.t("vaga.opened", date=self.date(v["requested"]))
             return _cap(self.t("field.summary", vaga=ref, value=value or "—"))
         if fld == "applications":
-            return _cap(self.t("field.applications", vaga=ref, value=f["applications"]))
+            return _cap(self.tn("field.applications", f["applications"], vaga=ref, value=f["applications"]))
         if fld == "location":
             value = ", ".join(x for x in (_place(v["city"], v["state"]), v["country"]) if x)
         elif fld == "period":
@@ -118,7 +118,7 @@ class Phraser:
     def vaga_hires(self, f: dict[str, Any]) -> str:
         ref = self.vaga(f["vaga"])
         if not f["hires"]:
-            return _cap(self.t("hires.none", vaga=ref, n=f["applications"]))
+            return _cap(self.tn("hires.none", f["applications"], vaga=ref, n=f["applications"]))
         items = [
             f"{self.person(a)} — {a['status']}"
             + (f", {self.t('label.updated', value=self.date(a['updated']))}" if a["updated"] else "")
@@ -192,36 +192,37 @@ class Phraser:
             )
         return self.t(f"profile.{fld}", person=who, value=self.value(value))
 
-    def criteria(self, flt: Filters, measure: str, *, vaga: bool = False) -> str:
+    def criteria(self, flt: Filters, measure: str, *, vaga: bool = False, n: int = 2) -> str:
+        """The filters in words, agreeing with the ``n`` records they describe ("1 vaga aberta", "2 vagas abertas")."""
         bits = []
         if flt.skills:
             bits.append(self.t("crit.skills", value=self.join(list(flt.skills))))
         if flt.english:
             key = "crit.english_vaga" if vaga else "crit.english"
-            bits.append(self.t(key, value=self.value(flt.english)))
+            bits.append(self.tn(key, n, value=self.value(flt.english)))
         if flt.spanish:
             key = "crit.spanish_vaga" if vaga else "crit.spanish"
-            bits.append(self.t(key, value=self.value(flt.spanish)))
+            bits.append(self.tn(key, n, value=self.value(flt.spanish)))
         for key in ("client", "recruiter", "analyst", "city", "state"):
             if getattr(flt, key):
                 bits.append(self.t(f"crit.{key}", value=getattr(flt, key)))
         if flt.level:
             bits.append(self.t("crit.level", value=self.value(flt.level)))
         if flt.outcome and flt.outcome != "hired":
-            bits.append(self.t(f"crit.outcome.{flt.outcome}"))
+            bits.append(self.tn(f"crit.outcome.{flt.outcome}", n))
         if flt.title:
             bits.append(self.t("crit.title", value=flt.title))
         if flt.year:
             when = f"{flt.year}-{flt.month:02d}" if flt.month else flt.year
-            key = {"candidates": "vagas", "people": "applications"}.get(measure, measure)
-            bits.append(self.t(f"crit.year_{key}", value=when))
+            key = {"candidates": "vagas"}.get(measure, measure)
+            bits.append(self.tn(f"crit.year_{key}", n, value=when))
         return " ".join(bits)
 
     def search(self, f: dict[str, Any]) -> str:
-        crit = self.criteria(f["filters"], "candidates")
+        crit = self.criteria(f["filters"], "candidates", n=f["total"])
         if not f["people"]:
             return self.t("search.none", criteria=crit)
-        shown = self.t("search.shown", n=len(f["people"]))
+        shown = self.tn("search.shown", len(f["people"]), n=len(f["people"]))
         key = "search.relaxed" if f["relaxed"] else "search.head"
         head = self.tn(key, f["total"], total=f["total"], criteria=crit, shown=shown).replace("  ", " ")
         lines = []
@@ -288,16 +289,17 @@ class Phraser:
 
     def count(self, f: dict[str, Any]) -> str:
         measure, flt = f["measure"], f["filters"]
-        crit = self.criteria(flt, measure, vaga=measure == "vagas")
+        crit = self.criteria(flt, measure, vaga=measure == "vagas", n=f["people" if measure == "hires" else "total"])
         if f.get("person"):
             crit = f"{self.t('crit.candidate', value=self.person(f['person']))} {crit}".strip()
         if f.get("vaga") and flt.outcome and measure == "applications":
             text = _cap(
-                self.t(
+                self.tn(
                     "count.applications_vaga_outcome",
+                    f["total"],
                     vaga=self.vaga(f["vaga"]),
                     total=f["total"],
-                    outcome=self.t(f"crit.outcome.{flt.outcome}"),
+                    outcome=self.tn(f"crit.outcome.{flt.outcome}", f["total"]),
                     all=f["vaga_total"],
                 )
             )
@@ -318,7 +320,7 @@ class Phraser:
                 text += " " + self.t("count.hires_basis")
         else:
             text = self.tn(f"count.{measure}", f["total"], total=f["total"], criteria=crit)
-        text = text.replace("  ", " ").replace(" .", ".").replace(" (", " (")
+        text = text.replace("  ", " ").replace(" .", ".").replace(" ,", ",").replace(" (", " (")
         if f["group_by"] and f.get("groups"):
             items = [f"{k if f['group_by'] != 'year' else k}: {c}" for k, c in f["groups"]]
             text += (

@@ -139,6 +139,10 @@ class Gap(BaseModel):
     requirement: str = Field(description="The job's line, or a signal name (languages, education, …).")
     skill: str | None
     evidence: str | None = Field(description="null for a missing skill; the signal's detail otherwise.")
+    preferred: bool = Field(default=False, description="The job names the skill as a nice-to-have (desejável, a plus).")
+    either: list[str] = Field(
+        default_factory=list, description='Skills the same line accepts instead ("Java ou Spring"): any one meets it.'
+    )
 
 
 class Sections(BaseModel):

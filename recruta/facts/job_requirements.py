@@ -23,6 +23,7 @@ from recruta.facts.skills import Evidence, skill_mentions
 from recruta.facts.tables import table
 from recruta.facts.taxonomy import Taxonomy, load_taxonomy
 from recruta.text.fold import fold
+from recruta.text.language import detect_language
 
 __all__ = [
     "SKILL_KINDS",
@@ -72,6 +73,7 @@ class JobLine:
     text: str  # exact substring of the job text
     start: int  # offset of ``text`` in the job text
     kind: LineKind
+    unheaded: bool = False  # a nice-to-have by its own mark ("Inglês desejável") under no heading of skills
 
     @property
     def end(self) -> int:
@@ -106,12 +108,14 @@ _COMPANY_LINE = re.compile(
     r"^(?:somos|nossa empresa|nosso cliente|a empresa|a companhia|fundada em|we are|we're|our (?:company|client|team) "
     r"(?:is|are)|founded in|somos una?|nuestra empresa|nuestro cliente|la empresa|мы\s*[-—–]|наша компания|компания\s)"
 )
-_PREFERRED_LINE = re.compile(
-    r"^(?:desejave(?:l|is)|diferencia(?:l|is)|nice[\s\-]to[\s\-]have|bonus|deseable|valorable|se valorara|"
-    r"желательно|приветствуется|будет плюсом|плюсом будет)|"
-    r"(?:(?:sera|e) (?:um )?diferencial|is a (?:big )?plus|nice[\s\-]to[\s\-]have|es un plus|se valorara|"
-    r"(?:sera|es) valorad[oa]|будет плюсом|будет преимуществом|приветствуется)"
-)
+
+
+@lru_cache(maxsize=1)
+def _preferred_line() -> re.Pattern[str]:
+    """A line that marks itself a nice-to-have, wherever its heading puts it ("desejável: Kafka", "Java ou Spring
+    (desejável)", "Kafka is a plus"): the marks are data (``job_sections.json``, ``preferred_marks``)."""
+    marks: dict[str, list[str]] = table("job_sections")["preferred_marks"]
+    return re.compile(rf"^(?:{'|'.join(marks['start'])})|(?:{'|'.join(marks['anywhere'])})")
 
 
 def _pieces(line: str, base: int) -> list[tuple[int, str]]:
@@ -231,21 +235,30 @@ def job_lines(job_text: str) -> list[JobLine]:
             for start, text in _pieces(body, base + part_start + lead):
                 line_kind: LineKind = kind or state
                 folded = norm[start : start + len(text)]
+                unheaded = False
                 if line_kind in ("other", *SKILL_KINDS) and _COMPANY_LINE.match(folded):
                     line_kind = "company"
-                elif line_kind in ("requirement", "responsibility", "other") and _PREFERRED_LINE.search(folded):
+                elif line_kind in ("requirement", "responsibility", "other") and _preferred_line().search(folded):
+                    unheaded = line_kind == "other"
                     line_kind = "preferred"
-                out.append(JobLine(text=job_text[start : start + len(text)], start=start, kind=line_kind))
+                out.append(
+                    JobLine(text=job_text[start : start + len(text)], start=start, kind=line_kind, unheaded=unheaded)
+                )
     return out
 
 
 def requirement_lines(job_text: str) -> list[JobLine]:
     """The lines a job's skills are read from: its requirement, nice-to-have and responsibility lines; a job with
-    no such heading at all (a paragraph, a bare list) gives every line but its title, company, benefits and fields."""
+    no such heading at all (a paragraph, a bare list) gives every line but its title, company, benefits and fields —
+    a line there that marks itself nice-to-have ("Java ou Spring (desejável)") stays one and is no such heading."""
     lines = job_lines(job_text)
-    if any(line.kind in SKILL_KINDS for line in lines):
+    if any(line.kind in SKILL_KINDS and not line.unheaded for line in lines):
         return [line for line in lines if line.kind in SKILL_KINDS]
-    return [JobLine(text=line.text, start=line.start, kind="requirement") for line in lines if line.kind == "other"]
+    return [
+        line if line.unheaded else JobLine(text=line.text, start=line.start, kind="requirement")
+        for line in lines
+        if line.kind == "other" or line.unheaded
+    ]
 
 
 # --------------------------------------------------------------------------- the skills a job asks for
@@ -295,6 +308,7 @@ class JobSkill:
 
     evidence: Evidence
     line: JobLine
+    either: tuple[str, ...] = ()  # the other skills its line offers in its place ("Java ou Spring"): any one meets it
 
     @property
     def preferred(self) -> bool:
@@ -305,7 +319,8 @@ def job_skills(job_text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     """Skills named on the job's requirement lines (:func:`requirement_lines`), each with its first mention there
     — a required mention beats a nice-to-have one. Only skills named directly count (a CV's "Spring Boot" implies
     Java; a job's does not ask for Java twice), and a domain skill named as the company's or client's sector does
-    not count at all. Ordered by position."""
+    not count at all. Skills a line joins with "ou"/"or"/"o" ("Java ou Spring", "AWS, GCP or Azure") are one
+    requirement that any of them meets: each names the others in ``either``. Ordered by position."""
     tax = taxonomy or load_taxonomy()
     lines = requirement_lines(job_text)
     if not lines:
@@ -313,16 +328,55 @@ def job_skills(job_text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, 
     norm = fold(job_text)
     starts = [line.start for line in lines]
     found: dict[str, JobSkill] = {}
+    on_line: dict[int, list[Evidence]] = {}
     for ev in skill_mentions(job_text, taxonomy=tax):
         line = _line_at(lines, starts, ev.start)
         if line is None or ev.end > line.end:
             continue
         if ev.category == "domain" and _is_sector(norm, line, ev):
             continue
+        on_line.setdefault(line.start, []).append(ev)
         known = found.get(ev.skill)
         if known is None or (known.preferred and line.kind != "preferred"):
             found[ev.skill] = JobSkill(evidence=ev, line=line)
+    lang = detect_language(job_text) if any(len(m) > 1 for m in on_line.values()) else "pt"  # only for "o"/"u"
+    for mentions in on_line.values():
+        for group in _alternatives(norm, mentions, lang):
+            for name in group:
+                need = found[name]
+                if need.line.start == found[group[0]].line.start:
+                    others = tuple(g for g in group if g != name and found[g].line.start == need.line.start)
+                    found[name] = JobSkill(evidence=need.evidence, line=need.line, either=others)
     return dict(sorted(found.items(), key=lambda kv: (kv[1].evidence.start, kv[0])))
+
+
+@lru_cache(maxsize=4)
+def _either(lang: str) -> re.Pattern[str]:
+    """The text between two skills that makes them alternatives in a ``lang`` job text (``job_sections.json``,
+    ``either``), or a comma."""
+    words: dict[str, list[str]] = table("job_sections")["either"]
+    return re.compile(rf"^[\s,]*(?:(?P<either>{'|'.join([*words['all'], *words.get(lang, [])])})|,)[\s,]*$")
+
+
+def _alternatives(norm: str, mentions: list[Evidence], lang: str) -> list[tuple[str, ...]]:
+    """The runs of a line's skill mentions joined by commas and at least one "ou"/"or"/"o" ("Java, Kotlin ou
+    Scala"): each run is one requirement. A comma-only run is a list of requirements ("Python, Django")."""
+    either = _either(lang)
+    runs: list[tuple[list[str], bool]] = []
+    previous: Evidence | None = None
+    for ev in sorted(mentions, key=lambda e: e.start):
+        if previous is not None and ev.start < previous.end:
+            continue  # a mention inside another ("Spring" in "Spring Boot")
+        sep = either.match(norm[previous.end : ev.start]) if previous is not None else None
+        if sep is not None and runs:
+            names, joined = runs[-1]
+            if ev.skill not in names:
+                names.append(ev.skill)
+            runs[-1] = (names, joined or sep.group("either") is not None)
+        else:
+            runs.append(([ev.skill], False))
+        previous = ev
+    return [tuple(names) for names, joined in runs if joined and len(names) > 1]
 
 
 def _line_at(lines: list[JobLine], starts: list[int], pos: int) -> JobLine | None:

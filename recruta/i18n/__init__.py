@@ -9,6 +9,10 @@
     message("api", "too_long", "es", limit=4000)          # str.format fields
 
 A language missing from a catalogue, or a key missing from a language, falls back to Portuguese.
+
+Number agreement is data too: a message that counts has its singular beside it as ``<key>_one`` (in every
+language of the catalogue) and :func:`plural_key` picks the form for a number. In pt, en and es only 1 takes the
+singular: zero agrees in the plural ("0 vagas", "0 jobs", "0 vacantes").
 """
 
 from __future__ import annotations
@@ -38,10 +42,15 @@ def message(area: str, key: str, lang: str, /, **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
+def plural_key(msgs: dict[str, str], key: str, n: int) -> str:
+    """``key`` for the number ``n``: its singular form ``key_one`` when ``n`` is 1 and ``msgs`` has one."""
+    return f"{key}_one" if n == 1 and f"{key}_one" in msgs else key
+
+
 def messages(area: str, lang: str) -> dict[str, str]:
     """Every message of ``area`` in ``lang``, Portuguese filling any gap."""
     cat = catalogue(area)
     return {**cat[FALLBACK], **cat.get(lang, {})}
 
 
-__all__ = ["CATALOGUES", "catalogue", "message", "messages"]
+__all__ = ["CATALOGUES", "catalogue", "message", "messages", "plural_key"]

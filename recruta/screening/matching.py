@@ -57,6 +57,7 @@ __all__ = [
     "score_signals",
     "semantic_similarity",
     "similarity_value",
+    "requirement_groups",
     "skill_credit",
     "skill_weights",
     "text_credit",
@@ -341,6 +342,22 @@ def skill_credit(cv: Profile, name: str, category: str) -> float:
     return LISTED_CREDIT + (LISTED_CREDIT_IN_WORKING_CV - LISTED_CREDIT) * work_share(cv)
 
 
+def requirement_groups(job: Profile) -> list[tuple[str, ...]]:
+    """The job's skills as the requirements they make, in order: one skill each, or a line's alternatives
+    ("Java ou Spring": ``JobSkill.either``) as one, its first skill first. The skills signal counts and weighs
+    requirements: a group counts once, at its first skill's weight, met by the best credit any of its skills earns."""
+    seen: set[str] = set()
+    groups: list[tuple[str, ...]] = []
+    for name in job.skills:
+        if name in seen:
+            continue
+        need = job.asked.get(name)
+        group = (name, *(o for o in (need.either if need else ()) if o in job.skills and o not in seen and o != name))
+        seen.update(group)
+        groups.append(group)
+    return groups
+
+
 def skill_weights(job: Profile) -> dict[str, float]:
     """How much each of a job's skills weighs in the skills signal: soft skills and nice-to-haves half each."""
     return {
@@ -370,14 +387,15 @@ def score_signals(
     s: dict[str, dict[str, Any]] = {}
     if job.skills:
         weights = skill_weights(job)
-        credit = {k: skill_credit(cv, k, v.category) for k, v in job.skills.items()}
-        found = [k for k in job.skills if credit[k] > 0]
-        listed = [k for k in found if credit[k] < 1]
-        value = sum(weights[k] * credit[k] for k in found) / sum(weights.values())
+        groups = requirement_groups(job)
+        credit = {g: max(skill_credit(cv, k, job.skills[k].category) for k in g) for g in groups}
+        found = [g for g in groups if credit[g] > 0]
+        listed = [g for g in found if credit[g] < 1]
+        value = sum(weights[g[0]] * credit[g] for g in found) / sum(weights[g[0]] for g in groups)
         key = "signal.skills.listed" if listed else "signal.skills"
         s["skills"] = {
             "value": value,
-            "detail": _t(key, lang, found=len(found), total=len(job.skills), listed=len(listed)),
+            "detail": _t(key, lang, found=len(found), total=len(groups), listed=len(listed)),
         }
     text_weight, no_work = text_credit(cv), _text_credit_note(cv, lang)
     if semantic is not None:
@@ -515,10 +533,19 @@ def explain(
     from a line of work when the CV has one (``"shown": "work"``), else from where it only lists the skill
     (``"shown": "list"``). A skill the CV only implies (the taxonomy's ``implies``: Django → Python, backend) is
     credited with the words that imply it, the quote kept exact and ``"implied_by": "django"`` saying why (the page
-    shows "Django (implica python)"). A nice-to-have gap says so (``"preferred": True``)."""
+    shows "Django (implica python)"). A nice-to-have gap says so (``"preferred": True``). Alternatives on one line
+    ("Java ou Spring") are one requirement: any of them the CV has is a strength and the others no gap; none of
+    them is one gap, its ``skill`` the first and ``either`` the others."""
     strengths: list[dict[str, str]] = []
     gaps: list[dict[str, Any]] = []
+    order = {name: n for n, name in enumerate(job.skills)}
     for name in job.skills:
+        need = job.asked.get(name)
+        either = [other for other in (need.either if need else ()) if other in job.skills]
+        if name not in cv.skills and any(other in cv.skills for other in either):
+            continue  # met by an alternative
+        if name not in cv.skills and any(order[other] < order[name] for other in either):
+            continue  # the group's gap is its first skill's
         requirement = _requirement_for(job, name)
         if name in cv.skills:
             ev = cv.shown.get(name) or cv.skills[name]
@@ -533,8 +560,10 @@ def explain(
             strengths.append(strength)
         else:
             gap: dict[str, Any] = {"requirement": requirement, "skill": name, "evidence": None}
-            if name in job.asked and job.asked[name].preferred:
+            if need is not None and need.preferred:
                 gap["preferred"] = True
+            if either:
+                gap["either"] = either
             gaps.append(gap)
     for name in ("languages", "education", "experience", "location", "salary"):
         if name in signals and signals[name]["value"] < 1:
@@ -549,9 +578,18 @@ def advise(
     sections: dict[str, bool],
     *,
     lang: str = "pt",
+    unstated_languages: Sequence[str] = (),
 ) -> tuple[list[str], str]:
-    """The advice lines and the verdict, worded in ``lang``; skill names are quoted as the job writes them."""
-    skill_gaps = [g["skill"] for g in sorted(gaps, key=lambda g: bool(g.get("preferred"))) if g["skill"]]
+    """The advice lines and the verdict, worded in ``lang``; skill names are quoted as the job writes them. A
+    missing languages section is advised only for ``unstated_languages`` (those the job asks and the CV does not
+    state): a job that asks for no language gives no reason to add one."""
+    skill_gaps = [
+        _t("either", lang, a=", ".join([g["skill"], *g["either"][:-1]]), b=g["either"][-1])
+        if g.get("either")
+        else g["skill"]
+        for g in sorted(gaps, key=lambda g: bool(g.get("preferred")))
+        if g["skill"]
+    ]
     advice: list[str] = []
     if score < 40:
         basic = ", ".join(skill_gaps[:5]) or _t("advice.main_requirements", lang)
@@ -560,7 +598,9 @@ def advise(
         advice.append(_t("advice.study", lang, skills=", ".join(skill_gaps[:8])))
     if strengths:
         advice.append(_t("advice.show", lang, skills=", ".join(s["skill"] for s in strengths[:8])))
-    missing = [_t(f"section.{k}", lang) for k, ok in sections.items() if not ok]
+    missing = [
+        _t(f"section.{k}", lang) for k, ok in sections.items() if not ok and (k != "languages" or unstated_languages)
+    ]
     if missing:
         advice.append(_t("advice.sections", lang, sections=", ".join(missing)))
     for g in gaps:
@@ -608,7 +648,8 @@ def match(
     score = combine(signals)
     strengths, gaps = explain(cv, job, signals)
     sections = check_sections(cv)
-    advice, verdict = advise(score, strengths, gaps, sections, lang=lang)
+    unstated = [name for name, level in job.languages.items() if level > 0 and name not in cv.languages]
+    advice, verdict = advise(score, strengths, gaps, sections, lang=lang, unstated_languages=unstated)
     return MatchResult(
         score=score,
         signals=signals,

@@ -52,6 +52,7 @@ from recruta.screening.matching import (
     lexical_vectors,
     match,
     paragraphs,
+    requirement_groups,
     score_signals,
     similarity_value,
     skill_credit,
@@ -245,11 +246,24 @@ class VagaPool:
         categories = {name: ev.category for e in self.entries for name, ev in e.profile.skills.items()}
         self.skill_index = {name: n for n, name in enumerate(sorted(categories))}
         self.skill_categories = [categories[name] for name in sorted(categories)]
+        # A line's alternatives ("Java ou Spring") are one requirement at its first skill's weight, met by the
+        # best credit of any (matching.requirement_groups): the others weigh 0 here, and each group adds
+        # weight × (its best credit − its first skill's) per request (``alt_*``).
         self.skill_weights = np.zeros((len(self.entries), len(categories)), dtype=np.float32)
+        alternatives: list[tuple[int, float, list[int]]] = []
         for row, e in enumerate(self.entries):
-            for name, weight in skill_weights(e.profile).items():
-                self.skill_weights[row, self.skill_index[name]] = weight
+            weights = skill_weights(e.profile)
+            for group in requirement_groups(e.profile):
+                self.skill_weights[row, self.skill_index[group[0]]] = weights[group[0]]
+                if len(group) > 1:
+                    alternatives.append((row, weights[group[0]], [self.skill_index[k] for k in group]))
         self.skill_totals = self.skill_weights.sum(axis=1)
+        width = max((len(cols) for _, _, cols in alternatives), default=0)
+        self.alt_rows = np.array([row for row, _, _ in alternatives], dtype=np.int64)
+        self.alt_weights = np.array([w for _, w, _ in alternatives], dtype=np.float32)
+        self.alt_cols = np.full((len(alternatives), width), -1, dtype=np.int64)  # -1: no skill (credit 0)
+        for n, (_, _, cols) in enumerate(alternatives):
+            self.alt_cols[n, : len(cols)] = cols
         # Each vaga's facts (years, level, education, languages, places, salary) as an index into the distinct ones.
         facts: dict[str, int] = {}
         self.facts: list[Profile] = []
@@ -314,7 +328,12 @@ class VagaPool:
             if col is not None:
                 credit[col] = skill_credit(cv, name, self.skill_categories[col])
         asks = self.skill_totals > 0
-        skills = np.divide(self.skill_weights @ credit, self.skill_totals, out=np.zeros(n), where=asks)
+        met = self.skill_weights @ credit
+        if len(self.alt_rows):
+            padded = np.append(credit, 0.0)  # index -1: the padding's credit
+            best = padded[self.alt_cols].max(axis=1)
+            np.add.at(met, self.alt_rows, self.alt_weights * (best - padded[self.alt_cols[:, 0]]))
+        skills = np.divide(met, self.skill_totals, out=np.zeros(n), where=asks)
         w_skills = np.where(asks, WEIGHTS["skills"], 0.0)
         total, weighted = w_skills.copy(), w_skills * skills
         text = text_credit(cv)

@@ -18,7 +18,9 @@ function strengthItem(s) {
 
 function gapItem(g) {
   if (!g.skill) return el("li", {}, el("strong", { text: signalLabel(g.requirement) }), ` — ${g.evidence}`);
-  return el("li", {}, el("strong", { text: g.skill }),
+  // alternatives of one line ("Java ou Spring") are one gap; a nice-to-have one says so
+  const skill = [g.skill, ...(g.either || [])].join(" / ") + (g.preferred ? ` (${t("match.nice_to_have")})` : "");
+  return el("li", {}, el("strong", { text: skill }),
     el("span", { class: "small", text: ` — ${t("match.quote_job", { text: g.requirement })}` }),
     el("span", { class: "quote missing", text: t("match.not_in_cv") }));
 }
