@@ -4,7 +4,8 @@ control) are answered as exactly as the Portuguese ones, and in the question's l
 The paraphrases (``tests/data/lang_paraphrases.json``) were written for this test, before the planner's rules saw
 them, for the kinds a vaga's field, counts, rankings, candidate search and unanswerable questions; a second set (the
 end of the file), written the same way, types as recruiters do (lowercase, no accents, "req", "posting", "Sr", "@")
-and adds the kinds ambiguous and by_id. Their slots are filled from the project's sample (``data/``) by the evaluation
+and adds the kinds ambiguous and by_id; later batches (``gen_batch*``) vary the constructions (imperative, indirect,
+nominal, passive, "ranking of", no accents) and were measured at first sight before any rule changed. Their slots are filled from the project's sample (``data/``) by the evaluation
 set's own fillers, which compute each expected answer from the records; the evaluation set's judge decides whether the
 answer is right.
 """
@@ -35,7 +36,11 @@ from recruta.rag.vocab import RecordNames
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAPHRASES = ROOT / "tests" / "data" / "lang_paraphrases.json"
-TEMPLATES = [Template(**t) for t in json.loads(PARAPHRASES.read_text(encoding="utf-8"))["templates"]]
+# the first sets ("templates"), then batches written later, each measured at first sight before the rules saw it
+BATCHES = ("templates", "gen_batch1")
+TEMPLATES = [
+    Template(**t) for batch in BATCHES for t in json.loads(PARAPHRASES.read_text(encoding="utf-8")).get(batch, [])
+]
 FILLS = 2  # questions per paraphrase: two sets of records each
 # Paraphrases still answered wrong, and why (a fix would be a rule of its own, not a word list):
 KNOWN_GAPS = {

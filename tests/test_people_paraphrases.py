@@ -33,7 +33,11 @@ def templates() -> list[Any]:
     from recruta.rag.evalset.templates import Template
 
     data = json.loads(PARAPHRASES.read_text(encoding="utf-8"))
-    return [Template(**t) for batch in ("templates", "written_after_fixes", "third_batch") for t in data.get(batch, [])]
+    return [
+        Template(**t)
+        for batch in ("templates", "written_after_fixes", "third_batch", "gen_batch1")
+        for t in data.get(batch, [])
+    ]
 
 
 def template_id(t: Any) -> str:

@@ -42,6 +42,8 @@ HIRE_NOUN = _rx(*cues()["rx"]["hire_noun"])
 HIRED = _rx(*cues()["rx"]["hired"])
 COUNT = _rx(*cues()["rx"]["count"])
 RANK = _rx(*cues()["rx"]["rank"])
+# a question that opens with a plural of what is counted asks for its count ("Vacancies opened by X in 2024?")
+NOMINAL_COUNT = re.compile(r"^\W*(?:" + "|".join(cues()["rx"]["nominal_count"]) + r")\b")
 COMPARE = _rx(*cues()["rx"]["compare"])
 STATUS = _rx(*cues()["rx"]["status"])
 STATUS_STRONG = _rx(*cues()["rx"]["status_strong"])
@@ -89,6 +91,7 @@ __all__ = [
     "HIRE_NOUN",
     "NOT_HELD",
     "OPENED",
+    "NOMINAL_COUNT",
     "OUTCOME_CUES",
     "PERSON_ASK",
     "PAY",

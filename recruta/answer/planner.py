@@ -32,6 +32,7 @@ from recruta.answer.cues import (
     HIRE,
     HIRE_NOUN,
     HIRED,
+    NOMINAL_COUNT,
     NOT_HELD,
     OPENED,
     OUTCOME_CUES,
@@ -77,6 +78,12 @@ def _group(folded: str, measure: str) -> str:
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
+            # "ranking of recruiters by hires", "listado de clientes por vacantes": the ranked nouns follow
+            or re.search(
+                rf"\b(?:ranking|rank|list|lista|listado|listagem|top \d+|top) (?:of |de |dos |das |del |do |da )?"
+                rf"(?:the |os |as |los |las |our |nuestr[oa]s |noss[oa]s )?(?:{nouns})\b",
+                folded,
+            )
         ):
             return name
     return ""
@@ -256,8 +263,12 @@ class Planner:
         if len(candidates) >= 2 and (COMPARE.search(q) or WHO_ASK.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
         # "the biggest client in number of openings" ranks; "number of" there is the criterion, not a count
+        # (and so is "the highest number of", "el mayor número de": a superlative of a number)
         criterion = re.sub(
-            r"\b(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total) (?:de|of)\b", " ", q
+            r"\b(?:(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?|(?:highest|largest|greatest|biggest|maior|mayor) )"
+            r"(?:numero|number|total|quantidade|cantidad) (?:de|of)\b",
+            " ",
+            q,
         )
         if RANK.search(q) and (not COUNT.search(criterion) or re.search(r"\b(?:top|ranking)\b", q)):
             measure = _measure(p, default="vagas")
@@ -274,7 +285,7 @@ class Planner:
                     n=p.n or 5,
                     filters=self._filters(p, measure=measure),
                 )
-        if COUNT.search(q):
+        if COUNT.search(q) or (NOMINAL_COUNT.search(q) and not candidates and not WHO_ASK.search(q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure) if re.search(rf"\b{BY}\b", q) else ""
             plan = Plan(
