@@ -117,6 +117,8 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate(names)}
 # a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
+# a participle after an auxiliary ("que más vacantes nos ha dado", "has given", "foi fechado") is the verb's
+_PARTICIPLE = re.compile(r"(?:ad[oa]s?|id[oa]s?|ed|en|iert[oa]s?|ech[oa]s?|ito)$")
 _TOP_N = re.compile(
     r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
     r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
@@ -208,9 +210,12 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         for w in mm.group(0).split()
     } - titled
 
+    auxiliaries = set(lexicon()["auxiliaries"])
+
     def plain(i: int, w: str) -> bool:
         return (
             i not in covered
+            and not (i and toks[i - 1] in auxiliaries and _PARTICIPLE.search(w))  # "nos ha dado": a verb
             and i not in in_phrase
             and w not in FRAME
             and w not in cue_words

@@ -69,7 +69,11 @@ def _group(folded: str, measure: str) -> str:
     for name, nouns in GROUP_NOUNS:
         if name == "vaga" and measure == "vagas":
             continue
-        if name == "vaga" and re.search(rf"\b(?:which|what|que|cual|qual) (?:\w+ )?(?:{_POSITIONS})\b", folded):
+        if name == "vaga" and re.search(
+            rf"\b(?:which|what|que|cual|cuales|qual|quais)(?: (?:are|is|were|was|son|es|sao|e|foram|fueron) "
+            rf"(?:the|los|las|el|la|os|as|o|a))? (?:\w+ )?(?:{_POSITIONS})\b",
+            folded,
+        ):
             return "title"  # "what position gets the most applicants", "¿qué puesto recibe más…?": a job title
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
@@ -124,10 +128,12 @@ def _measure(p: Parsed, *, default: str) -> str:
     q = _untitled(p)
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
+    if DISTINCT.search(q) and PERSON_WORDS.search(q):
+        return "people"  # "distinct/unique" people, whatever they did ("con cuántos postulantes distintos")
     if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
         return "applications"  # withdrawals, rejections, open processes; "how many people applied"
     staff = p.first("recruiter") or p.first("analyst")
-    if (DISTINCT.search(q) and (APPLIED.search(q) or PERSON_WORDS.search(q))) or (
+    if (DISTINCT.search(q) and APPLIED.search(q)) or (
         staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
     ):
         return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
