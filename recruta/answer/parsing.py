@@ -134,6 +134,19 @@ def level_words() -> dict[str, str]:
     return {w: value for value, ws in lexicon()["levels"].items() for w in ws}
 
 
+def _spans(toks: list[str], names: list[str]) -> set[int]:
+    """The positions in ``toks`` of the words of each name of several words ("pl/sql" → "pl", "sql")."""
+    out: set[int] = set()
+    for name in names:
+        ws = words(name)
+        if len(ws) < 2:
+            continue
+        for i in range(len(toks) - len(ws) + 1):
+            if toks[i : i + len(ws)] == ws:
+                out |= set(range(i, i + len(ws)))
+    return out
+
+
 def _levels(toks: list[str], covered: set[int]) -> tuple[list[str], set[int]]:
     """The professional levels named outside the mentions, in order, a phrase before its words ("semi senior" is
     Pleno, not Sênior); and the positions of the words of such multi-word phrases."""
@@ -192,7 +205,9 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                 break
     month_m = _MONTH_YEAR.search(folded)
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    levels, in_phrase = _levels(toks, covered)
+    skills = skills_in(question)
+    # a level's abbreviation inside a skill's name ("PL/SQL": not Pleno) is the skill's
+    levels, in_phrase = _levels(toks, covered | _spans(toks, skills))
     cue_words = {
         w
         for name, rx in (*FIELD_CUES, *CANDIDATE_CUES)
@@ -269,7 +284,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         vaga_ids=refs["vaga_id"],
         codes=refs["candidate_id"],
         years=years,
-        skills=skills_in(question),
+        skills=skills,
         levels=levels,
         english=_language_level(folded, r"\b(?:ingles|english)\b"),
         spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"),

@@ -69,10 +69,14 @@ def _group(folded: str, measure: str) -> str:
     for name, nouns in GROUP_NOUNS:
         if name == "vaga" and measure == "vagas":
             continue
-        if name == "vaga" and re.search(
-            rf"\b(?:which|what|que|cual|cuales|qual|quais)(?: (?:are|is|were|was|son|es|sao|e|foram|fueron) "
-            rf"(?:the|los|las|el|la|os|as|o|a))? (?:\w+ )?(?:{_POSITIONS})\b",
-            folded,
+        if name == "vaga" and (
+            re.search(
+                rf"\b(?:which|what|que|cual|cuales|qual|quais)(?: (?:are|is|were|was|son|es|sao|e|foram|fueron) "
+                rf"(?:the|los|las|el|la|os|as|o|a))? (?:\w+ )?(?:{_POSITIONS})\b",
+                folded,
+            )
+            # "el puesto con más postulaciones", "the role with the most applicants": a job title ranked
+            or re.search(rf"\b(?:the|el|la|o|a) (?:{_POSITIONS}) (?:with|con|com) (?:the )?(?:most|mas|mais)\b", folded)
         ):
             return "title"  # "what position gets the most applicants", "¿qué puesto recibe más…?": a job title
         if (
@@ -82,6 +86,8 @@ def _group(folded: str, measure: str) -> str:
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
+            # "most applied-to job title", "the most requested roles": a superlative before the noun
+            or re.search(rf"\b(?:most|mais|mas) [\w-]+ (?:\w+ )?(?:{nouns})\b", folded)
             # "ranking of recruiters by hires", "listado de clientes por vacantes": the ranked nouns follow
             or re.search(
                 rf"\b(?:ranking|rank|list|lista|listado|listagem|top \d+|top) (?:of |de |dos |das |del |do |da )?"

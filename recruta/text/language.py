@@ -4,7 +4,8 @@
 distinctive function and domain words (folded, so "nível"/"nivel" count alike; a plural counts as its singular:
 "reclutadores" as "reclutador") plus orthographic cues (ç, ã, ñ, ¿) and a few grammatical ones that survive typing
 without accents: the noun endings "-ción/-ciones" (es) and "-ção/-ções" (pt, folded "-cao/-coes"), the Spanish
-perfect "ha/han/hemos + participle" (Portuguese says "tem/foi") and an accented imperative with its pronoun glued on
+perfect "ha/han/hemos + participle" (Portuguese says "tem/foi"), the cluster "ct" that Portuguese spelling dropped
+("actual", "proyecto"; pt "atual", "projeto") and an accented imperative with its pronoun glued on
 ("muéstrame", "dígame"; Portuguese writes "mostre-me"). Ties, and texts with no cue at all, are Portuguese: the
 Decision data's language.
 """
@@ -43,7 +44,8 @@ _CUES: dict[str, frozenset[str]] = {
         "many much has have any anyone someone from by at where when there need got jobs openings positions "
         "vacancies candidates hires most people show profiles please find list give tell or role roles req reqs "
         "posting postings opening spot contractor needed whose recruiter recruiters education degree seniority "
-        "whats these those their they its headcount days per speak speaks location located approved not hire"
+        "whats these those their they its headcount days per speak speaks location located approved not hire "
+        "application applications applicant applicants applied"
     ),
     "es": wordset(
         "el la los las un una de del que no para con cual cuales quien es son fue nivel requerido ingles puesto "
@@ -80,6 +82,8 @@ def language_scores(text: str) -> dict[str, int]:
     for lang, endings in _NOUN_ENDINGS:  # "contrataciones", "contratacao": the ending without its accent
         scores[lang] += 2 * sum(1 for w in words if len(w) > 5 and w.endswith(endings))
     scores["es"] += 2 * len(_ES_PERFECT.findall(folded))
+    for lang in ("es", "en"):  # "actual", "proyecto", "selección": Portuguese dropped the c ("atual", "projeto")
+        scores[lang] += sum(1 for w in words if "ct" in w)
     raw = text.lower()
     scores["es"] += 2 * len(_ES_ENCLITIC.findall(raw))
     scores["pt"] += 2 * (raw.count("ã") + raw.count("õ"))
