@@ -35,7 +35,15 @@ def templates() -> list[Any]:
     data = json.loads(PARAPHRASES.read_text(encoding="utf-8"))
     return [
         Template(**t)
-        for batch in ("templates", "written_after_fixes", "third_batch", "gen_batch1", "gen_batch2", "gen_batch3")
+        for batch in (
+            "templates",
+            "written_after_fixes",
+            "third_batch",
+            "gen_batch1",
+            "gen_batch2",
+            "gen_batch3",
+            "gen_batch4",
+        )
         for t in data.get(batch, [])
     ]
 

@@ -119,6 +119,7 @@ _MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
 # a participle after an auxiliary ("que más vacantes nos ha dado", "has given", "foi fechado") is the verb's
 _PARTICIPLE = re.compile(r"(?:ad[oa]s?|id[oa]s?|ed|en|iert[oa]s?|ech[oa]s?|ito)$")
+_FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
 _TOP_N = re.compile(
     r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
     r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
@@ -171,8 +172,9 @@ def _language_level(folded: str, cue: str) -> str:
     """The level named next to a language ("inglês avançado", "advanced English", "fluent in English")."""
     levels = {w: value for value, ws in lexicon()["language_levels"].items() for w in ws}
     for m in re.finditer(cue, folded):
-        before = folded[max(0, m.start() - 30) : m.start()].split()[-3:]
-        after = folded[m.end() : m.end() + 30].split()[:3]
+        # "fluent-level English", "ingles nivel-avanzado": a hyphen joins the level to its word
+        before = re.split(r"[\s-]+", folded[max(0, m.start() - 30) : m.start()].strip())[-3:]
+        after = re.split(r"[\s-]+", folded[m.end() : m.end() + 30].strip())[:3]
         for w in [*after, *reversed(before)]:
             w = w.strip(",.;:?!()")
             if w in levels and not (w == "no" and w in before):
@@ -226,11 +228,16 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     } - titled
 
     auxiliaries = set(lexicon()["auxiliaries"])
+    # a fronted time clause ("Back in 2019, how many…", "For the year 2021, …") dates the question; its words, the
+    # first one aside written lowercase, describe no vaga
+    lead = _FRONTED_TIME.match(question)
+    fronted = set(words(lead.group(1))) if lead and not title_cased(lead.group(1)) else set()
 
     def plain(i: int, w: str) -> bool:
         return (
             i not in covered
             and not (i and toks[i - 1] in auxiliaries and _PARTICIPLE.search(w))  # "nos ha dado": a verb
+            and w not in fronted
             and i not in in_phrase
             and w not in FRAME
             and w not in cue_words
