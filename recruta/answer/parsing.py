@@ -119,6 +119,13 @@ _MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
 # a participle after an auxiliary ("que más vacantes nos ha dado", "has given", "foi fechado") is the verb's
 _PARTICIPLE = re.compile(r"(?:ad[oa]s?|id[oa]s?|ed|en|iert[oa]s?|ech[oa]s?|ito)$")
+_WHERE = re.compile(
+    r"\b(?:in|on|en|em|na|no|dentro de)\s+(?:our|the|la|las|nuestra|nuestro|nuestras|nossa|nosso|a|o|el)\s+"
+    r"(?:databases?|data ?bases?|base de datos|bases? de datos|banco de dados|base|system|sistema|records|registros|"
+    r"files|arquivos|archivos|talent pool|pool)\b",
+    re.I,
+)
+_CONTRACTION = re.compile(r"\b(\w+)['’](m|re|ve|ll|d|t)\b")
 _FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
 _TOP_N = re.compile(
     r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
@@ -207,7 +214,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                 break
     month_m = _MONTH_YEAR.search(folded)
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    skills = skills_in(question)
+    # "in our database", "en la base": where the records are, not a skill asked
+    skills = skills_in(_WHERE.sub(" ", question))
     # a level's abbreviation inside a skill's name ("PL/SQL": not Pleno) is the skill's
     levels, in_phrase = _levels(toks, covered | _spans(toks, skills))
     cue_words = {
@@ -230,6 +238,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     auxiliaries = set(lexicon()["auxiliaries"])
     # a fronted time clause ("Back in 2019, how many…", "For the year 2021, …") dates the question; its words, the
     # first one aside written lowercase, describe no vaga
+    # the pieces of an English contraction ("I'm", "we're", "don't") are no title's words ("SAP MM")
+    contracted = {w for pair in _CONTRACTION.findall(folded) for w in pair}
     lead = _FRONTED_TIME.match(question)
     fronted = set(words(lead.group(1))) if lead and not title_cased(lead.group(1)) else set()
 
@@ -238,6 +248,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
             i not in covered
             and not (i and toks[i - 1] in auxiliaries and _PARTICIPLE.search(w))  # "nos ha dado": a verb
             and w not in fronted
+            and w not in contracted
             and i not in in_phrase
             and w not in FRAME
             and w not in cue_words
