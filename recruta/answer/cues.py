@@ -50,6 +50,7 @@ STATUS_STRONG = _rx(*cues()["rx"]["status_strong"])
 SEARCH = _rx(*cues()["rx"]["search"])
 PERSON_ASK = _rx(*cues()["rx"]["person_ask"])
 PERSON_WORDS = _rx(*cues()["rx"]["person_words"])
+AGENT_PLURALS = _rx(*cues()["rx"]["agent_plurals"])  # "Java developers with…": people, when no vaga is named
 VAGA_LIST = _rx(*cues()["rx"]["vaga_list"])
 APPLIED = _rx(*cues()["rx"]["applied"])
 DISTINCT = _rx(*cues()["rx"]["distinct"])
@@ -74,6 +75,7 @@ FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
 
 
 __all__ = [
+    "AGENT_PLURALS",
     "APPLICATION_WORDS",
     "APPLIED",
     "BY",

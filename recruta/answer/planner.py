@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from recruta.answer.cues import (
+    AGENT_PLURALS,
     APPLICATION_WORDS,
     APPLIED,
     BY,
@@ -380,8 +381,13 @@ class Planner:
         )
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q) and not of_the_job:
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
+        # "Java developers with fluent English": professions in the plural, no vaga named and nothing asked of one
+        # (a language with its level named is a filter, not the field asked: "with fluent English")
+        asked = _field(q, FIELD_CUES)
+        filtered = (asked == "english" and p.english) or (asked == "spanish" and p.spanish)
+        agents = bool(AGENT_PLURALS.search(q)) and not VAGA_WORDS.search(q) and (not asked or bool(filtered))
         if (
-            (PERSON_WORDS.search(q) or PERSON_ASK.search(q))
+            (PERSON_WORDS.search(q) or PERSON_ASK.search(q) or agents)
             and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
             and not vaga.ids
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
