@@ -125,6 +125,10 @@ _WHERE = re.compile(
     r"files|arquivos|archivos|talent pool|pool)\b",
     re.I,
 )
+_PRONOUN_I = re.compile(
+    r"\bI\s+(?:need|want|would|am|was|have|had|think|wonder|just|also|can|could|should|will|guess|believe|must|"
+    r"like|mean|only|really|already|do|did|don)\b"
+)
 _CONTRACTION = re.compile(r"\b(\w+)['’](m|re|ve|ll|d|t)\b")
 _FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
 _TOP_N = re.compile(
@@ -240,6 +244,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     # first one aside written lowercase, describe no vaga
     # the pieces of an English contraction ("I'm", "we're", "don't") are no title's words ("SAP MM")
     contracted = {w for pair in _CONTRACTION.findall(folded) for w in pair}
+    if _PRONOUN_I.search(question):  # "I need the number of…": the pronoun, not a title's "I" ("Gerente de Projetos I")
+        contracted.add("i")
     lead = _FRONTED_TIME.match(question)
     fronted = set(words(lead.group(1))) if lead and not title_cased(lead.group(1)) else set()
 

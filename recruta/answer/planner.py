@@ -309,7 +309,12 @@ class Planner:
             # "em quantas vagas X se candidatou"; but "how many has Caio Machado placed": the recruiter of that
             # exact name, not a candidate whose name merely contains it
             counted = tuple(
-                dict.fromkeys((*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m))))
+                dict.fromkeys(
+                    (
+                        *p.codes,
+                        *(n for m, n in zip(people, names, strict=True) if not (_staff_named(m) or _agent(q, m))),
+                    )
+                )
             )
             if measure in ("applications", "hires") and counted:
                 plan = replace(plan, candidates=counted[:1])
@@ -504,6 +509,15 @@ def _staff_named(m: Mention) -> bool:
         return any(" ".join(name_words(v)) == m.text for v in m.values(kind))
 
     return (exact("recruiter") or exact("analyst")) and not exact("candidate")
+
+
+def _agent(folded: str, m: Mention) -> bool:
+    """A staff name as the agent of a passive ("hires closed by X", "candidaturas gestionadas por X"): the
+    recruiter or analyst, even when a candidate has that name too."""
+    if not ({"recruiter", "analyst"} & set(m.kinds)):
+        return False
+    staff = r"(?:(?:the )?(?:recruiter|recrutador[a]?|reclutador[a]?|analyst|analista) )?"
+    return bool(re.search(rf"\b(?:by|por|pelo|pela|por el|por la) {staff}{re.escape(m.text)}\b", folded))
 
 
 def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
