@@ -83,7 +83,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|q|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -255,6 +255,7 @@ class Planner:
         q = _cue_text(p)
         hire_q = CONTRACT.sub(" ", q)  # "tipo de contratação" asks for a vaga's field, not about hires
         unnamed = _without(q, p.people())  # a name is no cue ("Eduardo Farias Nascimento" asks no birth date)
+        unnamed = _sought_skills_out(unnamed, p)  # "Orçamento candidates" seek a skill, ask no budget
         people = p.people()
         # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
         # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
@@ -509,6 +510,17 @@ def _staff_named(m: Mention) -> bool:
         return any(" ".join(name_words(v)) == m.text for v in m.values(kind))
 
     return (exact("recruiter") or exact("analyst")) and not exact("candidate")
+
+
+def _sought_skills_out(folded: str, p: Parsed) -> str:
+    """``folded`` without the skills a people search names next to its people noun ("Orçamento candidates",
+    "candidatos con Orçamento"): the skill sought, not a cue of what is asked."""
+    people = PERSON_WORDS.pattern
+    for skill in (*p.declared, *p.skills):
+        s = re.escape(fold(skill).casefold())
+        folded = re.sub(rf"\b{s}\b(?= {people})", " ", folded)
+        folded = re.sub(rf"({people}) (with|com|con|de) {s}\b", r"\1 \2 ", folded)
+    return folded
 
 
 def _agent(folded: str, m: Mention) -> bool:
