@@ -39,13 +39,10 @@ PARAPHRASES = ROOT / "tests" / "data" / "lang_paraphrases.json"
 # the first sets ("templates"), then batches written later, each measured at first sight before the rules saw it
 BATCHES = (
     "templates",
-    "gen_batch1",
-    "gen_batch2",
-    "gen_batch3",
-    "gen_batch4",
-    "gen_batch5",
-    "gen_batch6",
-    "gen_batch7",
+    *sorted(
+        (k for k in json.loads(PARAPHRASES.read_text(encoding="utf-8")) if k.startswith("gen_batch")),
+        key=lambda k: int(k.removeprefix("gen_batch")),
+    ),
 )
 
 

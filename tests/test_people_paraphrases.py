@@ -35,17 +35,14 @@ def templates() -> list[Any]:
     data = json.loads(PARAPHRASES.read_text(encoding="utf-8"))
     return [
         Template(**t)
-        for batch in (
-            "templates",
-            "written_after_fixes",
-            "third_batch",
-            "gen_batch1",
-            "gen_batch2",
-            "gen_batch3",
-            "gen_batch4",
-        )
+        for batch in ("templates", "written_after_fixes", "third_batch", *gen_batches(data))
         for t in data.get(batch, [])
     ]
+
+
+def gen_batches(data: dict[str, Any]) -> list[str]:
+    """The later batches (``gen_batch1``, ``gen_batch2``…), in the order they were written."""
+    return sorted((k for k in data if k.startswith("gen_batch")), key=lambda k: int(k.removeprefix("gen_batch")))
 
 
 def template_id(t: Any) -> str:

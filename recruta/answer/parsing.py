@@ -22,6 +22,7 @@ from recruta.answer.cues import (
     FRAME,
     HIRE,
     PERSON_WORDS,
+    RANK,
     STAFF_NOUN,
     STATUS,
     VAGA_WORDS,
@@ -229,12 +230,12 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         for w in re.findall(r"\w+", mm.group(0))  # "senior, mid or junior": the words, not "senior,"
         if name not in ("title",)
     }
-    # words of the hire/status/count cues ("se contrató", "how many applications") frame the question, unless
-    # written as a title word mid-question ("Analista de Contratos", "Application Developer")
+    # words of the hire/status/count/ranking cues ("se contrató", "how many applications", "leads in") frame the
+    # question, unless written as a title word mid-question ("Analista de Contratos", "Application Developer")
     titled = title_cased(question)
     cue_words |= {
         w
-        for rx in (HIRE, STATUS, COUNT, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
+        for rx in (HIRE, STATUS, COUNT, RANK, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
         for mm in rx.finditer(folded)
         for w in mm.group(0).split()
     } - titled

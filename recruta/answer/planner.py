@@ -277,10 +277,10 @@ class Planner:
         if len(candidates) >= 2 and (COMPARE.search(q) or WHO_ASK.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
         # "the biggest client in number of openings" ranks; "number of" there is the criterion, not a count
-        # (and so is "the highest number of", "el mayor número de": a superlative of a number)
+        # (and so is "the highest number of", "el mayor número de": a superlative of a number; "en total" too)
         criterion = re.sub(
             r"\b(?:(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?|(?:highest|largest|greatest|biggest|maior|mayor) )"
-            r"(?:numero|number|total|quantidade|cantidad) (?:de|of)\b",
+            r"(?:numero|number|total|quantidade|cantidad) (?:de|of)\b|\b(?:in|en|em|no) total\b|\boverall\b",
             " ",
             q,
         )
