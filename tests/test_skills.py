@@ -522,7 +522,7 @@ def test_requirements_inline_russian_bullets():
         ("Muéstrame cuántas candidaturas ha gestionado Ana", "es"),
         ("Mostre-me as candidaturas da Ana", "pt"),
         ("Reclutadores ordenados por número de candidaturas", "es"),
-        ("estado actual de Ana", "es"),  # "ct": Portuguese writes "atual"
+        ("estado actual de Ana", "es"),  # Portuguese writes "atual"
         ("estado atual da Ana", "pt"),
     ],
 )

@@ -4,8 +4,7 @@
 distinctive function and domain words (folded, so "nível"/"nivel" count alike; a plural counts as its singular:
 "reclutadores" as "reclutador") plus orthographic cues (ç, ã, ñ, ¿) and a few grammatical ones that survive typing
 without accents: the noun endings "-ción/-ciones" (es) and "-ção/-ções" (pt, folded "-cao/-coes"), the Spanish
-perfect "ha/han/hemos + participle" (Portuguese says "tem/foi"), the cluster "ct" that Portuguese spelling dropped
-("actual", "proyecto"; pt "atual", "projeto") and an accented imperative with its pronoun glued on
+perfect "ha/han/hemos + participle" (Portuguese says "tem/foi") and an accented imperative with its pronoun glued on
 ("muéstrame", "dígame"; Portuguese writes "mostre-me"). Ties, and texts with no cue at all, are Portuguese: the
 Decision data's language.
 """
@@ -54,7 +53,7 @@ _CUES: dict[str, frozenset[str]] = {
         # recruiters' questions
         "cuantos cuantas cuanto vacante vacantes puestos ciudad reclutador postulaciones alguien tenemos hay tiene "
         "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado dime pide piden necesita quiero "
-        "puedes habla hablan intermedio fluido estudios cantidad plaza plazas aplicacion"
+        "puedes habla hablan intermedio fluido estudios cantidad plaza plazas aplicacion actual actualmente"
     ),
 }
 
@@ -82,8 +81,6 @@ def language_scores(text: str) -> dict[str, int]:
     for lang, endings in _NOUN_ENDINGS:  # "contrataciones", "contratacao": the ending without its accent
         scores[lang] += 2 * sum(1 for w in words if len(w) > 5 and w.endswith(endings))
     scores["es"] += 2 * len(_ES_PERFECT.findall(folded))
-    for lang in ("es", "en"):  # "actual", "proyecto", "selección": Portuguese dropped the c ("atual", "projeto")
-        scores[lang] += sum(1 for w in words if "ct" in w)
     raw = text.lower()
     scores["es"] += 2 * len(_ES_ENCLITIC.findall(raw))
     scores["pt"] += 2 * (raw.count("ã") + raw.count("õ"))
