@@ -129,6 +129,7 @@ _WHERE = re.compile(
 _PRONOUN_I = re.compile(
     r"\bI\s+(?:need|want|would|am|was|have|had|think|wonder|just|also|can|could|should|will|guess|believe|must|"
     r"like|mean|only|really|already|do|did|don)\b"
+    r"|\b(?:[Cc]an|[Cc]ould|[Mm]ay|[Ss]hould|[Dd]o|[Dd]id|[Ss]hall|[Ww]ould|[Aa]m|[Ww]ill) I\b"  # "Can I get…?"
 )
 _CONTRACTION = re.compile(r"\b(\w+)['’](m|re|ve|ll|d|t)\b")
 _FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
