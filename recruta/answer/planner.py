@@ -280,7 +280,8 @@ class Planner:
         # (and so is "the highest number of", "el mayor número de": a superlative of a number; "en total" too)
         criterion = re.sub(
             r"\b(?:(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?|(?:highest|largest|greatest|biggest|maior|mayor) )"
-            r"(?:numero|number|total|quantidade|cantidad) (?:de|of)\b|\b(?:in|en|em|no) total\b|\boverall\b",
+            r"(?:numero|number|total|quantidade|cantidad) (?:de|of)\b|\b(?:in|en|em|no) total\b|\boverall\b"
+            r"|\b(?:highest|largest|greatest|biggest|heaviest|maior|mayor) (?:\w+ )?volume\b",
             " ",
             q,
         )
