@@ -53,7 +53,8 @@ _CUES: dict[str, frozenset[str]] = {
         # recruiters' questions
         "cuantos cuantas cuanto vacante vacantes puestos ciudad reclutador postulaciones alguien tenemos hay tiene "
         "dame busco necesito dominen sepan tengan manejen maneja perfiles avanzado dime pide piden necesita quiero "
-        "puedes habla hablan intermedio fluido estudios cantidad plaza plazas aplicacion actual actualmente"
+        "puedes habla hablan intermedio fluido estudios cantidad plaza plazas aplicacion actual actualmente "
+        "cuyo cuya cuyos cuyas sea sean"
     ),
 }
 
