@@ -132,6 +132,7 @@ _PRONOUN_I = re.compile(
     r"|\b(?:[Cc]an|[Cc]ould|[Mm]ay|[Ss]hould|[Dd]o|[Dd]id|[Ss]hall|[Ww]ould|[Aa]m|[Ww]ill) I\b"  # "Can I get…?"
 )
 _CONTRACTION = re.compile(r"\b(\w+)['’](m|re|ve|ll|d|t)\b")
+_BACK_IN = re.compile(r"\b(back|alla)\s+(?:in|por|en)\s+(?:19[89]\d|20\d\d)\b")
 _FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
 _TOP_N = re.compile(
     r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
@@ -248,6 +249,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     contracted = {w for pair in _CONTRACTION.findall(folded) for w in pair}
     if _PRONOUN_I.search(question):  # "I need the number of…": the pronoun, not a title's "I" ("Gerente de Projetos I")
         contracted.add("i")
+    contracted |= {m.group(1) for m in _BACK_IN.finditer(folded)}  # "opened back in 2024": a time, no title
     lead = _FRONTED_TIME.match(question)
     fronted = set(words(lead.group(1))) if lead and not title_cased(lead.group(1)) else set()
 

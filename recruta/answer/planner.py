@@ -65,8 +65,12 @@ _POSITIONS = "positions?|puestos?|jobs?|roles?|cargos?"  # asked which one, a jo
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
+_IN_CHARGE = re.compile(r"\ba (?:su|sus) cargo\b|\ba cargo\b")
+
+
 def _group(folded: str, measure: str) -> str:
     """The grouping a question asks for: "por cliente", "which recruiters", "clients with the most"."""
+    folded = _IN_CHARGE.sub(" ", folded)  # "con más postulaciones a su cargo": in their charge, no job title
     for name, nouns in GROUP_NOUNS:
         if name == "vaga" and measure == "vagas":
             continue
@@ -300,7 +304,9 @@ class Planner:
                     n=p.n or 5,
                     filters=self._filters(p, measure=measure),
                 )
-        if COUNT.search(q) or (NOMINAL_COUNT.search(q) and not candidates and not WHO_ASK.search(q)):
+        # (a nominal count names no candidate: "Candidatos únicos gestionados por X" names X as the recruiter)
+        staff_only = all(_staff_named(m) or _agent(q, m) for m in people) and not p.codes
+        if COUNT.search(q) or (NOMINAL_COUNT.search(q) and staff_only and not WHO_ASK.search(q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure) if re.search(rf"\b{BY}\b", q) else ""
             plan = Plan(
