@@ -57,6 +57,8 @@ KNOWN_GAPS = {
     # two of the vaga-side batches, where the filler rather than the answer is at fault:
     "¿cuántas vacantes de {titulo} hemos tenido?": 'the filler counts titles word for word ("Analista Funcional Sr" '
     'is not "Analista Funcional Sênior"); the planner reads "Sr" as "Sênior" and counts both',
+    "How many job orders has {cliente} placed with us?": "'placed' is read as placements (hires); an order placed "
+    "is a vaga",
     "Busca candidatos de {skill}": "Portuguese as much as Spanish word for word; the tie is read as Portuguese",
     "Total de contratados para {cliente}": "Portuguese as much as Spanish word for word (no article, no accent, no "
     "'¿'): the tie is read as Portuguese, the records' language, and the right number is said in Portuguese",
@@ -78,6 +80,11 @@ def _world(folder: Path, tmp: Path) -> dict[str, Any]:
 
 # ... and on the real records:
 KNOWN_GAPS_REAL = {
+    "How many job orders has {cliente} placed with us?": KNOWN_GAPS[
+        "How many job orders has {cliente} placed with us?"
+    ],
+    "How many applications sit with {recrutador}?": "a recruiter of the real slices is also a candidate of that name "
+    "(Carlos Eduardo Ribeiro), and 'applications … with X' reads as that person's applications",
     "How many candidates did {recrutador} get hired?": "a recruiter of the real slices is also a candidate of that "
     "name (Carlos Eduardo Ribeiro), and 'did X get hired' reads as that person hired",
 }

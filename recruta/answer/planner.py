@@ -87,10 +87,10 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|q|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores|best|mejor(?:es)?|melhor(?:es)?) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|q|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|al|del|ao|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maiores|mayores|best|mejor(?:es)?|melhor(?:es)?) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
-            or re.search(rf"^(?:{nouns})\b", folded)
+            or re.search(rf"^\W*(?:{nouns})\b", folded)  # "¿Cliente con más vacantes…?"
             # "most applied-to job title", "the most requested roles": a superlative before the noun
             or re.search(rf"\b(?:most|mais|mas) [\w-]+ (?:\w+ )?(?:{nouns})\b", folded)
             # "ranking of recruiters by hires", "listado de clientes por vacantes": the ranked nouns follow
