@@ -80,8 +80,6 @@ KNOWN_GAPS: dict[str, str] = {
     "quantas vagas de {titulo} ja abriram?": 'the filler counts titles word for word ("Engenheiro de Dados Sr" is '
     'not "Engenheiro de Dados Senior"); the planner reads "Sr" as "Sênior" and counts both, in every language (as '
     "the en/es set's own gap)",
-    "a {cliente} tem quantas vagas cadastradas?": '"Carnaúba Seguros Brasil" and "Carnaúba Seguros do Brasil" are one '
-    "client to the planner (values apart only by particles), two to the filler: 2 vagas, not 1, in every language",
 }
 
 

@@ -33,7 +33,16 @@ def templates() -> list[Any]:
     from recruta.rag.evalset.templates import Template
 
     data = json.loads(PARAPHRASES.read_text(encoding="utf-8"))
-    return [Template(**t) for batch in ("templates", "written_after_fixes", "third_batch") for t in data.get(batch, [])]
+    return [
+        Template(**t)
+        for batch in ("templates", "written_after_fixes", "third_batch", *gen_batches(data))
+        for t in data.get(batch, [])
+    ]
+
+
+def gen_batches(data: dict[str, Any]) -> list[str]:
+    """The later batches (``gen_batch1``, ``gen_batch2``…), in the order they were written."""
+    return sorted((k for k in data if k.startswith("gen_batch")), key=lambda k: int(k.removeprefix("gen_batch")))
 
 
 def template_id(t: Any) -> str:

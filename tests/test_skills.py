@@ -517,6 +517,14 @@ def test_requirements_inline_russian_bullets():
         ("We are looking for a developer with experience in the cloud", "en"),
         ("Buscamos un desarrollador con experiencia en el sector", "es"),
         ("Procuramos um desenvolvedor com experiência em nuvem para atuar no projeto", "pt"),
+        # grammar, not words: "-ciones" unaccented, the Spanish perfect, a glued pronoun, a plural of a cue
+        ("Número de contrataciones de Boreal Logística S.A.", "es"),
+        ("numero de contratacoes da Boreal Logistica S.A.", "pt"),
+        ("Muéstrame cuántas candidaturas ha gestionado Ana", "es"),
+        ("Mostre-me as candidaturas da Ana", "pt"),
+        ("Reclutadores ordenados por número de candidaturas", "es"),
+        ("estado actual de Ana", "es"),  # Portuguese writes "atual"
+        ("estado atual da Ana", "pt"),
     ],
 )
 def test_detect_language(text, lang):

@@ -45,12 +45,15 @@ HIRE_TO_COME = _rx(*cues()["rx"]["hire_to_come"])
 HIRED = _rx(*cues()["rx"]["hired"])
 COUNT = _rx(*cues()["rx"]["count"])
 RANK = _rx(*cues()["rx"]["rank"])
+# a question that opens with a plural of what is counted asks for its count ("Vacancies opened by X in 2024?")
+NOMINAL_COUNT = re.compile(r"^\W*(?:" + "|".join(cues()["rx"]["nominal_count"]) + r")\b")
 COMPARE = _rx(*cues()["rx"]["compare"])
 STATUS = _rx(*cues()["rx"]["status"])
 STATUS_STRONG = _rx(*cues()["rx"]["status_strong"])
 SEARCH = _rx(*cues()["rx"]["search"])
 PERSON_ASK = _rx(*cues()["rx"]["person_ask"])
 PERSON_WORDS = _rx(*cues()["rx"]["person_words"])
+AGENT_PLURALS = _rx(*cues()["rx"]["agent_plurals"])  # "Java developers with…": people, when no vaga is named
 VAGA_LIST = _rx(*cues()["rx"]["vaga_list"])
 APPLIED = _rx(*cues()["rx"]["applied"])
 DISTINCT = _rx(*cues()["rx"]["distinct"])
@@ -75,6 +78,7 @@ FRAME = frozenset(STOPWORDS | set(lexicon()["frame_words"]))
 
 
 __all__ = [
+    "AGENT_PLURALS",
     "APPLICATION_WORDS",
     "APPLIED",
     "BY",
@@ -93,6 +97,7 @@ __all__ = [
     "HIRE_TO_COME",
     "NOT_HELD",
     "OPENED",
+    "NOMINAL_COUNT",
     "OUTCOME_CUES",
     "PERSON_ASK",
     "PAY",

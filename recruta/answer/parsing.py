@@ -22,6 +22,7 @@ from recruta.answer.cues import (
     FRAME,
     HIRE,
     PERSON_WORDS,
+    RANK,
     STAFF_NOUN,
     STATUS,
     VAGA_WORDS,
@@ -126,6 +127,22 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate(names)}
 # a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
+# a participle after an auxiliary ("que más vacantes nos ha dado", "has given", "foi fechado") is the verb's
+_PARTICIPLE = re.compile(r"(?:ad[oa]s?|id[oa]s?|ed|en|iert[oa]s?|ech[oa]s?|ito)$")
+_WHERE = re.compile(
+    r"\b(?:in|on|en|em|na|no|dentro de)\s+(?:our|the|la|las|nuestra|nuestro|nuestras|nossa|nosso|a|o|el)\s+"
+    r"(?:databases?|data ?bases?|base de datos|bases? de datos|banco de dados|base|system|sistema|records|registros|"
+    r"files|arquivos|archivos|talent pool|pool)\b",
+    re.I,
+)
+_PRONOUN_I = re.compile(
+    r"\bI\s+(?:need|want|would|am|was|have|had|think|wonder|just|also|can|could|should|will|guess|believe|must|"
+    r"like|mean|only|really|already|do|did|don)\b"
+    r"|\b(?:[Cc]an|[Cc]ould|[Mm]ay|[Ss]hould|[Dd]o|[Dd]id|[Ss]hall|[Ww]ould|[Aa]m|[Ww]ill) I\b"  # "Can I get…?"
+)
+_CONTRACTION = re.compile(r"\b(\w+)['’](m|re|ve|ll|d|t)\b")
+_BACK_IN = re.compile(r"\b(back|alla)\s+(?:in|por|en)\s+(?:19[89]\d|20\d\d)\b")
+_FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
 _TOP_N = re.compile(
     r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
     r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
@@ -139,6 +156,19 @@ _LANGUAGES = frozenset({"ingles", "english", "espanhol", "spanish", "espanol", "
 def level_words() -> dict[str, str]:
     """Each professional-level word ("sr", "senior", "pleno"...) → the level it names (``lexicon.json``)."""
     return {w: value for value, ws in lexicon()["levels"].items() for w in ws}
+
+
+def _spans(toks: list[str], names: list[str]) -> set[int]:
+    """The positions in ``toks`` of the words of each name of several words ("pl/sql" → "pl", "sql")."""
+    out: set[int] = set()
+    for name in names:
+        ws = words(name)
+        if len(ws) < 2:
+            continue
+        for i in range(len(toks) - len(ws) + 1):
+            if toks[i : i + len(ws)] == ws:
+                out |= set(range(i, i + len(ws)))
+    return out
 
 
 def _levels(toks: list[str], covered: set[int]) -> tuple[list[str], set[int]]:
@@ -165,8 +195,9 @@ def _language_level(folded: str, cue: str) -> str:
     """The level named next to a language ("inglês avançado", "advanced English", "fluent in English")."""
     levels = {w: value for value, ws in lexicon()["language_levels"].items() for w in ws}
     for m in re.finditer(cue, folded):
-        before = folded[max(0, m.start() - 30) : m.start()].split()[-3:]
-        after = folded[m.end() : m.end() + 30].split()[:3]
+        # "fluent-level English", "ingles nivel-avanzado": a hyphen joins the level to its word
+        before = re.split(r"[\s-]+", folded[max(0, m.start() - 30) : m.start()].strip())[-3:]
+        after = re.split(r"[\s-]+", folded[m.end() : m.end() + 30].strip())[:3]
         for w in [*after, *reversed(before)]:
             w = w.strip(",.;:?!()")
             if w in levels and not (w == "no" and w in before):
@@ -199,7 +230,10 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                 break
     month_m = _MONTH_YEAR.search(folded)
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    levels, in_phrase = _levels(toks, covered)
+    # "in our database", "en la base": where the records are, not a skill asked
+    skills = skills_in(_WHERE.sub(" ", question))
+    # a level's abbreviation inside a skill's name ("PL/SQL": not Pleno) is the skill's
+    levels, in_phrase = _levels(toks, covered | _spans(toks, skills))
     cue_words = {
         w
         for name, rx in (*FIELD_CUES, *CANDIDATE_CUES)
@@ -207,19 +241,33 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         for w in re.findall(r"\w+", mm.group(0))  # "senior, mid or junior": the words, not "senior,"
         if name not in ("title",)
     }
-    # words of the hire/status/count cues ("se contrató", "how many applications") frame the question, unless
-    # written as a title word mid-question ("Analista de Contratos", "Application Developer")
+    # words of the hire/status/count/ranking cues ("se contrató", "how many applications", "leads in") frame the
+    # question, unless written as a title word mid-question ("Analista de Contratos", "Application Developer")
     titled = title_cased(question)
     cue_words |= {
         w
-        for rx in (HIRE, STATUS, COUNT, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
+        for rx in (HIRE, STATUS, COUNT, RANK, APPLIED, PERSON_WORDS, VAGA_WORDS, DISTINCT)
         for mm in rx.finditer(folded)
         for w in mm.group(0).split()
     } - titled
 
+    auxiliaries = set(lexicon()["auxiliaries"])
+    # a fronted time clause ("Back in 2019, how many…", "For the year 2021, …") dates the question; its words, the
+    # first one aside written lowercase, describe no vaga
+    # the pieces of an English contraction ("I'm", "we're", "don't") are no title's words ("SAP MM")
+    contracted = {w for pair in _CONTRACTION.findall(folded) for w in pair}
+    if _PRONOUN_I.search(question):  # "I need the number of…": the pronoun, not a title's "I" ("Gerente de Projetos I")
+        contracted.add("i")
+    contracted |= {m.group(1) for m in _BACK_IN.finditer(folded)}  # "opened back in 2024": a time, no title
+    lead = _FRONTED_TIME.match(question)
+    fronted = set(words(lead.group(1))) if lead and not title_cased(lead.group(1)) else set()
+
     def plain(i: int, w: str) -> bool:
         return (
             i not in covered
+            and not (i and toks[i - 1] in auxiliaries and _PARTICIPLE.search(w))  # "nos ha dado": a verb
+            and w not in fronted
+            and w not in contracted
             and i not in in_phrase
             and w not in FRAME
             and w not in cue_words
@@ -273,7 +321,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
         vaga_ids=refs["vaga_id"],
         codes=refs["candidate_id"],
         years=years,
-        skills=skills_in(question),
+        skills=skills,
         levels=levels,
         english=_language_level(folded, r"\b(?:ingles|english)\b"),
         spanish=_language_level(folded, r"\b(?:espanhol|spanish|espanol)\b"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from recruta.answer.cues import (
+    AGENT_PLURALS,
     APPLICATION_WORDS,
     APPLIED,
     BY,
@@ -33,6 +34,7 @@ from recruta.answer.cues import (
     HIRE_NOUN,
     HIRE_TO_COME,
     HIRED,
+    NOMINAL_COUNT,
     NOT_HELD,
     OPENED,
     OUTCOME_CUES,
@@ -64,20 +66,40 @@ _POSITIONS = "positions?|puestos?|jobs?|roles?|cargos?"  # asked which one, a jo
 SIMILARITY_MIN = 0.75  # an example this close (cosine) lends its intent when no rule fires
 
 
+_IN_CHARGE = re.compile(r"\ba (?:su|sus) cargo\b|\ba cargo\b")
+
+
 def _group(folded: str, measure: str) -> str:
     """The grouping a question asks for: "por cliente", "which recruiters", "clients with the most"."""
+    folded = _IN_CHARGE.sub(" ", folded)  # "con más postulaciones a su cargo": in their charge, no job title
     for name, nouns in GROUP_NOUNS:
         if name == "vaga" and measure == "vagas":
             continue
-        if name == "vaga" and re.search(rf"\b(?:which|what|que|cual|qual) (?:\w+ )?(?:{_POSITIONS})\b", folded):
+        if name == "vaga" and (
+            re.search(
+                rf"\b(?:which|what|que|cual|cuales|qual|quais)(?: (?:are|is|were|was|son|es|sao|e|foram|fueron) "
+                rf"(?:the|los|las|el|la|os|as|o|a))? (?:\w+ )?(?:{_POSITIONS})\b",
+                folded,
+            )
+            # "el puesto con más postulaciones", "the role with the most applicants": a job title ranked
+            or re.search(rf"\b(?:the|el|la|o|a) (?:{_POSITIONS}) (?:with|con|com) (?:the )?(?:most|mas|mais)\b", folded)
+        ):
             return "title"  # "what position gets the most applicants", "¿qué puesto recibe más…?": a job title
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|ranking (?:de|of|dos|das|del)) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|q|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|al|del|ao|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|best|mejor(?:es)?|melhor(?:es)?) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
-            or re.search(rf"^(?:{nouns})\b", folded)
+            or re.search(rf"^\W*(?:{nouns})\b", folded)  # "¿Cliente con más vacantes…?"
+            # "most applied-to job title", "the most requested roles": a superlative before the noun
+            or re.search(rf"\b(?:most|mais|mas) [\w-]+ (?:\w+ )?(?:{nouns})\b", folded)
+            # "ranking of recruiters by hires", "listado de clientes por vacantes": the ranked nouns follow
+            or re.search(
+                rf"\b(?:ranking|rank|list|lista|listado|listagem|top \d+|top) (?:of |de |dos |das |del |do |da )?"
+                rf"(?:the |os |as |los |las |our |nuestr[oa]s |noss[oa]s )?(?:{nouns})\b",
+                folded,
+            )
         ):
             return name
     return ""
@@ -120,10 +142,12 @@ def _measure(p: Parsed, *, default: str) -> str:
     q = _untitled(p)
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
+    if DISTINCT.search(q) and PERSON_WORDS.search(q):
+        return "people"  # "distinct/unique" people, whatever they did ("con cuántos postulantes distintos")
     if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
         return "applications"  # withdrawals, rejections, open processes; "how many people applied"
     staff = p.first("recruiter") or p.first("analyst")
-    if (DISTINCT.search(q) and (APPLIED.search(q) or PERSON_WORDS.search(q))) or (
+    if (DISTINCT.search(q) and APPLIED.search(q)) or (
         staff and PERSON_WORDS.search(q) and not APPLICATION_WORDS.search(q)
     ):
         return "people"  # "com quantos candidatos (distintos) a recrutadora trabalhou": each person once
@@ -259,6 +283,7 @@ class Planner:
         to_come = HIRE_TO_COME.sub(" ", q)
         hire_q = CONTRACT.sub(" ", to_come)
         unnamed = _without(q, p.people())  # a name is no cue ("Eduardo Farias Nascimento" asks no birth date)
+        unnamed = _sought_skills_out(unnamed, p)  # "Orçamento candidates" seek a skill, ask no budget
         people = p.people()
         # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
         # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
@@ -285,9 +310,11 @@ class Planner:
         if len(candidates) >= 2 and (COMPARE.search(q) or WHO_ASK.search(q) or re.search(r"\b(?:ou|or|o)\b", q)):
             return Plan(intent="compare", candidates=candidates[:2], vaga=None if vaga.empty() else vaga)
         # "the biggest client in number of openings" ranks; "number of" there is the criterion, not a count
+        # (and so is "the highest number of", "el mayor número de": a superlative of a number; "en total" too)
         criterion = re.sub(
-            r"\b(?:(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?(?:numero|number|total)"
-            r"|(?:maior|mayor|highest|largest|biggest)(?:es)? (?:numero|number|volume|volumen|total)) (?:de|of)\b",
+            r"\b(?:(?:in|by|em|en|por|pelo|por el) (?:the |o |el )?|(?:highest|largest|greatest|biggest|maior|mayor)(?:es)? )"
+            r"(?:numero|number|total|quantidade|cantidad) (?:de|of)\b|\b(?:in|en|em|no) total\b|\boverall\b"
+            r"|\b(?:highest|largest|greatest|biggest|heaviest|maior|mayor)(?:es)? (?:\w+ )?volumen?\b",
             " ",
             q,
         )  # "o recrutador com maior volume de candidaturas" ranks too
@@ -306,7 +333,9 @@ class Planner:
                     n=p.n or 5,
                     filters=self._filters(p, measure=measure),
                 )
-        if COUNT.search(q):
+        # (a nominal count names no candidate: "Candidatos únicos gestionados por X" names X as the recruiter)
+        staff_only = all(_staff_named(m) or _agent(q, m) for m in people) and not p.codes
+        if COUNT.search(q) or (NOMINAL_COUNT.search(q) and staff_only and not WHO_ASK.search(q)):
             measure = _measure(p, default="vagas")
             group = _group(q, measure) if re.search(rf"\b{BY}\b", q) else ""
             plan = Plan(
@@ -319,7 +348,14 @@ class Planner:
             hiring = bool(_HIRES_ACTIVELY.search(q))  # "Carlos Ribeiro contratou quantos?": the one who hires
             counted = tuple(
                 dict.fromkeys(
-                    (*p.codes, *(n for m, n in zip(people, names, strict=True) if not _staff_named(m, hiring=hiring)))
+                    (
+                        *p.codes,
+                        *(
+                            n
+                            for m, n in zip(people, names, strict=True)
+                            if not (_staff_named(m, hiring=hiring) or _agent(q, m))
+                        ),
+                    )
                 )
             )
             if measure in ("applications", "hires") and counted:
@@ -394,9 +430,14 @@ class Planner:
         )
         if VAGA_APPS.search(q) and (vaga.ids or vaga.title or vaga.client) and not COUNT.search(q) and not of_the_job:
             return Plan(intent="count", measure="applications", op="list", vaga=vaga, n=p.n or 10)
+        # "Java developers with fluent English": professions in the plural, no vaga named and nothing asked of one
+        # (a language with its level named is a filter, not the field asked: "with fluent English")
+        asked = _field(q, FIELD_CUES)
+        filtered = (asked == "english" and p.english) or (asked == "spanish" and p.spanish)
+        agents = bool(AGENT_PLURALS.search(q)) and not VAGA_WORDS.search(q) and (not asked or bool(filtered))
         if (
             # "si contratamos a alguien como X", "o profissional que a gente colocar na X" seek nobody
-            (PERSON_WORDS.search(to_come) or PERSON_ASK.search(to_come))
+            (PERSON_WORDS.search(to_come) or PERSON_ASK.search(to_come) or agents)
             and (SEARCH.search(q) or p.skills or p.declared or p.english or p.spanish)
             and not vaga.ids
             and (p.skills or p.declared or p.english or p.spanish or p.levels or p.first("city") or p.first("state"))
@@ -514,6 +555,26 @@ def _staff_named(m: Mention, *, hiring: bool = False) -> bool:
         return any(" ".join(name_words(v)) == m.text for v in m.values(kind))
 
     return (exact("recruiter") or exact("analyst")) and (hiring or not exact("candidate"))
+
+
+def _sought_skills_out(folded: str, p: Parsed) -> str:
+    """``folded`` without the skills a people search names next to its people noun ("Orçamento candidates",
+    "candidatos con Orçamento"): the skill sought, not a cue of what is asked."""
+    people = PERSON_WORDS.pattern
+    for skill in (*p.declared, *p.skills):
+        s = re.escape(fold(skill).casefold())
+        folded = re.sub(rf"\b{s}\b(?= {people})", " ", folded)
+        folded = re.sub(rf"({people}) (with|com|con|de) {s}\b", r"\1 \2 ", folded)
+    return folded
+
+
+def _agent(folded: str, m: Mention) -> bool:
+    """A staff name as the agent of a passive ("hires closed by X", "candidaturas gestionadas por X"): the
+    recruiter or analyst, even when a candidate has that name too."""
+    if not ({"recruiter", "analyst"} & set(m.kinds)):
+        return False
+    staff = r"(?:(?:the )?(?:recruiter|recrutador[a]?|reclutador[a]?|analyst|analista) )?"
+    return bool(re.search(rf"\b(?:by|por|pelo|pela|por el|por la) {staff}{re.escape(m.text)}\b", folded))
 
 
 def _field(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str:

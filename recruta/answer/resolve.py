@@ -70,7 +70,11 @@ class Resolver:
         if not text:
             return set()
         hit = self.gazetteer.index.get(name_words(text), {}).get(kind)
-        return set(hit) if hit else {text}
+        if not hit:
+            return {text}
+        # values apart only by particles ("Carnaúba Seguros Brasil" / "Carnaúba Seguros do Brasil"): the one spelled
+        spelled = {h for h in hit if fold(h).casefold() == fold(text).casefold()}
+        return spelled or set(hit)
 
     def resolve_vagas(self, ref: VagaRef) -> list[str]:
         """The vagas ``ref`` means, best first; several when the description fits several equally."""
