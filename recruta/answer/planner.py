@@ -14,6 +14,7 @@ words in ``lexicon.json``); this module holds only the rules that choose the pla
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -85,10 +86,24 @@ def _group(folded: str, measure: str) -> str:
 
 def _untitled(p: Parsed) -> str:
     """The folded question without the words of the job title it writes out ("Analista de Requisitos" asks no
-    requirements, "Application Developer" no count of applications)."""
+    requirements, "Application Developer" no count of applications): as many of each word as are written
+    capitalised, the first ones ("a Analista de Infraestrutura … quem é o analista dela?" still asks the analyst)."""
     titled = title_cased(p.question) & set(p.words)
     q = _cue_text(p)
-    return " ".join(w for w in q.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else q
+    if not titled:
+        return q
+    left = Counter(
+        w
+        for m in list(re.finditer(r"\w+", p.question))[1:]
+        if m.group(0)[0].isupper() and (w := fold(m.group(0)).casefold()) in titled
+    )
+    out = []
+    for w in q.split():
+        if left[k := w.strip("?.,;:!()¿¡")] > 0:
+            left[k] -= 1
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 def _without(folded: str, mentions: list[Mention]) -> str:
@@ -487,10 +502,34 @@ class Planner:
         return plan if needs.get(intent, True) else None
 
 
+# a sentence's end: "." or "!" after a word that is no abbreviation ("Ltda.", "Sr.", "S.A."), or a colon
+_SENTENCE_END = re.compile(r"(?<=\w)[.!:](?=\s+\S)")
+_ABBREVIATED = frozenset({"ltda", "sr", "sra", "jr", "pl", "dr", "dra", "cia", "a", "s", "me", "etc", "av", "n", "no"})
+
+
+def _the_ask(folded: str) -> str:
+    """The message without what it says before its question: a greeting or context that ends in "." / "!" / ":"
+    before a sentence that asks ("Bom dia! Antes de ligar pro cliente queria confirmar a data: quando foi aberta a
+    vaga de X?" asks the date, not the client). Questions are all kept ("Não foi contratado ninguém pra X? Se foi,
+    quem?"), as is a message without "?" or whose ask is too short to stand alone."""
+    if "?" not in folded:
+        return folded
+    start = 0
+    for m in _SENTENCE_END.finditer(folded):
+        if folded.rfind("?", 0, m.start()) >= start:
+            break  # a question has begun: what follows it is part of the ask
+        before = folded[start : m.start()].split()
+        if (before and before[-1].rsplit(".", 1)[-1] in _ABBREVIATED) or len(folded[m.end() :].split()) < 3:
+            continue  # "Contratações em 2020: quantas?": a short ask leans on what its topic names
+        start = m.end()
+    rest = folded[start:].strip()
+    return rest if re.search(r"\w", rest) else folded
+
+
 def _cue_text(p: Parsed) -> str:
-    """The folded question without the skills it names in several words: "Gestão de Contratos" hires nobody,
-    "Avaliação de Desempenho" asks no performance review."""
-    q = p.folded
+    """The folded question's ask (:func:`_the_ask`) without the skills it names in several words: "Gestão de
+    Contratos" hires nobody, "Avaliação de Desempenho" asks no performance review."""
+    q = _the_ask(p.folded)
     for skill in (*p.declared, *p.skills):
         if len(skill.split()) > 1:
             q = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", q)
