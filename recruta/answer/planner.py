@@ -126,13 +126,26 @@ _HIRING = re.compile(r"\b(?:hiring|contratac(?:ao|oes|ion|iones))\b")  # "a cont
 _OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
 
 _HIRES_ACTIVELY = re.compile(r"\b(?:contratou|fechou|colocou|emplacou|hired|placed|contrato|coloco|cerro)\b")
-_OF_A_JOB = re.compile(r"\b(?:candidat[oa]s?|applicants?|postulantes?) (?:na|no|da|do|del|de la|en el|en la)\b")
+# "candidatos na X", "candidatos (que) a gente já mandou pra X", "candidates we sent to X": a job's applicants
+_OF_A_JOB = re.compile(
+    r"\b(?:candidat[oa]s?|applicants?|postulantes?|pessoas|people) (?:(?:na|no|da|do|del|de la|en el|en la)\b"
+    r"|(?:(?:que|a gente|nos|voces?|we|you|ja|foram|have|were|hemos|han) )*"
+    r"(?:mand|envi|apresent|indic|encaminh|sent|submitted|present)\w* (?:pra|para|pro|na|no|to|for|a la|al)\b)"
+)
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
 
 
+# "quantas pessoas o X colocou em processo", "put into the process": people a recruiter brought in, not the
+# applications still in process
+_INTO_A_PROCESS = re.compile(
+    r"\b(?:coloc|inclu|inscrev|pus|pos|entr|put|brought|meti)\w* (?:\w+ ){0,2}(?:em|no|na|en|el|la|into|in) "
+    r"(?:processos?|procesos?|process|selec\w*|seletiv\w*)\b"
+)
+
+
 def _measure(p: Parsed, *, default: str) -> str:
-    q = _untitled(p)
+    q = _INTO_A_PROCESS.sub(" ", _untitled(p))
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
     if any(rx.search(q) for _, rx in OUTCOME_CUES) or VAGA_APPS.search(q):
