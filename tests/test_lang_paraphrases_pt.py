@@ -82,6 +82,9 @@ KNOWN_GAPS: dict[str, str] = {
     "the en/es set's own gap)",
     "a {cliente} tem quantas vagas cadastradas?": '"Carnaúba Seguros Brasil" and "Carnaúba Seguros do Brasil" are one '
     "client to the planner (values apart only by particles), two to the filler: 2 vagas, not 1, in every language",
+    "Pra montar o plano de atração: qual vaga recebeu mais candidaturas até hoje?": '"qual vaga" is read as one '
+    "vaga (ranked by id: 1020 (40), ...); the filler ranks job titles, summing the vagas of one title (Gerente de "
+    'Projetos de TI, 118); "qual cargo" is answered by title',
 }
 
 

@@ -79,6 +79,12 @@ def _group(folded: str, measure: str) -> str:
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
+            # "quem contratou mais gente que qualquer outro recrutador?": compared with every other of the group
+            or re.search(
+                rf"\b(?:qualquer|quaisquer|tod[oa]s (?:os|as)|(?:os|as) demais|any|every|all the|cualquier|tod[oa]s "
+                rf"(?:los|las)|(?:los|las) demas) (?:outr[oa]s? |other |otr[oa]s? )?(?:{nouns})\b",
+                folded,
+            )
         ):
             return name
     return ""
@@ -300,6 +306,10 @@ class Planner:
         held = CONTRACT.sub(" ", unnamed)
         if len(p.description) >= 2 and self.vagas.holds(p.description):
             held = " ".join(w for w in held.split() if w.strip("?.,;:!()¿¡") not in set(p.words))
+        if p.declared and (PERSON_WORDS.search(q) or PERSON_ASK.search(q) or SEARCH.search(q)):
+            # "preciso de gente com Benefícios": a skill people declare, sought in people, is no vaga's benefits
+            for skill in p.declared:
+                held = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", held)
         if NOT_HELD.search(held) or paid:
             return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names, self.last_names) if not people and not p.codes else []
