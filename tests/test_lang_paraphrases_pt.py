@@ -85,6 +85,9 @@ KNOWN_GAPS: dict[str, str] = {
     "Pra montar o plano de atração: qual vaga recebeu mais candidaturas até hoje?": '"qual vaga" is read as one '
     "vaga (ranked by id: 1020 (40), ...); the filler ranks job titles, summing the vagas of one title (Gerente de "
     'Projetos de TI, 118); "qual cargo" is answered by title',
+    "Um candidato de fora perguntou: a {titulo} fica em qual cidade?": 'on the real slices "Desenvolvedores Front End '
+    'React" is also every word of "Front End Desenvolvedor React - 11840667": the answer lists both and asks which, '
+    "in English too (a wider title stays equally meant, resolve._described); the filler reads titles word for word",
 }
 
 

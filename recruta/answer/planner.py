@@ -530,11 +530,23 @@ _SENTENCE_END = re.compile(r"(?<=\w)[.!:](?=\s+\S)")
 _ABBREVIATED = frozenset({"ltda", "sr", "sra", "jr", "pl", "dr", "dra", "cia", "a", "s", "me", "etc", "av", "n", "no"})
 
 
+# a greeting that opens the message, with whom it greets ("oi gente,", "bom dia, pessoal!", "hi team"): "gente"
+# there is the colleagues, not people sought
+_GREETING = re.compile(
+    r"^(?:oi+|ola|opa|e ai|fala|bom dia|boa tarde|boa noite|hello|hi|hey|hola|buen(?:os|as) (?:dias|tardes|noches))"
+    r"(?:,? (?:gente|pessoal|galera|time|equipe|(?:a )?todos|all|team|everyone|folks|chicos|equipo))?\s*[,!.]\s*"
+)
+
+
 def _the_ask(folded: str) -> str:
     """The message without what it says before its question: a greeting or context that ends in "." / "!" / ":"
     before a sentence that asks ("Bom dia! Antes de ligar pro cliente queria confirmar a data: quando foi aberta a
     vaga de X?" asks the date, not the client). Questions are all kept ("Não foi contratado ninguém pra X? Se foi,
-    quem?"), as is a message without "?" or whose ask is too short to stand alone."""
+    quem?"), as is a message without "?" or whose ask is too short to stand alone; an opening greeting goes
+    whatever follows it ("oi gente, a X pede inglês?")."""
+    greeted = _GREETING.match(folded)
+    if greeted and re.search(r"\w", folded[greeted.end() :]):
+        folded = folded[greeted.end() :]
     if "?" not in folded:
         return folded
     start = 0
