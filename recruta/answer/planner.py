@@ -296,16 +296,17 @@ class Planner:
         people = p.people()
         # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
         # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
-        # field or a count are neither
-        pay = bool(PAY.search(unnamed)) and not (_field(_untitled(p), FIELD_CUES) or COUNT.search(q))
+        # field or a count are neither, nor is a title held as written ("Analista de Contas a Pagar")
+        untitled = _without(_untitled(p), people)  # its words written capitalised, or all of a title held
+        if len(p.description) >= 2 and self.vagas.holds(p.description):
+            untitled = _dropped(untitled, p.words)
+        pay = bool(PAY.search(untitled)) and not (_field(_untitled(p), FIELD_CUES) or COUNT.search(q))
         paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(to_come))  # "del contratado"
         if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
             return Plan(intent="unanswerable", reason="private")
         # "como vai ser contratado: CLT ou PJ?" asks the regime; a title as written ("assistente de faturamento da
         # X") asks no revenue
-        held = CONTRACT.sub(" ", unnamed)
-        if len(p.description) >= 2 and self.vagas.holds(p.description):
-            held = " ".join(w for w in held.split() if w.strip("?.,;:!()¿¡") not in set(p.words))
+        held = CONTRACT.sub(" ", untitled)
         if p.declared and (PERSON_WORDS.search(q) or PERSON_ASK.search(q) or SEARCH.search(q)):
             # "preciso de gente com Benefícios": a skill people declare, sought in people, is no vaga's benefits
             for skill in p.declared:
@@ -559,6 +560,19 @@ def _the_ask(folded: str) -> str:
         start = m.end()
     rest = folded[start:].strip()
     return rest if re.search(r"\w", rest) else folded
+
+
+def _dropped(text: str, words: list[str]) -> str:
+    """``text`` without ``words``, each as many times as listed, the first ones ("Analista de Contas a Pagar - Pleno
+    vai pagar quanto?" keeps the last "pagar")."""
+    left = Counter(words)
+    out = []
+    for w in text.split():
+        if left[k := w.strip("?.,;:!()¿¡")] > 0:
+            left[k] -= 1
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 def _cue_text(p: Parsed) -> str:
