@@ -131,6 +131,44 @@ def test_each_portuguese_paraphrase_is_answered_right_in_portuguese(p):
     assert not wrong, "\n".join(wrong)
 
 
+def test_the_planner_reads_the_ask_not_what_surrounds_it():
+    """Batch 11's classes, on the sample: the cues of a message are its ask, not a greeting or context before it; a
+    title's capitalised words go as often as written; "ce" (cê) names no state; people put into a process are
+    people; a skill sought in people is no vaga's benefits."""
+    facts, _ = people_asking.facts_and_names(DATA["sample"])
+    job = next(
+        j
+        for j in sorted(facts.vagas, key=lambda j: j.id)
+        if j.titulo.split()[0] == "Analista"
+        and [m.id for m in facts.jobs_matching(titulo=j.titulo, cliente=j.cliente)] == [j.id]
+    )
+    planner = people_asking.answerer(DATA["sample"]).planner
+
+    def plan(question: str):
+        return planner.plan(question)[0]
+
+    dated = plan(
+        f"Antes de ligar pro cliente queria confirmar a data: quando foi aberta a vaga de {job.titulo} na {job.cliente}?"
+    )
+    assert (dated.intent, dated.field) == ("vaga_field", "requested")
+    assert (
+        plan(f"Quando foi aberta a vaga de {job.titulo} na {job.cliente}? Preciso ligar pro cliente.").field
+        == "requested"
+    )
+    analyst = plan(f"Não é a {job.titulo} da {job.cliente} que tá com você? Quem é o analista dela?")
+    assert (analyst.intent, analyst.field) == ("vaga_field", "analyst")
+    greeted = plan(f"oi gente, a {job.titulo.lower()} da {job.cliente.lower()} pede ingles? em que nivel?")
+    assert (greeted.intent, greeted.field) == ("vaga_field", "english")
+    cue = plan(f"ce sabe se pra {job.titulo.lower()} na {job.cliente.lower()} precisa de faculdade?")
+    assert cue.vaga is not None and cue.vaga.state == ""
+    assert plan(f"Quantas vagas tem em CE? E no {job.cliente}?").filters.state == "Ceará"
+    recruiter = "Gustavo Soares Costa"  # a recruiter of the committed sample
+    assert plan(f"Quantas pessoas diferentes o {recruiter} já colocou em processo?").measure == "people"
+    assert plan(f"Quantos candidatos o {recruiter} já contratou?").measure == "hires"
+    assert plan("Preciso de gente com Benefícios e inglês Fluente, quem a gente tem?").intent == "candidate_search"
+    assert plan(f"Qual o pacote de benefícios da {job.titulo} da {job.cliente}?").intent == "unanswerable"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Accuracy per kind (and false hires) on the named batches, each batch on its own, and the wrong answers."""
     names = tuple(sys.argv[1:] if argv is None else argv) or batches()

@@ -536,6 +536,8 @@ _ABBREVIATED = frozenset({"ltda", "sr", "sra", "jr", "pl", "dr", "dra", "cia", "
 _GREETING = re.compile(
     r"^(?:oi+|ola|opa|e ai|fala|bom dia|boa tarde|boa noite|hello|hi|hey|hola|buen(?:os|as) (?:dias|tardes|noches))"
     r"(?:,? (?:gente|pessoal|galera|time|equipe|(?:a )?todos|all|team|everyone|folks|chicos|equipo))?\s*[,!.]\s*"
+    r"(?:(?:tudo|td) (?:bem|certo|joia|bom)|beleza|blz|como vai|como (?:estas|esta)|que tal|all good|how are you)?"
+    r"\s*[?!,.]?\s*"
 )
 
 
@@ -544,7 +546,7 @@ def _the_ask(folded: str) -> str:
     before a sentence that asks ("Bom dia! Antes de ligar pro cliente queria confirmar a data: quando foi aberta a
     vaga de X?" asks the date, not the client). Questions are all kept ("Não foi contratado ninguém pra X? Se foi,
     quem?"), as is a message without "?" or whose ask is too short to stand alone; an opening greeting goes
-    whatever follows it ("oi gente, a X pede inglês?")."""
+    whatever follows it ("oi gente, a X pede inglês?"), and so does what follows the last question."""
     greeted = _GREETING.match(folded)
     if greeted and re.search(r"\w", folded[greeted.end() :]):
         folded = folded[greeted.end() :]
@@ -559,6 +561,9 @@ def _the_ask(folded: str) -> str:
             continue  # "Contratações em 2020: quantas?": a short ask leans on what its topic names
         start = m.end()
     rest = folded[start:].strip()
+    # what follows the last question is context too ("Quando foi aberta a vaga X? Preciso ligar pro cliente.")
+    asked = rest[: rest.rfind("?") + 1]
+    rest = asked if len(asked.split()) >= 3 else rest
     return rest if re.search(r"\w", rest) else folded
 
 
