@@ -126,6 +126,11 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _MONTHS = {w: i + 1 for names in cues()["months"].values() for i, w in enumerate(names)}
 # a month only next to its year ("junho de 2020", "June 2020"): "may" alone is a verb
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:de\s+|of\s+|del\s+)?(19[89]\d|20\d\d)\b")
+# the months from the first to the last of a year, as a span: the whole year
+_WHOLE_YEAR = re.compile(
+    r"\b(?:de |from |desde )?(?:janeiro|jan|january|enero|ene)\.?\s*(?:a|ate|ao|to|through|till|until|hasta|-|/)\s*"
+    r"(?:dezembro|dez|december|dec|diciembre|dic)\b"
+)
 _TOP_N = re.compile(
     r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
     r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
@@ -198,6 +203,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                 n = numbers[w]
                 break
     month_m = _MONTH_YEAR.search(folded)
+    if month_m and _WHOLE_YEAR.search(folded):
+        month_m = None  # "de janeiro a dezembro de 2022": the year, not December
     covered = {i for m in mentions for i in range(m.start, m.end)}
     levels, in_phrase = _levels(toks, covered)
     cue_words = {

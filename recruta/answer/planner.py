@@ -75,7 +75,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|ranking (?:de|of|dos|das|del)) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|which|what|cuales|cual|algum|alguma|algun|alguna|any|some|top \d+|top|os|as|o|a|the|los|las|el|la|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|ranking (?:de|of|dos|das|del)) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^(?:{nouns})\b", folded)
@@ -541,6 +541,14 @@ _GREETING = re.compile(
 )
 
 
+# a question that closes a message and asks nothing of its own ("O X perguntou como tá o processo dele. Alguém
+# sabe?", "…, vc sabe?"): "sabe" there asks nobody's skills
+_TAG_QUESTION = re.compile(
+    r"[.,!]?\s*\b(?:alguem|voce|vc|voces|vcs|ce|tu|vos|anyone|somebody|someone|alguien|usted|ustedes)"
+    r" (?:ai |aqui )?(?:sabe|sabem|sabes|saben|knows?)\s*\?\s*$"
+)
+
+
 def _the_ask(folded: str) -> str:
     """The message without what it says before its question: a greeting or context that ends in "." / "!" / ":"
     before a sentence that asks ("Bom dia! Antes de ligar pro cliente queria confirmar a data: quando foi aberta a
@@ -557,10 +565,11 @@ def _the_ask(folded: str) -> str:
         if folded.rfind("?", 0, m.start()) >= start:
             break  # a question has begun: what follows it is part of the ask
         before = folded[start : m.start()].split()
-        if (before and before[-1].rsplit(".", 1)[-1] in _ABBREVIATED) or len(folded[m.end() :].split()) < 3:
+        abbreviated = _ABBREVIATED | set(lexicon()["honorifics"])  # "Srta. Bella Ferreira"
+        if (before and before[-1].rsplit(".", 1)[-1] in abbreviated) or len(folded[m.end() :].split()) < 3:
             continue  # "Contratações em 2020: quantas?": a short ask leans on what its topic names
         start = m.end()
-    rest = folded[start:].strip()
+    rest = _TAG_QUESTION.sub("", folded[start:].strip()).strip()
     # what follows the last question is context too ("Quando foi aberta a vaga X? Preciso ligar pro cliente.")
     asked = rest[: rest.rfind("?") + 1]
     rest = asked if len(asked.split()) >= 3 else rest
