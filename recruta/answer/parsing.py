@@ -143,6 +143,11 @@ _PRONOUN_I = re.compile(
 _CONTRACTION = re.compile(r"\b(\w+)['’](m|re|ve|ll|d|t)\b")
 _BACK_IN = re.compile(r"\b(back|alla)\s+(?:in|por|en)\s+(?:19[89]\d|20\d\d)\b")
 _FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
+# the months from the first to the last of a year, as a span: the whole year
+_WHOLE_YEAR = re.compile(
+    r"\b(?:de |from |desde )?(?:janeiro|jan|january|enero|ene)\.?\s*(?:a|ate|ao|to|through|till|until|hasta|-|/)\s*"
+    r"(?:dezembro|dez|december|dec|diciembre|dic)\b"
+)
 _TOP_N = re.compile(
     r"\b(?:top|os|as|the|los|las|primeir[oa]s|first|primer[oa]s)\s+(\d{1,2})\b|\b(\d{1,2})\s+"
     r"(?:candidat\w*|clientes?|clients?|recrutador\w*|recruiters?|vagas?|jobs?|titulos?|titles?"
@@ -214,7 +219,7 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     codes = [v for v in refs["vaga_id"] if v not in vagas.positions and vagas.known(v)]
     refs["vaga_id"] = [v for v in refs["vaga_id"] if v not in codes]
     toks, mentions = gazetteer.find(question)
-    mentions = _names_in_titles(toks, mentions, vagas)
+    mentions = _state_words(question, toks, _names_in_titles(toks, mentions, vagas))
     id_words = set(refs["vaga_id"]) | set(refs["candidate_id"])
     # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
     dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
@@ -229,6 +234,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
                 n = numbers[w]
                 break
     month_m = _MONTH_YEAR.search(folded)
+    if month_m and _WHOLE_YEAR.search(folded):
+        month_m = None  # "de janeiro a dezembro de 2022": the year, not December
     covered = {i for m in mentions for i in range(m.start, m.end)}
     # "in our database", "en la base": where the records are, not a skill asked
     skills = skills_in(_WHERE.sub(" ", question))
@@ -335,6 +342,23 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
 
 
 _PERSON_KINDS = frozenset({"candidate", "recruiter", "analyst"})
+
+
+def _state_words(question: str, toks: list[str], mentions: list[Mention]) -> list[Mention]:
+    """A state abbreviation that is also a word ("ce" for "cê", "você") names its state only when written in
+    capitals, after a place word ("em ce") or after a mark ("Fortaleza-CE", "Fortaleza/ce", "(CE)"); "ce sabe se
+    pra X precisa de faculdade?" asks in no state."""
+    lex = lexicon()
+    shared, before = set(lex["state_words"]), set(lex["state_before"])
+    capitals = {fold(w).casefold() for w in re.findall(r"\b[A-Z]{2}\b", question)}
+    out = []
+    for m in mentions:
+        if set(m.kinds) == {"state"} and m.end - m.start == 1 and (w := toks[m.start]) in shared and w not in capitals:
+            mark = re.search(rf"[-/(,]\s*{re.escape(w)}\b", fold(question).casefold())
+            if not mark and not (m.start > 0 and toks[m.start - 1] in before):
+                continue
+        out.append(m)
+    return out
 
 
 def _names_in_titles(toks: list[str], mentions: list[Mention], vagas: VagaIndex) -> list[Mention]:

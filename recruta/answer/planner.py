@@ -14,6 +14,7 @@ words in ``lexicon.json``); this module holds only the rules that choose the pla
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +89,7 @@ def _group(folded: str, measure: str) -> str:
         if (
             re.search(rf"\b{BY} (?:{nouns})\b", folded)
             or re.search(
-                rf"\b(?:quais|qual|que|q|which|what|cuales|cual|top \d+|top|os|as|o|a|the|los|las|el|la|al|del|ao|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|best|mejor(?:es)?|melhor(?:es)?) (?:\w+ )?(?:{nouns})\b",
+                rf"\b(?:quais|qual|que|q|which|what|cuales|cual|algum|alguma|algun|alguna|any|some|top \d+|top|os|as|o|a|the|los|las|el|la|al|del|ao|our|nuestr[oa]s?|noss[oa]s?|\d+|biggest|largest|maior|maiores|mayor|mayores|best|mejor(?:es)?|melhor(?:es)?) (?:\w+ )?(?:{nouns})\b",
                 folded,
             )
             or re.search(rf"^\W*(?:{nouns})\b", folded)  # "¿Cliente con más vacantes…?"
@@ -100,6 +101,12 @@ def _group(folded: str, measure: str) -> str:
                 rf"(?:the |os |as |los |las |our |nuestr[oa]s |noss[oa]s )?(?:{nouns})\b",
                 folded,
             )
+            # "quem contratou mais gente que qualquer outro recrutador?": compared with every other of the group
+            or re.search(
+                rf"\b(?:qualquer|quaisquer|tod[oa]s (?:os|as)|(?:os|as) demais|any|every|all the|cualquier|tod[oa]s "
+                rf"(?:los|las)|(?:los|las) demas) (?:outr[oa]s? |other |otr[oa]s? )?(?:{nouns})\b",
+                folded,
+            )
         ):
             return name
     return ""
@@ -107,10 +114,24 @@ def _group(folded: str, measure: str) -> str:
 
 def _untitled(p: Parsed) -> str:
     """The folded question without the words of the job title it writes out ("Analista de Requisitos" asks no
-    requirements, "Application Developer" no count of applications)."""
+    requirements, "Application Developer" no count of applications): as many of each word as are written
+    capitalised, the first ones ("a Analista de Infraestrutura … quem é o analista dela?" still asks the analyst)."""
     titled = title_cased(p.question) & set(p.words)
     q = _cue_text(p)
-    return " ".join(w for w in q.split() if w.strip("?.,;:!()¿¡") not in titled) if titled else q
+    if not titled:
+        return q
+    left = Counter(
+        w
+        for m in list(re.finditer(r"\w+", p.question))[1:]
+        if m.group(0)[0].isupper() and (w := fold(m.group(0)).casefold()) in titled
+    )
+    out = []
+    for w in q.split():
+        if left[k := w.strip("?.,;:!()¿¡")] > 0:
+            left[k] -= 1
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 def _without(folded: str, mentions: list[Mention]) -> str:
@@ -133,13 +154,26 @@ _HIRING = re.compile(r"\b(?:hiring|contratac(?:ao|oes|ion|iones))\b")  # "a cont
 _OFFERED = re.compile(r"\b(?:or|ou)\b|\bo (?:en|em|otr[ao]|outr[ao]|algun\w*)\b")
 
 _HIRES_ACTIVELY = re.compile(r"\b(?:contratou|fechou|colocou|emplacou|hired|placed|contrato|coloco|cerro)\b")
-_OF_A_JOB = re.compile(r"\b(?:candidat[oa]s?|applicants?|postulantes?) (?:na|no|da|do|del|de la|en el|en la)\b")
+# "candidatos na X", "candidatos (que) a gente já mandou pra X", "candidates we sent to X": a job's applicants
+_OF_A_JOB = re.compile(
+    r"\b(?:candidat[oa]s?|applicants?|postulantes?|pessoas|people) (?:(?:na|no|da|do|del|de la|en el|en la)\b"
+    r"|(?:(?:que|a gente|nos|voces?|we|you|ja|foram|have|were|hemos|han) )*"
+    r"(?:mand|envi|apresent|indic|encaminh|sent|submitted|present)\w* (?:pra|para|pro|na|no|to|for|a la|al)\b)"
+)
 # fields a who-question may describe its vaga by ("quem pegou a vaga de X aberta em maio em Campinas")
 _DESCRIBING_FIELDS = frozenset({"", "location", "client", "requested", "period", "title"})
 
 
+# "quantas pessoas o X colocou em processo", "put into the process": people a recruiter brought in, not the
+# applications still in process
+_INTO_A_PROCESS = re.compile(
+    r"\b(?:coloc|inclu|inscrev|pus|pos|entr|put|brought|meti)\w* (?:\w+ ){0,2}(?:em|no|na|en|el|la|into|in) "
+    r"(?:processos?|procesos?|process|selec\w*|seletiv\w*)\b"
+)
+
+
 def _measure(p: Parsed, *, default: str) -> str:
-    q = _untitled(p)
+    q = _INTO_A_PROCESS.sub(" ", _untitled(p))
     if HIRE.search(CONTRACT.sub(" ", q)):
         return "hires"
     if DISTINCT.search(q) and PERSON_WORDS.search(q):
@@ -287,16 +321,21 @@ class Planner:
         people = p.people()
         # a job's pay ("what's the pay for the X job", "el salario del puesto") is not in the records; a person's
         # is personal data; a title's words ("Consultor Oracle P2P (procure to pay)") in a question that asks a
-        # field or a count are neither
-        pay = bool(PAY.search(unnamed)) and not (_field(_untitled(p), FIELD_CUES) or COUNT.search(q))
+        # field or a count are neither, nor is a title held as written ("Analista de Contas a Pagar")
+        untitled = _without(_untitled(p), people)  # its words written capitalised, or all of a title held
+        if len(p.description) >= 2 and self.vagas.holds(p.description):
+            untitled = _dropped(untitled, p.words)
+        pay = bool(PAY.search(untitled)) and not (_field(_untitled(p), FIELD_CUES) or COUNT.search(q))
         paid = pay and not (people or p.codes or PERSON_WORDS.search(q) or HIRED.search(to_come))  # "del contratado"
         if PRIVATE.search(PAY.sub(" ", unnamed) if paid else unnamed) or (pay and not paid):
             return Plan(intent="unanswerable", reason="private")
         # "como vai ser contratado: CLT ou PJ?" asks the regime; a title as written ("assistente de faturamento da
         # X") asks no revenue
-        held = CONTRACT.sub(" ", unnamed)
-        if len(p.description) >= 2 and self.vagas.holds(p.description):
-            held = " ".join(w for w in held.split() if w.strip("?.,;:!()¿¡") not in set(p.words))
+        held = CONTRACT.sub(" ", untitled)
+        if p.declared and (PERSON_WORDS.search(q) or PERSON_ASK.search(q) or SEARCH.search(q)):
+            # "preciso de gente com Benefícios": a skill people declare, sought in people, is no vaga's benefits
+            for skill in p.declared:
+                held = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", held)
         if NOT_HELD.search(held) or paid:
             return Plan(intent="unanswerable", reason="not_in_records")
         unknown = p.unknown_names(self.first_names, self.last_names) if not people and not p.codes else []
@@ -528,10 +567,86 @@ class Planner:
         return plan if needs.get(intent, True) else None
 
 
+# a sentence's end: "." or "!" after a word that is no abbreviation ("Ltda.", "Sr.", "S.A."), or a colon
+_SENTENCE_END = re.compile(r"(?<=\w)[.!:](?=\s+\S)")
+_ABBREVIATED = frozenset({"ltda", "sr", "sra", "jr", "pl", "dr", "dra", "cia", "a", "s", "me", "etc", "av", "n", "no"})
+
+
+# an ask that only points back at its topic: "what's the figure?", "¿cuál es la cifra?", "qual é o total?"
+_REFERRING = re.compile(
+    r"\W*(?:(?:what|which|cual|qual|que)(?:['’ ]s| is| es| e| eh)?\s+)?(?:(?:the|la|el|o|a|os|as)\s+)?"
+    r"(?:figure|number|total|count|tally|cifra|numero|cantidad|quantidade|conteo|contagem|resultado)s?\s*\?\s*$"
+)
+
+
+# a greeting that opens the message, with whom it greets ("oi gente,", "bom dia, pessoal!", "hi team"): "gente"
+# there is the colleagues, not people sought
+_GREETING = re.compile(
+    r"^(?:oi+|ola|opa|e ai|fala|bom dia|boa tarde|boa noite|hello|hi|hey|hola|buen(?:os|as) (?:dias|tardes|noches))"
+    r"(?:,? (?:gente|pessoal|galera|time|equipe|(?:a )?todos|all|team|everyone|folks|chicos|equipo))?\s*[,!.]\s*"
+    r"(?:(?:tudo|td) (?:bem|certo|joia|bom)|beleza|blz|como vai|como (?:estas|esta)|que tal|all good|how are you)?"
+    r"\s*[?!,.]?\s*"
+)
+
+
+# a question that closes a message and asks nothing of its own ("O X perguntou como tá o processo dele. Alguém
+# sabe?", "…, vc sabe?"): "sabe" there asks nobody's skills
+_TAG_QUESTION = re.compile(
+    r"[.,!]?\s*\b(?:alguem|voce|vc|voces|vcs|ce|tu|vos|anyone|somebody|someone|alguien|usted|ustedes)"
+    r" (?:ai |aqui )?(?:sabe|sabem|sabes|saben|knows?)\s*\?\s*$"
+)
+
+
+def _the_ask(folded: str) -> str:
+    """The message without what it says before its question: a greeting or context that ends in "." / "!" / ":"
+    before a sentence that asks ("Bom dia! Antes de ligar pro cliente queria confirmar a data: quando foi aberta a
+    vaga de X?" asks the date, not the client). Questions are all kept ("Não foi contratado ninguém pra X? Se foi,
+    quem?"), as is a message without "?" or whose ask is too short to stand alone; an opening greeting goes
+    whatever follows it ("oi gente, a X pede inglês?"), and so does what follows the last question."""
+    greeted = _GREETING.match(folded)
+    if greeted and re.search(r"\w", folded[greeted.end() :]):
+        folded = folded[greeted.end() :]
+    if "?" not in folded:
+        return folded
+    start = 0
+    for m in _SENTENCE_END.finditer(folded):
+        if folded.rfind("?", 0, m.start()) >= start:
+            break  # a question has begun: what follows it is part of the ask
+        before = folded[start : m.start()].split()
+        abbreviated = _ABBREVIATED | set(lexicon()["honorifics"])  # "Srta. Bella Ferreira"
+        after = folded[m.end() :]
+        if (
+            (before and before[-1].rsplit(".", 1)[-1] in abbreviated)
+            or len(after.split()) < 3
+            or _REFERRING.match(after)
+        ):
+            continue  # "Contratações em 2020: quantas?", "Vacancies opened in 2022: what's the figure?": an ask that
+            # is short or only points back ("the figure", "la cifra") leans on what its topic names
+        start = m.end()
+    rest = _TAG_QUESTION.sub("", folded[start:].strip()).strip()
+    # what follows the last question is context too ("Quando foi aberta a vaga X? Preciso ligar pro cliente.")
+    asked = rest[: rest.rfind("?") + 1]
+    rest = asked if len(asked.split()) >= 3 else rest
+    return rest if re.search(r"\w", rest) else folded
+
+
+def _dropped(text: str, words: list[str]) -> str:
+    """``text`` without ``words``, each as many times as listed, the first ones ("Analista de Contas a Pagar - Pleno
+    vai pagar quanto?" keeps the last "pagar")."""
+    left = Counter(words)
+    out = []
+    for w in text.split():
+        if left[k := w.strip("?.,;:!()¿¡")] > 0:
+            left[k] -= 1
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
 def _cue_text(p: Parsed) -> str:
-    """The folded question without the skills it names in several words: "Gestão de Contratos" hires nobody,
-    "Avaliação de Desempenho" asks no performance review."""
-    q = p.folded
+    """The folded question's ask (:func:`_the_ask`) without the skills it names in several words: "Gestão de
+    Contratos" hires nobody, "Avaliação de Desempenho" asks no performance review."""
+    q = _the_ask(p.folded)
     for skill in (*p.declared, *p.skills):
         if len(skill.split()) > 1:
             q = re.sub(rf"\b{re.escape(fold(skill).casefold())}\b", " ", q)
