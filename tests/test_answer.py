@@ -713,3 +713,23 @@ def test_a_city_offered_as_a_guess_is_no_filter_but_a_city_that_describes_the_va
     # Portuguese "o" is an article: the city stays the description's
     got = ask(answerer, f"Onde fica o cargo de {b['titulo_vaga']} da {b['cliente']} em {other}?")
     assert got.plan.vaga.city == other, got.plan
+
+
+@pytest.mark.parametrize(
+    ("relative", "explicit", "lang"),
+    [
+        ("Quantas vagas foram abertas no ano passado?", "Quantas vagas foram abertas em {year}?", "pt"),
+        ("Qual recrutador fechou mais vagas no ano passado?", "Qual recrutador fechou mais vagas em {year}?", "pt"),
+        ("How many candidates were hired last year?", "How many candidates were hired in {year}?", "en"),
+        ("¿Cuántas vacantes se abrieron el año pasado?", "¿Cuántas vacantes se abrieron en {year}?", "es"),
+        ("Quantas contratações tivemos este ano?", "Quantas contratações tivemos em {this}?", "pt"),
+    ],
+)
+def test_a_year_said_relative_to_today_is_that_calendar_year(answerer, monkeypatch, relative, explicit, lang):
+    # "no ano passado" was dropped: the ranking came back over every year, with nothing saying so
+    from recruta.answer import parsing
+
+    monkeypatch.setattr(parsing, "this_year", lambda: 2022)
+    got = ask(answerer, relative, lang)
+    assert got.text == ask(answerer, explicit.format(year=2021, this=2022), lang).text
+    assert got.text != ask(answerer, explicit.format(year=2020, this=2021), lang).text

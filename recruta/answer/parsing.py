@@ -143,6 +143,20 @@ _PRONOUN_I = re.compile(
 _CONTRACTION = re.compile(r"\b(\w+)['’](m|re|ve|ll|d|t)\b")
 _BACK_IN = re.compile(r"\b(back|alla)\s+(?:in|por|en)\s+(?:19[89]\d|20\d\d)\b")
 _FRONTED_TIME = re.compile(r"\s*([^,;:?]{0,40}?\b(?:19[89]\d|20\d\d))\s*,")
+# a year said relative to today: "no ano passado", "last year", "el año pasado"; "este ano", "this year"
+_RELATIVE_YEAR = re.compile(
+    r"\b(?P<last>ano passado|ano anterior|last year|previous year|ano pasado)\b"
+    r"|\b(?P<this>(?:n?est|ness)e ano|this year|ano atual|ano corrente|current year|ano en curso|ano em curso)\b"
+)
+
+
+def this_year() -> int:
+    """The calendar year questions like "last year" count from (today's; tests fix it)."""
+    import datetime
+
+    return datetime.date.today().year
+
+
 # the months from the first to the last of a year, as a span: the whole year
 _WHOLE_YEAR = re.compile(
     r"\b(?:de |from |desde )?(?:janeiro|jan|january|enero|ene)\.?\s*(?:a|ate|ao|to|through|till|until|hasta|-|/)\s*"
@@ -224,6 +238,8 @@ def parse(question: str, *, gazetteer: Gazetteer, vagas: VagaIndex) -> Parsed:
     # a year inside a requisition code ("2021-2605708", "787/2021") dates nothing
     dated = _CODE.sub(lambda m: m.group(0) if _DATE.fullmatch(m.group(0)) else " ", folded)
     years = sorted({int(y) for y in _YEAR.findall(dated) if y not in id_words})
+    if not years and (relative := _RELATIVE_YEAR.search(folded)):  # "last year": the calendar year before this one
+        years = [this_year() - (1 if relative.group("last") else 0)]
     n = None
     if m := _TOP_N.search(folded):
         n = int(m.group(1) or m.group(2))
