@@ -120,18 +120,12 @@ def _untitled(p: Parsed) -> str:
     q = _cue_text(p)
     if not titled:
         return q
-    left = Counter(
+    written = [
         w
         for m in list(re.finditer(r"\w+", p.question))[1:]
         if m.group(0)[0].isupper() and (w := fold(m.group(0)).casefold()) in titled
-    )
-    out = []
-    for w in q.split():
-        if left[k := w.strip("?.,;:!()¿¡")] > 0:
-            left[k] -= 1
-        else:
-            out.append(w)
-    return " ".join(out)
+    ]
+    return _dropped(q, written)
 
 
 def _without(folded: str, mentions: list[Mention]) -> str:
