@@ -8,6 +8,9 @@ calling thread and 0.19 ms from any thread once a second one has called torch; S
 main thread and 7.6 s from a server's request threads. A server calls from many threads (BentoML runs sync
 endpoints in a pool), so the models' work goes through this one thread instead: loading (conversion ops are torch
 too), embedding, generating. Calls already serialised by a lock lose nothing.
+
+The other runtimes' threads are set here too, so they share the cores with torch's: OpenVINO's pinning
+(:func:`openvino_threads`) and numpy's BLAS (:func:`one_blas_thread`).
 """
 
 from __future__ import annotations
