@@ -81,6 +81,7 @@ def test_bentofile_and_requirements_pin_the_same_versions() -> None:
         "psycopg",
         "openvino",
         "openvino-genai",
+        "threadpoolctl",
     } <= shared  # serving needs them
     assert {k: BENTO_PINS[k] for k in shared} == {k: REQUIREMENTS[k] for k in shared}
 
